@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Heavy or C dependencies live only in the stage target that needs them, so ODPCore
+// and its tests build fast (see ../shared/DESIGN.md and STYLE.md).
+let package = Package(
+    name: "ODP",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "odp", targets: ["odp"]),
+        .executable(name: "odp-bench", targets: ["odp-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages, installed by scripts/setup.sh).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSystem/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CSystem/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CSystem/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", path: "Sources/CSystem/CDeflate", pkgConfig: "libdeflate",
+                       providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CSystem/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "ODPCore", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "ODPExtract", dependencies: ["ODPCore", "CSQLite", "CLibPQ", "CZlib"]),
+        .target(name: "ODPDesensitize", dependencies: ["ODPCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ODPCheck", dependencies: ["ODPCore"]),
+        .target(name: "ODPRelease", dependencies: [
+            "ODPCore", "CZlib", "CDeflate", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "ODPPublish", dependencies: ["ODPCore", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ODPDemoData", dependencies: ["ODPCore", "CSQLite", "CZlib"]),
+        .target(name: "ODPPipeline", dependencies: [
+            "ODPCore", "ODPExtract", "ODPDesensitize", "ODPCheck", "ODPRelease", "ODPPublish",
+        ]),
+        .executableTarget(name: "odp", dependencies: [
+            "ODPCore", "ODPPipeline", "ODPDemoData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "odp-bench", dependencies: [
+            "ODPCore", "ODPPipeline", "ODPDemoData", "ODPRelease",
+        ]),
+
+        .testTarget(name: "ODPCoreTests", dependencies: ["ODPCore"]),
+        .testTarget(name: "ODPExtractTests", dependencies: ["ODPExtract", "ODPDemoData"]),
+        .testTarget(name: "ODPDesensitizeTests", dependencies: ["ODPDesensitize"]),
+        .testTarget(name: "ODPCheckTests", dependencies: ["ODPCheck"]),
+        .testTarget(name: "ODPReleaseTests", dependencies: ["ODPRelease"]),
+        .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish"]),
+        .testTarget(name: "ODPPipelineTests", dependencies: ["ODPPipeline", "ODPDemoData"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,228 @@
+import Foundation
+
+extension DatasetDefinition {
+    /// Reads a dataset definition file. Returns the definition (whenever its catalog, source
+    /// and fields could be read, even with errors, so each stage can still validate its
+    /// sections) and every problem found. Callers must not run a definition with errors.
+    public static func load(path: String) -> (DatasetDefinition?, [Diagnostic]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return (nil, [Diagnostic(SourceLocation(file: path), "cannot read the definition file")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return (nil, [Diagnostic(SourceLocation(file: path), "the definition is not UTF-8 text", hint: "save the file as UTF-8")])
+        }
+        return parse(yaml: text, file: path)
+    }
+
+    public static func parse(yaml: String, file: String) -> (DatasetDefinition?, [Diagnostic]) {
+        let root: ConfigValue
+        do {
+            root = try ConfigValue.parse(yaml: yaml, file: file)
+        } catch let error as ODPError {
+            return (nil, error.diagnostics)
+        } catch {
+            return (nil, [Diagnostic(SourceLocation(file: file), "\(error)")])
+        }
+        let r = ConfigReader(root, context: "dataset")
+        var extra: [Diagnostic] = []
+
+        let id = r.string("id", required: true, hint: "a stable id such as `scjg-individual-business`") ?? ""
+        if !id.isEmpty, !id.utf8.allSatisfy({ (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d }) {
+            r.error("dataset.id `\(id)` may use only lowercase letters, digits and `-`", at: r.raw("id")?.location,
+                    hint: "it becomes part of file names and URLs")
+        }
+        let catalog = r.map("catalog", required: true).flatMap(parseCatalog)
+        let source = r.map("source", required: true).flatMap(parseSource)
+        var fields: [FieldDefinition] = []
+        let fieldValues = r.list("fields", required: true)
+        if r.has("fields"), fieldValues.isEmpty { r.error("dataset.fields must list at least one field") }
+        for (i, value) in fieldValues.enumerated() {
+            if let f = parseField(value, index: i, into: &extra) { fields.append(f) }
+        }
+        var seen = Set<String>()
+        for f in fields where !seen.insert(f.name).inserted {
+            extra.append(Diagnostic(f.location, "field `\(f.name)` is declared twice"))
+        }
+        let names = fields.map(\.name)
+        let primaryKey = r.strings("primary_key")
+        if let pkLocation = r.raw("primary_key")?.location {
+            for key in primaryKey where !names.contains(key) {
+                extra.append(undefinedField(key, at: pkLocation, names: names, context: "primary_key"))
+            }
+        }
+        let privacy = r.raw("privacy")
+        var rules: [RuleSpec] = []
+        for value in r.list("rules") {
+            if let spec = RuleSpec.parse(value, context: "rule", into: &extra) { rules.append(spec) }
+        }
+        let compare = r.raw("compare")
+        let screens = r.raw("screens")
+        let gate = r.raw("gate")
+        let approval = DatasetDefinition.Approval(rawValue: r.choice("approval", of: Approval.allCases.map(\.rawValue), default: "none") ?? "none") ?? .none
+        var csvBOM = false
+        if let release = r.map("release") {
+            csvBOM = release.bool("csv_bom") ?? false
+        }
+        if let source, let inc = source.incremental {
+            if !names.contains(inc.watermark) && source.kind != .postgres && source.kind != .sqlite {
+                extra.append(undefinedField(inc.watermark, at: source.location, names: names, context: "source.incremental.watermark"))
+            }
+            if primaryKey.isEmpty, inc.mode == .merge {
+                extra.append(Diagnostic(source.location, "incremental merge needs `primary_key` to merge new rows into the previous release"))
+            }
+        }
+        var diagnostics = r.finish() + extra
+        diagnostics.sort { ($0.location.line ?? 0, $0.location.column ?? 0) < ($1.location.line ?? 0, $1.location.column ?? 0) }
+        guard let catalog, let source, !fields.isEmpty else {
+            return (nil, diagnostics)
+        }
+        let definition = DatasetDefinition(
+            id: id, catalog: catalog, source: source, schema: Schema(fields), primaryKey: primaryKey, privacy: privacy,
+            rules: rules, compare: compare, screens: screens, gate: gate, approval: approval, csvBOM: csvBOM, file: file,
+            definitionHash: SHA256Hex.of(Array(yaml.utf8)))
+        return (definition, diagnostics)
+    }
+
+    /// "`x` is not a field of this dataset (did you mean `y`?)": shared by every stage's validation.
+    public static func undefinedField(_ name: String, at location: SourceLocation, names: [String], context: String) -> Diagnostic {
+        let hint = Suggest.closest(to: name, in: names).map { "did you mean `\($0)`?" } ?? "fields: \(names.joined(separator: ", "))"
+        return Diagnostic(location, "\(context) refers to `\(name)`, which is not a field of this dataset", hint: hint)
+    }
+
+    private static func parseCatalog(_ r: ConfigReader) -> CatalogMetadata? {
+        let title = r.string("title", required: true, hint: "资源名称")
+        let code = r.string("code", required: true, hint: "资源代码")
+        let provider = r.string("provider", required: true, hint: "提供方")
+        let providerCode = r.string("provider_code", required: true, hint: "提供方代码")
+        let summary = r.string("summary", required: true, hint: "资源摘要")
+        let domain = r.string("domain", required: true, hint: "数据领域")
+        let openType = r.choice("open_type", of: OpenType.allCases.map(\.rawValue), required: true).flatMap(OpenType.init)
+        let openCondition = r.string("open_condition")
+        if openType == .conditional, openCondition == nil {
+            r.error("catalog: 有条件开放 needs `open_condition` (开放条件)", at: r.raw("open_type")?.location)
+        }
+        let cycle = r.choice("update_cycle", of: UpdateCycle.allCases.map(\.rawValue), required: true).flatMap(UpdateCycle.init)
+        let keywords = r.strings("keywords")
+        let license = r.string("license", required: true, hint: "e.g. CC-BY-4.0")
+        var contact: (String?, String?, String?) = (nil, nil, nil)
+        if let c = r.map("contact") { contact = (c.string("name"), c.string("email"), c.string("phone")) }
+        var temporal: (String?, String?) = (nil, nil)
+        if let t = r.map("temporal") { temporal = (t.string("start"), t.string("end")) }
+        guard let title, let code, let provider, let providerCode, let summary, let domain, let openType, let cycle, let license else {
+            return nil
+        }
+        return CatalogMetadata(title: title, code: code, provider: provider, providerCode: providerCode, summary: summary,
+                               domain: domain, openType: openType, openCondition: openCondition, updateCycle: cycle,
+                               keywords: keywords, license: license, contactName: contact.0, contactEmail: contact.1,
+                               contactPhone: contact.2, temporalStart: temporal.0, temporalEnd: temporal.1)
+    }
+
+    private static func parseSource(_ r: ConfigReader) -> SourceSpec? {
+        guard let kind = r.choice("type", of: SourceSpec.Kind.allCases.map(\.rawValue), required: true).flatMap(SourceSpec.Kind.init) else {
+            return nil
+        }
+        var spec = SourceSpec(kind: kind, location: r.location)
+        switch kind {
+        case .sqlite, .postgres:
+            spec.table = r.string("table")
+            spec.query = r.string("query")
+            spec.parameters = r.strings("parameters")
+            if (spec.table == nil) == (spec.query == nil) {
+                r.error("source: give either `table` or `query`")
+            }
+        default:
+            break
+        }
+        if kind == .postgres {
+            if let c = r.map("connection", required: true) {
+                let host = c.string("host", required: true) ?? ""
+                let db = c.string("database", required: true) ?? ""
+                let user = c.string("user", required: true) ?? ""
+                spec.connection = SourceSpec.Connection(
+                    host: host, port: c.int("port", range: 1...65535) ?? 5432, database: db, user: user,
+                    password: c.secret("password"),
+                    sslMode: c.choice("sslmode", of: ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"], default: "prefer") ?? "prefer",
+                    sslRootCert: c.string("sslrootcert"))
+            }
+        } else {
+            spec.path = r.string("path", required: true)
+        }
+        if [.csv].contains(kind) {
+            spec.encoding = r.choice("encoding", of: SourceSpec.Encoding.allCases.map(\.rawValue), default: "utf-8").flatMap(SourceSpec.Encoding.init) ?? .utf8
+            if let d = r.string("delimiter") {
+                let bytes = Array((d == "\\t" ? "\t" : d).utf8)
+                if bytes.count == 1 { spec.delimiter = bytes[0] } else { r.error("source.delimiter must be one ASCII character", at: r.raw("delimiter")?.location) }
+            }
+            if let q = r.string("quote") {
+                let bytes = Array(q.utf8)
+                if q == "none" { spec.quote = nil } else if bytes.count == 1 { spec.quote = bytes[0] } else {
+                    r.error("source.quote must be one ASCII character or `none`", at: r.raw("quote")?.location)
+                }
+            }
+        }
+        if [.csv, .xlsx].contains(kind) {
+            spec.header = r.bool("header") ?? true
+            spec.skipRows = r.int("skip_rows", range: 0...10_000) ?? 0
+        }
+        if kind == .xlsx { spec.sheet = r.string("sheet") }
+        spec.onError = r.choice("on_error", of: SourceSpec.OnError.allCases.map(\.rawValue), default: "reject").flatMap(SourceSpec.OnError.init) ?? .reject
+        if let inc = r.map("incremental") {
+            if let watermark = inc.string("watermark", required: true) {
+                spec.incremental = SourceSpec.Incremental(
+                    watermark: watermark, deletedFlag: inc.string("deleted_flag"),
+                    mode: inc.choice("mode", of: SourceSpec.Incremental.Mode.allCases.map(\.rawValue), default: "merge").flatMap(SourceSpec.Incremental.Mode.init) ?? .merge)
+            }
+        }
+        return spec
+    }
+
+    private static func parseField(_ value: ConfigValue, index: Int, into extra: inout [Diagnostic]) -> FieldDefinition? {
+        let r = ConfigReader(value, context: "fields[\(index)]")
+        let name = r.string("name", required: true)
+        let label = name.map { "field `\($0)`" } ?? "fields[\(index)]"
+        let c = ConfigReader(value, context: label)
+        _ = c.raw("name")
+        let title = c.string("title", required: true, hint: "中文名称")
+        let type = c.choice("type", of: FieldType.allCases.map(\.rawValue), required: true).flatMap(FieldType.init)
+        let format = c.string("format")
+        let scale = c.int("scale", range: 0...18)
+        if let type, scale != nil, type != .number { c.error("\(label): `scale` applies to number fields only", at: c.raw("scale")?.location) }
+        if let type, format != nil, ![.date, .datetime, .time, .yearmonth].contains(type) {
+            c.error("\(label): `format` applies to date and time fields only", at: c.raw("format")?.location)
+        }
+        if let format, let formatLocation = c.raw("format")?.location, DateFormat(format) == nil {
+            c.error("\(label): date format `\(format)` is not understood", at: formatLocation,
+                    hint: "use tokens YYYY MM M DD D hh mm ss, e.g. `YYYY-MM-DD` or `YYYYMMDD hh:mm:ss`")
+        }
+        let privacy: PrivacyClass?
+        if c.raw("class") == nil {
+            c.error("\(label): missing `class` (direct, quasi, sensitive or public)",
+                    hint: "every field must be classified so nothing personal is published by default")
+            privacy = nil
+        } else {
+            privacy = c.choice("class", of: PrivacyClass.allCases.map(\.rawValue)).flatMap(PrivacyClass.init)
+        }
+        var desensitize: RuleSpec?
+        if let d = c.raw("desensitize") {
+            desensitize = RuleSpec.parse(d, context: "\(label).desensitize", typeKey: "op", into: &extra)
+        }
+        if privacy == .direct, desensitize == nil {
+            c.error("\(label) is a direct identifier but names no desensitization operator",
+                    hint: "add `desensitize: {op: drop}` or mask / pseudonym")
+        }
+        var rules: [RuleSpec] = []
+        for v in c.list("rules") {
+            if let spec = RuleSpec.parse(v, context: "\(label).rules", into: &extra) { rules.append(spec) }
+        }
+        var allow: [RuleSpec] = []
+        for v in c.list("allow") {
+            if let spec = RuleSpec.parse(v, context: "\(label).allow", typeKey: "kind", into: &extra) { allow.append(spec) }
+        }
+        let field = FieldDefinition(
+            name: name ?? "", title: title ?? "", type: type ?? .string, format: format, scale: scale, unit: c.string("unit"),
+            description: c.string("description"), source: c.string("source"), privacyClass: privacy ?? .public,
+            desensitize: desensitize, rules: rules, allow: allow, location: r.location)
+        extra.append(contentsOf: r.diagnostics + c.finish())
+        return name == nil || type == nil ? nil : field
+    }
+}

@@ -1,0 +1,110 @@
+/// Declared field types; they follow Frictionless Table Schema so the data package can
+/// state them as they are.
+public enum FieldType: String, Sendable, Hashable, CaseIterable, Codable {
+    case string, integer, number, boolean, date, datetime, year, yearmonth, time
+}
+
+/// The privacy class every field must carry (fail closed: no class is a definition error).
+/// See GB/T 37964-2019 for the terms.
+public enum PrivacyClass: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Identifies a person on its own (身份证号, 姓名, 手机号): must name an operator.
+    case direct
+    /// Identifies in combination (birth date, region, sex): counted for k-anonymity.
+    case quasi
+    /// Sensitive attribute (diagnosis, income): counted for l-diversity.
+    case sensitive
+    /// Not about a person, or public by law.
+    case `public`
+}
+
+/// A rule, operator or exception as written in a definition: a `type` slug plus its
+/// parameters. Each stage owns the vocabulary of its specs and checks them in `odp validate`.
+public struct RuleSpec: Sendable, Hashable {
+    public var type: String
+    public var params: ConfigValue
+    public var location: SourceLocation
+
+    public init(type: String, params: ConfigValue, location: SourceLocation) {
+        self.type = type
+        self.params = params
+        self.location = location
+    }
+
+    /// A reader over the parameters; `type` is already consumed.
+    public func reader(context: String) -> ConfigReader {
+        let r = ConfigReader(params, context: context)
+        _ = r.raw("type")
+        return r
+    }
+
+    /// Reads `- type: x` mappings, or a bare `- x` shorthand with no parameters.
+    /// `shorthandKey` lets a mapping name its type by that key instead (`op: mask`).
+    public static func parse(_ value: ConfigValue, context: String, typeKey: String = "type", into diagnostics: inout [Diagnostic]) -> RuleSpec? {
+        switch value {
+        case .scalar(let s, let loc):
+            return RuleSpec(type: s, params: .map([], loc), location: loc)
+        case .map(let entries, let loc):
+            guard let t = entries.first(where: { $0.key == typeKey })?.value.scalar else {
+                diagnostics.append(Diagnostic(loc, "\(context): missing `\(typeKey)`"))
+                return nil
+            }
+            return RuleSpec(type: t, params: value, location: loc)
+        default:
+            diagnostics.append(Diagnostic(value.location, "\(context) must be a `\(typeKey)` name or a mapping with `\(typeKey)`, found \(value.kindName)"))
+            return nil
+        }
+    }
+}
+
+/// One column of a dataset as declared.
+public struct FieldDefinition: Sendable, Hashable {
+    public var name: String
+    public var title: String
+    public var type: FieldType
+    /// Source date/time format (`YYYY-MM-DD`, `YYYYMMDD`, `YYYY/M/D hh:mm:ss` …); output is ISO 8601.
+    public var format: String?
+    /// Digits after the decimal point for `number` fields; output is written with exactly this scale.
+    public var scale: Int?
+    public var unit: String?
+    public var description: String?
+    /// The column name in the source (English or Chinese); defaults to `name`, then `title`.
+    public var source: String?
+    public var privacyClass: PrivacyClass
+    /// The desensitization operator (`op:` slug) for this field, if any.
+    public var desensitize: RuleSpec?
+    /// Field-level check rules.
+    public var rules: [RuleSpec]
+    /// Declared identifier kinds this field may carry in the open data (gate exception), with a reason.
+    public var allow: [RuleSpec]
+    public var location: SourceLocation
+
+    public init(name: String, title: String, type: FieldType, format: String? = nil, scale: Int? = nil,
+                unit: String? = nil, description: String? = nil, source: String? = nil,
+                privacyClass: PrivacyClass = .public, desensitize: RuleSpec? = nil, rules: [RuleSpec] = [],
+                allow: [RuleSpec] = [], location: SourceLocation = SourceLocation(file: "")) {
+        self.name = name
+        self.title = title
+        self.type = type
+        self.format = format
+        self.scale = scale
+        self.unit = unit
+        self.description = description
+        self.source = source
+        self.privacyClass = privacyClass
+        self.desensitize = desensitize
+        self.rules = rules
+        self.allow = allow
+        self.location = location
+    }
+}
+
+/// The ordered fields of a dataset; column `i` of every row batch is field `i`.
+public struct Schema: Sendable, Hashable {
+    public var fields: [FieldDefinition]
+
+    public init(_ fields: [FieldDefinition]) { self.fields = fields }
+
+    public var names: [String] { fields.map(\.name) }
+
+    public func index(of name: String) -> Int? { fields.firstIndex { $0.name == name } }
+}

@@ -1,0 +1,96 @@
+/// Where a dataset's rows come from. Format-specific options are typed here so a typo is
+/// caught by `odp validate`; the readers live in ODPExtract.
+public struct SourceSpec: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case sqlite, postgres, csv, xlsx, json, ndjson
+    }
+
+    /// What to do with a row the reader cannot parse (ragged, bad bytes, unclosed quote).
+    public enum OnError: String, Sendable, Hashable, CaseIterable {
+        /// Leave the row out and list it in the department feedback.
+        case reject
+        /// Stop the dataset.
+        case fail
+    }
+
+    public enum Encoding: String, Sendable, Hashable, CaseIterable {
+        case utf8 = "utf-8", gb18030, gbk, auto
+    }
+
+    public struct Connection: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+        public var database: String
+        public var user: String
+        public var password: SecretRef?
+        /// libpq sslmode: disable, prefer, require, verify-ca, verify-full
+        public var sslMode: String
+        public var sslRootCert: String?
+        public init(host: String, port: Int = 5432, database: String, user: String, password: SecretRef? = nil,
+                    sslMode: String = "prefer", sslRootCert: String? = nil) {
+            self.host = host
+            self.port = port
+            self.database = database
+            self.user = user
+            self.password = password
+            self.sslMode = sslMode
+            self.sslRootCert = sslRootCert
+        }
+    }
+
+    /// Incremental extraction by a watermark column.
+    public struct Incremental: Sendable, Hashable {
+        public enum Mode: String, Sendable, Hashable, CaseIterable { case merge, full }
+        /// Column whose value only grows (e.g. `updated_at`).
+        public var watermark: String
+        /// Source column that marks a row as deleted (truthy: 1, true, Y, 是).
+        public var deletedFlag: String?
+        public var mode: Mode
+        public init(watermark: String, deletedFlag: String? = nil, mode: Mode = .merge) {
+            self.watermark = watermark
+            self.deletedFlag = deletedFlag
+            self.mode = mode
+        }
+    }
+
+    public var kind: Kind
+    /// File path (resolved against the definition's folder) for file and SQLite sources.
+    public var path: String?
+    public var table: String?
+    public var query: String?
+    /// Query parameters ($1, $2 … / ?), as text.
+    public var parameters: [String]
+    public var connection: Connection?
+    public var encoding: Encoding
+    public var delimiter: UInt8
+    public var quote: UInt8?
+    public var header: Bool
+    /// XLSX sheet by name or 1-based index.
+    public var sheet: String?
+    /// Rows to skip before the header (titles above a table in department spreadsheets).
+    public var skipRows: Int
+    public var onError: OnError
+    public var incremental: Incremental?
+    public var location: SourceLocation
+
+    public init(kind: Kind, path: String? = nil, table: String? = nil, query: String? = nil, parameters: [String] = [],
+                connection: Connection? = nil, encoding: Encoding = .utf8, delimiter: UInt8 = UInt8(ascii: ","),
+                quote: UInt8? = UInt8(ascii: "\""), header: Bool = true, sheet: String? = nil, skipRows: Int = 0,
+                onError: OnError = .reject, incremental: Incremental? = nil, location: SourceLocation = SourceLocation(file: "")) {
+        self.kind = kind
+        self.path = path
+        self.table = table
+        self.query = query
+        self.parameters = parameters
+        self.connection = connection
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.quote = quote
+        self.header = header
+        self.sheet = sheet
+        self.skipRows = skipRows
+        self.onError = onError
+        self.incremental = incremental
+        self.location = location
+    }
+}

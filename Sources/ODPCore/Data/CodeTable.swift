@@ -1,0 +1,101 @@
+import Foundation
+
+/// A code list (GB/T 2260 regions, GB/T 2261.1 sex, GB/T 4754 industries …) loaded from a
+/// file that operators replace when the standard is revised.
+///
+/// Files: `代码 名称` per line (whitespace-separated, like the GB/T 2260 list), or CSV with a
+/// header naming `code`/`代码` and `name`/`名称` columns. A history CSV may add first/last
+/// years of use (`启用时间`, `变更/弃用时间`), so a record can be checked against the
+/// list in force at its own date.
+public struct CodeTable: Sendable {
+    public struct Entry: Sendable, Hashable {
+        public var name: String
+        /// First year in use, and the year it stopped (exclusive), when known.
+        public var from: Int?
+        public var until: Int?
+    }
+
+    public let name: String
+    public private(set) var current: [String: String] = [:]
+    public private(set) var history: [String: [Entry]] = [:]
+
+    public init(name: String, current: [String: String], history: [String: [Entry]] = [:]) {
+        self.name = name
+        self.current = current
+        self.history = history
+    }
+
+    public func contains(_ code: String) -> Bool { current[code] != nil }
+
+    /// Whether `code` was in force during `year` (falls back to the current list without history).
+    public func contains(_ code: String, inYear year: Int) -> Bool {
+        guard let entries = history[code] else { return history.isEmpty ? current[code] != nil : false }
+        return entries.contains { ($0.from ?? Int.min) <= year && year < ($0.until ?? Int.max) }
+    }
+
+    public func name(of code: String) -> String? {
+        current[code] ?? history[code]?.last?.name
+    }
+
+    public static func load(name: String, path: URL, history historyPath: URL? = nil) throws -> CodeTable {
+        var table = CodeTable(name: name, current: try readPairs(path))
+        if let historyPath { table.history = try readHistory(historyPath) }
+        return table
+    }
+
+    static func readText(_ url: URL) throws -> String {
+        guard let data = FileManager.default.contents(atPath: url.path), var text = String(data: data, encoding: .utf8) else {
+            throw ODPError.io(url.path, "code table cannot be read (missing or not UTF-8)")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text
+    }
+
+    static func readPairs(_ url: URL) throws -> [String: String] {
+        let text = try readText(url)
+        var out: [String: String] = [:]
+        let lines = text.split(whereSeparator: \.isNewline)
+        if url.pathExtension.lowercased() == "csv" {
+            guard let header = lines.first else { return [:] }
+            let cols = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let ci = cols.firstIndex(where: { ["code", "代码"].contains($0) }),
+                  let ni = cols.firstIndex(where: { ["name", "名称"].contains($0) }) else {
+                throw ODPError.io(url.path, "code table CSV needs `code` (代码) and `name` (名称) columns")
+            }
+            for line in lines.dropFirst() {
+                let parts = line.split(separator: ",", omittingEmptySubsequences: false)
+                guard parts.count > max(ci, ni) else { continue }
+                out[String(parts[ci]).trimmingCharacters(in: .whitespaces)] = String(parts[ni]).trimmingCharacters(in: .whitespaces)
+            }
+        } else {
+            for (n, line) in lines.enumerated() {
+                let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
+                guard parts.count == 2 else { throw ODPError.data(SourceLocation(file: url.path, line: n + 1), "expected `代码 名称`") }
+                out[String(parts[0])] = String(parts[1]).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return out
+    }
+
+    static func readHistory(_ url: URL) throws -> [String: [Entry]] {
+        let text = try readText(url)
+        let lines = text.split(whereSeparator: \.isNewline)
+        guard let header = lines.first else { return [:] }
+        let cols = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard let ci = cols.firstIndex(where: { ["code", "代码"].contains($0) }),
+              let ni = cols.firstIndex(where: { ["name", "名称"].contains($0) }) else {
+            throw ODPError.io(url.path, "history CSV needs `代码` and `名称` columns")
+        }
+        let fi = cols.firstIndex(where: { ["from", "启用时间"].contains($0) })
+        let ui = cols.firstIndex(where: { ["until", "变更/弃用时间"].contains($0) })
+        var out: [String: [Entry]] = [:]
+        for line in lines.dropFirst() {
+            let p = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard p.count > max(ci, ni) else { continue }
+            let from = fi.flatMap { $0 < p.count ? Int(p[$0]) : nil }
+            let until = ui.flatMap { $0 < p.count ? Int(p[$0]) : nil }
+            out[p[ci], default: []].append(Entry(name: p[ni], from: from, until: until))
+        }
+        return out
+    }
+}

@@ -1,0 +1,146 @@
+/// A batch of rows flowing between stages. Cells are UTF-8 byte slices in one contiguous
+/// buffer (start + length per cell, length -1 for null), so the hot path never allocates a
+/// `String` per cell; typed values are parsed only where a rule needs them.
+///
+/// Cell (row r, column c) is entry `r * columnCount + c`; column c is field c of the schema.
+public struct RowBatch: Sendable {
+    public let columnCount: Int
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var starts: [Int32] = []
+    public private(set) var lengths: [Int32] = []
+    /// For each row, its position in the source (CSV line, sheet row, record number), for
+    /// messages and the department feedback list.
+    public private(set) var sourceRows: [Int] = []
+    private var pendingCells = 0
+
+    public init(columnCount: Int, rowCapacity: Int = 0, byteCapacity: Int = 0) {
+        self.columnCount = columnCount
+        bytes.reserveCapacity(byteCapacity)
+        starts.reserveCapacity(rowCapacity * columnCount)
+        lengths.reserveCapacity(rowCapacity * columnCount)
+        sourceRows.reserveCapacity(rowCapacity)
+    }
+
+    public var rowCount: Int { sourceRows.count }
+    public var isEmpty: Bool { sourceRows.isEmpty }
+
+    // MARK: Building
+
+    public mutating func appendCell(_ cell: UnsafeRawBufferPointer) {
+        starts.append(Int32(bytes.count))
+        lengths.append(Int32(cell.count))
+        bytes.append(contentsOf: cell)
+        pendingCells += 1
+    }
+
+    public mutating func appendCell(_ cell: UnsafeBufferPointer<UInt8>) {
+        appendCell(UnsafeRawBufferPointer(cell))
+    }
+
+    public mutating func appendCell<C: Collection>(bytes cell: C) where C.Element == UInt8 {
+        starts.append(Int32(bytes.count))
+        lengths.append(Int32(cell.count))
+        bytes.append(contentsOf: cell)
+        pendingCells += 1
+    }
+
+    public mutating func appendCell(_ text: String) {
+        var text = text
+        text.withUTF8 { appendCell(UnsafeRawBufferPointer($0)) }
+    }
+
+    public mutating func appendNull() {
+        starts.append(Int32(bytes.count))
+        lengths.append(-1)
+        pendingCells += 1
+    }
+
+    /// Copies cell (row, column) of another batch, null included.
+    public mutating func appendCell(from other: RowBatch, row: Int, column: Int) {
+        let i = row * other.columnCount + column
+        let length = other.lengths[i]
+        if length < 0 { appendNull(); return }
+        let start = Int(other.starts[i])
+        starts.append(Int32(bytes.count))
+        lengths.append(length)
+        bytes.append(contentsOf: other.bytes[start..<(start + Int(length))])
+        pendingCells += 1
+    }
+
+    /// Closes the current row. Precondition: exactly `columnCount` cells were appended.
+    public mutating func endRow(sourceRow: Int) {
+        precondition(pendingCells == columnCount, "row has \(pendingCells) cells, expected \(columnCount)")
+        pendingCells = 0
+        sourceRows.append(sourceRow)
+    }
+
+    /// Drops a partly appended row (the reader found it malformed half-way).
+    public mutating func abandonRow() {
+        guard pendingCells > 0 else { return }
+        let firstStart = Int(starts[starts.count - pendingCells])
+        starts.removeLast(pendingCells)
+        lengths.removeLast(pendingCells)
+        bytes.removeSubrange(firstStart...)
+        pendingCells = 0
+    }
+
+    // MARK: Reading
+
+    @inline(__always)
+    public func isNull(_ row: Int, _ column: Int) -> Bool { lengths[row * columnCount + column] < 0 }
+
+    /// The cell's text, or nil for null. For edges (reports, errors), not hot loops.
+    public func string(_ row: Int, _ column: Int) -> String? {
+        let i = row * columnCount + column
+        let length = Int(lengths[i])
+        if length < 0 { return nil }
+        let start = Int(starts[i])
+        return String(decoding: bytes[start..<(start + length)], as: UTF8.self)
+    }
+
+    public func cellBytes(_ row: Int, _ column: Int) -> ArraySlice<UInt8>? {
+        let i = row * columnCount + column
+        let length = Int(lengths[i])
+        if length < 0 { return nil }
+        let start = Int(starts[i])
+        return bytes[start..<(start + length)]
+    }
+
+    /// Gives hot loops pointer access to every cell without copying.
+    public func withCells<R>(_ body: (Cells) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { b in
+            try starts.withUnsafeBufferPointer { s in
+                try lengths.withUnsafeBufferPointer { l in
+                    try body(Cells(base: b, starts: s, lengths: l, columnCount: columnCount))
+                }
+            }
+        }
+    }
+
+    /// Pointer view valid only inside `withCells`.
+    public struct Cells {
+        public let base: UnsafeBufferPointer<UInt8>
+        public let starts: UnsafeBufferPointer<Int32>
+        public let lengths: UnsafeBufferPointer<Int32>
+        public let columnCount: Int
+
+        /// The bytes of a cell, or nil for null.
+        @inline(__always)
+        public subscript(row: Int, column: Int) -> UnsafeBufferPointer<UInt8>? {
+            let i = row * columnCount + column
+            let length = Int(lengths[i])
+            if length < 0 { return nil }
+            return UnsafeBufferPointer(rebasing: base[Int(starts[i])..<(Int(starts[i]) + length)])
+        }
+    }
+
+    /// A new batch with only the rows for which `keep` is true (rejected rows leave here).
+    public func filtered(_ keep: [Bool]) -> RowBatch {
+        var out = RowBatch(columnCount: columnCount, rowCapacity: rowCount, byteCapacity: bytes.count)
+        for r in 0..<rowCount where keep[r] {
+            for c in 0..<columnCount { out.appendCell(from: self, row: r, column: c) }
+            out.endRow(sourceRow: sourceRows[r])
+        }
+        return out
+    }
+}
