@@ -30,7 +30,7 @@ public struct DateFormat: Sendable, Hashable {
             else if starts("h") { tokens.append(.hour); i += 1 }
             else if starts("mm") { tokens.append(.minute2); i += 2 }
             else if starts("ss") { tokens.append(.second2); i += 2 }
-            else if bytes[i] < 0x80, !(bytes[i] >= 0x41 && bytes[i] <= 0x5a) && !(bytes[i] >= 0x61 && bytes[i] <= 0x7a) || bytes[i] == UInt8(ascii: "T") {
+            else if bytes[i] >= 0x80 || !(bytes[i] >= 0x41 && bytes[i] <= 0x5a) && !(bytes[i] >= 0x61 && bytes[i] <= 0x7a) || bytes[i] == UInt8(ascii: "T") {
                 tokens.append(.literal(bytes[i])); i += 1
             } else { return nil }
         }

@@ -73,7 +73,7 @@ public enum Checksums {
         return gb11714CheckCharacter(body[0..<8]).map { $0 == body[8] } ?? false
     }
 
-    static func gb11714CheckCharacter(_ first8: ArraySlice<UInt8>) -> UInt8? {
+    public static func gb11714CheckCharacter(_ first8: ArraySlice<UInt8>) -> UInt8? {
         let w = [3, 7, 9, 10, 5, 8, 4, 2]
         var sum = 0
         for (i, c) in first8.enumerated() {

@@ -1,0 +1,136 @@
+import Testing
+@testable import ODPCore
+
+/// A small but complete definition used as the base of the parsing tests.
+let validDefinition = """
+id: test-dataset
+catalog:
+  title: 测试数据集
+  code: 350100-TEST-0001
+  provider: 福州市测试局
+  provider_code: 11350100003000000X
+  summary: 用于测试的数据集
+  domain: 市场监管
+  open_type: 无条件开放
+  update_cycle: 每日
+  keywords: [测试, 示例]
+  license: CC-BY-4.0
+source:
+  type: csv
+  path: data.csv
+  encoding: gb18030
+primary_key: [code]
+fields:
+  - name: code
+    title: 代码
+    type: string
+    class: public
+    rules: [required]
+  - name: person
+    title: 姓名
+    type: string
+    class: direct
+    desensitize: {op: mask, keep_first: 1}
+  - name: day
+    title: 日期
+    type: date
+    format: YYYYMMDD
+    class: quasi
+"""
+
+@Suite("Dataset definitions")
+struct DefinitionParsingTests {
+    @Test("a valid definition parses with every section typed")
+    func parsesValid() throws {
+        let (definition, diagnostics) = DatasetDefinition.parse(yaml: validDefinition, file: "t.yml")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let d = try #require(definition)
+        #expect(d.id == "test-dataset")
+        #expect(d.catalog.openType == .unconditional)
+        #expect(d.catalog.updateCycle == .daily)
+        #expect(d.source.kind == .csv)
+        #expect(d.source.encoding == .gb18030)
+        #expect(d.schema.names == ["code", "person", "day"])
+        #expect(d.schema.fields[1].privacyClass == .direct)
+        #expect(d.schema.fields[1].desensitize?.type == "mask")
+        #expect(d.schema.fields[2].format == "YYYYMMDD")
+        #expect(d.schema.fields[0].rules.map(\.type) == ["required"])
+        #expect(d.primaryKey == ["code"])
+        #expect(d.definitionHash.count == 64)
+    }
+
+    @Test("five planted mistakes are all reported, each at its own line")
+    func reportsFivePlantedMistakes() {
+        let broken = """
+        id: test-dataset
+        catalog:
+          title: 测试数据集
+          code: 350100-TEST-0001
+          provider: 福州市测试局
+          provider_code: 11350100003000000X
+          summary: 用于测试的数据集
+          domain: 市场监管
+          open_type: 无条件开放
+          update_cyle: 每日
+          license: CC-BY-4.0
+        source:
+          type: postgres
+          table: t
+          connection: {host: db, database: d, user: u, password: hunter2}
+        primary_key: [cod]
+        fields:
+          - name: code
+            title: 代码
+            type: strng
+            class: public
+          - name: person
+            title: 姓名
+            type: string
+        """
+        let (_, diagnostics) = DatasetDefinition.parse(yaml: broken, file: "bad.yml")
+        let errors = diagnostics.filter { $0.severity == .error }
+        func line(_ fragment: String) -> Int? { errors.first { $0.message.contains(fragment) }?.location.line }
+        // 1. unknown key with a suggestion (and the missing key it was meant to be)
+        #expect(line("unknown key `update_cyle`") == 10)
+        #expect(errors.contains { $0.hint == "did you mean `update_cycle`?" })
+        // 2. a secret written inline
+        #expect(line("secret written inline") == 15)
+        // 3. a reference to an undefined field
+        #expect(line("refers to `cod`") == 16)
+        // 4. a wrong value type
+        #expect(line("`strng` is not one of") == 20)
+        // 5. a field without a privacy class (fail closed)
+        #expect(line("missing `class`") == 22)
+        #expect(!errors.map(\.description).joined().contains("hunter2"))
+    }
+
+    @Test("a direct identifier without an operator is an error")
+    func directNeedsOperator() {
+        let yaml = validDefinition.replacingOccurrences(of: "    desensitize: {op: mask, keep_first: 1}\n", with: "")
+        let (_, diagnostics) = DatasetDefinition.parse(yaml: yaml, file: "t.yml")
+        #expect(diagnostics.contains { $0.message.contains("direct identifier") })
+    }
+
+    @Test("有条件开放 requires 开放条件")
+    func conditionalNeedsCondition() {
+        let yaml = validDefinition.replacingOccurrences(of: "open_type: 无条件开放", with: "open_type: 有条件开放")
+        let (_, diagnostics) = DatasetDefinition.parse(yaml: yaml, file: "t.yml")
+        #expect(diagnostics.contains { $0.message.contains("open_condition") })
+    }
+
+    @Test("YAML syntax errors point at the line")
+    func syntaxError() {
+        let (_, diagnostics) = DatasetDefinition.parse(yaml: "id: x\ncatalog: [a, b\nfields: 1\n", file: "s.yml")
+        #expect(diagnostics.first?.message.hasPrefix("YAML syntax error") == true)
+        #expect(diagnostics.first?.location.line != nil)
+    }
+
+    @Test("secret references resolve from the environment and files, and name only themselves")
+    func secrets() throws {
+        let ref = try #require(SecretRef("env:ODP_TEST_SECRET"))
+        #expect(try ref.resolve(environment: ["ODP_TEST_SECRET": "s3cret"]) == "s3cret")
+        #expect(ref.description == "env:ODP_TEST_SECRET")
+        #expect(throws: ODPError.self) { try ref.resolve(environment: [:]) }
+        #expect(SecretRef("hunter2") == nil)
+    }
+}
