@@ -5,12 +5,12 @@
 /// Cell (row r, column c) is entry `r * columnCount + c`; column c is field c of the schema.
 public struct RowBatch: Sendable {
     public let columnCount: Int
-    public private(set) var bytes: [UInt8] = []
-    public private(set) var starts: [Int32] = []
-    public private(set) var lengths: [Int32] = []
+    public internal(set) var bytes: [UInt8] = []
+    public internal(set) var starts: [Int32] = []
+    public internal(set) var lengths: [Int32] = []
     /// For each row, its position in the source (CSV line, sheet row, record number), for
     /// messages and the department feedback list.
-    public private(set) var sourceRows: [Int] = []
+    public internal(set) var sourceRows: [Int] = []
     private var pendingCells = 0
 
     public init(columnCount: Int, rowCapacity: Int = 0, byteCapacity: Int = 0) {

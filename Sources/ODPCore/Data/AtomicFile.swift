@@ -1,0 +1,41 @@
+import Foundation
+
+/// Writes whole files so readers see the old content or the new, never a torn one: write to
+/// a temporary sibling, fsync, rename. Used for state, pointers and reports.
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        let dir = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw ODPError.io(tmp.path, "cannot create: \(String(cString: strerror(errno)))") }
+        var ok = true
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { ok = false; break }
+                offset += n
+            }
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(tmp.path, url.path) == 0 else {
+            unlink(tmp.path)
+            throw ODPError.io(url.path, "cannot write: \(String(cString: strerror(errno)))")
+        }
+        syncDirectory(dir)
+    }
+
+    /// Makes a rename durable (the directory entry itself must reach the disk).
+    public static func syncDirectory(_ dir: URL) {
+        let fd = open(dir.path, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    /// JSON with sorted keys and no escaped slashes: stable bytes for stable inputs.
+    public static func writeJSON(_ object: Any, to url: URL) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        try write(data + Data("\n".utf8), to: url)
+    }
+}

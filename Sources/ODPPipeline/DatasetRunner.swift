@@ -1,0 +1,177 @@
+import Foundation
+import ODPCheck
+import ODPCore
+import ODPDesensitize
+import ODPExtract
+import ODPPublish
+import ODPRelease
+
+/// Runs one dataset through every stage in one streaming pass:
+/// extract → check (source values) → desensitize → package, then upload if released.
+/// A failure anywhere abandons the temporary release, so nothing half-made is visible.
+struct DatasetRunner {
+    let definition: DatasetDefinition
+    let context: StageContext
+    let layout: OutputLayout
+    let options: RunOptions
+    let log: RunLog
+    let audit: AuditTrail
+    let publisher: Publisher?
+    let state: DatasetState
+    let approvals: Approvals
+
+    static let batchRows = 8192
+
+    func run() throws -> (DatasetOutcome, DatasetState) {
+        let started = Date()
+        let id = definition.id
+        var outcome = DatasetOutcome(dataset: id, status: .failed)
+        let checker = try Checker(definition: definition, context: context)
+        let desensitizer = try Desensitizer(definition: definition, context: context)
+        let source = try openSource()
+        defer { source.close() }
+        let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
+                                       runTime: options.runTime)
+        var spool: FileHandle?
+        var spoolURL: URL?
+        do {
+            if desensitizer.needsSecondPass {
+                try FileManager.default.createDirectory(at: layout.scratch, withIntermediateDirectories: true)
+                let url = layout.scratch.appendingPathComponent("\(id)-\(getpid()).spool")
+                _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                spool = FileHandle(forUpdatingAtPath: url.path)
+                spoolURL = url
+            }
+            defer {
+                try? spool?.close()
+                if let spoolURL { try? FileManager.default.removeItem(at: spoolURL) }
+            }
+            var lastProgress = Date()
+            var clock = StageClock()
+            while let batch = try clock.time("extract", { try source.next(maxRows: Self.batchRows) }) {
+                outcome.rowsRead += batch.rowCount
+                let keep = clock.time("check") { checker.check(batch) }
+                let kept = keep.contains(false) ? batch.filtered(keep) : batch
+                outcome.rowsRejected += batch.rowCount - kept.rowCount
+                let out = clock.time("desensitize") { desensitizer.transform(kept) }
+                if let spool { try clock.time("spool") { try out.spool(to: spool) } } else {
+                    try clock.time("package") { try writer.write(out) }
+                    outcome.rowsReleased += out.rowCount
+                }
+                if Date().timeIntervalSince(lastProgress) > 0.2 {
+                    log.progress(dataset: id, rows: outcome.rowsRead, elapsed: Date().timeIntervalSince(started))
+                    lastProgress = Date()
+                }
+            }
+            if let spool {
+                desensitizer.endFirstPass()
+                try spool.seek(toOffset: 0)
+                while let batch = try clock.time("spool", { try RowBatch.unspool(from: spool) }) {
+                    let out = clock.time("desensitize") { desensitizer.suppress(batch) }
+                    try clock.time("package") { try writer.write(out) }
+                    outcome.rowsReleased += out.rowCount
+                }
+            }
+            let extraction = StageReport(problems: source.problems, metrics: ["rows_unreadable": Double(source.problems.count)])
+            outcome.rowsRejected += source.problems.count
+            let quality = clock.time("check") { checker.finish() }
+            let privacy = clock.time("desensitize") { desensitizer.finish() }
+            let reports = [extraction, quality, privacy]
+            try FeedbackList.write(reports.flatMap(\.problems), dataset: id, to: layout.feedback(id))
+            let holds = quality.holdReasons + privacy.holdReasons
+            let status: ReleaseStatus = !holds.isEmpty ? .held(holds)
+                : definition.approval == .required ? .awaitingApproval : .released
+            let result = try clock.time("finish") { try writer.finish(reports: reports, status: status) }
+            outcome.version = result.version
+            outcome.metrics = quality.metrics.merging(privacy.metrics) { a, _ in a }
+            outcome.reasons = holds
+            try audit.record("dataset_packaged", dataset: id, details: [
+                "version": result.version, "rows_read": outcome.rowsRead, "rows_rejected": outcome.rowsRejected,
+                "rows_released": outcome.rowsReleased, "changed": result.created, "definition_sha256": definition.definitionHash,
+                "gate": holds.isEmpty ? "pass" : "hold", "hold_reasons": holds,
+            ])
+            var next = state
+            next.lastOutcome = nil
+            if !holds.isEmpty {
+                outcome.status = .held
+                log.log(.warning, "held by the gate: " + holds.joined(separator: "; "), dataset: id)
+            } else if definition.approval == .required, !approvals.isApproved(dataset: id, version: result.version) {
+                outcome.status = .awaitingApproval
+                log.log(.warning, "version \(result.version) awaits approval (odp approve \(id) \(result.version) --by NAME)", dataset: id)
+            } else {
+                if !result.isLatest { try ReleaseReader.promote(datasetId: id, version: result.version, root: layout.root) }
+                outcome.status = result.created ? .published : .unchanged
+                if let publisher, !options.dryRun {
+                    let receipts = try clock.time("upload") {
+                        try publisher.publish(release: result.directory, definition: definition, version: result.version)
+                    }
+                    outcome.bytesPublished = receipts.reduce(0) { $0 + $1.size }
+                    if !receipts.isEmpty {
+                        try audit.record("dataset_uploaded", dataset: id, details: ["version": result.version, "files": receipts.count])
+                    }
+                }
+                next.watermark = source.watermark ?? state.watermark
+                next.lastSuccess = options.runTime
+                next.lastVersion = result.version
+            }
+            next.lastOutcome = outcome.status.rawValue
+            outcome.stageSeconds = clock.seconds
+            outcome.seconds = Date().timeIntervalSince(started)
+            return (outcome, next)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    /// Incremental sources read only what is new since the last good release and merge it
+    /// into a private staging copy, from which the whole table is released.
+    private func openSource() throws -> RowSource {
+        let env = ProcessInfo.processInfo.environment
+        guard let incremental = definition.source.incremental, incremental.mode == .merge else {
+            return try Extractor.open(definition, since: nil, environment: env)
+        }
+        let staging = try StagingStore(url: layout.staging(definition.id), schema: definition.schema, primaryKey: definition.primaryKey)
+        let delta = try Extractor.open(definition, since: state.watermark, environment: env)
+        defer { delta.close() }
+        let counts = try staging.merge(delta)
+        try audit.record("dataset_extracted", dataset: definition.id, details: [
+            "mode": state.watermark == nil ? "initial" : "incremental", "inserted": counts.inserted,
+            "updated": counts.updated, "deleted": counts.deleted,
+        ])
+        return WatermarkedSource(base: try staging.reader(), watermark: delta.watermark ?? state.watermark, problems: delta.problems)
+    }
+}
+
+/// The staging reader, carrying the delta's watermark and reader problems.
+final class WatermarkedSource: RowSource {
+    let base: RowSource
+    let watermark: String?
+    let problems: [RowProblem]
+    var deletedKeys: [[String]] { [] }
+
+    init(base: RowSource, watermark: String?, problems: [RowProblem]) {
+        self.base = base
+        self.watermark = watermark
+        self.problems = problems
+    }
+
+    func next(maxRows: Int) throws -> RowBatch? { try base.next(maxRows: maxRows) }
+    func close() { base.close() }
+}
+
+/// Accumulates wall time per stage with a monotonic clock (cheap enough per batch).
+struct StageClock {
+    private(set) var seconds: [String: Double] = [:]
+
+    mutating func time<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        defer {
+            var end = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &end)
+            seconds[stage, default: 0] += Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+        }
+        return try body()
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import ODPCore
+import ODPPublish
+import ODPRelease
+
+/// Runs every selected dataset of a workspace. One dataset's failure never stops the
+/// others; the summary's exit code says what happened (see `ExitCode`).
+public struct PipelineRunner {
+    public let workspace: Workspace
+    public let options: RunOptions
+    public let log: RunLog
+
+    public init(workspace: Workspace, options: RunOptions, log: RunLog) {
+        self.workspace = workspace
+        self.options = options
+        self.log = log
+    }
+
+    public struct Summary: Sendable {
+        public var outcomes: [DatasetOutcome]
+        public var reportURL: URL?
+        public var seconds: Double
+
+        public var exitCode: Int32 {
+            if outcomes.contains(where: { $0.status == .failed }) { return ODPExit.failure }
+            if outcomes.contains(where: { $0.status == .held || $0.status == .awaitingApproval }) { return ODPExit.held }
+            return ODPExit.success
+        }
+    }
+
+    public func run() throws -> Summary {
+        guard workspace.errors.isEmpty else { throw ODPError.definition(workspace.errors) }
+        let started = Date()
+        let layout = workspace.layout
+        let lock = RunLock(url: layout.lockFile)
+        try lock.acquire()
+        defer { lock.release() }
+        let audit = try AuditTrail(url: layout.auditLog)
+        let context = try workspace.stageContext(runDate: options.runDate)
+        let publisher = workspace.config.targets.isEmpty ? nil
+            : try Publisher(config: workspace.config, stateDirectory: layout.publishState, environment: ProcessInfo.processInfo.environment)
+        var states = DatasetState.loadAll(layout.stateFile)
+        let approvals = Approvals(url: layout.approvals)
+        try audit.record("run_started", details: ["pid": Int(getpid()), "datasets": workspace.definitions.count, "dry_run": options.dryRun])
+        var outcomes: [DatasetOutcome] = []
+        for definition in workspace.definitions {
+            let id = definition.id
+            let state = states[id] ?? DatasetState()
+            guard options.selects(id) else { continue }
+            if options.dueOnly, !state.isDue(cycle: definition.catalog.updateCycle, now: options.runTime) {
+                outcomes.append(DatasetOutcome(dataset: id, status: .skipped))
+                log.log(.info, "not due (\(definition.catalog.updateCycle.rawValue))", dataset: id)
+                continue
+            }
+            log.log(.info, "started", dataset: id)
+            var datasetContext = context
+            datasetContext.previousRelease = ReleaseReader.latest(datasetId: id, root: layout.root)?.directory
+            let runner = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
+                                       audit: audit, publisher: publisher, state: state, approvals: approvals)
+            do {
+                let (outcome, next) = try runner.run()
+                states[id] = next
+                try DatasetState.saveAll(states, to: layout.stateFile)
+                outcomes.append(outcome)
+                log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
+                        ["version": outcome.version ?? "-", "rows": outcome.rowsRead, "rejected": outcome.rowsRejected,
+                         "seconds": String(format: "%.2f", outcome.seconds)])
+            } catch {
+                var failed = DatasetOutcome(dataset: id, status: .failed)
+                failed.error = "\(error)"
+                outcomes.append(failed)
+                log.log(.error, "failed: \(error)", dataset: id)
+                try? audit.record("dataset_failed", dataset: id, details: ["error": "\(error)"])
+            }
+        }
+        try publishCatalog(layout: layout, publisher: publisher, audit: audit)
+        var summary = Summary(outcomes: outcomes, reportURL: nil, seconds: Date().timeIntervalSince(started))
+        summary.reportURL = try RunReport.write(summary, options: options, layout: layout)
+        try Metrics.write(outcomes: outcomes, states: states, layout: layout)
+        try audit.record("run_finished", details: ["exit_code": Int(summary.exitCode), "seconds": summary.seconds])
+        return summary
+    }
+
+    /// The open-data list is regenerated from every definition and uploaded last, after the
+    /// files it points at.
+    private func publishCatalog(layout: OutputLayout, publisher: Publisher?, audit: AuditTrail) throws {
+        let files = try Catalog.write(config: workspace.config, definitions: workspace.definitions, outputRoot: layout.root,
+                                      generatedAt: options.runTime)
+        if let publisher, !options.dryRun {
+            let receipts = try publisher.publishCatalog(files: files)
+            if !receipts.isEmpty { try audit.record("catalog_uploaded", details: ["files": receipts.count]) }
+        }
+    }
+}
+
+/// Exit codes of `odp`, documented in the README and `odp --help`.
+public enum ODPExit {
+    /// Everything published or unchanged.
+    public static let success: Int32 = 0
+    /// Usage or definition errors.
+    public static let usage: Int32 = 1
+    /// Some datasets held by a gate or awaiting approval.
+    public static let held: Int32 = 2
+    /// Failures: source unreachable, packaging or upload failed after retries.
+    public static let failure: Int32 = 3
+}

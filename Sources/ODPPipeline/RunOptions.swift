@@ -1,0 +1,33 @@
+import Foundation
+import ODPCore
+
+/// How `odp run` was asked to run.
+public struct RunOptions: Sendable {
+    /// Release time: recorded in metadata only, never inside data files.
+    public var runTime: Date
+    /// Stop before upload.
+    public var dryRun: Bool
+    /// Only datasets whose 更新周期 says they are due.
+    public var dueOnly: Bool
+    /// Dataset ids or globs (`scjg-*`); empty = all.
+    public var datasets: [String]
+
+    public init(runTime: Date = Date(), dryRun: Bool = false, dueOnly: Bool = false, datasets: [String] = []) {
+        self.runTime = runTime
+        self.dryRun = dryRun
+        self.dueOnly = dueOnly
+        self.datasets = datasets
+    }
+
+    /// Today's date in China Standard Time, for "not in the future" and age bands.
+    public var runDate: CivilDateTime {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: runTime)
+        return CivilDateTime(year: c.year!, month: c.month!, day: c.day!, hour: c.hour!, minute: c.minute!, second: c.second!)
+    }
+
+    func selects(_ id: String) -> Bool {
+        datasets.isEmpty || datasets.contains { fnmatch($0, id, 0) == 0 }
+    }
+}

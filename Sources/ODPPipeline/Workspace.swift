@@ -1,0 +1,61 @@
+import Foundation
+import ODPCheck
+import ODPCore
+import ODPDesensitize
+import ODPExtract
+import ODPPublish
+
+/// A loaded pipeline: the global configuration, every dataset definition and the shared
+/// resources (code tables, keys), with all definition problems collected in one list.
+public struct Workspace: Sendable {
+    public let config: PipelineConfig
+    public let definitions: [DatasetDefinition]
+    public let diagnostics: [Diagnostic]
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var layout: OutputLayout { OutputLayout(root: config.outputDirectory) }
+
+    /// Loads `odp.yml` and its datasets (or only `files` when given), running every stage's
+    /// definition checks so one `odp validate` reports every problem.
+    public static func load(configPath: String, files: [String] = []) throws -> Workspace {
+        let (config, configDiagnostics) = PipelineConfig.load(path: configPath)
+        guard let config else { throw ODPError.definition(configDiagnostics) }
+        var diagnostics = configDiagnostics + Publisher.validate(config)
+        var definitions: [DatasetDefinition] = []
+        var ids: [String: String] = [:]
+        for file in files.isEmpty ? config.datasetFiles : files {
+            let (definition, found) = DatasetDefinition.load(path: file)
+            diagnostics += found
+            guard let definition else { continue }
+            diagnostics += Extractor.validate(definition)
+            diagnostics += Checker.validate(definition, config: config)
+            diagnostics += Desensitizer.validate(definition, config: config)
+            if let other = ids[definition.id] {
+                diagnostics.append(Diagnostic(SourceLocation(file: file, line: 1), "dataset id `\(definition.id)` is also used by \(other)"))
+            }
+            ids[definition.id] = file
+            definitions.append(definition)
+        }
+        for ref in config.codeTables {
+            for path in [ref.path] + (ref.history.map { [$0] } ?? []) where !FileManager.default.fileExists(atPath: config.resolve(path).path) {
+                diagnostics.append(Diagnostic(SourceLocation(file: config.file), "code table `\(ref.name)`: file \(path) does not exist"))
+            }
+        }
+        return Workspace(config: config, definitions: definitions, diagnostics: diagnostics)
+    }
+
+    /// Code tables and the pseudonym key, read once per run.
+    public func stageContext(runDate: CivilDateTime) throws -> StageContext {
+        var tables: [String: CodeTable] = [:]
+        for ref in config.codeTables {
+            tables[ref.name] = try CodeTable.load(name: ref.name, path: config.resolve(ref.path), history: ref.history.map(config.resolve))
+        }
+        var keyID: String?
+        var key: [UInt8]?
+        if let ref = config.pseudonymKey {
+            keyID = ref.id
+            key = Array(try ref.secret.resolve(relativeTo: config.baseDirectory).utf8)
+        }
+        return StageContext(config: config, codeTables: tables, pseudonymKeyID: keyID, pseudonymKey: key, runDate: runDate)
+    }
+}

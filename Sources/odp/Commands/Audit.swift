@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import ODPPipeline
+
+extension ODP {
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The tamper-evident audit trail (全程留痕).", subcommands: [VerifyChain.self])
+
+        struct VerifyChain: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "verify",
+                abstract: "Check the hash chain of state/audit.jsonl and name the first broken entry.")
+
+            @OptionGroup var pipeline: PipelineOptions
+
+            func run() throws {
+                let workspace = try pipeline.workspace()
+                let result = try AuditTrail.verify(url: workspace.layout.auditLog)
+                if let line = result.firstBrokenLine {
+                    print("audit trail BROKEN at entry \(line): \(result.problem ?? "")")
+                    throw ExitCode(ODPExit.failure)
+                }
+                print("audit trail intact: \(result.entries) entries")
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import ODPCore
+import ODPPipeline
+
+extension ODP {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run every stage for the selected datasets (extract → check → 脱敏 → package → upload).",
+            discussion: "Safe to re-run: unchanged data makes no new version and uploads nothing.")
+
+        @OptionGroup var pipeline: PipelineOptions
+
+        @Option(name: .customLong("dataset"), help: "Only datasets whose id matches (glob, repeatable).")
+        var datasets: [String] = []
+
+        @Flag(help: "Only datasets whose 更新周期 says they are due since their last good release.")
+        var due = false
+
+        @Flag(help: "Stop before upload.")
+        var dryRun = false
+
+        @Flag(help: "Print a JSON summary on stdout.")
+        var json = false
+
+        @Flag(help: "Only warnings and errors on stderr.")
+        var quiet = false
+
+        func run() throws {
+            let workspace: Workspace
+            do { workspace = try pipeline.workspace() } catch { fail(error) }
+            if !workspace.errors.isEmpty {
+                for d in workspace.diagnostics { FileHandle.standardError.write(Data("\(d)\n".utf8)) }
+                throw ExitCode(ODPExit.usage)
+            }
+            let log = RunLog(logFile: workspace.layout.logFile, quiet: quiet)
+            let summary: PipelineRunner.Summary
+            do {
+                summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets), log: log).run()
+            } catch { fail(error) }
+            if json {
+                let object: [String: Any] = ["exit_code": Int(summary.exitCode), "report": summary.reportURL?.path ?? "",
+                                             "datasets": summary.outcomes.map { ["dataset": $0.dataset, "status": $0.status.rawValue, "version": $0.version ?? ""] }]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                printSummary(summary, layout: workspace.layout)
+            }
+            throw ExitCode(summary.exitCode)
+        }
+
+        private func printSummary(_ summary: PipelineRunner.Summary, layout: OutputLayout) {
+            let label: [DatasetOutcome.Status: String] = [
+                .published: "published 已发布", .unchanged: "unchanged 无变化", .held: "held 已拦截",
+                .awaitingApproval: "awaiting approval 待审核", .failed: "FAILED 失败", .skipped: "skipped 未到期",
+            ]
+            print("")
+            for o in summary.outcomes {
+                let version = o.version.map { " \($0)" } ?? ""
+                print("  \(o.dataset)\(version): \(label[o.status] ?? o.status.rawValue), \(o.rowsRead) rows read, \(o.rowsRejected) rejected, \(o.rowsReleased) released (\(String(format: "%.2f", o.seconds)) s)")
+                for reason in o.reasons { print("      - \(reason)") }
+                if let error = o.error { print("      - \(error)") }
+            }
+            print("\nOutput: \(layout.root.path)  (open list: catalog/open-list.html)")
+            if let report = summary.reportURL { print("Run report: \(report.path)") }
+        }
+    }
+}

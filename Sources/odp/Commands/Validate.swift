@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import ODPCore
+import ODPPipeline
+
+extension ODP {
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check pipeline definitions and report every problem as file:line:column: message.",
+            discussion: "Exit 0 when clean, 1 when any error is found. Warnings do not fail.")
+
+        @OptionGroup var pipeline: PipelineOptions
+
+        @Argument(help: "Dataset definition files (default: every dataset of the configuration).")
+        var paths: [String] = []
+
+        func run() throws {
+            let workspace: Workspace
+            do { workspace = try pipeline.workspace(files: paths) } catch let error as ODPError {
+                for d in error.diagnostics { print(d) }
+                if error.diagnostics.isEmpty { print("error: \(error)") }
+                throw ExitCode(ODPExit.usage)
+            }
+            for d in workspace.diagnostics { print(d) }
+            let errors = workspace.errors.count
+            let warnings = workspace.diagnostics.count - errors
+            FileHandle.standardError.write(Data("\(workspace.definitions.count) dataset definition(s) checked: \(errors) error(s), \(warnings) warning(s)\n".utf8))
+            if errors > 0 { throw ExitCode(ODPExit.usage) }
+        }
+    }
+}

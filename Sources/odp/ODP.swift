@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import ODPCore
+import ODPPipeline
+
+@main
+struct ODP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "odp",
+        abstract: "ODP (开放数据发布流水线): extract, desensitize (脱敏), check, package and publish open datasets.",
+        discussion: """
+        Examples:
+          odp run                         run every dataset of pipelines/odp.yml
+          odp run --dataset 'scjg-*' --dry-run
+          odp validate                    lint every definition (file:line:column: message)
+          odp verify output/releases/sthj-air-quality-hourly/<version>
+          odp demo generate               regenerate the demo's department data
+
+        Exit codes: 0 everything published or unchanged; 1 usage or definition errors;
+        2 some datasets held by a gate or awaiting approval (待审核); 3 failures (source
+        unreachable, packaging or upload failed after retries).
+        """,
+        version: "0.1.0",
+        subcommands: [Run.self, Validate.self, Verify.self, Status.self, Approve.self, Reject.self, Audit.self, Demo.self])
+}
+
+/// Options shared by commands that read a pipeline.
+struct PipelineOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The global configuration (odp.yml).")
+    var config: String = "pipelines/odp.yml"
+
+    func workspace(files: [String] = []) throws -> Workspace {
+        guard FileManager.default.fileExists(atPath: config) else {
+            throw ValidationError("no pipeline configuration at \(config) (use --config PATH)")
+        }
+        return try Workspace.load(configPath: config, files: files)
+    }
+}
+
+/// Prints an error the way data officers and cron mails should see it and exits with the
+/// documented code.
+func fail(_ error: Error) -> Never {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    if let e = error as? ODPError, e.isDefinitionError { Foundation.exit(ODPExit.usage) }
+    Foundation.exit(ODPExit.failure)
+}

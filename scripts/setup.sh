@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what ODP needs on a fresh Debian machine with Swift 6 (idempotent, quiet when
+# everything is there). `setup.sh` = build and run; `setup.sh --test` adds test peers.
+set -euo pipefail
+
+packages=(pkg-config libsqlite3-dev libpq-dev libdeflate-dev zlib1g-dev libcurl4-openssl-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(postgresql zip unzip openssh-server openssh-client vsftpd python3-venv)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  # Validators the tests run against our outputs (Frictionless, SHACL for DCAT-AP).
+  for tool in frictionless pyshacl; do
+    command -v "$tool" >/dev/null 2>&1 || pip install -q "$tool" >&2
+  done
+fi
+
+command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://swift.org/install)" >&2; exit 1; }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, starts the real peers the integration tests
+# talk to (PostgreSQL, SFTP, FTP, an HTTP sink, CKAN) on 127.0.0.1, runs `swift test`,
+# and stops the peers again whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh --test
+
+services="$PWD/.build-services"
+mkdir -p "$services"
+cleanup() { scripts/services-stop.sh "$services" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+scripts/services-start.sh "$services"
+set -a
+source "$services/env"
+set +a
+export ODP_REQUIRE_SERVICES=1
+
+swift build --build-tests
+swift test --skip-build "$@"
