@@ -48,7 +48,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "odp-bench", dependencies: [
-            "ODPCore", "ODPPipeline", "ODPDemoData", "ODPRelease",
+            "ODPCore", "ODPPipeline", "ODPDemoData", "ODPRelease", "CZlib", "CDeflate",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         .testTarget(name: "ODPCoreTests", dependencies: ["ODPCore"]),

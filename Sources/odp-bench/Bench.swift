@@ -1,0 +1,102 @@
+import Foundation
+import ODPCore
+import ODPDemoData
+import ODPExtract
+import ODPPipeline
+
+/// `swift run -c release odp-bench [ROWS…]`: the whole release on the benchmark table
+/// (market registrations, 15 columns), per stage, next to the floor. Each size runs in a
+/// child process so peak memory is that size's own.
+@main
+struct Bench {
+    static func main() throws {
+        var args = Array(CommandLine.arguments.dropFirst())
+        let dataDir = URL(fileURLWithPath: option("--data", &args) ?? ".build-bench/data")
+        if let one = option("--one", &args), let rows = Int(one) {
+            try runOne(rows: rows, dataDir: dataDir, extractOnly: args.contains("--extract-only"))
+            return
+        }
+        let sizes = args.compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
+        let rows = sizes.isEmpty ? [1_000_000, 10_000_000] : sizes
+        print("ODP benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, release build, table: 市场监管 individual businesses (15 columns)\n")
+        var results: [[String: Any]] = []
+        for n in rows {
+            FileHandle.standardError.write(Data("generating/reading the \(n)-row table (cached in \(dataDir.path))…\n".utf8))
+            _ = try DemoGenerator.benchmarkTable(rows: n, in: dataDir)
+            for extractOnly in [true, false] {
+                let child = Process()
+                child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+                child.arguments = ["--one", String(n), "--data", dataDir.path] + (extractOnly ? ["--extract-only"] : [])
+                let pipe = Pipe()
+                child.standardOutput = pipe
+                try child.run()
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                child.waitUntilExit()
+                guard child.terminationStatus == 0, let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    FileHandle.standardError.write(Data("benchmark child failed for \(n) rows\n".utf8))
+                    exit(1)
+                }
+                results.append(object)
+                Report.print(object)
+            }
+        }
+        Report.printScaling(results)
+    }
+
+    static func option(_ name: String, _ args: inout [String]) -> String? {
+        guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+        let value = args[i + 1]
+        args.removeSubrange(i...(i + 1))
+        return value
+    }
+
+    static func runOne(rows: Int, dataDir: URL, extractOnly: Bool) throws {
+        let table = try DemoGenerator.benchmarkTable(rows: rows, in: dataDir)
+        let inputBytes = (try FileManager.default.attributesOfItem(atPath: table.path)[.size] as? Int) ?? 0
+        let work = dataDir.appendingPathComponent("run-\(rows)")
+        try? FileManager.default.removeItem(at: work)
+        let configPath = try BenchWorkspace.write(table: table, into: work)
+        var result: [String: Any] = ["rows": rows, "input_bytes": inputBytes, "mode": extractOnly ? "extract" : "release"]
+        let watch = Stopwatch()
+        if extractOnly {
+            let workspace = try Workspace.load(configPath: configPath)
+            let source = try Extractor.open(workspace.definitions[0], since: nil, environment: [:])
+            var n = 0
+            while let batch = try source.next(maxRows: 8192) { n += batch.rowCount }
+            source.close()
+            result["seconds"] = watch.elapsed
+            result["rows_read"] = n
+            result["floor_read_seconds"] = Floor.read(table).seconds
+        } else {
+            let workspace = try Workspace.load(configPath: configPath)
+            guard workspace.errors.isEmpty else { throw ODPError.definition(workspace.errors) }
+            let log = RunLog(logFile: nil, interactive: false, quiet: true)
+            let summary = try PipelineRunner(workspace: workspace, options: RunOptions(), log: log).run()
+            result["seconds"] = watch.elapsed
+            let outcome = summary.outcomes[0]
+            result["status"] = outcome.status.rawValue
+            result["stages"] = outcome.stageSeconds
+            result["rows_released"] = outcome.rowsReleased
+            result["rows_rejected"] = outcome.rowsRejected
+            let csv = BenchWorkspace.releasedCSV(in: work)
+            if let csv {
+                let size = (try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0
+                result["output_csv_bytes"] = size
+                result["floor_read_seconds"] = Floor.read(table).seconds
+                result["floor_sha256_seconds"] = Floor.sha256(csv).seconds
+                let z = Floor.zlib6(csv), d = Floor.libdeflate6(csv)
+                result["floor_zlib6_seconds"] = z.seconds
+                result["floor_zlib6_bytes"] = z.outputBytes
+                result["floor_libdeflate6_seconds"] = d.seconds
+                result["floor_libdeflate6_bytes"] = d.outputBytes
+            }
+            if let zip = BenchWorkspace.zip(in: work) {
+                result["zip_bytes"] = (try FileManager.default.attributesOfItem(atPath: zip.path)[.size] as? Int) ?? 0
+            }
+        }
+        result["peak_rss_bytes"] = peakResidentBytes()
+        try? FileManager.default.removeItem(at: work)
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        FileHandle.standardOutput.write(data)
+    }
+}

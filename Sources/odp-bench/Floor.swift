@@ -1,0 +1,102 @@
+import CDeflate
+import Crypto
+import CZlib
+import Foundation
+
+/// The floor: what the machine does with the same bytes and nothing else: reading the input,
+/// SHA-256 of the output (swift-crypto), and single-thread deflate of the output with zlib
+/// and libdeflate at level 6. ODP's figures are printed as a ratio to these.
+enum Floor {
+    struct Result { var seconds: Double; var outputBytes: Int = 0 }
+
+    static func read(_ url: URL) -> Result {
+        let t = Stopwatch()
+        let fd = open(url.path, O_RDONLY)
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4 << 20)
+        var total = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            total += n
+        }
+        return Result(seconds: t.elapsed, outputBytes: total)
+    }
+
+    static func sha256(_ url: URL) -> Result {
+        let t = Stopwatch()
+        var hasher = SHA256()
+        forEachChunk(url) { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        _ = hasher.finalize()
+        return Result(seconds: t.elapsed)
+    }
+
+    static func zlib6(_ url: URL) -> Result {
+        let t = Stopwatch()
+        var stream = z_stream()
+        deflateInit2_(&stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        var out = [UInt8](repeating: 0, count: 1 << 20)
+        var produced = 0
+        func drain(_ flush: Int32) {
+            repeat {
+                out.withUnsafeMutableBufferPointer { o in
+                    stream.next_out = o.baseAddress
+                    stream.avail_out = uInt(o.count)
+                    deflate(&stream, flush)
+                    produced += o.count - Int(stream.avail_out)
+                }
+            } while stream.avail_out == 0
+        }
+        forEachChunk(url) { chunk in
+            stream.next_in = UnsafeMutablePointer(mutating: chunk.baseAddress)
+            stream.avail_in = uInt(chunk.count)
+            drain(Z_NO_FLUSH)
+        }
+        stream.avail_in = 0
+        drain(Z_FINISH)
+        deflateEnd(&stream)
+        return Result(seconds: t.elapsed, outputBytes: produced)
+    }
+
+    static func libdeflate6(_ url: URL) -> Result {
+        let t = Stopwatch()
+        let compressor = libdeflate_alloc_compressor(6)
+        defer { libdeflate_free_compressor(compressor) }
+        var produced = 0
+        var out = [UInt8](repeating: 0, count: 8 << 20)
+        forEachChunk(url, size: 4 << 20) { chunk in
+            produced += out.withUnsafeMutableBytes { o in
+                libdeflate_deflate_compress(compressor, chunk.baseAddress, chunk.count, o.baseAddress, o.count)
+            }
+        }
+        return Result(seconds: t.elapsed, outputBytes: produced)
+    }
+
+    static func forEachChunk(_ url: URL, size: Int = 4 << 20, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let fd = open(url.path, O_RDONLY)
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: size)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+}
+
+struct Stopwatch {
+    private var start = timespec()
+    init() { clock_gettime(CLOCK_MONOTONIC, &start) }
+    var elapsed: Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec - start.tv_sec) + Double(now.tv_nsec - start.tv_nsec) / 1e9
+    }
+}
+
+/// Peak resident memory of this process in bytes.
+func peakResidentBytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    return usage.ru_maxrss * 1024
+}
