@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ODPCheckTests", dependencies: ["ODPCheck"]),
         .testTarget(name: "ODPReleaseTests", dependencies: ["ODPRelease"]),
         .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish"]),
-        .testTarget(name: "ODPPipelineTests", dependencies: ["ODPPipeline", "ODPDemoData"]),
+        .testTarget(name: "ODPPipelineTests", dependencies: ["ODPPipeline", "ODPDemoData", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

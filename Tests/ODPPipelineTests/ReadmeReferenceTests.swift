@@ -1,0 +1,53 @@
+import Foundation
+import ODPCore
+import ODPDemoData
+import ODPPipeline
+import Testing
+
+/// Keeps the README's definition reference in step with the code: its examples must
+/// validate, and every vocabulary the code knows must be documented.
+@Suite("README reference")
+struct ReadmeReferenceTests {
+    static let readme = (try? String(contentsOf: DemoFixture.repository.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+
+    /// The first ```yaml block after a heading.
+    static func yamlBlock(after heading: String) -> String? {
+        guard let start = readme.range(of: heading) else { return nil }
+        let rest = readme[start.upperBound...]
+        guard let open = rest.range(of: "```yaml\n"), let close = rest[open.upperBound...].range(of: "```") else { return nil }
+        return String(rest[open.upperBound..<close.lowerBound])
+    }
+
+    @Test("the odp.yml and dataset examples validate without errors")
+    func examplesValidate() throws {
+        let global = try #require(Self.yamlBlock(after: "### `odp.yml`"))
+        let dataset = try #require(Self.yamlBlock(after: "### A dataset"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("odp-readme-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("demo/data"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: DemoFixture.repository.appendingPathComponent("pipelines/codes"), to: dir.appendingPathComponent("codes"))
+        try DemoGenerator.generateDemo(into: dir.appendingPathComponent("demo/data"))
+        try global.write(to: dir.appendingPathComponent("odp.yml"), atomically: true, encoding: .utf8)
+        try dataset.write(to: dir.appendingPathComponent("demo/example.yml"), atomically: true, encoding: .utf8)
+        let workspace = try Workspace.load(configPath: dir.appendingPathComponent("odp.yml").path)
+        #expect(workspace.errors.isEmpty, "\(workspace.errors.map(\.description).joined(separator: "\n"))")
+        #expect(workspace.definitions.count == 1)
+    }
+
+    @Test("every source type, field type, privacy class and update cycle is documented")
+    func vocabulariesDocumented() {
+        for word in SourceSpec.Kind.allCases.map(\.rawValue) + FieldType.allCases.map(\.rawValue)
+            + PrivacyClass.allCases.map(\.rawValue) + UpdateCycle.allCases.map(\.rawValue) + OpenType.allCases.map(\.rawValue) {
+            #expect(Self.readme.contains(word), "README does not mention `\(word)`")
+        }
+    }
+
+    @Test("the repository's own pipelines validate")
+    func repositoryPipelinesValidate() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let workspace = try fixture.workspace()
+        #expect(workspace.errors.isEmpty, "\(workspace.errors.map(\.description).joined(separator: "\n"))")
+        #expect(workspace.definitions.count == 4)
+    }
+}
