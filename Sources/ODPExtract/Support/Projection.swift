@@ -43,12 +43,14 @@ struct Projection {
         var fieldColumns: [Int] = []
         var missing: [String] = []
         for field in definition.schema.fields {
-            if let i = column(for: field) { fieldColumns.append(i) } else { missing.append(ColumnName.candidates(for: field)[0]) }
+            if let i = column(for: field) { fieldColumns.append(i) } else {
+                missing.append(ColumnName.candidates(for: field).map { "`\($0)`" }.joined(separator: " / "))
+            }
         }
         let available = cleaned.map { "`\($0)`" }.joined(separator: ", ")
         if !missing.isEmpty {
-            let list = missing.map { "`\($0)`" }.joined(separator: ", ")
-            throw ODPError.source(definition.id, "\(file): column \(list) not found; available columns: \(available)")
+            let list = missing.joined(separator: ", ")
+            throw ODPError.source(definition.id, "\(file): no column for \(list); available columns: \(available)")
         }
         func named(_ name: String, role: String) throws -> Int {
             if let f = definition.schema.index(of: name) { return fieldColumns[f] }
