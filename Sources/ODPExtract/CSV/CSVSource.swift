@@ -1,0 +1,309 @@
+import Foundation
+import ODPCore
+
+/// Streams a delimited text file (RFC 4180 quoting, CRLF or LF, quoted newlines) into row
+/// batches. Cells are sliced out of a chunk window; quoted cells with doubled quotes are
+/// unescaped in place, so an ordinary cell is copied once, into the batch.
+final class CSVSource: ProjectingSource, RowSource {
+    private let buffer: ChunkBuffer
+    private let file: String
+    private let encodingName: String
+    private let delimiter: UInt8
+    private let quote: UInt8?
+    /// Bytes that end an unquoted cell: 1 delimiter, 2 line end, 3 NUL.
+    private let stops: UnsafeMutablePointer<UInt8>
+    private let since: String?
+    private let definition: DatasetDefinition
+    private var line = 1
+    private var expectedCells = -1
+    private var started = false
+    private var finished = false
+    private var cells = CSVRecord()
+
+    init(definition: DatasetDefinition, path: String, encoding: SourceSpec.Encoding, since: String?) throws {
+        let spec = definition.source
+        self.definition = definition
+        file = path
+        self.since = since
+        delimiter = spec.delimiter
+        quote = spec.quote
+        var resolved = encoding
+        if resolved == .auto { resolved = try EncodingDetector.detect(path: path, datasetID: definition.id) }
+        encodingName = resolved == .utf8 ? "UTF-8" : "GB18030"
+        var input: ByteInput = try FileInput(path: path, datasetID: definition.id)
+        if resolved != .utf8 { input = try IconvInput(input, from: "GB18030", datasetID: definition.id) }
+        buffer = ChunkBuffer(input: input)
+        stops = .allocate(capacity: 256)
+        stops.initialize(repeating: 0, count: 256)
+        stops[Int(spec.delimiter)] = 1
+        stops[0x0A] = 2
+        stops[0x0D] = 2
+        stops[0] = 3
+        super.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: spec.onError)
+    }
+
+    deinit { stops.deallocate() }
+
+    func close() {
+        buffer.input.close()
+        finished = true
+    }
+
+    func next(maxRows: Int) throws -> RowBatch? {
+        if !started { try start() }
+        if finished { return nil }
+        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        while batch.rowCount < maxRows {
+            guard let record = try nextRecord() else { finished = true; break }
+            guard let problem = try check(record) else {
+                projection!.emit(cells, sourceRow: record.line, into: &batch)
+                continue
+            }
+            try reject(file: file, row: record.line, line: record.line, field: nil, rule: problem.rule, message: problem.message)
+        }
+        return batch.isEmpty && finished ? nil : batch
+    }
+
+    // MARK: Set-up
+
+    private func start() throws {
+        started = true
+        try buffer.refill()
+        if buffer.end - buffer.start >= 3, buffer.base[0] == 0xEF, buffer.base[1] == 0xBB, buffer.base[2] == 0xBF {
+            buffer.start = 3
+        }
+        for _ in 0..<definition.source.skipRows { try skipLine() }
+        if definition.source.header {
+            guard let header = try nextRecord() else {
+                throw ODPError.source(definition.id, "\(file): the file has no header row")
+            }
+            if let problem = readable(header) {
+                throw ODPError.data(SourceLocation(file: file, line: header.line), "header: \(problem.message)")
+            }
+            let names = (0..<cells.count).map { cells.string($0) }
+            expectedCells = cells.count
+            projection = try Projection.resolve(definition, columns: names, file: file, since: since, filterSince: true)
+        }
+    }
+
+    private func skipLine() throws {
+        while true {
+            let b = buffer.base, s = buffer.start, e = buffer.end
+            if let hit = memchr(b + s, 0x0A, e - s) {
+                buffer.start = hit.assumingMemoryBound(to: UInt8.self) - b + 1
+                line += 1
+                return
+            }
+            if !(try buffer.refill()) { buffer.start = buffer.end; return }
+        }
+    }
+
+    // MARK: Records
+
+    struct RecordInfo {
+        var line: Int
+        var rawStart: Int
+        var rawEnd: Int
+        var hasNUL: Bool
+        var unclosed: Bool
+    }
+
+    /// Reader faults that make a record unusable whatever its shape; unescapes when fine.
+    private func readable(_ r: RecordInfo) -> (rule: String, message: String)? {
+        if r.unclosed { return ("unclosed_quote", "第 \(r.line) 行的引号没有闭合（一直到文件结尾）") }
+        if r.hasNUL { return ("nul_byte", "第 \(r.line) 行含有 NUL 字节") }
+        if !UTF8Check.isValid(buffer.base + r.rawStart, r.rawEnd - r.rawStart) {
+            return ("invalid_encoding", "第 \(r.line) 行含有不符合 \(encodingName) 编码的字节")
+        }
+        unescapeQuotedCells()
+        return nil
+    }
+
+    private func check(_ r: RecordInfo) throws -> (rule: String, message: String)? {
+        if let problem = readable(r) { return problem }
+        if expectedCells < 0 {
+            // Header-less file: the first data row fixes the column count.
+            expectedCells = cells.count
+            projection = try Projection.positional(definition, columnCount: cells.count, file: file, since: since)
+        }
+        if cells.count != expectedCells {
+            return ("ragged_row", "第 \(r.line) 行有 \(cells.count) 列，应为 \(expectedCells) 列")
+        }
+        return nil
+    }
+
+    /// The next record, or nil at the end. Blank lines are skipped.
+    private func nextRecord() throws -> RecordInfo? {
+        while true {
+            switch scan() {
+            case .record(let info): return info
+            case .blank: continue
+            case .needMore:
+                if !(try buffer.refill()) { continue }  // at EOF now: scan again, it completes
+            case .end: return nil
+            }
+        }
+    }
+
+    private enum ScanResult {
+        case record(RecordInfo)
+        case blank
+        case needMore
+        case end
+    }
+
+    /// Scans one record from `buffer.start`. Only commits (moves `start`, counts lines) when
+    /// the record is complete, so `.needMore` can simply be retried after a refill.
+    private func scan() -> ScanResult {
+        let b = buffer.base
+        let e = buffer.end
+        let eof = buffer.atEOF
+        var p = buffer.start
+        if p >= e { return eof ? .end : .needMore }
+        if b[p] == 0x0A || b[p] == 0x0D {
+            if b[p] == 0x0D {
+                if p + 1 >= e, !eof { return .needMore }
+                p += p + 1 < e && b[p + 1] == 0x0A ? 2 : 1
+            } else {
+                p += 1
+            }
+            buffer.start = p
+            line += 1
+            return .blank
+        }
+        cells.reset()
+        var newlines = 0
+        var hasNUL = false
+        let q = quote.map(Int.init) ?? -1
+        while true {
+            let cellStart = p
+            var complex = false
+            var quoted = false
+            if q >= 0, p < e, Int(b[p]) == q {
+                quoted = true
+                p += 1
+                while true {
+                    while p < e, Int(b[p]) != q, b[p] != 0x0A, b[p] != 0 { p += 1 }
+                    if p >= e {
+                        if !eof { return .needMore }
+                        cells.append(cellStart, e, quoted: true, complex: true)
+                        return commit(RecordInfo(line: line, rawStart: buffer.start, rawEnd: e, hasNUL: hasNUL, unclosed: true),
+                                      end: e, newlines: newlines)
+                    }
+                    let c = b[p]
+                    if c == 0x0A { newlines += 1; p += 1; continue }
+                    if c == 0 { hasNUL = true; p += 1; continue }
+                    if p + 1 >= e, !eof { return .needMore }
+                    if p + 1 < e, Int(b[p + 1]) == q { complex = true; p += 2; continue }
+                    p += 1
+                    break
+                }
+                if p < e, stops[Int(b[p])] == 0 { complex = true }
+            }
+            while true {
+                while p < e, stops[Int(b[p])] == 0 { p += 1 }
+                if p < e, b[p] == 0 { hasNUL = true; p += 1; continue }
+                break
+            }
+            if p >= e {
+                if !eof { return .needMore }
+                cells.append(cellStart, e, quoted: quoted, complex: complex)
+                return commit(RecordInfo(line: line, rawStart: buffer.start, rawEnd: e, hasNUL: hasNUL, unclosed: false),
+                              end: e, newlines: newlines)
+            }
+            cells.append(cellStart, p, quoted: quoted, complex: complex)
+            let c = b[p]
+            if c == delimiter { p += 1; continue }
+            let rawEnd = p
+            if c == 0x0D {
+                if p + 1 >= e, !eof { return .needMore }
+                p += p + 1 < e && b[p + 1] == 0x0A ? 2 : 1
+            } else {
+                p += 1
+            }
+            return commit(RecordInfo(line: line, rawStart: buffer.start, rawEnd: rawEnd, hasNUL: hasNUL, unclosed: false),
+                          end: p, newlines: newlines + 1)
+        }
+    }
+
+    private func commit(_ info: RecordInfo, end: Int, newlines: Int) -> ScanResult {
+        buffer.start = end
+        line += newlines
+        cells.base = UnsafePointer(buffer.base)
+        return .record(info)
+    }
+
+    /// Turns `"a ""b"""` into `a "b"` in place (the result is never longer than the raw
+    /// text), and strips the quotes of simple quoted cells by moving the bounds.
+    private func unescapeQuotedCells() {
+        guard let q = quote else { return }
+        let b = buffer.base
+        for i in 0..<cells.count where cells.flags[i] != 0 {
+            let s = cells.starts[i], e = cells.ends[i]
+            if cells.flags[i] == CSVRecord.quotedFlag {
+                cells.starts[i] = s + 1
+                cells.ends[i] = max(s + 1, e - 1)
+                continue
+            }
+            var w = s, r = s
+            var inQuotes = false
+            while r < e {
+                let c = b[r]
+                if c == q {
+                    if inQuotes, r + 1 < e, b[r + 1] == q { b[w] = q; w += 1; r += 2; continue }
+                    inQuotes.toggle()
+                    r += 1
+                    continue
+                }
+                b[w] = c
+                w += 1
+                r += 1
+            }
+            cells.ends[i] = w
+        }
+    }
+}
+
+/// Cell bounds of the current CSV record inside the chunk window.
+struct CSVRecord: RecordCells {
+    static let quotedFlag: UInt8 = 1
+    static let complexFlag: UInt8 = 2
+    var base: UnsafePointer<UInt8>?
+    var starts: [Int] = []
+    var ends: [Int] = []
+    var flags: [UInt8] = []
+    var count = 0
+
+    init() {
+        starts.reserveCapacity(64)
+        ends.reserveCapacity(64)
+        flags.reserveCapacity(64)
+    }
+
+    mutating func reset() {
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        flags.removeAll(keepingCapacity: true)
+        count = 0
+    }
+
+    @inline(__always)
+    mutating func append(_ start: Int, _ end: Int, quoted: Bool, complex: Bool) {
+        starts.append(start)
+        ends.append(end)
+        flags.append(complex ? Self.complexFlag | Self.quotedFlag : (quoted ? Self.quotedFlag : 0))
+        count += 1
+    }
+
+    @inline(__always)
+    func cell(_ column: Int) -> UnsafeRawBufferPointer? {
+        guard column < count else { return nil }
+        let s = starts[column], e = ends[column]
+        if e <= s { return nil }
+        return UnsafeRawBufferPointer(start: base! + s, count: e - s)
+    }
+
+    func string(_ column: Int) -> String {
+        cell(column).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+}

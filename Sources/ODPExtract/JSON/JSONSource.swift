@@ -1,0 +1,196 @@
+import Foundation
+import ODPCore
+
+/// Streams a JSON array of objects or NDJSON (one object per line). Keys map to fields like
+/// CSV headers; nested values become their compact JSON text, numbers keep their literal.
+final class JSONSource: ProjectingSource, RowSource {
+    enum Layout { case array, lines }
+
+    private let layout: Layout
+    private let buffer: ChunkBuffer
+    private let file: String
+    private let definition: DatasetDefinition
+    /// Key spellings (bytes) and the slot each one fills.
+    private let names: [([UInt8], Int)]
+    private let slotCount: Int
+    private let record: ScratchRecord
+    private var line = 1
+    private var index = 0
+    private var state = 0  // 0 before `[`, 1 inside, 2 done
+    private var firstKeys: [String]?
+    private var seen: [Bool]
+    private var finished = false
+
+    init(definition: DatasetDefinition, path: String, layout: Layout, since: String?) throws {
+        self.definition = definition
+        self.layout = layout
+        file = path
+        var names: [([UInt8], Int)] = []
+        let fields = definition.schema.fields
+        for (i, field) in fields.enumerated() {
+            for name in ColumnName.candidates(for: field) { names.append((Array(name.utf8), i)) }
+        }
+        var slots = fields.count
+        func slot(for column: String) -> Int {
+            if let f = definition.schema.index(of: column) { return f }
+            names.append((Array(column.utf8), slots))
+            slots += 1
+            return slots - 1
+        }
+        let incremental = definition.source.incremental
+        let watermark = incremental.map { slot(for: $0.watermark) }
+        let deleted = incremental?.deletedFlag.map { slot(for: $0) }
+        let keys = definition.primaryKey.compactMap { definition.schema.index(of: $0) }
+        self.names = names
+        slotCount = slots
+        record = ScratchRecord(slots: slots)
+        seen = Array(repeating: false, count: slots)
+        buffer = ChunkBuffer(input: try FileInput(path: path, datasetID: definition.id))
+        super.init(datasetID: definition.id, fieldCount: fields.count, onError: definition.source.onError)
+        projection = Projection(fieldColumns: Array(0..<fields.count), watermarkColumn: watermark, deletedColumn: deleted,
+                                keyColumns: keys, since: incremental == nil ? nil : since.map { Array($0.utf8) }, filterSince: true)
+    }
+
+    func close() {
+        buffer.input.close()
+        finished = true
+    }
+
+    func next(maxRows: Int) throws -> RowBatch? {
+        if finished { return nil }
+        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        while batch.rowCount < maxRows {
+            guard try readRecord() else { finished = true; break }
+            index += 1
+            if firstKeys == nil { try checkFirstRecord() }
+            projection!.emit(record, sourceRow: index, into: &batch)
+        }
+        return batch.isEmpty && finished ? nil : batch
+    }
+
+    private func checkFirstRecord() throws {
+        firstKeys = []
+        let missing = definition.schema.fields.indices.filter { !seen[$0] }.map { ColumnName.candidates(for: definition.schema.fields[$0])[0] }
+        let extraMissing = (definition.schema.fields.count..<slotCount).filter { !seen[$0] }
+        guard missing.isEmpty, extraMissing.isEmpty else {
+            let wanted = missing + extraMissing.compactMap { slot in names.first { $0.1 == slot }.map { String(decoding: $0.0, as: UTF8.self) } }
+            throw ODPError.source(datasetID, "\(file): key \(wanted.map { "`\($0)`" }.joined(separator: ", ")) not found in the first record; available keys: \(keysSeen.map { "`\($0)`" }.joined(separator: ", "))")
+        }
+    }
+
+    private var keysSeen: [String] = []
+
+    /// Parses the next object into `record`; false at the end.
+    private func readRecord() throws -> Bool {
+        while true {
+            var cursor = JSONCursor(b: buffer.base, end: buffer.end, eof: buffer.atEOF, p: buffer.start)
+            do {
+                let more = try parseNext(&cursor)
+                buffer.start = cursor.p
+                line += cursor.newlines
+                return more
+            } catch JSONCursor.Fault.needMore {
+                if !(try buffer.refill()) { continue }
+            } catch JSONCursor.Fault.syntax(let message) {
+                throw ODPError.data(SourceLocation(file: file, line: line + cursor.newlines), "JSON 格式错误：\(message)")
+            }
+        }
+    }
+
+    private func parseNext(_ c: inout JSONCursor) throws -> Bool {
+        switch layout {
+        case .lines:
+            try c.skipSpace()
+            if try c.peek() == nil { return false }
+            try object(&c)
+            while c.p < c.end, c.b[c.p] == 0x20 || c.b[c.p] == 0x09 || c.b[c.p] == 0x0D { c.p += 1 }
+            guard let after = try c.peek() else { return true }
+            guard after == 0x0A else { throw JSONCursor.Fault.syntax("one JSON object per line expected, found `\(JSONCursor.show(after))` after the object") }
+            return true
+        case .array:
+            if state == 2 { return false }
+            try c.skipSpace()
+            if state == 0 {
+                try c.expect(UInt8(ascii: "["), "a JSON array of objects (`[`)")
+                try c.skipSpace()
+                if try c.peek() == UInt8(ascii: "]") { c.p += 1; state = 2; return false }
+                // Commit the `[` so a refill inside the first object does not parse it twice.
+                state = 1
+                buffer.start = c.p
+                line += c.newlines
+                c.newlines = 0
+            }
+            try object(&c)
+            try c.skipSpace()
+            guard let sep = try c.peek() else { throw JSONCursor.Fault.syntax("unexpected end of file, expected `,` or `]`") }
+            c.p += 1
+            if sep == UInt8(ascii: "]") { state = 2 } else if sep != UInt8(ascii: ",") {
+                throw JSONCursor.Fault.syntax("expected `,` or `]` after a record, found `\(JSONCursor.show(sep))`")
+            }
+            return true
+        }
+    }
+
+    private func object(_ c: inout JSONCursor) throws {
+        record.reset()
+        let collectKeys = firstKeys == nil
+        if collectKeys { keysSeen.removeAll() }
+        guard try c.peek() == UInt8(ascii: "{") else {
+            throw JSONCursor.Fault.syntax("record \(index + 1) is not a JSON object")
+        }
+        c.p += 1
+        try c.skipSpace()
+        if try c.peek() == UInt8(ascii: "}") { c.p += 1; return }
+        while true {
+            try c.skipSpace()
+            let keyMark = record.count
+            try c.string(into: record)
+            let key = UnsafeRawBufferPointer(start: record.bytes + keyMark, count: record.count - keyMark)
+            let slot = lookup(key)
+            if collectKeys { keysSeen.append(String(decoding: key, as: UTF8.self)) }
+            record.truncate(to: keyMark)
+            try c.skipSpace()
+            try c.expect(UInt8(ascii: ":"), "`:`")
+            try c.skipSpace()
+            let mark = record.count
+            try value(&c, slot: slot)
+            if slot == nil { record.truncate(to: mark) }
+            try c.skipSpace()
+            guard let sep = try c.peek() else { throw JSONCursor.Fault.syntax("unexpected end of file inside an object") }
+            c.p += 1
+            if sep == UInt8(ascii: "}") { return }
+            guard sep == UInt8(ascii: ",") else { throw JSONCursor.Fault.syntax("expected `,` or `}`, found `\(JSONCursor.show(sep))`") }
+        }
+    }
+
+    private func value(_ c: inout JSONCursor, slot: Int?) throws {
+        guard let first = try c.peek() else { throw JSONCursor.Fault.syntax("unexpected end of file, expected a value") }
+        if let slot { record.beginValue(slot); if firstKeys == nil { seen[slot] = true } }
+        switch first {
+        case 0x22:
+            let mark = record.count
+            try c.string(into: record)
+            if !UTF8Check.isValid(record.bytes + mark, record.count - mark) { throw JSONCursor.Fault.syntax("invalid UTF-8 in a string") }
+        case 0x7B, 0x5B:
+            try c.compact(into: record)
+        default:
+            let atom = try c.atom()
+            if atom.elementsEqual("null".utf8) {
+                if let slot { record.truncate(to: record.count); record.setNull(slot) }
+                return
+            }
+            record.append(atom)
+        }
+        if slot != nil { record.endValue() }
+    }
+
+    @inline(__always)
+    private func lookup(_ key: UnsafeRawBufferPointer) -> Int? {
+        if key.isEmpty { return names.first { $0.0.isEmpty }?.1 }
+        for (name, slot) in names where name.count == key.count {
+            let equal = name.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+            if equal { return slot }
+        }
+        return nil
+    }
+}

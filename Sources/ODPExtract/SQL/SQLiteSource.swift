@@ -1,0 +1,170 @@
+import CSQLite
+import Foundation
+import ODPCore
+
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// Reads a SQLite table or query, opened read-only, one `sqlite3_step` at a time; cells
+/// come straight from `sqlite3_column_text` without a `String` per cell.
+final class SQLiteSource: ProjectingSource, RowSource {
+    private var db: OpaquePointer?
+    private var statement: OpaquePointer?
+    private let ownsDatabase: Bool
+    private let file: String
+    private var ordinal = 0
+    private var finished = false
+    private var floats: FloatCells
+
+    /// Opens the dataset's SQLite source, filtered by `since` when incremental.
+    init(definition: DatasetDefinition, path: String, since: String?) throws {
+        file = path
+        ownsDatabase = true
+        floats = FloatCells(columns: 0)
+        super.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: definition.source.onError)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ODPError.source(definition.id, "SQLite file not found: \(path)")
+        }
+        var handle: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        db = handle
+        guard rc == SQLITE_OK else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
+            close()
+            throw ODPError.source(definition.id, "cannot open SQLite file \(path): \(message)")
+        }
+        sqlite3_busy_timeout(handle, 5000)
+        let spec = definition.source
+        let base = spec.query ?? "SELECT * FROM \(SQLText.quoteIdentifier(spec.table ?? ""))"
+        var sql = base
+        var parameters = spec.parameters
+        if let incremental = spec.incremental, let since {
+            let column = SQLText.watermarkColumn(incremental.watermark, in: definition)
+            sql = "SELECT * FROM (\(base)) AS odp_source WHERE \(SQLText.quoteIdentifier(column)) > ?\(parameters.count + 1)"
+            parameters.append(since)
+        }
+        do {
+            try prepare(sql, parameters: parameters)
+            let count = Int(sqlite3_column_count(statement))
+            let names = (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) }
+            floats = FloatCells(columns: count)
+            projection = try Projection.resolve(definition, columns: names, file: path, since: since, filterSince: false)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// Reads every row of `sql` from an open connection as the schema's columns, in order
+    /// (the staging store's reader).
+    init(database: OpaquePointer, sql: String, fieldCount: Int, datasetID: String, file: String) throws {
+        db = database
+        ownsDatabase = false
+        self.file = file
+        floats = FloatCells(columns: fieldCount)
+        super.init(datasetID: datasetID, fieldCount: fieldCount, onError: .fail)
+        try prepare(sql, parameters: [])
+        projection = Projection(fieldColumns: Array(0..<fieldCount), watermarkColumn: nil, deletedColumn: nil,
+                                keyColumns: [], since: nil, filterSince: false)
+    }
+
+    private func prepare(_ sql: String, parameters: [String]) throws {
+        var stmt: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(db))
+            sqlite3_finalize(stmt)
+            throw ODPError.source(datasetID, "\(file): SQL error: \(message)")
+        }
+        statement = stmt
+        let expected = Int(sqlite3_bind_parameter_count(stmt))
+        guard expected == parameters.count else {
+            throw ODPError.source(datasetID, "\(file): the query has \(expected) parameters but \(parameters.count) values are given")
+        }
+        for (i, value) in parameters.enumerated() {
+            sqlite3_bind_text(stmt, Int32(i + 1), value, -1, sqliteTransient)
+        }
+    }
+
+    func next(maxRows: Int) throws -> RowBatch? {
+        guard !finished, let statement else { return nil }
+        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        while batch.rowCount < maxRows {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { finished = true; break }
+            guard rc == SQLITE_ROW else {
+                throw ODPError.source(datasetID, "\(file): read failed at row \(ordinal + 1): \(String(cString: sqlite3_errmsg(db)))")
+            }
+            ordinal += 1
+            floats.load(statement)
+            projection!.emit(SQLiteRecord(statement: statement, floats: floats), sourceRow: ordinal, into: &batch)
+        }
+        return batch.isEmpty && finished ? nil : batch
+    }
+
+    func close() {
+        finished = true
+        if let statement { sqlite3_finalize(statement) }
+        statement = nil
+        if ownsDatabase, let db { sqlite3_close_v2(db) }
+        db = nil
+    }
+
+    deinit { close() }
+}
+
+/// REAL cells rewritten as shortest decimals (SQLite's own text is `%.15g`, and `1.0` for 1).
+final class FloatCells {
+    let storage: UnsafeMutablePointer<UInt8>
+    var lengths: [Int]
+    static let width = 48
+
+    init(columns: Int) {
+        storage = .allocate(capacity: max(1, columns) * Self.width)
+        lengths = Array(repeating: -1, count: columns)
+    }
+
+    deinit { storage.deallocate() }
+
+    func load(_ statement: OpaquePointer) {
+        for i in 0..<lengths.count {
+            guard sqlite3_column_type(statement, Int32(i)) == SQLITE_FLOAT else { lengths[i] = -1; continue }
+            var text = NumberText.text(sqlite3_column_double(statement, Int32(i)))
+            let slot = storage + i * Self.width
+            lengths[i] = text.withUTF8 { u in
+                let n = min(u.count, Self.width)
+                slot.update(from: u.baseAddress!, count: n)
+                return n
+            }
+        }
+    }
+}
+
+struct SQLiteRecord: RecordCells {
+    let statement: OpaquePointer
+    let floats: FloatCells
+
+    @inline(__always)
+    func cell(_ column: Int) -> UnsafeRawBufferPointer? {
+        let c = Int32(column)
+        if column < floats.lengths.count, floats.lengths[column] >= 0 {
+            return UnsafeRawBufferPointer(start: floats.storage + column * FloatCells.width, count: floats.lengths[column])
+        }
+        guard let text = sqlite3_column_text(statement, c) else { return nil }
+        let n = Int(sqlite3_column_bytes(statement, c))
+        return n == 0 ? nil : UnsafeRawBufferPointer(start: text, count: n)
+    }
+}
+
+enum SQLText {
+    /// `schema.table` is quoted part by part; a name holding a dot must be written as a query.
+    static func quoteIdentifier(_ name: String) -> String {
+        name.split(separator: ".", omittingEmptySubsequences: false)
+            .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            .joined(separator: ".")
+    }
+
+    /// The source column behind the watermark: a field's `source` name, else the name as written.
+    static func watermarkColumn(_ watermark: String, in definition: DatasetDefinition) -> String {
+        if let field = definition.schema.fields.first(where: { $0.name == watermark }) { return field.source ?? field.name }
+        return watermark
+    }
+}

@@ -1,0 +1,37 @@
+import ODPCore
+
+/// Shared state of every reader: the projection (incremental rules) and rejected rows.
+class ProjectingSource {
+    let datasetID: String
+    let fieldCount: Int
+    let onError: SourceSpec.OnError
+    var projection: Projection?
+    var rejected: [RowProblem] = []
+
+    init(datasetID: String, fieldCount: Int, onError: SourceSpec.OnError) {
+        self.datasetID = datasetID
+        self.fieldCount = fieldCount
+        self.onError = onError
+    }
+
+    convenience init(definition: DatasetDefinition) {
+        self.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: definition.source.onError)
+    }
+
+    var problems: [RowProblem] { rejected }
+
+    var watermark: String? {
+        guard let max = projection?.maxWatermark else { return nil }
+        return String(decoding: max, as: UTF8.self)
+    }
+
+    var deletedKeys: [[String]] { projection?.deletedKeys ?? [] }
+
+    /// Leaves the row out (`on_error: reject`) or stops the dataset (`on_error: fail`).
+    func reject(file: String, row: Int, line: Int?, field: String?, rule: String, message: String) throws {
+        if onError == .fail {
+            throw ODPError.data(SourceLocation(file: file, line: line ?? row, field: field), message)
+        }
+        rejected.append(RowProblem(sourceRow: row, field: field, rule: rule, message: message))
+    }
+}

@@ -1,0 +1,117 @@
+import ODPCore
+
+/// A source record as cells by source column; readers expose their own storage through it
+/// so `Projection` copies each cell once, straight into the batch.
+protocol RecordCells {
+    /// The cell's bytes; nil for null or a missing column. Empty cells count as null.
+    func cell(_ column: Int) -> UnsafeRawBufferPointer?
+}
+
+/// Maps source columns to schema fields and applies the incremental rules (watermark filter,
+/// deletion flag) that every reader shares.
+struct Projection {
+    let fieldColumns: [Int]
+    let watermarkColumn: Int?
+    let deletedColumn: Int?
+    let keyColumns: [Int]
+    let since: [UInt8]?
+    /// SQL sources filter in the query (the server compares typed values); files filter here.
+    let filterSince: Bool
+    private(set) var maxWatermark: [UInt8]?
+    private(set) var deletedKeys: [[String]] = []
+
+    init(fieldColumns: [Int], watermarkColumn: Int?, deletedColumn: Int?, keyColumns: [Int], since: [UInt8]?, filterSince: Bool) {
+        self.fieldColumns = fieldColumns
+        self.watermarkColumn = watermarkColumn
+        self.deletedColumn = deletedColumn
+        self.keyColumns = keyColumns
+        self.since = since
+        self.filterSince = filterSince
+    }
+
+    /// Matches `columns` (header cells, SQL column names) to the definition's fields.
+    /// - Throws: `ODPError.source` naming the file, the field and the available columns.
+    static func resolve(_ definition: DatasetDefinition, columns: [String], file: String, since: String?,
+                        filterSince: Bool) throws -> Projection {
+        let cleaned = columns.map(ColumnName.clean)
+        func column(for field: FieldDefinition) -> Int? {
+            for name in ColumnName.candidates(for: field) {
+                if let i = cleaned.firstIndex(of: name) { return i }
+            }
+            return nil
+        }
+        var fieldColumns: [Int] = []
+        var missing: [String] = []
+        for field in definition.schema.fields {
+            if let i = column(for: field) { fieldColumns.append(i) } else {
+                missing.append(ColumnName.candidates(for: field).map { "`\($0)`" }.joined(separator: " / "))
+            }
+        }
+        let available = cleaned.map { "`\($0)`" }.joined(separator: ", ")
+        if !missing.isEmpty {
+            let list = missing.joined(separator: ", ")
+            throw ODPError.source(definition.id, "\(file): no column for \(list); available columns: \(available)")
+        }
+        func named(_ name: String, role: String) throws -> Int {
+            if let f = definition.schema.index(of: name) { return fieldColumns[f] }
+            if let i = cleaned.firstIndex(of: name) { return i }
+            throw ODPError.source(definition.id, "\(file): \(role) column `\(name)` not found; available columns: \(available)")
+        }
+        let incremental = definition.source.incremental
+        let watermark = try incremental.map { try named($0.watermark, role: "watermark") }
+        let deleted = try incremental?.deletedFlag.map { try named($0, role: "deleted_flag") }
+        let keys = try definition.primaryKey.map { try named($0, role: "primary key") }
+        return Projection(fieldColumns: fieldColumns, watermarkColumn: watermark, deletedColumn: deleted, keyColumns: keys,
+                          since: incremental == nil ? nil : since.map { Array($0.utf8) }, filterSince: filterSince)
+    }
+
+    /// Positional mapping for header-less files: field i is column i.
+    static func positional(_ definition: DatasetDefinition, columnCount: Int, file: String, since: String?) throws -> Projection {
+        let names = (0..<max(columnCount, definition.schema.fields.count)).map { i in
+            i < definition.schema.fields.count ? ColumnName.candidates(for: definition.schema.fields[i])[0] : "column\(i + 1)"
+        }
+        if columnCount < definition.schema.fields.count {
+            throw ODPError.source(definition.id, "\(file): the first row has \(columnCount) columns but the dataset declares \(definition.schema.fields.count) fields")
+        }
+        return try resolve(definition, columns: names, file: file, since: since, filterSince: true)
+    }
+
+    /// Appends the record to `batch` unless the watermark filter or the deletion flag keeps it out.
+    @inline(__always)
+    mutating func emit<R: RecordCells>(_ record: R, sourceRow: Int, into batch: inout RowBatch) {
+        if let w = watermarkColumn {
+            if let value = record.cell(w) {
+                if maxWatermark.map({ Watermark.compare(value, $0) > 0 }) ?? true { maxWatermark = Array(value) }
+                if filterSince, let since, Watermark.compare(value, since) <= 0 { return }
+            } else if filterSince, since != nil {
+                return
+            }
+        }
+        if let d = deletedColumn, let flag = record.cell(d), Watermark.isTruthy(flag) {
+            deletedKeys.append(keyColumns.map { record.cell($0).map { String(decoding: $0, as: UTF8.self) } ?? "" })
+            return
+        }
+        for c in fieldColumns {
+            if let value = record.cell(c) { batch.appendCell(value) } else { batch.appendNull() }
+        }
+        batch.endRow(sourceRow: sourceRow)
+    }
+}
+
+/// Column name matching rules shared by every reader.
+enum ColumnName {
+    /// Trimmed, without a byte order mark (spreadsheet exports often carry one on the first header).
+    static func clean(_ name: String) -> String {
+        var s = name
+        s.removeAll { $0 == "\u{FEFF}" }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func candidates(for field: FieldDefinition) -> [String] {
+        var out: [String] = []
+        for name in [field.source, field.name, field.title] {
+            if let name, !name.isEmpty, !out.contains(name) { out.append(name) }
+        }
+        return out
+    }
+}

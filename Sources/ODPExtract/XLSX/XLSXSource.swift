@@ -1,0 +1,229 @@
+import Foundation
+import ODPCore
+
+/// Streams one worksheet of an XLSX file row by row: the sheet part is inflated as it is
+/// read and each `<row>` is decoded on its own, so memory holds one window, the shared
+/// strings and one row.
+final class XLSXSource: ProjectingSource, RowSource {
+    private let workbook: XLSXWorkbook
+    private let buffer: ChunkBuffer
+    private let file: String
+    private let definition: DatasetDefinition
+    private let since: String?
+    private let record = ScratchRecord(slots: 0)
+    private var lastRow = 0
+    private var started = false
+    private var finished = false
+    private var number: [UInt8] = []
+
+    init(definition: DatasetDefinition, path: String, since: String?) throws {
+        self.definition = definition
+        self.since = since
+        file = path
+        workbook = try XLSXWorkbook(path: path, datasetID: definition.id)
+        buffer = ChunkBuffer(input: try workbook.archive.input(try workbook.sheetPart(definition.source.sheet)))
+        super.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: definition.source.onError)
+    }
+
+    func close() {
+        workbook.archive.close()
+        finished = true
+    }
+
+    func next(maxRows: Int) throws -> RowBatch? {
+        if !started { try start() }
+        if finished { return nil }
+        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        while batch.rowCount < maxRows {
+            guard let row = try nextRow() else { finished = true; break }
+            if projection == nil {
+                projection = try Projection.positional(definition, columnCount: max(record.slotCount, fieldCount), file: file, since: since)
+            }
+            projection!.emit(record, sourceRow: row, into: &batch)
+        }
+        return batch.isEmpty && finished ? nil : batch
+    }
+
+    private func start() throws {
+        started = true
+        let skip = definition.source.skipRows
+        while true {
+            guard let row = try nextRow() else {
+                if definition.source.header { throw ODPError.source(datasetID, "\(file): the sheet has no header row") }
+                return
+            }
+            if row <= skip { continue }
+            if definition.source.header {
+                let names = (0..<record.slotCount).map { record.string($0) ?? "" }
+                projection = try Projection.resolve(definition, columns: names, file: file, since: since, filterSince: true)
+                return
+            }
+            // No header: this row is data; keep it for the first batch by re-reading it.
+            pushedBack = row
+            return
+        }
+    }
+
+    private var pushedBack: Int?
+
+    /// Reads the next row that has at least one value into `record`; its sheet row number.
+    private func nextRow() throws -> Int? {
+        if let row = pushedBack { pushedBack = nil; return row }
+        while true {
+            let b = UnsafePointer(buffer.base)
+            if let tag = XMLScan.startTag("<row", in: b, from: buffer.start, to: buffer.end) {
+                let r = XMLScan.integer(XMLScan.attribute("r", in: b, open: tag.open, close: tag.close)) ?? lastRow + 1
+                if tag.selfClosing {
+                    buffer.start = tag.close
+                    lastRow = r
+                    continue
+                }
+                if let end = XMLScan.find("</row>", in: b, from: tag.close, to: buffer.end) {
+                    lastRow = r
+                    let any = try decodeRow(b, from: tag.close, to: end, row: r)
+                    buffer.start = end + 6
+                    if any { return r }
+                    continue
+                }
+                buffer.start = tag.open
+            } else {
+                if XMLScan.find("</sheetData>", in: b, from: buffer.start, to: buffer.end) != nil { return nil }
+                buffer.start = XMLScan.lastTagStart(in: b, from: buffer.start, to: buffer.end)
+            }
+            if !(try buffer.refill()) { return nil }
+        }
+    }
+
+    /// Fills `record` from the `<c>` elements of one row; false when every cell is empty.
+    private func decodeRow(_ b: UnsafePointer<UInt8>, from: Int, to: Int, row: Int) throws -> Bool {
+        record.reset()
+        var p = from
+        var column = -1
+        var any = false
+        while let c = XMLScan.startTag("<c", in: b, from: p, to: to) {
+            let ref = XMLScan.attribute("r", in: b, open: c.open, close: c.close)
+            column = ref.flatMap(Self.columnIndex) ?? column + 1
+            let type = XMLScan.attribute("t", in: b, open: c.open, close: c.close)
+            let style = XMLScan.integer(XMLScan.attribute("s", in: b, open: c.open, close: c.close)) ?? 0
+            if c.selfClosing { p = c.close; continue }
+            let end = XMLScan.find("</c>", in: b, from: c.close, to: to) ?? to
+            p = end + 4
+            record.ensureSlots(column + 1)
+            record.beginValue(column)
+            let mark = record.count
+            try value(b, from: c.close, to: end, type: type, style: style, row: row, column: column)
+            record.endValue()
+            if record.count > mark { any = true } else { record.setNull(column) }
+        }
+        return any
+    }
+
+    private func value(_ b: UnsafePointer<UInt8>, from: Int, to: Int, type: UnsafeRawBufferPointer?, style: Int,
+                       row: Int, column: Int) throws {
+        let t = type.map { String(decoding: $0, as: UTF8.self) } ?? "n"
+        if t == "inlineStr" {
+            XMLScan.collectText(in: b, from: from, to: to, into: record)
+            return
+        }
+        guard let v = XMLScan.startTag("<v", in: b, from: from, to: to), !v.selfClosing else { return }
+        let vEnd = XMLScan.find("</v>", in: b, from: v.close, to: to) ?? to
+        let raw = UnsafeRawBufferPointer(start: b + v.close, count: vEnd - v.close)
+        switch t {
+        case "s":
+            guard let i = XMLScan.integer(raw), let text = workbook.sharedString(i) else {
+                throw ODPError.data(SourceLocation(file: file, line: row, field: Self.columnName(column)), "shared string index out of range")
+            }
+            record.append(text)
+        case "b":
+            record.append(Array((raw.first == UInt8(ascii: "1") ? "true" : "false").utf8))
+        case "e":
+            return  // #N/A, #DIV/0!: no value
+        case "str", "d":
+            XMLScan.decode(raw, into: record)
+        default:
+            let kind = style < workbook.styleDates.count ? workbook.styleDates[style] : .none
+            if kind != .none, let serial = Double(String(decoding: raw, as: UTF8.self)) {
+                record.append(Array(ExcelDate.iso(serial: serial, kind: kind, uses1904: workbook.uses1904).utf8))
+            } else {
+                number.removeAll(keepingCapacity: true)
+                NumberText.spreadsheet(raw, into: &number)
+                record.append(number)
+            }
+        }
+    }
+
+    /// `C7` → 2 (zero-based column).
+    static func columnIndex(_ ref: UnsafeRawBufferPointer) -> Int? {
+        var v = 0
+        var letters = 0
+        for c in ref {
+            guard c >= 0x41, c <= 0x5A else { break }
+            v = v * 26 + Int(c - 0x40)
+            letters += 1
+        }
+        return letters == 0 ? nil : v - 1
+    }
+
+    static func columnName(_ index: Int) -> String {
+        var n = index + 1
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
+        return s
+    }
+}
+
+/// Spreadsheet serial dates to ISO text.
+enum ExcelDate {
+    static func iso(serial: Double, kind: XLSXWorkbook.DateKind, uses1904: Bool) -> String {
+        var days = Int(serial.rounded(.down))
+        var seconds = Int(((serial - Double(days)) * 86_400).rounded())
+        if seconds >= 86_400 { days += 1; seconds -= 86_400 }
+        let epoch: Int
+        if uses1904 {
+            epoch = daysFromCivil(1904, 1, 1)
+        } else if days < 61 {
+            // Excel counts 1900-02-29, which never existed; serials before it are one day later.
+            epoch = daysFromCivil(1899, 12, 31)
+            if days == 60 { days = 59 }
+        } else {
+            epoch = daysFromCivil(1899, 12, 30)
+        }
+        let (y, m, d) = civilFromDays(epoch + days)
+        let date = CivilDateTime(year: y, month: m, day: d, hour: seconds / 3600, minute: seconds / 60 % 60, second: seconds % 60)
+        switch kind {
+        case .date, .none: return date.isoDate
+        case .dateTime: return date.isoDateTime
+        case .time:
+            if days == 0 || (!uses1904 && serial < 1) {
+                return String(date.isoDateTime.dropFirst(11))
+            }
+            return date.isoDateTime
+        }
+    }
+
+    // Howard Hinnant's civil calendar algorithms (days since 1970-01-01).
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp + (mp < 10 ? 3 : -9)
+        return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
+    }
+}
