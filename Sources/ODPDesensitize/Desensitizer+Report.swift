@@ -1,0 +1,179 @@
+import Foundation
+import ODPCore
+
+extension Desensitizer {
+    /// `privacy-report.json`, the hold reasons, field notes for the data dictionary and
+    /// headline metrics. The report names fields, kinds, counts and row numbers, never a value.
+    public func finish() -> StageReport {
+        endFirstPass()
+        let result = anonymity ?? AnonymityResult()
+        let fields = outputSchema.fields
+        var holds: [String] = []
+        for h in headerHits {
+            let f = fields[h.field]
+            holds.append("字段“\(f.title)”（\(f.name)）的\(h.inTitle ? "标题" : "字段名")中含有\(h.kind.title)，请修改字段定义")
+        }
+        var afterRows: [[String: Any]] = []
+        var hitsAfter = 0, hitsAllowed = 0
+        for (o, col) in columns.enumerated() {
+            for kind in IdentifierKind.allCases {
+                let count = identity[o] ? before.count(field: col.source, kind: kind) : after.count(field: o, kind: kind)
+                guard count > 0 else { continue }
+                let row = identity[o] ? before.firstRow(field: col.source, kind: kind) : after.firstRow(field: o, kind: kind)
+                var entry: [String: Any] = ["field": fields[o].name, "kind": kind.rawValue, "count": count, "first_row": row]
+                if let reason = allowed[o][kind] {
+                    entry["allowed"] = true
+                    entry["reason"] = reason
+                    hitsAllowed += count
+                } else {
+                    entry["allowed"] = false
+                    hitsAfter += count
+                    holds.append("字段“\(fields[o].title)”（\(fields[o].name)）的发布值中发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息")
+                }
+                afterRows.append(entry)
+            }
+        }
+        var beforeRows: [[String: Any]] = []
+        var hitsBefore = 0
+        for (i, f) in definition.schema.fields.enumerated() {
+            for kind in IdentifierKind.allCases {
+                let count = before.count(field: i, kind: kind)
+                guard count > 0 else { continue }
+                hitsBefore += count
+                beforeRows.append(["field": f.name, "kind": kind.rawValue, "count": count, "first_row": before.firstRow(field: i, kind: kind)])
+            }
+        }
+        let suppressedShare = result.records == 0 ? 0 : Double(result.recordsSuppressed) / Double(result.records)
+        if settings.k != nil || settings.l != nil, !quasiColumns.isEmpty, suppressedShare > settings.maxSuppression {
+            let target = [settings.k.map { "k=\($0)" }, settings.l.map { "l=\($0)" }].compactMap { $0 }.joined(separator: "，")
+            holds.append("k-匿名/l-多样性（\(target)）需删除 \(result.recordsSuppressed) 条记录（占 \(percent(suppressedShare))），超过允许上限 \(percent(settings.maxSuppression))，请进一步泛化准标识符")
+        }
+
+        var fieldEntries: [[String: Any]] = []
+        var notes: [String: String] = [:]
+        for f in definition.schema.fields {
+            var entry: [String: Any] = ["name": f.name, "title": f.title, "class": f.privacyClass.rawValue]
+            if let spec = f.desensitize { entry["operator"] = spec.type }
+            if let o = outputSchema.index(of: f.name) {
+                entry["output_type"] = fields[o].type.rawValue
+                if cellsBlanked[o] > 0 { entry["cells_blanked"] = cellsBlanked[o] }
+                if rareBlanked[o] > 0 { entry["rare_values_blanked"] = rareBlanked[o] }
+                if let note = note(for: columns[o]) { notes[f.name] = note; entry["note"] = note }
+            } else {
+                entry["published"] = false
+            }
+            fieldEntries.append(entry)
+        }
+
+        var report: [String: Any] = [
+            "dataset": definition.id,
+            "definition_hash": definition.definitionHash,
+            "pseudonym_key_id": usesPseudonym ? ((context.pseudonymKeyID as Any?) ?? NSNull()) : NSNull(),
+            "run_date": context.runDate.isoDate,
+            "records_in": recordsIn,
+            "records_out": recordsIn - result.recordsSuppressed,
+            "fields": fieldEntries,
+            "identifier_hits": ["before": beforeRows, "after": afterRows] as [String: Any],
+            "header_hits": headerHits.map { ["field": fields[$0.field].name, "kind": $0.kind.rawValue, "in": $0.inTitle ? "title" : "name"] },
+            "hold_reasons": holds,
+        ]
+        var anonymityEntry: [String: Any] = [
+            "quasi_identifiers": quasiColumns.map { fields[$0].name },
+            "k_target": settings.k.map { $0 as Any } ?? NSNull(),
+            "max_suppression": settings.maxSuppression,
+            "equivalence_classes": result.classes,
+            "records_suppressed": result.recordsSuppressed,
+            "suppressed_share": rounded(suppressedShare),
+            "share_below_k": rounded(result.shareBelowK),
+        ]
+        anonymityEntry["k_achieved"] = result.kAchieved.map { $0 as Any } ?? NSNull()
+        if !quasiColumns.isEmpty {
+            anonymityEntry["risk"] = [
+                "prosecutor_max": rounded(result.prosecutorMax),
+                "prosecutor_average": rounded(result.prosecutorAverage),
+                "journalist_max": rounded(result.prosecutorMax),
+                "journalist_average": rounded(result.prosecutorAverage),
+                "marketer": rounded(result.marketer),
+                "population_model": "sample_equals_population",
+                "note": "记者攻击风险按“样本即总体”计算（无总体表时与检察官攻击风险相同）；营销者风险 = 等价类数 / 记录数",
+            ] as [String: Any]
+        }
+        report["k_anonymity"] = anonymityEntry
+        report["l_diversity"] = [
+            "sensitive_fields": sensitiveColumns.map { fields[$0].name },
+            "l_target": settings.l.map { $0 as Any } ?? NSNull(),
+            "l_achieved": result.lAchieved.map { $0 as Any } ?? NSNull(),
+        ] as [String: Any]
+        let json = (try? JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+
+        var metrics: [String: Double] = [
+            "suppressed_records": Double(result.recordsSuppressed),
+            "identifier_hits_before": Double(hitsBefore),
+            "identifier_hits_after": Double(hitsAfter),
+            "identifier_hits_allowed": Double(hitsAllowed),
+            "equivalence_classes": Double(result.classes),
+        ]
+        if let k = result.kAchieved { metrics["k"] = Double(k) }
+        if let l = result.lAchieved { metrics["l"] = Double(l) }
+        if !quasiColumns.isEmpty {
+            metrics["prosecutor_risk_max"] = result.prosecutorMax
+            metrics["marketer_risk"] = result.marketer
+        }
+        return StageReport(files: ["privacy-report.json": json], holdReasons: holds, readmeSection: readme(result),
+                           fieldNotes: notes, metrics: metrics)
+    }
+
+    var usesPseudonym: Bool {
+        columns.contains { if case .pseudonym = $0.op { return true } else { return false } }
+    }
+
+    private func readme(_ result: AnonymityResult) -> String {
+        var lines = ["## 个人信息保护", ""]
+        lines.append("本数据集按 GB/T 35273-2020、GB/T 37964-2019 进行了去标识化处理，各字段的处理方式见数据字典。")
+        if !quasiColumns.isEmpty, let k = result.kAchieved {
+            lines.append("准标识符（\(quasiColumns.map { outputSchema.fields[$0].title }.joined(separator: "、"))）满足 k-匿名，k = \(k)；为此删除记录 \(result.recordsSuppressed) 条。")
+        }
+        if usesPseudonym, let id = context.pseudonymKeyID {
+            lines.append("假名使用密钥编号 \(id) 生成，同一密钥编号下的假名可跨数据集、跨版本关联。")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// How a field was desensitized, in Chinese, for the data dictionary.
+    func note(for col: ColumnTransform) -> String? {
+        let quasi = col.field.privacyClass == .quasi ? "（准标识符，参与 k-匿名评估）" : ""
+        guard let op = col.op else { return quasi.isEmpty ? nil : "未变换\(quasi)" }
+        let text: String
+        switch op {
+        case .drop: return nil
+        case .mask(let first, let last, let char):
+            text = "已掩码：保留前 \(first) 个、后 \(last) 个字符，其余以“\(String(decoding: char, as: UTF8.self))”代替"
+        case .pseudonym:
+            text = "已假名化（HMAC-SHA256，密钥编号 \(context.pseudonymKeyID ?? "")）：同一取值在同一密钥编号下得到相同假名，可用于关联"
+        case .generalize(let g):
+            switch g {
+            case .yearMonth: text = "已泛化到年月"
+            case .year: text = "已泛化到年"
+            case .ageBand(let width, let top): text = "已泛化为 \(width) 岁一档的年龄段（按 \(context.runDate.isoDate) 计算）\(top.map { "，\($0) 岁及以上合并" } ?? "")"
+            case .region(let digits, let name): text = "行政区划已泛化到\(digits == 4 ? "地市" : "省")级\(name ? "，以名称表示" : "")"
+            case .district: text = "地址已截取到区/县级"
+            case .range(let width, let top, let bottom):
+                var parts: [String] = []
+                if let width { parts.append("按 \(ColumnTransform.format(width, like: width)) 分段") }
+                if let top { parts.append("\(ColumnTransform.format(top, like: top)) 及以上合并") }
+                if let bottom { parts.append("低于 \(ColumnTransform.format(bottom, like: bottom)) 合并") }
+                text = "数值已泛化：" + parts.joined(separator: "，")
+            }
+        case .round(.digits(let d)): text = "已舍入到小数点后 \(d) 位"
+        case .round(.multiple(let m)): text = "已舍入到 \(ColumnTransform.format(m, like: m)) 的倍数"
+        case .suppressWhen: text = "满足条件的记录中该字段已置空"
+        case .suppressRare(let below): text = "出现次数少于 \(below) 次的取值已置空"
+        case .replace: text = "已替换为固定值"
+        case .redact: text = "文本中的个人信息已替换为“\(settings.redactMarker)”"
+        }
+        return text + quasi
+    }
+
+    private func percent(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
+    private func rounded(_ x: Double) -> Double { (x * 1_000_000).rounded() / 1_000_000 }
+}

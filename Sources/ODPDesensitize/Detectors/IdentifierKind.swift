@@ -1,0 +1,59 @@
+/// The kinds of personal identifier the release gate looks for (GB/T 35273-2020 附录 B
+/// 个人信息举例). The raw value is the slug used in `allow: [{kind: …}]` and in reports.
+///
+/// 统一社会信用代码 is deliberately absent: it identifies an organisation, and publishing it
+/// is required by the 企业信息公示 rules.
+public enum IdentifierKind: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case idCard = "id_card"
+    case mobile
+    case landline
+    case bankCard = "bank_card"
+    case email
+    case passport
+    case hkMacauPermit = "hk_macau_permit"
+    case taiwanPermit = "taiwan_permit"
+    case plate
+    case ipv4
+    case ipv6
+    case personName = "person_name"
+
+    /// Chinese name for reports and hold reasons.
+    public var title: String {
+        switch self {
+        case .idCard: return "居民身份证号"
+        case .mobile: return "手机号码"
+        case .landline: return "固定电话号码"
+        case .bankCard: return "银行卡号"
+        case .email: return "电子邮箱"
+        case .passport: return "护照号码"
+        case .hkMacauPermit: return "港澳通行证号码"
+        case .taiwanPermit: return "台湾居民来往大陆通行证号码"
+        case .plate: return "机动车号牌"
+        case .ipv4: return "IPv4 地址"
+        case .ipv6: return "IPv6 地址"
+        case .personName: return "人名"
+        }
+    }
+
+    /// Dense index for counter arrays on the hot path.
+    @inline(__always) var index: Int {
+        switch self {
+        case .idCard: return 0
+        case .mobile: return 1
+        case .landline: return 2
+        case .bankCard: return 3
+        case .email: return 4
+        case .passport: return 5
+        case .hkMacauPermit: return 6
+        case .taiwanPermit: return 7
+        case .plate: return 8
+        case .ipv4: return 9
+        case .ipv6: return 10
+        case .personName: return 11
+        }
+    }
+
+    static let count = 12
+
+    public static func < (a: IdentifierKind, b: IdentifierKind) -> Bool { a.rawValue < b.rawValue }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import ODPCore
+
+/// Finds Chinese personal identifiers inside one cell, on its UTF-8 bytes, in one pass and
+/// without a regex engine (the gate scans every outgoing cell, so this is the hot path).
+///
+/// The cell is cut into maximal runs of `[0-9A-Za-z.@_%+:-]`; a run with `@` may be an
+/// e-mail, with `:` an IPv6 address, of digits and dots an IPv4 address (or a version or
+/// decimal number, which is skipped as a whole). Other runs are read as chains of
+/// alphanumeric words joined by `-` (or by single spaces between digit groups) and a chain
+/// must match an identifier *as a whole*: a phone number inside a 20-digit order number or
+/// after `ORD-` does not match. Every candidate is validated (check digit, birth date,
+/// province code, Luhn and IIN, number prefixes) to keep false positives down.
+///
+/// Kinds and what is required:
+/// - `id_card`: 18 characters with a GB 11643 check character, or the legacy 15 digits;
+///   a real birth date between 1900 and today and a province code that exists.
+/// - `mobile`: 11 digits with a current 3-digit prefix, optionally `+86`/`0086`/`86-` and
+///   3-4-4 grouping with spaces or hyphens.
+/// - `landline`: `0` + 2–3 digit area code, then `-` (or the code in parentheses) and 7–8 digits.
+/// - `bank_card`: 16–19 digits passing Luhn and starting 62 (UnionPay), 4, 51–55 or 35;
+///   in a field labelled as a card (`cardLabelled`), Luhn alone.
+/// - `passport`: `E`/`G` + 8 digits, or `E` + letter + 7 digits.
+/// - `hk_macau_permit`: `C` + 8 digits or `C` + letter + 7 digits (往来港澳通行证),
+///   `H`/`M` + 8 or 10 digits (港澳居民来往内地通行证).
+/// - `taiwan_permit`: 8 digits, only when `台胞` or `台湾居民` appears shortly before in the
+///   same cell; a bare 8-digit number is far too common to flag.
+/// - `plate`: a province abbreviation, a letter and 5 characters (at least one digit), or
+///   6 for new-energy plates with `D`/`F` first or last.
+/// - `ipv4`: exactly four dotted octets ≤ 255 (`1.2.3.4.5` is not an address); `ipv6`:
+///   eight groups, or a `::` form with at least two groups.
+/// - `person_name`: only when `nameLike`: 2–4 Chinese characters starting with one of
+///   the common surnames.
+public struct IdentifierScanner: Sendable {
+    /// Birth dates after this day (YYYYMMDD) are not real.
+    let today: Int
+
+    /// - Parameter today: the run date (birth dates after it are rejected); defaults to the
+    ///   system date, pass `StageContext.runDate` for deterministic runs.
+    public init(today: CivilDateTime? = nil) {
+        if let today {
+            self.today = today.year * 10000 + today.month * 100 + today.day
+        } else {
+            let c = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+            self.today = (c.year ?? 2100) * 10000 + (c.month ?? 1) * 100 + (c.day ?? 1)
+        }
+    }
+
+    /// Calls `found` for each identifier, with its byte range in `cell`, in order.
+    /// - Parameters:
+    ///   - nameLike: the field holds names (姓名, 联系人 …); enables `person_name`.
+    ///   - cardLabelled: the field is labelled as a card number; Luhn alone suffices.
+    public func scan(_ cell: UnsafeBufferPointer<UInt8>, nameLike: Bool, cardLabelled: Bool = false,
+                     _ found: (IdentifierKind, Range<Int>) -> Void) {
+        let n = cell.count
+        guard n > 0 else { return }
+        if nameLike { ChineseNames.scan(cell, found) }
+        ByteClass.table.withUnsafeBufferPointer { table in
+            var i = 0
+            while i < n {
+                let cls = table[Int(cell[i])]
+                if cls & ByteClass.wide == 0 { i += 1; continue }
+                var j = i
+                var seen: UInt8 = 0
+                var hasAlpha = false
+                while j < n {
+                    let c = table[Int(cell[j])]
+                    if c & ByteClass.wide == 0 { break }
+                    seen |= c
+                    if c & ByteClass.alpha != 0 { hasAlpha = true }
+                    j += 1
+                }
+                // A run without digits can hold nothing but an e-mail address.
+                if seen & (ByteClass.digit | ByteClass.at) != 0 {
+                    let run = RunScanner(p: cell, table: table, today: today, cardLabelled: cardLabelled)
+                    i = run.process(i, j, seen: seen, hasAlpha: hasAlpha, found)
+                } else {
+                    i = j
+                }
+            }
+        }
+    }
+
+    /// Convenience for tests and edges: the hits as (kind, matched text).
+    public func scan(_ text: String, nameLike: Bool = false, cardLabelled: Bool = false) -> [(IdentifierKind, String)] {
+        var text = text
+        var out: [(IdentifierKind, String)] = []
+        text.withUTF8 { p in
+            scan(p, nameLike: nameLike, cardLabelled: cardLabelled) { kind, range in
+                out.append((kind, String(decoding: UnsafeBufferPointer(rebasing: p[range]), as: UTF8.self)))
+            }
+        }
+        return out
+    }
+}
+
+/// Byte classes for the run scanner.
+enum ByteClass {
+    static let digit: UInt8 = 1
+    static let alpha: UInt8 = 2
+    static let wide: UInt8 = 4
+    static let at: UInt8 = 8
+    static let colon: UInt8 = 16
+    static let dot: UInt8 = 32
+    static let other: UInt8 = 64
+
+    static let table: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(b)] = digit | wide }
+        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(b)] = alpha | wide }
+        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(b)] = alpha | wide }
+        t[Int(UInt8(ascii: "@"))] = at | wide
+        t[Int(UInt8(ascii: ":"))] = colon | wide
+        t[Int(UInt8(ascii: "."))] = dot | wide
+        for b in "_%+-".utf8 { t[Int(b)] = other | wide }
+        return t
+    }()
+}

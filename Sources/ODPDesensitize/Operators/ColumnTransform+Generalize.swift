@@ -1,0 +1,130 @@
+import ODPCore
+
+extension ColumnTransform {
+    /// Writes the generalized value; false blanks the cell (a value that cannot be
+    /// generalized is not published as it is: fail closed).
+    func generalize(_ g: Operator.Generalization, _ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        switch g {
+        case .yearMonth, .year:
+            guard let d = parseDate(cell) else { return false }
+            appendDigits(d.year, width: 4, into: &out)
+            if case .yearMonth = g { out.append(UInt8(ascii: "-")); appendDigits(d.month, width: 2, into: &out) }
+            return true
+        case .ageBand(let width, let top):
+            guard let birth = birthDate(cell) else { return false }
+            var age = runDate.year - birth.year
+            if (runDate.month, runDate.day) < (birth.month, birth.day) { age -= 1 }
+            guard age >= 0, age <= 150 else { return false }
+            if let top, age >= top {
+                out.append(contentsOf: Array("\(top)+".utf8))
+                return true
+            }
+            let low = age / width * width
+            out.append(contentsOf: Array((width == 1 ? "\(low)" : "\(low)-\(low + width - 1)").utf8))
+            return true
+        case .region(let digits, let name):
+            guard cell.count >= 6, cell[0..<6].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+            let code = String(decoding: UnsafeBufferPointer(rebasing: cell[0..<digits]), as: UTF8.self)
+            if name, let regions {
+                let padded = code + String(repeating: "0", count: 6 - digits)
+                // Municipalities have no city-level entry (110100 is 市辖区): fall back to the province.
+                let province = String(code.prefix(2)) + "0000"
+                out.append(contentsOf: Array((regions.name(of: padded) ?? regions.name(of: province) ?? code).utf8))
+            } else {
+                out.append(contentsOf: Array(code.utf8))
+            }
+            return true
+        case .district:
+            return district(cell, into: &out)
+        case .range(let width, let top, let bottom):
+            guard let v = DecimalText.parseDouble(cell) else { return false }
+            if let top, v >= top { out.append(contentsOf: Array("≥\(Self.format(top, like: width ?? top))".utf8)); return true }
+            if let bottom, v < bottom { out.append(contentsOf: Array("<\(Self.format(bottom, like: width ?? bottom))".utf8)); return true }
+            guard let width else { out.append(contentsOf: cell); return true }
+            let low = (v / width).rounded(.down) * width
+            let label: String
+            if field.type == .integer, width == width.rounded() {
+                label = "\(Int64(low))-\(Int64(low + width) - 1)"
+            } else {
+                label = "[\(Self.format(low, like: width)),\(Self.format(low + width, like: width)))"
+            }
+            out.append(contentsOf: Array(label.utf8))
+            return true
+        }
+    }
+
+    private func appendDigits(_ x: Int, width: Int, into out: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var v = x
+        for _ in 0..<width { digits.append(UInt8(0x30 + v % 10)); v /= 10 }
+        out.append(contentsOf: digits.reversed())
+    }
+
+    func parseDate(_ cell: UnsafeBufferPointer<UInt8>) -> CivilDateTime? {
+        for f in dateFormats { if let d = f.parse(cell) { return d } }
+        // Date-times with any time part: the date prefix is enough to generalize.
+        if cell.count > 10 { return DateFormat.isoDate.parse(UnsafeBufferPointer(rebasing: cell[0..<10])) }
+        return nil
+    }
+
+    /// A birth date from a date cell or from an 18/15-character ID number.
+    func birthDate(_ cell: UnsafeBufferPointer<UInt8>) -> CivilDateTime? {
+        if field.type != .string { return parseDate(cell) }
+        var s = 0, e = cell.count
+        while s < e, cell[s] == 0x20 { s += 1 }
+        while e > s, cell[e - 1] == 0x20 { e -= 1 }
+        let n = e - s
+        func num(_ from: Int, _ count: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + count) {
+                let d = Int(cell[s + i]) - 0x30
+                guard d >= 0, d <= 9 else { return nil }
+                v = v * 10 + d
+            }
+            return v
+        }
+        let date: CivilDateTime?
+        if n == 18, let y = num(6, 4), let m = num(10, 2), let d = num(12, 2) {
+            date = CivilDateTime(year: y, month: m, day: d)
+        } else if n == 15, let y = num(6, 2), let m = num(8, 2), let d = num(10, 2) {
+            date = CivilDateTime(year: 1900 + y, month: m, day: d)
+        } else {
+            return parseDate(UnsafeBufferPointer(rebasing: cell[s..<e]))
+        }
+        guard let date, date.isValid else { return nil }
+        return date
+    }
+
+    /// Cuts an address after its county-level part: the first 区/县/旗/市 (市辖区 included)
+    /// after the prefecture (…市, …州, …盟, …地区). Without such a part the cell is blanked.
+    func district(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        let shi: UInt32 = 0x5E02, zhou: UInt32 = 0x5DDE, meng: UInt32 = 0x76DF, qu: UInt32 = 0x533A, xian: UInt32 = 0x53BF
+        let qi: UInt32 = 0x65D7, di: UInt32 = 0x5730
+        var chars: [(UInt32, Int)] = []   // scalar, end offset
+        var i = 0
+        while i < cell.count {
+            let b = cell[i]
+            let len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            let v = ChineseNames.scalar3(cell, i) ?? UInt32(b)
+            i = min(cell.count, i + len)
+            chars.append((v, i))
+        }
+        // The prefecture part ends after the first 市/州/盟/地区 (a province's own 自治区 is skipped this way).
+        var from = 0
+        for (k, c) in chars.enumerated() {
+            if c.0 == shi || c.0 == zhou || c.0 == meng || (c.0 == qu && k > 0 && chars[k - 1].0 == di) { from = k + 1; break }
+        }
+        for k in from..<chars.count {
+            let v = chars[k].0
+            if v == qu || v == xian || v == qi || (v == shi && from > 0) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: cell[0..<chars[k].1]))
+                return true
+            }
+        }
+        if from > 0 {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: cell[0..<chars[from - 1].1]))
+            return true
+        }
+        return false
+    }
+}

@@ -1,0 +1,185 @@
+import Crypto
+import Foundation
+import ODPCore
+
+/// One output column: its source column and the compiled operator with what it needs at
+/// run time (HMAC state, date layouts, the region table).
+struct ColumnTransform {
+    enum Result { case copy, null, scratch }
+
+    let source: Int
+    let field: FieldDefinition
+    let op: Operator?
+    let nameLike: Bool
+    let cardLabelled: Bool
+    var hmac: HMAC<SHA256>?
+    var dateFormats: [DateFormat] = []
+    var regions: CodeTable?
+    let runDate: CivilDateTime
+    let scanner: IdentifierScanner
+    let marker: [UInt8]
+    /// Column index (source schema) for `suppress when`.
+    var conditionColumn: Int?
+
+    init(source: Int, field: FieldDefinition, op: Operator?, sourceSchema: Schema, context: StageContext,
+         marker: [UInt8], scanner: IdentifierScanner) throws {
+        self.source = source
+        self.field = field
+        self.op = op
+        self.nameLike = ChineseNames.isNameLike(name: field.name, title: field.title)
+        self.cardLabelled = ColumnTransform.isCardLabelled(field)
+        self.runDate = context.runDate
+        self.scanner = scanner
+        self.marker = marker
+        switch op {
+        case .pseudonym:
+            guard let key = context.pseudonymKey, !key.isEmpty, let keyID = context.pseudonymKeyID, !keyID.isEmpty else {
+                throw ODPError.usage("field `\(field.name)`: pseudonym needs the pseudonym key (keys.pseudonym in odp.yml); refusing to publish without it")
+            }
+            // The key id is hashed in, so a new key id rotates every pseudonym even with the same secret.
+            var h = HMAC<SHA256>(key: SymmetricKey(data: key))
+            h.update(data: Array(keyID.utf8) + [0x1F])
+            hmac = h
+        case .generalize(.region(_, true)):
+            guard let table = context.codeTables["gb2260"] else {
+                throw ODPError.usage("field `\(field.name)`: `name: true` needs the gb2260 code table (code_tables.gb2260 in odp.yml)")
+            }
+            regions = table
+        case .generalize:
+            var formats: [DateFormat] = []
+            if let f = field.format.flatMap(DateFormat.init) { formats.append(f) }
+            for p in ["YYYY-MM-DD", "YYYYMMDD", "YYYY/M/D", "YYYY-MM-DDThh:mm:ss", "YYYY-MM-DD hh:mm:ss", "YYYY-MM", "YYYY年M月D日"] {
+                if let f = DateFormat(p) { formats.append(f) }
+            }
+            dateFormats = formats
+        case .suppressWhen(let name, _):
+            conditionColumn = sourceSchema.index(of: name)
+        default:
+            break
+        }
+    }
+
+    static func isCardLabelled(_ field: FieldDefinition) -> Bool {
+        let n = field.name.lowercased()
+        return n.contains("card") || n.contains("account") || ["卡号", "银行卡", "账号", "帐号"].contains { field.title.contains($0) }
+    }
+
+    /// Writes the transformed cell into `out` (for `.scratch`). `cells` is the source batch.
+    func apply(_ cells: RowBatch.Cells, row: Int, out: inout [UInt8]) -> Result {
+        guard let op else { return .copy }
+        guard let cell = cells[row, source] else {
+            if case .replace(let value) = op { out.append(contentsOf: value); return .scratch }
+            return .null
+        }
+        switch op {
+        case .drop, .suppressRare:
+            return .copy
+        case .mask(let first, let last, let char):
+            mask(cell, keepFirst: first, keepLast: last, char: char, into: &out)
+            return .scratch
+        case .pseudonym(let prefix, let bytes):
+            if cell.allSatisfy({ $0 == 0x20 }) { return .copy }
+            pseudonym(cell, prefix: prefix, bytes: bytes, into: &out)
+            return .scratch
+        case .generalize(let g):
+            return generalize(g, cell, into: &out) ? .scratch : .null
+        case .round(let rounding):
+            return round(rounding, cell, into: &out) ? .scratch : .null
+        case .suppressWhen(_, let values):
+            guard let column = conditionColumn, let other = cells[row, column] else { return .copy }
+            return values.contains(where: { $0.elementsEqual(other) }) ? .null : .copy
+        case .replace(let value):
+            out.append(contentsOf: value)
+            return .scratch
+        case .redact:
+            return redact(cell, into: &out) ? .scratch : .copy
+        }
+    }
+
+    // MARK: Operators
+
+    /// Character-aware: counts UTF-8 scalars, so 张三明 keeps 张 and 明. At least one
+    /// character is always masked (a 2-character name with keep 1+1 becomes 张*).
+    func mask(_ cell: UnsafeBufferPointer<UInt8>, keepFirst: Int, keepLast: Int, char: [UInt8], into out: inout [UInt8]) {
+        var total = 0
+        for b in cell where b & 0xC0 != 0x80 { total += 1 }
+        guard total > 0 else { return }
+        var first = keepFirst, last = keepLast
+        while first + last >= total, first + last > 0 { if last > 0 { last -= 1 } else { first -= 1 } }
+        var index = -1
+        var masked = 0
+        for b in cell {
+            if b & 0xC0 != 0x80 { index += 1 }
+            if index < first || index >= total - last {
+                out.append(b)
+            } else if b & 0xC0 != 0x80 {
+                out.append(contentsOf: char); masked += 1
+            }
+        }
+    }
+
+    /// HMAC-SHA256(key, key id ‖ 0x1F ‖ value): surrounding spaces trimmed and ASCII letters
+    /// upper-cased first, so `…x` and `…X` ID numbers give the same pseudonym.
+    func pseudonym(_ cell: UnsafeBufferPointer<UInt8>, prefix: [UInt8], bytes: Int, into out: inout [UInt8]) {
+        guard var h = hmac else { return }
+        var s = 0, e = cell.count
+        while s < e, cell[s] == 0x20 { s += 1 }
+        while e > s, cell[e - 1] == 0x20 { e -= 1 }
+        var normalized = [UInt8]()
+        normalized.reserveCapacity(e - s)
+        for i in s..<e { let b = cell[i]; normalized.append(b >= 0x61 && b <= 0x7a ? b - 0x20 : b) }
+        h.update(data: normalized)
+        let mac = h.finalize()
+        out.append(contentsOf: prefix)
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var k = 0
+        for b in mac {
+            if k == bytes { break }
+            out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+            k += 1
+        }
+    }
+
+    /// Replaces every identifier found in the text with the marker; false when nothing was found.
+    func redact(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        var ranges: [Range<Int>] = []
+        scanner.scan(cell, nameLike: nameLike, cardLabelled: cardLabelled) { _, r in ranges.append(r) }
+        guard !ranges.isEmpty else { return false }
+        ranges.sort { $0.lowerBound < $1.lowerBound }
+        var at = 0
+        for r in ranges {
+            if r.lowerBound >= at {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: cell[at..<r.lowerBound]))
+                out.append(contentsOf: marker)
+                at = r.upperBound
+            } else if r.upperBound > at {
+                at = r.upperBound
+            }
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: cell[at...]))
+        return true
+    }
+
+    func round(_ rounding: Rounding, _ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        switch rounding {
+        case .digits(let digits):
+            return DecimalText.normalize(cell, scale: digits, into: &out)
+        case .multiple(let m):
+            guard let v = DecimalText.parseDouble(cell) else { return false }
+            let r = (v / m).rounded(.toNearestOrAwayFromZero) * m
+            out.append(contentsOf: Array(Self.format(r, like: m).utf8))
+            return true
+        }
+    }
+
+    typealias Rounding = Operator.Rounding
+
+    /// Prints `x` with as many decimals as `step` has (no binary noise like 0.30000000000000004).
+    static func format(_ x: Double, like step: Double) -> String {
+        if step == step.rounded(), abs(x) < 1e15 { return String(Int64(x.rounded())) }
+        var decimals = 0
+        var s = step
+        while s != s.rounded(), decimals < 10 { s *= 10; decimals += 1 }
+        return String(format: "%.\(decimals)f", x)
+    }
+}
