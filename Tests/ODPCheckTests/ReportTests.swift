@@ -30,7 +30,8 @@ struct ReportTests {
           - {name: id, title: 身份证号, type: string, class: direct, desensitize: {op: drop}, rules: [gb11643]}
           - {name: district, title: 区, type: string, class: public, rules: [{type: enum, values: [朝阳区]}]}
         """)
-        let secret = "110105199003071239"
+        let valid = Fixture.citizenID(birth: "19900307", sequence: "123")
+        let secret = String(valid.dropLast()) + (valid.last == "1" ? "2" : "1")
         #expect(!Checksums.check(secret, Checksums.gb11643))
         let (_, report, _) = try Fixture.run(d, [[secret, "火星区"]])
         let json = String(decoding: report.files["quality-report.json"]!, as: UTF8.self)

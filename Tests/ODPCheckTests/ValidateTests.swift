@@ -21,7 +21,7 @@ struct ValidateTests {
         let d = diagnostics("  - {name: amount, title: 金额, type: number, class: public, rules: [{type: requierd}]}")
         #expect(d.count == 1)
         #expect(d[0].hint == "did you mean `required`?")
-        #expect(d[0].location.line == 15)
+        #expect(d[0].location.line == 16)
         let row = diagnostics(plain, "rules: [{type: duplicate_row}]")
         #expect(row.first?.hint == "did you mean `duplicate_rows`?")
     }
