@@ -86,7 +86,7 @@ extension Checker {
     private func addTimelinessAndAccessibility() {
         if let c = settings.timelinessField, let maxAge = settings.maxAgeDays {
             let field = definition.schema.fields[c]
-            let t = RuleTally(type: "timeliness", field: field.name, severity: .hold, dimension: .timeliness,
+            let t = RuleTally(type: "timeliness", field: field.name, severity: .warn, dimension: .timeliness,
                               label: "「\(field.title)」最新日期距运行日期不应超过 \(maxAge) 天", showsValues: true)
             let today = CompiledExpression.dayNumber(CivilDateTime(year: context.runDate.year, month: context.runDate.month, day: context.runDate.day))
             if let newest = newestDay {

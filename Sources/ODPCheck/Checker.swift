@@ -57,7 +57,9 @@ public final class Checker {
         nulls = [Int](repeating: 0, count: n)
         sums = [Double](repeating: 0, count: n)
         numericCounts = [Int](repeating: 0, count: n)
-        categories = definition.schema.fields.map { CategoryTracker(keepsText: $0.privacyClass == .public) }
+        // Direct identifiers get no category profile at all: even a hash of a name in a
+        // small table could be reversed with a dictionary.
+        categories = definition.schema.fields.map { $0.privacyClass == .direct ? nil : CategoryTracker(keepsText: $0.privacyClass == .public) }
         summed = (0..<n).map { compiler.plan.summedColumns.contains($0) }
         screenTargets = [[ScreenPlan.Target]](repeating: [], count: n)
         for t in screens.targets { screenTargets[t.column].append(t) }
@@ -77,6 +79,8 @@ public final class Checker {
     /// Checks source values (before desensitization). Returns keep[row] (false = rejected row).
     public func check(_ batch: RowBatch) -> [Bool] {
         let rowCount = batch.rowCount, columnCount = batch.columnCount
+        precondition(columnCount == definition.schema.fields.count,
+                     "batch has \(columnCount) columns, dataset \(definition.id) declares \(definition.schema.fields.count)")
         var keep = [Bool](repeating: true, count: rowCount)
         var checked = [Int](repeating: 0, count: plan.tallies.count)
         var failed = [Int](repeating: 0, count: plan.tallies.count)

@@ -52,12 +52,13 @@ struct GateTests {
     func timeliness() throws {
         let d = Fixture.definition(fields: """
           - {name: updated, title: 更新日期, type: date, class: public}
-        """, extra: "gate: {timeliness: {field: updated, max_age_days: 30}}")
+        """, extra: "gate: {timeliness: {field: updated, max_age_days: 30}, min_scores: {timeliness: 1}}")
         let fresh = try Fixture.run(d, [["2026-10-01"], ["2026-11-20"]]).report
         let stale = try Fixture.run(d, [["2026-10-01"], ["2026-10-20"]]).report
         #expect(fresh.metrics["score_时效性"] == 1)
         #expect(stale.metrics["score_时效性"] == 0)
-        #expect(!stale.holdReasons.isEmpty)
+        #expect(fresh.holdReasons.isEmpty)
+        #expect(stale.holdReasons == ["时效性得分 0.000 低于要求的 1.000"])
     }
 }
 

@@ -20,7 +20,7 @@ struct ReportTests {
         #expect(!html.contains("<script"))
         #expect(!html.contains("<img"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-        #expect(!html.contains("http://") || !html.contains("src=\"http"), "self-contained")
+        #expect(!html.contains("<link") && !html.contains("@import") && !html.contains("url("), "self-contained")
         #expect(html.contains("<svg"))
     }
 

@@ -67,4 +67,16 @@ struct TableRuleTests {
         #expect((line["note"] as? String)?.contains("未检查") == true)
         #expect(missing.report.holdReasons.isEmpty)
     }
+
+    @Test("a field-level reference rule names only the other dataset's field")
+    func fieldReference() throws {
+        let d = Fixture.definition(fields: """
+          - {name: code, title: 编码, type: string, class: public, rules: [{type: reference, dataset: codes, field: id, severity: reject}]}
+        """)
+        let (keep, report, _) = try Fixture.run(d, [["A"], ["Q"], [nil]]) {
+            $0.provideReference(dataset: "codes", field: "id", values: ["A"])
+        }
+        #expect(keep == [true, false, true])
+        #expect(Fixture.checked(report, type: "reference") == 2)
+    }
 }

@@ -7,10 +7,12 @@ import ODPCore
 final class ScreenPlan {
     static let kinds = ["benford", "heaping", "outliers", "constant", "sequential"]
 
+    enum Kind: String { case benford, heaping, outliers, constant, sequential }
+
     final class Target {
         let column: Int
         let tally: Int
-        let kind: String
+        let kind: Kind
         var benford = Benford()
         var heaping = Heaping()
         var outliers = OutlierSketch()
@@ -19,7 +21,7 @@ final class ScreenPlan {
         var k = 3.0
         var maxShare = 0.01
 
-        init(column: Int, tally: Int, kind: String) { self.column = column; self.tally = tally; self.kind = kind }
+        init(column: Int, tally: Int, kind: Kind) { self.column = column; self.tally = tally; self.kind = kind }
     }
 
     private(set) var targets: [Target] = []
@@ -51,7 +53,7 @@ final class ScreenPlan {
                 }
                 let tally = compiler.addTally("screen_\(kind)", field: name, severity: severity, dimension: dimension,
                                               label: "「\(field.title)」" + Self.label(kind), showsValues: false)
-                let t = Target(column: c, tally: tally, kind: kind)
+                let t = Target(column: c, tally: tally, kind: Kind(rawValue: kind) ?? .constant)
                 t.method = method; t.k = k; t.maxShare = maxShare
                 targets.append(t)
             }
@@ -73,10 +75,10 @@ final class ScreenPlan {
     func add(_ target: Target, cell: UnsafeBufferPointer<UInt8>, row: Int) {
         let value = NumberScan.double(cell)
         switch target.kind {
-        case "benford": if let value { target.benford.add(cell, value: value) }
-        case "heaping": if let value { target.heaping.add(cell, value: value) }
-        case "outliers": if let value { target.outliers.add(value, row: row) }
-        default: target.sequence.add(cell, value: value)
+        case .benford: if let value { target.benford.add(cell, value: value) }
+        case .heaping: if let value { target.heaping.add(cell, value: value) }
+        case .outliers: if let value { target.outliers.add(value, row: row) }
+        case .constant, .sequential: target.sequence.add(cell, value: value)
         }
     }
 
@@ -86,7 +88,7 @@ final class ScreenPlan {
             let tally = tallies[t.tally]
             var failed = false
             switch t.kind {
-            case "benford":
+            case .benford:
                 tally.metric["n"] = t.benford.n
                 tally.metric["span_orders"] = Report.round(t.benford.span)
                 if let reason = t.benford.notApplicable { tally.note = reason; continue }
@@ -99,7 +101,7 @@ final class ScreenPlan {
                 tally.metric["expected_first"] = r.expectedFirst.map(Report.round)
                 failed = r.first == .nonconformity || r.firstTwo == .nonconformity
                 tally.note = "首位数字：\(r.first.chinese)（MAD \(String(format: "%.4f", r.madFirst))）；前两位：\(r.firstTwo.chinese)（MAD \(String(format: "%.4f", r.madFirstTwo))）"
-            case "heaping":
+            case .heaping:
                 let h = t.heaping
                 tally.metric["n"] = h.n
                 if h.n < Heaping.minimumCount { tally.note = "样本量 \(h.n) 少于 \(Heaping.minimumCount)，未评估"; continue }
@@ -108,7 +110,7 @@ final class ScreenPlan {
                 tally.metric["last_digit_counts"] = h.last
                 failed = h.heaped
                 tally.note = "尾数为 0 或 5 的比例 \(Report.percent(h.shareZeroFive))，χ² = \(String(format: "%.1f", h.chiSquare))（临界值 27.88）"
-            case "outliers":
+            case .outliers:
                 guard let r = t.outliers.result(method: t.method, k: t.k) else { tally.note = "样本量不足，未评估"; continue }
                 tally.metric["method"] = t.method
                 tally.metric["low"] = Report.round(r.low)
@@ -117,10 +119,10 @@ final class ScreenPlan {
                 failed = r.share > t.maxShare
                 if failed { tally.examples = r.examples }
                 tally.note = "估计异常值比例 \(Report.percent(r.share))（阈值 \(Report.percent(t.maxShare))，基于 \(OutlierSketch.capacity) 个抽样值）"
-            case "constant":
+            case .constant:
                 if t.sequence.n < 2 { tally.note = "样本量不足，未评估"; continue }
                 failed = t.sequence.isConstant
-            default:
+            case .sequential:
                 if t.sequence.n < 3 { tally.note = "样本量不足，未评估"; continue }
                 failed = t.sequence.isSequential
             }
