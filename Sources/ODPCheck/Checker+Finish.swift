@@ -1,0 +1,148 @@
+import Foundation
+import ODPCore
+
+extension Checker {
+    /// Quality report files ("quality-report.json", "quality-report.html"), holdReasons
+    /// (Chinese), problems (feedback list), readmeSection (Chinese Markdown), metrics
+    /// ("score", "rejected_rows", "rows_checked", "score_完整性" …).
+    public func finish() -> StageReport {
+        evaluateAggregates()
+        for slot in plan.references where slot.keys == nil {
+            plan.tallies[slot.tally].note = "未检查：未提供数据集 \(slot.dataset) 的字段 \(slot.field) 作为参照"
+        }
+        screens.finish(plan.tallies)
+        let profile = currentProfile()
+        var comparison: [String: Any] = [:]
+        if let previous = DatasetProfile.load(previousRelease: context.previousRelease) {
+            comparison = Comparison.run(previous: previous, current: profile, settings: settings, schema: definition.schema) { type, label in
+                let t = RuleTally(type: type, field: nil, severity: settings.compareSeverity, dimension: .consistency, label: label, showsValues: false)
+                plan.tallies.append(t)
+                return t
+            }
+        } else {
+            comparison["note"] = "没有上一版本的质量报告，未做比较"
+        }
+        addTimelinessAndAccessibility()
+        let gate = decide()
+        var report = StageReport()
+        report.holdReasons = gate.reasons
+        report.problems = problems
+        report.metrics = metrics(gate)
+        let json = reportJSON(gate: gate, profile: profile, comparison: comparison)
+        report.files["quality-report.json"] = Report.json(json)
+        report.files["quality-report.html"] = Data(QualityReportHTML(checker: self, gate: gate, comparison: comparison).render().utf8)
+        report.readmeSection = readme(gate)
+        return report
+    }
+
+    private func evaluateAggregates() {
+        for aggregate in plan.aggregates {
+            switch aggregate {
+            case .rowCount(let tally, let lo, let hi):
+                let t = plan.tallies[tally]
+                t.checked = 1
+                t.failed = (lo.map { rowsChecked < $0 } ?? false) || (hi.map { rowsChecked > $0 } ?? false) ? 1 : 0
+                t.metric["row_count"] = rowsChecked
+            case .completeness(let tally, let columns, let minimum):
+                let t = plan.tallies[tally]
+                var below: [String] = []
+                var shares: [String: Double] = [:]
+                for c in columns {
+                    let share = rowsChecked == 0 ? 1 : 1 - Double(nulls[c]) / Double(rowsChecked)
+                    shares[definition.schema.fields[c].name] = Report.round(share)
+                    if share < minimum { below.append(definition.schema.fields[c].name) }
+                }
+                t.checked = columns.count
+                t.failed = below.count
+                t.metric = ["non_null_share": shares, "below_minimum": below]
+            case .sumEquals(let tally, let column, let total, let other, let tolerance):
+                let t = plan.tallies[tally]
+                let expected = total ?? other.map { sums[$0] } ?? 0
+                t.checked = 1
+                t.failed = abs(sums[column] - expected) > tolerance ? 1 : 0
+                t.metric = ["sum": Report.round(sums[column]), "expected": Report.round(expected)]
+            }
+        }
+    }
+
+    func currentProfile() -> DatasetProfile {
+        let fields = definition.schema.fields.enumerated().map { c, f -> FieldProfile in
+            let nonNull = rowsChecked - nulls[c]
+            let numeric = f.type == .integer || f.type == .number
+            var cats: [String: (count: Int, value: String?)]?
+            if let tracker = categories[c], !tracker.overflowed {
+                cats = [:]
+                for (h, n) in tracker.counts { cats![FieldProfile.hex(h)] = (n, tracker.samples[h]) }
+            }
+            return FieldProfile(name: f.name, type: f.type.rawValue, nonNull: nonNull,
+                                nullRate: rowsChecked == 0 ? 0 : Double(nulls[c]) / Double(rowsChecked),
+                                sum: numeric ? sums[c] : nil,
+                                mean: numeric && numericCounts[c] > 0 ? sums[c] / Double(numericCounts[c]) : nil,
+                                categories: cats)
+        }
+        return DatasetProfile(rowCount: rowsChecked, fields: fields)
+    }
+
+    private func addTimelinessAndAccessibility() {
+        if let c = settings.timelinessField, let maxAge = settings.maxAgeDays {
+            let field = definition.schema.fields[c]
+            let t = RuleTally(type: "timeliness", field: field.name, severity: .warn, dimension: .timeliness,
+                              label: "「\(field.title)」最新日期距运行日期不应超过 \(maxAge) 天", showsValues: true)
+            let today = CompiledExpression.dayNumber(CivilDateTime(year: context.runDate.year, month: context.runDate.month, day: context.runDate.day))
+            if let newest = newestDay {
+                let age = Int((today - newest.rounded(.down)).rounded())
+                t.checked = 1
+                t.failed = age > maxAge ? 1 : 0
+                t.metric = ["age_days": age, "max_age_days": maxAge]
+                t.note = "最新记录距运行日期 \(age) 天"
+            } else { t.note = "字段中没有可读的日期，未评估" }
+            plan.tallies.append(t)
+        }
+        // Every release is published as CSV and JSON with a data package descriptor.
+        let a = RuleTally(type: "accessibility", field: nil, severity: .warn, dimension: .accessibility,
+                          label: "以机器可读格式（CSV、JSON、datapackage.json）发布", showsValues: true)
+        a.checked = 1
+        a.note = "发布文件均为开放的机器可读格式"
+        plan.tallies.append(a)
+    }
+
+    /// Dimension score X = A/B (passed checks / checks, DB31/T 1523 style); overall = mean of
+    /// the evaluated dimensions, so a small dimension is not drowned by millions of row checks.
+    func decide() -> GateDecision {
+        var gate = GateDecision()
+        for t in plan.tallies where t.checked > 0 {
+            let v = gate.dimensions[t.dimension] ?? (0, 0)
+            gate.dimensions[t.dimension] = (v.passed + t.passed, v.checks + t.checked)
+        }
+        let scores = QualityDimension.allCases.compactMap { gate.score($0) }
+        gate.overall = scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
+        for t in plan.tallies where t.severity == .hold && t.failed > 0 && !t.explained {
+            let what = t.checked > 1 ? "：\(t.failed) / \(t.checked) 不符合（\(Report.percent(t.share))）" : "未通过"
+            gate.reasons.append("「\(t.label)」\(what)" + (t.field.map { "［字段 \($0)］" } ?? ""))
+        }
+        if rowsChecked > 0 {
+            let share = Double(rejectedRows) / Double(rowsChecked)
+            if share > settings.maxRejectShare {
+                gate.reasons.append("被剔除的行占 \(Report.percent(share))（\(rejectedRows) / \(rowsChecked)），超过允许的 \(Report.percent(settings.maxRejectShare))")
+            }
+        }
+        for d in QualityDimension.allCases {
+            guard let minimum = settings.minScores[d] else { continue }
+            if let s = gate.score(d), s < minimum {
+                gate.reasons.append("\(d.rawValue)得分 \(Report.score(s)) 低于要求的 \(Report.score(minimum))")
+            }
+        }
+        if let minimum = settings.minOverall, let overall = gate.overall, overall < minimum {
+            gate.reasons.append("综合得分 \(Report.score(overall)) 低于要求的 \(Report.score(minimum))")
+        }
+        return gate
+    }
+
+    private func metrics(_ gate: GateDecision) -> [String: Double] {
+        var m: [String: Double] = ["rows_checked": Double(rowsChecked), "rejected_rows": Double(rejectedRows),
+                                   "problems": Double(problems.count + problemsDropped)]
+        if let overall = gate.overall { m["score"] = Report.round(overall) }
+        for d in QualityDimension.allCases { if let s = gate.score(d) { m["score_\(d.rawValue)"] = Report.round(s) } }
+        return m
+    }
+}

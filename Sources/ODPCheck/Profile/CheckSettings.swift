@@ -1,0 +1,65 @@
+import ODPCore
+
+/// The `compare:` and `gate:` sections.
+struct CheckSettings {
+    var rowCountChange = 0.5
+    var nullRateChange = 0.2
+    var meanChange = 0.5
+    var sumChange: Double?
+    /// Without a `compare:` section changes are still shown, as warnings only.
+    var compareSeverity = CheckSeverity.warn
+    var explain: String?
+    var maxRejectShare = 0.05
+    var minScores: [QualityDimension: Double] = [:]
+    var minOverall: Double?
+    var timelinessField: Int?
+    var maxAgeDays: Int?
+
+    init(definition: DatasetDefinition, compiler: RuleCompiler) {
+        if let value = definition.compare {
+            let r = ConfigReader(value, context: "compare")
+            compareSeverity = .hold
+            rowCountChange = r.double("row_count_change") ?? rowCountChange
+            nullRateChange = r.double("null_rate_change") ?? nullRateChange
+            meanChange = r.double("mean_change") ?? meanChange
+            sumChange = r.double("sum_change")
+            compareSeverity = r.choice("severity", of: CheckSeverity.allCases.map(\.rawValue)).flatMap(CheckSeverity.init) ?? .hold
+            explain = r.string("explain")
+            readTimeliness(r, compiler: compiler)
+            compiler.diagnostics += r.finish()
+        }
+        if let value = definition.gate {
+            let r = ConfigReader(value, context: "gate")
+            if let share = r.double("max_reject_share") {
+                if (0...1).contains(share) { maxRejectShare = share } else {
+                    r.error("gate.max_reject_share must be a share between 0 and 1", at: r.raw("max_reject_share")?.location)
+                }
+            }
+            if let scores = r.map("min_scores") {
+                for key in scores.keys {
+                    let v = scores.double(key)
+                    guard let d = QualityDimension(name: key) else {
+                        let hint = Suggest.closest(to: key, in: QualityDimension.allNames).map { "did you mean `\($0)`?" }
+                        scores.error("gate.min_scores: `\(key)` is not a GB/T 36344 dimension", hint: hint ?? QualityDimension.allNames.joined(separator: ", "))
+                        continue
+                    }
+                    if let v { minScores[d] = v }
+                }
+            }
+            minOverall = r.double("min_overall")
+            readTimeliness(r, compiler: compiler)
+            compiler.diagnostics += r.finish()
+        }
+    }
+
+    private mutating func readTimeliness(_ r: ConfigReader, compiler: RuleCompiler) {
+        guard let t = r.map("timeliness") else { return }
+        if let name = t.string("field", required: true), let loc = t.raw("field")?.location,
+           let c = compiler.column(name, at: loc, context: "\(r.context).timeliness.field") {
+            if case .date = CompiledExpression.kind(of: compiler.schema.fields[c]) { timelinessField = c } else {
+                t.error("\(r.context).timeliness.field: `\(name)` is not a date field", at: loc)
+            }
+        }
+        maxAgeDays = t.int("max_age_days", required: true, range: 0...100_000)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import ODPCore
+
+/// Up to 50 distinct values of a low-cardinality field, by deterministic fingerprint; the
+/// text is kept only for public fields. Tracking stops for good at the 51st value, so
+/// high-cardinality columns (IDs, names, amounts) cost one hash per cell until then.
+final class CategoryTracker {
+    static let limit = 50
+    var counts: [UInt64: Int] = [:]
+    var samples: [UInt64: String] = [:]
+    let keepsText: Bool
+    private(set) var overflowed = false
+
+    init(keepsText: Bool) { self.keepsText = keepsText }
+
+    @inline(__always)
+    func add(_ cell: UnsafeBufferPointer<UInt8>) {
+        let h = Fingerprint.hash(cell)
+        if let c = counts[h] { counts[h] = c + 1; return }
+        guard counts.count < Self.limit else { overflowed = true; counts = [:]; samples = [:]; return }
+        counts[h] = 1
+        if keepsText { samples[h] = String(decoding: cell, as: UTF8.self) }
+    }
+}
+
+/// The profile of one field kept for the next run's comparison.
+struct FieldProfile {
+    var name: String
+    var type: String
+    var nonNull: Int
+    var nullRate: Double
+    var sum: Double?
+    var mean: Double?
+    /// fingerprint hex → (count, text when public); nil when the field is not low-cardinality.
+    var categories: [String: (count: Int, value: String?)]?
+
+    static func hex(_ h: UInt64) -> String {
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    var json: [String: Any] {
+        var o: [String: Any] = ["name": name, "type": type, "non_null": nonNull, "null_rate": Report.round(nullRate)]
+        if let sum { o["sum"] = Report.round(sum) }
+        if let mean { o["mean"] = Report.round(mean) }
+        if let categories {
+            o["categories"] = categories.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }.map { key, v -> [String: Any] in
+                var c: [String: Any] = ["hash": key, "count": v.count]
+                if let t = v.value { c["value"] = t }
+                return c
+            }
+        }
+        return o
+    }
+
+    init(name: String, type: String, nonNull: Int, nullRate: Double, sum: Double?, mean: Double?,
+         categories: [String: (count: Int, value: String?)]?) {
+        self.name = name; self.type = type; self.nonNull = nonNull; self.nullRate = nullRate
+        self.sum = sum; self.mean = mean; self.categories = categories
+    }
+
+    init?(json: [String: Any]) {
+        guard let name = json["name"] as? String, let type = json["type"] as? String else { return nil }
+        self.name = name
+        self.type = type
+        nonNull = (json["non_null"] as? NSNumber)?.intValue ?? 0
+        nullRate = (json["null_rate"] as? NSNumber)?.doubleValue ?? 0
+        sum = (json["sum"] as? NSNumber)?.doubleValue
+        mean = (json["mean"] as? NSNumber)?.doubleValue
+        if let list = json["categories"] as? [[String: Any]] {
+            var c: [String: (count: Int, value: String?)] = [:]
+            for item in list {
+                if let h = item["hash"] as? String { c[h] = ((item["count"] as? NSNumber)?.intValue ?? 0, item["value"] as? String) }
+            }
+            categories = c
+        }
+    }
+}
+
+/// The dataset profile written under `profile` in quality-report.json.
+struct DatasetProfile {
+    var rowCount: Int
+    var fields: [FieldProfile]
+
+    var json: [String: Any] { ["row_count": rowCount, "fields": fields.map(\.json)] }
+
+    init(rowCount: Int, fields: [FieldProfile]) { self.rowCount = rowCount; self.fields = fields }
+
+    init?(json: [String: Any]) {
+        guard let n = (json["row_count"] as? NSNumber)?.intValue, let list = json["fields"] as? [[String: Any]] else { return nil }
+        rowCount = n
+        fields = list.compactMap(FieldProfile.init(json:))
+    }
+
+    /// Reads `profile` from a previous release's quality-report.json; nil when absent or unreadable.
+    static func load(previousRelease: URL?) -> DatasetProfile? {
+        guard let dir = previousRelease,
+              let data = FileManager.default.contents(atPath: dir.appendingPathComponent("quality-report.json").path),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let p = root["profile"] as? [String: Any] else { return nil }
+        return DatasetProfile(json: p)
+    }
+}

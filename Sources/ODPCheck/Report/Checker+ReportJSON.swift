@@ -1,0 +1,85 @@
+import Foundation
+import ODPCore
+
+extension Checker {
+    func ruleJSON(_ t: RuleTally) -> [String: Any] {
+        var o: [String: Any] = [
+            "type": t.type, "severity": t.severity.rawValue, "dimension": t.dimension.rawValue,
+            "dimension_en": t.dimension.english, "description": t.label, "rows_checked": t.checked,
+            "failed": t.failed, "share": Report.round(t.share), "examples": t.examples,
+        ]
+        if let f = t.field { o["field"] = f }
+        // Values only for public fields: RuleTally never stores them otherwise.
+        if t.showsValues, !t.exampleValues.isEmpty { o["example_values"] = t.exampleValues }
+        if let n = t.note { o["note"] = n }
+        if t.explained { o["explained"] = true }
+        if !t.metric.isEmpty { o["metric"] = t.metric }
+        return o
+    }
+
+    func reportJSON(gate: GateDecision, profile: DatasetProfile, comparison: [String: Any]) -> [String: Any] {
+        var dims: [String: Any] = [:]
+        for d in QualityDimension.allCases {
+            if let s = gate.score(d), let v = gate.dimensions[d] {
+                dims[d.rawValue] = ["score": Report.round(s), "passed": v.passed, "checks": v.checks, "english": d.english]
+            } else {
+                dims[d.rawValue] = ["note": "未评估", "english": d.english]
+            }
+        }
+        var gateJSON: [String: Any] = ["decision": gate.held ? "hold" : "publish", "reasons": gate.reasons,
+                                       "max_reject_share": settings.maxRejectShare]
+        if !settings.minScores.isEmpty {
+            gateJSON["min_scores"] = Dictionary(uniqueKeysWithValues: settings.minScores.map { ($0.key.rawValue, $0.value) })
+        }
+        if let m = settings.minOverall { gateJSON["min_overall"] = m }
+        var root: [String: Any] = [
+            "dataset": definition.id, "title": definition.catalog.title, "definition_hash": definition.definitionHash,
+            "run_date": context.runDate.isoDate, "rows_checked": rowsChecked, "rejected_rows": rejectedRows,
+            "reject_share": Report.round(rowsChecked == 0 ? 0 : Double(rejectedRows) / Double(rowsChecked)),
+            "rules": plan.tallies.map(ruleJSON), "dimensions": dims, "gate": gateJSON,
+            "overall_method": "mean_of_evaluated_dimensions", "profile": profile.json, "comparison": comparison,
+            "problems": ["count": problems.count + problemsDropped, "listed": problems.count],
+        ]
+        if let o = gate.overall { root["overall_score"] = Report.round(o) }
+        let benford = plan.tallies.filter { $0.type == "screen_benford" }.map { t -> [String: Any] in
+            var o = t.metric
+            o["field"] = t.field ?? ""
+            if let n = t.note { o["note"] = n }
+            return o
+        }
+        if !benford.isEmpty { root["benford"] = benford }
+        return root
+    }
+
+    func readme(_ gate: GateDecision) -> String {
+        var md = "## 数据质量\n\n"
+        md += "本版本共检查 \(rowsChecked) 行，剔除 \(rejectedRows) 行。"
+        if let o = gate.overall { md += "综合得分 **\(Report.score(o))**（各已评估维度得分的平均值）。" }
+        md += "\n\n| 维度（GB/T 36344-2018） | 得分 | 通过 / 检查 |\n| --- | --- | --- |\n"
+        for d in QualityDimension.allCases {
+            if let s = gate.score(d), let v = gate.dimensions[d] {
+                md += "| \(d.rawValue) | \(Report.score(s)) | \(v.passed) / \(v.checks) |\n"
+            } else {
+                md += "| \(d.rawValue) | 未评估 | – |\n"
+            }
+        }
+        md += "\n发布判定：" + (gate.held ? "**暂缓发布**\n\n" + gate.reasons.map { "- " + Markdown.escape($0) }.joined(separator: "\n") : "可以发布")
+        md += "\n\n详见 `quality-report.html` 与 `quality-report.json`。\n"
+        return md
+    }
+}
+
+enum Markdown {
+    /// Keeps definition text from breaking the README's Markdown (tables, emphasis, HTML).
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "\\", "`", "*", "_", "[", "]", "|", "<", ">", "#": out.append("\\"); out.append(c)
+            case "\n": out.append(" ")
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import ODPCore
+
+/// quality-report.html: one self-contained Chinese page for the data officer.
+struct QualityReportHTML {
+    let checker: Checker
+    let gate: GateDecision
+    let comparison: [String: Any]
+
+    func render() -> String {
+        let d = checker.definition
+        var h = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        h += "<title>数据质量报告 · \(escapeHTML(d.catalog.title))</title><style>"
+        h += "body{font-family:sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.5}"
+        h += "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}"
+        h += "th{background:#f3f3f3}.hold{color:#c62828;font-weight:bold}.ok{color:#2e7d32;font-weight:bold}.warn{color:#b26a00}"
+        h += "</style></head><body>\n"
+        h += "<h1>数据质量报告</h1><p>数据集：<strong>\(escapeHTML(d.catalog.title))</strong>（\(escapeHTML(d.id))）　运行日期：\(checker.context.runDate.isoDate)</p>\n"
+        h += "<p>检查 \(checker.rowsChecked) 行，剔除 \(checker.rejectedRows) 行"
+        if let o = gate.overall { h += "；综合得分 <strong>\(Report.score(o))</strong>（各已评估维度得分的平均值）" }
+        h += "。</p>\n<h2>发布判定</h2>"
+        if gate.held {
+            h += "<p class=\"hold\">暂缓发布</p><ul>" + gate.reasons.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>"
+        } else {
+            h += "<p class=\"ok\">可以发布</p>"
+        }
+        h += "\n<h2>各维度得分（GB/T 36344-2018，X = A/B）</h2>\n"
+        h += SVGChart.bars(QualityDimension.allCases.map { ($0.rawValue, gate.score($0)) })
+        h += "\n<h2>各字段完整性（非空比例）</h2>\n"
+        h += SVGChart.bars(d.schema.fields.enumerated().map { c, f in
+            (f.title, checker.rowsChecked == 0 ? nil : 1 - Double(checker.nulls[c]) / Double(checker.rowsChecked))
+        })
+        h += "\n<h2>规则检查结果</h2>\n<table><tr><th>规则</th><th>字段</th><th>维度</th><th>处理</th><th>检查数 B</th><th>不通过 A</th><th>比例</th><th>示例行号</th><th>说明</th></tr>\n"
+        for t in checker.plan.tallies {
+            let cls = t.failed > 0 && !t.explained ? (t.severity == .warn ? " class=\"warn\"" : " class=\"hold\"") : ""
+            var note = t.note ?? ""
+            if !t.exampleValues.isEmpty { note += (note.isEmpty ? "" : "；") + "示例值：" + t.exampleValues.joined(separator: "、") }
+            h += "<tr><td>\(escapeHTML(t.label))</td><td>\(escapeHTML(t.field ?? "—"))</td><td>\(t.dimension.rawValue)</td>"
+            h += "<td>\(t.severity.chinese)</td><td>\(t.checked)</td><td\(cls)>\(t.failed)</td><td>\(Report.percent(t.share))</td>"
+            h += "<td>\(t.examples.map(String.init).joined(separator: ", "))</td><td>\(escapeHTML(note))</td></tr>\n"
+        }
+        h += "</table>\n"
+        for t in checker.plan.tallies where t.type == "screen_benford" {
+            h += "<h2>本福特定律检验：\(escapeHTML(t.field ?? ""))</h2><p>\(escapeHTML(t.note ?? ""))</p>\n"
+            if let o = t.metric["observed_first"] as? [Double], let e = t.metric["expected_first"] as? [Double] {
+                h += SVGChart.benford(observed: o, expected: e)
+                h += "<p>蓝色柱：实际首位数字比例；红线：本福特定律期望比例。</p>\n"
+            }
+        }
+        h += comparisonHTML()
+        h += "<p>问题数据清单共 \(checker.problems.count + checker.problemsDropped) 条，已反馈数据提供部门，不随数据发布。</p>\n"
+        h += "</body></html>\n"
+        return h
+    }
+
+    private func comparisonHTML() -> String {
+        var h = "<h2>与上一版本比较</h2>"
+        if let note = comparison["note"] as? String { return h + "<p>\(escapeHTML(note))</p>\n" }
+        if let rows = comparison["row_count"] as? [String: Any] {
+            h += "<p>行数：\(rows["previous"] ?? "") → \(rows["current"] ?? "")</p>"
+        }
+        if let schema = comparison["schema"] as? [String: Any] {
+            for (key, label) in [("added", "新增字段"), ("removed", "删除字段"), ("retyped", "类型改变")] {
+                if let list = schema[key] as? [String], !list.isEmpty { h += "<p>\(label)：\(escapeHTML(list.joined(separator: "、")))</p>" }
+            }
+        }
+        if let fields = comparison["fields"] as? [[String: Any]] {
+            h += "<table><tr><th>字段</th><th>空值率（上版 → 本版）</th><th>均值（上版 → 本版）</th><th>新出现的类别</th><th>消失的类别</th></tr>"
+            for f in fields {
+                let nulls = f["null_rate"] as? [String: Double]
+                let mean = f["mean"] as? [String: Double]
+                h += "<tr><td>\(escapeHTML(f["field"] as? String ?? ""))</td>"
+                h += "<td>\(nulls.map { "\(Report.percent($0["previous"] ?? 0)) → \(Report.percent($0["current"] ?? 0))" } ?? "—")</td>"
+                h += "<td>\(mean.map { "\($0["previous"] ?? 0) → \($0["current"] ?? 0)" } ?? "—")</td>"
+                h += "<td>\(escapeHTML((f["categories_appeared"] as? [String] ?? []).joined(separator: "、")))</td>"
+                h += "<td>\(escapeHTML((f["categories_vanished"] as? [String] ?? []).joined(separator: "、")))</td></tr>"
+            }
+            h += "</table>\n"
+        }
+        return h
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import ODPCore
+
+/// Turns the rule specs of a definition into compiled checks over column indices, and the
+/// same pass yields the definition diagnostics of `odp validate`, so the two never disagree.
+final class RuleCompiler {
+    let definition: DatasetDefinition
+    var schema: Schema { definition.schema }
+    /// Loaded tables when compiling for a run; nil when only validating.
+    let codeTables: [String: CodeTable]?
+    /// Table names the configuration declares (validation without loading); nil = unknown.
+    let knownTables: Set<String>?
+    let runDate: CivilDateTime
+    var diagnostics: [Diagnostic] = []
+    var plan = RulePlan()
+    private var byteTables: [String: ByteCodeTable] = [:]
+
+    init(definition: DatasetDefinition, codeTables: [String: CodeTable]?, knownTables: Set<String>?, runDate: CivilDateTime) {
+        self.definition = definition
+        self.codeTables = codeTables
+        self.knownTables = knownTables
+        self.runDate = runDate
+    }
+
+    static let fieldRuleTypes = ["required", "unique", "min", "max", "length", "pattern", "enum", "code_table",
+                                 "gb11643", "gb32100", "gb11714", "luhn", "date_range", "reference", "type"]
+
+    func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        diagnostics.append(Diagnostic(location, message, hint: hint))
+    }
+
+    /// Reads `severity`, `dimension` and `message`, common to every rule.
+    func common(_ r: ConfigReader, severity: CheckSeverity, dimension: QualityDimension) -> (CheckSeverity, QualityDimension, String?) {
+        let s = r.choice("severity", of: CheckSeverity.allCases.map(\.rawValue)).flatMap(CheckSeverity.init) ?? severity
+        var d = dimension
+        if let name = r.string("dimension") {
+            if let parsed = QualityDimension(name: name) { d = parsed } else {
+                let hint = Suggest.closest(to: name, in: QualityDimension.allNames).map { "did you mean `\($0)`?" }
+                r.error("\(r.context).dimension: `\(name)` is not a GB/T 36344 dimension", at: r.raw("dimension")?.location,
+                        hint: hint ?? "use one of \(QualityDimension.allNames.joined(separator: ", "))")
+            }
+        }
+        return (s, d, r.string("message"))
+    }
+
+    func addTally(_ type: String, field: String?, severity: CheckSeverity, dimension: QualityDimension, label: String, showsValues: Bool) -> Int {
+        plan.tallies.append(RuleTally(type: type, field: field, severity: severity, dimension: dimension, label: label, showsValues: showsValues))
+        return plan.tallies.count - 1
+    }
+
+    func column(_ name: String, at location: SourceLocation, context: String) -> Int? {
+        if let i = schema.index(of: name) { return i }
+        diagnostics.append(DatasetDefinition.undefinedField(name, at: location, names: schema.names, context: context))
+        return nil
+    }
+
+    func byteTable(_ name: String, at location: SourceLocation, context: String) -> ByteCodeTable? {
+        if let t = byteTables[name] { return t }
+        if let codeTables {
+            guard let table = codeTables[name] else {
+                let hint = Suggest.closest(to: name, in: Array(codeTables.keys)).map { "did you mean `\($0)`?" }
+                error("\(context): code table `\(name)` is not loaded", at: location,
+                      hint: hint ?? "declare it under `code_tables:` in odp.yml")
+                return nil
+            }
+            let t = ByteCodeTable(table)
+            byteTables[name] = t
+            return t
+        }
+        if let knownTables, !knownTables.contains(name) {
+            let hint = Suggest.closest(to: name, in: Array(knownTables)).map { "did you mean `\($0)`?" }
+            error("\(context): unknown code table `\(name)`", at: location, hint: hint ?? "declare it under `code_tables:` in odp.yml")
+        }
+        return nil
+    }
+
+    /// Parses a date parameter (`not_before: 1949-10-01`) into a day number.
+    func dateParameter(_ r: ConfigReader, _ key: String) -> Double? {
+        guard let s = r.string(key) else { return nil }
+        guard let d = DateFormat.isoDate.parse(s) ?? DateFormat.isoDateTime.parse(s) else {
+            r.error("\(r.context).\(key): `\(s)` is not a date (YYYY-MM-DD)", at: r.raw(key)?.location)
+            return nil
+        }
+        return CompiledExpression.dayNumber(d)
+    }
+
+    func compile() {
+        for (column, field) in schema.fields.enumerated() {
+            compileTypeRule(column, field)
+            for spec in field.rules { compileFieldRule(spec, column: column, field: field) }
+        }
+        compilePrimaryKey()
+        for spec in definition.rules { compileDatasetRule(spec) }
+        for (i, f) in schema.fields.enumerated() where f.type == .integer || f.type == .number { plan.summedColumns.insert(i) }
+    }
+
+    private func compileTypeRule(_ column: Int, _ field: FieldDefinition) {
+        guard let test = FieldTypeCheck.test(for: field) else { return }
+        let custom = field.rules.first { $0.type == "type" }
+        var severity = CheckSeverity.reject
+        if let custom {
+            let r = custom.reader(context: "field `\(field.name)`.rules.type")
+            severity = common(r, severity: .reject, dimension: .conformity).0
+            diagnostics += r.finish()
+        }
+        let tally = addTally("type", field: field.name, severity: severity, dimension: .conformity,
+                             label: "「\(field.title)」应为\(FieldTypeCheck.describe(field))", showsValues: field.privacyClass == .public)
+        plan.cellChecks.append(CellCheck(column: column, tally: tally, reject: severity == .reject) { cell, _, _ in test(cell) })
+    }
+
+    private func compilePrimaryKey() {
+        let key = definition.primaryKey
+        guard !key.isEmpty else { return }
+        let columns = key.compactMap { schema.index(of: $0) }
+        guard columns.count == key.count else { return }  // reported by DatasetDefinition.parse
+        let titles = columns.map { schema.fields[$0].title }.joined(separator: "+")
+        let showsValues = columns.allSatisfy { schema.fields[$0].privacyClass == .public }
+        let present = addTally("primary_key", field: key.joined(separator: ","), severity: .reject, dimension: .completeness,
+                               label: "主键「\(titles)」不能为空", showsValues: showsValues)
+        plan.nullChecks.append(NullCheck(columns: columns, tally: present, reject: true))
+        let unique = addTally("primary_key", field: key.joined(separator: ","), severity: .reject, dimension: .accuracy,
+                              label: "主键「\(titles)」不能重复", showsValues: showsValues)
+        let box = FingerprintBox()
+        plan.rowChecks.append(RowCheck(tally: unique, reject: true, nullFails: false, valueColumn: columns[0]) { row, cells in
+            var h = Fingerprint.seed
+            for c in columns {
+                guard let cell = cells[row, c], cell.count > 0 else { return nil }
+                h = Fingerprint.combine(h, cell)
+            }
+            return box.set.insert(h)
+        })
+    }
+}

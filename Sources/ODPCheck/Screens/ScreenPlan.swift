@@ -1,0 +1,133 @@
+import Foundation
+import ODPCore
+
+/// Truthfulness screens (`screens:`): Benford, terminal-digit heaping, outliers, constant
+/// and sequential columns. They only raise suspicion, so they warn unless `severity` says
+/// otherwise, and they are evaluated once, at the end.
+final class ScreenPlan {
+    static let kinds = ["benford", "heaping", "outliers", "constant", "sequential"]
+
+    enum Kind: String { case benford, heaping, outliers, constant, sequential }
+
+    final class Target {
+        let column: Int
+        let tally: Int
+        let kind: Kind
+        var benford = Benford()
+        var heaping = Heaping()
+        var outliers = OutlierSketch()
+        var sequence = SequenceScreen()
+        var method = "iqr"
+        var k = 3.0
+        var maxShare = 0.01
+
+        init(column: Int, tally: Int, kind: Kind) { self.column = column; self.tally = tally; self.kind = kind }
+    }
+
+    private(set) var targets: [Target] = []
+    var isEmpty: Bool { targets.isEmpty }
+
+    init(_ value: ConfigValue?, compiler: RuleCompiler) {
+        guard let value else { return }
+        let r = ConfigReader(value, context: "screens")
+        let schema = compiler.schema
+        for kind in Self.kinds where !r.has(kind) { _ = r.raw(kind) }  // so a typo gets "did you mean"
+        for kind in r.keys {
+            guard Self.kinds.contains(kind) else { continue }  // reported as unknown keys by finish()
+            guard let s = r.map(kind) else { continue }
+            let (severity, dimension, _) = compiler.common(s, severity: .warn, dimension: .accuracy)
+            var method = "iqr", k = 3.0, maxShare = 0.01
+            if kind == "outliers" {
+                method = s.choice("method", of: ["iqr", "sigma"], default: "iqr") ?? "iqr"
+                k = s.double("k") ?? 3
+                maxShare = s.double("max_share") ?? 0.01
+            }
+            let names = s.strings("fields", required: true)
+            let loc = s.raw("fields")?.location ?? s.location
+            for name in names {
+                guard let c = compiler.column(name, at: loc, context: "screens.\(kind).fields") else { continue }
+                let field = schema.fields[c]
+                if kind != "constant", field.type != .integer, field.type != .number {
+                    s.error("screens.\(kind): `\(name)` is \(field.type.rawValue); this screen needs an integer or number field", at: loc)
+                    continue
+                }
+                let tally = compiler.addTally("screen_\(kind)", field: name, severity: severity, dimension: dimension,
+                                              label: "「\(field.title)」" + Self.label(kind), showsValues: false)
+                let t = Target(column: c, tally: tally, kind: Kind(rawValue: kind) ?? .constant)
+                t.method = method; t.k = k; t.maxShare = maxShare
+                targets.append(t)
+            }
+        }
+        compiler.diagnostics += r.finish()
+    }
+
+    static func label(_ kind: String) -> String {
+        switch kind {
+        case "benford": return "首位数字分布应符合本福特定律"
+        case "heaping": return "尾数不应集中于 0 和 5（数字堆积）"
+        case "outliers": return "异常值比例不应过高"
+        case "constant": return "不应为常数列"
+        default: return "不应为等差序列（疑似生成数据）"
+        }
+    }
+
+    @inline(__always)
+    func add(_ target: Target, cell: UnsafeBufferPointer<UInt8>, row: Int) {
+        let value = NumberScan.double(cell)
+        switch target.kind {
+        case .benford: if let value { target.benford.add(cell, value: value) }
+        case .heaping: if let value { target.heaping.add(cell, value: value) }
+        case .outliers: if let value { target.outliers.add(value, row: row) }
+        case .constant, .sequential: target.sequence.add(cell, value: value)
+        }
+    }
+
+    /// Decides every screen and fills its tally (one check each; not applicable = no check).
+    func finish(_ tallies: [RuleTally]) {
+        for t in targets {
+            let tally = tallies[t.tally]
+            var failed = false
+            switch t.kind {
+            case .benford:
+                tally.metric["n"] = t.benford.n
+                tally.metric["span_orders"] = Report.round(t.benford.span)
+                if let reason = t.benford.notApplicable { tally.note = reason; continue }
+                let r = t.benford.result()
+                tally.metric["mad_first"] = Report.round(r.madFirst)
+                tally.metric["mad_first_two"] = Report.round(r.madFirstTwo)
+                tally.metric["conformity_first"] = r.first.rawValue
+                tally.metric["conformity_first_two"] = r.firstTwo.rawValue
+                tally.metric["observed_first"] = r.observedFirst.map(Report.round)
+                tally.metric["expected_first"] = r.expectedFirst.map(Report.round)
+                failed = r.first == .nonconformity || r.firstTwo == .nonconformity
+                tally.note = "首位数字：\(r.first.chinese)（MAD \(String(format: "%.4f", r.madFirst))）；前两位：\(r.firstTwo.chinese)（MAD \(String(format: "%.4f", r.madFirstTwo))）"
+            case .heaping:
+                let h = t.heaping
+                tally.metric["n"] = h.n
+                if h.n < Heaping.minimumCount { tally.note = "样本量 \(h.n) 少于 \(Heaping.minimumCount)，未评估"; continue }
+                tally.metric["share_0_5"] = Report.round(h.shareZeroFive)
+                tally.metric["chi_square"] = Report.round(h.chiSquare)
+                tally.metric["last_digit_counts"] = h.last
+                failed = h.heaped
+                tally.note = "尾数为 0 或 5 的比例 \(Report.percent(h.shareZeroFive))，χ² = \(String(format: "%.1f", h.chiSquare))（临界值 27.88）"
+            case .outliers:
+                guard let r = t.outliers.result(method: t.method, k: t.k) else { tally.note = "样本量不足，未评估"; continue }
+                tally.metric["method"] = t.method
+                tally.metric["low"] = Report.round(r.low)
+                tally.metric["high"] = Report.round(r.high)
+                tally.metric["estimated_share"] = Report.round(r.share)
+                failed = r.share > t.maxShare
+                if failed { tally.examples = r.examples }
+                tally.note = "估计异常值比例 \(Report.percent(r.share))（阈值 \(Report.percent(t.maxShare))，基于 \(OutlierSketch.capacity) 个抽样值）"
+            case .constant:
+                if t.sequence.n < 2 { tally.note = "样本量不足，未评估"; continue }
+                failed = t.sequence.isConstant
+            case .sequential:
+                if t.sequence.n < 3 { tally.note = "样本量不足，未评估"; continue }
+                failed = t.sequence.isSequential
+            }
+            tally.checked = 1
+            tally.failed = failed ? 1 : 0
+        }
+    }
+}
