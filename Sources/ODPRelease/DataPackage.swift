@@ -17,12 +17,14 @@ enum DataPackage {
                 "format": kind,
                 "mediatype": kind == "csv" ? "text/csv" : "application/json",
                 "encoding": "utf-8",
-                "bytes": file.bytes,
-                "hash": "sha256:\(file.sha256)",
                 "title": kind == "csv" ? "\(c.title)（CSV）" : "\(c.title)（JSON）",
                 "schema": tableSchema,
             ]
+            // frictionless-py computes no byte stats for JSON sources and would report
+            // bytes/hash as mismatches, so only the CSV states them; SHA256SUMS covers both.
             if kind == "csv" {
+                resource["bytes"] = file.bytes
+                resource["hash"] = "sha256:\(file.sha256)"
                 resource["dialect"] = ["delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "header": true]
             }
             resources.append(resource)

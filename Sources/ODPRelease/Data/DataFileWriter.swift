@@ -54,6 +54,7 @@ final class DataFileWriter {
     }
 
     func write(_ batch: RowBatch) throws {
+        guard batch.rowCount > 0 else { return }
         precondition(batch.columnCount == kinds.count, "batch has \(batch.columnCount) columns, schema \(kinds.count)")
         try batch.withCells { cells in
             let base = cells.base.baseAddress ?? UnsafePointer(bitPattern: 1)!
