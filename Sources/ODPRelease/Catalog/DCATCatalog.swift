@@ -1,0 +1,124 @@
+import Foundation
+import ODPCore
+
+/// The DCAT-AP 3 catalog as JSON-LD: dcat:Catalog → dcat:Dataset → dcat:Distribution, with
+/// checksums, sizes, licences, publishers (foaf:Agent), contact points (vCard), temporal
+/// coverage and EU controlled vocabularies for access rights, frequency and file type.
+/// Every referenced node carries its class, so the DCAT-AP range shapes pass as well.
+enum DCATCatalog {
+    static let context: [String: String] = [
+        "dcat": "http://www.w3.org/ns/dcat#",
+        "dct": "http://purl.org/dc/terms/",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+        "vcard": "http://www.w3.org/2006/vcard/ns#",
+        "spdx": "http://spdx.org/rdf/terms#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    ]
+
+    static let euAccess = "http://publications.europa.eu/resource/authority/access-right/"
+    static let euFrequency = "http://publications.europa.eu/resource/authority/frequency/"
+    static let euFileType = "http://publications.europa.eu/resource/authority/file-type/"
+    static let euLanguage = "http://publications.europa.eu/resource/authority/language/"
+
+    static func zh(_ text: String) -> [String: Any] { ["@value": text, "@language": "zh"] }
+    static func typed(_ value: String, _ type: String) -> [String: Any] { ["@value": value, "@type": type] }
+    static func ref(_ id: String, _ type: String) -> [String: Any] { ["@id": id, "@type": type] }
+
+    static func frequency(_ cycle: UpdateCycle) -> String {
+        switch cycle {
+        case .realtime: return "UPDATE_CONT"
+        case .daily: return "DAILY"
+        case .weekly: return "WEEKLY"
+        case .monthly: return "MONTHLY"
+        case .quarterly: return "QUARTERLY"
+        case .yearly: return "ANNUAL"
+        case .irregular: return "IRREG"
+        }
+    }
+
+    static func datasetIRI(_ base: String?, _ id: String) -> String {
+        if let base, !base.isEmpty { return "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/datasets/\(id)" }
+        return "urn:odp:dataset:\(id)"
+    }
+
+    static func jsonld(_ entries: [CatalogEntry], publisher: String, baseURL: String?, generated: String) throws -> Data {
+        let catalogIRI = baseURL.map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/catalog" } ?? "urn:odp:catalog"
+        var catalog: [String: Any] = [
+            "@id": catalogIRI,
+            "@type": "dcat:Catalog",
+            "dct:title": zh("数据资源开放清单"),
+            "dct:description": zh("\(publisher)发布的政务数据资源开放目录，由各数据集的目录元数据和最新发布版本自动生成。"),
+            "dct:publisher": ["@type": "foaf:Agent", "foaf:name": zh(publisher)],
+            "dct:modified": typed(generated, "xsd:dateTime"),
+            "dct:language": ref(euLanguage + "ZHO", "dct:LinguisticSystem"),
+            "dcat:dataset": entries.map { dataset($0, baseURL: baseURL) },
+        ]
+        if let baseURL, !baseURL.isEmpty { catalog["foaf:homepage"] = ref(baseURL, "foaf:Document") }
+        let document: [String: Any] = ["@context": context, "@graph": [catalog]]
+        return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) + Data("\n".utf8)
+    }
+
+    static func license(_ id: String) -> [String: Any] {
+        var node: [String: Any] = ["@type": "dct:LicenseDocument", "rdfs:label": id]
+        if let url = DataPackage.licenseURL(id) { node["@id"] = url }
+        return node
+    }
+
+    static func dataset(_ e: CatalogEntry, baseURL: String?) -> [String: Any] {
+        let c = e.catalog
+        let iri = datasetIRI(baseURL, e.id)
+        var contact: [String: Any] = ["@type": ["vcard:Kind", "vcard:Organization"], "vcard:fn": c.contactName ?? c.provider]
+        if let email = c.contactEmail { contact["vcard:hasEmail"] = ["@id": "mailto:\(email)"] }
+        if let phone = c.contactPhone { contact["vcard:hasTelephone"] = ["@id": "tel:\(phone.filter { $0.isNumber || $0 == "+" || $0 == "-" })"] }
+        var node: [String: Any] = [
+            "@id": iri,
+            "@type": "dcat:Dataset",
+            "dct:identifier": c.code,
+            "dct:title": zh(c.title),
+            "dct:description": zh(c.summary),
+            "dct:publisher": ["@type": "foaf:Agent", "foaf:name": zh(c.provider), "dct:identifier": c.providerCode],
+            "dcat:contactPoint": contact,
+            "dct:issued": typed(e.firstPublished, "xsd:dateTime"),
+            "dct:modified": typed(e.release.created, "xsd:dateTime"),
+            "dcat:version": e.release.version,
+            "dct:accessRights": ref(euAccess + (c.openType == .unconditional ? "PUBLIC" : "RESTRICTED"), "dct:RightsStatement"),
+            "dct:accrualPeriodicity": ref(euFrequency + frequency(c.updateCycle), "dct:Frequency"),
+            "dct:language": ref(euLanguage + "ZHO", "dct:LinguisticSystem"),
+            "dcat:keyword": c.keywords.map(zh),
+            "dcat:distribution": e.files.map { distribution($0, entry: e, datasetIRI: iri) },
+        ]
+        if c.temporalStart != nil || c.temporalEnd != nil {
+            var period: [String: Any] = ["@type": "dct:PeriodOfTime"]
+            if let s = c.temporalStart { period["dcat:startDate"] = typed(s, "xsd:date") }
+            if let t = c.temporalEnd { period["dcat:endDate"] = typed(t, "xsd:date") }
+            node["dct:temporal"] = period
+        }
+        if let condition = c.openCondition, !condition.isEmpty {
+            node["dct:rights"] = ["@type": "dct:RightsStatement", "rdfs:label": zh("开放条件：\(condition)")]
+        }
+        return node
+    }
+
+    static func distribution(_ f: CatalogEntry.DataFile, entry e: CatalogEntry, datasetIRI: String) -> [String: Any] {
+        let csv = f.format == "CSV"
+        return [
+            "@id": "\(datasetIRI)/\(e.release.version)/\(csv ? "csv" : "json")",
+            "@type": "dcat:Distribution",
+            "dct:title": zh("\(e.catalog.title)（\(f.format)）"),
+            "dcat:accessURL": ["@id": f.url],
+            "dcat:downloadURL": ["@id": f.url],
+            "dct:format": ref(euFileType + f.format, "dct:MediaTypeOrExtent"),
+            "dcat:mediaType": ref("https://www.iana.org/assignments/media-types/" + (csv ? "text/csv" : "application/json"), "dct:MediaType"),
+            "dcat:byteSize": typed(String(f.bytes), "xsd:nonNegativeInteger"),
+            "spdx:checksum": [
+                "@type": "spdx:Checksum",
+                "spdx:algorithm": ["@id": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"],
+                "spdx:checksumValue": typed(f.sha256, "xsd:hexBinary"),
+            ] as [String: Any],
+            "dct:license": license(e.catalog.license),
+            "dct:issued": typed(e.release.created, "xsd:dateTime"),
+            "dct:modified": typed(e.release.created, "xsd:dateTime"),
+        ]
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import ODPCore
+
+/// The open-data list as CSV (Chinese headers, UTF-8 with BOM for spreadsheet users) and JSON.
+enum OpenList {
+    static let headers = ["序号", "资源名称", "资源代码", "提供方", "提供方代码", "资源摘要", "数据领域", "开放属性", "开放条件", "更新周期",
+                          "数据格式", "发布日期", "最近更新", "数据量", "信息项", "关键字", "许可协议", "版本", "下载地址"]
+
+    static func row(_ e: CatalogEntry, index: Int) -> [String] {
+        let c = e.catalog
+        return [String(index), c.title, c.code, c.provider, c.providerCode, c.summary, c.domain, c.openType.rawValue, c.openCondition ?? "",
+                c.updateCycle.rawValue, e.files.map(\.format).joined(separator: "、"), String(e.firstPublished.prefix(10)),
+                String(e.release.created.prefix(10)), String(e.release.rowCount), fieldList(e), c.keywords.joined(separator: "、"),
+                c.license, e.release.version, e.csvURL]
+    }
+
+    static func fieldList(_ e: CatalogEntry) -> String {
+        e.fields.map { "\($0.title)（\($0.name)，\(typeTitle($0.type))）" }.joined(separator: "；")
+    }
+
+    static func typeTitle(_ type: String) -> String {
+        FieldType(rawValue: type).map(ReleaseReadme.typeName) ?? type
+    }
+
+    static func csv(_ entries: [CatalogEntry]) -> Data {
+        var text = "\u{FEFF}"
+        func line(_ cells: [String]) {
+            text += cells.map { cell -> String in
+                var v = cell
+                if let first = v.utf8.first, CellText.isFormulaStart(first) { v = "'" + v }
+                return v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                    ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+            }.joined(separator: ",") + "\r\n"
+        }
+        line(headers)
+        for (i, e) in entries.enumerated() { line(row(e, index: i + 1)) }
+        return Data(text.utf8)
+    }
+
+    static func json(_ entries: [CatalogEntry], generated: String, publisher: String) throws -> Data {
+        let items: [[String: Any]] = entries.enumerated().map { i, e in
+            let c = e.catalog
+            return [
+                "index": i + 1,
+                "dataset_id": e.id,
+                "title": c.title,
+                "code": c.code,
+                "provider": c.provider,
+                "provider_code": c.providerCode,
+                "summary": c.summary,
+                "domain": c.domain,
+                "open_type": c.openType.rawValue,
+                "open_condition": c.openCondition ?? NSNull(),
+                "update_cycle": c.updateCycle.rawValue,
+                "formats": e.files.map(\.format),
+                "first_published": e.firstPublished,
+                "last_updated": e.release.created,
+                "row_count": e.release.rowCount,
+                "fields": e.fields.map { ["name": $0.name, "title": $0.title, "type": $0.type] },
+                "keywords": c.keywords,
+                "license": c.license,
+                "version": e.release.version,
+                "download_url": e.csvURL,
+                "distributions": e.files.map { ["format": $0.format, "url": $0.url, "bytes": $0.bytes, "sha256": $0.sha256] },
+            ]
+        }
+        let object: [String: Any] = ["generated_at": generated, "publisher": publisher, "count": items.count, "datasets": items]
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) + Data("\n".utf8)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import ODPCore
+
+/// The release README (Chinese): summary, data dictionary, terms, quality, integrity and
+/// the change log.
+enum ReleaseReadme {
+    static func markdown(_ r: ReleaseDescription, reports: [StageReport]) -> String {
+        let c = r.definition.catalog
+        var notes: [String: String] = [:]
+        for report in reports { notes.merge(report.fieldNotes) { a, b in "\(a)；\(b)" } }
+        var s = "# \(c.title)\n\n"
+        s += "\(c.summary)\n\n"
+        s += "| 项目 | 内容 |\n| --- | --- |\n"
+        s += "| 资源代码 | \(cell(c.code)) |\n"
+        s += "| 版本 | \(r.version) |\n"
+        s += "| 发布时间 | \(r.created) |\n"
+        s += "| 提供方 | \(cell(c.provider))（\(cell(c.providerCode))） |\n"
+        s += "| 数据领域 | \(cell(c.domain)) |\n"
+        s += "| 更新周期 | \(c.updateCycle.rawValue) |\n"
+        s += "| 开放属性 | \(c.openType.rawValue) |\n"
+        if let condition = c.openCondition, !condition.isEmpty { s += "| 开放条件 | \(cell(condition)) |\n" }
+        s += "| 许可协议 | \(cell(DataPackage.licenseTitle(c.license)))（\(cell(c.license))） |\n"
+        s += "| 数据量 | \(r.rowCount) 条 |\n"
+        if !c.keywords.isEmpty { s += "| 关键字 | \(cell(c.keywords.joined(separator: "、"))) |\n" }
+        if let name = c.contactName { s += "| 联系人 | \(cell(name)) |\n" }
+        if let email = c.contactEmail { s += "| 联系邮箱 | \(cell(email)) |\n" }
+        if case .held(let reasons) = r.status {
+            s += "\n> 本版本未发布（暂缓）：\(reasons.map(cell).joined(separator: "；"))\n"
+        } else if case .awaitingApproval = r.status {
+            s += "\n> 本版本等待数据管理员审核，审核通过后发布。\n"
+        }
+
+        s += "\n## 数据文件\n\n"
+        s += "- `data/\(r.id).csv`：UTF-8 编码\(r.definition.csvBOM ? "（带 BOM，便于电子表格打开）" : "")，逗号分隔，CRLF 换行，仅在需要时加双引号（RFC 4180）。\n"
+        s += "- `data/\(r.id).json`：JSON 数组，每行一个对象，键为字段名；整数与数值为 JSON 数字，布尔值为 true/false，日期为 ISO 8601 字符串，空值为 null。\n"
+        s += "- `datapackage.json`：Frictionless Data Package v2 描述文件（含表结构）。\n"
+        s += "- 日期统一为 `YYYY-MM-DD`，日期时间为 `YYYY-MM-DDThh:mm:ss`；数值按声明的小数位数输出；布尔值为 true/false。空单元格表示缺失。\n"
+
+        s += "\n## 数据字典\n\n"
+        s += "| 字段名 | 中文名称 | 类型 | 单位 | 说明 | 脱敏方式 |\n| --- | --- | --- | --- | --- | --- |\n"
+        for f in r.schema.fields {
+            var type = typeName(f.type)
+            if let scale = f.scale, f.type == .number { type += "（\(scale) 位小数）" }
+            if r.definition.primaryKey.contains(f.name) { type += "，主键" }
+            s += "| \(cell(f.name)) | \(cell(f.title)) | \(type) | \(cell(f.unit ?? "")) | \(cell(f.description ?? "")) | \(cell(notes[f.name] ?? "无")) |\n"
+        }
+
+        let sections = reports.compactMap(\.readmeSection).filter { !$0.isEmpty }
+        if !sections.isEmpty {
+            s += "\n## 数据质量\n\n"
+            s += sections.joined(separator: "\n\n") + "\n"
+        }
+
+        s += "\n## 公式字符处理\n\n"
+        s += "为防止电子表格把单元格当作公式执行，CSV 文件中文本字段以 `=`、`+`、`-`、`@`、制表符或回车开头的值，已在开头加一个英文单引号 `'`（例如 `=1+2` 写作 `'=1+2`）。数值、日期等非文本字段不受影响；JSON 文件保留原值，不加单引号。\n"
+
+        s += "\n## 完整性校验\n\n"
+        s += "`SHA256SUMS` 列出本目录中除其自身及签名文件外所有文件的 SHA-256 值，可在本目录下执行 `sha256sum -c SHA256SUMS` 校验。"
+        s += "如有 `SHA256SUMS.sig`，它是以 Ed25519 私钥对 `SHA256SUMS` 全文所作签名的 Base64 文本，可用发布方公布的公钥验证。"
+        s += "内容哈希（content_hash，见 `release.json`）为 `\(r.contentHash)`。\n"
+
+        s += "\n## 变更记录\n\n"
+        if let ch = r.changes {
+            let by = ch.comparedBy == "primary_key" ? "按主键比对" : "按整行比对"
+            s += "与上一版本 \(ch.previousVersion) 相比（\(by)）：新增 \(ch.added) 条，删除 \(ch.removed) 条，修改 \(ch.changed) 条。\n"
+            if ch.schemaChanges.isEmpty {
+                s += "\n表结构无变化。\n"
+            } else {
+                s += "\n表结构变化：\n\n"
+                for change in ch.schemaChanges {
+                    switch change.kind {
+                    case .added: s += "- 新增字段 `\(change.field)`（\(change.to ?? "")）\n"
+                    case .removed: s += "- 删除字段 `\(change.field)`（原为 \(change.from ?? "")）\n"
+                    case .retyped: s += "- 字段 `\(change.field)` 类型由 \(change.from ?? "") 改为 \(change.to ?? "")\n"
+                    }
+                }
+            }
+        } else {
+            s += "首次发布。\n"
+        }
+        return s
+    }
+
+    /// Keeps table cells on one line and their pipes literal.
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r\n", with: " ")
+            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    }
+
+    static func typeName(_ type: FieldType) -> String {
+        switch type {
+        case .string: return "文本"
+        case .integer: return "整数"
+        case .number: return "数值"
+        case .boolean: return "布尔"
+        case .date: return "日期"
+        case .datetime: return "日期时间"
+        case .year: return "年"
+        case .yearmonth: return "年月"
+        case .time: return "时间"
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// What the gate decided for this release.
+public enum ReleaseStatus: Sendable, Hashable {
+    /// Goes out: `latest.json` points at it.
+    case released
+    /// Kept for the record but not published; the reasons go into release.json.
+    case held([String])
+    /// Complete but waits for a data officer (`ReleaseWriter.promote` publishes it).
+    case awaitingApproval
+
+    /// The slug stored in release.json.
+    public var slug: String {
+        switch self {
+        case .released: return "released"
+        case .held: return "held"
+        case .awaitingApproval: return "awaiting_approval"
+        }
+    }
+
+    public var holdReasons: [String] {
+        if case .held(let reasons) = self { return reasons }
+        return []
+    }
+}
+
+/// One file of a release with its size and SHA-256 (lowercase hex).
+public struct ReleaseFile: Sendable, Hashable {
+    /// Relative to the release directory, `/`-separated.
+    public var path: String
+    public var bytes: Int
+    public var sha256: String
+
+    public init(path: String, bytes: Int, sha256: String) {
+        self.path = path
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
+}
+
+/// A field added, removed or retyped since the previous version.
+public struct SchemaChange: Sendable, Hashable {
+    public enum Kind: String, Sendable { case added, removed, retyped }
+    public var kind: Kind
+    public var field: String
+    public var from: String?
+    public var to: String?
+}
+
+/// Rows added, removed and changed against the previous version.
+public struct ChangeSummary: Sendable, Hashable {
+    public var previousVersion: String
+    /// `primary_key` when rows were matched by key, `row` when by whole-row fingerprint.
+    public var comparedBy: String
+    public var added: Int
+    public var removed: Int
+    public var changed: Int
+    public var schemaChanges: [SchemaChange]
+}
+
+/// What `ReleaseWriter.finish` did.
+public struct ReleaseOutcome: Sendable {
+    public enum Kind: Sendable, Hashable {
+        /// A new version was written.
+        case created(String)
+        /// The content hash equals the newest version's: nothing was written.
+        case unchanged(String)
+    }
+
+    public var kind: Kind
+    public var version: String
+    /// The release directory (the existing one when unchanged).
+    public var directory: URL
+    /// The package zip (nil when it does not exist).
+    public var zip: URL?
+    public var status: String
+    public var contentHash: String
+    public var rowCount: Int
+    /// Total bytes of the release's files.
+    public var bytes: Int
+    /// Every file of the release except SHA256SUMS and its signature (empty when unchanged).
+    public var files: [ReleaseFile]
+    /// Nil for the first version and when unchanged.
+    public var changes: ChangeSummary?
+
+    public var isUnchanged: Bool {
+        if case .unchanged = kind { return true }
+        return false
+    }
+}

@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+import ODPCore
+
+/// The result of checking a release folder or zip against its SHA256SUMS.
+public struct VerifyResult: Sendable {
+    public enum Signature: Sendable, Hashable {
+        /// No SHA256SUMS.sig in the release.
+        case absent
+        /// A signature exists but no public key was given.
+        case notChecked
+        case valid
+        case invalid
+    }
+
+    /// Files whose SHA-256 matched, by relative path.
+    public var verified: [String]
+    /// `path: reason` for each mismatch, missing file or unlisted file.
+    public var failures: [String]
+    public var signature: Signature
+
+    public var isValid: Bool { failures.isEmpty && signature != .invalid }
+}
+
+/// Checks a release: every file listed in SHA256SUMS has that hash, no file is unlisted,
+/// and the Ed25519 signature is valid when present and a key is given.
+public enum ReleaseVerifier {
+    /// - Parameters:
+    ///   - path: a release directory or a package zip (entries under one top folder).
+    ///   - publicKey: the 32-byte Ed25519 public key.
+    /// - Throws: when the path cannot be read or has no SHA256SUMS.
+    public static func verify(path: URL, publicKey: [UInt8]? = nil) throws -> VerifyResult {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDir) else { throw ODPError.io(path.path, "does not exist") }
+        var actual: [String: String] = [:]
+        var sums: Data?
+        var signature: Data?
+        if isDir.boolValue {
+            for file in try ReleaseFiles.list(path) {
+                let url = path.appendingPathComponent(file)
+                if file == ReleaseChecksums.sumsName { sums = FileManager.default.contents(atPath: url.path); continue }
+                if file == ReleaseChecksums.signatureName { signature = FileManager.default.contents(atPath: url.path); continue }
+                actual[file] = try hashFile(url)
+            }
+        } else {
+            let zip = try ZipReader(url: path)
+            for entry in zip.entries {
+                guard let slash = entry.name.firstIndex(of: "/") else { continue }
+                let file = String(entry.name[entry.name.index(after: slash)...])
+                if file.isEmpty || file.hasSuffix("/") { continue }
+                if file == ReleaseChecksums.sumsName || file == ReleaseChecksums.signatureName {
+                    var bytes = Data()
+                    try zip.read(entry) { bytes.append(contentsOf: $0) }
+                    if file == ReleaseChecksums.sumsName { sums = bytes } else { signature = bytes }
+                    continue
+                }
+                var hasher = SHA256()
+                do { try zip.read(entry) { hasher.update(bufferPointer: $0) } } catch {
+                    actual[file] = "unreadable: \(error)"
+                    continue
+                }
+                actual[file] = SHA256Hex.hex(Array(hasher.finalize()))
+            }
+        }
+        guard let sums else { throw ODPError.io(path.path, "no SHA256SUMS in the release") }
+        var result = VerifyResult(verified: [], failures: [], signature: .absent)
+        var listed = Set<String>()
+        for (file, expected) in try ReleaseChecksums.parse(sums) {
+            listed.insert(file)
+            guard let got = actual[file] else { result.failures.append("\(file): listed in SHA256SUMS but missing"); continue }
+            if got == expected { result.verified.append(file) } else { result.failures.append("\(file): SHA-256 mismatch") }
+        }
+        for file in actual.keys.sorted() where !listed.contains(file) {
+            result.failures.append("\(file): not listed in SHA256SUMS")
+        }
+        if let signature {
+            if let publicKey {
+                result.signature = ReleaseSigning.verify(signatureFile: signature, message: sums, publicKey: publicKey) ? .valid : .invalid
+                if result.signature == .invalid { result.failures.append("\(ReleaseChecksums.signatureName): invalid signature") }
+            } else {
+                result.signature = .notChecked
+            }
+        }
+        return result
+    }
+
+    static func hashFile(_ url: URL) throws -> String {
+        guard let h = FileHandle(forReadingAtPath: url.path) else { throw ODPError.io(url.path, "cannot read") }
+        defer { try? h.close() }
+        var hasher = SHA256()
+        while let block = try h.read(upToCount: 4 << 20), !block.isEmpty { hasher.update(data: block) }
+        return SHA256Hex.hex(Array(hasher.finalize()))
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import ODPCore
+
+/// Writes one release of one dataset: data files streamed from row batches, then the
+/// descriptor, README, reports, checksums, signature and zip, all under a temporary name
+/// that is renamed into place at the end, so a release is either complete or absent.
+///
+/// ```swift
+/// let writer = try ReleaseWriter(definition: def, schema: outSchema, outputRoot: root, runTime: Date())
+/// for batch in batches { try writer.write(batch) }
+/// let outcome = try writer.finish(reports: [quality, privacy], status: .released)
+/// ```
+///
+/// ## Versions
+/// `YYYY.MM.DD.N` (UTC day of `runTime`, N from 1). When the content hash (SHA-256 of the
+/// CSV bytes followed by the schema JSON) equals the newest version's, nothing is written
+/// and the outcome is `.unchanged`.
+public final class ReleaseWriter {
+    public let definition: DatasetDefinition
+    public let schema: Schema
+    public let outputRoot: URL
+    public let runTime: Date
+    let signingKey: [UInt8]?
+    let version: String
+    let datasetDirectory: URL
+    let temporaryDirectory: URL
+    let previous: ReleaseInfo?
+    private let previousFields: [String]?
+    private let keyColumns: [Int]
+    private let sharedColumns: [Int]?
+    private var data: DataFileWriter?
+    private var finished = false
+
+    /// - Parameters:
+    ///   - schema: the OUTPUT schema (after desensitization); column i of each batch is field i.
+    ///   - runTime: the release time, recorded as metadata and used for the version's day.
+    ///   - signingKey: a 32-byte Ed25519 seed (see `ReleaseSigning.loadKey`); signs SHA256SUMS.
+    public init(definition: DatasetDefinition, schema: Schema, outputRoot: URL, runTime: Date, signingKey: [UInt8]? = nil) throws {
+        guard ReleaseWriter.isSafeId(definition.id) else {
+            throw ODPError.usage("dataset id `\(definition.id)` must be lowercase ASCII letters, digits and `-`")
+        }
+        if let key = signingKey, key.count != 32 { throw ODPError.usage("the signing key must be a 32-byte Ed25519 seed") }
+        self.definition = definition
+        self.schema = schema
+        self.outputRoot = outputRoot
+        self.runTime = runTime
+        self.signingKey = signingKey
+        datasetDirectory = ReleaseReader.releasesDirectory(definition.id, outputRoot)
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: datasetDirectory, withIntermediateDirectories: true)
+        } catch { throw ODPError.io(datasetDirectory.path, "cannot create the release folder: \(error)") }
+        ReleaseWriter.removeStaleTemporaries(in: datasetDirectory)
+        ReleaseWriter.removeStaleTemporaries(in: outputRoot.appendingPathComponent("packages"))
+
+        let existing = ReleaseReader.versions(datasetId: definition.id, root: outputRoot)
+        previous = existing.last
+        let day = ReleaseTime.versionDay(runTime)
+        let names = (try? fm.contentsOfDirectory(atPath: datasetDirectory.path)) ?? []
+        let sequence = names.compactMap(ReleaseVersion.init).filter { $0.day == day }.map(\.sequence).max() ?? 0
+        version = "\(day).\(sequence + 1)"
+        temporaryDirectory = datasetDirectory.appendingPathComponent(".tmp-\(version)-\(getpid())")
+        try? fm.removeItem(at: temporaryDirectory)
+        do {
+            try fm.createDirectory(at: temporaryDirectory.appendingPathComponent("data"), withIntermediateDirectories: true)
+        } catch { throw ODPError.io(temporaryDirectory.path, "cannot create the temporary release folder: \(error)") }
+
+        // Rows are matched with the previous version over the fields both versions have.
+        if let previous {
+            let header = try? ChangeLog.header(ofRelease: previous.directory, datasetId: definition.id)
+            previousFields = header
+            let shared = schema.fields.indices.filter { header?.contains(schema.fields[$0].name) ?? false }
+            sharedColumns = shared
+            let keys = definition.primaryKey.compactMap { schema.index(of: $0) }
+            keyColumns = keys.count == definition.primaryKey.count && keys.allSatisfy(shared.contains) && !keys.isEmpty ? keys : []
+        } else {
+            previousFields = nil
+            sharedColumns = nil
+            keyColumns = []
+        }
+        let dataDir = temporaryDirectory.appendingPathComponent("data")
+        data = try DataFileWriter(schema: schema, csvURL: dataDir.appendingPathComponent("\(definition.id).csv"),
+                                  jsonURL: dataDir.appendingPathComponent("\(definition.id).json"), bom: definition.csvBOM,
+                                  keyColumns: keyColumns, fingerprintColumns: sharedColumns)
+    }
+
+    deinit { if !finished { abandon() } }
+
+    /// Streams a batch to the data files. Columns follow `schema`.
+    public func write(_ batch: RowBatch) throws {
+        guard let data else { throw ODPError.usage("release writer already finished") }
+        do { try data.write(batch) } catch { abandon(); throw error }
+    }
+
+    /// Removes the temporary files (after a failure upstream). Safe to call twice.
+    public func abandon() {
+        data?.discard()
+        data = nil
+        finished = true
+        try? FileManager.default.removeItem(at: temporaryDirectory)
+    }
+
+    /// Completes the release: unchanged → nothing written; otherwise every file, checksums,
+    /// signature, zip, the atomic rename, and `latest.json` when `status` is `.released`.
+    public func finish(reports: [StageReport], status: ReleaseStatus) throws -> ReleaseOutcome {
+        guard let data, !finished else { throw ODPError.usage("release writer already finished") }
+        do {
+            let outcome = try complete(data: data, reports: reports, status: status)
+            finished = true
+            self.data = nil
+            return outcome
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    private func complete(data: DataFileWriter, reports: [StageReport], status: ReleaseStatus) throws -> ReleaseOutcome {
+        let digests = try data.finish(schemaJSON: DataPackage.schemaFingerprintJSON(schema))
+        if let previous, previous.contentHash == digests.contentHash {
+            try? FileManager.default.removeItem(at: temporaryDirectory)
+            let zip = outputRoot.appendingPathComponent("packages/\(definition.id)-\(previous.version).zip")
+            return ReleaseOutcome(kind: .unchanged(previous.version), version: previous.version, directory: previous.directory,
+                                  zip: FileManager.default.fileExists(atPath: zip.path) ? zip : nil, status: previous.status,
+                                  contentHash: previous.contentHash, rowCount: previous.rowCount, bytes: 0, files: [], changes: nil)
+        }
+        var changes: ChangeSummary?
+        if let previous {
+            changes = try ChangeLog.compare(current: data, previous: previous, datasetId: definition.id, schema: schema,
+                                            keyColumns: keyColumns, sharedColumns: sharedColumns ?? [], previousFields: previousFields ?? [])
+        }
+        let id = definition.id
+        var files: [ReleaseFile] = [
+            ReleaseFile(path: "data/\(id).csv", bytes: digests.csv.bytes, sha256: SHA256Hex.hex(digests.csv.sha256)),
+            ReleaseFile(path: "data/\(id).json", bytes: digests.json.bytes, sha256: SHA256Hex.hex(digests.json.sha256)),
+        ]
+        let created = ReleaseTime.iso(runTime)
+        func put(_ name: String, _ bytes: Data) throws {
+            try DurableFile.write(bytes, to: temporaryDirectory.appendingPathComponent(name))
+            files.append(ReleaseFile(path: name, bytes: bytes.count, sha256: SHA256Hex.of(bytes)))
+        }
+        for report in reports {
+            for (name, bytes) in report.files.sorted(by: { $0.key < $1.key }) {
+                guard ReleaseWriter.isSafeReportName(name) else { throw ODPError.usage("report file name `\(name)` is not allowed in a release") }
+                try put(name, bytes)
+            }
+        }
+        let dataFiles = Array(files.prefix(2))
+        let info = ReleaseDescription(definition: definition, schema: schema, version: version, created: created,
+                                      rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
+                                      previousVersion: previous?.version, changes: changes, dataFiles: dataFiles)
+        try put("datapackage.json", DataPackage.json(info))
+        try put("README.md", Data(ReleaseReadme.markdown(info, reports: reports).utf8))
+        try put("release.json", info.releaseJSON())
+        files.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+        let sums = ReleaseChecksums.sumsFile(files)
+        try DurableFile.write(sums, to: temporaryDirectory.appendingPathComponent(ReleaseChecksums.sumsName))
+        if let signingKey {
+            let signature = try ReleaseSigning.sign(sums, seed: signingKey)
+            try DurableFile.write(signature, to: temporaryDirectory.appendingPathComponent(ReleaseChecksums.signatureName))
+        }
+        DurableFile.syncDirectory(temporaryDirectory.appendingPathComponent("data"))
+        DurableFile.syncDirectory(temporaryDirectory)
+
+        let packages = outputRoot.appendingPathComponent("packages")
+        try FileManager.default.createDirectory(at: packages, withIntermediateDirectories: true)
+        let zip = packages.appendingPathComponent("\(id)-\(version).zip")
+        let zipTemp = packages.appendingPathComponent(".tmp-\(id)-\(version)-\(getpid()).zip")
+        try ZipWriter.archive(directory: temporaryDirectory, prefix: "\(id)-\(version)", to: zipTemp)
+        let final = datasetDirectory.appendingPathComponent(version)
+        guard rename(zipTemp.path, zip.path) == 0 else { throw ODPError.io(zip.path, "cannot rename the zip into place") }
+        DurableFile.syncDirectory(packages)
+        guard rename(temporaryDirectory.path, final.path) == 0 else {
+            throw ODPError.io(final.path, "cannot rename the release into place: \(String(cString: strerror(errno)))")
+        }
+        DurableFile.syncDirectory(datasetDirectory)
+        if case .released = status {
+            try ReleaseWriter.writeLatest(datasetId: id, version: version, contentHash: digests.contentHash, root: outputRoot)
+        }
+        let all = files + [ReleaseFile(path: ReleaseChecksums.sumsName, bytes: sums.count, sha256: SHA256Hex.of(sums))]
+        return ReleaseOutcome(kind: .created(version), version: version, directory: final, zip: zip, status: status.slug,
+                              contentHash: digests.contentHash, rowCount: data.rowCount, bytes: all.reduce(0) { $0 + $1.bytes },
+                              files: files, changes: changes)
+    }
+
+    /// Points `latest.json` at an existing complete version (after a data officer approves it).
+    public static func promote(datasetId: String, version: String, root: URL) throws {
+        let dir = ReleaseReader.releasesDirectory(datasetId, root).appendingPathComponent(version)
+        guard let info = ReleaseReader.info(datasetId: datasetId, directory: dir, latest: nil) else {
+            throw ODPError.usage("release \(datasetId) \(version) does not exist or is incomplete")
+        }
+        try writeLatest(datasetId: datasetId, version: version, contentHash: info.contentHash, root: root)
+    }
+
+    static func writeLatest(datasetId: String, version: String, contentHash: String, root: URL) throws {
+        let object: [String: Any] = ["dataset_id": datasetId, "version": version, "content_hash": contentHash,
+                                     "path": "\(version)/"]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        try DurableFile.replace(data + Data("\n".utf8), at: ReleaseReader.releasesDirectory(datasetId, root).appendingPathComponent("latest.json"))
+    }
+
+    /// Removes `.tmp-*` leftovers of killed runs (a folder of a live process is kept).
+    static func removeStaleTemporaries(in directory: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(".tmp-") {
+            let stem = name.hasSuffix(".zip") ? String(name.dropLast(4)) : name
+            if let pid = stem.split(separator: "-").last.flatMap({ Int32($0) }), kill(pid, 0) == 0 { continue }
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
+    static func isSafeId(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D } && !id.hasPrefix("-")
+    }
+
+    static let reservedNames: Set<String> = ["datapackage.json", "README.md", "release.json", "SHA256SUMS", "SHA256SUMS.sig", "data"]
+
+    static func isSafeReportName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix(".") && !name.contains("/") && !name.contains("\\") && !reservedNames.contains(name)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import ODPCore
+import Testing
+@testable import ODPRelease
+
+@Suite("Open-data list and DCAT catalog")
+struct CatalogTests {
+    /// Three datasets: one released then held, one released, one never released.
+    func scenario() throws -> (root: URL, definitions: [DatasetDefinition], first: ReleaseOutcome) {
+        let root = Fixture.temporaryDirectory()
+        var a = Fixture.definition(id: "enterprises")
+        a.catalog.title = "企业<登记>信息 & \"名录\""
+        let first = try Fixture.release(root: root, definition: a)
+        var rows = Fixture.rows
+        rows[0][1] = "新名称"
+        _ = try Fixture.release(root: root, rows: rows, definition: a, time: Fixture.runTime + 60, status: .held(["评分过低"]))
+        var b = Fixture.definition(id: "licences")
+        b.catalog.title = "许可证信息"
+        b.catalog.code = "B-001"
+        b.catalog.domain = "城建住房"
+        b.catalog.openType = .conditional
+        b.catalog.openCondition = "签署数据使用协议"
+        b.catalog.updateCycle = .daily
+        b.catalog.license = "CC0-1.0"
+        _ = try Fixture.release(root: root, definition: b)
+        var c = Fixture.definition(id: "unreleased")
+        c.catalog.title = "未发布数据"
+        let writer = try ReleaseWriter(definition: c, schema: c.schema, outputRoot: root, runTime: Fixture.runTime)
+        try writer.write(Fixture.batch(Fixture.rows))
+        _ = try writer.finish(reports: [], status: .awaitingApproval)
+        return (root, [c, b, a], first)
+    }
+
+    func config(base: String?) throws -> PipelineConfig {
+        let file = Fixture.temporaryDirectory().appendingPathComponent("odp.yml")
+        var text = "output: out\ndatasets:\n  - \"*.yml\"\npublisher: 示例市数据资源管理局\n"
+        if let base { text += "public_base_url: \(base)\n" }
+        try Data(text.utf8).write(to: file)
+        let (config, diagnostics) = PipelineConfig.load(path: file.path)
+        return try #require(config, "\(diagnostics)")
+    }
+
+    @Test("the CSV list has the Chinese columns, released datasets only, the last good version of a held one")
+    func csvList() throws {
+        let (root, defs, first) = try scenario()
+        let urls = try Catalog.write(config: try config(base: "https://data.example.gov.cn"), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+        #expect(urls.map(\.lastPathComponent) == ["open-list.csv", "open-list.json", "open-list.html", "dcat.jsonld"])
+        let text = Fixture.read(root.appendingPathComponent("catalog/open-list.csv"))
+        #expect(text.hasPrefix("\u{FEFF}序号,资源名称,资源代码,提供方,提供方代码,资源摘要,数据领域,开放属性,开放条件,更新周期,数据格式,发布日期,最近更新,数据量,信息项,关键字,许可协议,版本,下载地址\r\n"))
+        let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("1,\"企业<登记>信息 & \"\"名录\"\"\""))
+        #expect(lines[1].contains(",\(first.version),https://data.example.gov.cn/datasets/enterprises/\(first.version)/data/enterprises.csv"))
+        #expect(lines[2].contains("许可证信息") && lines[2].contains("有条件开放,签署数据使用协议,每日"))
+        #expect(!text.contains("未发布数据"))
+    }
+
+    @Test("the JSON list uses snake_case keys and relative URLs without a base URL")
+    func jsonList() throws {
+        let (root, defs, first) = try scenario()
+        try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("catalog/open-list.json"))) as! [String: Any]
+        let items = object["datasets"] as! [[String: Any]]
+        #expect(items.map { $0["dataset_id"] as! String } == ["enterprises", "licences"])
+        #expect(items[0]["version"] as? String == first.version)
+        #expect(items[0]["download_url"] as? String == "../releases/enterprises/\(first.version)/data/enterprises.csv")
+        #expect((items[0]["row_count"] as? NSNumber)?.intValue == 4)
+        #expect((items[0]["fields"] as? [[String: Any]])?.count == 5)
+        #expect(items[1]["open_condition"] as? String == "签署数据使用协议")
+    }
+
+    @Test("the HTML list escapes text, offers the four filters and loads nothing external")
+    func htmlList() throws {
+        let (root, defs, _) = try scenario()
+        try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+        let html = Fixture.read(root.appendingPathComponent("catalog/open-list.html"))
+        #expect(html.contains("企业&lt;登记&gt;信息 &amp; &quot;名录&quot;"))
+        #expect(!html.contains("企业<登记>"))
+        for f in ["data-filter=\"domain\"", "data-filter=\"provider\"", "data-filter=\"open\"", "data-filter=\"cycle\""] { #expect(html.contains(f)) }
+        #expect(html.contains("<option value=\"城建住房\">城建住房</option>"))
+        #expect(!html.contains("<script src") && !html.contains("<link") && !html.contains("@font-face"))
+    }
+
+    @Test("dcat.jsonld conforms to the DCAT-AP 3.0.1 SHACL shapes, range checks included")
+    func dcatConforms() throws {
+        let (root, defs, _) = try scenario()
+        for base in [nil, "https://data.example.gov.cn"] as [String?] {
+            try Catalog.write(config: try config(base: base), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+            let reference = URL(fileURLWithPath: "/work/shared/reference/dcat-ap-3.0.1")
+            let shapes = root.appendingPathComponent("shapes-all.ttl")
+            try (Data(contentsOf: reference.appendingPathComponent("shapes.ttl")) + Data("\n".utf8) + Data(contentsOf: reference.appendingPathComponent("range.ttl")))
+                .write(to: shapes)
+            let data = root.appendingPathComponent("catalog/dcat.jsonld").path
+            guard let result = try Fixture.run("pyshacl", ["-s", shapes.path, "-df", "json-ld", data]) else {
+                if Fixture.servicesRequired { Issue.record("pyshacl is not installed (pip install pyshacl)") }
+                return
+            }
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("Conforms: True"), "\(result.output)")
+        }
+        // The shapes do bite: a checksum that is not xsd:hexBinary is a violation.
+        let broken = root.appendingPathComponent("broken.jsonld")
+        try Data(Fixture.read(root.appendingPathComponent("catalog/dcat.jsonld")).replacingOccurrences(of: "xsd:hexBinary", with: "xsd:string").utf8).write(to: broken)
+        if let result = try Fixture.run("pyshacl", ["-s", root.appendingPathComponent("shapes-all.ttl").path, "-df", "json-ld", broken.path]) {
+            #expect(result.output.contains("Conforms: False"), "\(result.output)")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import ODPCore
+import Testing
+@testable import ODPRelease
+
+@Suite("Checksums, signature and verification")
+struct IntegrityTests {
+    func flipByte(_ url: URL, at offset: Int = 10) throws {
+        var data = try Data(contentsOf: url)
+        data[offset] ^= 0x01
+        try data.write(to: url)
+    }
+
+    @Test("SHA256SUMS lists every other file sorted and passes sha256sum -c; a flipped byte fails")
+    func sha256sum() throws {
+        let outcome = try Fixture.release(root: Fixture.temporaryDirectory())
+        let sums = Fixture.read(outcome.directory.appendingPathComponent("SHA256SUMS"))
+        let paths = sums.split(separator: "\n").map { String($0.split(separator: " ", maxSplits: 1)[1].dropFirst()) }
+        #expect(paths == ["README.md", "data/enterprises.csv", "data/enterprises.json", "datapackage.json", "privacy-report.json",
+                          "quality-report.html", "quality-report.json", "release.json"])
+        guard let ok = try Fixture.run("sha256sum", ["-c", "SHA256SUMS"], in: outcome.directory) else {
+            Issue.record("sha256sum (coreutils) is missing"); return
+        }
+        #expect(ok.status == 0, "\(ok.output)")
+        try flipByte(outcome.directory.appendingPathComponent("data/enterprises.csv"))
+        let bad = try #require(try Fixture.run("sha256sum", ["-c", "SHA256SUMS"], in: outcome.directory))
+        #expect(bad.status != 0)
+        #expect(bad.output.contains("data/enterprises.csv: FAILED"))
+    }
+
+    @Test("the verifier accepts a release folder and its zip, and names the file with a flipped byte")
+    func verifier() throws {
+        let outcome = try Fixture.release(root: Fixture.temporaryDirectory())
+        let dir = try ReleaseVerifier.verify(path: outcome.directory)
+        #expect(dir.isValid && dir.failures.isEmpty && dir.verified.count == 8 && dir.signature == .absent)
+        let zip = try ReleaseVerifier.verify(path: outcome.zip!)
+        #expect(zip.isValid && zip.verified.count == 8, "\(zip.failures)")
+
+        try flipByte(outcome.directory.appendingPathComponent("README.md"))
+        let broken = try ReleaseVerifier.verify(path: outcome.directory)
+        #expect(!broken.isValid)
+        #expect(broken.failures == ["README.md: SHA-256 mismatch"])
+
+        try Data("x".utf8).write(to: outcome.directory.appendingPathComponent("extra.txt"))
+        #expect(try ReleaseVerifier.verify(path: outcome.directory).failures.contains("extra.txt: not listed in SHA256SUMS"))
+    }
+
+    @Test("a flipped byte inside the zip fails verification")
+    func verifierZipCorruption() throws {
+        let outcome = try Fixture.release(root: Fixture.temporaryDirectory())
+        let zipURL = outcome.zip!
+        // Flip a byte inside the first entry's data (README.md, stored after its 30-byte header and name).
+        let nameLength = "enterprises-\(outcome.version)/README.md".utf8.count
+        try flipByte(zipURL, at: 30 + nameLength + 5)
+        let result = try ReleaseVerifier.verify(path: zipURL)
+        #expect(!result.isValid)
+        #expect(result.failures.contains { $0.hasPrefix("README.md:") }, "\(result.failures)")
+    }
+
+    @Test("SHA256SUMS.sig is a valid Ed25519 signature; a wrong key or edited sums fail")
+    func signature() throws {
+        let seedHex = ReleaseSigning.generateSigningKey()
+        #expect(seedHex.count == 64)
+        let seed = try #require(ReleaseSigning.parseKey(seedHex))
+        let publicKey = try #require(ReleaseSigning.hexBytes(try ReleaseSigning.publicKey(seed: seed)))
+        let outcome = try Fixture.release(root: Fixture.temporaryDirectory(), key: seed)
+        #expect(FileManager.default.fileExists(atPath: outcome.directory.appendingPathComponent("SHA256SUMS.sig").path))
+        #expect(try ReleaseVerifier.verify(path: outcome.directory, publicKey: publicKey).signature == .valid)
+        #expect(try ReleaseVerifier.verify(path: outcome.zip!, publicKey: publicKey).signature == .valid)
+        #expect(try ReleaseVerifier.verify(path: outcome.directory).signature == .notChecked)
+        let other = try #require(ReleaseSigning.hexBytes(try ReleaseSigning.publicKey(seed: ReleaseSigning.parseKey(ReleaseSigning.generateSigningKey())!)))
+        let wrong = try ReleaseVerifier.verify(path: outcome.directory, publicKey: other)
+        #expect(wrong.signature == .invalid && !wrong.isValid)
+
+        let keyFile = Fixture.temporaryDirectory().appendingPathComponent("signing.key")
+        try Data((seed.map { String(format: "%02x", $0) }.joined() + "\n").utf8).write(to: keyFile)
+        #expect(try ReleaseSigning.loadKey(from: keyFile) == seed)
+        try Data("short".utf8).write(to: keyFile)
+        #expect(throws: ODPError.self) { try ReleaseSigning.loadKey(from: keyFile) }
+    }
+}

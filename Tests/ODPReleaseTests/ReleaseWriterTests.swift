@@ -1,0 +1,158 @@
+import Foundation
+import ODPCore
+import Testing
+@testable import ODPRelease
+
+@Suite("Release writer")
+struct ReleaseWriterTests {
+    @Test("a release has every file, a dated version and latest.json pointing at it")
+    func layout() throws {
+        let root = Fixture.temporaryDirectory()
+        let outcome = try Fixture.release(root: root)
+        #expect(outcome.kind == .created("2025.11.23.1"))
+        let dir = root.appendingPathComponent("releases/enterprises/2025.11.23.1")
+        #expect(outcome.directory.path == dir.path)
+        #expect(try ReleaseFiles.list(dir) == ["README.md", "SHA256SUMS", "data/enterprises.csv", "data/enterprises.json", "datapackage.json",
+                                               "privacy-report.json", "quality-report.html", "quality-report.json", "release.json"])
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("packages/enterprises-2025.11.23.1.zip").path))
+        #expect(ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == "2025.11.23.1")
+        #expect(outcome.rowCount == 4)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("releases/enterprises").path)
+        #expect(leftovers.sorted() == ["2025.11.23.1", "latest.json"])
+        let release = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("release.json"))) as! [String: Any]
+        #expect(release["status"] as? String == "released")
+        #expect(release["created"] as? String == "2025-11-23T12:13:20Z")
+        #expect(release["content_hash"] as? String == outcome.contentHash)
+    }
+
+    @Test("the same input twice gives byte-identical data files, zip and content hash")
+    func determinism() throws {
+        let a = Fixture.temporaryDirectory(), b = Fixture.temporaryDirectory()
+        let x = try Fixture.release(root: a), y = try Fixture.release(root: b)
+        #expect(x.contentHash == y.contentHash)
+        for file in try ReleaseFiles.list(x.directory) {
+            #expect(FileManager.default.contents(atPath: x.directory.appendingPathComponent(file).path)
+                    == FileManager.default.contents(atPath: y.directory.appendingPathComponent(file).path), "\(file)")
+        }
+        #expect(try Data(contentsOf: x.zip!) == Data(contentsOf: y.zip!))
+        // Another day: only the release time differs, the data and the hash do not.
+        let c = Fixture.temporaryDirectory()
+        let z = try Fixture.release(root: c, time: Fixture.runTime + 86_400 * 40)
+        #expect(z.contentHash == x.contentHash)
+        #expect(try Data(contentsOf: z.directory.appendingPathComponent("data/enterprises.csv")) == Data(contentsOf: x.directory.appendingPathComponent("data/enterprises.csv")))
+    }
+
+    @Test("unchanged data creates no new version")
+    func unchanged() throws {
+        let root = Fixture.temporaryDirectory()
+        let first = try Fixture.release(root: root)
+        let second = try Fixture.release(root: root, time: Fixture.runTime + 3600)
+        #expect(second.kind == .unchanged(first.version))
+        let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("releases/enterprises").path)
+        #expect(names.sorted() == ["2025.11.23.1", "latest.json"])
+    }
+
+    @Test("a change gives the next sequence of the day and counts added, removed and changed rows by key")
+    func changeLog() throws {
+        let root = Fixture.temporaryDirectory()
+        _ = try Fixture.release(root: root)
+        var rows = Fixture.rows
+        rows[0][2] = "101"                              // changed
+        rows.remove(at: 3)                              // removed id 4
+        rows.append(["5", "丁公司", "1", "20230101", "Y"])  // added
+        rows.append(["6", "戊公司", "1", "20230101", "Y"])  // added
+        let outcome = try Fixture.release(root: root, rows: rows, time: Fixture.runTime + 60)
+        #expect(outcome.version == "2025.11.23.2")
+        let c = try #require(outcome.changes)
+        #expect(c.previousVersion == "2025.11.23.1")
+        #expect(c.comparedBy == "primary_key")
+        #expect(c.added == 2 && c.removed == 1 && c.changed == 1, "\(c)")
+        #expect(c.schemaChanges.isEmpty)
+        let readme = Fixture.read(outcome.directory.appendingPathComponent("README.md"))
+        #expect(readme.contains("新增 2 条，删除 1 条，修改 1 条"))
+        let release = Fixture.read(outcome.directory.appendingPathComponent("release.json"))
+        #expect(release.contains("\"previous_version\" : \"2025.11.23.1\""))
+    }
+
+    @Test("without a primary key rows are compared as a multiset, and schema changes are listed")
+    func changeLogWithoutKey() throws {
+        let root = Fixture.temporaryDirectory()
+        _ = try Fixture.release(root: root, definition: Fixture.definition(primaryKey: []))
+        var fields = Fixture.schema.fields
+        fields.removeLast()                                                   // active removed
+        fields[0].type = .string                                              // id retyped
+        fields.append(FieldDefinition(name: "city", title: "城市", type: .string))  // city added
+        let def = Fixture.definition(schema: Schema(fields), primaryKey: [])
+        let rows: [[String?]] = [["1", "甲公司", "100", "20200115", "深圳"], ["1", "甲公司", "100", "20200115", "深圳"]]
+        let outcome = try Fixture.release(root: root, rows: rows, definition: def, time: Fixture.runTime + 60)
+        let c = try #require(outcome.changes)
+        #expect(c.comparedBy == "row")
+        // The first new row equals old row 1 on the shared fields (id still reads "1").
+        #expect(c.added == 1 && c.removed == 3 && c.changed == 0, "\(c)")
+        #expect(Set(c.schemaChanges.map { "\($0.kind.rawValue):\($0.field)" }) == ["retyped:id", "added:city", "removed:active"])
+    }
+
+    @Test("a held release is written but latest.json stays on the last good one; promote moves it")
+    func heldAndPromote() throws {
+        let root = Fixture.temporaryDirectory()
+        let good = try Fixture.release(root: root)
+        var rows = Fixture.rows
+        rows[0][1] = "改名公司"
+        let held = try Fixture.release(root: root, rows: rows, time: Fixture.runTime + 60, status: .held(["质量评分低于 80"]))
+        #expect(held.status == "held")
+        #expect(ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == good.version)
+        #expect(ReleaseReader.versions(datasetId: "enterprises", root: root).map(\.status) == ["released", "held"])
+        #expect(Fixture.read(held.directory.appendingPathComponent("release.json")).contains("质量评分低于 80"))
+        try ReleaseWriter.promote(datasetId: "enterprises", version: held.version, root: root)
+        #expect(ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == held.version)
+        #expect(throws: ODPError.self) { try ReleaseWriter.promote(datasetId: "enterprises", version: "2025.11.23.9", root: root) }
+    }
+
+    @Test("leftover temporary folders of a killed run are removed at the next start")
+    func staleTemporaries() throws {
+        let root = Fixture.temporaryDirectory()
+        let stale = root.appendingPathComponent("releases/enterprises/.tmp-2025.11.23.1-999999")
+        try FileManager.default.createDirectory(at: stale.appendingPathComponent("data"), withIntermediateDirectories: true)
+        _ = try Fixture.release(root: root)
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+    }
+
+    @Test("abandon removes the temporary release")
+    func abandon() throws {
+        let root = Fixture.temporaryDirectory()
+        let writer = try ReleaseWriter(definition: Fixture.definition(), schema: Fixture.schema, outputRoot: root, runTime: Fixture.runTime)
+        try writer.write(Fixture.batch(Fixture.rows))
+        writer.abandon()
+        let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("releases/enterprises").path)
+        #expect(names.isEmpty)
+    }
+
+    @Test("the release CSV reads back into batches in schema order")
+    func readBack() throws {
+        let root = Fixture.temporaryDirectory()
+        let outcome = try Fixture.release(root: root)
+        var rows: [[String?]] = []
+        try ReleaseReader.readCSV(release: outcome.directory, datasetId: "enterprises", schema: Fixture.schema) { b in
+            for r in 0..<b.rowCount { rows.append((0..<b.columnCount).map { b.string(r, $0) }) }
+        }
+        #expect(rows.count == 4)
+        #expect(rows[0] == ["1", "甲公司", "100.00", "2020-01-15", "true"])
+        #expect(rows[2][1] == "乙, \"丙\" 公司")
+        #expect(rows[1][1] == "'=HYPERLINK(\"x\")")
+        #expect(rows[3] == [Optional("4"), nil, nil, nil, nil])
+    }
+
+    @Test("datapackage.json passes frictionless validate")
+    func frictionless() throws {
+        let root = Fixture.temporaryDirectory()
+        for bom in [false, true] {
+            let outcome = try Fixture.release(root: root.appendingPathComponent(bom ? "bom" : "plain"), definition: Fixture.definition(bom: bom))
+            guard let result = try Fixture.run("frictionless", ["validate", "--json", "datapackage.json"], in: outcome.directory) else {
+                if Fixture.servicesRequired { Issue.record("frictionless is not installed (pip install frictionless)") }
+                return
+            }
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("\"valid\": true"), "\(result.output)")
+        }
+    }
+}
