@@ -13,6 +13,7 @@ enum Fixtures {
 
     /// `targets` is the YAML list body, indented by two spaces.
     static func config(_ targets: String, in dir: URL) -> (PipelineConfig?, [Diagnostic]) {
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("odp.yml").path
         let yaml = "output: out\ndatasets: [\"*.dataset.yml\"]\ntargets:\n\(targets)\n"
         try! yaml.write(toFile: path, atomically: true, encoding: .utf8)

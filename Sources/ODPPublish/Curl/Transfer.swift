@@ -98,7 +98,7 @@ enum Transfer {
         let code = handle.perform()
         guard code == CURLE_OK else {
             let detail = handle.errorText.isEmpty ? String(cString: curl_easy_strerror(code)) : handle.errorText
-            throw TransferError(message: "\(Transfer.redactURL(request.url)): \(detail)", retryable: retryable(code),
+            throw TransferError(message: "\(Transfer.redactURL(request.url)): \(detail)", retryable: retryable(code) || (code == CURLE_FAILED_INIT && request.url.hasPrefix("sftp:")),
                                 status: nil, curlCode: Int(code.rawValue))
         }
         return TransferResponse(status: handle.infoLong(CURLINFO_RESPONSE_CODE), headers: box.headers, body: box.data,
@@ -107,7 +107,8 @@ enum Transfer {
     }
 
     /// Network faults and timeouts are worth another try; refused logins, missing files and
-    /// bad options are not.
+    /// bad options are not. (libcurl reports a failed SSH handshake, e.g. a connection cut
+    /// during the banner exchange, as CURLE_FAILED_INIT; perform() treats that as transient for SFTP.)
     static func retryable(_ code: CURLcode) -> Bool {
         let transient: [CURLcode] = [
             CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING,

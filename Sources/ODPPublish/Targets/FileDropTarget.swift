@@ -39,7 +39,7 @@ final class FileDropTarget: PublishTarget {
         let manifestHash = SHA256Hex.of(manifest)
         let donePath = "\(folder)/\(Self.doneMarker)"
         // A complete set whose marker matches this manifest needs only its receipts.
-        let complete = !job.isCatalog && (try? store.size(donePath)) != nil && (try? sameContent(donePath, "\(manifestHash)\n")) == true
+        let complete = try !job.isCatalog && store.size(donePath) != nil && sameContent(donePath, "\(manifestHash)\n")
         for file in job.files {
             let path = "\(folder)/\(file.path)"
             let there = try complete || present(file, at: path, journaled: session.journaled(file) != nil)

@@ -36,12 +36,14 @@ struct RemoteFileStore: FileStore {
             do {
                 let r = try Transfer.perform(TransferRequest(url: url(path), method: "HEAD"), options: options)
                 return r.contentLength >= 0 ? r.contentLength : nil
-            } catch let error as TransferError where error.curlCode == Int(CURLE_REMOTE_FILE_NOT_FOUND.rawValue)
-                || error.curlCode == Int(CURLE_FTP_COULDNT_RETR_FILE.rawValue) {
+            } catch let error as TransferError where Self.absent.contains(error.curlCode ?? 0) {
                 return nil
             }
         }
     }
+
+    /// "No such file", and for FTP "cannot change into its folder" (the folder is not there yet).
+    private static let absent = [CURLE_REMOTE_FILE_NOT_FOUND, CURLE_FTP_COULDNT_RETR_FILE, CURLE_REMOTE_ACCESS_DENIED].map { Int($0.rawValue) }
 
     func sha256(_ path: String) throws -> String {
         try retry.run("download \(path)", log: log) {
