@@ -1,0 +1,119 @@
+import CCurl
+import Foundation
+import ODPCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Typed entry points to libcurl's variadic `curl_easy_setopt` / `curl_easy_getinfo`.
+///
+/// Swift does not import C variadic functions. On the Linux ABIs we run on (x86-64 System V,
+/// AArch64 AAPCS64) a variadic call whose one extra argument is an integer or a pointer is
+/// passed exactly like a fixed-argument call, so the symbol is looked up with `dlsym` and
+/// called through a non-variadic `@convention(c)` type. (On x86-64 the caller also sets %al
+/// to the number of vector registers used; libcurl's prologue only tests it for zero before
+/// spilling XMM registers, which is harmless either way.) `CurlSetoptTests` checks each
+/// kind of argument against libcurl's own behaviour.
+enum CurlABI {
+    typealias SetoptLong = @convention(c) (UnsafeMutableRawPointer?, CURLoption, Int) -> CURLcode
+    typealias SetoptPointer = @convention(c) (UnsafeMutableRawPointer?, CURLoption, UnsafeRawPointer?) -> CURLcode
+    typealias Getinfo = @convention(c) (UnsafeMutableRawPointer?, CURLINFO, UnsafeMutableRawPointer?) -> CURLcode
+
+    nonisolated(unsafe) static let setoptLong: SetoptLong = unsafeBitCast(symbol("curl_easy_setopt"), to: SetoptLong.self)
+    nonisolated(unsafe) static let setoptPointer: SetoptPointer = unsafeBitCast(symbol("curl_easy_setopt"), to: SetoptPointer.self)
+    nonisolated(unsafe) static let getinfo: Getinfo = unsafeBitCast(symbol("curl_easy_getinfo"), to: Getinfo.self)
+
+    /// `curl_global_init` is not thread-safe; run it once before any handle is made.
+    static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    private static func symbol(_ name: String) -> UnsafeMutableRawPointer {
+        // Referencing curl_easy_init keeps libcurl linked even though the setters are looked up by name.
+        _ = curl_version()
+        guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, name) else {
+            fatalError("libcurl symbol \(name) not found")
+        }
+        return sym
+    }
+}
+
+/// One libcurl easy handle with typed setters. Not shared between threads.
+final class CurlHandle {
+    let raw: UnsafeMutableRawPointer
+    private var lists: [UnsafeMutablePointer<curl_slist>] = []
+    private var mime: OpaquePointer?
+    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+
+    init() throws {
+        _ = CurlABI.globalInit
+        guard let h = curl_easy_init() else { throw ODPError.publish("curl", "cannot create a libcurl handle") }
+        raw = h
+        errorBuffer.withUnsafeMutableBufferPointer { buf in
+            _ = CurlABI.setoptPointer(raw, CURLOPT_ERRORBUFFER, UnsafeRawPointer(buf.baseAddress))
+        }
+    }
+
+    deinit {
+        curl_easy_cleanup(raw)
+        for l in lists { curl_slist_free_all(l) }
+        if let mime { curl_mime_free(mime) }
+    }
+
+    func set(_ option: CURLoption, _ value: Int) throws {
+        try check(CurlABI.setoptLong(raw, option, value), option)
+    }
+
+    func set(_ option: CURLoption, _ value: Bool) throws { try set(option, value ? 1 : 0) }
+
+    /// Strings are copied by libcurl (CURLOPT_* STRINGPOINT options, curl ≥ 7.17).
+    func set(_ option: CURLoption, _ value: String) throws {
+        let code = value.withCString { CurlABI.setoptPointer(raw, option, UnsafeRawPointer($0)) }
+        try check(code, option)
+    }
+
+    func set(_ option: CURLoption, pointer: UnsafeRawPointer?) throws {
+        try check(CurlABI.setoptPointer(raw, option, pointer), option)
+    }
+
+    /// A string list (headers, quote commands); freed with the handle.
+    func set(_ option: CURLoption, list: [String]) throws {
+        guard !list.isEmpty else { return }
+        var head: UnsafeMutablePointer<curl_slist>?
+        for item in list { head = curl_slist_append(head, item) }
+        guard let head else { throw ODPError.publish("curl", "cannot build a libcurl list") }
+        lists.append(head)
+        try set(option, pointer: UnsafeRawPointer(head))
+    }
+
+    func attach(mime: OpaquePointer) throws {
+        self.mime = mime
+        try set(CURLOPT_MIMEPOST, pointer: UnsafeRawPointer(mime))
+    }
+
+    func perform() -> CURLcode {
+        errorBuffer[0] = 0
+        return curl_easy_perform(raw)
+    }
+
+    var errorText: String {
+        let text = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func infoLong(_ info: CURLINFO) -> Int {
+        var value = 0
+        _ = withUnsafeMutablePointer(to: &value) { CurlABI.getinfo(raw, info, UnsafeMutableRawPointer($0)) }
+        return value
+    }
+
+    func infoOffset(_ info: CURLINFO) -> Int64 {
+        var value: curl_off_t = -1
+        _ = withUnsafeMutablePointer(to: &value) { CurlABI.getinfo(raw, info, UnsafeMutableRawPointer($0)) }
+        return Int64(value)
+    }
+
+    private func check(_ code: CURLcode, _ option: CURLoption) throws {
+        guard code == CURLE_OK else {
+            throw ODPError.publish("curl", "libcurl refused option \(option.rawValue): \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+}

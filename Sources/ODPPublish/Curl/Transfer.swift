@@ -1,0 +1,189 @@
+import CCurl
+import Foundation
+import ODPCore
+
+/// Connection settings shared by every request of one target. Timeouts are always set:
+/// a stalled peer ends the transfer instead of hanging the run.
+struct TransferOptions: Sendable {
+    var connectTimeout = 15
+    /// Below `lowSpeedLimit` bytes/s for `lowSpeedTime` seconds counts as a timeout.
+    var lowSpeedTime = 30
+    var lowSpeedLimit = 1
+    var caFile: String?
+    var username: String?
+    var password: String?
+    var sshPrivateKeyFile: String?
+    var sshKnownHosts: String?
+    /// base64 SHA-256 of the server's host key, as `ssh-keygen -l` prints it after `SHA256:`.
+    var sshHostKeySHA256: String?
+    /// FTP: connect to the address the server names in its PASV reply (needed behind a port-only proxy).
+    var ftpUsePasvAddress = false
+}
+
+enum RequestBody {
+    case none
+    case json(Data)
+    /// Streams the file from disk (CURLOPT_UPLOAD + READDATA: libcurl's default read function is fread).
+    case file(URL, size: Int64)
+    /// multipart/form-data; the file part streams from disk through curl_mime_filedata.
+    case multipart(fields: [(String, String)], fileField: String, file: URL, filename: String)
+}
+
+/// What to do with the response body.
+enum ResponseSink {
+    /// Keep at most this many bytes (API answers).
+    case memory(limit: Int)
+    /// Hash the body as it streams (downloads to verify a remote copy).
+    case sha256
+}
+
+struct TransferRequest {
+    var url: String
+    var method = "GET"
+    var headers: [String] = []
+    var body: RequestBody = .none
+    var quote: [String] = []
+    var postQuote: [String] = []
+    var createMissingDirectories = false
+    var sink: ResponseSink = .memory(limit: 8 << 20)
+}
+
+struct TransferResponse {
+    var status: Int
+    /// Lowercased names; the last value wins.
+    var headers: [String: String]
+    var body: Data
+    var sha256: String?
+    var bytes: Int64
+    /// Size reported by the server (SFTP/FTP stat, HTTP Content-Length), -1 when unknown.
+    var contentLength: Int64
+}
+
+/// A failed request: retryable when the peer or the network may do better next time.
+struct TransferError: Error, CustomStringConvertible {
+    var message: String
+    var retryable: Bool
+    var status: Int?
+    var curlCode: Int?
+    var retryAfter: Double?
+    var body: Data?
+
+    var description: String { message }
+
+    static func httpStatus(_ response: TransferResponse, what: String) -> TransferError {
+        let retry = response.status >= 500 || response.status == 429 || response.status == 408
+        var wait: Double?
+        if let value = response.headers["retry-after"], let seconds = Double(value.trimmingCharacters(in: .whitespaces)) { wait = seconds }
+        let snippet = String(decoding: response.body.prefix(300), as: UTF8.self)
+        return TransferError(message: "\(what): HTTP \(response.status) \(snippet)", retryable: retry, status: response.status,
+                             retryAfter: wait, body: response.body)
+    }
+}
+
+/// The one upload path for HTTP(S), SFTP and FTP.
+enum Transfer {
+    static func perform(_ request: TransferRequest, options: TransferOptions) throws(TransferError) -> TransferResponse {
+        let box = ResponseBox(sink: request.sink)
+        var file: UnsafeMutablePointer<FILE>?
+        defer { if let file { fclose(file) } }
+        let handle: CurlHandle
+        do {
+            handle = try CurlHandle()
+            try configure(handle, request, options, box: box, file: &file)
+        } catch let error as TransferError {
+            throw error
+        } catch {
+            throw TransferError(message: "\(error)", retryable: false)
+        }
+        let code = handle.perform()
+        guard code == CURLE_OK else {
+            let detail = handle.errorText.isEmpty ? String(cString: curl_easy_strerror(code)) : handle.errorText
+            throw TransferError(message: "\(Transfer.redactURL(request.url)): \(detail)", retryable: retryable(code) || (code == CURLE_FAILED_INIT && request.url.hasPrefix("sftp:")),
+                                status: nil, curlCode: Int(code.rawValue))
+        }
+        return TransferResponse(status: handle.infoLong(CURLINFO_RESPONSE_CODE), headers: box.headers, body: box.data,
+                                sha256: box.hasher.map { $0.finalizeHex() }, bytes: box.bytes,
+                                contentLength: handle.infoOffset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T))
+    }
+
+    /// Network faults and timeouts are worth another try; refused logins, missing files and
+    /// bad options are not. (libcurl reports a failed SSH handshake, e.g. a connection cut
+    /// during the banner exchange, as CURLE_FAILED_INIT; perform() treats that as transient for SFTP.)
+    static func retryable(_ code: CURLcode) -> Bool {
+        let transient: [CURLcode] = [
+            CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING,
+            CURLE_PARTIAL_FILE, CURLE_SSL_CONNECT_ERROR, CURLE_SSH, CURLE_FTP_ACCEPT_TIMEOUT,
+            CURLE_FTP_WEIRD_PASV_REPLY, CURLE_FTP_CANT_GET_HOST, CURLE_UPLOAD_FAILED, CURLE_READ_ERROR,
+            CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_WEIRD_SERVER_REPLY, CURLE_AGAIN, CURLE_QUOTE_ERROR,
+            CURLE_FTP_PORT_FAILED, CURLE_FTP_COULDNT_USE_REST, CURLE_COULDNT_RESOLVE_HOST,
+        ]
+        return transient.contains(code)
+    }
+
+    /// Drops `user:password@` from a URL before it goes into a message.
+    static func redactURL(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@"),
+              !url[scheme.upperBound..<at].contains("/") else { return url }
+        return String(url[..<scheme.upperBound]) + "***@" + String(url[url.index(after: at)...])
+    }
+
+    private static func configure(_ h: CurlHandle, _ r: TransferRequest, _ o: TransferOptions, box: ResponseBox,
+                                  file: inout UnsafeMutablePointer<FILE>?) throws {
+        try h.set(CURLOPT_URL, r.url)
+        try h.set(CURLOPT_NOSIGNAL, true)
+        try h.set(CURLOPT_CONNECTTIMEOUT, o.connectTimeout)
+        try h.set(CURLOPT_LOW_SPEED_LIMIT, o.lowSpeedLimit)
+        try h.set(CURLOPT_LOW_SPEED_TIME, o.lowSpeedTime)
+        // TLS verification stays at libcurl's default (on); only the trust store can change.
+        if let ca = o.caFile { try h.set(CURLOPT_CAINFO, ca) }
+        if let u = o.username { try h.set(CURLOPT_USERNAME, u) }
+        if let p = o.password { try h.set(CURLOPT_PASSWORD, p) }
+        if let key = o.sshPrivateKeyFile {
+            try h.set(CURLOPT_SSH_PRIVATE_KEYFILE, key)
+            try h.set(CURLOPT_SSH_AUTH_TYPES, Int(CURLSSH_AUTH_PUBLICKEY))
+        } else if o.password != nil, r.url.hasPrefix("sftp:") {
+            try h.set(CURLOPT_SSH_AUTH_TYPES, Int(CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD))
+        }
+        if let kh = o.sshKnownHosts { try h.set(CURLOPT_SSH_KNOWNHOSTS, kh) }
+        if let pin = o.sshHostKeySHA256 { try h.set(CURLOPT_SSH_HOST_PUBLIC_KEY_SHA256, pin) }
+        if r.url.hasPrefix("ftp") {
+            try h.set(CURLOPT_FTP_SKIP_PASV_IP, !o.ftpUsePasvAddress)
+            if o.ftpUsePasvAddress { try h.set(CURLOPT_FTP_USE_EPSV, false) }
+        }
+        if r.createMissingDirectories { try h.set(CURLOPT_FTP_CREATE_MISSING_DIRS, Int(CURLFTP_CREATE_DIR_RETRY.rawValue)) }
+        try h.set(CURLOPT_QUOTE, list: r.quote)
+        try h.set(CURLOPT_POSTQUOTE, list: r.postQuote)
+        try h.set(CURLOPT_HTTPHEADER, list: r.headers + ["Expect:"])
+        try box.install(on: h)
+
+        switch r.body {
+        case .none:
+            if r.method == "HEAD" { try h.set(CURLOPT_NOBODY, true) }
+            else if r.method != "GET" { try h.set(CURLOPT_CUSTOMREQUEST, r.method) }
+        case .json(let data):
+            try h.set(CURLOPT_POSTFIELDSIZE_LARGE, data.count)
+            try data.withUnsafeBytes { try h.set(CURLOPT_COPYPOSTFIELDS, pointer: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
+            if r.method != "POST" { try h.set(CURLOPT_CUSTOMREQUEST, r.method) }
+        case .file(let url, let size):
+            guard let f = fopen(url.path, "rb") else { throw ODPError.io(url.path, "cannot open for upload") }
+            file = f
+            try h.set(CURLOPT_UPLOAD, true)
+            try h.set(CURLOPT_READDATA, pointer: UnsafeRawPointer(f))
+            try h.set(CURLOPT_INFILESIZE_LARGE, Int(size))
+            if r.url.hasPrefix("http"), r.method != "PUT" { try h.set(CURLOPT_CUSTOMREQUEST, r.method) }
+        case .multipart(let fields, let fileField, let fileURL, let filename):
+            guard let mime = curl_mime_init(h.raw) else { throw ODPError.publish("curl", "cannot build a form") }
+            try h.attach(mime: mime)
+            for (name, value) in fields {
+                let part = curl_mime_addpart(mime)
+                curl_mime_name(part, name)
+                curl_mime_data(part, value, Int(CURL_ZERO_TERMINATED))
+            }
+            let part = curl_mime_addpart(mime)
+            curl_mime_name(part, fileField)
+            guard curl_mime_filedata(part, fileURL.path) == CURLE_OK else { throw ODPError.io(fileURL.path, "cannot open for upload") }
+            curl_mime_filename(part, filename)
+            if r.method != "POST" { try h.set(CURLOPT_CUSTOMREQUEST, r.method) }
+        }
+    }
+}

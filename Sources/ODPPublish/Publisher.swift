@@ -1,0 +1,136 @@
+import Foundation
+import ODPCore
+
+/// Uploads complete releases to the configured targets, exactly once.
+///
+/// Every file is confirmed in a journal of receipts (`<state>/publish/receipts.jsonl`) as
+/// soon as its target accepts it. Before uploading, the journal and the target itself are
+/// consulted, so an interrupted or failed run resumes where it stopped and a repeated run
+/// uploads nothing. Writes to one dataset on one target are serialised by a lock file.
+///
+/// ```swift
+/// let publisher = try Publisher(config: config, stateDirectory: state, environment: ProcessInfo.processInfo.environment)
+/// let receipts = try publisher.publish(release: dir, definition: definition, version: "2026-11-23.1")
+/// _ = try publisher.publishCatalog(files: [openListCSV, openListJSON])
+/// ```
+///
+/// ## Errors
+/// A target that fails after its retries does not stop the others; the call then throws one
+/// `ODPError.publish` naming every failed target. Messages never contain secret values.
+public final class Publisher {
+    private let targets: [PublishTarget]
+    private let journal: Journal
+    private let locks: URL
+    private let redactor: Redactor
+    private let log: PublishLog
+
+    /// - Parameter log: receives progress and retry notes (already free of secrets).
+    public init(config: PipelineConfig, stateDirectory: URL, environment: [String: String],
+                log: (@Sendable (String) -> Void)? = nil) throws {
+        let diagnostics = Publisher.validate(config)
+        if diagnostics.contains(where: { $0.severity == .error }) { throw ODPError.definition(diagnostics.filter { $0.severity == .error }) }
+        let state = stateDirectory.appendingPathComponent("publish")
+        journal = try Journal(directory: state)
+        locks = state.appendingPathComponent("locks")
+        try? FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true)
+        var redactor = Redactor()
+        var built: [PublishTarget] = []
+        var pending: [(TargetSettings, [String: String])] = []
+        for spec in config.targets {
+            guard let settings = TargetSettings.parse(spec, config: config).0 else { continue }
+            var secrets: [String: String] = [:]
+            for (key, ref) in [("token", settings.token), ("secret", settings.secret), ("password", settings.password)] {
+                guard let ref else { continue }
+                let value = try ref.resolve(relativeTo: config.baseDirectory, environment: environment)
+                redactor.add(value)
+                secrets[key] = value
+            }
+            pending.append((settings, secrets))
+        }
+        self.redactor = redactor
+        self.log = PublishLog(redactor: redactor, sink: log)
+        for (settings, secrets) in pending {
+            built.append(try TargetFactory.make(settings, secrets: secrets, config: config, log: self.log))
+        }
+        targets = built
+    }
+
+    /// Uploads every file of a complete release directory (hashes from its SHA256SUMS) to
+    /// every target and returns one receipt per file and target. Idempotent.
+    public func publish(release directory: URL, definition: DatasetDefinition, version: String) throws -> [Receipt] {
+        let files = try ReleaseFiles.load(directory)
+        return try run(PublishJob(dataset: definition.id, version: version, catalog: definition.catalog, files: files))
+    }
+
+    /// The open-data list files, uploaded after the datasets they list.
+    public func publishCatalog(files: [URL]) throws -> [Receipt] {
+        let loose = try ReleaseFiles.loose(files)
+        let version = String(SHA256Hex.of(Array(loose.map { "\($0.path) \($0.sha256)" }.joined(separator: "\n").utf8)).prefix(16))
+        return try run(PublishJob(dataset: "catalog", version: version, catalog: nil, files: loose))
+    }
+
+    /// What is published where, and what a run set out to publish but has no receipt yet.
+    public func status() throws -> [PublishStatusEntry] {
+        var out: [PublishStatusEntry] = []
+        var seen = Set<String>()
+        for i in journal.intents().reversed() {
+            let key = JournalKey(target: i.target, dataset: i.dataset, version: i.version, file: i.file)
+            guard seen.insert("\(i.target)\t\(i.dataset)\t\(i.version)\t\(i.file)").inserted else { continue }
+            let receipt = journal.receipt(for: key, sha256: i.sha256)
+            out.append(PublishStatusEntry(target: i.target, dataset: i.dataset, version: i.version, file: i.file, sha256: i.sha256,
+                                          state: receipt == nil ? .pending : .published, receipt: receipt))
+        }
+        return out.sorted { ($0.target, $0.dataset, $0.version, $0.file) < ($1.target, $1.dataset, $1.version, $1.file) }
+    }
+
+    /// Checks `targets:` without touching the network: unknown types and keys, missing URLs,
+    /// secrets written inline, and options that would turn off TLS or host key checks.
+    public static func validate(_ config: PipelineConfig) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var names: [String: SourceLocation] = [:]
+        for spec in config.targets {
+            let (settings, diagnostics) = TargetSettings.parse(spec, config: config)
+            out += diagnostics
+            guard let settings else { continue }
+            if let first = names[settings.name] {
+                out.append(Diagnostic(spec.location, "target name `\(settings.name)` is used twice (first at \(first))",
+                                      hint: "give each target a distinct `name:`"))
+            }
+            names[settings.name] = spec.location
+        }
+        return out
+    }
+
+    private func run(_ job: PublishJob) throws -> [Receipt] {
+        try journal.append(intents: targets.flatMap { t in
+            job.files.map { Journal.Intent(target: t.settings.name, dataset: job.dataset, version: job.version, file: $0.path, sha256: $0.sha256, size: $0.size) }
+        })
+        var receipts: [Receipt] = []
+        var failures: [String] = []
+        for target in targets {
+            let session = PublishSession(target: target.settings.name, journal: journal, log: log, job: job)
+            do {
+                try withLock(target: target.settings.name, dataset: job.dataset) { try target.publish(job, session: session) }
+            } catch {
+                let message = redactor.clean("\(error)")
+                log.note("\(target.settings.name): \(job.dataset) \(job.version) failed: \(message)")
+                failures.append(message)
+            }
+            receipts += session.receipts
+        }
+        if !failures.isEmpty { throw ODPError.publish(targets.count == 1 ? targets[0].settings.name : "publish", failures.joined(separator: "; ")) }
+        return receipts
+    }
+
+    /// One writer per dataset and target, across threads and processes (flock).
+    private func withLock<T>(target: String, dataset: String, _ body: () throws -> T) throws -> T {
+        let safe = "\(target)--\(dataset)".map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
+        let path = locks.appendingPathComponent(String(safe) + ".lock").path
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ODPError.io(path, "cannot open lock file") }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw ODPError.io(path, "cannot lock") }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import ODPCore
+
+/// One `targets:` entry of `odp.yml`, read and checked. Secrets stay references here; they
+/// are resolved only when the Publisher builds the target.
+struct TargetSettings: Sendable {
+    enum Kind: String, Sendable, CaseIterable { case dir, ckan, http, sftp, ftp }
+
+    var kind: Kind
+    var name: String
+    var location: SourceLocation
+    var path: String?
+    var url: String?
+    var token: SecretRef?
+    var secret: SecretRef?
+    var password: SecretRef?
+    var privateKey: SecretRef?
+    var user: String?
+    var organization: String?
+    var createOrganizations = false
+    var caFile: String?
+    var knownHosts: String?
+    var hostKeySHA256: String?
+    var maxResourceSizeMB: Int?
+    var catalogDataset = "odp-open-data-list"
+    var method = "PUT"
+    var multipart = false
+    var checkURL: String?
+    var headers: [String: String] = [:]
+    var ftpUsePasvAddress = false
+    var transfer = TransferOptions()
+    var retry = RetryPolicy()
+
+    static let commonKeys = ["name", "connect_timeout", "low_speed_time", "retries", "retry_base_delay"]
+
+    /// Reads one target; every problem becomes a positioned diagnostic.
+    static func parse(_ spec: RuleSpec, config: PipelineConfig?) -> (TargetSettings?, [Diagnostic]) {
+        guard let kind = Kind(rawValue: spec.type) else {
+            let names = Kind.allCases.map(\.rawValue)
+            let hint = Suggest.closest(to: spec.type, in: names).map { "did you mean `\($0)`?" } ?? "use one of \(names.joined(separator: ", "))"
+            return (nil, [Diagnostic(spec.location, "target: unknown type `\(spec.type)`", hint: hint)])
+        }
+        let r = spec.reader(context: "target \(spec.type)")
+        var s = TargetSettings(kind: kind, name: r.string("name") ?? spec.type, location: spec.location)
+        if let v = r.int("connect_timeout", range: 1...600) { s.transfer.connectTimeout = v }
+        if let v = r.int("low_speed_time", range: 1...3600) { s.transfer.lowSpeedTime = v }
+        if let v = r.int("retries", range: 0...20) { s.retry.attempts = v + 1 }
+        if let v = r.double("retry_base_delay") { s.retry.baseDelay = max(0, v) }
+        for key in ["insecure", "verify_tls", "tls_verify", "ssl_verify", "insecure_skip_verify", "strict_host_key_checking"] where r.has(key) {
+            r.error("target \(spec.type).\(key): certificate and host key checks cannot be turned off", at: r.raw(key)?.location,
+                    hint: kind == .sftp ? "pin the host key with `host_key_sha256` or `known_hosts`" : "give the server's CA with `ca_file`")
+        }
+        let resolve: (String) -> String = { p in config?.resolve(p).path ?? p }
+        switch kind {
+        case .dir:
+            s.path = r.string("path", required: true).map(resolve)
+        case .ckan:
+            s.url = urlKey(r, schemes: ["http", "https"])
+            s.token = r.secret("token", required: true)
+            s.organization = r.string("organization")
+            s.createOrganizations = r.bool("create_organizations") ?? false
+            s.caFile = r.string("ca_file").map(resolve)
+            s.maxResourceSizeMB = r.int("max_resource_size_mb", range: 1...1_000_000)
+            if let c = r.string("catalog_dataset") { s.catalogDataset = c }
+            if s.organization == nil && !s.createOrganizations {
+                r.error("target ckan: give `organization`, or allow `create_organizations: true` (one organization per provider)")
+            }
+        case .http:
+            s.url = urlKey(r, schemes: ["http", "https"])
+            s.checkURL = r.string("check_url")
+            s.method = r.choice("method", of: ["PUT", "POST"], default: "PUT") ?? "PUT"
+            s.multipart = (r.choice("body", of: ["raw", "multipart"], default: "raw") ?? "raw") == "multipart"
+            s.token = r.secret("token")
+            s.secret = r.secret("secret")
+            s.caFile = r.string("ca_file").map(resolve)
+            if let h = r.map("headers") {
+                for key in h.keys { if let v = h.string(key) { s.headers[key] = v } }
+            }
+            if let u = s.url, !u.contains("{file}") {
+                r.error("target http.url must contain {file} (and usually {dataset} and {version})", at: r.raw("url")?.location)
+            }
+        case .sftp, .ftp:
+            s.url = urlKey(r, schemes: [kind.rawValue])
+            s.user = r.string("user", required: true)
+            s.password = r.secret("password")
+            if kind == .sftp {
+                s.privateKey = r.secret("private_key")
+                s.knownHosts = r.string("known_hosts").map(resolve)
+                s.hostKeySHA256 = r.string("host_key_sha256").map { $0.hasPrefix("SHA256:") ? String($0.dropFirst(7)) : $0 }
+                if s.knownHosts == nil && s.hostKeySHA256 == nil {
+                    r.error("target sftp: the server's host key is not pinned", hint: "add `host_key_sha256: SHA256:…` (ssh-keygen -lf key.pub) or `known_hosts: path`")
+                }
+                if s.password == nil && s.privateKey == nil { r.error("target sftp: give `private_key: file:…` or `password: env:…`") }
+                if case .environment = s.privateKey { r.error("target sftp.private_key must be a `file:` reference (libcurl reads the key file)") }
+            } else {
+                s.ftpUsePasvAddress = r.bool("use_pasv_address") ?? false
+                if s.password == nil { r.error("target ftp: missing required key `password` (env:… or file:…)") }
+            }
+        }
+        let diagnostics = r.finish()
+        return (diagnostics.contains { $0.severity == .error } ? nil : s, diagnostics)
+    }
+
+    private static func urlKey(_ r: ConfigReader, schemes: [String]) -> String? {
+        guard let url = r.string("url", required: true) else { return nil }
+        let scheme = url.components(separatedBy: "://").first?.lowercased() ?? ""
+        guard url.contains("://"), schemes.contains(scheme) else {
+            r.error("\(r.context).url must start with \(schemes.map { "\($0)://" }.joined(separator: " or "))", at: r.raw("url")?.location)
+            return nil
+        }
+        if let at = url.range(of: "@"), url[url.range(of: "://")!.upperBound..<at.lowerBound].contains(":") {
+            r.error("\(r.context).url holds a password", at: r.raw("url")?.location, hint: "use `user:` and `password: env:…`")
+            return nil
+        }
+        if scheme == "http" || scheme == "ftp", let host = URLComponents(string: url.replacingOccurrences(of: "{", with: "%7B").replacingOccurrences(of: "}", with: "%7D"))?.host,
+           !["127.0.0.1", "localhost", "::1"].contains(host) {
+            r.warning("\(r.context).url is not encrypted (\(scheme)://): credentials and data cross the network in clear", at: r.raw("url")?.location)
+        }
+        return url
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import ODPCore
+
+/// The embedded default target: a local folder (or a mounted share). Copies stream through
+/// a temporary file that is fsync'd before the rename, and the folder is fsync'd after it,
+/// so a crash leaves either the old state or the complete file.
+struct DirectoryStore: FileStore {
+    let root: URL
+
+    private func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+
+    func size(_ path: String) throws -> Int64? {
+        guard let attrs = try? FileManager.default.attributesOfItem(atPath: url(path).path) else { return nil }
+        return (attrs[.size] as? NSNumber)?.int64Value
+    }
+
+    func sha256(_ path: String) throws -> String { try ReleaseFiles.hashFile(url(path)).0 }
+
+    func put(_ local: URL, size: Int64, at path: String) throws {
+        try write(to: path) { fd in
+            guard let input = FileHandle(forReadingAtPath: local.path) else { throw ODPError.io(local.path, "cannot read") }
+            defer { try? input.close() }
+            while true {
+                let chunk = input.readData(ofLength: 1 << 20)
+                if chunk.isEmpty { break }
+                try Self.writeAll(fd, chunk, path: path)
+            }
+        }
+    }
+
+    func put(_ data: Data, at path: String) throws {
+        try write(to: path) { fd in try Self.writeAll(fd, data, path: path) }
+    }
+
+    func describe(_ path: String) -> String { url(path).path }
+
+    private func write(to path: String, _ body: (Int32) throws -> Void) throws {
+        let final = url(path)
+        let folder = final.deletingLastPathComponent()
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw ODPError.io(folder.path, "cannot create folder: \(error.localizedDescription)")
+        }
+        let temp = folder.appendingPathComponent(".\(final.lastPathComponent).odp-tmp-\(getpid())")
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ODPError.io(temp.path, "cannot create: \(String(cString: strerror(errno)))") }
+        do {
+            try body(fd)
+            guard fsync(fd) == 0 else { throw ODPError.io(temp.path, "fsync failed: \(String(cString: strerror(errno)))") }
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(temp.path)
+            throw error
+        }
+        guard rename(temp.path, final.path) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temp.path)
+            throw ODPError.io(final.path, "cannot rename into place: \(message)")
+        }
+        let dirfd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ data: Data, path: String) throws {
+        try data.withUnsafeBytes { buf in
+            var offset = 0
+            while offset < buf.count {
+                let n = Foundation.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw ODPError.io(path, "write failed: \(String(cString: strerror(errno)))") }
+                offset += n
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import ODPCore
+
+/// A place that holds files by path: a local folder or a front-end processor (前置机) over
+/// SFTP/FTP. Writes are atomic: `put` lands under a temporary name and is renamed when complete.
+protocol FileStore {
+    /// Size of the file at `path`, nil when it does not exist.
+    func size(_ path: String) throws -> Int64?
+    /// SHA-256 of the file at `path` (streamed, never held whole).
+    func sha256(_ path: String) throws -> String
+    func put(_ local: URL, size: Int64, at path: String) throws
+    func put(_ data: Data, at path: String) throws
+    /// The address recorded in receipts.
+    func describe(_ path: String) -> String
+}
+
+/// The file-drop protocol shared by `dir`, `sftp` and `ftp`:
+///
+///     <base>/<dataset>/<version>/<file…>            each under a temp name, then renamed
+///     <base>/<dataset>/<version>/manifest.json      files, sha256, sizes
+///     <base>/<dataset>/<version>/_ODP_DONE          the manifest's sha256: the set is complete
+///     <base>/catalog/<file>                         the open-data list, last
+///
+/// A receiving system waits for `_ODP_DONE` and checks files against the manifest.
+final class FileDropTarget: PublishTarget {
+    let settings: TargetSettings
+    let store: FileStore
+
+    init(settings: TargetSettings, store: FileStore) {
+        self.settings = settings
+        self.store = store
+    }
+
+    static let doneMarker = "_ODP_DONE"
+
+    func publish(_ job: PublishJob, session: PublishSession) throws {
+        let folder = job.isCatalog ? "catalog" : "\(job.dataset)/\(job.version)"
+        let manifest = Self.manifest(job)
+        let manifestHash = SHA256Hex.of(manifest)
+        let donePath = "\(folder)/\(Self.doneMarker)"
+        // A complete set whose marker matches this manifest needs only its receipts.
+        let complete = try !job.isCatalog && store.size(donePath) != nil && sameContent(donePath, "\(manifestHash)\n")
+        for file in job.files {
+            let path = "\(folder)/\(file.path)"
+            let there = try complete || present(file, at: path, journaled: session.journaled(file) != nil)
+            if there {
+                try session.confirm(file, remote: store.describe(path), uploaded: false)
+                continue
+            }
+            try store.put(file.url, size: file.size, at: path)
+            try session.confirm(file, remote: store.describe(path), uploaded: true)
+        }
+        guard !job.isCatalog, !complete else { return }
+        try store.put(manifest, at: "\(folder)/manifest.json")
+        try store.put(Data("\(manifestHash)\n".utf8), at: donePath)
+    }
+
+    /// The remote copy is trusted only when its content hashes to the release's sha256. A
+    /// journaled file of the right size is taken as is (the rename made it complete), so a
+    /// re-run of a large release does not download it again.
+    private func present(_ file: ReleaseFile, at path: String, journaled: Bool) throws -> Bool {
+        guard let size = try store.size(path), size == file.size else { return false }
+        if journaled { return true }
+        return try store.sha256(path) == file.sha256
+    }
+
+    private func sameContent(_ path: String, _ text: String) throws -> Bool {
+        try store.sha256(path) == SHA256Hex.of(Array(text.utf8))
+    }
+
+    static func manifest(_ job: PublishJob) -> Data {
+        let files: [[String: Any]] = job.files.map { ["path": $0.path, "sha256": $0.sha256, "size": $0.size] }
+        let object: [String: Any] = ["dataset": job.dataset, "version": job.version, "files": files]
+        var data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+        data.append(0x0A)
+        return data
+    }
+}

@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+import ODPCore
+
+/// A generic HTTP(S) upload gateway, as many provincial platforms run: one request per file
+/// to a URL template (`{dataset}`, `{version}`, `{file}`), PUT with the raw file or POST
+/// multipart, signed so the gateway can check who sent it and that it arrived whole:
+///
+///     X-ODP-Timestamp       unix seconds
+///     X-ODP-Nonce           random, new on every try
+///     X-ODP-Content-SHA256  sha256 of the file
+///     X-ODP-Signature       hex HMAC-SHA256(secret, METHOD\nPATH\nTIMESTAMP\nNONCE\nCONTENT-SHA256)
+///
+/// Before a file goes up, a HEAD on `check_url` (default: the upload URL) that answers 200
+/// with the same X-ODP-Content-SHA256 means it is already there.
+final class HTTPTarget: PublishTarget {
+    let settings: TargetSettings
+    private let token: String?
+    private let key: SymmetricKey?
+    private let options: TransferOptions
+    private let log: PublishLog
+
+    init(settings: TargetSettings, token: String?, secret: String?, options: TransferOptions, log: PublishLog) {
+        self.settings = settings
+        self.token = token
+        key = secret.map { SymmetricKey(data: Data($0.utf8)) }
+        self.options = options
+        self.log = log
+    }
+
+    func publish(_ job: PublishJob, session: PublishSession) throws {
+        for file in job.files {
+            let target = expand(settings.url ?? "", job, file)
+            let check = expand(settings.checkURL ?? settings.url ?? "", job, file)
+            if try present(check, file) {
+                try session.confirm(file, remote: target, uploaded: false)
+                continue
+            }
+            let remote = try settings.retry.run("upload \(file.path)", log: log, recheck: { try self.present(check, file) ? target : nil }) {
+                let response = try Transfer.perform(request(target, file), options: options)
+                guard (200..<300).contains(response.status) else { throw TransferError.httpStatus(response, what: "upload \(file.path)") }
+                return target
+            }
+            try session.confirm(file, remote: remote, uploaded: true)
+        }
+    }
+
+    private func present(_ url: String, _ file: ReleaseFile) throws -> Bool {
+        try settings.retry.run("check \(file.path)", log: nil) { () throws -> Bool in
+            let r = try Transfer.perform(TransferRequest(url: url, method: "HEAD", headers: baseHeaders()), options: options)
+            if r.status == 404 { return false }
+            guard (200..<300).contains(r.status) else { throw TransferError.httpStatus(r, what: "check \(file.path)") }
+            return r.headers["x-odp-content-sha256"]?.lowercased() == file.sha256
+        }
+    }
+
+    private func baseHeaders() -> [String] {
+        var headers = settings.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+        if let token { headers.append("Authorization: Bearer \(token)") }
+        return headers
+    }
+
+    /// A fresh timestamp and nonce per try, so a gateway that refuses replays accepts the retry.
+    private func request(_ url: String, _ file: ReleaseFile) -> TransferRequest {
+        var headers = baseHeaders()
+        headers.append("X-ODP-Content-SHA256: \(file.sha256)")
+        if let key {
+            let timestamp = String(Int(Date().timeIntervalSince1970))
+            let nonce = SHA256Hex.hex((0..<16).map { _ in UInt8.random(in: 0...255) })
+            let message = [settings.method, Self.path(of: url), timestamp, nonce, file.sha256].joined(separator: "\n")
+            let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key)
+            headers += ["X-ODP-Timestamp: \(timestamp)", "X-ODP-Nonce: \(nonce)", "X-ODP-Signature: \(SHA256Hex.hex(Array(mac)))"]
+        }
+        let body: RequestBody = settings.multipart
+            ? .multipart(fields: [("sha256", file.sha256), ("path", file.path)], fileField: "file", file: file.url, filename: file.name)
+            : .file(file.url, size: file.size)
+        return TransferRequest(url: url, method: settings.method, headers: headers, body: body)
+    }
+
+    /// The path as sent on the request line (percent-encoded, no query).
+    static func path(of url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return "/" }
+        let path = rest[slash...]
+        return String(path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? path)
+    }
+
+    private func expand(_ template: String, _ job: PublishJob, _ file: ReleaseFile) -> String {
+        func enc(_ s: String) -> String {
+            s.split(separator: "/").map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? String($0) }
+                .joined(separator: "/")
+        }
+        return template.replacingOccurrences(of: "{dataset}", with: enc(job.dataset))
+            .replacingOccurrences(of: "{version}", with: enc(job.version))
+            .replacingOccurrences(of: "{file}", with: enc(file.path))
+    }
+}

@@ -1,0 +1,84 @@
+import CCurl
+import Foundation
+import ODPCore
+
+/// A folder on a front-end processor (前置机), reached over SFTP or FTP through libcurl.
+/// A file goes up under a temporary name and is renamed by a post-transfer command on the
+/// same connection, so the final name only ever holds a complete file.
+struct RemoteFileStore: FileStore {
+    let base: String
+    let sftp: Bool
+    let options: TransferOptions
+    let retry: RetryPolicy
+    let log: PublishLog
+
+    init(url: String, sftp: Bool, options: TransferOptions, retry: RetryPolicy, log: PublishLog) {
+        base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        self.sftp = sftp
+        self.options = options
+        self.retry = retry
+        self.log = log
+    }
+
+    private func url(_ path: String) -> String {
+        base + "/" + path.split(separator: "/").map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0) }.joined(separator: "/")
+    }
+
+    /// The absolute remote path, for SFTP quote commands (which take paths, not URLs).
+    private func remotePath(_ path: String) -> String {
+        let afterScheme = base.components(separatedBy: "://").dropFirst().joined(separator: "://")
+        let root = afterScheme.firstIndex(of: "/").map { String(afterScheme[$0...]) } ?? "/"
+        return (root.hasSuffix("/") ? root : root + "/") + path
+    }
+
+    func size(_ path: String) throws -> Int64? {
+        try retry.run("stat \(path)", log: log) { () throws -> Int64? in
+            do {
+                let r = try Transfer.perform(TransferRequest(url: url(path), method: "HEAD"), options: options)
+                return r.contentLength >= 0 ? r.contentLength : nil
+            } catch let error as TransferError where Self.absent.contains(error.curlCode ?? 0) {
+                return nil
+            }
+        }
+    }
+
+    /// "No such file", and for FTP "cannot change into its folder" (the folder is not there yet).
+    private static let absent = [CURLE_REMOTE_FILE_NOT_FOUND, CURLE_FTP_COULDNT_RETR_FILE, CURLE_REMOTE_ACCESS_DENIED].map { Int($0.rawValue) }
+
+    func sha256(_ path: String) throws -> String {
+        try retry.run("download \(path)", log: log) {
+            try Transfer.perform(TransferRequest(url: url(path), sink: .sha256), options: options).sha256 ?? ""
+        }
+    }
+
+    func put(_ local: URL, size: Int64, at path: String) throws {
+        try upload(.file(local, size: size), at: path)
+    }
+
+    func put(_ data: Data, at path: String) throws {
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("odp-put-\(UUID().uuidString)")
+        do { try data.write(to: temp) } catch { throw ODPError.io(temp.path, "cannot write a temporary file") }
+        defer { try? FileManager.default.removeItem(at: temp) }
+        try upload(.file(temp, size: Int64(data.count)), at: path)
+    }
+
+    func describe(_ path: String) -> String { Transfer.redactURL(url(path)) }
+
+    /// Retrying is safe: the temporary name is overwritten and the final name replaced.
+    private func upload(_ body: RequestBody, at path: String) throws {
+        let parts = path.split(separator: "/").map(String.init)
+        let name = parts.last ?? path
+        let dir = parts.dropLast().joined(separator: "/")
+        let tempName = ".\(name).odp-tmp"
+        let tempPath = dir.isEmpty ? tempName : "\(dir)/\(tempName)"
+        var request = TransferRequest(url: url(tempPath), method: "PUT", body: body)
+        request.createMissingDirectories = true
+        if sftp {
+            request.postQuote = ["*rm \"\(remotePath(path))\"", "rename \"\(remotePath(tempPath))\" \"\(remotePath(path))\""]
+        } else {
+            // After STOR the connection still sits in the file's folder.
+            request.postQuote = ["*DELE \(name)", "RNFR \(tempName)", "RNTO \(name)"]
+        }
+        try retry.run("upload \(path)", log: log) { _ = try Transfer.perform(request, options: options) }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import ODPCore
+import Testing
+@testable import ODPPublish
+
+/// Against a real CKAN 2.12 (scripts/services-start.sh). Each test uses fresh dataset codes,
+/// so runs against the same server do not see each other's datasets.
+@Suite("ckan target", .serialized, .enabled(if: Services.shouldRun(Services.ckanKeys), "CKAN not started: run scripts/services-start.sh DIR"))
+struct CKANTargetTests {
+    struct Setup {
+        let dir: URL
+        let state: URL
+        let config: PipelineConfig
+        let env: [String: String]
+        let client: CKANClient
+        let token: String
+    }
+
+    func setup(_ label: String, url: String? = nil, extra: String = "", token: String? = nil) throws -> Setup? {
+        guard let s = Services.require(Services.ckanKeys) else { return nil }
+        let dir = Fixtures.tempDirectory(label)
+        let yaml = """
+          - type: ckan
+            name: portal
+            url: \(url ?? s["CKAN_URL"]!)
+            token: env:ODP_TEST_CKAN_TOKEN
+            organization: \(s["CKAN_ORG"]!)
+            low_speed_time: 3
+            connect_timeout: 3
+            retry_base_delay: 0.05
+        \(extra)
+        """
+        let (config, diags) = Fixtures.config(yaml, in: dir)
+        let realToken = s["CKAN_TOKEN"]!
+        return Setup(dir: dir, state: dir.appendingPathComponent("state"), config: try #require(config, "\(diags)"),
+                     env: ["ODP_TEST_CKAN_TOKEN": token ?? realToken],
+                     client: CKANClient(url: s["CKAN_URL"]!, token: realToken, options: TransferOptions()), token: realToken)
+    }
+
+    func code() -> String { "TEST-\(UUID().uuidString.prefix(8))/公交" }
+
+    func checkPublished(_ s: Setup, _ definition: DatasetDefinition, _ release: URL, version: String) throws {
+        let package = try #require(try s.client.package(CKANNames.dataset(code: definition.catalog.code)))
+        let resources = package["resources"] as? [[String: Any]] ?? []
+        let files = try ReleaseFiles.load(release)
+        #expect(resources.count == files.count, "resources: \(resources.map { $0["name"] ?? "" })")
+        #expect(Set(resources.compactMap { $0["name"] as? String }).count == resources.count)
+        for file in files {
+            let r = try #require(CKANTarget.resource(in: package, named: file.path))
+            #expect(r["hash"] as? String == file.sha256)
+            let download = try s.client.download(try #require(r["url"] as? String))
+            #expect(download.sha256 == file.sha256, "\(file.path) differs after download")
+            #expect(download.bytes == file.size)
+        }
+        #expect(package["version"] as? String == version)
+        #expect(package["private"] as? Bool == false)
+    }
+
+    @Test("a release arrives byte for byte with its metadata, and publishing again uploads nothing")
+    func publishOnce() throws {
+        guard let s = try setup("ckan-once") else { return }
+        let definition = Fixtures.definition(id: "stops-a", code: code())
+        let release = Fixtures.release(in: s.dir, id: "stops-a")
+        let logs = LogLines()
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: logs.sink)
+        let receipts = try publisher.publish(release: release, definition: definition, version: "2026.1")
+        #expect(receipts.count == 5)
+        try checkPublished(s, definition, release, version: "2026.1")
+
+        let package = try #require(try s.client.package(CKANNames.dataset(code: definition.catalog.code)))
+        #expect(package["title"] as? String == "公交站点")
+        #expect(package["notes"] as? String == "全市公交站点位置与线路。")
+        #expect(package["license_id"] as? String == "cc-by")
+        #expect(Set((package["tags"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }) == ["公交", "站点"])
+        let extras = Dictionary(uniqueKeysWithValues: (package["extras"] as? [[String: Any]] ?? []).map { ("\($0["key"]!)", "\($0["value"]!)") })
+        #expect(extras["资源代码"] == definition.catalog.code)
+        #expect(extras["开放属性"] == "无条件开放")
+        #expect(extras["更新周期"] == "每月")
+        #expect(extras["数据领域"] == "交通出行")
+        #expect((package["organization"] as? [String: Any])?["name"] as? String == Services.values["CKAN_ORG"])
+        let csv = try #require(CKANTarget.resource(in: package, named: "data/stops-a.csv"))
+        #expect(csv["format"] as? String == "CSV")
+        #expect("\(csv["size"] ?? "")" == "\(receipts[0].size)")
+
+        let modified = package["metadata_modified"] as? String
+        let journalLines = Fixtures.lines(Fixtures.receiptsFile(s.state)).count
+        let again = LogLines()
+        let second = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: again.sink)
+        #expect(try second.publish(release: release, definition: definition, version: "2026.1") == receipts)
+        #expect(again.all.filter { $0.contains("uploaded") }.isEmpty, "\(again.all)")
+        #expect(Fixtures.lines(Fixtures.receiptsFile(s.state)).count == journalLines)
+        #expect(try s.client.package(CKANNames.dataset(code: definition.catalog.code))?["metadata_modified"] as? String == modified)
+
+        // A fresh state folder (journal lost): the portal's hashes alone prevent re-uploads.
+        let fresh = LogLines()
+        let amnesiac = try Publisher(config: s.config, stateDirectory: s.dir.appendingPathComponent("state2"), environment: s.env, log: fresh.sink)
+        #expect(try amnesiac.publish(release: release, definition: definition, version: "2026.1").count == 5)
+        #expect(fresh.all.filter { $0.contains("uploaded") }.isEmpty)
+        expectNoSecrets([s.token], logs: logs.all + again.all + fresh.all, state: s.state)
+    }
+
+    @Test("a new version replaces resources in place: changed files upload, unchanged ones do not, no duplicates")
+    func newVersion() throws {
+        guard let s = try setup("ckan-v2") else { return }
+        let definition = Fixtures.definition(id: "stops-b", code: code())
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
+        _ = try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-b", seed: 1), definition: definition, version: "v1")
+        let v2 = Fixtures.release(in: s.dir, id: "stops-b", seed: 2)
+        // Same README in both versions: it must not be uploaded again.
+        let readme1 = try Data(contentsOf: s.dir.appendingPathComponent("release-stops-b-1/README.md"))
+        try readme1.write(to: v2.appendingPathComponent("README.md"))
+        var sums = try String(contentsOf: v2.appendingPathComponent("SHA256SUMS"), encoding: .utf8).split(separator: "\n").map(String.init)
+        sums = sums.map { $0.hasSuffix("  README.md") ? "\(SHA256Hex.of(readme1))  README.md" : $0 }
+        try (sums.joined(separator: "\n") + "\n").write(to: v2.appendingPathComponent("SHA256SUMS"), atomically: true, encoding: .utf8)
+        let logs = LogLines()
+        let second = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: logs.sink)
+        _ = try second.publish(release: v2, definition: definition, version: "v2")
+        #expect(logs.all.filter { $0.contains("uploaded") }.count == 4, "\(logs.all)")
+        #expect(logs.all.contains { $0.contains("already there") && $0.contains("README.md") })
+        try checkPublished(s, definition, v2, version: "v2")
+    }
+
+    @Test("with 30% of requests failing through the proxy every dataset is published exactly once, and a failed run resumes")
+    func faults() throws {
+        guard let s = try setup("ckan-faults", url: Services.values["CKAN_PROXY_URL"], extra: "    retries: 10") else { return }
+        let logs = LogLines()
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: logs.sink)
+        var published: [(DatasetDefinition, URL)] = []
+        for n in 0..<3 {
+            let definition = Fixtures.definition(id: "stops-f\(n)", code: code())
+            let release = Fixtures.release(in: s.dir, id: "stops-f\(n)", seed: n + 1)
+            _ = try publisher.publish(release: release, definition: definition, version: "v1")
+            published.append((definition, release))
+        }
+        #expect(logs.all.contains { $0.contains("retry") }, "the proxy injected no fault")
+        for (definition, release) in published { try checkPublished(s, definition, release, version: "v1") }
+
+        // No retries at all: runs fail part-way; the next runs pick up where they stopped.
+        guard let brittle = try setup("ckan-brittle", url: Services.values["CKAN_PROXY_URL"], extra: "    retries: 0") else { return }
+        let definition = Fixtures.definition(id: "stops-r", code: code())
+        let release = Fixtures.release(in: brittle.dir, id: "stops-r")
+        var failures = 0
+        var done = false
+        for _ in 0..<60 where !done {
+            let p = try Publisher(config: brittle.config, stateDirectory: brittle.state, environment: brittle.env, log: logs.sink)
+            do { _ = try p.publish(release: release, definition: definition, version: "v1"); done = true } catch { failures += 1 }
+        }
+        #expect(done)
+        #expect(failures > 0, "no run was interrupted")
+        try checkPublished(brittle, definition, release, version: "v1")
+        let receipts = Fixtures.lines(Fixtures.receiptsFile(brittle.state))
+        #expect(receipts.count == 5, "\(receipts)")
+        expectNoSecrets([s.token], logs: logs.all, state: s.state)
+    }
+
+    @Test("a file over the portal's size limit is refused locally before anything is uploaded")
+    func sizeLimit() throws {
+        guard let s = try setup("ckan-size", extra: "    max_resource_size_mb: 1") else { return }
+        let definition = Fixtures.definition(id: "stops-big", code: code())
+        let release = Fixtures.release(in: s.dir, id: "stops-big", rows: 40_000)
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
+        #expect { try publisher.publish(release: release, definition: definition, version: "v1") } throws: {
+            "\($0)".contains("over the portal's upload limit of 1 MB") && "\($0)".contains("data/stops-big.csv")
+        }
+        #expect(try s.client.package(CKANNames.dataset(code: definition.catalog.code)) == nil)
+    }
+
+    @Test("a refused token fails without retrying and without showing the token")
+    func badToken() throws {
+        let wrong = "wrong-token-\(UUID().uuidString)"
+        guard let s = try setup("ckan-token", token: wrong) else { return }
+        let logs = LogLines()
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: logs.sink)
+        var message = ""
+        do {
+            _ = try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-t"), definition: Fixtures.definition(id: "stops-t", code: code()), version: "v1")
+        } catch { message = "\(error)" }
+        #expect(message.contains("403") || message.contains("Authorization"), "\(message)")
+        #expect(!logs.all.contains { $0.contains("retry") })
+        expectNoSecrets([wrong, s.token], logs: logs.all, errors: [message], state: s.state)
+    }
+
+    @Test("the open-data list goes to its own dataset, after the data")
+    func catalog() throws {
+        guard let s = try setup("ckan-catalog", extra: "    catalog_dataset: odp-list-\(UUID().uuidString.prefix(8).lowercased())") else { return }
+        let list = s.dir.appendingPathComponent("open-list.json")
+        try "[{\"资源代码\":\"x\"}]\n".write(to: list, atomically: true, encoding: .utf8)
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
+        let receipts = try publisher.publishCatalog(files: [list])
+        #expect(receipts.count == 1)
+        let name = try #require(TargetSettings.parse(s.config.targets[0], config: s.config).0?.catalogDataset)
+        let package = try #require(try s.client.package(name))
+        let r = try #require(CKANTarget.resource(in: package, named: "open-list.json"))
+        #expect(try s.client.download(try #require(r["url"] as? String)).sha256 == receipts[0].sha256)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import ODPCore
+@testable import ODPPublish
+
+/// Builds what the other stages would hand the publisher: a pipeline config with targets,
+/// a dataset definition and a complete release folder with SHA256SUMS.
+enum Fixtures {
+    static func tempDirectory(_ label: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("odp-publish-\(label)-\(UUID().uuidString.prefix(8))")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// `targets` is the YAML list body, indented by two spaces.
+    static func config(_ targets: String, in dir: URL) -> (PipelineConfig?, [Diagnostic]) {
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("odp.yml").path
+        let yaml = "output: out\ndatasets: [\"*.dataset.yml\"]\ntargets:\n\(targets)\n"
+        try! yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return PipelineConfig.load(path: path)
+    }
+
+    static func definition(id: String = "bus-stops", code: String = "370100-JT-0001/交通") -> DatasetDefinition {
+        let catalog = CatalogMetadata(title: "公交站点", code: code, provider: "市交通运输局", providerCode: "11370100004318345X",
+                                      summary: "全市公交站点位置与线路。", domain: "交通出行", openType: .unconditional,
+                                      updateCycle: .monthly, keywords: ["公交", "站点"], license: "CC-BY-4.0")
+        let schema = Schema([FieldDefinition(name: "stop_id", title: "站点编号", type: .string)])
+        return DatasetDefinition(id: id, catalog: catalog, source: SourceSpec(kind: .csv, path: "x.csv"), schema: schema)
+    }
+
+    /// A release folder as ODPRelease writes it; `seed` changes the content (a new version).
+    @discardableResult
+    static func release(in dir: URL, id: String = "bus-stops", seed: Int = 1, rows: Int = 50) -> URL {
+        let root = dir.appendingPathComponent("release-\(id)-\(seed)")
+        let fm = FileManager.default
+        try! fm.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+        var csv = "stop_id,name,lon,lat\n"
+        for i in 0..<rows { csv += "S\(seed)-\(i),站点\(i),117.\(i),36.\(seed)\n" }
+        let files: [String: String] = [
+            "data/\(id).csv": csv,
+            "data/\(id).json": "[{\"stop_id\":\"S\(seed)-0\"}]\n",
+            "datapackage.json": "{\"name\":\"\(id)\",\"version\":\"\(seed)\"}\n",
+            "README.md": "# 公交站点\n\n版本 \(seed)\n",
+        ]
+        var sums = ""
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+            try! text.write(to: root.appendingPathComponent(path), atomically: true, encoding: .utf8)
+            sums += "\(SHA256Hex.of(Array(text.utf8)))  \(path)\n"
+        }
+        try! sums.write(to: root.appendingPathComponent("SHA256SUMS"), atomically: true, encoding: .utf8)
+        return root
+    }
+
+    static func lines(_ url: URL) -> [String] {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    static func receiptsFile(_ state: URL) -> URL { state.appendingPathComponent("publish/receipts.jsonl") }
+}
+
+/// A thread-safe collector for the publisher's log lines.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+    var sink: @Sendable (String) -> Void { { [self] line in lock.lock(); items.append(line); lock.unlock() } }
+}
