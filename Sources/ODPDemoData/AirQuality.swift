@@ -29,6 +29,6 @@ public struct AirQuality: DemoTable {
         let aqi = max(pm25 * 10 / 7, o3 * 10 / 16)
         let primary = aqi <= 50 ? "—" : (pm25 * 10 / 7 >= o3 * 10 / 16 ? "PM2.5" : "O3")
         return [station.0, station.1, station.2, time, i == 205 ? nil : String(aqi), String(pm25), String(pm10),
-                String(2 + r.int(10)), String(8 + r.int(50)), String(o3), "0.\(3 + r.int(9))", primary]
+                String(2 + r.int(10)), String(8 + r.int(50)), String(o3), "\(r.int(2)).\(r.int(10))", primary]
     }
 }

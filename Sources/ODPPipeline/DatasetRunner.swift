@@ -73,6 +73,8 @@ struct DatasetRunner {
                 }
             }
             let extraction = StageReport(problems: source.problems, metrics: ["rows_unreadable": Double(source.problems.count)])
+            // Unreadable rows were read too: count them, so read = rejected + released.
+            outcome.rowsRead += source.problems.count
             outcome.rowsRejected += source.problems.count
             let quality = clock.time("check") { checker.finish() }
             let privacy = clock.time("desensitize") { desensitizer.finish() }
@@ -87,7 +89,7 @@ struct DatasetRunner {
             outcome.reasons = holds
             try audit.record("dataset_packaged", dataset: id, details: [
                 "version": result.version, "rows_read": outcome.rowsRead, "rows_rejected": outcome.rowsRejected,
-                "rows_released": outcome.rowsReleased, "changed": result.created, "definition_sha256": definition.definitionHash,
+                "rows_released": outcome.rowsReleased, "changed": !result.isUnchanged, "definition_sha256": definition.definitionHash,
                 "gate": holds.isEmpty ? "pass" : "hold", "hold_reasons": holds,
             ])
             var next = state
@@ -99,13 +101,15 @@ struct DatasetRunner {
                 outcome.status = .awaitingApproval
                 log.log(.warning, "version \(result.version) awaits approval (odp approve \(id) \(result.version) --by NAME)", dataset: id)
             } else {
-                if !result.isLatest { try ReleaseReader.promote(datasetId: id, version: result.version, root: layout.root) }
-                outcome.status = result.created ? .published : .unchanged
+                if ReleaseReader.latest(datasetId: id, root: layout.root)?.version != result.version {
+                    try ReleaseWriter.promote(datasetId: id, version: result.version, root: layout.root)
+                }
+                outcome.status = result.isUnchanged ? .unchanged : .published
                 if let publisher, !options.dryRun {
                     let receipts = try clock.time("upload") {
                         try publisher.publish(release: result.directory, definition: definition, version: result.version)
                     }
-                    outcome.bytesPublished = receipts.reduce(0) { $0 + $1.size }
+                    outcome.bytesPublished = receipts.reduce(0) { $0 + Int($1.size) }
                     if !receipts.isEmpty {
                         try audit.record("dataset_uploaded", dataset: id, details: ["version": result.version, "files": receipts.count])
                     }

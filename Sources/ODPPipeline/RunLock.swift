@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// One run at a time per output directory. The lock file holds the holder's pid and host;
 /// a lock left by a process that no longer exists on this host is taken over, one from

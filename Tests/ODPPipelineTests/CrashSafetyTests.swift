@@ -8,7 +8,7 @@ import Testing
 @Suite("Crash safety")
 struct CrashSafetyTests {
     static var binary: URL? {
-        let candidates = [ProcessInfo.processInfo.environment["ODP_BIN"], DemoFixture.repository.appendingPathComponent(".build/debug/odp").path]
+        let candidates: [String?] = [ProcessInfo.processInfo.environment["ODP_BIN"], DemoFixture.repository.appendingPathComponent(".build/debug/odp").path]
         return candidates.compactMap { $0 }.map(URL.init(fileURLWithPath:)).first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
