@@ -52,6 +52,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // libFuzzer harness for the readers (docs/fuzzing.md); a corpus replayer otherwise.
+        .executableTarget(name: "odp-fuzz", dependencies: ["ODPCore", "ODPExtract"]),
+
         .testTarget(name: "ODPCoreTests", dependencies: ["ODPCore"]),
         .testTarget(name: "ODPExtractTests", dependencies: ["ODPExtract", "ODPDemoData"]),
         .testTarget(name: "ODPDesensitizeTests", dependencies: ["ODPDesensitize"]),

@@ -4,7 +4,7 @@ import ODPCore
 import ODPPipeline
 
 @main
-struct ODP: ParsableCommand {
+struct ODP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "odp",
         abstract: "ODP (开放数据发布流水线): extract, desensitize (脱敏), check, package and publish open datasets.",
@@ -14,6 +14,8 @@ struct ODP: ParsableCommand {
           odp run --dataset 'scjg-*' --dry-run
           odp validate                    lint every definition (file:line:column: message)
           odp verify output/releases/sthj-air-quality-hourly/<version>
+          odp preview scjg-individual-business
+          odp serve                       the local portal on http://127.0.0.1:8080/
           odp demo generate               regenerate the demo's department data
 
         Exit codes: 0 everything published or unchanged; 1 usage or definition errors;
@@ -21,7 +23,8 @@ struct ODP: ParsableCommand {
         unreachable, packaging or upload failed after retries).
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, Verify.self, Status.self, Approve.self, Reject.self, Audit.self, Demo.self])
+        subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
+                      Audit.self, Demo.self])
 }
 
 /// Options shared by commands that read a pipeline.
