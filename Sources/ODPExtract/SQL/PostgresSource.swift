@@ -16,6 +16,8 @@ final class PostgresSource: ProjectingSource, RowSource {
     let fetchSize: Int
     /// Round trips made, for tests that check streaming.
     private(set) var fetchCount = 0
+    /// The server process serving this source (tests end it to simulate a lost connection).
+    var backendPID: Int32 { connection.map { PQbackendPID($0) } ?? 0 }
 
     init(definition: DatasetDefinition, since: String?, environment: [String: String], fetchSize: Int = 2000) throws {
         self.fetchSize = max(1, fetchSize)
