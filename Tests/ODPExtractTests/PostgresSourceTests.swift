@@ -3,7 +3,7 @@ import ODPCore
 import Testing
 @testable import ODPExtract
 
-@Suite("PostgreSQL source", .enabled(if: PostgresTestServer.shouldRun), .serialized)
+@Suite("PostgreSQL source", .enabled(if: PostgresTestServer.shouldRun, PostgresTestServer.skipComment), .serialized)
 struct PostgresSourceTests {
     static let fields = [
         "{name: id, title: 编号, type: integer, class: public}",

@@ -114,7 +114,7 @@ final class PostgresSource: ProjectingSource, RowSource {
 
     func next(maxRows: Int) throws -> RowBatch? {
         guard !finished, connection != nil else { return nil }
-        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        var batch = makeBatch(maxRows)
         while batch.rowCount < maxRows {
             if pending == nil || pendingRow >= Int(PQntuples(pending)) {
                 let wasFull = pending.map { Int(PQntuples($0)) == fetchSize } ?? true

@@ -86,7 +86,7 @@ final class SQLiteSource: ProjectingSource, RowSource {
 
     func next(maxRows: Int) throws -> RowBatch? {
         guard !finished, let statement else { return nil }
-        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        var batch = makeBatch(maxRows)
         while batch.rowCount < maxRows {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { finished = true; break }

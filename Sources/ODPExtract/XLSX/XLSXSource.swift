@@ -31,9 +31,10 @@ final class XLSXSource: ProjectingSource, RowSource {
     }
 
     func next(maxRows: Int) throws -> RowBatch? {
+        if finished { return nil }
         if !started { try start() }
         if finished { return nil }
-        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        var batch = makeBatch(maxRows)
         while batch.rowCount < maxRows {
             guard let row = try nextRow() else { finished = true; break }
             if projection == nil {
