@@ -25,6 +25,20 @@ struct ExtractorValidateTests {
         #expect(Extractor.validate(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
     }
 
+    @Test("fields whose columns are missing from the file are reported, naming the columns")
+    func columns() throws {
+        let w = try Workspace()
+        try w.write("d.csv", "代码\n1\n")
+        let diagnostics = Extractor.validate(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message.contains("`id` / `编号`") == true)
+        #expect(diagnostics.first?.message.contains("available columns: `代码`") == true)
+        try w.write("b.xlsx", bytes: SampleTable.xlsx())
+        let sheet = Extractor.validate(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 不存在", fields: fields))
+        #expect(sheet.first?.message.contains("sheet `不存在` not found") == true)
+        #expect(Extractor.validate(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 人员", fields: fields)).isEmpty)
+    }
+
     @Test("quote equal to the delimiter, deleted_flag without a primary key, postgres without a password")
     func problems() throws {
         let w = try Workspace()
