@@ -123,6 +123,17 @@ struct PostgresSourceTests {
         }
     }
 
+    @Test("sslmode passes through to libpq: require fails against a server without TLS")
+    func sslMode() throws {
+        guard PostgresTestServer.require() != nil else { return }
+        let w = try Workspace()
+        let source = PostgresTestServer.source(table: "t").replacingOccurrences(of: "sslmode: disable", with: "sslmode: require")
+        let definition = try w.definition(source: source, fields: Self.fields)
+        #expect {
+            _ = try Extractor.open(definition, since: nil, environment: PostgresTestServer.environment)
+        } throws: { "\($0)".contains("SSL") }
+    }
+
     @Test("an unknown table is a source error naming it")
     func unknownTable() throws {
         guard PostgresTestServer.require() != nil else { return }
