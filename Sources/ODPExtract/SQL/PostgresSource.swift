@@ -166,10 +166,13 @@ final class PostgresSource: ProjectingSource, RowSource {
         return ODPError.source(datasetID, "\(what): \(message)")
     }
 
-    /// Servers do not echo passwords, but a message must never carry one, whatever happens.
+    /// One line (libpq wraps its messages over several), and never the password: servers do
+    /// not echo it, but a message must not carry one whatever happens.
     private func scrub(_ text: String) -> String {
-        guard let secret, secret.count >= 4 else { return text }
-        return text.replacingOccurrences(of: secret, with: "***")
+        let line = text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+        guard let secret, secret.count >= 4 else { return line }
+        return line.replacingOccurrences(of: secret, with: "***")
     }
 }
 
