@@ -47,8 +47,25 @@ public enum Extractor {
         return url.path
     }
 
+    /// Reads the header (or first record) of a local file source so a field whose column is
+    /// missing, an undecidable encoding or a wrong sheet is reported by `odp validate`.
+    private static func probe(_ definition: DatasetDefinition) -> Diagnostic? {
+        var lenient = definition
+        lenient.source.onError = .reject  // bad data rows are findings, not definition errors
+        lenient.source.incremental = nil
+        do {
+            let source = try open(lenient, since: nil, environment: [:])
+            defer { source.close() }
+            _ = try source.next(maxRows: 1)
+            return nil
+        } catch {
+            return Diagnostic(definition.source.location, "the source cannot be read as defined: \(error)",
+                              hint: "check the fields' `source` / `name` / `title` against the file's columns, `sheet`, `encoding` and `skip_rows`")
+        }
+    }
+
     /// Definition checks for `odp validate` that only this stage knows. Touches local files
-    /// only (does a source file exist), never a database.
+    /// only (does the file exist, do its columns match the fields), never a database.
     public static func validate(_ definition: DatasetDefinition) -> [Diagnostic] {
         let spec = definition.source
         let at = spec.location
@@ -61,9 +78,12 @@ public enum Extractor {
                                       hint: "relative paths resolve against the folder of the definition file"))
             } else if isDirectory.boolValue {
                 out.append(Diagnostic(at, "source path `\(path)` is a folder, not a file"))
-            } else if spec.kind == .xlsx, !url.path.lowercased().hasSuffix(".xlsx") {
-                out.append(Diagnostic(at, "`\(path)` does not look like an .xlsx file",
-                                      hint: "old .xls files are not supported: save as .xlsx or export CSV", severity: .warning))
+            } else {
+                if spec.kind == .xlsx, !url.path.lowercased().hasSuffix(".xlsx") {
+                    out.append(Diagnostic(at, "`\(path)` does not look like an .xlsx file",
+                                          hint: "old .xls files are not supported: save as .xlsx or export CSV", severity: .warning))
+                }
+                if let problem = probe(definition) { out.append(problem) }
             }
         }
         if spec.kind == .csv {

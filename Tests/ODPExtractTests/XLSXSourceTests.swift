@@ -105,6 +105,22 @@ struct XLSXSourceTests {
         #expect(got.sourceRows.first == 2)
     }
 
+    @Test("many shared strings stream across windows; header: false maps columns by position")
+    func largeSharedStrings() throws {
+        var w = XLSXWriter()
+        w.sharedStrings = (0..<50_000).map { "共享字符串 \($0) " + String(repeating: "长", count: $0 % 40) }
+        var xml = ""
+        for r in 1...50_000 {
+            xml += "<row r=\"\(r)\"><c r=\"A\(r)\" t=\"s\"><v>\(r - 1)</v></c><c r=\"C\(r)\" t=\"s\"><v>\(50_000 - r)</v></c></row>"
+        }
+        w.sheets = [("S", xml)]
+        let got = try read(w, options: "header: false")
+        #expect(got.rows.count == 50_000)
+        #expect(got.rows[0] == ["共享字符串 0 ", nil, "共享字符串 49999 " + String(repeating: "长", count: 49_999 % 40)])
+        #expect(got.rows[41_234][0] == "共享字符串 41234 " + String(repeating: "长", count: 41_234 % 40))
+        #expect(got.sourceRows.first == 1)
+    }
+
     @Test("a file that is not a ZIP is a clear source error")
     func notZip() throws {
         let w = try Workspace()

@@ -42,7 +42,10 @@ final class CSVSource: ProjectingSource, RowSource {
         super.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: spec.onError)
     }
 
-    deinit { stops.deallocate() }
+    deinit {
+        stops.deallocate()
+        cells.deallocate()
+    }
 
     func close() {
         buffer.input.close()
@@ -50,17 +53,22 @@ final class CSVSource: ProjectingSource, RowSource {
     }
 
     func next(maxRows: Int) throws -> RowBatch? {
+        if finished { return nil }
         if !started { try start() }
         if finished { return nil }
-        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        var batch = makeBatch(maxRows)
+        var rowProjection = projection
         while batch.rowCount < maxRows {
             guard let record = try nextRecord() else { finished = true; break }
             guard let problem = try check(record) else {
-                projection!.emit(cells, sourceRow: record.line, into: &batch)
+                if rowProjection == nil { rowProjection = projection }  // header-less: set by the first row
+                rowProjection!.emit(cells, sourceRow: record.line, into: &batch)
                 continue
             }
+            projection = rowProjection ?? projection
             try reject(file: file, row: record.line, line: record.line, field: nil, rule: problem.rule, message: problem.message)
         }
+        projection = rowProjection ?? projection
         return batch.isEmpty && finished ? nil : batch
     }
 
@@ -171,6 +179,8 @@ final class CSVSource: ProjectingSource, RowSource {
             line += 1
             return .blank
         }
+        var cells = self.cells
+        defer { self.cells = cells }
         cells.reset()
         var newlines = 0
         var hasNUL = false
@@ -187,6 +197,7 @@ final class CSVSource: ProjectingSource, RowSource {
                     if p >= e {
                         if !eof { return .needMore }
                         cells.append(cellStart, e, quoted: true, complex: true)
+                        cells.base = UnsafePointer(b)
                         return commit(RecordInfo(line: line, rawStart: buffer.start, rawEnd: e, hasNUL: hasNUL, unclosed: true),
                                       end: e, newlines: newlines)
                     }
@@ -208,6 +219,7 @@ final class CSVSource: ProjectingSource, RowSource {
             if p >= e {
                 if !eof { return .needMore }
                 cells.append(cellStart, e, quoted: quoted, complex: complex)
+                cells.base = UnsafePointer(b)
                 return commit(RecordInfo(line: line, rawStart: buffer.start, rawEnd: e, hasNUL: hasNUL, unclosed: false),
                               end: e, newlines: newlines)
             }
@@ -215,6 +227,7 @@ final class CSVSource: ProjectingSource, RowSource {
             let c = b[p]
             if c == delimiter { p += 1; continue }
             let rawEnd = p
+            cells.base = UnsafePointer(b)
             if c == 0x0D {
                 if p + 1 >= e, !eof { return .needMore }
                 p += p + 1 < e && b[p + 1] == 0x0A ? 2 : 1
@@ -229,7 +242,6 @@ final class CSVSource: ProjectingSource, RowSource {
     private func commit(_ info: RecordInfo, end: Int, newlines: Int) -> ScanResult {
         buffer.start = end
         line += newlines
-        cells.base = UnsafePointer(buffer.base)
         return .record(info)
     }
 
@@ -261,49 +273,5 @@ final class CSVSource: ProjectingSource, RowSource {
             }
             cells.ends[i] = w
         }
-    }
-}
-
-/// Cell bounds of the current CSV record inside the chunk window.
-struct CSVRecord: RecordCells {
-    static let quotedFlag: UInt8 = 1
-    static let complexFlag: UInt8 = 2
-    var base: UnsafePointer<UInt8>?
-    var starts: [Int] = []
-    var ends: [Int] = []
-    var flags: [UInt8] = []
-    var count = 0
-
-    init() {
-        starts.reserveCapacity(64)
-        ends.reserveCapacity(64)
-        flags.reserveCapacity(64)
-    }
-
-    mutating func reset() {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        flags.removeAll(keepingCapacity: true)
-        count = 0
-    }
-
-    @inline(__always)
-    mutating func append(_ start: Int, _ end: Int, quoted: Bool, complex: Bool) {
-        starts.append(start)
-        ends.append(end)
-        flags.append(complex ? Self.complexFlag | Self.quotedFlag : (quoted ? Self.quotedFlag : 0))
-        count += 1
-    }
-
-    @inline(__always)
-    func cell(_ column: Int) -> UnsafeRawBufferPointer? {
-        guard column < count else { return nil }
-        let s = starts[column], e = ends[column]
-        if e <= s { return nil }
-        return UnsafeRawBufferPointer(start: base! + s, count: e - s)
-    }
-
-    func string(_ column: Int) -> String {
-        cell(column).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 }

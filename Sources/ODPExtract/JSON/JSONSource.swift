@@ -12,7 +12,6 @@ final class JSONSource: ProjectingSource, RowSource {
     private let definition: DatasetDefinition
     /// Key spellings (bytes) and the slot each one fills.
     private let names: [([UInt8], Int)]
-    private let slotCount: Int
     private let record: ScratchRecord
     private var line = 1
     private var index = 0
@@ -42,7 +41,6 @@ final class JSONSource: ProjectingSource, RowSource {
         let deleted = incremental?.deletedFlag.map { slot(for: $0) }
         let keys = definition.primaryKey.compactMap { definition.schema.index(of: $0) }
         self.names = names
-        slotCount = slots
         record = ScratchRecord(slots: slots)
         seen = Array(repeating: false, count: slots)
         buffer = ChunkBuffer(input: try FileInput(path: path, datasetID: definition.id))
@@ -58,7 +56,7 @@ final class JSONSource: ProjectingSource, RowSource {
 
     func next(maxRows: Int) throws -> RowBatch? {
         if finished { return nil }
-        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        var batch = makeBatch(maxRows)
         while batch.rowCount < maxRows {
             guard try readRecord() else { finished = true; break }
             index += 1
@@ -68,13 +66,15 @@ final class JSONSource: ProjectingSource, RowSource {
         return batch.isEmpty && finished ? nil : batch
     }
 
+    /// The first record plays the role of a header: every field must be among its keys.
+    /// Extra columns (a deletion flag) may appear only on the records that carry them.
     private func checkFirstRecord() throws {
-        firstKeys = []
-        let missing = definition.schema.fields.indices.filter { !seen[$0] }.map { ColumnName.candidates(for: definition.schema.fields[$0])[0] }
-        let extraMissing = (definition.schema.fields.count..<slotCount).filter { !seen[$0] }
-        guard missing.isEmpty, extraMissing.isEmpty else {
-            let wanted = missing + extraMissing.compactMap { slot in names.first { $0.1 == slot }.map { String(decoding: $0.0, as: UTF8.self) } }
-            throw ODPError.source(datasetID, "\(file): key \(wanted.map { "`\($0)`" }.joined(separator: ", ")) not found in the first record; available keys: \(keysSeen.map { "`\($0)`" }.joined(separator: ", "))")
+        firstKeys = keysSeen
+        let missing = definition.schema.fields.indices.filter { !seen[$0] }.map {
+            ColumnName.candidates(for: definition.schema.fields[$0]).map { "`\($0)`" }.joined(separator: " / ")
+        }
+        guard missing.isEmpty else {
+            throw ODPError.source(datasetID, "\(file): no key \(missing.joined(separator: ", ")) in the first record; available keys: \(keysSeen.map { "`\($0)`" }.joined(separator: ", "))")
         }
     }
 

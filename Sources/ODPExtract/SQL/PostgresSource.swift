@@ -16,6 +16,8 @@ final class PostgresSource: ProjectingSource, RowSource {
     let fetchSize: Int
     /// Round trips made, for tests that check streaming.
     private(set) var fetchCount = 0
+    /// The server process serving this source (tests end it to simulate a lost connection).
+    var backendPID: Int32 { connection.map { PQbackendPID($0) } ?? 0 }
 
     init(definition: DatasetDefinition, since: String?, environment: [String: String], fetchSize: Int = 2000) throws {
         self.fetchSize = max(1, fetchSize)
@@ -112,7 +114,7 @@ final class PostgresSource: ProjectingSource, RowSource {
 
     func next(maxRows: Int) throws -> RowBatch? {
         guard !finished, connection != nil else { return nil }
-        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        var batch = makeBatch(maxRows)
         while batch.rowCount < maxRows {
             if pending == nil || pendingRow >= Int(PQntuples(pending)) {
                 let wasFull = pending.map { Int(PQntuples($0)) == fetchSize } ?? true
@@ -164,10 +166,13 @@ final class PostgresSource: ProjectingSource, RowSource {
         return ODPError.source(datasetID, "\(what): \(message)")
     }
 
-    /// Servers do not echo passwords, but a message must never carry one, whatever happens.
+    /// One line (libpq wraps its messages over several), and never the password: servers do
+    /// not echo it, but a message must not carry one whatever happens.
     private func scrub(_ text: String) -> String {
-        guard let secret, secret.count >= 4 else { return text }
-        return text.replacingOccurrences(of: secret, with: "***")
+        let line = text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+        guard let secret, secret.count >= 4 else { return line }
+        return line.replacingOccurrences(of: secret, with: "***")
     }
 }
 

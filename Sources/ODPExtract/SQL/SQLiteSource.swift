@@ -86,7 +86,7 @@ final class SQLiteSource: ProjectingSource, RowSource {
 
     func next(maxRows: Int) throws -> RowBatch? {
         guard !finished, let statement else { return nil }
-        var batch = RowBatch(columnCount: fieldCount, rowCapacity: maxRows, byteCapacity: maxRows * fieldCount * 12)
+        var batch = makeBatch(maxRows)
         while batch.rowCount < maxRows {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { finished = true; break }
@@ -151,20 +151,5 @@ struct SQLiteRecord: RecordCells {
         guard let text = sqlite3_column_text(statement, c) else { return nil }
         let n = Int(sqlite3_column_bytes(statement, c))
         return n == 0 ? nil : UnsafeRawBufferPointer(start: text, count: n)
-    }
-}
-
-enum SQLText {
-    /// `schema.table` is quoted part by part; a name holding a dot must be written as a query.
-    static func quoteIdentifier(_ name: String) -> String {
-        name.split(separator: ".", omittingEmptySubsequences: false)
-            .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-            .joined(separator: ".")
-    }
-
-    /// The source column behind the watermark: a field's `source` name, else the name as written.
-    static func watermarkColumn(_ watermark: String, in definition: DatasetDefinition) -> String {
-        if let field = definition.schema.fields.first(where: { $0.name == watermark }) { return field.source ?? field.name }
-        return watermark
     }
 }

@@ -27,6 +27,12 @@ class ProjectingSource {
 
     var deletedKeys: [[String]] { projection?.deletedKeys ?? [] }
 
+    /// An empty batch sized for `maxRows`, without reserving absurd amounts for huge limits.
+    func makeBatch(_ maxRows: Int) -> RowBatch {
+        let rows = min(max(maxRows, 1), 8192)
+        return RowBatch(columnCount: fieldCount, rowCapacity: rows, byteCapacity: rows * fieldCount * 12)
+    }
+
     /// Leaves the row out (`on_error: reject`) or stops the dataset (`on_error: fail`).
     func reject(file: String, row: Int, line: Int?, field: String?, rule: String, message: String) throws {
         if onError == .fail {

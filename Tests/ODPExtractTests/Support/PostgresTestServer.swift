@@ -22,6 +22,8 @@ enum PostgresTestServer {
 
     static let missingMessage = "PostgreSQL test server not configured: run `scripts/pg-start.sh /tmp/odp-pg && . /tmp/odp-pg/env` first"
 
+    static var skipComment: Comment { Comment(rawValue: "skipped: " + missingMessage) }
+
     /// Settings, or a recorded failure when services are required but missing.
     static func require() -> (host: String, port: Int, user: String, password: String, database: String)? {
         if let settings { return settings }

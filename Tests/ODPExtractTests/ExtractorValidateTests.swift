@@ -1,0 +1,86 @@
+import Foundation
+import ODPCore
+import Testing
+@testable import ODPExtract
+
+@Suite("Extractor.validate")
+struct ExtractorValidateTests {
+    let fields = ["{name: id, title: 编号, type: integer, class: public}"]
+
+    @Test("a missing source file is a diagnostic at source: with a hint")
+    func missingFile() throws {
+        let w = try Workspace()
+        let definition = try w.definition(source: "type: csv\npath: data/none.csv", fields: fields)
+        let diagnostics = Extractor.validate(definition)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message.contains("`data/none.csv` does not exist") == true)
+        #expect(diagnostics.first?.hint?.contains("relative paths") == true)
+        #expect(diagnostics.first?.location.line == 13)
+    }
+
+    @Test("an existing file and a sound dialect give no diagnostics")
+    func clean() throws {
+        let w = try Workspace()
+        try w.write("d.csv", "编号\n1\n")
+        #expect(Extractor.validate(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
+    }
+
+    @Test("fields whose columns are missing from the file are reported, naming the columns")
+    func columns() throws {
+        let w = try Workspace()
+        try w.write("d.csv", "代码\n1\n")
+        let diagnostics = Extractor.validate(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message.contains("`id` / `编号`") == true)
+        #expect(diagnostics.first?.message.contains("available columns: `代码`") == true)
+        try w.write("b.xlsx", bytes: SampleTable.xlsx())
+        let sheet = Extractor.validate(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 不存在", fields: fields))
+        #expect(sheet.first?.message.contains("sheet `不存在` not found") == true)
+        #expect(Extractor.validate(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 人员", fields: fields)).isEmpty)
+    }
+
+    @Test("quote equal to the delimiter, deleted_flag without a primary key, postgres without a password")
+    func problems() throws {
+        let w = try Workspace()
+        try w.write("d.csv", "编号\n1\n")
+        let csv = try w.definition(source: "type: csv\npath: d.csv\ndelimiter: \";\"\nquote: \";\"\nincremental: {watermark: id, deleted_flag: del, mode: full}", fields: fields)
+        let messages = Extractor.validate(csv).map(\.message)
+        #expect(messages.contains { $0.contains("same character") })
+        #expect(messages.contains { $0.contains("deleted_flag needs `primary_key`") })
+        let pg = try w.definition(source: "type: postgres\ntable: t\nconnection: {host: db, database: d, user: u, sslmode: verify-full}", fields: fields)
+        let pgDiagnostics = Extractor.validate(pg)
+        #expect(pgDiagnostics.map(\.severity) == [.warning, .warning])
+    }
+}
+
+@Suite("Number text")
+struct NumberTextTests {
+    func spreadsheet(_ s: String) -> String {
+        var out: [UInt8] = []
+        var s = s
+        s.withUTF8 { NumberText.spreadsheet(UnsafeRawBufferPointer($0), into: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test("spreadsheet numbers keep 15 significant digits, like Excel shows them")
+    func spreadsheetNumbers() {
+        #expect(spreadsheet("0.30000000000000004") == "0.3")
+        #expect(spreadsheet("0.29999999999999999") == "0.3")
+        #expect(spreadsheet("12.5") == "12.5")
+        #expect(spreadsheet("45293") == "45293")
+        #expect(spreadsheet("9.9999999999999995E-7") == "0.000001")
+        #expect(spreadsheet("-0.1") == "-0.1")
+        #expect(spreadsheet("123456789012345678") == "123456789012346000")
+        #expect(spreadsheet("not a number") == "not a number")
+    }
+
+    @Test("binary floats print as the shortest decimal without exponent or .0")
+    func doubles() {
+        #expect(NumberText.text(0.3) == "0.3")
+        #expect(NumberText.text(12.5) == "12.5")
+        #expect(NumberText.text(1.0) == "1")
+        #expect(NumberText.text(-7) == "-7")
+        #expect(NumberText.text(1e-5) == "0.00001")
+        #expect(NumberText.text(1e16) == "10000000000000000")
+    }
+}
