@@ -155,4 +155,25 @@ struct ReleaseWriterTests {
             #expect(result.output.contains("\"valid\": true"), "\(result.output)")
         }
     }
+
+    @Test("every field type validates with frictionless, in CSV and JSON")
+    func frictionlessAllTypes() throws {
+        let schema = Schema([
+            FieldDefinition(name: "code", title: "代码", type: .string),
+            FieldDefinition(name: "at", title: "时间", type: .datetime, format: "YYYY/M/D hh:mm:ss"),
+            FieldDefinition(name: "year", title: "年度", type: .year),
+            FieldDefinition(name: "month", title: "年月", type: .yearmonth),
+            FieldDefinition(name: "clock", title: "时刻", type: .time),
+            FieldDefinition(name: "ratio", title: "比率", type: .number, unit: "%"),
+            FieldDefinition(name: "flag", title: "标志", type: .boolean),
+        ])
+        let rows: [[String?]] = [["-a", "2024/3/7 08:09:10", "2024", "2024-03", "08:09:10", "1.5E1", "N"], ["b\r\nc", nil, nil, nil, nil, nil, nil]]
+        let outcome = try Fixture.release(root: Fixture.temporaryDirectory(), rows: rows, definition: Fixture.definition(id: "types", schema: schema, primaryKey: ["code"]))
+        #expect(Fixture.read(outcome.directory.appendingPathComponent("data/types.csv")).contains("'-a,2024-03-07T08:09:10,2024,2024-03,08:09:10,15,false"))
+        guard let result = try Fixture.run("frictionless", ["validate", "--json", "datapackage.json"], in: outcome.directory) else {
+            if Fixture.servicesRequired { Issue.record("frictionless is not installed (pip install frictionless)") }
+            return
+        }
+        #expect(result.status == 0 && result.output.contains("\"valid\": true"), "\(result.output)")
+    }
 }
