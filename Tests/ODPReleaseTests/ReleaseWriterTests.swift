@@ -23,6 +23,11 @@ struct ReleaseWriterTests {
         #expect(release["status"] as? String == "released")
         #expect(release["created"] as? String == "2025-11-23T12:13:20Z")
         #expect(release["content_hash"] as? String == outcome.contentHash)
+        let readme = Fixture.read(dir.appendingPathComponent("README.md"))
+        #expect(readme.contains("| 字段名 | 中文名称 | 类型 | 单位 | 说明 | 脱敏方式 |"))
+        #expect(readme.contains("| name | 名称 | 文本 |  | 企业名称 | 保留 |"))
+        #expect(readme.contains("| capital | 注册资本 | 数值（2 位小数） | 万元 |"))
+        #expect(readme.contains("## 公式字符处理") && readme.contains("质量评分 98 分") && readme.contains("首次发布"))
     }
 
     @Test("the same input twice gives byte-identical data files, zip and content hash")
@@ -90,6 +95,8 @@ struct ReleaseWriterTests {
         // The first new row equals old row 1 on the shared fields (id still reads "1").
         #expect(c.added == 1 && c.removed == 3 && c.changed == 0, "\(c)")
         #expect(Set(c.schemaChanges.map { "\($0.kind.rawValue):\($0.field)" }) == ["retyped:id", "added:city", "removed:active"])
+        let readme = Fixture.read(outcome.directory.appendingPathComponent("README.md"))
+        #expect(readme.contains("字段 `id` 类型由整数改为文本") && readme.contains("按整行比对"))
     }
 
     @Test("a held release is written but latest.json stays on the last good one; promote moves it")
