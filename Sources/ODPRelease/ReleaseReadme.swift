@@ -69,9 +69,9 @@ enum ReleaseReadme {
                 s += "\n表结构变化：\n\n"
                 for change in ch.schemaChanges {
                     switch change.kind {
-                    case .added: s += "- 新增字段 `\(change.field)`（\(change.to ?? "")）\n"
-                    case .removed: s += "- 删除字段 `\(change.field)`（原为 \(change.from ?? "")）\n"
-                    case .retyped: s += "- 字段 `\(change.field)` 类型由 \(change.from ?? "") 改为 \(change.to ?? "")\n"
+                    case .added: s += "- 新增字段 `\(change.field)`（\(typeTitle(change.to))）\n"
+                    case .removed: s += "- 删除字段 `\(change.field)`（原为\(typeTitle(change.from))）\n"
+                    case .retyped: s += "- 字段 `\(change.field)` 类型由\(typeTitle(change.from))改为\(typeTitle(change.to))\n"
                     }
                 }
             }
@@ -85,6 +85,11 @@ enum ReleaseReadme {
     static func cell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r\n", with: " ")
             .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    }
+
+    static func typeTitle(_ slug: String?) -> String {
+        guard let slug else { return "" }
+        return FieldType(rawValue: slug).map(typeName) ?? slug
     }
 
     static func typeName(_ type: FieldType) -> String {

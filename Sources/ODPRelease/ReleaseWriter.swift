@@ -21,7 +21,8 @@ public final class ReleaseWriter {
     public let outputRoot: URL
     public let runTime: Date
     let signingKey: [UInt8]?
-    let version: String
+    /// The version this writer will create (unless the data turns out unchanged).
+    public let version: String
     let datasetDirectory: URL
     let temporaryDirectory: URL
     let previous: ReleaseInfo?

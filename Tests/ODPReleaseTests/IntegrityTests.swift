@@ -62,7 +62,7 @@ struct IntegrityTests {
         let seedHex = ReleaseSigning.generateSigningKey()
         #expect(seedHex.count == 64)
         let seed = try #require(ReleaseSigning.parseKey(seedHex))
-        let publicKey = try #require(ReleaseSigning.hexBytes(try ReleaseSigning.publicKey(seed: seed)))
+        let publicKey = try #require(ReleaseSigning.parsePublicKey(try ReleaseSigning.publicKey(seed: seed)))
         let outcome = try Fixture.release(root: Fixture.temporaryDirectory(), key: seed)
         #expect(FileManager.default.fileExists(atPath: outcome.directory.appendingPathComponent("SHA256SUMS.sig").path))
         #expect(try ReleaseVerifier.verify(path: outcome.directory, publicKey: publicKey).signature == .valid)

@@ -23,6 +23,11 @@ struct ReleaseWriterTests {
         #expect(release["status"] as? String == "released")
         #expect(release["created"] as? String == "2025-11-23T12:13:20Z")
         #expect(release["content_hash"] as? String == outcome.contentHash)
+        let readme = Fixture.read(dir.appendingPathComponent("README.md"))
+        #expect(readme.contains("| 字段名 | 中文名称 | 类型 | 单位 | 说明 | 脱敏方式 |"))
+        #expect(readme.contains("| name | 名称 | 文本 |  | 企业名称 | 保留 |"))
+        #expect(readme.contains("| capital | 注册资本 | 数值（2 位小数） | 万元 |"))
+        #expect(readme.contains("## 公式字符处理") && readme.contains("质量评分 98 分") && readme.contains("首次发布"))
     }
 
     @Test("the same input twice gives byte-identical data files, zip and content hash")
@@ -90,6 +95,8 @@ struct ReleaseWriterTests {
         // The first new row equals old row 1 on the shared fields (id still reads "1").
         #expect(c.added == 1 && c.removed == 3 && c.changed == 0, "\(c)")
         #expect(Set(c.schemaChanges.map { "\($0.kind.rawValue):\($0.field)" }) == ["retyped:id", "added:city", "removed:active"])
+        let readme = Fixture.read(outcome.directory.appendingPathComponent("README.md"))
+        #expect(readme.contains("字段 `id` 类型由整数改为文本") && readme.contains("按整行比对"))
     }
 
     @Test("a held release is written but latest.json stays on the last good one; promote moves it")
@@ -154,5 +161,26 @@ struct ReleaseWriterTests {
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains("\"valid\": true"), "\(result.output)")
         }
+    }
+
+    @Test("every field type validates with frictionless, in CSV and JSON")
+    func frictionlessAllTypes() throws {
+        let schema = Schema([
+            FieldDefinition(name: "code", title: "代码", type: .string),
+            FieldDefinition(name: "at", title: "时间", type: .datetime, format: "YYYY/M/D hh:mm:ss"),
+            FieldDefinition(name: "year", title: "年度", type: .year),
+            FieldDefinition(name: "month", title: "年月", type: .yearmonth),
+            FieldDefinition(name: "clock", title: "时刻", type: .time),
+            FieldDefinition(name: "ratio", title: "比率", type: .number, unit: "%"),
+            FieldDefinition(name: "flag", title: "标志", type: .boolean),
+        ])
+        let rows: [[String?]] = [["-a", "2024/3/7 08:09:10", "2024", "2024-03", "08:09:10", "1.5E1", "N"], ["b\r\nc", nil, nil, nil, nil, nil, nil]]
+        let outcome = try Fixture.release(root: Fixture.temporaryDirectory(), rows: rows, definition: Fixture.definition(id: "types", schema: schema, primaryKey: ["code"]))
+        #expect(Fixture.read(outcome.directory.appendingPathComponent("data/types.csv")).contains("'-a,2024-03-07T08:09:10,2024,2024-03,08:09:10,15,false"))
+        guard let result = try Fixture.run("frictionless", ["validate", "--json", "datapackage.json"], in: outcome.directory) else {
+            if Fixture.servicesRequired { Issue.record("frictionless is not installed (pip install frictionless)") }
+            return
+        }
+        #expect(result.status == 0 && result.output.contains("\"valid\": true"), "\(result.output)")
     }
 }

@@ -104,4 +104,77 @@ enum CellText {
         if equals("0") || equals("n") || equals("no") || equals("false") || equals("f") { return false }
         return nil
     }
+
+    @inline(__always)
+    static func put(_ text: StaticString, _ out: UnsafeMutablePointer<UInt8>, _ o: inout Int) {
+        (out + o).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        o += text.utf8CodeUnitCount
+    }
+
+    /// `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss`; returns the length.
+    @inline(__always)
+    static func writeISO(_ v: CivilDateTime, time: Bool, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        @inline(__always) func two(_ x: Int, _ at: Int) { out[at] = UInt8(0x30 + x / 10 % 10); out[at + 1] = UInt8(0x30 + x % 10) }
+        two(v.year / 100, 0); two(v.year % 100, 2); out[4] = 0x2D; two(v.month, 5); out[7] = 0x2D; two(v.day, 8)
+        guard time else { return 10 }
+        out[10] = UInt8(ascii: "T"); two(v.hour, 11); out[13] = 0x3A; two(v.minute, 14); out[16] = 0x3A; two(v.second, 17)
+        return 19
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    @inline(__always)
+    private static func hasByte(_ x: UInt64, _ b: UInt8) -> UInt64 {
+        let y = x ^ (ones &* UInt64(b))
+        return (y &- ones) & ~y & highs
+    }
+
+    /// Writes a text cell to both outputs: CSV quoted only when it holds `,` `"` CR or LF (with
+    /// the formula prefix when `neutralise`), JSON as an escaped string. Scans 8 bytes at a time,
+    /// so plain text (the common case) is two copies. Needs 2n+3 bytes at `csv+co` and 6n+2 at `json+jo`.
+    @inline(__always)
+    static func writeString(_ p: UnsafePointer<UInt8>, _ n: Int, neutralise: Bool,
+                            csv: UnsafeMutablePointer<UInt8>, _ co: inout Int, json: UnsafeMutablePointer<UInt8>, _ jo: inout Int) {
+        var csvSpecial: UInt64 = 0, jsonSpecial: UInt64 = 0
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let quote = hasByte(x, 0x22)
+            csvSpecial |= quote | hasByte(x, 0x2C) | hasByte(x, 0x0A) | hasByte(x, 0x0D)
+            jsonSpecial |= quote | hasByte(x, 0x5C) | ((x &- ones &* 0x20) & ~x & highs)
+            i += 8
+        }
+        while i < n {
+            let c = p[i]
+            if c == 0x22 || c == 0x2C || c == 0x0A || c == 0x0D { csvSpecial = 1 }
+            if c == 0x22 || c == 0x5C || c < 0x20 { jsonSpecial = 1 }
+            i += 1
+        }
+        let prefix = neutralise && n > 0 && isFormulaStart(p[0])
+        if csvSpecial == 0 {
+            if prefix { csv[co] = 0x27; co += 1 }
+            (csv + co).update(from: p, count: n); co += n
+        } else {
+            csv[co] = 0x22; co += 1
+            if prefix { csv[co] = 0x27; co += 1 }
+            for j in 0..<n {
+                let c = p[j]
+                csv[co] = c; co += 1
+                if c == 0x22 { csv[co] = 0x22; co += 1 }
+            }
+            csv[co] = 0x22; co += 1
+        }
+        json[jo] = 0x22; jo += 1
+        if jsonSpecial == 0 {
+            (json + jo).update(from: p, count: n); jo += n
+        } else {
+            for j in 0..<n {
+                let c = p[j]
+                if c >= 0x20, c != 0x22, c != 0x5C { json[jo] = c; jo += 1 } else { jo += JSONText.escape(c, into: json + jo) }
+            }
+        }
+        json[jo] = 0x22; jo += 1
+    }
 }

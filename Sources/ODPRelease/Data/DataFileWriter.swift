@@ -15,13 +15,13 @@ final class DataFileWriter {
     let csv: OutputFile
     let json: OutputFile
     private let kinds: [CellKind]
-    private let jsonKeys: [[UInt8]]
+    private let plan: [ColumnPlan]
+    private let jsonKeyBytes: [UInt8]
+    private let keyBytesTotal: Int
+    private let dateFormats: [[DateFormat]]
     private(set) var rowCount = 0
     private var scratch: [UInt8] = []
-    private var isoScratch: [UInt8] = []
 
-    private let fingerprintColumns: [Bool]
-    private let keyColumns: [Bool]
     private let fingerprinting: Bool
     private(set) var keyFingerprints: [UInt64] = []
     private(set) var rowFingerprints: [UInt64] = []
@@ -30,18 +30,33 @@ final class DataFileWriter {
         csv = try OutputFile(path: csvURL)
         json = try OutputFile(path: jsonURL)
         kinds = schema.fields.map(CellKind.init)
-        jsonKeys = schema.fields.enumerated().map { i, f in
-            var key: [UInt8] = [i == 0 ? UInt8(ascii: "{") : UInt8(ascii: ",")]
-            key += JSONText.quoted(f.name)
-            key.append(UInt8(ascii: ":"))
-            return key
-        }
-        let n = schema.fields.count
         fingerprinting = fingerprintColumns != nil
-        self.fingerprintColumns = (0..<n).map { fingerprintColumns?.contains($0) ?? false }
-        self.keyColumns = (0..<n).map { keyColumns.contains($0) }
+        var keyBytes: [UInt8] = []
+        var plan: [ColumnPlan] = []
+        var formats: [[DateFormat]] = []
+        for (i, f) in schema.fields.enumerated() {
+            let start = keyBytes.count
+            keyBytes.append(i == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            keyBytes += JSONText.quoted(f.name)
+            keyBytes.append(UInt8(ascii: ":"))
+            var code: UInt8 = 5, scale = -1, dates: [DateFormat] = []
+            switch kinds[i] {
+            case .string: code = 0
+            case .number(let s): code = 1; scale = s ?? -1
+            case .boolean: code = 2
+            case .date(let f): code = 3; dates = f
+            case .datetime(let f): code = 4; dates = f
+            case .verbatim: code = 5
+            }
+            formats.append(dates)
+            plan.append(ColumnPlan(code: code, scale: max(-1, scale), keyStart: start, keyLength: keyBytes.count - start,
+                                   fingerprint: fingerprintColumns?.contains(i) ?? false, key: keyColumns.contains(i)))
+        }
+        self.plan = plan
+        jsonKeyBytes = keyBytes
+        keyBytesTotal = keyBytes.count
+        dateFormats = formats
         scratch.reserveCapacity(256)
-        isoScratch.reserveCapacity(32)
 
         if bom { try csv.append([0xEF, 0xBB, 0xBF]) }
         for (i, f) in schema.fields.enumerated() {
@@ -57,38 +72,124 @@ final class DataFileWriter {
         guard batch.rowCount > 0 else { return }
         precondition(batch.columnCount == kinds.count, "batch has \(batch.columnCount) columns, schema \(kinds.count)")
         try batch.withCells { cells in
-            let base = cells.base.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            for row in 0..<batch.rowCount {
-                if rowCount > 0 { try json.append([UInt8(ascii: ","), 0x0A]) }
-                var rowHash = Fingerprint.seed
-                var keyHash = Fingerprint.seed
-                for column in 0..<kinds.count {
-                    let i = row * cells.columnCount + column
-                    let length = Int(cells.lengths[i])
-                    if column > 0 { try csv.reserve(1)[0] = UInt8(ascii: ","); csv.count += 1 }
-                    let start = csv.totalBytes
-                    try writeKey(column)
-                    if length < 0 {
-                        try writeJSONLiteral("null")
-                    } else {
-                        try writeCell(base + Int(cells.starts[i]), length, kind: kinds[column])
-                    }
-                    if fingerprinting {
-                        // A flush can only happen before a cell's first byte (each cell is written
-                        // by one append after reserving), so the cell is contiguous in the buffer.
-                        let cellStart = start - csv.bytesFlushed
-                        let h = Fingerprint.hash(csv.buffer + cellStart, csv.count - cellStart)
-                        if fingerprintColumns[column] { rowHash = Fingerprint.combine(rowHash, h) }
-                        if keyColumns[column] { keyHash = Fingerprint.combine(keyHash, h) }
-                    }
+            try plan.withUnsafeBufferPointer { plan in
+                try jsonKeyBytes.withUnsafeBufferPointer { keys in
+                    try write(cells, rows: batch.rowCount, plan: plan, keys: keys.baseAddress!)
                 }
-                let end = try csv.reserve(2)
-                end[0] = 0x0D; end[1] = 0x0A; csv.count += 2
-                try json.reserve(1)[0] = UInt8(ascii: "}"); json.count += 1
-                if fingerprinting { rowFingerprints.append(rowHash); keyFingerprints.append(keyHash) }
-                rowCount += 1
             }
         }
+    }
+
+    /// Per-column facts the row loop needs, flattened so the loop touches no Swift arrays of enums.
+    struct ColumnPlan {
+        var code: UInt8        // 0 string, 1 number, 2 boolean, 3 date, 4 datetime, 5 verbatim
+        var scale: Int         // -1: as written
+        var keyStart: Int
+        var keyLength: Int
+        var fingerprint: Bool
+        var key: Bool
+    }
+
+    private func write(_ cells: RowBatch.Cells, rows: Int, plan: UnsafeBufferPointer<ColumnPlan>, keys: UnsafePointer<UInt8>) throws {
+        let base = cells.base.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        let columns = plan.count
+        for row in 0..<rows {
+            let first = row * columns
+            // Reserve the row's worst case once, then format without bounds checks.
+            var csvNeed = 2 + columns, jsonNeed = 4 + keyBytesTotal
+            for c in 0..<columns {
+                let l = max(0, Int(cells.lengths[first + c]))
+                let s = max(0, plan[c].scale)
+                csvNeed += 2 * l + 24 + s
+                jsonNeed += 6 * l + 24 + s
+            }
+            var cp = try csv.reserve(csvNeed)
+            var jp = try json.reserve(jsonNeed)
+            var co = 0, jo = 0
+            if rowCount > 0 { jp[0] = UInt8(ascii: ","); jp[1] = 0x0A; jo = 2 }
+            var rowHash = Fingerprint.seed
+            var keyHash = Fingerprint.seed
+            for c in 0..<columns {
+                let col = plan[c]
+                if c > 0 { cp[co] = UInt8(ascii: ","); co += 1 }
+                (jp + jo).update(from: keys + col.keyStart, count: col.keyLength); jo += col.keyLength
+                let length = Int(cells.lengths[first + c])
+                let cellStart = co
+                if length < 0 {
+                    jp[jo] = 0x6E; jp[jo + 1] = 0x75; jp[jo + 2] = 0x6C; jp[jo + 3] = 0x6C; jo += 4  // null
+                } else {
+                    let p = base + Int(cells.starts[first + c])
+                    switch col.code {
+                    case 0:
+                        CellText.writeString(p, length, neutralise: true, csv: cp, &co, json: jp, &jo)
+                    case 1:
+                        let scale: Int? = col.scale < 0 ? nil : col.scale
+                        if let n = CellText.normalizeNumber(p, length, scale: scale, into: cp + co) {
+                            (jp + jo).update(from: cp + co, count: n)
+                            co += n; jo += n
+                        } else {
+                            scratch.removeAll(keepingCapacity: true)
+                            if DecimalText.normalize(UnsafeBufferPointer(start: p, count: length), scale: scale, into: &scratch) {
+                                if scratch.count > 2 * length + 24 + max(0, col.scale) {
+                                    // An exponent expanded past the row's reservation: commit and reserve again.
+                                    csv.count += co; json.count += jo
+                                    cp = try csv.reserve(csvNeed + scratch.count); jp = try json.reserve(jsonNeed + scratch.count)
+                                    co = 0; jo = 0
+                                }
+                                let cellAt = co
+                                scratch.withUnsafeBufferPointer { b in
+                                    (cp + co).update(from: b.baseAddress!, count: b.count); co += b.count
+                                    (jp + jo).update(from: b.baseAddress!, count: b.count); jo += b.count
+                                }
+                                if fingerprinting { hashCell(cp + cellAt, co - cellAt, col, &rowHash, &keyHash) }
+                                continue
+                            } else {
+                                CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo)
+                            }
+                        }
+                    case 2:
+                        switch CellText.parseBoolean(p, length) {
+                        case true?:
+                            CellText.put("true", cp, &co); CellText.put("true", jp, &jo)
+                        case false?:
+                            CellText.put("false", cp, &co); CellText.put("false", jp, &jo)
+                        case nil:
+                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo)
+                        }
+                    case 3, 4:
+                        var parsed: CivilDateTime?
+                        for format in dateFormats[c] {
+                            if let v = format.parse(UnsafeBufferPointer(start: p, count: length)) { parsed = v; break }
+                        }
+                        if let v = parsed {
+                            let n = CellText.writeISO(v, time: col.code == 4, into: cp + co)
+                            jp[jo] = 0x22
+                            (jp + jo + 1).update(from: cp + co, count: n)
+                            jp[jo + 1 + n] = 0x22
+                            co += n; jo += n + 2
+                        } else {
+                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo)
+                        }
+                    default:
+                        CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo)
+                    }
+                }
+                if fingerprinting { hashCell(cp + cellStart, co - cellStart, col, &rowHash, &keyHash) }
+            }
+            cp[co] = 0x0D; cp[co + 1] = 0x0A; co += 2
+            jp[jo] = UInt8(ascii: "}"); jo += 1
+            csv.count += co
+            json.count += jo
+            if fingerprinting { rowFingerprints.append(rowHash); keyFingerprints.append(keyHash) }
+            rowCount += 1
+        }
+    }
+
+    @inline(__always)
+    private func hashCell(_ p: UnsafePointer<UInt8>, _ n: Int, _ col: ColumnPlan, _ rowHash: inout UInt64, _ keyHash: inout UInt64) {
+        let h = Fingerprint.hash(p, n)
+        if col.fingerprint { rowHash = Fingerprint.combine(rowHash, h) }
+        if col.key { keyHash = Fingerprint.combine(keyHash, h) }
     }
 
     /// Closes both files. `contentHash` is SHA-256 over the CSV bytes followed by `schemaJSON`.
@@ -104,124 +205,14 @@ final class DataFileWriter {
 
     func discard() { csv.discard(); json.discard() }
 
-    // MARK: Cells
+    // MARK: Header
 
-    @inline(__always)
-    private func writeKey(_ column: Int) throws {
-        try jsonKeys[column].withUnsafeBufferPointer { try json.append($0) }
-    }
-
-    @inline(__always)
-    private func writeJSONLiteral(_ text: StaticString) throws {
-        try json.append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    @inline(__always)
-    private func writeCSVLiteral(_ text: StaticString) throws {
-        try csv.append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    private func writeCell(_ p: UnsafePointer<UInt8>, _ n: Int, kind: CellKind) throws {
-        switch kind {
-        case .string:
-            try writeCSVText(p, n, neutralise: true)
-            try writeJSONString(p, n)
-        case .number(let scale):
-            let room = n + 3 + (scale ?? 0)
-            let out = try csv.reserve(room)
-            if let written = CellText.normalizeNumber(p, n, scale: scale, into: out) {
-                csv.count += written
-                try json.append(UnsafeBufferPointer(start: out, count: written))
-            } else {
-                scratch.removeAll(keepingCapacity: true)
-                if DecimalText.normalize(UnsafeBufferPointer(start: p, count: n), scale: scale, into: &scratch) {
-                    try scratch.withUnsafeBufferPointer { try csv.append($0); try json.append($0) }
-                } else {
-                    try writeVerbatim(p, n)
-                }
-            }
-        case .boolean:
-            switch CellText.parseBoolean(p, n) {
-            case true?: try writeCSVLiteral("true"); try writeJSONLiteral("true")
-            case false?: try writeCSVLiteral("false"); try writeJSONLiteral("false")
-            case nil: try writeVerbatim(p, n)
-            }
-        case .date(let formats):
-            try writeDate(p, n, formats: formats, time: false)
-        case .datetime(let formats):
-            try writeDate(p, n, formats: formats, time: true)
-        case .verbatim:
-            try writeVerbatim(p, n)
-        }
-    }
-
-    private func writeDate(_ p: UnsafePointer<UInt8>, _ n: Int, formats: [DateFormat], time: Bool) throws {
-        let text = UnsafeBufferPointer(start: p, count: n)
-        for format in formats {
-            guard let value = format.parse(text) else { continue }
-            isoScratch.removeAll(keepingCapacity: true)
-            value.appendISO(to: &isoScratch, time: time)
-            try isoScratch.withUnsafeBufferPointer { iso in
-                try csv.append(iso)
-                let out = try json.reserve(iso.count + 2)
-                out[0] = 0x22
-                (out + 1).update(from: iso.baseAddress!, count: iso.count)
-                out[iso.count + 1] = 0x22
-                json.count += iso.count + 2
-            }
-            return
-        }
-        try writeVerbatim(p, n)
-    }
-
-    /// A value that did not parse goes out as written (the check stage decided to keep it).
-    private func writeVerbatim(_ p: UnsafePointer<UInt8>, _ n: Int) throws {
-        try writeCSVText(p, n, neutralise: false)
-        try writeJSONString(p, n)
-    }
-
-    @inline(__always)
     private func writeCSVText(_ p: UnsafePointer<UInt8>, _ n: Int, neutralise: Bool) throws {
-        let prefix = neutralise && n > 0 && CellText.isFormulaStart(p[0])
-        var quote = false
-        var k = 0
-        while k < n {
-            let c = p[k]
-            if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { quote = true; break }
-            k += 1
-        }
-        if !quote {
-            let out = try csv.reserve(n + 1)
-            var o = 0
-            if prefix { out[0] = 0x27; o = 1 }
-            (out + o).update(from: p, count: n)
-            csv.count += n + o
-            return
-        }
         let out = try csv.reserve(2 * n + 3)
         var o = 0
-        out[o] = 0x22; o += 1
-        if prefix { out[o] = 0x27; o += 1 }
-        for j in 0..<n {
-            let c = p[j]
-            out[o] = c; o += 1
-            if c == 0x22 { out[o] = 0x22; o += 1 }
-        }
-        out[o] = 0x22; o += 1
+        var unused = [UInt8](repeating: 0, count: 6 * n + 3)
+        var jo = 0
+        unused.withUnsafeMutableBufferPointer { j in CellText.writeString(p, n, neutralise: neutralise, csv: out, &o, json: j.baseAddress!, &jo) }
         csv.count += o
-    }
-
-    @inline(__always)
-    private func writeJSONString(_ p: UnsafePointer<UInt8>, _ n: Int) throws {
-        let out = try json.reserve(6 * n + 2)
-        var o = 0
-        out[o] = 0x22; o += 1
-        for j in 0..<n {
-            let c = p[j]
-            if c >= 0x20, c != 0x22, c != 0x5C { out[o] = c; o += 1; continue }
-            o += JSONText.escape(c, into: out + o)
-        }
-        out[o] = 0x22; o += 1
-        json.count += o
     }
 }

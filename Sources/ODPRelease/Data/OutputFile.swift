@@ -1,33 +1,68 @@
 import Crypto
+import Dispatch
 import Foundation
 import ODPCore
 
 /// A file written through one large buffer: callers format bytes straight into the buffer
-/// (`reserve` / `commit`), and each flush hashes and writes a whole block, so no per-cell
-/// allocation or syscall happens on the hot path.
+/// (`reserve` / `commit`). A full buffer is handed to a background queue that hashes and
+/// writes it while formatting continues in a second buffer (double buffering), so SHA-256
+/// and the write syscalls stay off the formatting thread.
 final class OutputFile {
     let path: URL
     private let fd: Int32
     private(set) var buffer: UnsafeMutablePointer<UInt8>
+    private var spare: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
-    /// Bytes formatted but not yet flushed.
+    /// Bytes formatted but not yet handed off.
     var count = 0
+    /// Bytes handed to the background writer.
     private(set) var bytesFlushed = 0
-    /// Running SHA-256 of everything flushed (a value type: copy it to fork the hash).
-    private(set) var hasher = SHA256()
+    private let state: FlushState
+    private let queue = DispatchQueue(label: "odp.release.output")
+    private let group = DispatchGroup()
     private var closed = false
 
-    init(path: URL, capacity: Int = 8 << 20) throws {
+    /// Owned by the background queue between `flush()` and `wait()`.
+    private final class FlushState: @unchecked Sendable {
+        var hasher = SHA256()
+        var error: ODPError?
+        let fd: Int32
+        let path: String
+        init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+
+        func write(_ p: UnsafeMutablePointer<UInt8>, _ count: Int) {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: p, count: count))
+            guard error == nil else { return }
+            var done = 0
+            while done < count {
+                let n = Foundation.write(fd, p + done, count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    error = ODPError.io(path, "write failed: \(String(cString: strerror(errno)))")
+                    return
+                }
+                done += n
+            }
+        }
+    }
+
+    private struct Job: @unchecked Sendable { let state: FlushState; let pointer: UnsafeMutablePointer<UInt8>; let count: Int }
+
+    init(path: URL, capacity: Int = 4 << 20) throws {
         self.path = path
         fd = open(path.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ODPError.io(path.path, "cannot create file: \(String(cString: strerror(errno)))") }
         self.capacity = capacity
         buffer = .allocate(capacity: capacity)
+        spare = .allocate(capacity: capacity)
+        state = FlushState(fd: fd, path: path.path)
     }
 
     deinit {
+        group.wait()
         if !closed { Foundation.close(fd) }
         buffer.deallocate()
+        spare.deallocate()
     }
 
     var totalBytes: Int { bytesFlushed + count }
@@ -42,9 +77,12 @@ final class OutputFile {
     private func makeRoom(_ n: Int) throws {
         try flush()
         if n > capacity {
+            try wait()
             buffer.deallocate()
+            spare.deallocate()
             capacity = n
             buffer = .allocate(capacity: capacity)
+            spare = .allocate(capacity: capacity)
         }
     }
 
@@ -59,39 +97,45 @@ final class OutputFile {
         try bytes.withUnsafeBufferPointer { try append($0) }
     }
 
+    /// Hands the formatted bytes to the background writer (after the previous hand-off is done).
     func flush() throws {
         guard count > 0 else { return }
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: count))
-        var done = 0
-        while done < count {
-            let n = Foundation.write(fd, buffer + done, count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ODPError.io(path.path, "write failed: \(String(cString: strerror(errno)))")
-            }
-            done += n
-        }
+        try wait()
+        let job = Job(state: state, pointer: buffer, count: count)
+        queue.async(group: group) { job.state.write(job.pointer, job.count) }
+        swap(&buffer, &spare)
         bytesFlushed += count
         count = 0
+    }
+
+    /// Waits for the background writer; rethrows its error.
+    private func wait() throws {
+        group.wait()
+        if let error = state.error { throw error }
     }
 
     /// Flushes, fsyncs and closes; returns the SHA-256 and size of the file.
     func close() throws -> (sha256: [UInt8], bytes: Int) {
         try flush()
+        try wait()
         if !closed {
             closed = true
             let synced = fsync(fd)
             Foundation.close(fd)
             guard synced == 0 else { throw ODPError.io(path.path, "fsync failed: \(String(cString: strerror(errno)))") }
         }
-        return (Array(hasher.finalize()), bytesFlushed)
+        return (Array(state.hasher.finalize()), bytesFlushed)
     }
 
-    /// Hash state after the bytes flushed so far; call after `flush()`.
-    var hashState: SHA256 { hasher }
+    /// Hash state of all bytes handed off so far; call after `flush()`.
+    var hashState: SHA256 {
+        group.wait()
+        return state.hasher
+    }
 
     /// Closes without syncing (the file is about to be deleted).
     func discard() {
+        group.wait()
         if !closed { closed = true; Foundation.close(fd) }
     }
 }

@@ -1,0 +1,77 @@
+import Crypto
+import Foundation
+import ODPCore
+
+/// Ed25519 signing of SHA256SUMS.
+///
+/// Key file: the 32-byte private seed as 64 hex characters (whitespace ignored) — what
+/// `generateSigningKey()` returns. `SHA256SUMS.sig` holds the 64-byte signature over the
+/// exact bytes of SHA256SUMS, Base64-encoded, followed by a newline. Verify with the public
+/// key (`publicKey(seed:)`, 32 bytes, hex).
+public enum ReleaseSigning {
+    /// A new random seed as hex, for a key file. Keep it secret; never commit it.
+    public static func generateSigningKey() -> String {
+        SHA256Hex.hex(Curve25519.Signing.PrivateKey().rawRepresentation)
+    }
+
+    /// Reads a key file (64 hex characters, or Base64 of 32 bytes).
+    public static func loadKey(from url: URL) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw ODPError.io(url.path, "cannot read the signing key file")
+        }
+        guard let key = parseKey(text) else { throw ODPError.io(url.path, "the signing key must be a 32-byte seed in hex (64 characters) or Base64") }
+        return key
+    }
+
+    public static func parseKey(_ text: String) -> [UInt8]? {
+        let t = text.filter { !$0.isWhitespace }
+        if t.count == 64, let bytes = hexBytes(t) { return bytes }
+        if let d = Data(base64Encoded: t), d.count == 32 { return Array(d) }
+        return nil
+    }
+
+    /// A public key written as 64 hex characters (what `publicKey(seed:)` returns), for `ReleaseVerifier`.
+    public static func parsePublicKey(_ hex: String) -> [UInt8]? {
+        let bytes = hexBytes(hex.filter { !$0.isWhitespace })
+        return bytes?.count == 32 ? bytes : nil
+    }
+
+    /// The public key for a seed, hex.
+    public static func publicKey(seed: [UInt8]) throws -> String {
+        SHA256Hex.hex(try Curve25519.Signing.PrivateKey(rawRepresentation: seed).publicKey.rawRepresentation)
+    }
+
+    static func sign(_ message: Data, seed: [UInt8]) throws -> Data {
+        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
+        let signature = try key.signature(for: message)
+        return Data((signature.base64EncodedString() + "\n").utf8)
+    }
+
+    static func verify(signatureFile: Data, message: Data, publicKey: [UInt8]) -> Bool {
+        guard let text = String(data: signatureFile, encoding: .utf8),
+              let signature = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        return key.isValidSignature(signature, for: message)
+    }
+
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x61...0x66: return c - 0x61 + 10
+            case 0x41...0x46: return c - 0x41 + 10
+            default: return nil
+            }
+        }
+        var i = 0
+        while i < chars.count {
+            guard let hi = value(chars[i]), let lo = value(chars[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+}
