@@ -21,9 +21,8 @@ fi
 
 if [[ "${1:-}" == "--test" ]]; then
   # Validators the tests run against our outputs (Frictionless, SHACL for DCAT-AP).
-  for tool in frictionless pyshacl; do
-    command -v "$tool" >/dev/null 2>&1 || pip install -q "$tool" >&2
-  done
+  command -v pyshacl >/dev/null 2>&1 || pip install -q pyshacl >&2
+  python3 -c "import frictionless, ijson" >/dev/null 2>&1 || pip install -q "frictionless[json]" >&2
 fi
 
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"

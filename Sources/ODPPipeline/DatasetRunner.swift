@@ -109,8 +109,8 @@ struct DatasetRunner {
                     let receipts = try clock.time("upload") {
                         try publisher.publish(release: result.directory, definition: definition, version: result.version)
                     }
-                    outcome.bytesPublished = receipts.reduce(0) { $0 + Int($1.size) }
-                    if !receipts.isEmpty {
+                    outcome.bytesPublished = receipts.filter(\.newlyUploaded).reduce(0) { $0 + Int($1.size) }
+                    if receipts.contains(where: \.newlyUploaded) {
                         try audit.record("dataset_uploaded", dataset: id, details: ["version": result.version, "files": receipts.count])
                     }
                 }

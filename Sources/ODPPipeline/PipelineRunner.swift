@@ -88,7 +88,9 @@ public struct PipelineRunner {
                                       generatedAt: options.runTime)
         if let publisher, !options.dryRun {
             let receipts = try publisher.publishCatalog(files: files)
-            if !receipts.isEmpty { try audit.record("catalog_uploaded", details: ["files": receipts.count]) }
+            if receipts.contains(where: \.newlyUploaded) {
+                try audit.record("catalog_uploaded", details: ["files": receipts.filter(\.newlyUploaded).count])
+            }
         }
     }
 }

@@ -16,6 +16,11 @@ public struct Receipt: Sendable, Codable, Hashable {
     public var remote: String
     /// ISO 8601 UTC time the target confirmed the file.
     public var time: String
+    /// True when this call moved the bytes (false for a file the journal or the target
+    /// already had). Not journaled: it describes one call, not the file.
+    public var newlyUploaded = false
+
+    enum CodingKeys: String, CodingKey { case target, dataset, version, file, sha256, size, remote, time }
 
     public init(target: String, dataset: String, version: String, file: String, sha256: String, size: Int64, remote: String, time: String) {
         self.target = target

@@ -76,6 +76,14 @@ public enum ReleaseReader {
 
     // MARK: Internals
 
+    /// Where releases held by a gate are kept: `<root>/held/`, laid out like `<root>`, never
+    /// served or uploaded. Data officers preview them there.
+    public static func heldRoot(_ root: URL) -> URL { root.appendingPathComponent("held") }
+
+    static func isHeld(_ directory: URL, root: URL) -> Bool {
+        directory.standardizedFileURL.path.hasPrefix(heldRoot(root).standardizedFileURL.path + "/")
+    }
+
     static func releasesDirectory(_ datasetId: String, _ root: URL) -> URL {
         root.appendingPathComponent("releases").appendingPathComponent(datasetId)
     }

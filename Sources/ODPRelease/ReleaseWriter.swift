@@ -53,11 +53,17 @@ public final class ReleaseWriter {
         } catch { throw ODPError.io(datasetDirectory.path, "cannot create the release folder: \(error)") }
         ReleaseWriter.removeStaleTemporaries(in: datasetDirectory)
         ReleaseWriter.removeStaleTemporaries(in: outputRoot.appendingPathComponent("packages"))
+        ReleaseWriter.removeStaleTemporaries(in: ReleaseReader.heldRoot(outputRoot).appendingPathComponent("packages"))
 
-        let existing = ReleaseReader.versions(datasetId: definition.id, root: outputRoot)
+        // Held versions live in their own tree but share the version sequence and change detection.
+        let heldDirectory = ReleaseReader.releasesDirectory(definition.id, ReleaseReader.heldRoot(outputRoot))
+        let existing = (ReleaseReader.versions(datasetId: definition.id, root: outputRoot)
+            + ReleaseReader.versions(datasetId: definition.id, root: ReleaseReader.heldRoot(outputRoot)))
+            .sorted { ReleaseVersion($0.version)! < ReleaseVersion($1.version)! }
         previous = existing.last
         let day = ReleaseTime.versionDay(runTime)
-        let names = (try? fm.contentsOfDirectory(atPath: datasetDirectory.path)) ?? []
+        let names = ((try? fm.contentsOfDirectory(atPath: datasetDirectory.path)) ?? [])
+            + ((try? fm.contentsOfDirectory(atPath: heldDirectory.path)) ?? [])
         let sequence = names.compactMap(ReleaseVersion.init).filter { $0.day == day }.map(\.sequence).max() ?? 0
         version = "\(day).\(sequence + 1)"
         temporaryDirectory = datasetDirectory.appendingPathComponent(".tmp-\(version)-\(getpid())")
@@ -118,9 +124,13 @@ public final class ReleaseWriter {
 
     private func complete(data: DataFileWriter, reports: [StageReport], status: ReleaseStatus) throws -> ReleaseOutcome {
         let digests = try data.finish(schemaJSON: DataPackage.schemaFingerprintJSON(schema))
-        if let previous, previous.contentHash == digests.contentHash {
+        let previousWasHeld = previous.map { ReleaseReader.isHeld($0.directory, root: outputRoot) } ?? false
+        let nowHeld: Bool = if case .held = status { true } else { false }
+        // A held version is not "unchanged" for a run that now passes: that run needs its own release.
+        if let previous, previous.contentHash == digests.contentHash, !previousWasHeld || nowHeld {
             try? FileManager.default.removeItem(at: temporaryDirectory)
-            let zip = outputRoot.appendingPathComponent("packages/\(definition.id)-\(previous.version).zip")
+            let previousRoot = previous.directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let zip = previousRoot.appendingPathComponent("packages/\(definition.id)-\(previous.version).zip")
             return ReleaseOutcome(kind: .unchanged(previous.version), version: previous.version, directory: previous.directory,
                                   zip: FileManager.default.fileExists(atPath: zip.path) ? zip : nil, status: previous.status,
                                   contentHash: previous.contentHash, rowCount: previous.rowCount, bytes: 0, files: [], changes: nil)
@@ -163,18 +173,24 @@ public final class ReleaseWriter {
         DurableFile.syncDirectory(temporaryDirectory.appendingPathComponent("data"))
         DurableFile.syncDirectory(temporaryDirectory)
 
-        let packages = outputRoot.appendingPathComponent("packages")
+        // Fail closed: a release the gate holds may carry what the gate caught, so neither it nor
+        // its zip goes where releases are served or uploaded from.
+        let targetRoot = nowHeld ? ReleaseReader.heldRoot(outputRoot) : outputRoot
+        let targetDirectory = ReleaseReader.releasesDirectory(id, targetRoot)
+        try FileManager.default.createDirectory(at: targetDirectory, withIntermediateDirectories: true)
+        let packages = targetRoot.appendingPathComponent("packages")
         try FileManager.default.createDirectory(at: packages, withIntermediateDirectories: true)
         let zip = packages.appendingPathComponent("\(id)-\(version).zip")
         let zipTemp = packages.appendingPathComponent(".tmp-\(id)-\(version)-\(getpid()).zip")
         try ZipWriter.archive(directory: temporaryDirectory, prefix: "\(id)-\(version)", to: zipTemp)
-        let final = datasetDirectory.appendingPathComponent(version)
+        let final = targetDirectory.appendingPathComponent(version)
         guard rename(zipTemp.path, zip.path) == 0 else { throw ODPError.io(zip.path, "cannot rename the zip into place") }
         DurableFile.syncDirectory(packages)
         guard rename(temporaryDirectory.path, final.path) == 0 else {
             throw ODPError.io(final.path, "cannot rename the release into place: \(String(cString: strerror(errno)))")
         }
         DurableFile.syncDirectory(datasetDirectory)
+        DurableFile.syncDirectory(targetDirectory)
         if case .released = status {
             try ReleaseWriter.writeLatest(datasetId: id, version: version, contentHash: digests.contentHash, root: outputRoot)
         }

@@ -48,9 +48,10 @@ final class PublishSession {
             receipts.append(old)
             return
         }
-        let r = Receipt(target: target, dataset: job.dataset, version: job.version, file: file.path, sha256: file.sha256,
+        var r = Receipt(target: target, dataset: job.dataset, version: job.version, file: file.path, sha256: file.sha256,
                         size: file.size, remote: remote, time: Receipt.now())
         try journal.append(r)
+        r.newlyUploaded = uploaded
         receipts.append(r)
         log.note("\(target): \(uploaded ? "uploaded" : "already there") \(job.dataset)/\(job.version)/\(file.path)")
     }
