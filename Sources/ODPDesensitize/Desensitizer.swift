@@ -23,6 +23,7 @@ public final class Desensitizer {
     let sourceCardLabelled: [Bool]
     /// Output columns whose value is the source value unchanged (their "after" hits are the "before" hits).
     let identity: [Bool]
+    let changedColumns: [Int]
     /// Output columns by role.
     let quasiColumns: [Int]
     let sensitiveColumns: [Int]
@@ -79,11 +80,13 @@ public final class Desensitizer {
         outputSchema = Schema(outFields)
         sourceNameLike = source.fields.map { ChineseNames.isNameLike(name: $0.name, title: $0.title) }
         sourceCardLabelled = source.fields.map(ColumnTransform.isCardLabelled)
-        identity = columns.map { col in
+        let identity = columns.map { col in
             if col.op == nil { return true }
             if case .suppressRare = col.op { return true }
             return false
         }
+        self.identity = identity
+        changedColumns = identity.indices.filter { !identity[$0] }
         quasiColumns = outFields.indices.filter { outFields[$0].privacyClass == .quasi }
         sensitiveColumns = outFields.indices.filter { outFields[$0].privacyClass == .sensitive }
         rareColumns = columns.enumerated().compactMap { i, col in
@@ -113,13 +116,51 @@ public final class Desensitizer {
     }
 
     /// Source-schema batch → output-schema batch (same rows, same `sourceRows`).
+    ///
+    /// The scan of the source cells ("before" counts) runs on a second core while the
+    /// output is built and its changed columns are scanned: the two touch disjoint state.
     public func transform(_ batch: RowBatch) -> RowBatch {
+        recordsIn += batch.rowCount
+        var out = RowBatch(columnCount: columns.count)
+        var beforeHits = HitCounter(fields: batch.columnCount)
+        let sourceColumns = Array(0..<batch.columnCount)
+        withUnsafeMutablePointer(to: &out) { outPointer in
+            withUnsafeMutablePointer(to: &beforeHits) { hitsPointer in
+                let work = UnsafeSendable((self, outPointer, hitsPointer))
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    let (me, outPointer, hitsPointer) = work.value
+                    if part == 0 {
+                        outPointer.pointee = me.build(batch)
+                    } else {
+                        me.scan(batch, columns: sourceColumns, nameLike: me.sourceNameLike, cardLabelled: me.sourceCardLabelled,
+                                into: &hitsPointer.pointee)
+                    }
+                }
+            }
+        }
+        before.merge(beforeHits)
+        classes.add(out)
+        if !rareColumns.isEmpty {
+            out.withCells { cells in
+                for (c, _) in rareColumns {
+                    for r in 0..<out.rowCount where !cells.isNullCell(r, c) {
+                        rareCounts[c][EquivalenceClasses.hash(cells, row: r, column: c), default: 0] += 1
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Applies the operators and scans the changed output columns ("after" counts).
+    private func build(_ batch: RowBatch) -> RowBatch {
         var out = RowBatch(columnCount: columns.count, rowCapacity: batch.rowCount, byteCapacity: batch.bytes.count)
         var scratch: [UInt8] = []
         scratch.reserveCapacity(512)
         batch.withCells { cells in
             for r in 0..<batch.rowCount {
-                for (o, col) in columns.enumerated() {
+                for o in 0..<columns.count {
+                    let col = columns[o]
                     scratch.removeAll(keepingCapacity: true)
                     switch col.apply(cells, row: r, out: &scratch) {
                     case .copy:
@@ -134,20 +175,7 @@ public final class Desensitizer {
                 out.endRow(sourceRow: batch.sourceRows[r])
             }
         }
-        recordsIn += batch.rowCount
-        scan(batch, columns: Array(0..<batch.columnCount), nameLike: sourceNameLike, cardLabelled: sourceCardLabelled, into: &before)
-        let changed = columns.indices.filter { !identity[$0] }
-        scan(out, columns: changed, nameLike: columns.map(\.nameLike), cardLabelled: columns.map(\.cardLabelled), into: &after)
-        classes.add(out)
-        if !rareColumns.isEmpty {
-            out.withCells { cells in
-                for (c, _) in rareColumns {
-                    for r in 0..<out.rowCount where !cells.isNullCell(r, c) {
-                        rareCounts[c][EquivalenceClasses.hash(cells, row: r, column: c), default: 0] += 1
-                    }
-                }
-            }
-        }
+        scan(out, columns: changedColumns, nameLike: columns.map(\.nameLike), cardLabelled: columns.map(\.cardLabelled), into: &after)
         return out
     }
 
@@ -211,6 +239,12 @@ public final class Desensitizer {
         }
         return out
     }
+}
+
+/// Hands pointers to state that two parallel parts of `transform` touch disjointly.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 extension RowBatch.Cells {

@@ -55,9 +55,9 @@ struct OperatorTests {
     @Test("addresses are cut after the county-level part")
     func district() throws {
         let f = "{name: dz, title: 住址, type: string, class: quasi, desensitize: {op: generalize, to: district}}"
-        #expect(try single(f, ["山东省泰安市宁阳县文庙街道123号", "北京市朝阳区建国路88号", "内蒙古自治区呼和浩特市新城区中山路1号",
-                                "江苏省苏州市昆山市玉山镇某小区", "门牌号缺失"])
-                == ["山东省泰安市宁阳县", "北京市朝阳区", "内蒙古自治区呼和浩特市新城区", "江苏省苏州市昆山市", nil])
+        let out = try single(f, ["山东省泰安市宁阳县文庙街道123号", "北京市朝阳区建国路88号", "内蒙古自治区呼和浩特市新城区中山路1号",
+                                 "江苏省苏州市昆山市玉山镇某小区", "门牌号缺失"])
+        #expect(out == ["山东省泰安市宁阳县", "北京市朝阳区", "内蒙古自治区呼和浩特市新城区", "江苏省苏州市昆山市", nil])
     }
 
     @Test("numbers become ranges with top and bottom coding")

@@ -96,10 +96,10 @@ extension ColumnTransform {
     }
 
     /// Cuts an address after its county-level part: the first 区/县/旗/市 (市辖区 included)
-    /// after the prefecture (…市, …州, …盟, …地区). Without such a part the cell is blanked.
+    /// after the prefecture (…市, …自治州, …盟, …地区). Without such a part the cell is blanked.
     func district(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         let shi: UInt32 = 0x5E02, zhou: UInt32 = 0x5DDE, meng: UInt32 = 0x76DF, qu: UInt32 = 0x533A, xian: UInt32 = 0x53BF
-        let qi: UInt32 = 0x65D7, di: UInt32 = 0x5730
+        let qi: UInt32 = 0x65D7, di: UInt32 = 0x5730, zhi: UInt32 = 0x6CBB
         var chars: [(UInt32, Int)] = []   // scalar, end offset
         var i = 0
         while i < cell.count {
@@ -109,10 +109,12 @@ extension ColumnTransform {
             i = min(cell.count, i + len)
             chars.append((v, i))
         }
-        // The prefecture part ends after the first 市/州/盟/地区 (a province's own 自治区 is skipped this way).
+        // The prefecture part ends after the first 市/自治州/盟/地区 (a province's own 自治区 is skipped this way).
         var from = 0
         for (k, c) in chars.enumerated() {
-            if c.0 == shi || c.0 == zhou || c.0 == meng || (c.0 == qu && k > 0 && chars[k - 1].0 == di) { from = k + 1; break }
+            // 州 only as 自治州: 苏州市, 广州市 end at their 市.
+            let previous = k > 0 ? chars[k - 1].0 : 0
+            if c.0 == shi || (c.0 == zhou && previous == zhi) || c.0 == meng || (c.0 == qu && previous == di) { from = k + 1; break }
         }
         for k in from..<chars.count {
             let v = chars[k].0

@@ -4,7 +4,7 @@ import ODPCore
 
 /// One output column: its source column and the compiled operator with what it needs at
 /// run time (HMAC state, date layouts, the region table).
-struct ColumnTransform {
+final class ColumnTransform {
     enum Result { case copy, null, scratch }
 
     let source: Int
