@@ -140,3 +140,18 @@ struct PseudonymTests {
         #expect(throws: ODPError.self) { try pseudonyms(Fixture.context(keyID: "k", key: [])) }
     }
 }
+
+import Crypto
+
+@Suite("The pseudonym is standard HMAC-SHA256")
+struct PseudonymHMACTests {
+    @Test("the output equals HMAC-SHA256(key, key id ‖ 0x1F ‖ upper-cased value), first 16 bytes in hex")
+    func matchesHMAC() throws {
+        let field = "{name: sfzh, title: 身份证号, type: string, class: direct, desensitize: {op: pseudonym}}"
+        let d = try Desensitizer(definition: Fixture.definition([field]), context: Fixture.context())
+        let out = Fixture.run(d, [["  abc123x "]])[0][0]
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("k2025".utf8) + [0x1F] + Array("ABC123X".utf8),
+                                                  using: SymmetricKey(data: Fixture.key))
+        #expect(out == SHA256Hex.hex(Array(mac).prefix(16)))
+    }
+}

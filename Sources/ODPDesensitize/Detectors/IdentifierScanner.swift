@@ -55,11 +55,14 @@ public struct IdentifierScanner: Sendable {
         let n = cell.count
         guard n > 0 else { return }
         if nameLike { ChineseNames.scan(cell, found) }
-        ByteClass.table.withUnsafeBufferPointer { table in
+        do {
+            let table = UnsafeBufferPointer(start: ByteClass.pointer, count: 256)
             var i = 0
             while i < n {
-                let cls = table[Int(cell[i])]
-                if cls & ByteClass.wide == 0 { i += 1; continue }
+                let b = cell[i]
+                // Chinese text is most of the bytes: step over whole UTF-8 sequences.
+                if b >= 0xC0 { i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2; continue }
+                if table[Int(b)] & ByteClass.wide == 0 { i += 1; continue }
                 var j = i
                 var seen: UInt8 = 0
                 var hasAlpha = false
@@ -103,6 +106,13 @@ enum ByteClass {
     static let colon: UInt8 = 16
     static let dot: UInt8 = 32
     static let other: UInt8 = 64
+
+    /// Allocated once and never freed: the hot loop reads it without reference counting.
+    nonisolated(unsafe) static let pointer: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        p.initialize(from: table, count: 256)
+        return UnsafePointer(p)
+    }()
 
     static let table: [UInt8] = {
         var t = [UInt8](repeating: 0, count: 256)

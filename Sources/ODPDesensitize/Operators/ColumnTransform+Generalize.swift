@@ -24,14 +24,16 @@ extension ColumnTransform {
             return true
         case .region(let digits, let name):
             guard cell.count >= 6, cell[0..<6].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+            guard name, let regions else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: cell[0..<digits]))
+                return true
+            }
             let code = String(decoding: UnsafeBufferPointer(rebasing: cell[0..<digits]), as: UTF8.self)
-            if name, let regions {
+            do {
                 let padded = code + String(repeating: "0", count: 6 - digits)
                 // Municipalities have no city-level entry (110100 is 市辖区): fall back to the province.
                 let province = String(code.prefix(2)) + "0000"
                 out.append(contentsOf: Array((regions.name(of: padded) ?? regions.name(of: province) ?? code).utf8))
-            } else {
-                out.append(contentsOf: Array(code.utf8))
             }
             return true
         case .district:
@@ -54,10 +56,9 @@ extension ColumnTransform {
     }
 
     private func appendDigits(_ x: Int, width: Int, into out: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var v = x
-        for _ in 0..<width { digits.append(UInt8(0x30 + v % 10)); v /= 10 }
-        out.append(contentsOf: digits.reversed())
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 { out.append(UInt8(0x30 + x / divisor % 10)); divisor /= 10 }
     }
 
     func parseDate(_ cell: UnsafeBufferPointer<UInt8>) -> CivilDateTime? {
