@@ -155,3 +155,21 @@ struct PseudonymHMACTests {
         #expect(out == SHA256Hex.hex(Array(mac).prefix(16)))
     }
 }
+
+@Suite("PseudonymHMAC agrees with swift-crypto")
+struct PseudonymHMACAgreementTests {
+    @Test("short and long keys, empty and multi-block values give the standard HMAC-SHA256")
+    func agrees() {
+        let keys: [[UInt8]] = [Array("k".utf8), Fixture.key, Array(repeating: 0xAB, count: 64), Array(repeating: 0x5A, count: 100)]
+        let values: [[UInt8]] = [[], Array("370921199001010063".utf8), Array(repeating: 0x41, count: 55), Array(repeating: 0x42, count: 200)]
+        for key in keys {
+            let hmac = PseudonymHMAC(key: key, keyID: "kid")
+            for value in values {
+                var mac = [UInt8](repeating: 0, count: 32)
+                value.withUnsafeBufferPointer { v in mac.withUnsafeMutableBufferPointer { hmac.mac(v, into: $0.baseAddress!) } }
+                let expected = HMAC<SHA256>.authenticationCode(for: Array("kid".utf8) + [0x1F] + value, using: SymmetricKey(data: key))
+                #expect(mac == Array(expected), "key \(key.count) bytes, value \(value.count) bytes")
+            }
+        }
+    }
+}

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import ODPCore
 
@@ -12,10 +11,7 @@ final class ColumnTransform {
     let op: Operator?
     let nameLike: Bool
     let cardLabelled: Bool
-    /// HMAC-SHA256 written out (RFC 2104) so each cell costs two hash copies, not the
-    /// generic `DataProtocol` path of `HMAC`, which measured about 5 µs per value.
-    var innerBase: SHA256?
-    var outerBase: SHA256?
+    var hmac: PseudonymHMAC?
     var dateFormats: [DateFormat] = []
     var regions: CodeTable?
     let runDate: CivilDateTime
@@ -40,15 +36,7 @@ final class ColumnTransform {
                 throw ODPError.usage("field `\(field.name)`: pseudonym needs the pseudonym key (keys.pseudonym in odp.yml); refusing to publish without it")
             }
             // The key id is hashed in, so a new key id rotates every pseudonym even with the same secret.
-            var block = key.count > 64 ? Array(SHA256.hash(data: key)) : key
-            block += Array(repeating: 0, count: 64 - block.count)
-            var inner = SHA256()
-            inner.update(data: block.map { $0 ^ 0x36 })
-            inner.update(data: Array(keyID.utf8) + [0x1F])
-            var outer = SHA256()
-            outer.update(data: block.map { $0 ^ 0x5c })
-            innerBase = inner
-            outerBase = outer
+            hmac = PseudonymHMAC(key: key, keyID: keyID)
         case .generalize(.region(_, true)):
             guard let table = context.codeTables["gb2260"] else {
                 throw ODPError.usage("field `\(field.name)`: `name: true` needs the gb2260 code table (code_tables.gb2260 in odp.yml)")
@@ -130,19 +118,16 @@ final class ColumnTransform {
     /// HMAC-SHA256(key, key id ‖ 0x1F ‖ value): surrounding spaces trimmed and ASCII letters
     /// upper-cased first, so `…x` and `…X` ID numbers give the same pseudonym.
     func pseudonym(_ cell: UnsafeBufferPointer<UInt8>, prefix: [UInt8], bytes: Int, into out: inout [UInt8]) {
-        guard var inner = innerBase, var outer = outerBase else { return }
+        guard let hmac else { return }
         var s = 0, e = cell.count
         while s < e, cell[s] == 0x20 { s += 1 }
         while e > s, cell[e - 1] == 0x20 { e -= 1 }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, e - s)) { normalized in
-            for i in s..<e { let b = cell[i]; normalized[i - s] = b >= 0x61 && b <= 0x7a ? b - 0x20 : b }
-            inner.update(bufferPointer: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: normalized[0..<(e - s)])))
-        }
-        inner.finalize().withUnsafeBytes { outer.update(bufferPointer: $0) }
         out.append(contentsOf: prefix)
-        outer.finalize().withUnsafeBytes { mac in
-            for k in 0..<min(bytes, mac.count) {
-                let b = mac[k]
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(32, e - s)) { buf in
+            for i in s..<e { let b = cell[i]; buf[i - s] = b >= 0x61 && b <= 0x7a ? b - 0x20 : b }
+            hmac.mac(UnsafeBufferPointer(rebasing: buf[0..<(e - s)]), into: buf.baseAddress!)
+            for k in 0..<min(bytes, 32) {
+                let b = buf[k]
                 out.append(Self.hex[Int(b >> 4)]); out.append(Self.hex[Int(b & 15)])
             }
         }
