@@ -14,8 +14,12 @@ struct PseudonymHMAC {
         block += Array(repeating: 0, count: 64 - block.count)
         var inner = PseudonymHMAC.initial
         var outer = PseudonymHMAC.initial
-        block.map { $0 ^ 0x36 }.withUnsafeBufferPointer { PseudonymHMAC.compress(&inner, $0.baseAddress!) }
-        block.map { $0 ^ 0x5c }.withUnsafeBufferPointer { PseudonymHMAC.compress(&outer, $0.baseAddress!) }
+        inner.withUnsafeMutableBufferPointer { st in
+            block.map { $0 ^ 0x36 }.withUnsafeBufferPointer { PseudonymHMAC.compress(st.baseAddress!, $0.baseAddress!) }
+        }
+        outer.withUnsafeMutableBufferPointer { st in
+            block.map { $0 ^ 0x5c }.withUnsafeBufferPointer { PseudonymHMAC.compress(st.baseAddress!, $0.baseAddress!) }
+        }
         innerState = inner
         outerState = outer
         prefix = Array(keyID.utf8) + [0x1F]
@@ -23,22 +27,26 @@ struct PseudonymHMAC {
 
     /// Writes the 32-byte MAC of `prefix ‖ value` into `mac`.
     func mac(_ value: UnsafeBufferPointer<UInt8>, into mac: UnsafeMutablePointer<UInt8>) {
-        var state = innerState
-        PseudonymHMAC.hash(state: &state, already: 64, parts: prefix, value, into: mac)
-        var outer = outerState
-        PseudonymHMAC.hash(state: &outer, already: 64, parts: [], UnsafeBufferPointer(start: mac, count: 32), into: mac)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8) { state in
+            for i in 0..<8 { state[i] = innerState[i] }
+            PseudonymHMAC.hash(state: state.baseAddress!, already: 64, parts: prefix, value, into: mac)
+            for i in 0..<8 { state[i] = outerState[i] }
+            PseudonymHMAC.hash(state: state.baseAddress!, already: 64, parts: [], UnsafeBufferPointer(start: mac, count: 32), into: mac)
+        }
     }
 
     /// SHA-256 of a whole message (for keys longer than a block).
     static func sha256(_ message: [UInt8]) -> [UInt8] {
         var state = initial
         var out = [UInt8](repeating: 0, count: 32)
-        message.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { hash(state: &state, already: 0, parts: [], m, into: $0.baseAddress!) } }
+        state.withUnsafeMutableBufferPointer { st in
+            message.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { hash(state: st.baseAddress!, already: 0, parts: [], m, into: $0.baseAddress!) } }
+        }
         return out
     }
 
     /// Continues from `state` (which has absorbed `already` bytes) with `head ‖ tail`, pads, writes the digest.
-    private static func hash(state: inout [UInt32], already: Int, parts head: [UInt8], _ tail: UnsafeBufferPointer<UInt8>,
+    private static func hash(state: UnsafeMutablePointer<UInt32>, already: Int, parts head: [UInt8], _ tail: UnsafeBufferPointer<UInt8>,
                              into out: UnsafeMutablePointer<UInt8>) {
         let length = head.count + tail.count
         let total = (length + 9 + 63) / 64 * 64
@@ -51,7 +59,7 @@ struct PseudonymHMAC {
             let bits = UInt64(already + length) * 8
             for i in 0..<8 { buf[total - 1 - i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i))) }
             var offset = 0
-            while offset < total { compress(&state, buf.baseAddress! + offset); offset += 64 }
+            while offset < total { compress(state, buf.baseAddress! + offset); offset += 64 }
         }
         for i in 0..<8 {
             let v = state[i]
@@ -73,9 +81,16 @@ struct PseudonymHMAC {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
+    /// Allocated once, never freed: read in the compression loop without reference counting.
+    nonisolated(unsafe) static let roundConstants: UnsafePointer<UInt32> = {
+        let p = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+        p.initialize(from: k, count: 64)
+        return UnsafePointer(p)
+    }()
+
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
-    private static func compress(_ state: inout [UInt32], _ block: UnsafePointer<UInt8>) {
+    private static func compress(_ state: UnsafeMutablePointer<UInt32>, _ block: UnsafePointer<UInt8>) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {
                 w[i] = UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16 | UInt32(block[i * 4 + 2]) << 8 | UInt32(block[i * 4 + 3])
@@ -87,7 +102,8 @@ struct PseudonymHMAC {
             }
             var a = state[0], b = state[1], c = state[2], d = state[3]
             var e = state[4], f = state[5], g = state[6], h = state[7]
-            k.withUnsafeBufferPointer { k in
+            do {
+                let k = roundConstants
                 for i in 0..<64 {
                     let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
                     let ch = (e & f) ^ (~e & g)
