@@ -95,6 +95,10 @@ struct OperatorTests {
         #expect(try single(replace, ["任意", nil]) == ["已隐藏", "已隐藏"])
         let redact = "{name: ms, title: 描述, type: string, class: public, desensitize: {op: redact}}"
         #expect(try single(redact, ["请联系13812345678或zhang@example.com。", "无"]) == ["请联系[已脱敏]或[已脱敏]。", "无"])
+        let def = Fixture.definition(["{name: ms, title: 描述, type: string, class: public, desensitize: {op: redact}}"],
+                                     privacy: "privacy:\n  redact_marker: \"[略]\"")
+        let d = try Desensitizer(definition: def, context: Fixture.context())
+        #expect(Fixture.run(d, [["车牌鲁A12345，IP 10.1.2.3"]]) == [["车牌[略]，IP [略]"]])
     }
 
     @Test("drop removes the field from the output schema and batches")
