@@ -53,7 +53,17 @@ extension Desensitizer {
         var notes: [String: String] = [:]
         for f in definition.schema.fields {
             var entry: [String: Any] = ["name": f.name, "title": f.title, "class": f.privacyClass.rawValue]
-            if let spec = f.desensitize { entry["operator"] = spec.type }
+            if let spec = f.desensitize {
+                entry["operator"] = spec.type
+                // Parameters for the audit, minus those that may hold data values (`value`, `equals`, `in`).
+                if case .map(let entries, _) = spec.params {
+                    var params: [String: String] = [:]
+                    for e in entries where !["op", "value", "equals", "in", "when"].contains(e.key) {
+                        if let v = e.value.scalar { params[e.key] = v }
+                    }
+                    if !params.isEmpty { entry["parameters"] = params }
+                }
+            }
             if let o = outputSchema.index(of: f.name) {
                 entry["output_type"] = fields[o].type.rawValue
                 if cellsBlanked[o] > 0 { entry["cells_blanked"] = cellsBlanked[o] }

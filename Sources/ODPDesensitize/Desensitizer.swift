@@ -23,6 +23,7 @@ public final class Desensitizer {
     let sourceCardLabelled: [Bool]
     /// Output columns whose value is the source value unchanged (their "after" hits are the "before" hits).
     let identity: [Bool]
+    let changedColumns: [Int]
     /// Output columns by role.
     let quasiColumns: [Int]
     let sensitiveColumns: [Int]
@@ -79,11 +80,13 @@ public final class Desensitizer {
         outputSchema = Schema(outFields)
         sourceNameLike = source.fields.map { ChineseNames.isNameLike(name: $0.name, title: $0.title) }
         sourceCardLabelled = source.fields.map(ColumnTransform.isCardLabelled)
-        identity = columns.map { col in
+        let identity = columns.map { col in
             if col.op == nil { return true }
             if case .suppressRare = col.op { return true }
             return false
         }
+        self.identity = identity
+        changedColumns = identity.indices.filter { !identity[$0] }
         quasiColumns = outFields.indices.filter { outFields[$0].privacyClass == .quasi }
         sensitiveColumns = outFields.indices.filter { outFields[$0].privacyClass == .sensitive }
         rareColumns = columns.enumerated().compactMap { i, col in
@@ -113,31 +116,29 @@ public final class Desensitizer {
     }
 
     /// Source-schema batch → output-schema batch (same rows, same `sourceRows`).
+    ///
+    /// The scan of the source cells ("before" counts) runs on a second core while the
+    /// output is built and its changed columns are scanned: the two touch disjoint state.
     public func transform(_ batch: RowBatch) -> RowBatch {
-        var out = RowBatch(columnCount: columns.count, rowCapacity: batch.rowCount, byteCapacity: batch.bytes.count)
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(512)
-        batch.withCells { cells in
-            for r in 0..<batch.rowCount {
-                for (o, col) in columns.enumerated() {
-                    scratch.removeAll(keepingCapacity: true)
-                    switch col.apply(cells, row: r, out: &scratch) {
-                    case .copy:
-                        if let cell = cells[r, col.source] { out.appendCell(cell) } else { out.appendNull() }
-                    case .null:
-                        if !cells.isNullCell(r, col.source) { cellsBlanked[o] += 1 }
-                        out.appendNull()
-                    case .scratch:
-                        out.appendCell(bytes: scratch)
+        recordsIn += batch.rowCount
+        var out = RowBatch(columnCount: columns.count)
+        var beforeHits = HitCounter(fields: batch.columnCount)
+        let sourceColumns = Array(0..<batch.columnCount)
+        withUnsafeMutablePointer(to: &out) { outPointer in
+            withUnsafeMutablePointer(to: &beforeHits) { hitsPointer in
+                let work = UnsafeSendable((self, outPointer, hitsPointer))
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    let (me, outPointer, hitsPointer) = work.value
+                    if part == 0 {
+                        outPointer.pointee = me.build(batch)
+                    } else {
+                        me.scan(batch, columns: sourceColumns, nameLike: me.sourceNameLike, cardLabelled: me.sourceCardLabelled,
+                                into: &hitsPointer.pointee)
                     }
                 }
-                out.endRow(sourceRow: batch.sourceRows[r])
             }
         }
-        recordsIn += batch.rowCount
-        scan(batch, columns: Array(0..<batch.columnCount), nameLike: sourceNameLike, cardLabelled: sourceCardLabelled, into: &before)
-        let changed = columns.indices.filter { !identity[$0] }
-        scan(out, columns: changed, nameLike: columns.map(\.nameLike), cardLabelled: columns.map(\.cardLabelled), into: &after)
+        before.merge(beforeHits)
         classes.add(out)
         if !rareColumns.isEmpty {
             out.withCells { cells in
@@ -151,15 +152,53 @@ public final class Desensitizer {
         return out
     }
 
+    /// Applies the operators and scans the changed output columns ("after" counts).
+    private func build(_ batch: RowBatch) -> RowBatch {
+        var out = RowBatch(columnCount: columns.count, rowCapacity: batch.rowCount, byteCapacity: batch.bytes.count)
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(512)
+        let identity = self.identity
+        let sources = columns.map(\.source)
+        batch.withCells { cells in
+            for r in 0..<batch.rowCount {
+                for o in 0..<sources.count {
+                    // Most columns pass through: copy without touching the operator.
+                    if identity[o] {
+                        if let cell = cells[r, sources[o]] { out.appendCell(cell) } else { out.appendNull() }
+                        continue
+                    }
+                    let col = columns[o]
+                    scratch.removeAll(keepingCapacity: true)
+                    switch col.apply(cells, row: r, out: &scratch) {
+                    case .copy:
+                        if let cell = cells[r, col.source] { out.appendCell(cell) } else { out.appendNull() }
+                    case .null:
+                        if !cells.isNullCell(r, col.source) { cellsBlanked[o] += 1 }
+                        out.appendNull()
+                    case .scratch:
+                        scratch.withUnsafeBufferPointer { out.appendCell($0) }
+                    }
+                }
+                out.endRow(sourceRow: batch.sourceRows[r])
+            }
+        }
+        scan(out, columns: changedColumns, nameLike: columns.map(\.nameLike), cardLabelled: columns.map(\.cardLabelled), into: &after)
+        return out
+    }
+
     func scan(_ batch: RowBatch, columns: [Int], nameLike: [Bool], cardLabelled: [Bool], into counter: inout HitCounter) {
         let scanner = self.scanner
-        batch.withCells { cells in
-            for c in columns {
-                let nl = nameLike[c], cl = cardLabelled[c]
-                for r in 0..<batch.rowCount {
-                    guard let cell = cells[r, c], !cell.isEmpty else { continue }
-                    scanner.scan(cell, nameLike: nl, cardLabelled: cl) { kind, _ in
-                        counter.add(field: c, kind: kind, row: batch.sourceRows[r])
+        let rowCount = batch.rowCount
+        batch.sourceRows.withUnsafeBufferPointer { sourceRows in
+            batch.withCells { cells in
+                // Row-major, the order cells lie in the buffer: column by column measured 3× slower.
+                for r in 0..<rowCount {
+                    for c in columns {
+                        guard let cell = cells[r, c], !cell.isEmpty else { continue }
+                        // The closure captures only trivial values, so no reference counting per cell.
+                        scanner.scan(cell, nameLike: nameLike[c], cardLabelled: cardLabelled[c]) { kind, _ in
+                            counter.add(field: c, kind: kind, row: sourceRows[r])
+                        }
                     }
                 }
             }
@@ -211,6 +250,12 @@ public final class Desensitizer {
         }
         return out
     }
+}
+
+/// Hands pointers to state that two parallel parts of `transform` touch disjointly.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 extension RowBatch.Cells {

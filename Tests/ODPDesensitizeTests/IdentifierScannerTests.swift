@@ -152,3 +152,22 @@ struct IdentifierScannerTests {
         #expect(kinds("统一社会信用代码：\(valid)").isEmpty)
     }
 }
+
+@Suite("The byte prefilter never skips a cell that may hold an identifier")
+struct PrefilterTests {
+    @Test("every byte value at every offset of a 20-byte cell is classified like the plain rule")
+    func exhaustive() {
+        for filler: UInt8 in [0xE4, 0x41, 0x2F, 0x3B, 0x3F, 0x41, 0x00, 0xFF] {
+        for value in 0...255 {
+            for offset in 0..<20 {
+                var bytes = [UInt8](repeating: filler, count: 20)
+                bytes[offset] = UInt8(value)
+                let expected = (0x30...0x3A).contains(value) || value == 0x40
+                let got = bytes.withUnsafeBufferPointer { IdentifierScanner.mayHoldIdentifier($0) }
+                if got != expected { Issue.record("byte \(value) at \(offset) among \(filler)") }
+            }
+        }
+        }
+        #expect(!"餐饮服务；食品销售".utf8.withContiguousStorageIfAvailable { IdentifierScanner.mayHoldIdentifier($0) }!)
+    }
+}

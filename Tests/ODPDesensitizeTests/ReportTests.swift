@@ -39,6 +39,11 @@ struct ReportTests {
         #expect(object["pseudonym_key_id"] as? String == "k2025")
         #expect(!stage.holdReasons.isEmpty, "the free-text field holds three identifiers")
         #expect(stage.fieldNotes["xm"]?.contains("掩码") == true)
+        let fields = object["fields"] as! [[String: Any]]
+        #expect((fields[0]["parameters"] as? [String: String])?["keep_first"] == "1")
+        #expect(fields[2]["published"] as? Bool == false)
+        let before = (object["identifier_hits"] as! [String: Any])["before"] as! [[String: Any]]
+        #expect(before.contains { $0["field"] as? String == "sjh" && $0["kind"] as? String == "mobile" && $0["count"] as? Int == 2 })
         #expect(try report().0 == json, "byte-identical on a second run")
     }
 }

@@ -55,11 +55,16 @@ public struct IdentifierScanner: Sendable {
         let n = cell.count
         guard n > 0 else { return }
         if nameLike { ChineseNames.scan(cell, found) }
-        ByteClass.table.withUnsafeBufferPointer { table in
+        // Every other kind needs a digit, `:` (IPv6) or `@` (e-mail): most cells have none.
+        guard Self.mayHoldIdentifier(cell) else { return }
+        do {
+            let table = UnsafeBufferPointer(start: ByteClass.pointer, count: 256)
             var i = 0
             while i < n {
-                let cls = table[Int(cell[i])]
-                if cls & ByteClass.wide == 0 { i += 1; continue }
+                let b = cell[i]
+                // Chinese text is most of the bytes: step over whole UTF-8 sequences.
+                if b >= 0xC0 { i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2; continue }
+                if table[Int(b)] & ByteClass.wide == 0 { i += 1; continue }
                 var j = i
                 var seen: UInt8 = 0
                 var hasAlpha = false
@@ -79,6 +84,35 @@ public struct IdentifierScanner: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether any byte is `0`–`9`, `:` or `@`, eight bytes at a time (the "has between"
+    /// and "has zero byte" bit tricks; bytes ≥ 0x80 never match).
+    @inline(__always)
+    static func mayHoldIdentifier(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = cell.count
+        guard let base = cell.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var i = 0
+        while i + 8 <= n {
+            let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            // Bytes strictly between 0x2F and 0x3B: digits and `:`.
+            let t = x & low7
+            let between = (ones &* (127 + 0x3B) &- t) & ~x & (t &+ ones &* (127 - 0x2F)) & high
+            // Bytes equal to '@'.
+            let y = x ^ (ones &* 0x40)
+            let at = (y &- ones) & ~y & high
+            if between | at != 0 { return true }
+            i += 8
+        }
+        while i < n {
+            let b = base[i]
+            if (b >= 0x30 && b <= 0x3A) || b == 0x40 { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Convenience for tests and edges: the hits as (kind, matched text).
@@ -103,6 +137,13 @@ enum ByteClass {
     static let colon: UInt8 = 16
     static let dot: UInt8 = 32
     static let other: UInt8 = 64
+
+    /// Allocated once and never freed: the hot loop reads it without reference counting.
+    nonisolated(unsafe) static let pointer: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        p.initialize(from: table, count: 256)
+        return UnsafePointer(p)
+    }()
 
     static let table: [UInt8] = {
         var t = [UInt8](repeating: 0, count: 256)

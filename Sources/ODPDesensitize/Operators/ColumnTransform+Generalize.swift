@@ -24,14 +24,16 @@ extension ColumnTransform {
             return true
         case .region(let digits, let name):
             guard cell.count >= 6, cell[0..<6].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+            guard name, let regions else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: cell[0..<digits]))
+                return true
+            }
             let code = String(decoding: UnsafeBufferPointer(rebasing: cell[0..<digits]), as: UTF8.self)
-            if name, let regions {
+            do {
                 let padded = code + String(repeating: "0", count: 6 - digits)
                 // Municipalities have no city-level entry (110100 is 市辖区): fall back to the province.
                 let province = String(code.prefix(2)) + "0000"
                 out.append(contentsOf: Array((regions.name(of: padded) ?? regions.name(of: province) ?? code).utf8))
-            } else {
-                out.append(contentsOf: Array(code.utf8))
             }
             return true
         case .district:
@@ -54,10 +56,9 @@ extension ColumnTransform {
     }
 
     private func appendDigits(_ x: Int, width: Int, into out: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var v = x
-        for _ in 0..<width { digits.append(UInt8(0x30 + v % 10)); v /= 10 }
-        out.append(contentsOf: digits.reversed())
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 { out.append(UInt8(0x30 + x / divisor % 10)); divisor /= 10 }
     }
 
     func parseDate(_ cell: UnsafeBufferPointer<UInt8>) -> CivilDateTime? {
@@ -96,10 +97,10 @@ extension ColumnTransform {
     }
 
     /// Cuts an address after its county-level part: the first 区/县/旗/市 (市辖区 included)
-    /// after the prefecture (…市, …州, …盟, …地区). Without such a part the cell is blanked.
+    /// after the prefecture (…市, …自治州, …盟, …地区). Without such a part the cell is blanked.
     func district(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         let shi: UInt32 = 0x5E02, zhou: UInt32 = 0x5DDE, meng: UInt32 = 0x76DF, qu: UInt32 = 0x533A, xian: UInt32 = 0x53BF
-        let qi: UInt32 = 0x65D7, di: UInt32 = 0x5730
+        let qi: UInt32 = 0x65D7, di: UInt32 = 0x5730, zhi: UInt32 = 0x6CBB
         var chars: [(UInt32, Int)] = []   // scalar, end offset
         var i = 0
         while i < cell.count {
@@ -109,10 +110,12 @@ extension ColumnTransform {
             i = min(cell.count, i + len)
             chars.append((v, i))
         }
-        // The prefecture part ends after the first 市/州/盟/地区 (a province's own 自治区 is skipped this way).
+        // The prefecture part ends after the first 市/自治州/盟/地区 (a province's own 自治区 is skipped this way).
         var from = 0
         for (k, c) in chars.enumerated() {
-            if c.0 == shi || c.0 == zhou || c.0 == meng || (c.0 == qu && k > 0 && chars[k - 1].0 == di) { from = k + 1; break }
+            // 州 only as 自治州: 苏州市, 广州市 end at their 市.
+            let previous = k > 0 ? chars[k - 1].0 : 0
+            if c.0 == shi || (c.0 == zhou && previous == zhi) || c.0 == meng || (c.0 == qu && previous == di) { from = k + 1; break }
         }
         for k in from..<chars.count {
             let v = chars[k].0

@@ -1,10 +1,9 @@
-import Crypto
 import Foundation
 import ODPCore
 
 /// One output column: its source column and the compiled operator with what it needs at
 /// run time (HMAC state, date layouts, the region table).
-struct ColumnTransform {
+final class ColumnTransform {
     enum Result { case copy, null, scratch }
 
     let source: Int
@@ -12,7 +11,7 @@ struct ColumnTransform {
     let op: Operator?
     let nameLike: Bool
     let cardLabelled: Bool
-    var hmac: HMAC<SHA256>?
+    var hmac: PseudonymHMAC?
     var dateFormats: [DateFormat] = []
     var regions: CodeTable?
     let runDate: CivilDateTime
@@ -37,9 +36,7 @@ struct ColumnTransform {
                 throw ODPError.usage("field `\(field.name)`: pseudonym needs the pseudonym key (keys.pseudonym in odp.yml); refusing to publish without it")
             }
             // The key id is hashed in, so a new key id rotates every pseudonym even with the same secret.
-            var h = HMAC<SHA256>(key: SymmetricKey(data: key))
-            h.update(data: Array(keyID.utf8) + [0x1F])
-            hmac = h
+            hmac = PseudonymHMAC(key: key, keyID: keyID)
         case .generalize(.region(_, true)):
             guard let table = context.codeTables["gb2260"] else {
                 throw ODPError.usage("field `\(field.name)`: `name: true` needs the gb2260 code table (code_tables.gb2260 in odp.yml)")
@@ -121,24 +118,22 @@ struct ColumnTransform {
     /// HMAC-SHA256(key, key id ‖ 0x1F ‖ value): surrounding spaces trimmed and ASCII letters
     /// upper-cased first, so `…x` and `…X` ID numbers give the same pseudonym.
     func pseudonym(_ cell: UnsafeBufferPointer<UInt8>, prefix: [UInt8], bytes: Int, into out: inout [UInt8]) {
-        guard var h = hmac else { return }
+        guard let hmac else { return }
         var s = 0, e = cell.count
         while s < e, cell[s] == 0x20 { s += 1 }
         while e > s, cell[e - 1] == 0x20 { e -= 1 }
-        var normalized = [UInt8]()
-        normalized.reserveCapacity(e - s)
-        for i in s..<e { let b = cell[i]; normalized.append(b >= 0x61 && b <= 0x7a ? b - 0x20 : b) }
-        h.update(data: normalized)
-        let mac = h.finalize()
         out.append(contentsOf: prefix)
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var k = 0
-        for b in mac {
-            if k == bytes { break }
-            out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
-            k += 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(32, e - s)) { buf in
+            for i in s..<e { let b = cell[i]; buf[i - s] = b >= 0x61 && b <= 0x7a ? b - 0x20 : b }
+            hmac.mac(UnsafeBufferPointer(rebasing: buf[0..<(e - s)]), into: buf.baseAddress!)
+            for k in 0..<min(bytes, 32) {
+                let b = buf[k]
+                out.append(Self.hex[Int(b >> 4)]); out.append(Self.hex[Int(b & 15)])
+            }
         }
     }
+
+    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Replaces every identifier found in the text with the marker; false when nothing was found.
     func redact(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
