@@ -26,7 +26,8 @@ extension Checker {
         let gate = decide()
         var report = StageReport()
         report.holdReasons = gate.reasons
-        report.problems = problems
+        // Rules run column-major; the department reads the list row by row.
+        report.problems = problems.sorted { ($0.sourceRow, $0.field ?? "", $0.rule) < ($1.sourceRow, $1.field ?? "", $1.rule) }
         report.metrics = metrics(gate)
         let json = reportJSON(gate: gate, profile: profile, comparison: comparison)
         report.files["quality-report.json"] = Report.json(json)
