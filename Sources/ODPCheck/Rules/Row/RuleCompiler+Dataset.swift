@@ -19,6 +19,10 @@ extension RuleCompiler {
         let isRow = Self.rowRuleTypes.contains(spec.type)
         let (severity, dimension, message) = common(r, severity: isRow ? .reject : .hold,
                                                     dimension: Self.datasetDefaultDimension(spec.type))
+        if severity == .reject, ["row_count", "completeness", "sum_equals"].contains(spec.type) {
+            r.error("rules.\(spec.type): a table-wide rule cannot reject single rows", at: r.raw("severity")?.location,
+                    hint: "use `severity: hold` or `warn`")
+        }
         func field(_ key: String, required: Bool = true) -> Int? {
             guard let name = r.string(key, required: required), let loc = r.raw(key)?.location else { return nil }
             return column(name, at: loc, context: "rules.\(spec.type).\(key)")
