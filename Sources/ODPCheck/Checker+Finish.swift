@@ -26,7 +26,8 @@ extension Checker {
         let gate = decide()
         var report = StageReport()
         report.holdReasons = gate.reasons
-        report.problems = problems
+        // Rules run column-major; the department reads the list row by row.
+        report.problems = problems.sorted { ($0.sourceRow, $0.field ?? "", $0.rule) < ($1.sourceRow, $1.field ?? "", $1.rule) }
         report.metrics = metrics(gate)
         let json = reportJSON(gate: gate, profile: profile, comparison: comparison)
         report.files["quality-report.json"] = Report.json(json)
@@ -55,6 +56,7 @@ extension Checker {
                 t.checked = columns.count
                 t.failed = below.count
                 t.metric = ["non_null_share": shares, "below_minimum": below]
+                if !below.isEmpty { t.note = "低于要求的字段：" + below.joined(separator: "、") }
             case .sumEquals(let tally, let column, let total, let other, let tolerance):
                 let t = plan.tallies[tally]
                 let expected = total ?? other.map { sums[$0] } ?? 0
@@ -118,7 +120,7 @@ extension Checker {
         gate.overall = scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
         for t in plan.tallies where t.severity == .hold && t.failed > 0 && !t.explained {
             let what = t.checked > 1 ? "：\(t.failed) / \(t.checked) 不符合（\(Report.percent(t.share))）" : "未通过"
-            gate.reasons.append("「\(t.label)」\(what)" + (t.field.map { "［字段 \($0)］" } ?? ""))
+            gate.reasons.append("「\(t.label)」\(what)" + (t.field.map { "［字段 \($0)］" } ?? "") + (t.note.map { "（\($0)）" } ?? ""))
         }
         if rowsChecked > 0 {
             let share = Double(rejectedRows) / Double(rowsChecked)

@@ -71,74 +71,79 @@ public final class Checker {
     /// Supplies the keys of another dataset's column for `reference` rules naming it. Rules
     /// whose keys never arrive are reported as not checked.
     public func provideReference(dataset: String, field: String, values: Set<String>) {
-        var set = FingerprintSet(capacity: values.count)
+        let set = FingerprintSet(capacity: values.count)
         for v in values { _ = set.insert(Fingerprint.hash(v)) }
         for slot in plan.references where slot.dataset == dataset && slot.field == field { slot.keys = set }
     }
 
     /// Checks source values (before desensitization). Returns keep[row] (false = rejected row).
+    ///
+    /// Rules run column-major over the batch (each compiled rule loops over all rows), so a
+    /// rule's closure and state are fetched once per batch, not once per cell.
     public func check(_ batch: RowBatch) -> [Bool] {
         let rowCount = batch.rowCount, columnCount = batch.columnCount
         precondition(columnCount == definition.schema.fields.count,
                      "batch has \(columnCount) columns, dataset \(definition.id) declares \(definition.schema.fields.count)")
-        var keep = [Bool](repeating: true, count: rowCount)
+        var rejected = [Bool](repeating: false, count: rowCount)
         var checked = [Int](repeating: 0, count: plan.tallies.count)
         var failed = [Int](repeating: 0, count: plan.tallies.count)
-        let cellChecks = plan.cellChecks, nullChecks = plan.nullChecks, rowChecks = plan.rowChecks
-        let timeliness = settings.timelinessField
+        let sourceRows = batch.sourceRows
         batch.withCells { cells in
             func fail(_ tally: Int, _ row: Int, _ column: Int?) {
                 failed[tally] += 1
                 let t = plan.tallies[tally]
-                let sourceRow = batch.sourceRows[row]
-                if t.examples.count < 5 { t.recordExample(row: sourceRow, value: column.flatMap { batch.string(row, $0) }) }
+                let value = column.flatMap { batch.string(row, $0) }
+                if t.examples.count < 5 { t.recordExample(row: sourceRows[row], value: value) }
                 guard problems.count < Self.problemLimit else { problemsDropped += 1; return }
-                problems.append(RowProblem(sourceRow: sourceRow, field: column.map { definition.schema.fields[$0].name } ?? t.field,
-                                           rule: t.type, message: t.label, value: column.flatMap { batch.string(row, $0) }))
+                problems.append(RowProblem(sourceRow: sourceRows[row], field: column.map { definition.schema.fields[$0].name } ?? t.field,
+                                           rule: t.type, message: t.label, value: value))
             }
-            for row in 0..<rowCount {
-                var rejected = false
-                for c in 0..<columnCount {
-                    guard let cell = cells[row, c], cell.count > 0 else { nulls[c] += 1; continue }
-                    if summed[c], let v = NumberScan.double(cell) { sums[c] += v; numericCounts[c] += 1 }
-                    if let tracker = categories[c] {
-                        tracker.add(cell)
-                        if tracker.overflowed { categories[c] = nil }
-                    }
-                    for t in screenTargets[c] { screens.add(t, cell: cell, row: batch.sourceRows[row]) }
-                }
-                for check in nullChecks {
-                    checked[check.tally] += 1
+            profile(cells, rows: rowCount, sourceRows: sourceRows)
+            for check in plan.nullChecks {
+                checked[check.tally] += rowCount
+                for row in 0..<rowCount {
                     for c in check.columns {
-                        if let cell = cells[row, c], cell.count > 0 { continue }
+                        if let cell = cells.at(row, c), cell.count > 0 { continue }
                         fail(check.tally, row, nil)
-                        if check.reject { rejected = true }
+                        if check.reject { rejected[row] = true }
                         break
                     }
                 }
-                for check in cellChecks {
-                    guard let cell = cells[row, check.column], cell.count > 0 else { continue }
-                    checked[check.tally] += 1
-                    if !check.test(cell, row, cells) {
-                        fail(check.tally, row, check.column)
-                        if check.reject { rejected = true }
+            }
+            for check in plan.cellChecks {
+                let test = check.test, column = check.column
+                var n = 0
+                for row in 0..<rowCount {
+                    guard let cell = cells.at(row, column), cell.count > 0 else { continue }
+                    n += 1
+                    if !test(cell, row, cells) {
+                        fail(check.tally, row, column)
+                        if check.reject { rejected[row] = true }
                     }
                 }
-                for check in rowChecks {
-                    let result = check.test(row, cells)
+                checked[check.tally] += n
+            }
+            for check in plan.duplicateChecks {
+                let outcome = check.run(cells, rows: rowCount)
+                for row in 0..<rowCount where outcome[row] != 0 {
+                    checked[check.tally] += 1
+                    if outcome[row] == 2 {
+                        fail(check.tally, row, check.columns[0])
+                        if check.reject { rejected[row] = true }
+                    }
+                }
+            }
+            for check in plan.rowChecks {
+                let test = check.test
+                for row in 0..<rowCount {
+                    let result = test(row, cells)
                     if result == nil && !check.nullFails { continue }
                     checked[check.tally] += 1
                     if result != true {
                         fail(check.tally, row, check.valueColumn)
-                        if check.reject { rejected = true }
+                        if check.reject { rejected[row] = true }
                     }
                 }
-                if let timeliness, let cell = cells[row, timeliness] {
-                    for f in timelinessFormats {
-                        if let d = f.parse(cell) { newestDay = max(newestDay ?? -.infinity, CompiledExpression.dayNumber(d)); break }
-                    }
-                }
-                if rejected { keep[row] = false; rejectedRows += 1 }
             }
         }
         for (i, t) in plan.tallies.enumerated() {
@@ -146,6 +151,47 @@ public final class Checker {
             t.failed += failed[i]
         }
         rowsChecked += rowCount
+        var keep = [Bool](repeating: true, count: rowCount)
+        var rejectedCount = 0
+        for row in 0..<rowCount where rejected[row] { keep[row] = false; rejectedCount += 1 }
+        rejectedRows += rejectedCount
         return keep
+    }
+
+    /// Null counts, numeric sums, categories, screens and the newest date, column by column.
+    private func profile(_ cells: RowBatch.Cells, rows: Int, sourceRows: [Int]) {
+        for c in 0..<cells.columnCount {
+            var nullCount = 0, numeric = 0
+            var sum = 0.0
+            let doSum = summed[c]
+            var tracker = categories[c]
+            for row in 0..<rows {
+                guard let cell = cells.at(row, c), cell.count > 0 else { nullCount += 1; continue }
+                if doSum, let v = NumberScan.double(cell) { sum += v; numeric += 1 }
+                if let t = tracker {
+                    t.add(cell)
+                    if t.overflowed { tracker = nil; categories[c] = nil }
+                }
+            }
+            nulls[c] += nullCount
+            sums[c] += sum
+            numericCounts[c] += numeric
+            for t in screenTargets[c] {
+                for row in 0..<rows {
+                    guard let cell = cells.at(row, c), cell.count > 0 else { continue }
+                    screens.add(t, cell: cell, row: sourceRows[row])
+                }
+            }
+        }
+        if let c = settings.timelinessField {
+            var newest = newestDay ?? -.infinity
+            for row in 0..<rows {
+                guard let cell = cells.at(row, c) else { continue }
+                for f in timelinessFormats {
+                    if let d = f.parse(cell) { newest = max(newest, CompiledExpression.dayNumber(d)); break }
+                }
+            }
+            if newest > -.infinity { newestDay = newest }
+        }
     }
 }

@@ -162,4 +162,21 @@ struct FieldRuleTests {
         #expect(Fixture.failed(report, type: "pattern") == 1)
         #expect(report.holdReasons.isEmpty)
     }
+
+    @Test("state carries across batches: a key repeated in a later batch is a duplicate")
+    func acrossBatches() throws {
+        let d = Fixture.definition(fields: """
+          - {name: code, title: 编码, type: string, class: public, rules: [unique, required]}
+        """)
+        let checker = try Checker(definition: d, context: Fixture.context())
+        #expect(checker.check(Fixture.batch([["A"], ["B"]], firstRow: 2)) == [true, true])
+        #expect(checker.check(Fixture.batch([[nil], ["A"], ["C"]], firstRow: 4)) == [false, false, true])
+        let report = checker.finish()
+        #expect(Fixture.failed(report, type: "unique") == 1)
+        #expect(Fixture.checked(report, type: "unique") == 4)
+        #expect(report.problems.map(\.sourceRow) == [4, 5])
+        #expect(report.problems.map(\.rule) == ["required", "unique"])
+        #expect(report.metrics["rejected_rows"] == 2)
+        #expect(report.metrics["rows_checked"] == 5)
+    }
 }

@@ -90,6 +90,10 @@ struct ComparisonTests {
         #expect(Fixture.failed(report, type: "compare_null_rate") == 1)
         #expect(Fixture.failed(report, type: "compare_schema") == 0)
         #expect(report.holdReasons.count == 3)
+        let html = String(decoding: report.files["quality-report.html"]!, as: UTF8.self)
+        #expect(html.contains("行数：10 → 15"))
+        #expect(html.contains("海淀区"))
+        #expect(report.readmeSection?.contains("**暂缓发布**") == true)
         let comparison = Fixture.reportJSON(report)["comparison"] as? [String: Any]
         let fields = comparison?["fields"] as? [[String: Any]] ?? []
         #expect(fields.first { $0["field"] as? String == "district" }?["categories_appeared"] as? [String] == ["海淀区"])

@@ -79,4 +79,15 @@ struct ValidateTests {
         #expect(d.first?.hint == "did you mean `gb2260`?")
         #expect(diagnostics(fields).isEmpty, "without a config, names cannot be checked")
     }
+
+    @Test("table rules, screens and comparisons cannot reject rows")
+    func rejectOnlyForRows() {
+        let d = diagnostics(plain, """
+        rules: [{type: row_count, min: 1, severity: reject}]
+        screens: {benford: {fields: [amount], severity: reject}}
+        compare: {severity: reject}
+        """)
+        #expect(d.count == 3)
+        #expect(d.filter { $0.hint == "use `severity: hold` or `warn`" }.count == 2)
+    }
 }

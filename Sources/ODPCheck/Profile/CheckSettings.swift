@@ -23,7 +23,7 @@ struct CheckSettings {
             nullRateChange = r.double("null_rate_change") ?? nullRateChange
             meanChange = r.double("mean_change") ?? meanChange
             sumChange = r.double("sum_change")
-            compareSeverity = r.choice("severity", of: CheckSeverity.allCases.map(\.rawValue)).flatMap(CheckSeverity.init) ?? .hold
+            compareSeverity = r.choice("severity", of: ["hold", "warn"]).flatMap(CheckSeverity.init) ?? .hold
             explain = r.string("explain")
             readTimeliness(r, compiler: compiler)
             compiler.diagnostics += r.finish()

@@ -6,19 +6,45 @@ import ODPCore
 /// high-cardinality columns (IDs, names, amounts) cost one hash per cell until then.
 final class CategoryTracker {
     static let limit = 50
-    var counts: [UInt64: Int] = [:]
+    private static let slots = 128
+    // Raw memory, not class `var` arrays: no exclusivity check per cell.
+    private let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: CategoryTracker.slots)
+    private let tallies = UnsafeMutablePointer<Int>.allocate(capacity: CategoryTracker.slots + 2)
+    private var distinct: Int { get { tallies[Self.slots] } set { tallies[Self.slots] = newValue } }
     var samples: [UInt64: String] = [:]
     let keepsText: Bool
-    private(set) var overflowed = false
+    var overflowed: Bool { tallies[Self.slots + 1] != 0 }
 
-    init(keepsText: Bool) { self.keepsText = keepsText }
+    init(keepsText: Bool) {
+        self.keepsText = keepsText
+        hashes.initialize(repeating: 0, count: Self.slots)
+        tallies.initialize(repeating: 0, count: Self.slots + 2)
+    }
+
+    deinit { hashes.deallocate(); tallies.deallocate() }
+
+    /// Counts by fingerprint (a zero fingerprint is folded into 1; harmless for a profile).
+    var counts: [UInt64: Int] {
+        var out: [UInt64: Int] = [:]
+        for i in 0..<Self.slots where tallies[i] > 0 { out[hashes[i]] = tallies[i] }
+        return out
+    }
 
     @inline(__always)
     func add(_ cell: UnsafeBufferPointer<UInt8>) {
-        let h = Fingerprint.hash(cell)
-        if let c = counts[h] { counts[h] = c + 1; return }
-        guard counts.count < Self.limit else { overflowed = true; counts = [:]; samples = [:]; return }
-        counts[h] = 1
+        var h = Fingerprint.hash(cell)
+        if h == 0 { h = 1 }
+        var i = Int(truncatingIfNeeded: h) & (Self.slots - 1)
+        while true {
+            let v = hashes[i]
+            if v == h { tallies[i] += 1; return }
+            if v == 0 { break }
+            i = (i + 1) & (Self.slots - 1)
+        }
+        guard distinct < Self.limit else { tallies[Self.slots + 1] = 1; samples = [:]; return }
+        hashes[i] = h
+        tallies[i] = 1
+        distinct += 1
         if keepsText { samples[h] = String(decoding: cell, as: UTF8.self) }
     }
 }

@@ -41,7 +41,8 @@ struct QualityReportHTML {
         }
         h += "</table>\n"
         for t in checker.plan.tallies where t.type == "screen_benford" {
-            h += "<h2>本福特定律检验：\(escapeHTML(t.field ?? ""))</h2><p>\(escapeHTML(t.note ?? ""))</p>\n"
+            let title = d.schema.fields.first { $0.name == t.field }?.title ?? t.field ?? ""
+            h += "<h2>本福特定律检验：\(escapeHTML(title))</h2><p>\(escapeHTML(t.note ?? ""))</p>\n"
             if let o = t.metric["observed_first"] as? [Double], let e = t.metric["expected_first"] as? [Double] {
                 h += SVGChart.benford(observed: o, expected: e)
                 h += "<p>蓝色柱：实际首位数字比例；红线：本福特定律期望比例。</p>\n"

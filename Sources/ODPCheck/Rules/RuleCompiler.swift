@@ -120,14 +120,7 @@ final class RuleCompiler {
         plan.nullChecks.append(NullCheck(columns: columns, tally: present, reject: true))
         let unique = addTally("primary_key", field: key.joined(separator: ","), severity: .reject, dimension: .accuracy,
                               label: "主键「\(titles)」不能重复", showsValues: showsValues)
-        let box = FingerprintBox()
-        plan.rowChecks.append(RowCheck(tally: unique, reject: true, nullFails: false, valueColumn: columns[0]) { row, cells in
-            var h = Fingerprint.seed
-            for c in columns {
-                guard let cell = cells[row, c], cell.count > 0 else { return nil }
-                h = Fingerprint.combine(h, cell)
-            }
-            return box.set.insert(h)
-        })
+        plan.duplicateChecks.append(DuplicateCheck(columns: columns, tally: unique, reject: true, skipNulls: true,
+                                                   set: FingerprintSet(capacity: 4096)))
     }
 }

@@ -29,6 +29,38 @@ struct RowCheck {
     let test: (Int, RowBatch.Cells) -> Bool?
 }
 
+/// `unique`, primary-key and duplicate rules: a 64-bit fingerprint of `columns` per row,
+/// inserted into a set. Hashes for a whole batch are computed first and inserted in a
+/// tight loop, so the cache misses of a large set overlap instead of stalling each row.
+struct DuplicateCheck {
+    let columns: [Int]
+    let tally: Int
+    let reject: Bool
+    /// Skip the row when any key cell is null or empty (unique, primary key); otherwise
+    /// null takes part in the fingerprint (duplicate_rows / duplicate_keys).
+    let skipNulls: Bool
+    let set: FingerprintSet
+
+    /// Per row: 0 skipped, 1 first occurrence, 2 repeated.
+    func run(_ cells: RowBatch.Cells, rows: Int) -> [UInt8] {
+        var hashes = [UInt64](repeating: 0, count: rows)
+        var outcome = [UInt8](repeating: 1, count: rows)
+        for row in 0..<rows {
+            var h = Fingerprint.seed
+            for c in columns {
+                let cell = cells.at(row, c)
+                if skipNulls, cell == nil || cell!.count == 0 { outcome[row] = 0; break }
+                h = columns.count == 1 && skipNulls ? Fingerprint.hash(cell!) : Fingerprint.combine(h, cell)
+            }
+            hashes[row] = h
+        }
+        for row in 0..<rows where outcome[row] != 0 {
+            if !set.insert(hashes[row]) { outcome[row] = 2 }
+        }
+        return outcome
+    }
+}
+
 /// Rules decided once the whole table has been seen.
 enum TableAggregate {
     case rowCount(tally: Int, min: Int?, max: Int?)
@@ -50,17 +82,13 @@ final class ReferenceSlot {
     }
 }
 
-/// Mutable fingerprint state shared with a compiled closure.
-final class FingerprintBox {
-    var set = FingerprintSet(capacity: 4096)
-}
-
 /// Everything `RuleCompiler` produced: the compiled checks and the report lines they feed.
 struct RulePlan {
     var tallies: [RuleTally] = []
     var cellChecks: [CellCheck] = []
     var nullChecks: [NullCheck] = []
     var rowChecks: [RowCheck] = []
+    var duplicateChecks: [DuplicateCheck] = []
     var aggregates: [TableAggregate] = []
     var references: [ReferenceSlot] = []
     /// Columns whose sums the profile must keep (numeric fields always; sum_equals columns).

@@ -36,6 +36,10 @@ final class ScreenPlan {
             guard Self.kinds.contains(kind) else { continue }  // reported as unknown keys by finish()
             guard let s = r.map(kind) else { continue }
             let (severity, dimension, _) = compiler.common(s, severity: .warn, dimension: .accuracy)
+            if severity == .reject {
+                s.error("screens.\(kind): a screen judges a whole column and cannot reject single rows",
+                        at: s.raw("severity")?.location, hint: "use `severity: hold` or `warn`")
+            }
             var method = "iqr", k = 3.0, maxShare = 0.01
             if kind == "outliers" {
                 method = s.choice("method", of: ["iqr", "sigma"], default: "iqr") ?? "iqr"

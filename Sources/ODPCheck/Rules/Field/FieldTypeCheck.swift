@@ -64,7 +64,8 @@ enum FieldTypeCheck {
         case .boolean: return "布尔值（是/否、true/false、1/0）"
         case .year: return "年份（YYYY）"
         case .date, .datetime, .yearmonth, .time:
-            return "日期时间（格式 \(dateFormats(for: field).map(\.pattern).joined(separator: " 或 "))）"
+            let kind = field.type == .date ? "日期" : field.type == .yearmonth ? "年月" : field.type == .time ? "时间" : "日期时间"
+            return "\(kind)（格式 \(dateFormats(for: field).map(\.pattern).joined(separator: " 或 "))）"
         }
     }
 }

@@ -40,8 +40,10 @@ extension RuleCompiler {
                                  label: message ?? title + "不能为空", showsValues: shows)
             plan.nullChecks.append(NullCheck(columns: [column], tally: tally, reject: severity == .reject))
         case "unique":
-            let box = FingerprintBox()
-            add("不能重复") { cell, _, _ in box.set.insert(Fingerprint.hash(cell)) }
+            let tally = addTally("unique", field: field.name, severity: severity, dimension: dimension,
+                                 label: message ?? title + "不能重复", showsValues: shows)
+            plan.duplicateChecks.append(DuplicateCheck(columns: [column], tally: tally, reject: severity == .reject, skipNulls: true,
+                                                       set: FingerprintSet(capacity: 4096)))
         case "min", "max":
             let isMin = spec.type == "min"
             guard let bound = boundParameter(r, field: field) else { return }
@@ -71,9 +73,9 @@ extension RuleCompiler {
             } catch {}
         case "enum":
             let values = r.strings("values", required: true)
-            let box = FingerprintBox()
-            for v in values { _ = box.set.insert(Fingerprint.hash(v)) }
-            add("应为以下之一：\(values.joined(separator: "、"))") { cell, _, _ in box.set.contains(Fingerprint.hash(cell)) }
+            let set = FingerprintSet(capacity: 4096)
+            for v in values { _ = set.insert(Fingerprint.hash(v)) }
+            add("应为以下之一：\(values.joined(separator: "、"))") { cell, _, _ in set.contains(Fingerprint.hash(cell)) }
         case "code_table":
             compileCodeTable(r, context: context, field: field, add: add)
         case "gb11643": add("不是有效的公民身份号码（GB 11643 校验位）") { cell, _, _ in Checksums.gb11643(cell) }
@@ -128,7 +130,7 @@ extension RuleCompiler {
         let label = asOf == nil ? "应为代码表 \(name) 中的代码" : "应为记录日期时代码表 \(name) 中有效的代码"
         add(label) { cell, row, cells in
             var year: Int?
-            if let (c, formats) = asOf, let d = cells[row, c] {
+            if let (c, formats) = asOf, let d = cells.at(row, c) {
                 for f in formats { if let date = f.parse(d) { year = date.year; break } }
             }
             return table.contains(cell, year: year)
@@ -163,7 +165,7 @@ extension RuleCompiler {
         let slot = ReferenceSlot(dataset: dataset, field: other, tally: tally)
         plan.references.append(slot)
         plan.rowChecks.append(RowCheck(tally: tally, reject: severity == .reject, nullFails: false, valueColumn: column) { row, cells in
-            guard let keys = slot.keys, let cell = cells[row, column], cell.count > 0 else { return nil }
+            guard let keys = slot.keys, let cell = cells.at(row, column), cell.count > 0 else { return nil }
             return keys.contains(Fingerprint.hash(cell))
         })
     }

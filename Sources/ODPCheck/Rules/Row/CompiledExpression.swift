@@ -89,7 +89,7 @@ final class CompiledExpression {
         switch node {
         case .constant(let v): return v
         case .field(let column, let kind):
-            guard let cell = cells[row, column], cell.count > 0 else { return .null }
+            guard let cell = cells.at(row, column), cell.count > 0 else { return .null }
             switch kind {
             case .text: return .text(cell)
             case .number: return NumberScan.double(cell).map(Value.number) ?? .null

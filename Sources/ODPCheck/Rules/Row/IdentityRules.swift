@@ -41,8 +41,9 @@ enum IdentityRules {
     /// The region's name (朝阳区) appears in the address text.
     static func regionInAddress(_ region: UnsafeBufferPointer<UInt8>?, _ address: UnsafeBufferPointer<UInt8>?, _ table: ByteCodeTable) -> Bool? {
         guard let region, region.count > 0, let address, address.count > 0 else { return nil }
-        guard let entry = table.entry(region), !entry.name.isEmpty else { return nil }  // unknown codes: the code_table rule
-        return contains(address, entry.name)
+        guard let entry = table.index(region) else { return nil }  // unknown codes: the code_table rule
+        let name = table.name(entry)
+        return name.isEmpty ? nil : contains(address, name)
     }
 
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {

@@ -19,6 +19,10 @@ extension RuleCompiler {
         let isRow = Self.rowRuleTypes.contains(spec.type)
         let (severity, dimension, message) = common(r, severity: isRow ? .reject : .hold,
                                                     dimension: Self.datasetDefaultDimension(spec.type))
+        if severity == .reject, ["row_count", "completeness", "sum_equals"].contains(spec.type) {
+            r.error("rules.\(spec.type): a table-wide rule cannot reject single rows", at: r.raw("severity")?.location,
+                    hint: "use `severity: hold` or `warn`")
+        }
         func field(_ key: String, required: Bool = true) -> Int? {
             guard let name = r.string(key, required: required), let loc = r.raw(key)?.location else { return nil }
             return column(name, at: loc, context: "rules.\(spec.type).\(key)")
@@ -50,9 +54,9 @@ extension RuleCompiler {
                 guard case .date(let formats) = CompiledExpression.kind(of: schema.fields[other]) else {
                     r.error("rules.id_birth_matches: `\(schema.fields[other].name)` is not a date field"); return
                 }
-                test = { row, cells in IdentityRules.birthMatches(cells[row, id], cells[row, other], formats) }
+                test = { row, cells in IdentityRules.birthMatches(cells.at(row, id), cells.at(row, other), formats) }
             } else {
-                test = { row, cells in IdentityRules.sexMatches(cells[row, id], cells[row, other]) }
+                test = { row, cells in IdentityRules.sexMatches(cells.at(row, id), cells.at(row, other)) }
             }
             let label = spec.type == "id_birth_matches" ? "\(title(id))中的出生日期应与\(title(other))一致" : "\(title(id))第17位的性别应与\(title(other))一致"
             let t = tally(label, field: schema.fields[id].name, shows: isPublic([id, other]))
@@ -63,7 +67,7 @@ extension RuleCompiler {
             guard let table = byteTable(tableName, at: r.raw("table")?.location ?? r.location, context: "rules.region_matches_address") else { return }
             let t = tally("\(title(address))应包含\(title(region))对应的区划名称", field: schema.fields[address].name, shows: isPublic([region, address]))
             plan.rowChecks.append(RowCheck(tally: t, reject: severity == .reject, nullFails: false, valueColumn: address) { row, cells in
-                IdentityRules.regionInAddress(cells[row, region], cells[row, address], table)
+                IdentityRules.regionInAddress(cells.at(row, region), cells.at(row, address), table)
             })
         case "row_count":
             let lo = r.int("min", range: 0...Int.max), hi = r.int("max", range: 0...Int.max)
@@ -75,12 +79,8 @@ extension RuleCompiler {
             if spec.type == "duplicate_keys" { guard let c = fieldList("fields", required: true), !c.isEmpty else { return }; cols = c }
             let label = spec.type == "duplicate_rows" ? "不应有完全重复的行" : "\(cols.map(title).joined(separator: "+"))组合不应重复"
             let t = tally(label, field: spec.type == "duplicate_keys" ? cols.map { schema.fields[$0].name }.joined(separator: ",") : nil, shows: isPublic(cols))
-            let box = FingerprintBox()
-            plan.rowChecks.append(RowCheck(tally: t, reject: severity == .reject, nullFails: false, valueColumn: cols[0]) { row, cells in
-                var h = Fingerprint.seed
-                for c in cols { h = Fingerprint.combine(h, cells[row, c]) }
-                return box.set.insert(h)
-            })
+            plan.duplicateChecks.append(DuplicateCheck(columns: cols, tally: t, reject: severity == .reject, skipNulls: false,
+                                                       set: FingerprintSet(capacity: 4096)))
         case "completeness":
             guard let cols = fieldList("fields", required: false) else { return }
             let columns = cols.isEmpty ? Array(0..<schema.fields.count) : cols
