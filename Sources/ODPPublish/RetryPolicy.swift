@@ -32,10 +32,10 @@ struct RetryPolicy: Sendable {
                 attempt += 1
                 guard error.retryable, attempt < attempts else {
                     let suffix = error.retryable ? " (gave up after \(attempt) tries)" : ""
-                    throw ODPError.publish(what, error.message + suffix)
+                    throw ODPError.io(what, error.message + suffix)
                 }
                 if let retryAfter = error.retryAfter, retryAfter > maxRetryAfter {
-                    throw ODPError.publish(what, "server asks to wait \(Int(retryAfter)) s; run again later")
+                    throw ODPError.io(what, "server asks to wait \(Int(retryAfter)) s; run again later")
                 }
                 let wait = delay(afterAttempt: attempt, retryAfter: error.retryAfter)
                 log?.note("retry \(attempt)/\(attempts - 1) of \(what) in \(String(format: "%.2f", wait)) s: \(error.message)")

@@ -165,6 +165,43 @@ struct CKANTargetTests {
         #expect(try s.client.package(CKANNames.dataset(code: definition.catalog.code)) == nil)
     }
 
+    @Test("behind a web server with a 1 MiB body limit, a larger file is refused by a body-less probe instead of a 413 after upload")
+    func bodyLimitProbe() throws {
+        guard Services.require(["CKAN_LIMIT_URL"]) != nil, let s = try setup("ckan-probe", url: Services.values["CKAN_LIMIT_URL"]) else { return }
+        let big = Fixtures.definition(id: "stops-huge", code: code())
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
+        #expect { try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-huge", rows: 40_000), definition: big, version: "v1") } throws: {
+            "\($0)".contains("HTTP 413 to a probe") && "\($0)".contains("data/stops-huge.csv")
+        }
+        #expect(try s.client.package(CKANNames.dataset(code: big.catalog.code)) == nil)
+        // Under the limit but over the probe threshold: the probe passes and the upload goes through.
+        let medium = Fixtures.definition(id: "stops-medium", code: code())
+        let release = Fixtures.release(in: s.dir, id: "stops-medium", rows: 15_000)
+        #expect(try ReleaseFiles.load(release).contains { $0.size > CKANTarget.probeThreshold && $0.size < 1 << 20 })
+        _ = try publisher.publish(release: release, definition: medium, version: "v1")
+        try checkPublished(s, medium, release, version: "v1")
+    }
+
+    @Test("two publishers writing the same dataset at once are serialised: no lost and no duplicate resources")
+    func serialised() throws {
+        guard let s = try setup("ckan-parallel") else { return }
+        let definition = Fixtures.definition(id: "stops-p", code: code())
+        let release = Fixtures.release(in: s.dir, id: "stops-p")
+        let config = s.config, state = s.state, env = s.env
+        let errors = LogLines()
+        let threads = (0..<2).map { _ in
+            Thread {
+                do { _ = try Publisher(config: config, stateDirectory: state, environment: env).publish(release: release, definition: definition, version: "v1") }
+                catch { errors.sink("\(error)") }
+            }
+        }
+        threads.forEach { $0.start() }
+        while threads.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(errors.all.isEmpty, "\(errors.all)")
+        try checkPublished(s, definition, release, version: "v1")
+        #expect(Fixtures.lines(Fixtures.receiptsFile(s.state)).count == 5)
+    }
+
     @Test("a refused token fails without retrying and without showing the token")
     func badToken() throws {
         let wrong = "wrong-token-\(UUID().uuidString)"
