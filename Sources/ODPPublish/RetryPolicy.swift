@@ -30,7 +30,7 @@ struct RetryPolicy: Sendable {
                 return try body()
             } catch let error as TransferError {
                 attempt += 1
-                guard error.retryable, attempt < attempts else {
+                guard error.retryable, attempt < min(attempts, error.maxAttempts ?? attempts) else {
                     let suffix = error.retryable ? " (gave up after \(attempt) tries)" : ""
                     throw ODPError.io(what, error.message + suffix)
                 }

@@ -69,6 +69,8 @@ struct TransferError: Error, CustomStringConvertible {
     var curlCode: Int?
     var retryAfter: Double?
     var body: Data?
+    /// Caps the tries for errors that are only probably transient.
+    var maxAttempts: Int?
 
     var description: String { message }
 
@@ -100,8 +102,16 @@ enum Transfer {
         let code = handle.perform()
         guard code == CURLE_OK else {
             let detail = handle.errorText.isEmpty ? String(cString: curl_easy_strerror(code)) : handle.errorText
-            throw TransferError(message: "\(Transfer.redactURL(request.url)): \(detail)", retryable: retryable(code) || (code == CURLE_FAILED_INIT && request.url.hasPrefix("sftp:")),
-                                status: nil, curlCode: Int(code.rawValue))
+            var error = TransferError(message: "\(Transfer.redactURL(request.url)): \(detail)", retryable: retryable(code),
+                                      status: nil, curlCode: Int(code.rawValue))
+            // libssh2 reports a connection cut during the handshake as a failed session start, and
+            // one cut during authentication as a refused login; both deserve a few more tries, but
+            // a login that is really refused must not be hammered.
+            if request.url.hasPrefix("sftp:"), code == CURLE_FAILED_INIT || code == CURLE_LOGIN_DENIED {
+                error.retryable = true
+                error.maxAttempts = 3
+            }
+            throw error
         }
         return TransferResponse(status: handle.infoLong(CURLINFO_RESPONSE_CODE), headers: box.headers, body: box.data,
                                 sha256: box.hasher.map { $0.finalizeHex() }, bytes: box.bytes,
@@ -124,8 +134,7 @@ enum Transfer {
     }
 
     /// Network faults and timeouts are worth another try; refused logins, missing files and
-    /// bad options are not. (libcurl reports a failed SSH handshake, e.g. a connection cut
-    /// during the banner exchange, as CURLE_FAILED_INIT; perform() treats that as transient for SFTP.)
+    /// bad options are not.
     static func retryable(_ code: CURLcode) -> Bool {
         let transient: [CURLcode] = [
             CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING,
