@@ -202,6 +202,29 @@ struct CKANTargetTests {
         #expect(Fixtures.lines(Fixtures.receiptsFile(s.state)).count == 5)
     }
 
+    @Test("with create_organizations each provider gets its own organization, created once")
+    func organizations() throws {
+        guard let s = try setup("ckan-org", extra: "    create_organizations: true") else { return }
+        var definition = Fixtures.definition(id: "stops-o", code: code())
+        definition.catalog.providerCode = "TEST\(UUID().uuidString.prefix(10))"
+        definition.catalog.provider = "测试市交通运输局"
+        let org = CKANNames.organization(providerCode: definition.catalog.providerCode)
+        #expect(try s.client.organization(org) == nil)
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
+        _ = try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-o"), definition: definition, version: "v1")
+        let created = try #require(try s.client.organization(org))
+        #expect(created["title"] as? String == "测试市交通运输局")
+        let package = try #require(try s.client.package(CKANNames.dataset(code: definition.catalog.code)))
+        #expect((package["organization"] as? [String: Any])?["name"] as? String == org)
+        // A second dataset of the same provider reuses the organization.
+        var second = definition
+        second.id = "stops-o2"
+        second.catalog.code = code()
+        _ = try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-o2"), definition: second, version: "v1")
+        let package2 = try #require(try s.client.package(CKANNames.dataset(code: second.catalog.code)))
+        #expect((package2["organization"] as? [String: Any])?["id"] as? String == created["id"] as? String)
+    }
+
     @Test("a refused token fails without retrying and without showing the token")
     func badToken() throws {
         let wrong = "wrong-token-\(UUID().uuidString)"

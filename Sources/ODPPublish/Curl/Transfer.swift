@@ -109,7 +109,7 @@ enum Transfer {
             // a login that is really refused must not be hammered.
             if request.url.hasPrefix("sftp:"), code == CURLE_FAILED_INIT || code == CURLE_LOGIN_DENIED {
                 error.retryable = true
-                error.maxAttempts = 3
+                if code == CURLE_LOGIN_DENIED { error.maxAttempts = 3 }
             }
             throw error
         }
