@@ -99,7 +99,7 @@ struct CKANTargetTests {
         expectNoSecrets([s.token], logs: logs.all + again.all + fresh.all, state: s.state)
     }
 
-    @Test("a new version replaces resources in place: changed files upload, unchanged ones do not, no duplicates")
+    @Test("a new version replaces resources in place: changed files upload, unchanged ones do not, dropped ones go, no duplicates")
     func newVersion() throws {
         guard let s = try setup("ckan-v2") else { return }
         let definition = Fixtures.definition(id: "stops-b", code: code())
@@ -111,11 +111,15 @@ struct CKANTargetTests {
         try readme1.write(to: v2.appendingPathComponent("README.md"))
         var sums = try String(contentsOf: v2.appendingPathComponent("SHA256SUMS"), encoding: .utf8).split(separator: "\n").map(String.init)
         sums = sums.map { $0.hasSuffix("  README.md") ? "\(SHA256Hex.of(readme1))  README.md" : $0 }
+        // v2 drops the JSON file: its resource must go.
+        sums = sums.filter { !$0.hasSuffix("  data/stops-b.json") }
+        try FileManager.default.removeItem(at: v2.appendingPathComponent("data/stops-b.json"))
         try (sums.joined(separator: "\n") + "\n").write(to: v2.appendingPathComponent("SHA256SUMS"), atomically: true, encoding: .utf8)
         let logs = LogLines()
         let second = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: logs.sink)
         _ = try second.publish(release: v2, definition: definition, version: "v2")
-        #expect(logs.all.filter { $0.contains("uploaded") }.count == 4, "\(logs.all)")
+        #expect(logs.all.filter { $0.contains("uploaded") }.count == 3, "\(logs.all)")
+        #expect(logs.all.contains { $0.contains("removing data/stops-b.json") })
         #expect(logs.all.contains { $0.contains("already there") && $0.contains("README.md") })
         try checkPublished(s, definition, v2, version: "v2")
     }

@@ -35,7 +35,22 @@ final class CKANTarget: PublishTarget {
             try session.confirm(file, remote: id, uploaded: true)
             package = try retrying("package_show \(name)") { try client.package(name) } ?? package
         }
+        try prune(package, keep: Set(job.files.map(\.path)), session.log)
         try updateMetadata(name, org: org, job: job, session.log)
+    }
+
+    /// Resources of files the new version no longer has are deleted before the metadata
+    /// names the new version, so the dataset lists exactly the release's files.
+    private func prune(_ package: [String: Any], keep: Set<String>, _ log: PublishLog) throws {
+        for r in package["resources"] as? [[String: Any]] ?? [] {
+            guard let id = r["id"] as? String, let name = r["name"] as? String, !keep.contains(name) else { continue }
+            log.note("\(settings.name): removing \(name), no longer in the release")
+            do {
+                _ = try settings.retry.run("resource_delete \(name)", log: log) { try client.call("resource_delete", ["id": id]) }
+            } catch let error as ODPError where "\(error)".contains("HTTP 404") {
+                continue
+            }
+        }
     }
 
     // MARK: size limit
