@@ -13,8 +13,11 @@ of connections, injects one fault instead:
   429          answer 429 with `Retry-After: 1` (HTTP only)
 ODP opens one connection per request, so a connection fault is a request fault.
 
+With --max-body N it also plays a web server's body limit (nginx client_max_body_size):
+a request announcing a Content-Length above N is answered 413 before its body is read.
+
 Usage: fault-proxy.py --listen PORT --target PORT [--rate 0.3] [--modes a,b] [--seed N]
-                      [--stall 8] [--max-connections N] [--log FILE]
+                      [--stall 8] [--max-connections N] [--max-body N] [--log FILE]
 Send SIGTERM to stop. The proxy only ever connects to 127.0.0.1.
 """
 import argparse
@@ -38,6 +41,7 @@ def parse():
     p.add_argument("--stall", type=float, default=8.0)
     p.add_argument("--max-connections", type=int, default=100000)
     p.add_argument("--log", default=None)
+    p.add_argument("--max-body", type=int, default=None)
     return p.parse_args()
 
 
@@ -129,7 +133,24 @@ async def handle(client_reader, client_writer):
             await client_writer.drain()
             client_writer.close()
             return
+        head = b""
+        if ARGS.max_body is not None:
+            head = await client_reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1].strip())
+            if length > ARGS.max_body:
+                log(f"conn {n} 413 content-length={length}")
+                body = b"<html><body><h1>413 Request Entity Too Large</h1></body></html>"
+                client_writer.write(b"HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: text/html\r\n"
+                                    + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+                await client_writer.drain()
+                client_writer.close()
+                return
         server_reader, server_writer = await asyncio.open_connection("127.0.0.1", ARGS.target)
+        if head:
+            server_writer.write(head)
         up = asyncio.create_task(pipe(client_reader, server_writer))
         cut = 0 if mode == "drop-after" else RNG.randint(100, 6000) if mode == "drop-mid" else None
         down = asyncio.create_task(pipe(server_reader, client_writer, cut_after=cut, client_writer=client_writer))

@@ -15,7 +15,8 @@ Every write must carry `Authorization: Bearer <token>` and the ODP signature hea
 Stored files land in ROOT/files/<path> (temp name, then rename); each accepted write is a
 line in ROOT/writes.log, each rejected one a line in ROOT/rejects.log.
 
-Usage: http-sink.py --port P --root DIR --token-file F --secret-file F
+Usage: http-sink.py --port P --root DIR --token-file F --secret-file F [--cert PEM --key PEM]
+With --cert/--key it speaks HTTPS (for the TLS verification tests).
 """
 import argparse
 import hashlib
@@ -30,6 +31,8 @@ p.add_argument("--port", type=int, required=True)
 p.add_argument("--root", required=True)
 p.add_argument("--token-file", required=True)
 p.add_argument("--secret-file", required=True)
+p.add_argument("--cert")
+p.add_argument("--key")
 ARGS = p.parse_args()
 TOKEN = open(ARGS.token_file).read().strip()
 SECRET = open(ARGS.secret_file).read().strip().encode()
@@ -133,4 +136,10 @@ class Handler(BaseHTTPRequestHandler):
 
 
 os.makedirs(FILES, exist_ok=True)
-ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler).serve_forever()
+server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+if ARGS.cert:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(ARGS.cert, ARGS.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+server.serve_forever()

@@ -2,6 +2,7 @@
 # Starts every server the ODPPublish tests talk to, all on 127.0.0.1, plus a fault proxy in
 # front of each, and writes DIR/env with the variables the tests read:
 #   CKAN 2.12 (../shared/peers/ckan)   CKAN_URL CKAN_TOKEN CKAN_ORG   CKAN_PROXY_URL
+#                                      CKAN_LIMIT_URL (a 1 MiB nginx-style body limit, no faults)
 #   OpenSSH sftp (sftp-start.sh)       SFTP_*                         SFTP_PROXY_URL
 #   vsftpd (ftp-start.sh)              FTP_*                          FTP_PROXY_URL
 #   http-sink.py                       HTTP_SINK_*                    HTTP_SINK_PROXY_URL
@@ -45,14 +46,19 @@ CKAN_PORT_=${CKAN_URL##*:}
 proxy ckan $((CKAN_PORT_ + 100)) "$CKAN_PORT_" drop-before,drop-after,drop-mid,stall,500,503,429
 proxy sftp $((SFTP_PORT + 100)) "$SFTP_PORT" drop-before,drop-after,drop-mid,stall
 proxy ftp $((FTP_PORT + 100)) "$FTP_PORT" drop-before,drop-mid,stall
+# nginx-style 1 MiB body limit in front of CKAN, no faults (size pre-flight tests).
+setsid python3 "$HERE/fault-proxy.py" --listen $((CKAN_PORT_ + 200)) --target "$CKAN_PORT_" --rate 0 --max-body 1048576 \
+  --log "$D/proxy-ckan-limit.log" > /dev/null 2>&1 &
+echo $! > "$D/proxy-ckan-limit.pid"
 proxy http $((SINK_PORT + 100)) "$SINK_PORT" drop-before,drop-after,drop-mid,stall,500,503,429
-for port in "$SINK_PORT" $((CKAN_PORT_ + 100)) $((SFTP_PORT + 100)) $((FTP_PORT + 100)) $((SINK_PORT + 100)); do
+for port in "$SINK_PORT" $((CKAN_PORT_ + 100)) $((CKAN_PORT_ + 200)) $((SFTP_PORT + 100)) $((FTP_PORT + 100)) $((SINK_PORT + 100)); do
   for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 done
 
 {
   cat "$D/ckan/env" "$D/sftp/env" "$D/ftp/env"
   echo "CKAN_PROXY_URL=http://127.0.0.1:$((CKAN_PORT_ + 100))"
+  echo "CKAN_LIMIT_URL=http://127.0.0.1:$((CKAN_PORT_ + 200))"
   echo "SFTP_PROXY_URL=sftp://127.0.0.1:$((SFTP_PORT + 100))$SFTP_ROOT"
   echo "FTP_PROXY_URL=ftp://127.0.0.1:$((FTP_PORT + 100))"
   echo "HTTP_SINK_URL=http://127.0.0.1:$SINK_PORT"

@@ -25,6 +25,11 @@ final class Journal {
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw ODPError.io(directory.path, "cannot create the publish state folder: \(error.localizedDescription)")
         }
+        refresh()
+    }
+
+    /// Re-reads the receipts another process may have appended (called under the dataset lock).
+    func refresh() {
         for r: Receipt in Self.read(receiptsFile) { receipts[r.key] = r }
     }
 

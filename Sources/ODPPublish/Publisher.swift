@@ -106,19 +106,22 @@ public final class Publisher {
             job.files.map { Journal.Intent(target: t.settings.name, dataset: job.dataset, version: job.version, file: $0.path, sha256: $0.sha256, size: $0.size) }
         })
         var receipts: [Receipt] = []
-        var failures: [String] = []
+        var failures: [(String, String)] = []
         for target in targets {
             let session = PublishSession(target: target.settings.name, journal: journal, log: log, job: job)
             do {
-                try withLock(target: target.settings.name, dataset: job.dataset) { try target.publish(job, session: session) }
+                try withLock(target: target.settings.name, dataset: job.dataset) {
+                    journal.refresh()
+                    try target.publish(job, session: session)
+                }
             } catch {
                 let message = redactor.clean("\(error)")
                 log.note("\(target.settings.name): \(job.dataset) \(job.version) failed: \(message)")
-                failures.append(message)
+                failures.append((target.settings.name, message))
             }
             receipts += session.receipts
         }
-        if !failures.isEmpty { throw ODPError.publish(targets.count == 1 ? targets[0].settings.name : "publish", failures.joined(separator: "; ")) }
+        if !failures.isEmpty { throw ODPError.publish(failures.map(\.0).joined(separator: ", "), failures.map(\.1).joined(separator: "; ")) }
         return receipts
     }
 

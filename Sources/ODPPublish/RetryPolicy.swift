@@ -30,12 +30,12 @@ struct RetryPolicy: Sendable {
                 return try body()
             } catch let error as TransferError {
                 attempt += 1
-                guard error.retryable, attempt < attempts else {
+                guard error.retryable, attempt < min(attempts, error.maxAttempts ?? attempts) else {
                     let suffix = error.retryable ? " (gave up after \(attempt) tries)" : ""
-                    throw ODPError.publish(what, error.message + suffix)
+                    throw ODPError.io(what, error.message + suffix)
                 }
                 if let retryAfter = error.retryAfter, retryAfter > maxRetryAfter {
-                    throw ODPError.publish(what, "server asks to wait \(Int(retryAfter)) s; run again later")
+                    throw ODPError.io(what, "server asks to wait \(Int(retryAfter)) s; run again later")
                 }
                 let wait = delay(afterAttempt: attempt, retryAfter: error.retryAfter)
                 log?.note("retry \(attempt)/\(attempts - 1) of \(what) in \(String(format: "%.2f", wait)) s: \(error.message)")
@@ -50,43 +50,5 @@ struct RetryPolicy: Sendable {
 
     private func retryingRecheck<T>(_ recheck: () throws -> T?) throws -> T? {
         try run("recheck", log: nil, recheck: nil, recheck)
-    }
-}
-
-/// Progress and retry notes. Messages pass through the redactor before anyone sees them.
-final class PublishLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private let redactor: Redactor
-    private let sink: (@Sendable (String) -> Void)?
-    private(set) var lines: [String] = []
-
-    init(redactor: Redactor, sink: (@Sendable (String) -> Void)?) {
-        self.redactor = redactor
-        self.sink = sink
-    }
-
-    func note(_ message: String) {
-        let clean = redactor.clean(message)
-        lock.lock()
-        lines.append(clean)
-        lock.unlock()
-        sink?(clean)
-    }
-}
-
-/// Removes secret values from any text that leaves the module (logs, errors, receipts).
-struct Redactor: Sendable {
-    private(set) var secrets: [String] = []
-
-    mutating func add(_ secret: String) {
-        guard secret.count >= 4, !secrets.contains(secret) else { return }
-        secrets.append(secret)
-        secrets.sort { $0.count > $1.count }
-    }
-
-    func clean(_ text: String) -> String {
-        var out = text
-        for s in secrets where out.contains(s) { out = out.replacingOccurrences(of: s, with: "***") }
-        return out
     }
 }

@@ -97,6 +97,11 @@ struct TargetSettings: Sendable {
                 if s.password == nil { r.error("target ftp: missing required key `password` (env:… or file:…)") }
             }
         }
+        for (key, path) in [("ca_file", s.caFile), ("known_hosts", s.knownHosts)] {
+            if let path, !FileManager.default.fileExists(atPath: path) {
+                r.error("\(r.context).\(key): `\(path)` does not exist", at: r.raw(key)?.location)
+            }
+        }
         let diagnostics = r.finish()
         return (diagnostics.contains { $0.severity == .error } ? nil : s, diagnostics)
     }

@@ -99,7 +99,7 @@ struct CKANTargetTests {
         expectNoSecrets([s.token], logs: logs.all + again.all + fresh.all, state: s.state)
     }
 
-    @Test("a new version replaces resources in place: changed files upload, unchanged ones do not, no duplicates")
+    @Test("a new version replaces resources in place: changed files upload, unchanged ones do not, dropped ones go, no duplicates")
     func newVersion() throws {
         guard let s = try setup("ckan-v2") else { return }
         let definition = Fixtures.definition(id: "stops-b", code: code())
@@ -111,11 +111,15 @@ struct CKANTargetTests {
         try readme1.write(to: v2.appendingPathComponent("README.md"))
         var sums = try String(contentsOf: v2.appendingPathComponent("SHA256SUMS"), encoding: .utf8).split(separator: "\n").map(String.init)
         sums = sums.map { $0.hasSuffix("  README.md") ? "\(SHA256Hex.of(readme1))  README.md" : $0 }
+        // v2 drops the JSON file: its resource must go.
+        sums = sums.filter { !$0.hasSuffix("  data/stops-b.json") }
+        try FileManager.default.removeItem(at: v2.appendingPathComponent("data/stops-b.json"))
         try (sums.joined(separator: "\n") + "\n").write(to: v2.appendingPathComponent("SHA256SUMS"), atomically: true, encoding: .utf8)
         let logs = LogLines()
         let second = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: logs.sink)
         _ = try second.publish(release: v2, definition: definition, version: "v2")
-        #expect(logs.all.filter { $0.contains("uploaded") }.count == 4, "\(logs.all)")
+        #expect(logs.all.filter { $0.contains("uploaded") }.count == 3, "\(logs.all)")
+        #expect(logs.all.contains { $0.contains("removing data/stops-b.json") })
         #expect(logs.all.contains { $0.contains("already there") && $0.contains("README.md") })
         try checkPublished(s, definition, v2, version: "v2")
     }
@@ -163,6 +167,66 @@ struct CKANTargetTests {
             "\($0)".contains("over the portal's upload limit of 1 MB") && "\($0)".contains("data/stops-big.csv")
         }
         #expect(try s.client.package(CKANNames.dataset(code: definition.catalog.code)) == nil)
+    }
+
+    @Test("behind a web server with a 1 MiB body limit, a larger file is refused by a body-less probe instead of a 413 after upload")
+    func bodyLimitProbe() throws {
+        guard Services.require(["CKAN_LIMIT_URL"]) != nil, let s = try setup("ckan-probe", url: Services.values["CKAN_LIMIT_URL"]) else { return }
+        let big = Fixtures.definition(id: "stops-huge", code: code())
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
+        #expect { try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-huge", rows: 40_000), definition: big, version: "v1") } throws: {
+            "\($0)".contains("HTTP 413 to a probe") && "\($0)".contains("data/stops-huge.csv")
+        }
+        #expect(try s.client.package(CKANNames.dataset(code: big.catalog.code)) == nil)
+        // Under the limit but over the probe threshold: the probe passes and the upload goes through.
+        let medium = Fixtures.definition(id: "stops-medium", code: code())
+        let release = Fixtures.release(in: s.dir, id: "stops-medium", rows: 15_000)
+        #expect(try ReleaseFiles.load(release).contains { $0.size > CKANTarget.probeThreshold && $0.size < 1 << 20 })
+        _ = try publisher.publish(release: release, definition: medium, version: "v1")
+        try checkPublished(s, medium, release, version: "v1")
+    }
+
+    @Test("two publishers writing the same dataset at once are serialised: no lost and no duplicate resources")
+    func serialised() throws {
+        guard let s = try setup("ckan-parallel") else { return }
+        let definition = Fixtures.definition(id: "stops-p", code: code())
+        let release = Fixtures.release(in: s.dir, id: "stops-p")
+        let config = s.config, state = s.state, env = s.env
+        let errors = LogLines()
+        let threads = (0..<2).map { _ in
+            Thread {
+                do { _ = try Publisher(config: config, stateDirectory: state, environment: env).publish(release: release, definition: definition, version: "v1") }
+                catch { errors.sink("\(error)") }
+            }
+        }
+        threads.forEach { $0.start() }
+        while threads.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(errors.all.isEmpty, "\(errors.all)")
+        try checkPublished(s, definition, release, version: "v1")
+        #expect(Fixtures.lines(Fixtures.receiptsFile(s.state)).count == 5)
+    }
+
+    @Test("with create_organizations each provider gets its own organization, created once")
+    func organizations() throws {
+        guard let s = try setup("ckan-org", extra: "    create_organizations: true") else { return }
+        var definition = Fixtures.definition(id: "stops-o", code: code())
+        definition.catalog.providerCode = "TEST\(UUID().uuidString.prefix(10))"
+        definition.catalog.provider = "测试市交通运输局"
+        let org = CKANNames.organization(providerCode: definition.catalog.providerCode)
+        #expect(try s.client.organization(org) == nil)
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
+        _ = try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-o"), definition: definition, version: "v1")
+        let created = try #require(try s.client.organization(org))
+        #expect(created["title"] as? String == "测试市交通运输局")
+        let package = try #require(try s.client.package(CKANNames.dataset(code: definition.catalog.code)))
+        #expect((package["organization"] as? [String: Any])?["name"] as? String == org)
+        // A second dataset of the same provider reuses the organization.
+        var second = definition
+        second.id = "stops-o2"
+        second.catalog.code = code()
+        _ = try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-o2"), definition: second, version: "v1")
+        let package2 = try #require(try s.client.package(CKANNames.dataset(code: second.catalog.code)))
+        #expect((package2["organization"] as? [String: Any])?["id"] as? String == created["id"] as? String)
     }
 
     @Test("a refused token fails without retrying and without showing the token")

@@ -72,6 +72,12 @@ struct ValidateTests {
         #expect(diagnostics("  - type: sftp\n    url: sftp://h/x\n    user: u\n    private_key: file:k").contains { $0.message.contains("host key is not pinned") })
     }
 
+    @Test("a CA file or known_hosts file that does not exist is an error")
+    func missingFiles() {
+        #expect(diagnostics("  - type: ckan\n    url: https://x.org\n    token: env:T\n    organization: o\n    ca_file: no-such-ca.pem").contains { $0.message.contains("does not exist") })
+        #expect(diagnostics("  - type: sftp\n    url: sftp://h/x\n    user: u\n    private_key: file:k\n    known_hosts: nope").contains { $0.message.contains("does not exist") })
+    }
+
     @Test("two targets with the same name are an error")
     func duplicateNames() {
         #expect(diagnostics("  - type: dir\n    path: a\n  - type: dir\n    path: b").contains { $0.message.contains("used twice") })

@@ -27,6 +27,8 @@ enum RequestBody {
     case file(URL, size: Int64)
     /// multipart/form-data; the file part streams from disk through curl_mime_filedata.
     case multipart(fields: [(String, String)], fileField: String, file: URL, filename: String)
+    /// Announces `size` bytes and sends none (see `Transfer.probeBodyLimit`).
+    case probe(size: Int64)
 }
 
 /// What to do with the response body.
@@ -67,6 +69,8 @@ struct TransferError: Error, CustomStringConvertible {
     var curlCode: Int?
     var retryAfter: Double?
     var body: Data?
+    /// Caps the tries for errors that are only probably transient.
+    var maxAttempts: Int?
 
     var description: String { message }
 
@@ -98,17 +102,39 @@ enum Transfer {
         let code = handle.perform()
         guard code == CURLE_OK else {
             let detail = handle.errorText.isEmpty ? String(cString: curl_easy_strerror(code)) : handle.errorText
-            throw TransferError(message: "\(Transfer.redactURL(request.url)): \(detail)", retryable: retryable(code) || (code == CURLE_FAILED_INIT && request.url.hasPrefix("sftp:")),
-                                status: nil, curlCode: Int(code.rawValue))
+            var error = TransferError(message: "\(Transfer.redactURL(request.url)): \(detail)", retryable: retryable(code),
+                                      status: nil, curlCode: Int(code.rawValue))
+            // libssh2 reports a connection cut during the handshake as a failed session start, and
+            // one cut during authentication as a refused login; both deserve a few more tries, but
+            // a login that is really refused must not be hammered.
+            if request.url.hasPrefix("sftp:"), code == CURLE_FAILED_INIT || code == CURLE_LOGIN_DENIED {
+                error.retryable = true
+                if code == CURLE_LOGIN_DENIED { error.maxAttempts = 3 }
+            }
+            throw error
         }
         return TransferResponse(status: handle.infoLong(CURLINFO_RESPONSE_CODE), headers: box.headers, body: box.data,
                                 sha256: box.hasher.map { $0.finalizeHex() }, bytes: box.bytes,
                                 contentLength: handle.infoOffset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T))
     }
 
+    /// Announces a body of `size` bytes with `Expect: 100-continue` and sends none of it: a web
+    /// server with a smaller body limit answers 413 at once. Returns that status, or nil when
+    /// the server would take the body (it said 100 Continue, or did not object in time).
+    static func probeBodyLimit(url: String, size: Int64, options: TransferOptions) throws(TransferError) -> Int? {
+        let request = TransferRequest(url: url, method: "POST", body: .probe(size: size))
+        do throws(TransferError) {
+            let response = try perform(request, options: options)
+            if response.status == 413 { return 413 }
+            if response.status >= 500 || response.status == 429 { throw TransferError.httpStatus(response, what: "size probe") }
+            return nil
+        } catch where error.curlCode == Int(CURLE_ABORTED_BY_CALLBACK.rawValue) {
+            return nil
+        }
+    }
+
     /// Network faults and timeouts are worth another try; refused logins, missing files and
-    /// bad options are not. (libcurl reports a failed SSH handshake, e.g. a connection cut
-    /// during the banner exchange, as CURLE_FAILED_INIT; perform() treats that as transient for SFTP.)
+    /// bad options are not.
     static func retryable(_ code: CURLcode) -> Bool {
         let transient: [CURLcode] = [
             CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING,
@@ -153,7 +179,10 @@ enum Transfer {
         if r.createMissingDirectories { try h.set(CURLOPT_FTP_CREATE_MISSING_DIRS, Int(CURLFTP_CREATE_DIR_RETRY.rawValue)) }
         try h.set(CURLOPT_QUOTE, list: r.quote)
         try h.set(CURLOPT_POSTQUOTE, list: r.postQuote)
-        try h.set(CURLOPT_HTTPHEADER, list: r.headers + ["Expect:"])
+        var probing = false
+        if case .probe = r.body { probing = true }
+        // No `Expect: 100-continue` on real uploads: it costs a round trip and some gateways mishandle it.
+        try h.set(CURLOPT_HTTPHEADER, list: r.headers + [probing ? "Expect: 100-continue" : "Expect:"])
         try box.install(on: h)
 
         switch r.body {
@@ -171,6 +200,11 @@ enum Transfer {
             try h.set(CURLOPT_READDATA, pointer: UnsafeRawPointer(f))
             try h.set(CURLOPT_INFILESIZE_LARGE, Int(size))
             if r.url.hasPrefix("http"), r.method != "PUT" { try h.set(CURLOPT_CUSTOMREQUEST, r.method) }
+        case .probe(let size):
+            try h.set(CURLOPT_POST, true)
+            try h.set(CURLOPT_POSTFIELDSIZE_LARGE, Int(size))
+            try h.set(CURLOPT_EXPECT_100_TIMEOUT_MS, 3000)
+            try h.set(CURLOPT_READFUNCTION, pointer: unsafeBitCast(abortRead, to: UnsafeRawPointer.self))
         case .multipart(let fields, let fileField, let fileURL, let filename):
             guard let mime = curl_mime_init(h.raw) else { throw ODPError.publish("curl", "cannot build a form") }
             try h.attach(mime: mime)
@@ -187,3 +221,6 @@ enum Transfer {
         }
     }
 }
+
+/// CURL_READFUNC_ABORT: the probe never sends its body.
+private let abortRead: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { _, _, _, _ in 0x1000_0000 }

@@ -35,7 +35,22 @@ final class CKANTarget: PublishTarget {
             try session.confirm(file, remote: id, uploaded: true)
             package = try retrying("package_show \(name)") { try client.package(name) } ?? package
         }
+        try prune(package, keep: Set(job.files.map(\.path)), session.log)
         try updateMetadata(name, org: org, job: job, session.log)
+    }
+
+    /// Resources of files the new version no longer has are deleted before the metadata
+    /// names the new version, so the dataset lists exactly the release's files.
+    private func prune(_ package: [String: Any], keep: Set<String>, _ log: PublishLog) throws {
+        for r in package["resources"] as? [[String: Any]] ?? [] {
+            guard let id = r["id"] as? String, let name = r["name"] as? String, !keep.contains(name) else { continue }
+            log.note("\(settings.name): removing \(name), no longer in the release")
+            do {
+                _ = try settings.retry.run("resource_delete \(name)", log: log) { try client.call("resource_delete", ["id": id]) }
+            } catch let error as ODPError where "\(error)".contains("HTTP 404") {
+                continue
+            }
+        }
     }
 
     // MARK: size limit
@@ -53,12 +68,26 @@ final class CKANTarget: PublishTarget {
                 sizeLimit = .some(nil)
             }
         }
-        guard let limit = sizeLimit ?? nil else { return }
-        for file in job.files where file.size > limit {
-            throw ODPError.publish(settings.name, "\(file.path) is \(file.size) bytes, over the portal's upload limit of \(limit >> 20) MB "
-                + "(ckan.max_resource_size); nothing was uploaded. Ask the platform to raise the limit, or split the resource")
+        if let limit = sizeLimit ?? nil {
+            for file in job.files where file.size > limit {
+            throw ODPError.io(file.path, "\(file.path) is \(file.size) bytes, over the portal's upload limit of \(limit >> 20) MB "
+                    + "(ckan.max_resource_size); nothing was uploaded. Ask the platform to raise the limit, or split the resource")
+            }
+        }
+        // A proxy in front of the portal (nginx client_max_body_size) answers 413 only after the
+        // body was sent; a body-less probe of the largest file's size finds out first.
+        guard let largest = job.files.max(by: { $0.size < $1.size }), largest.size > Self.probeThreshold else { return }
+        let status = try settings.retry.run("size probe", log: nil) {
+            try Transfer.probeBodyLimit(url: "\(client.base)/api/3/action/status_show", size: largest.size, options: client.options)
+        }
+        if status == 413 {
+            throw ODPError.io(largest.path, "\(largest.path) is \(largest.size) bytes and the portal's web server refuses a request body "
+                + "that large (HTTP 413 to a probe without body); nothing was uploaded. Ask the platform to raise its upload limit "
+                + "(nginx client_max_body_size), or split the resource")
         }
     }
+
+    static let probeThreshold: Int64 = 256 << 10
 
     // MARK: organization and dataset
 
@@ -131,7 +160,7 @@ final class CKANTarget: PublishTarget {
         wanted["private"] = false
         for round in 1...4 {
             guard let current = try retrying("package_show \(name)", { try client.package(name) }) else {
-                throw ODPError.publish(settings.name, "dataset \(name) disappeared while publishing")
+                throw ODPError.io(name, "dataset \(name) disappeared while publishing")
             }
             if CKANMetadata.matches(current, wanted) { return }
             let match: [String: Any] = ["id": current["id"] ?? name, "metadata_modified": current["metadata_modified"] ?? ""]
