@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts every server the ODPPublish tests talk to, all on 127.0.0.1, plus a fault proxy in
-# front of each, and writes DIR/env with the variables the tests read:
+# Starts every server the integration tests talk to, all on 127.0.0.1, plus a fault proxy in
+# front of each upload target, and writes DIR/env with the variables the tests read:
+#   PostgreSQL 15 (pg-start.sh)         ODP_TEST_PG_*  (sources, source faults)
 #   CKAN 2.12 (../shared/peers/ckan)   CKAN_URL CKAN_TOKEN CKAN_ORG   CKAN_PROXY_URL
 #                                      CKAN_LIMIT_URL (a 1 MiB nginx-style body limit, no faults)
 #   OpenSSH sftp (sftp-start.sh)       SFTP_*                         SFTP_PROXY_URL
@@ -24,6 +25,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 "$HERE/services-stop.sh" "$D" >/dev/null 2>&1 || true
 
+"$HERE/pg-start.sh" "$D/pg"
 "$PEERS/ckan/start.sh" "$D/ckan"
 "$HERE/sftp-start.sh" "$D/sftp"
 "$HERE/ftp-start.sh" "$D/ftp"
@@ -56,6 +58,7 @@ for port in "$SINK_PORT" $((CKAN_PORT_ + 100)) $((CKAN_PORT_ + 200)) $((SFTP_POR
 done
 
 {
+  sed 's/^export //' "$D/pg/env" | tr ' ' '\n'
   cat "$D/ckan/env" "$D/sftp/env" "$D/ftp/env"
   echo "CKAN_PROXY_URL=http://127.0.0.1:$((CKAN_PORT_ + 100))"
   echo "CKAN_LIMIT_URL=http://127.0.0.1:$((CKAN_PORT_ + 200))"

@@ -9,5 +9,6 @@ for f in "$D"/proxy-*.pid "$D/http/sink.pid"; do
 done
 "$HERE/sftp-stop.sh" "$D/sftp" 2>/dev/null
 "$HERE/ftp-stop.sh" "$D/ftp" 2>/dev/null
+[ -d "$D/pg" ] && "$HERE/pg-stop.sh" "$D/pg" 2>/dev/null
 [ -d "$D/ckan" ] && "$PEERS/ckan/stop.sh" "$D/ckan" 2>/dev/null
 true
