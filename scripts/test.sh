@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --test
 
-services="$PWD/.build-services"
+# Peers keep their installs (CKAN's virtualenv) between runs in a cache outside the clone.
+services="${ODP_SERVICES_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/odp-test-services}"
 mkdir -p "$services"
 cleanup() { scripts/services-stop.sh "$services" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -14,7 +15,7 @@ scripts/services-start.sh "$services"
 set -a
 source "$services/env"
 set +a
-export ODP_REQUIRE_SERVICES=1
+export ODP_REQUIRE_SERVICES=1 ODP_SERVICES_ENV="$services/env"
 
 swift build --build-tests
 swift test --skip-build "$@"
