@@ -45,10 +45,10 @@ enum ReleaseReadme {
             s += "| \(cell(f.name)) | \(cell(f.title)) | \(type) | \(cell(f.unit ?? "")) | \(cell(f.description ?? "")) | \(cell(notes[f.name] ?? "无")) |\n"
         }
 
+        // Each stage's section carries its own heading (数据质量, 隐私保护 …).
         let sections = reports.compactMap(\.readmeSection).filter { !$0.isEmpty }
         if !sections.isEmpty {
-            s += "\n## 数据质量\n\n"
-            s += sections.joined(separator: "\n\n") + "\n"
+            s += "\n" + sections.joined(separator: "\n\n") + "\n"
         }
 
         s += "\n## 公式字符处理\n\n"
