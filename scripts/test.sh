@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --test
 
-# Peers keep their installs (CKAN's virtualenv) between runs in a cache outside the clone.
-services="${ODP_SERVICES_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/odp-test-services}"
+# Peers keep their installs (CKAN's virtualenv) between runs in a cache outside the clone,
+# somewhere the postgres user can enter (not under /root).
+services="${ODP_SERVICES_DIR:-/var/tmp/odp-test-services}"
 mkdir -p "$services"
 cleanup() { scripts/services-stop.sh "$services" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
