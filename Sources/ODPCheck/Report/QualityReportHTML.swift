@@ -12,7 +12,7 @@ struct QualityReportHTML {
         var h = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         h += "<title>数据质量报告 · \(escapeHTML(d.catalog.title))</title><style>"
         h += "body{font-family:sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.5}"
-        h += "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}"
+        h += "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}th{white-space:nowrap}td:nth-child(n+2):nth-child(-n+7){white-space:nowrap}"
         h += "th{background:#f3f3f3}.hold{color:#c62828;font-weight:bold}.ok{color:#2e7d32;font-weight:bold}.warn{color:#b26a00}"
         h += "</style></head><body>\n"
         h += "<h1>数据质量报告</h1><p>数据集：<strong>\(escapeHTML(d.catalog.title))</strong>（\(escapeHTML(d.id))）　运行日期：\(checker.context.runDate.isoDate)</p>\n"

@@ -35,7 +35,9 @@ enum OpenListHTML {
         <style>
         body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:1.5rem;color:#222}
         table{border-collapse:collapse;width:100%;font-size:.9rem}
-        th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
+        th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top;white-space:nowrap}
+        td:nth-child(2),td:nth-child(5),td:nth-child(14){white-space:normal;min-width:12em}
+        td:nth-child(14){min-width:24em}
         th{background:#f2f4f7}
         .filters label{margin-right:1rem}
         .count{color:#555}
