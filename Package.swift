@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "ODPCheckTests", dependencies: ["ODPCheck"]),
         .testTarget(name: "ODPReleaseTests", dependencies: ["ODPRelease"]),
         .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish"]),
-        .testTarget(name: "ODPPipelineTests", dependencies: ["ODPPipeline", "ODPDemoData", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ODPPipelineTests", dependencies: ["ODPPipeline", "ODPDemoData", "ODPRelease", "CSQLite", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -78,6 +78,7 @@ public struct PipelineRunner {
         var summary = Summary(outcomes: outcomes, reportURL: nil, seconds: Date().timeIntervalSince(started))
         summary.reportURL = try RunReport.write(summary, options: options, layout: layout)
         try Metrics.write(outcomes: outcomes, states: states, layout: layout)
+        Notifier(config: workspace.config, log: log).notify(outcomes, reportURL: summary.reportURL)
         try audit.record("run_finished", details: ["exit_code": Int(summary.exitCode), "seconds": summary.seconds])
         return summary
     }

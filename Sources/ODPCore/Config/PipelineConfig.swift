@@ -29,6 +29,9 @@ public struct PipelineConfig: Sendable {
     public var publicBaseURL: String?
     /// Publisher of the catalog (the city's data authority).
     public var publisher: String
+    /// `notify:` — a shell command and/or a webhook told about failed and held datasets.
+    public var notifyCommand: String?
+    public var notifyWebhook: String?
     public var raw: ConfigValue
 
     public var baseDirectory: URL { URL(fileURLWithPath: file).deletingLastPathComponent() }
@@ -79,11 +82,19 @@ public struct PipelineConfig: Sendable {
         }
         let baseURL = r.string("public_base_url")
         let publisher = r.string("publisher") ?? "数据资源管理部门"
+        var notifyCommand: String?, notifyWebhook: String?
+        if let n = r.map("notify") {
+            notifyCommand = n.string("command")
+            notifyWebhook = n.string("webhook")
+            if let hook = notifyWebhook, !(hook.hasPrefix("https://") || hook.hasPrefix("http://")) {
+                n.error("odp.notify.webhook must be an http(s) URL", at: n.raw("webhook")?.location)
+            }
+        }
         let diagnostics = r.finish() + extra
         let config = PipelineConfig(
             file: path, outputDirectory: output.hasPrefix("/") ? URL(fileURLWithPath: output) : base.appendingPathComponent(output).standardizedFileURL,
             datasetFiles: files, codeTables: tables, pseudonymKey: pseudonym, signingKey: signing, targets: targets,
-            publicBaseURL: baseURL, publisher: publisher, raw: root)
+            publicBaseURL: baseURL, publisher: publisher, notifyCommand: notifyCommand, notifyWebhook: notifyWebhook, raw: root)
         return (diagnostics.contains { $0.severity == .error } ? nil : config, diagnostics)
     }
 }

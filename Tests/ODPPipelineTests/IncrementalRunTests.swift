@@ -1,0 +1,120 @@
+import CSQLite
+import Foundation
+import ODPCore
+import ODPPipeline
+import ODPRelease
+import Testing
+
+/// Incremental extraction end to end: the second run reads only rows newer than the
+/// watermark of the first good release, merges them (updates and deletions included) into
+/// the staging copy and releases the whole table.
+@Suite("Incremental runs", .serialized)
+struct IncrementalRunTests {
+    func exec(_ db: OpaquePointer?, _ sql: String) {
+        #expect(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, "\(String(cString: sqlite3_errmsg(db)))")
+    }
+
+    @Test("new, changed and deleted rows are merged into the next release")
+    func mergesDelta() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let dbURL = fixture.root.appendingPathComponent("pipelines/demo/data/permits.sqlite")
+        var db: OpaquePointer?
+        #expect(sqlite3_open(dbURL.path, &db) == SQLITE_OK)
+        defer { sqlite3_close(db) }
+        exec(db, "CREATE TABLE permits (permit_no TEXT, holder TEXT, updated_at TEXT, is_deleted INTEGER)")
+        exec(db, "INSERT INTO permits VALUES ('P1','福州甲公司','2026-11-01 08:00:00',0),('P2','福州乙公司','2026-11-01 09:00:00',0),('P3','福州丙公司','2026-11-01 10:00:00',0)")
+        let definition = """
+        id: permits
+        catalog: {title: 许可证, code: 350100-TEST-09, provider: 测试局, provider_code: "11350100MB1995472L", summary: 测试, domain: 测试, open_type: 无条件开放, update_cycle: 每日, license: CC-BY-4.0}
+        source:
+          type: sqlite
+          path: data/permits.sqlite
+          query: SELECT permit_no, holder, updated_at, is_deleted FROM permits
+          incremental: {watermark: updated_at, deleted_flag: is_deleted, mode: merge}
+        primary_key: [permit_no]
+        fields:
+          - {name: permit_no, title: 许可证号, type: string, class: public}
+          - {name: holder, title: 持证单位, type: string, class: public}
+          - {name: updated_at, title: 更新时间, type: datetime, format: "YYYY-MM-DD hh:mm:ss", class: public}
+        """
+        try definition.write(to: fixture.root.appendingPathComponent("pipelines/demo/permits.yml"), atomically: true, encoding: .utf8)
+        let first = try fixture.run(RunOptions(datasets: ["permits"]))
+        #expect(first.outcomes.first?.status == .published)
+        #expect(first.outcomes.first?.rowsReleased == 3)
+
+        exec(db, "UPDATE permits SET holder='福州乙公司（更名）', updated_at='2026-11-02 09:00:00' WHERE permit_no='P2'")
+        exec(db, "UPDATE permits SET is_deleted=1, updated_at='2026-11-02 10:00:00' WHERE permit_no='P3'")
+        exec(db, "INSERT INTO permits VALUES ('P4','福州丁公司','2026-11-02 11:00:00',0)")
+        let second = try fixture.run(RunOptions(datasets: ["permits"]))
+        let outcome = try #require(second.outcomes.first)
+        #expect(outcome.status == .published)
+        #expect(outcome.rowsReleased == 3)
+        let latest = try #require(ReleaseReader.latest(datasetId: "permits", root: fixture.output))
+        let csv = try String(contentsOf: latest.directory.appendingPathComponent("data/permits.csv"), encoding: .utf8)
+        #expect(csv.contains("P1,福州甲公司"))
+        #expect(csv.contains("P2,福州乙公司（更名）"))
+        #expect(!csv.contains("P3"))
+        #expect(csv.contains("P4,福州丁公司"))
+        let audit = try String(contentsOf: fixture.output.appendingPathComponent("state/audit.jsonl"), encoding: .utf8)
+        #expect(audit.contains("\"mode\":\"incremental\""))
+    }
+}
+
+@Suite("Schedules and metrics", .serialized)
+struct ScheduleAndMetricsTests {
+    @Test("--due skips datasets whose 更新周期 has not come round since their last good release")
+    func dueOnly() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let now = Date()
+        _ = try fixture.run(RunOptions(runTime: now))
+        let soon = try fixture.run(RunOptions(runTime: now.addingTimeInterval(2 * 86_400), dueOnly: true))
+        let status = Dictionary(uniqueKeysWithValues: soon.outcomes.map { ($0.dataset, $0.status) })
+        #expect(status["scjg-individual-business"] != .skipped)   // 每日: due after two days
+        #expect(status["jtys-bus-stops"] == .skipped)              // 每月: not yet
+        #expect(status["mzj-elderly-care"] != .skipped)            // never released: always due
+    }
+
+    @Test("the metrics file is Prometheus text format with one sample per dataset")
+    func metricsFormat() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        _ = try fixture.run()
+        let text = try String(contentsOf: fixture.output.appendingPathComponent("state/metrics/odp.prom"), encoding: .utf8)
+        var typed = Set<String>()
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("# TYPE ") {
+                let parts = line.split(separator: " ")
+                #expect(parts.count == 4 && ["gauge", "counter"].contains(parts[3]))
+                typed.insert(String(parts[2]))
+            } else if !line.hasPrefix("# HELP ") {
+                // name{label="value"} number
+                let match = line.firstMatch(of: /^([a-z_:][a-z0-9_:]*)\{dataset="[a-z0-9-]+"\} (-?[0-9.e+]+)$/)
+                #expect(match != nil, "bad sample line: \(line)")
+                if let match { #expect(typed.contains(String(match.1)), "sample before its TYPE: \(line)") }
+            }
+        }
+        #expect(typed.contains("odp_rows_read"))
+        #expect(text.contains("odp_rows_read{dataset=\"scjg-individual-business\"} 3000"))
+    }
+}
+
+@Suite("Notifications")
+struct NotificationTests {
+    @Test("the notify command receives the held datasets as JSON")
+    func commandHook() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let sink = fixture.root.appendingPathComponent("notified.json")
+        let config = fixture.root.appendingPathComponent("pipelines/odp.yml")
+        var text = try String(contentsOf: config, encoding: .utf8)
+        text += "notify:\n  command: cat > \(sink.path)\n"
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        _ = try fixture.run()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: sink)) as? [String: Any])
+        let datasets = try #require(object["datasets"] as? [[String: Any]])
+        #expect(datasets.contains { $0["dataset"] as? String == "mzj-elderly-care" && $0["status"] as? String == "held" })
+        #expect(!datasets.contains { $0["dataset"] as? String == "scjg-individual-business" })
+    }
+}
