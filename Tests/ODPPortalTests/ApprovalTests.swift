@@ -33,7 +33,7 @@ struct ApprovalTests {
             let published = try await postForm(client, "/approvals/air-quality/2026.11.23.1", "decision=approve&by=x")
             #expect(published.status == .conflict)
             let crossSite = try await postForm(client, "/approvals/bus-stops/2026.11.23.1", "decision=reject&by=x",
-                                               [.origin: "http://evil.example", HTTPField.Name("Host")!: "127.0.0.1:8080"])
+                                               [.origin: "http://evil.example", HeaderName.host: "127.0.0.1:8080"])
             #expect(crossSite.status == .forbidden)
         }
         #expect(log.all.count == 1)
@@ -59,7 +59,7 @@ struct ApprovalTests {
         try await withPortal(token: "s3cret-token", log: log) { _, client in
             #expect(try await get(client, "/approvals").status == .unauthorized)
             #expect(try await get(client, "/approvals/bus-stops/2026.11.23.1").status == .unauthorized)
-            #expect(try await get(client, "/approvals", [HTTPField.Name("X-ODP-Token")!: "s3cret-token"]).status == .ok)
+            #expect(try await get(client, "/approvals", [HeaderName.odpToken: "s3cret-token"]).status == .ok)
             #expect(try await get(client, "/approvals", [.authorization: "Bearer s3cret-toke"]).status == .unauthorized)
             let login = try await postForm(client, "/approvals/login", "token=s3cret-token")
             #expect(login.status == .seeOther)
@@ -74,7 +74,7 @@ struct ApprovalTests {
             let ok = try await postForm(client, "/approvals/bus-stops/2026.11.23.1", "decision=reject&by=x&token=s3cret-token")
             #expect(ok.status == .seeOther)
             let header = try await postForm(client, "/approvals/bus-stops/2026.11.23.1", "decision=reject&by=y",
-                                            [HTTPField.Name("X-ODP-Token")!: "s3cret-token"])
+                                            [HeaderName.odpToken: "s3cret-token"])
             #expect(header.status == .seeOther)
         }
         #expect(log.all.map(\.3) == ["x", "y"])

@@ -14,7 +14,7 @@ struct DownloadTests {
             let r = try await get(client, "/datasets/air-quality/2026.11.23.1/data/air-quality.csv")
             let bytes = try Data(contentsOf: fixture.root.appendingPathComponent(Self.csvPath))
             #expect(r.status == .ok)
-            #expect(Data(buffer: r.body) == bytes)
+            #expect(Data(r.body.readableBytesView) == bytes)
             #expect(r.headers[.contentType] == "text/csv; charset=utf-8")
             #expect(r.headers[.eTag] == "\"sha256-\(fixture.sha(Self.csvPath))\"")
             #expect(r.headers[.contentLength] == String(bytes.count))
@@ -54,7 +54,7 @@ struct DownloadTests {
             let r = try await get(client, "/datasets/air-quality/latest/data/air-quality.csv", [.range: header])
             #expect(r.status == .partialContent)
             #expect(r.headers[.contentRange] == "bytes \(start)-\(end)/\(bytes.count)")
-            #expect(Data(buffer: r.body) == bytes.subdata(in: start..<(end + 1)))
+            #expect(Data(r.body.readableBytesView) == bytes.subdata(in: start..<(end + 1)))
         }
     }
 

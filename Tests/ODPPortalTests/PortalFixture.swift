@@ -33,14 +33,16 @@ struct PortalFixture {
             ["dataset_id": "air-quality", "title": "空气质量日报", "code": "11000000-AQ-001", "provider": "市生态环境局",
              "provider_code": "11110000000000001X", "summary": "全市国控站点每日空气质量监测数据（PM2.5、AQI）。",
              "domain": "生态环境", "open_type": "无条件开放", "update_cycle": "每日", "keywords": ["空气质量", "PM2.5"],
-             "license": "CC-BY-4.0", "formats": ["csv", "json"]],
+             "license": "CC-BY-4.0", "formats": ["CSV", "JSON"], "first_published": "2026-11-20T08:00:00Z"],
             ["dataset_id": "hostile", "title": Self.hostileTitle, "provider": "\"><img onerror=alert(3) src=x>",
              "summary": "<b>bold</b> & 'quotes'", "domain": "测试<i>", "open_type": "有条件开放", "open_condition": "须签订协议",
              "update_cycle": "不定期", "keywords": ["<svg/onload=alert(4)>"]],
             ["dataset_id": "bus-stops", "title": "公交站点", "provider": "市交通委", "domain": "交通出行",
              "open_type": "无条件开放", "update_cycle": "每月"],
         ]
-        try write("catalog/open-list.json", try JSONSerialization.data(withJSONObject: openList, options: [.sortedKeys]))
+        // The shape ODPRelease's OpenList.json writes: an object with a `datasets` array.
+        let listObject: [String: Any] = ["generated_at": "2026-11-23T08:00:00Z", "publisher": "测试", "count": openList.count, "datasets": openList]
+        try write("catalog/open-list.json", try JSONSerialization.data(withJSONObject: listObject, options: [.sortedKeys]))
         try write("catalog/dcat.jsonld", Data(#"{"@context":"http://www.w3.org/ns/dcat#","@type":"Catalog","dataset":[]}"#.utf8))
         try write("state/approvals.json", Data("{}".utf8))
         try write("state/secret.txt", Data("top secret".utf8))

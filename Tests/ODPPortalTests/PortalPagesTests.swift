@@ -35,7 +35,7 @@ struct PortalPagesTests {
             #expect(open.text.contains("共找到 <b>1</b> 个数据集"))
             #expect(!open.text.contains("空气质量日报"))
             let api = try await get(client, "/api/datasets?cycle=%E6%AF%8F%E6%97%A5")
-            let json = try JSONSerialization.jsonObject(with: Data(buffer: api.body)) as? [String: Any]
+            let json = try JSONSerialization.jsonObject(with: Data(api.body.readableBytesView)) as? [String: Any]
             #expect(json?["count"] as? Int == 1)
         }
     }
@@ -64,17 +64,17 @@ struct PortalPagesTests {
     @Test("the JSON API matches the pages")
     func api() async throws {
         try await withPortal { fixture, client in
-            let list = try JSONSerialization.jsonObject(with: Data(buffer: try await get(client, "/api/datasets").body)) as? [String: Any]
+            let list = try JSONSerialization.jsonObject(with: Data(try await get(client, "/api/datasets").body.readableBytesView)) as? [String: Any]
             let ids = (list?["datasets"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
             #expect(ids?.sorted() == ["air-quality", "hostile"])
-            let one = try JSONSerialization.jsonObject(with: Data(buffer: try await get(client, "/api/datasets/air-quality").body)) as? [String: Any]
+            let one = try JSONSerialization.jsonObject(with: Data(try await get(client, "/api/datasets/air-quality").body.readableBytesView)) as? [String: Any]
             #expect(one?["title"] as? String == "空气质量日报")
             #expect(one?["domain"] as? String == "生态环境")
             let downloads = one?["downloads"] as? [[String: Any]] ?? []
             let csv = downloads.first { $0["name"] as? String == "data/air-quality.csv" }
             #expect(csv?["sha256"] as? String == fixture.sha("releases/air-quality/2026.11.23.1/data/air-quality.csv"))
             #expect(csv?["latest_url"] as? String == "/datasets/air-quality/latest/data/air-quality.csv")
-            let versions = try JSONSerialization.jsonObject(with: Data(buffer: try await get(client, "/api/datasets/air-quality/versions").body)) as? [String: Any]
+            let versions = try JSONSerialization.jsonObject(with: Data(try await get(client, "/api/datasets/air-quality/versions").body.readableBytesView)) as? [String: Any]
             #expect((versions?["versions"] as? [[String: Any]])?.compactMap { $0["version"] as? String } == ["2026.11.23.1", "2026.11.20.1"])
             let missing = try await get(client, "/api/datasets/bus-stops")
             #expect(missing.status == .notFound)

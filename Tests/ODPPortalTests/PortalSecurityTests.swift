@@ -83,10 +83,10 @@ struct PortalSecurityTests {
         try await withPortal { _, client in
             for uri in ["/", "/datasets/air-quality", "/datasets/air-quality/latest/SHA256SUMS", "/missing", "/api/datasets"] {
                 let r = try await get(client, uri)
-                let csp = r.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                let csp = r.headers[HeaderName.csp] ?? ""
                 #expect(csp.contains("default-src 'self'"), "\(uri)")
                 #expect(!csp.contains("script-src 'unsafe-inline'"))
-                #expect(r.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(uri)")
+                #expect(r.headers[HeaderName.contentTypeOptions] == "nosniff", "\(uri)")
             }
             let head = try await client.execute(uri: "/datasets/air-quality/latest/SHA256SUMS", method: .head)
             #expect(head.status == .ok)

@@ -19,7 +19,7 @@ enum DatasetPage {
         b += row("提供方代码", HTML.text(record.providerCode)) + row("数据领域", HTML.text(record.domain))
         b += row("开放属性", HTML.text(record.openType)) + row("开放条件", HTML.text(record.openCondition))
         b += row("更新周期", HTML.text(record.updateCycle)) + "</table><table class=\"kv\">"
-        b += row("最近更新", HTML.time(v.created)) + row("数据量", "\(HTML.text(v.rowCount)) 条")
+        b += row("发布日期", HTML.time(record.firstPublished)) + row("最近更新", HTML.time(v.created)) + row("数据量", "\(HTML.text(v.rowCount)) 条")
         b += row("数据格式", record.formats.isEmpty ? "—" : HTML.escape(record.formats.joined(separator: "、")))
         b += row("关键字", record.keywords.isEmpty ? "—" : HTML.escape(record.keywords.joined(separator: "、")))
         let license = record.license.map { l in record.licenseURL.map { "\(HTML.escape(l))（\(HTML.escape($0))）" } ?? HTML.escape(l) }
@@ -86,7 +86,7 @@ enum DatasetPage {
         s += "<p>检查 \(HTML.text(q["rows_checked"].int)) 行，剔除 \(HTML.text(q["rejected_rows"].int)) 行 · 发布判定：<span class=\"tag \(held ? "red" : "green")\">\(held ? "暂缓发布" : "可以发布")</span></p>"
         if let base = filesBase { s += "<p><a class=\"btn light\" href=\"\(base)quality-report.html\">查看完整质量报告</a></p>" }
         s += "</div><table><tr><th>维度</th><th>得分</th><th>通过 / 检查</th></tr>"
-        for name in q["dimensions"].keys {
+        for name in q["dimensions"].dimensionNames {
             let dim = q["dimensions"][name]
             s += "<tr><td>\(HTML.escape(name))</td><td>\(scoreBar(dim["score"].double))</td>"
             s += "<td>\(dim["passed"].int.map(String.init) ?? "—") / \(dim["checks"].int.map(String.init) ?? "—")</td></tr>"

@@ -65,7 +65,7 @@ struct PreviewText {
         let overall = q["overall_score"].double.map { String(format: "%.3f", $0) } ?? "—"
         out.append("  综合得分 \(style.bold(overall)) · 检查 \(q["rows_checked"].int.map(String.init) ?? "—") 行 · 剔除 \(q["rejected_rows"].int.map(String.init) ?? "—") 行 · "
                    + (held ? style.red("暂缓发布") : style.green("可以发布")))
-        let dims = q["dimensions"].keys.map { name -> [String] in
+        let dims = q["dimensions"].dimensionNames.map { name -> [String] in
             let d = q["dimensions"][name]
             return [name, d["score"].double.map { String(format: "%.3f", $0) } ?? (d["note"].string ?? "—"),
                     "\(d["passed"].int.map(String.init) ?? "—") / \(d["checks"].int.map(String.init) ?? "—")"]

@@ -79,15 +79,15 @@ struct ApprovalRoutes: Sendable {
 
     /// Refuses cross-site form posts (a page elsewhere posting to a localhost portal).
     func checkOrigin(_ request: Request) throws {
-        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" { throw HTTPError(.forbidden) }
+        if request.headers[HeaderName.secFetchSite] == "cross-site" { throw HTTPError(.forbidden) }
         guard let origin = request.headers[.origin] else { return }
-        let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!]
+        let host = request.head.authority ?? request.headers[HeaderName.host]
         let originHost = origin.components(separatedBy: "://").last ?? ""
         guard let host, originHost == host else { throw HTTPError(.forbidden) }
     }
 
     static func headerToken(_ request: Request) -> String? {
-        if let t = request.headers[HTTPField.Name("X-ODP-Token")!] { return t }
+        if let t = request.headers[HeaderName.odpToken] { return t }
         if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") { return String(auth.dropFirst(7)) }
         return nil
     }

@@ -25,10 +25,10 @@ struct PortalMiddleware: RouterMiddleware {
                 response = Self.error(.internalServerError, api: path.hasPrefix("/api/"))
             }
         }
-        response.headers[HTTPField.Name("Content-Security-Policy")!] = Self.csp
-        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "SAMEORIGIN"
+        response.headers[HeaderName.csp] = Self.csp
+        response.headers[HeaderName.contentTypeOptions] = "nosniff"
+        response.headers[HeaderName.referrerPolicy] = "no-referrer"
+        response.headers[HeaderName.frameOptions] = "SAMEORIGIN"
         return response
     }
 
@@ -65,4 +65,16 @@ enum Responses {
         headers[.location] = location
         return Response(status: .seeOther, headers: headers)
     }
+}
+
+/// Header names HTTPTypes lacks (Hummingbird re-exports HTTPFields but not HTTPField).
+enum HeaderName {
+    typealias Name = HTTPFields.Element.Name
+    static let csp = Name("Content-Security-Policy")!
+    static let contentTypeOptions = Name("X-Content-Type-Options")!
+    static let referrerPolicy = Name("Referrer-Policy")!
+    static let frameOptions = Name("X-Frame-Options")!
+    static let secFetchSite = Name("Sec-Fetch-Site")!
+    static let host = Name("Host")!
+    static let odpToken = Name("X-ODP-Token")!
 }

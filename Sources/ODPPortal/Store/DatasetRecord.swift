@@ -19,6 +19,7 @@ struct DatasetRecord: Sendable {
     var licenseURL: String?
     var contact: String?
     var temporal: String?
+    var firstPublished: String?
     var latestVersion: String?
     var updated: String?
     var rowCount: Int?
@@ -39,7 +40,7 @@ struct DatasetRecord: Sendable {
             ("code", code), ("provider", provider), ("provider_code", providerCode), ("summary", summary),
             ("domain", domain), ("open_type", openType), ("open_condition", openCondition),
             ("update_cycle", updateCycle), ("license", license), ("license_url", licenseURL), ("contact", contact),
-            ("temporal", temporal), ("latest_version", latestVersion), ("updated", updated), ("row_count", rowCount),
+            ("temporal", temporal), ("first_published", firstPublished), ("latest_version", latestVersion), ("updated", updated), ("row_count", rowCount),
         ]
         for (k, v) in optional { o[k] = v ?? NSNull() }
         return o
@@ -72,6 +73,7 @@ extension DatasetRecord {
         }
         if let start = s("temporal_start"), let end = s("temporal_end") { temporal = "\(start) 至 \(end)" }
         updated = s("updated", "last_updated", "最近更新", "modified") ?? updated
+        firstPublished = s("first_published", "发布日期", "issued") ?? firstPublished
         rowCount = e.first("row_count", "rows", "数据量").int ?? rowCount
         let f = e.first("formats", "数据格式").strings
         if !f.isEmpty { formats = f.map { $0.uppercased() } }

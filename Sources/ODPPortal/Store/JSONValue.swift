@@ -74,3 +74,12 @@ extension JSONValue {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
 }
+
+extension JSONValue {
+    /// Quality dimensions in the order of GB/T 36344-2018, then any others.
+    var dimensionNames: [String] {
+        let order = ["规范性", "完整性", "准确性", "一致性", "时效性", "可访问性"]
+        let present = keys
+        return order.filter(present.contains) + present.filter { !order.contains($0) }
+    }
+}

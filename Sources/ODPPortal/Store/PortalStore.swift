@@ -83,15 +83,15 @@ struct PortalStore: Sendable {
     /// Versions waiting for a data officer, across all datasets.
     func awaitingApproval() -> [(id: String, version: VersionRecord)] {
         let decisions = approvals()
-        return datasetIds().flatMap { id in versions(id, approvals: decisions).filter(\.isAwaitingApproval).map { (id, $0) } }
+        return datasetIds().flatMap { id in versions(id, approvals: decisions).filter(\.isAwaitingApproval).map { (id: id, version: $0) } }
     }
 
     /// Decided versions (approved or rejected), newest decision first.
     func decided() -> [(id: String, version: String, decision: JSONValue)] {
         let a = approvals()
-        var out: [(String, String, JSONValue)] = []
-        for id in a.keys { for v in a[id].keys { out.append((id, v, a[id][v])) } }
-        return out.sorted { ($0.2["time"].string ?? "") > ($1.2["time"].string ?? "") }
+        var out: [(id: String, version: String, decision: JSONValue)] = []
+        for id in a.keys { for v in a[id].keys { out.append((id: id, version: v, decision: a[id][v])) } }
+        return out.sorted { ($0.decision["time"].string ?? "") > ($1.decision["time"].string ?? "") }
     }
 
     /// SHA256SUMS of a release as path → lowercase hex.
