@@ -29,17 +29,26 @@ struct PortalFixture {
         try release(id: "held-data", version: "2026.11.23.1", status: "held", title: "暂缓数据",
                     csv: "a\r\n1\r\n", previous: nil)
 
-        let openList: [[String: Any]] = [
-            ["dataset_id": "air-quality", "title": "空气质量日报", "code": "11000000-AQ-001", "provider": "市生态环境局",
-             "provider_code": "11110000000000001X", "summary": "全市国控站点每日空气质量监测数据（PM2.5、AQI）。",
-             "domain": "生态环境", "open_type": "无条件开放", "update_cycle": "每日", "keywords": ["空气质量", "PM2.5"],
-             "license": "CC-BY-4.0", "formats": ["CSV", "JSON"], "first_published": "2026-11-20T08:00:00Z"],
-            ["dataset_id": "hostile", "title": Self.hostileTitle, "provider": "\"><img onerror=alert(3) src=x>",
-             "summary": "<b>bold</b> & 'quotes'", "domain": "测试<i>", "open_type": "有条件开放", "open_condition": "须签订协议",
-             "update_cycle": "不定期", "keywords": ["<svg/onload=alert(4)>"]],
-            ["dataset_id": "bus-stops", "title": "公交站点", "provider": "市交通委", "domain": "交通出行",
-             "open_type": "无条件开放", "update_cycle": "每月"],
-        ]
+        var air: [String: Any] = ["dataset_id": "air-quality", "title": "空气质量日报", "code": "11000000-AQ-001", "provider": "市生态环境局"]
+        air["provider_code"] = "11110000000000001X"
+        air["summary"] = "全市国控站点每日空气质量监测数据（PM2.5、AQI）。"
+        air["domain"] = "生态环境"
+        air["open_type"] = "无条件开放"
+        air["update_cycle"] = "每日"
+        air["keywords"] = ["空气质量", "PM2.5"]
+        air["license"] = "CC-BY-4.0"
+        air["formats"] = ["CSV", "JSON"]
+        air["first_published"] = "2026-11-20T08:00:00Z"
+        var hostile: [String: Any] = ["dataset_id": "hostile", "title": Self.hostileTitle, "provider": "\"><img onerror=alert(3) src=x>"]
+        hostile["summary"] = "<b>bold</b> & 'quotes'"
+        hostile["domain"] = "测试<i>"
+        hostile["open_type"] = "有条件开放"
+        hostile["open_condition"] = "须签订协议"
+        hostile["update_cycle"] = "不定期"
+        hostile["keywords"] = ["<svg/onload=alert(4)>"]
+        let bus: [String: Any] = ["dataset_id": "bus-stops", "title": "公交站点", "provider": "市交通委", "domain": "交通出行",
+                                  "open_type": "无条件开放", "update_cycle": "每月"]
+        let openList: [[String: Any]] = [air, hostile, bus]
         // The shape ODPRelease's OpenList.json writes: an object with a `datasets` array.
         let listObject: [String: Any] = ["generated_at": "2026-11-23T08:00:00Z", "publisher": "测试", "count": openList.count, "datasets": openList]
         try write("catalog/open-list.json", try JSONSerialization.data(withJSONObject: listObject, options: [.sortedKeys]))
@@ -67,50 +76,69 @@ struct PortalFixture {
         let header = csv.split(separator: "\r\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
         files["data/\(id).csv"] = Data(csv.utf8)
         files["data/\(id).json"] = Data("[]\n".utf8)
-        let fields: [[String: Any]] = header.map { ["name": $0, "title": $0 == "station_name" ? "站点名称" : $0, "type": "string", "description": "说明 \($0)"] }
-        let package: [String: Any] = [
-            "name": id, "title": title, "description": "摘要 \(title)", "version": version,
-            "licenses": [["name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"]],
-            "contributors": [["title": "提供方", "roles": ["publisher"]]],
-            "resources": [["name": id, "path": "data/\(id).csv", "format": "csv", "schema": ["fields": fields]],
-                          ["name": "\(id)-json", "path": "data/\(id).json", "format": "json", "schema": ["fields": fields]]],
-        ]
+        let fields: [[String: Any]] = header.map { name -> [String: Any] in
+            ["name": name, "title": name == "station_name" ? "站点名称" : name, "type": "string", "description": "说明 \(name)"]
+        }
+        let license: [String: Any] = ["name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"]
+        let contributor: [String: Any] = ["title": "提供方", "roles": ["publisher"]]
+        let csvResource: [String: Any] = ["name": id, "path": "data/\(id).csv", "format": "csv", "schema": ["fields": fields] as [String: Any]]
+        let jsonResource: [String: Any] = ["name": "\(id)-json", "path": "data/\(id).json", "format": "json", "schema": ["fields": fields] as [String: Any]]
+        var package: [String: Any] = ["name": id, "title": title, "description": "摘要 \(title)", "version": version]
+        package["licenses"] = [license]
+        package["contributors"] = [contributor]
+        package["resources"] = [csvResource, jsonResource]
         files["datapackage.json"] = try JSONSerialization.data(withJSONObject: package, options: [.sortedKeys])
-        let quality: [String: Any] = [
-            "dataset": id, "title": title, "rows_checked": 4, "rejected_rows": 1, "reject_share": 0.25, "overall_score": 0.925,
-            "dimensions": ["规范性": ["score": 0.95, "passed": 19, "checks": 20, "english": "conformity"],
-                           "完整性": ["score": 0.9, "passed": 9, "checks": 10, "english": "completeness"],
-                           "时效性": ["note": "未评估", "english": "timeliness"]],
-            "gate": ["decision": "publish", "reasons": [String]()],
-            "rules": [["type": "range", "field": "aqi", "severity": "error", "dimension": "准确性", "description": "AQI 在 0–500 之间",
-                       "rows_checked": 4, "failed": 1, "share": 0.25],
-                      ["type": "required", "field": "station_code", "severity": "error", "dimension": "完整性",
-                       "description": "必填", "rows_checked": 4, "failed": 0, "share": 0]],
+        let dimensions: [String: Any] = [
+            "规范性": ["score": 0.95, "passed": 19, "checks": 20, "english": "conformity"] as [String: Any],
+            "完整性": ["score": 0.9, "passed": 9, "checks": 10, "english": "completeness"] as [String: Any],
+            "时效性": ["note": "未评估", "english": "timeliness"] as [String: Any],
         ]
+        let failingRule: [String: Any] = ["type": "range", "field": "aqi", "severity": "error", "dimension": "准确性",
+                                          "description": "AQI 在 0–500 之间", "rows_checked": 4, "failed": 1, "share": 0.25]
+        let passingRule: [String: Any] = ["type": "required", "field": "station_code", "severity": "error", "dimension": "完整性",
+                                          "description": "必填", "rows_checked": 4, "failed": 0, "share": 0.0]
+        let gate: [String: Any] = ["decision": "publish", "reasons": [String]()]
+        var quality: [String: Any] = ["dataset": id, "title": title, "rows_checked": 4, "rejected_rows": 1]
+        quality["reject_share"] = 0.25
+        quality["overall_score"] = 0.925
+        quality["dimensions"] = dimensions
+        quality["gate"] = gate
+        quality["rules"] = [failingRule, passingRule]
         files["quality-report.json"] = try JSONSerialization.data(withJSONObject: quality, options: [.sortedKeys])
         files["quality-report.html"] = Data("<!DOCTYPE html><html><body><h1>质量报告</h1></body></html>".utf8)
-        let privacy: [String: Any] = [
-            "dataset": id, "records_in": 4, "records_out": 3,
-            "fields": header.map { ["name": $0, "title": $0, "class": $0 == "station_name" ? "quasi" : "public"] as [String: Any] }
-                + [["name": "contact_phone", "title": "联系电话", "class": "direct", "operator": "drop", "published": false]],
-            "identifier_hits": ["before": [["field": "contact_phone", "kind": "mobile", "count": 3, "first_row": 2]],
-                                "after": [["field": "station_code", "kind": "region_code", "count": 3, "first_row": 2,
-                                           "allowed": true, "reason": "行政区划代码公开"]]],
-            "k_anonymity": ["quasi_identifiers": ["station_name"], "k_target": 2, "k_achieved": 3, "records_suppressed": 1],
-            "hold_reasons": [String](),
-        ]
+        var privacyFields: [[String: Any]] = header.map { name -> [String: Any] in
+            ["name": name, "title": name, "class": name == "station_name" ? "quasi" : "public"]
+        }
+        let dropped: [String: Any] = ["name": "contact_phone", "title": "联系电话", "class": "direct", "operator": "drop", "published": false]
+        privacyFields.append(dropped)
+        let hitBefore: [String: Any] = ["field": "contact_phone", "kind": "mobile", "count": 3, "first_row": 2]
+        let hitAfter: [String: Any] = ["field": "station_code", "kind": "region_code", "count": 3, "first_row": 2,
+                                       "allowed": true, "reason": "行政区划代码公开"]
+        let anonymity: [String: Any] = ["quasi_identifiers": ["station_name"], "k_target": 2, "k_achieved": 3, "records_suppressed": 1]
+        var privacy: [String: Any] = ["dataset": id, "records_in": 4, "records_out": 3]
+        privacy["fields"] = privacyFields
+        privacy["identifier_hits"] = ["before": [hitBefore], "after": [hitAfter]] as [String: Any]
+        privacy["k_anonymity"] = anonymity
+        privacy["hold_reasons"] = [String]()
         files["privacy-report.json"] = try JSONSerialization.data(withJSONObject: privacy, options: [.sortedKeys])
         files["README.md"] = Data("# \(title)\n".utf8)
-        var releaseJSON: [String: Any] = [
-            "dataset_id": id, "version": version, "status": status, "hold_reasons": status == "held" ? ["质量不达标"] : [],
-            "content_hash": "hash-\(version)", "created": "\(version.prefix(10).replacingOccurrences(of: ".", with: "-"))T08:00:00Z",
-            "row_count": csv.split(separator: "\r\n").count - 1, "previous_version": previous ?? NSNull(),
-            "data_files": [["path": "data/\(id).csv", "bytes": csv.utf8.count, "sha256": SHA256Hex.of(Array(csv.utf8))]],
-        ]
-        releaseJSON["changes"] = previous.map { p -> Any in
-            ["previous_version": p, "compared_by": "primary_key", "added": 2, "removed": 0, "changed": 1,
-             "schema_changes": [["change": "added", "field": "aqi", "from": NSNull(), "to": "integer"]]]
-        } ?? NSNull()
+        let created = version.prefix(10).replacingOccurrences(of: ".", with: "-") + "T08:00:00Z"
+        let dataFile: [String: Any] = ["path": "data/\(id).csv", "bytes": csv.utf8.count, "sha256": SHA256Hex.of(Array(csv.utf8))]
+        var releaseJSON: [String: Any] = ["dataset_id": id, "version": version, "status": status]
+        releaseJSON["hold_reasons"] = status == "held" ? ["质量不达标"] : [String]()
+        releaseJSON["content_hash"] = "hash-\(version)"
+        releaseJSON["created"] = created
+        releaseJSON["row_count"] = csv.split(separator: "\r\n").count - 1
+        releaseJSON["previous_version"] = previous ?? NSNull()
+        releaseJSON["data_files"] = [dataFile]
+        if let previous {
+            let schemaChange: [String: Any] = ["change": "added", "field": "aqi", "from": NSNull(), "to": "integer"]
+            let changes: [String: Any] = ["previous_version": previous, "compared_by": "primary_key", "added": 2, "removed": 0,
+                                          "changed": 1, "schema_changes": [schemaChange]]
+            releaseJSON["changes"] = changes
+        } else {
+            releaseJSON["changes"] = NSNull()
+        }
         files["release.json"] = try JSONSerialization.data(withJSONObject: releaseJSON, options: [.sortedKeys])
         var sums = ""
         for name in files.keys.sorted() { sums += "\(SHA256Hex.of(Array(files[name]!)))  \(name)\n" }

@@ -12,7 +12,8 @@ struct PreviewText {
         var out: [String] = []
         let v = p.detail.version
         let status = v.isPublished ? style.green(v.statusTitle) : v.isAwaitingApproval ? style.yellow(v.statusTitle) : style.red(v.statusTitle)
-        out.append(style.bold(TerminalText.clean(p.record.title)) + "  " + style.dim("\(p.detail.id) · 版本 \(v.version) · ") + status)
+        out.append(style.bold(fit(p.record.title, indent: 0)))
+        out.append(style.dim(fit("\(p.detail.id) · 版本 \(v.version) · ", indent: 0, reserve: displayWidth(v.statusTitle))) + status)
         out.append(style.dim(String(repeating: "─", count: min(width, 100))))
 
         out.append(style.heading("目录信息"))
@@ -47,14 +48,19 @@ struct PreviewText {
         out += privacy()
         out.append("")
         out.append(style.heading("与已发布版本的变化"))
-        out.append("  已发布版本：\(p.published ?? "—")；本版本基于：\(v.previousVersion ?? "—")")
-        out.append("  " + TerminalText.clean(v.changeSummary))
+        out.append("  " + fit("已发布版本：\(p.published ?? "—")；本版本基于：\(v.previousVersion ?? "—")"))
+        out.append("  " + fit(v.changeSummary))
         if !v.holdReasons.isEmpty {
             out.append("")
             out.append(style.red("暂缓原因"))
-            out += v.holdReasons.map { "  - " + TerminalText.clean($0) }
+            out += v.holdReasons.map { "  - " + fit($0, indent: 4) }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Cleans free text and cuts it to what is left of the line after `indent` columns.
+    func fit(_ text: String, indent: Int = 2, reserve: Int = 0) -> String {
+        TerminalText.truncate(TerminalText.clean(text), to: max(8, width - indent - reserve))
     }
 
     func quality() -> [String] {
@@ -79,7 +85,7 @@ struct PreviewText {
             }
             out += TextTable(header: ["规则", "字段", "级别", "未通过", "说明"], rows: rows).render(width: width, style: style)
         }
-        for reason in q["gate"]["reasons"].strings { out.append("  " + style.red("• ") + TerminalText.clean(reason)) }
+        for reason in q["gate"]["reasons"].strings { out.append("  " + style.red("• ") + fit(reason, indent: 4)) }
         return out
     }
 
@@ -88,9 +94,8 @@ struct PreviewText {
         var out = [style.heading("个人信息保护")]
         guard !pr.isNull else { return out + ["  —"] }
         let k = pr["k_anonymity"]
-        out.append("  k-匿名：目标 \(k["k_target"].string ?? "—")，实际 \(k["k_achieved"].string ?? "—")；准标识符："
-                   + (k["quasi_identifiers"].strings.isEmpty ? "—" : TerminalText.clean(k["quasi_identifiers"].strings.joined(separator: "、")))
-                   + "；删除记录 \(k["records_suppressed"].string ?? "—") 条")
+        out.append("  " + fit("k-匿名：目标 \(k["k_target"].string ?? "—")，实际 \(k["k_achieved"].string ?? "—")；删除记录 \(k["records_suppressed"].string ?? "—") 条"))
+        out.append("  " + fit("准标识符：" + (k["quasi_identifiers"].strings.isEmpty ? "—" : k["quasi_identifiers"].strings.joined(separator: "、"))))
         let hits = p.detail.identifierHitsAfter
         let bad = hits.filter { $0["allowed"].bool != true }
         out.append("  发布值中的标识符：\(hits.isEmpty ? style.green("未发现") : "\(hits.count) 类")" + (bad.isEmpty ? "" : style.red("（\(bad.count) 类未经允许）")))
@@ -100,7 +105,7 @@ struct PreviewText {
             }
             out += TextTable(header: ["字段", "类别", "次数", "是否允许", "理由"], rows: rows).render(width: width, style: style)
         }
-        for reason in pr["hold_reasons"].strings { out.append("  " + style.red("• ") + TerminalText.clean(reason)) }
+        for reason in pr["hold_reasons"].strings { out.append("  " + style.red("• ") + fit(reason, indent: 4)) }
         return out
     }
 }
