@@ -36,7 +36,7 @@ enum Layout {
     .logo{display:inline-flex;width:36px;height:36px;border-radius:8px;background:#fff;color:#0a3d7a;align-items:center;justify-content:center;font-weight:700}
     nav a{color:#dce9f9;margin-left:22px;font-size:15px;padding:20px 0;border-bottom:3px solid transparent}
     nav a.on,nav a:hover{color:#fff;border-bottom-color:#ffb300;text-decoration:none}
-    main{padding:24px 20px 40px;min-height:70vh}
+    main.wrap{padding:24px 20px 40px;min-height:70vh}
     footer{background:#24303f;color:#aab4c0;font-size:12px;padding:18px 0;text-align:center}
     h1{font-size:24px;margin:4px 0 8px}h2{font-size:17px;margin:0 0 12px;padding-left:10px;border-left:4px solid #1565c0}
     .crumb{color:#6b7785;font-size:13px;margin-bottom:8px}

@@ -25,6 +25,7 @@ struct PortalMiddleware: RouterMiddleware {
                 response = Self.error(.internalServerError, api: path.hasPrefix("/api/"))
             }
         }
+        if request.method == .head { response.body = ResponseBody() }
         response.headers[HeaderName.csp] = Self.csp
         response.headers[HeaderName.contentTypeOptions] = "nosniff"
         response.headers[HeaderName.referrerPolicy] = "no-referrer"

@@ -46,7 +46,7 @@ public struct PortalServer: Sendable {
     /// The Hummingbird application (for tests: `app.test(.router)`; port 0 picks a free one).
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> Application<RouterResponder<BasicRequestContext>> {
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: PortalMiddleware())
         let routes = PortalRoutes(store: PortalStore(root: root), token: token, onDecision: onDecision)
         routes.register(on: router)
