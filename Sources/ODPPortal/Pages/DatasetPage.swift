@@ -8,7 +8,8 @@ enum DatasetPage {
     static func render(record: DatasetRecord, detail: ReleaseDetail, versions: [VersionRecord], sample: CSVSample?,
                        filesBase: String?, extra: String = "") -> String {
         let v = detail.version
-        var b = "<div class=\"crumb\"><a href=\"/\">数据目录</a> › \(HTML.escape(record.title))</div>"
+        let crumb = filesBase == nil ? "<a href=\"/approvals\">审核队列</a>" : "<a href=\"/\">数据目录</a>"
+        var b = "<div class=\"crumb\">\(crumb) › \(HTML.escape(record.title))</div>"
         b += "<div class=\"card\"><h1>\(HTML.escape(record.title))</h1><div class=\"tags\">"
         if let d = record.domain { b += "<span>\(HTML.escape(d))</span>" }
         if let o = record.openType { b += "<span class=\"tag \(o.contains("有条件") ? "orange" : "green")\">\(HTML.escape(o))</span>" }
@@ -32,7 +33,7 @@ enum DatasetPage {
         b += quality(detail, filesBase: filesBase)
         b += privacy(detail)
         b += history(id: detail.id, versions: versions)
-        return Layout.page(title: record.title, active: .catalog, body: b)
+        return Layout.page(title: record.title, active: filesBase == nil ? .approvals : .catalog, body: b)
     }
 
     static func row(_ k: String, _ v: String) -> String { "<tr><th>\(k)</th><td>\(v)</td></tr>" }
