@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages, installed by scripts/setup.sh).
@@ -39,12 +40,13 @@ let package = Package(
             "ODPCore", "CZlib", "CDeflate", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ODPPublish", dependencies: ["ODPCore", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ODPPortal", dependencies: ["ODPCore", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "ODPDemoData", dependencies: ["ODPCore", "CSQLite", "CZlib"]),
         .target(name: "ODPPipeline", dependencies: [
             "ODPCore", "ODPExtract", "ODPDesensitize", "ODPCheck", "ODPRelease", "ODPPublish",
         ]),
         .executableTarget(name: "odp", dependencies: [
-            "ODPCore", "ODPPipeline", "ODPDemoData",
+            "ODPCore", "ODPPipeline", "ODPDemoData", "ODPPortal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "odp-bench", dependencies: [
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "ODPCheckTests", dependencies: ["ODPCheck"]),
         .testTarget(name: "ODPReleaseTests", dependencies: ["ODPRelease"]),
         .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish"]),
+        .testTarget(name: "ODPPortalTests", dependencies: ["ODPPortal", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ODPPipelineTests", dependencies: ["ODPPipeline", "ODPDemoData", "ODPRelease", "CSQLite", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]

@@ -23,7 +23,7 @@ struct ODP: AsyncParsableCommand {
         unreachable, packaging or upload failed after retries).
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, Approve.self, Reject.self, Verify.self, Status.self,
+        subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
                       Audit.self, Demo.self])
 }
 

@@ -1,0 +1,99 @@
+import Foundation
+import ODPCore
+
+/// `odp preview DATASET`: what a release holds, in the terminal, for a data officer —
+/// catalog metadata, the fields with their class and desensitization, the first released
+/// rows, the quality and privacy summaries and the change against the previous version.
+///
+/// Reads only the release folder (the release holds no source values, so there is no
+/// before/after view).
+///
+/// # Edge cases
+/// Without `version` the newest complete version is shown, whatever its status (a data
+/// officer previews releases awaiting approval). Missing report keys show "—".
+public enum Preview {
+    /// - Parameters:
+    ///   - catalog: the definition's catalog metadata, preferred over what the release files say.
+    ///   - color: ANSI colour (pass `isatty(1) != 0`).
+    ///   - width: terminal columns; tables shrink to fit.
+    ///   - rows: how many data rows to show.
+    /// - Throws: `ODPError.usage` when the dataset or version has no complete release.
+    public static func render(root: URL, dataset: String, version: String? = nil, catalog: CatalogMetadata? = nil,
+                              color: Bool, width: Int = 100, rows: Int = 10) throws -> String {
+        let p = try load(root: root, dataset: dataset, version: version, catalog: catalog)
+        return PreviewText(p: p, style: Style(color: color), width: max(40, width), rows: rows, store: PortalStore(root: root)).render()
+    }
+
+    /// The same content as JSON (sorted keys).
+    public static func json(root: URL, dataset: String, version: String? = nil, catalog: CatalogMetadata? = nil,
+                            rows: Int = 10) throws -> Data {
+        let p = try load(root: root, dataset: dataset, version: version, catalog: catalog)
+        let store = PortalStore(root: root)
+        let sample = p.detail.sample(store: store, rows: rows)
+        let q = p.detail.quality, k = p.detail.privacy["k_anonymity"]
+        let object: [String: Any] = [
+            "dataset": dataset,
+            "version": p.detail.version.json,
+            "catalog": p.record.json,
+            "fields": p.detail.fields.map(\.json),
+            "sample": ["header": sample?.header ?? [], "rows": sample?.rows ?? []],
+            "quality": ["overall_score": q["overall_score"].raw ?? NSNull(), "gate": q["gate"].raw ?? NSNull(),
+                        "rows_checked": q["rows_checked"].raw ?? NSNull(), "rejected_rows": q["rejected_rows"].raw ?? NSNull(),
+                        "dimensions": q["dimensions"].raw ?? NSNull(), "failing_rules": p.detail.failingRules.map { $0.raw ?? NSNull() }],
+            "privacy": ["k_target": k["k_target"].raw ?? NSNull(), "k_achieved": k["k_achieved"].raw ?? NSNull(),
+                        "quasi_identifiers": k["quasi_identifiers"].strings, "records_suppressed": k["records_suppressed"].raw ?? NSNull(),
+                        "identifier_hits_after": p.detail.identifierHitsAfter.map { $0.raw ?? NSNull() },
+                        "hold_reasons": p.detail.privacy["hold_reasons"].strings],
+            "changes": ["summary": p.detail.version.changeSummary, "detail": p.detail.version.changes.raw ?? NSNull(),
+                        "published_version": p.published ?? NSNull()],
+        ]
+        return JSONValue.data(object) + Data("\n".utf8)
+    }
+
+    struct Loaded {
+        var record: DatasetRecord
+        var detail: ReleaseDetail
+        /// The version researchers currently get (latest.json), if any.
+        var published: String?
+    }
+
+    static func load(root: URL, dataset: String, version: String?, catalog: CatalogMetadata?) throws -> Loaded {
+        let store = PortalStore(root: root)
+        guard SafePath.isDatasetId(dataset) else { throw ODPError.usage("'\(dataset)' is not a dataset id") }
+        let versions = store.versions(dataset)
+        guard !versions.isEmpty else {
+            throw ODPError.usage("no complete release of \(dataset) under \(store.releasesDirectory.path)")
+        }
+        let chosen: VersionRecord
+        if let version {
+            guard let v = versions.first(where: { $0.version == version }) else {
+                throw ODPError.usage("\(dataset) has no version \(version) (versions: \(versions.map(\.version).joined(separator: ", ")))")
+            }
+            chosen = v
+        } else {
+            chosen = versions[versions.count - 1]
+        }
+        var record = store.record(dataset, version: chosen)
+        if let catalog { record.merge(catalog: catalog) }
+        return Loaded(record: record, detail: ReleaseDetail(store: store, id: dataset, version: chosen),
+                      published: versions.last(where: \.isLatest)?.version)
+    }
+}
+
+extension DatasetRecord {
+    mutating func merge(catalog c: CatalogMetadata) {
+        title = c.title
+        code = c.code
+        provider = c.provider
+        providerCode = c.providerCode
+        summary = c.summary
+        domain = c.domain
+        openType = c.openType.rawValue
+        openCondition = c.openCondition
+        updateCycle = c.updateCycle.rawValue
+        keywords = c.keywords
+        license = c.license
+        if let name = c.contactName { contact = [name, c.contactEmail, c.contactPhone].compactMap { $0 }.joined(separator: " ") }
+        if let s = c.temporalStart, let e = c.temporalEnd { temporal = "\(s) 至 \(e)" }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+
+/// Applied to every response, including errors and unknown paths: only GET/HEAD (and POST
+/// under /approvals/), security headers, and error pages that reveal nothing.
+struct PortalMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    static let csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        var response: Response
+        let allowed = request.method == .get || request.method == .head || (request.method == .post && path.hasPrefix("/approvals/"))
+        if !allowed {
+            response = Self.error(.methodNotAllowed, api: path.hasPrefix("/api/"))
+            response.headers[.allow] = path.hasPrefix("/approvals/") ? "GET, HEAD, POST" : "GET, HEAD"
+        } else {
+            do {
+                response = try await next(request, context)
+            } catch let error as any HTTPResponseError {
+                response = Self.error(error.status, api: path.hasPrefix("/api/"))
+            } catch {
+                context.logger.error("portal request failed: \(error)")
+                response = Self.error(.internalServerError, api: path.hasPrefix("/api/"))
+            }
+        }
+        if request.method == .head { response.body = ResponseBody() }
+        response.headers[HeaderName.csp] = Self.csp
+        response.headers[HeaderName.contentTypeOptions] = "nosniff"
+        response.headers[HeaderName.referrerPolicy] = "no-referrer"
+        response.headers[HeaderName.frameOptions] = "SAMEORIGIN"
+        return response
+    }
+
+    static func error(_ status: HTTPResponse.Status, api: Bool) -> Response {
+        if api {
+            return Responses.json(["error": status.reasonPhrase, "status": status.code], status: status)
+        }
+        let message: String
+        switch status.code {
+        case 404: message = "页面或文件不存在。"
+        case 403: message = "没有访问权限。"
+        case 401: message = "需要登录。"
+        case 405: message = "不支持该请求方法：本平台只读，仅审核操作可提交。"
+        case 416: message = "请求的范围无效。"
+        default: message = "服务器处理请求时出错。"
+        }
+        let body = "<div class=\"card empty\"><h1>\(status.code)</h1><p>\(message)</p><p><a href=\"/\">返回数据目录</a></p></div>"
+        return Responses.html(Layout.page(title: "\(status.code)", active: .catalog, body: body), status: status)
+    }
+}
+
+enum Responses {
+    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func json(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.data(object))))
+    }
+
+    static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.location] = location
+        return Response(status: .seeOther, headers: headers)
+    }
+}
+
+/// Header names HTTPTypes lacks (Hummingbird re-exports HTTPFields but not HTTPField).
+enum HeaderName {
+    typealias Name = HTTPFields.Element.Name
+    static let csp = Name("Content-Security-Policy")!
+    static let contentTypeOptions = Name("X-Content-Type-Options")!
+    static let referrerPolicy = Name("Referrer-Policy")!
+    static let frameOptions = Name("X-Frame-Options")!
+    static let secFetchSite = Name("Sec-Fetch-Site")!
+    static let host = Name("Host")!
+    static let odpToken = Name("X-ODP-Token")!
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+
+/// The portal's routes. Paths are taken from the raw request URI and decoded segment by
+/// segment (`SafePath.segments`), never from a joined, decoded string.
+struct PortalRoutes: Sendable {
+    let store: PortalStore
+    let token: String?
+    let onDecision: PortalDecisionHandler
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/") { request, _ in
+            let query = CatalogQuery(query: CatalogQuery.parameters(request.uri.query))
+            return Responses.html(ListPage.render(all: store.publishedDatasets(), query: query))
+        }
+        router.get("/datasets/{id}") { request, _ in try datasetPage(request) }
+        router.get("/datasets/{id}/**") { request, _ in try download(request) }
+        router.get("/catalog/{name}") { request, _ in try catalogFile(request) }
+        router.get("/api/datasets") { request, _ in
+            let query = CatalogQuery(query: CatalogQuery.parameters(request.uri.query))
+            let list = query.apply(store.publishedDatasets())
+            return Responses.json(["count": list.count, "datasets": list.map(\.json)])
+        }
+        router.get("/api/datasets/{id}") { request, _ in try apiDataset(request) }
+        router.get("/api/datasets/{id}/versions") { request, _ in
+            let (id, versions) = try publishedVersions(request, index: 2)
+            return Responses.json(["dataset": id, "versions": versions.reversed().map(\.json)])
+        }
+        let approvals = ApprovalRoutes(store: store, token: token, onDecision: onDecision)
+        approvals.register(on: router)
+    }
+
+    func segments(_ request: Request) throws -> [String] {
+        guard let s = SafePath.segments(rawPath: request.uri.path) else { throw HTTPError(.notFound) }
+        return s
+    }
+
+    /// The dataset id at `index` and its published versions (404 when none).
+    func publishedVersions(_ request: Request, index: Int) throws -> (String, [VersionRecord]) {
+        let s = try segments(request)
+        guard s.count > index, SafePath.isDatasetId(s[index]) else { throw HTTPError(.notFound) }
+        let versions = store.versions(s[index]).filter(\.isPublished)
+        guard !versions.isEmpty else { throw HTTPError(.notFound) }
+        return (s[index], versions)
+    }
+
+    func chosenVersion(_ request: Request, _ versions: [VersionRecord]) throws -> VersionRecord {
+        if let wanted = CatalogQuery.parameters(request.uri.query)["version"], !wanted.isEmpty, wanted != "latest" {
+            guard let v = versions.first(where: { $0.version == wanted }) else { throw HTTPError(.notFound) }
+            return v
+        }
+        return versions.last(where: \.isLatest) ?? versions[versions.count - 1]
+    }
+
+    func datasetPage(_ request: Request) throws -> Response {
+        let (id, versions) = try publishedVersions(request, index: 1)
+        let version = try chosenVersion(request, versions)
+        let record = store.record(id, version: version)
+        let detail = ReleaseDetail(store: store, id: id, version: version)
+        let base = "/datasets/\(HTML.urlComponent(id))/\(HTML.urlComponent(version.version))/"
+        return Responses.html(DatasetPage.render(record: record, detail: detail, versions: versions,
+                                                 sample: detail.sample(store: store, rows: 20), filesBase: base))
+    }
+
+    func apiDataset(_ request: Request) throws -> Response {
+        let (id, versions) = try publishedVersions(request, index: 2)
+        let version = try chosenVersion(request, versions)
+        let detail = ReleaseDetail(store: store, id: id, version: version)
+        var o = store.record(id, version: version).json
+        o["version"] = version.json
+        o["fields"] = detail.fields.map(\.json)
+        o["downloads"] = detail.downloads.map { f -> [String: Any] in
+            ["label": f.label, "name": f.name, "bytes": f.bytes ?? NSNull(), "sha256": f.sha256 ?? NSNull(),
+             "url": "/datasets/\(id)/\(version.version)/\(f.name)", "latest_url": "/datasets/\(id)/latest/\(f.name)"]
+        }
+        o["quality"] = [
+            "overall_score": detail.quality["overall_score"].raw ?? NSNull(),
+            "dimensions": detail.quality["dimensions"].raw ?? NSNull(),
+            "gate": detail.quality["gate"]["decision"].raw ?? NSNull(),
+            "failing_rules": detail.failingRules.map { $0.raw ?? NSNull() },
+        ] as [String: Any]
+        let k = detail.privacy["k_anonymity"]
+        o["privacy"] = [
+            "k_target": k["k_target"].raw ?? NSNull(), "k_achieved": k["k_achieved"].raw ?? NSNull(),
+            "quasi_identifiers": k["quasi_identifiers"].strings, "identifier_hits_after": detail.identifierHitsAfter.map { $0.raw ?? NSNull() },
+        ] as [String: Any]
+        o["versions"] = versions.reversed().map(\.json)
+        return Responses.json(o)
+    }
+
+    /// `/datasets/{id}/{version|latest}/{file…}`: only files listed in SHA256SUMS (plus the
+    /// checksum files and the package zip), resolved inside the release folder.
+    func download(_ request: Request) throws -> Response {
+        let s = try segments(request)
+        guard s.count >= 4, s[0] == "datasets", SafePath.isDatasetId(s[1]) else { throw HTTPError(.notFound) }
+        let id = s[1]
+        let versions = store.versions(id).filter(\.isPublished)
+        let version: VersionRecord?
+        if s[2] == "latest" {
+            version = versions.last(where: \.isLatest) ?? versions.last
+        } else {
+            version = SafePath.isVersion(s[2]) ? versions.first { $0.version == s[2] } : nil
+        }
+        guard let version else { throw HTTPError(.notFound) }
+        let name = s[3...].joined(separator: "/")
+        let zipName = "\(id)-\(version.version).zip"
+        if s.count == 4, name == zipName || name == "package.zip" {
+            let packages = store.root.appendingPathComponent("packages")
+            guard let file = SafePath.contained(store.packageZip(id, version.version), in: packages) else { throw HTTPError(.notFound) }
+            return try FileResponder.respond(file: file, sha256: nil, request: request, downloadName: zipName)
+        }
+        let sums = store.checksums(id, version.version)
+        guard sums[name] != nil || name == "SHA256SUMS" || name == "SHA256SUMS.sig" else { throw HTTPError(.notFound) }
+        let folder = store.releaseDirectory(id, version.version)
+        guard SafePath.contained(folder, in: store.releasesDirectory.appendingPathComponent(id)) != nil,
+              let file = SafePath.contained(folder.appendingPathComponent(name), in: folder) else { throw HTTPError(.notFound) }
+        return try FileResponder.respond(file: file, sha256: sums[name], request: request, downloadName: (name as NSString).lastPathComponent)
+    }
+
+    func catalogFile(_ request: Request) throws -> Response {
+        let s = try segments(request)
+        guard s.count == 2, ["dcat.jsonld", "open-list.csv", "open-list.json", "open-list.html"].contains(s[1]) else { throw HTTPError(.notFound) }
+        let folder = store.root.appendingPathComponent("catalog")
+        guard let file = SafePath.contained(folder.appendingPathComponent(s[1]), in: folder) else { throw HTTPError(.notFound) }
+        return try FileResponder.respond(file: file, sha256: nil, request: request, downloadName: nil)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import ODPCore
+
+/// Records a data officer's decision: `(dataset, version, approved, by, note)`. The caller
+/// writes state/approvals.json and the audit trail (and promotes an approved release).
+public typealias PortalDecisionHandler = @Sendable (_ dataset: String, _ version: String, _ approved: Bool,
+                                                    _ by: String, _ note: String?) throws -> Void
+
+/// The local web portal (`odp serve`): the open-data list, dataset pages, downloads, the
+/// JSON API and the DCAT catalog for researchers, and the approval queue for data officers.
+///
+/// ```swift
+/// let server = try PortalServer(root: output, host: "127.0.0.1", port: 8080, token: nil) { d, v, ok, by, note in … }
+/// try await server.run()
+/// ```
+///
+/// # Security
+/// Read-only apart from the approval POST. Bound to a non-loopback address it requires a
+/// token (`init` throws otherwise); the token then also guards `/approvals`.
+public struct PortalServer: Sendable {
+    public let root: URL
+    public let host: String
+    public let port: Int
+    let token: String?
+    let onDecision: PortalDecisionHandler
+
+    /// - Throws: `ODPError.usage` when `host` is not a loopback address and `token` is nil or empty.
+    public init(root: URL, host: String = "127.0.0.1", port: Int = 8080, token: String?, onDecision: @escaping PortalDecisionHandler) throws {
+        let token = token.flatMap { $0.isEmpty ? nil : $0 }
+        if !Self.isLoopback(host), token == nil {
+            throw ODPError.usage("refusing to serve on \(host) without a token: approvals would be open to the network (set a token or bind to 127.0.0.1)")
+        }
+        self.root = root
+        self.host = host
+        self.port = port
+        self.token = token
+        self.onDecision = onDecision
+    }
+
+    public static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased()
+        return h == "localhost" || h == "::1" || h == "[::1]" || h.hasPrefix("127.")
+    }
+
+    /// The Hummingbird application (for tests: `app.test(.router)`; port 0 picks a free one).
+    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> Application<RouterResponder<BasicRequestContext>> {
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        router.add(middleware: PortalMiddleware())
+        let routes = PortalRoutes(store: PortalStore(root: root), token: token, onDecision: onDecision)
+        routes.register(on: router)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
+    }
+
+    /// Serves until the task is cancelled or the process receives SIGINT/SIGTERM.
+    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await makeApplication(onServerRunning: onServerRunning).runService()
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import ODPCore
+import ODPPipeline
+import ODPPortal
+
+extension ODP {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the local open-data portal (开放数据门户): list, dataset pages, downloads, API, approvals.",
+            discussion: """
+            Binds to 127.0.0.1 by default. Binding elsewhere requires --token (env:NAME or
+            file:PATH), which then also guards the approval queue (/approvals).
+            """)
+
+        @OptionGroup var pipeline: PipelineOptions
+
+        @Option(help: "Address to bind.") var host = "127.0.0.1"
+        @Option(help: "Port.") var port = 8080
+        @Option(help: "Approval token as a secret reference (env:NAME or file:PATH), never the token itself.")
+        var token: String?
+
+        func run() async throws {
+            let workspace = try pipeline.workspace()
+            let layout = workspace.layout
+            var secret: String?
+            if let token {
+                guard let ref = SecretRef(token) else { throw ValidationError("--token takes env:NAME or file:PATH, not the token itself") }
+                secret = try ref.resolve()
+            }
+            let server = try PortalServer(root: layout.root, host: host, port: port, token: secret) { dataset, version, approved, by, note in
+                var approvals = Approvals(url: layout.approvals)
+                try approvals.record(dataset: dataset, version: version, approved: approved, by: by, note: note)
+                try AuditTrail(url: layout.auditLog).record(approved ? "release_approved" : "release_rejected", dataset: dataset,
+                                                            details: ["version": version, "by": by, "note": note ?? "", "via": "portal"])
+            }
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            try await server.run { port in
+                FileHandle.standardError.write(Data("ODP portal on http://\(shownHost):\(port)/  (Ctrl-C to stop)\n".utf8))
+            }
+        }
+    }
+}
