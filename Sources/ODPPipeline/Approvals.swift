@@ -27,7 +27,16 @@ public struct Approvals: Sendable {
 
     public func decision(dataset: String, version: String) -> Decision? { decisions[dataset]?[version] }
 
+    /// Re-reads the file under an exclusive lock before writing, so two decisions made at
+    /// once (portal and CLI) never overwrite each other.
     public mutating func record(dataset: String, version: String, approved: Bool, by: String, note: String?) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(url.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ODPError.io(url.path, "cannot lock the approvals file") }
+        defer { close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        decisions = Approvals(url: url).decisions
         decisions[dataset, default: [:]][version] = Decision(decision: approved ? "approved" : "rejected", by: by, note: note, time: Date())
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
