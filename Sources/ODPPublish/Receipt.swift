@@ -22,6 +22,17 @@ public struct Receipt: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey { case target, dataset, version, file, sha256, size, remote, time }
 
+    /// Two receipts are the same proof whether or not this call moved the bytes.
+    public static func == (a: Receipt, b: Receipt) -> Bool {
+        (a.target, a.dataset, a.version, a.file, a.sha256, a.size, a.remote, a.time)
+            == (b.target, b.dataset, b.version, b.file, b.sha256, b.size, b.remote, b.time)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for part in [target, dataset, version, file, sha256, remote, time] { hasher.combine(part) }
+        hasher.combine(size)
+    }
+
     public init(target: String, dataset: String, version: String, file: String, sha256: String, size: Int64, remote: String, time: String) {
         self.target = target
         self.dataset = dataset

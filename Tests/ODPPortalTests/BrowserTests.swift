@@ -40,7 +40,7 @@ struct BrowserTests {
                          ("approvals", "/approvals", ["审核队列", "公交站点"]),
                          ("review", "/approvals/bus-stops/2026.11.23.1", ["审核通过并发布", "人民广场"])]
             for (name, path, texts) in pages {
-                let dom = try Self.run(chromium, ["--dump-dom", base + path])
+                let dom = try await Self.run(chromium, ["--dump-dom", base + path])
                 for t in texts {
                     // The DOM serializer escapes text nodes, so hostile text must come back as text.
                     let expected = t.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
@@ -49,13 +49,23 @@ struct BrowserTests {
                 #expect(!dom.contains("<script>alert"), "\(name): script element in the DOM")
                 let shot = Self.screenshots.appendingPathComponent("\(name).png")
                 try? FileManager.default.removeItem(at: shot)
-                _ = try Self.run(chromium, ["--screenshot=\(shot.path)", "--window-size=1280,2000", base + path])
+                _ = try await Self.run(chromium, ["--screenshot=\(shot.path)", "--window-size=1280,2000", base + path])
                 #expect(FileManager.default.fileExists(atPath: shot.path), "\(name): no screenshot")
             }
         }
     }
 
-    static func run(_ chromium: String, _ arguments: [String]) throws -> String {
+    /// Waits for Chromium on a Dispatch thread: blocking a cooperative-pool thread here would
+    /// starve the in-process portal that Chromium is talking to (2 cores = 2 pool threads).
+    static func run(_ chromium: String, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do { continuation.resume(returning: try runBlocking(chromium, arguments)) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    static func runBlocking(_ chromium: String, _ arguments: [String]) throws -> String {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("odp-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
         let process = Process()

@@ -99,7 +99,7 @@ struct ReleaseWriterTests {
         #expect(readme.contains("字段 `id` 类型由整数改为文本") && readme.contains("按整行比对"))
     }
 
-    @Test("a held release is written but latest.json stays on the last good one; promote moves it")
+    @Test("a held release goes to the held tree, never where releases are served; latest.json stays on the last good one")
     func heldAndPromote() throws {
         let root = Fixture.temporaryDirectory()
         let good = try Fixture.release(root: root)
@@ -107,11 +107,19 @@ struct ReleaseWriterTests {
         rows[0][1] = "改名公司"
         let held = try Fixture.release(root: root, rows: rows, time: Fixture.runTime + 60, status: .held(["质量评分低于 80"]))
         #expect(held.status == "held")
+        #expect(held.directory.path.hasPrefix(ReleaseReader.heldRoot(root).path + "/"))
+        #expect(held.zip?.path.hasPrefix(ReleaseReader.heldRoot(root).path + "/") == true)
         #expect(ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == good.version)
-        #expect(ReleaseReader.versions(datasetId: "enterprises", root: root).map(\.status) == ["released", "held"])
+        #expect(ReleaseReader.versions(datasetId: "enterprises", root: root).map(\.status) == ["released"])
+        #expect(ReleaseReader.versions(datasetId: "enterprises", root: ReleaseReader.heldRoot(root)).map(\.version) == [held.version])
         #expect(Fixture.read(held.directory.appendingPathComponent("release.json")).contains("质量评分低于 80"))
-        try ReleaseWriter.promote(datasetId: "enterprises", version: held.version, root: root)
-        #expect(ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == held.version)
+        // A held version cannot be promoted: it is not in the tree releases are served from.
+        #expect(throws: ODPError.self) { try ReleaseWriter.promote(datasetId: "enterprises", version: held.version, root: root) }
+        // The same data, now passing, makes a new release instead of reusing the held one.
+        let passing = try Fixture.release(root: root, rows: rows, time: Fixture.runTime + 120)
+        #expect(!passing.isUnchanged)
+        #expect(passing.version != held.version)
+        #expect(ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == passing.version)
         #expect(throws: ODPError.self) { try ReleaseWriter.promote(datasetId: "enterprises", version: "2025.11.23.9", root: root) }
     }
 

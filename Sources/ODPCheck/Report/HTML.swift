@@ -1,20 +1,4 @@
-/// Escapes text for HTML element content and quoted attribute values. Every string that
-/// comes from a definition or from data goes through here.
-public func escapeHTML(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}
+import ODPCore
 
 /// Inline SVG charts, so the report needs no script, font or stylesheet from elsewhere.
 enum SVGChart {

@@ -16,10 +16,12 @@ public enum Checksums {
             }
         }
         guard sum >= 0 else { return false }
-        let expected: UInt8 = Array("10X98765432".utf8)[sum % 11]
+        let expected = gb11643CheckTable[sum % 11]
         let last = id[17] == UInt8(ascii: "x") ? UInt8(ascii: "X") : id[17]
         return last == expected
     }
+
+    static let gb11643CheckTable: [UInt8] = Array("10X98765432".utf8)
 
     /// The check character for 17 ID digits (for generators and tests).
     public static func gb11643CheckCharacter(_ first17: String) -> Character? {

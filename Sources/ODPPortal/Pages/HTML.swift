@@ -1,24 +1,10 @@
 import Foundation
+import ODPCore
 
 /// HTML building. Every text that comes from definitions, reports or data goes through
 /// `escape`; attribute values are always double-quoted so escaping `"` is enough there.
 enum HTML {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\0": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { escapeHTML(s) }
 
     /// Escaped text, or "—" when missing or empty.
     static func text(_ s: String?) -> String {

@@ -1,23 +1,10 @@
 import Foundation
+import ODPCore
 
 /// The open-data list as one self-contained Chinese HTML page: a table with filters by
 /// 数据领域, 提供方, 开放属性 and 更新周期 (a small inline script; no external scripts or fonts).
 enum OpenListHTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { escapeHTML(text) }
 
     static let filters: [(key: String, title: String)] = [("domain", "数据领域"), ("provider", "提供方"), ("open", "开放属性"), ("cycle", "更新周期")]
 
