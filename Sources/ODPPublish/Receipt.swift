@@ -24,8 +24,8 @@ public struct Receipt: Sendable, Codable, Hashable {
 
     /// Two receipts are the same proof whether or not this call moved the bytes.
     public static func == (a: Receipt, b: Receipt) -> Bool {
-        (a.target, a.dataset, a.version, a.file, a.sha256, a.size, a.remote, a.time)
-            == (b.target, b.dataset, b.version, b.file, b.sha256, b.size, b.remote, b.time)
+        a.size == b.size && [a.target, a.dataset, a.version, a.file, a.sha256, a.remote, a.time]
+            == [b.target, b.dataset, b.version, b.file, b.sha256, b.remote, b.time]
     }
 
     public func hash(into hasher: inout Hasher) {

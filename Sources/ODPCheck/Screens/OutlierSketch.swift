@@ -1,3 +1,4 @@
+import ODPCore
 /// Outlier screen over a fixed-size reservoir (Vitter's algorithm R with a fixed-seed
 /// generator, so runs are reproducible). Quartiles and the outlier share are estimated
 /// from the 8,192 sampled values: memory stays fixed whatever the table size, at the cost
