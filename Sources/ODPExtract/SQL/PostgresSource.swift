@@ -64,15 +64,7 @@ final class PostgresSource: ProjectingSource, RowSource {
     }
 
     private func start(definition: DatasetDefinition, since: String?) throws {
-        let spec = definition.source
-        let base = spec.query ?? "SELECT * FROM \(SQLText.quoteIdentifier(spec.table ?? ""))"
-        var sql = base
-        var parameters = spec.parameters
-        if let incremental = spec.incremental, let since {
-            let column = SQLText.watermarkColumn(incremental.watermark, in: definition)
-            sql = "SELECT * FROM (\(base)) AS odp_source WHERE \(SQLText.quoteIdentifier(column)) > $\(parameters.count + 1)"
-            parameters.append(since)
-        }
+        let (sql, parameters) = SQLText.sourceQuery(definition, since: since) { "$\($0)" }
         try command("BEGIN TRANSACTION READ ONLY ISOLATION LEVEL REPEATABLE READ", parameters: [])
         try command("DECLARE odp_cursor NO SCROLL CURSOR FOR \(sql)", parameters: parameters)
         try fetch()
@@ -80,7 +72,7 @@ final class PostgresSource: ProjectingSource, RowSource {
         let count = Int(PQnfields(result))
         let names = (0..<count).map { String(cString: PQfname(result, Int32($0))) }
         boolColumns = (0..<count).map { PQftype(result, Int32($0)) == 16 }
-        projection = try Projection.resolve(definition, columns: names, file: "postgres:\(spec.table ?? "query")",
+        projection = try Projection.resolve(definition, columns: names, file: "postgres:\(definition.source.table ?? "query")",
                                             since: since, filterSince: false)
     }
 

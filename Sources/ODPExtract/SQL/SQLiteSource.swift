@@ -33,15 +33,7 @@ final class SQLiteSource: ProjectingSource, RowSource {
             throw ODPError.source(definition.id, "cannot open SQLite file \(path): \(message)")
         }
         sqlite3_busy_timeout(handle, 5000)
-        let spec = definition.source
-        let base = spec.query ?? "SELECT * FROM \(SQLText.quoteIdentifier(spec.table ?? ""))"
-        var sql = base
-        var parameters = spec.parameters
-        if let incremental = spec.incremental, let since {
-            let column = SQLText.watermarkColumn(incremental.watermark, in: definition)
-            sql = "SELECT * FROM (\(base)) AS odp_source WHERE \(SQLText.quoteIdentifier(column)) > ?\(parameters.count + 1)"
-            parameters.append(since)
-        }
+        let (sql, parameters) = SQLText.sourceQuery(definition, since: since) { "?\($0)" }
         do {
             try prepare(sql, parameters: parameters)
             let count = Int(sqlite3_column_count(statement))
