@@ -46,23 +46,9 @@ struct DatasetRunner {
                 try? spool?.close()
                 if let spoolURL { try? FileManager.default.removeItem(at: spoolURL) }
             }
-            var lastProgress = Date()
             var clock = StageClock()
-            while let batch = try clock.time("extract", { try source.next(maxRows: Self.batchRows) }) {
-                outcome.rowsRead += batch.rowCount
-                let keep = clock.time("check") { checker.check(batch) }
-                let kept = keep.contains(false) ? batch.filtered(keep) : batch
-                outcome.rowsRejected += batch.rowCount - kept.rowCount
-                let out = clock.time("desensitize") { desensitizer.transform(kept) }
-                if let spool { try clock.time("spool") { try out.spool(to: spool) } } else {
-                    try clock.time("package") { try writer.write(out) }
-                    outcome.rowsReleased += out.rowCount
-                }
-                if Date().timeIntervalSince(lastProgress) > 0.2 {
-                    log.progress(dataset: id, rows: outcome.rowsRead, elapsed: Date().timeIntervalSince(started))
-                    lastProgress = Date()
-                }
-            }
+            try firstPass(source: source, checker: checker, desensitizer: desensitizer, writer: writer, spool: spool,
+                          outcome: &outcome, clock: &clock, started: started)
             if let spool {
                 desensitizer.endFirstPass()
                 try spool.seek(toOffset: 0)
@@ -128,6 +114,62 @@ struct DatasetRunner {
         }
     }
 
+    /// Reads, checks, desensitizes and writes every batch. Reading and writing run on threads
+    /// of their own, handing batches through bounded queues, so the three overlap on a
+    /// multi-core machine while the batch order (and so every output byte) stays the same.
+    /// When desensitization needs a second pass, transformed batches go to the spool instead.
+    private func firstPass(source: RowSource, checker: Checker, desensitizer: Desensitizer, writer: ReleaseWriter,
+                           spool: FileHandle?, outcome: inout DatasetOutcome, clock: inout StageClock, started: Date) throws {
+        let wall = Date()
+        let batches = HandOff<RowBatch>(capacity: 4)
+        let outputs = HandOff<RowBatch>(capacity: 4)
+        let boundSource = ThreadBound(source)
+        let reader = StageThread(name: "odp-extract") { clock in
+            defer { batches.close() }
+            while let batch = try clock.time("extract", { try boundSource.value.next(maxRows: Self.batchRows) }) {
+                guard batches.put(batch) else { return }
+            }
+        }
+        let boundWriter = ThreadBound(writer)
+        let packer = StageThread(name: "odp-package") { clock in
+            // Closing on the way out unblocks the checking thread if writing fails.
+            defer { outputs.close() }
+            while let out = outputs.take() {
+                try clock.time("package") { try boundWriter.value.write(out) }
+            }
+        }
+        var failure: Error?
+        var lastProgress = Date()
+        do {
+            while let batch = batches.take() {
+                outcome.rowsRead += batch.rowCount
+                let keep = clock.time("check") { checker.check(batch) }
+                let kept = keep.contains(false) ? batch.filtered(keep) : batch
+                outcome.rowsRejected += batch.rowCount - kept.rowCount
+                let out = clock.time("desensitize") { desensitizer.transform(kept) }
+                if let spool {
+                    try clock.time("spool") { try out.spool(to: spool) }
+                } else {
+                    guard outputs.put(out) else { break }
+                    outcome.rowsReleased += out.rowCount
+                }
+                if Date().timeIntervalSince(lastProgress) > 0.2 {
+                    log.progress(dataset: definition.id, rows: outcome.rowsRead, elapsed: Date().timeIntervalSince(started))
+                    lastProgress = Date()
+                }
+            }
+        } catch {
+            failure = error
+        }
+        batches.close()
+        outputs.close()
+        let read = reader.join(), written = packer.join()
+        clock.merge(read.clock)
+        clock.merge(written.clock)
+        clock.add("stream", Date().timeIntervalSince(wall))
+        if let error = failure ?? read.error ?? written.error { throw error }
+    }
+
     /// Incremental sources read only what is new since the last good release and merge it
     /// into a private staging copy, from which the whole table is released.
     private func openSource() throws -> RowSource {
@@ -162,20 +204,4 @@ final class WatermarkedSource: RowSource {
 
     func next(maxRows: Int) throws -> RowBatch? { try base.next(maxRows: maxRows) }
     func close() { base.close() }
-}
-
-/// Accumulates wall time per stage with a monotonic clock (cheap enough per batch).
-struct StageClock {
-    private(set) var seconds: [String: Double] = [:]
-
-    mutating func time<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
-        defer {
-            var end = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &end)
-            seconds[stage, default: 0] += Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
-        }
-        return try body()
-    }
 }

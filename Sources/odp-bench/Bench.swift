@@ -89,6 +89,13 @@ struct Bench {
                 result["floor_zlib6_bytes"] = z.outputBytes
                 result["floor_libdeflate6_seconds"] = d.seconds
                 result["floor_libdeflate6_bytes"] = d.outputBytes
+                let odpZip = try Floor.odpZip(csv)
+                result["zip_csv_seconds"] = odpZip.seconds
+                result["zip_csv_bytes"] = odpZip.outputBytes
+                if let info = Floor.infoZip(csv) {
+                    result["infozip6_seconds"] = info.seconds
+                    result["infozip6_bytes"] = info.outputBytes
+                }
             }
             if let zip = BenchWorkspace.zip(in: work) {
                 result["zip_bytes"] = (try FileManager.default.attributesOfItem(atPath: zip.path)[.size] as? Int) ?? 0

@@ -2,6 +2,7 @@ import CDeflate
 import Crypto
 import CZlib
 import Foundation
+import ODPRelease
 
 /// The floor: what the machine does with the same bytes and nothing else: reading the input,
 /// SHA-256 of the output (swift-crypto), and single-thread deflate of the output with zlib
@@ -70,6 +71,37 @@ enum Floor {
             }
         }
         return Result(seconds: t.elapsed, outputBytes: produced)
+    }
+
+    /// The zip step alone, as ODP does it: the output CSV as one entry, deflated on every core.
+    static func odpZip(_ url: URL) throws -> Result {
+        let zip = url.deletingLastPathComponent().appendingPathComponent("bench-odp.zip")
+        defer { try? FileManager.default.removeItem(at: zip) }
+        let t = Stopwatch()
+        try ZipWriter().write(entries: [.init(name: url.lastPathComponent, file: url)], to: zip)
+        let seconds = t.elapsed
+        return Result(seconds: seconds, outputBytes: fileSize(zip))
+    }
+
+    /// Info-ZIP's `zip -6` on the same CSV, the tool a hand-written job would call; nil when
+    /// it is not installed.
+    static func infoZip(_ url: URL) -> Result? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/zip") else { return nil }
+        let zip = url.deletingLastPathComponent().appendingPathComponent("bench-infozip.zip")
+        defer { try? FileManager.default.removeItem(at: zip) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/zip")
+        process.arguments = ["-6", "-q", "-j", zip.path, url.path]
+        let t = Stopwatch()
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        let seconds = t.elapsed
+        guard process.terminationStatus == 0 else { return nil }
+        return Result(seconds: seconds, outputBytes: fileSize(zip))
+    }
+
+    static func fileSize(_ url: URL) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
     }
 
     static func forEachChunk(_ url: URL, size: Int = 4 << 20, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {

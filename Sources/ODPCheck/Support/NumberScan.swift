@@ -80,17 +80,3 @@ enum NumberScan {
 }
 
 import Foundation
-
-
-/// Day arithmetic for timeliness and `not_future`.
-enum CivilDateTimeDays {
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    static func days(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-}

@@ -111,6 +111,13 @@ enum Transfer {
                 error.retryable = true
                 if code == CURLE_LOGIN_DENIED { error.maxAttempts = 3 }
             }
+            // An FTP server says 530 for wrong credentials; any other refusal of the login
+            // (vsftpd's "500 OOPS" when a session process fails, 421 when busy) is the server's
+            // trouble and passes.
+            if request.url.hasPrefix("ftp"), code == CURLE_LOGIN_DENIED, handle.infoLong(CURLINFO_RESPONSE_CODE) != 530 {
+                error.retryable = true
+                error.maxAttempts = 3
+            }
             throw error
         }
         return TransferResponse(status: handle.infoLong(CURLINFO_RESPONSE_CODE), headers: box.headers, body: box.data,

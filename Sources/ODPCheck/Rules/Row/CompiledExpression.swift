@@ -153,7 +153,7 @@ final class CompiledExpression {
 
     /// Days since 1970 plus the time of day as a fraction, so `end - start` reads in days.
     static func dayNumber(_ d: CivilDateTime) -> Double {
-        Double(CivilDateTimeDays.days(d.year, d.month, d.day)) + Double(d.hour * 3600 + d.minute * 60 + d.second) / 86_400
+        Double(CivilDays.days(d.year, d.month, d.day)) + Double(d.hour * 3600 + d.minute * 60 + d.second) / 86_400
     }
 
     /// -1/0/1, or nil when either side is null or they cannot be compared.
