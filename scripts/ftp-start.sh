@@ -8,6 +8,9 @@ USER_NAME=odpftp
 command -v vsftpd >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq vsftpd >/dev/null; }
 "$(dirname "$0")/ftp-stop.sh" "$D" >/dev/null 2>&1 || true
 id "$USER_NAME" >/dev/null 2>&1 || useradd -M -d "$D/root" -s /bin/sh "$USER_NAME"
+# vsftpd enters the user's home before local_root: a home left by an earlier run elsewhere
+# fails every login with "500 OOPS: cannot change directory".
+usermod -d "$D/root" "$USER_NAME"
 PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 echo "$USER_NAME:$PASSWORD" | chpasswd
 printf '%s\n' "$PASSWORD" > "$D/password" && chmod 600 "$D/password"
