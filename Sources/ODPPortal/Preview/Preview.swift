@@ -5,8 +5,8 @@ import ODPCore
 /// catalog metadata, the fields with their class and desensitization, the first released
 /// rows, the quality and privacy summaries and the change against the previous version.
 ///
-/// Reads only the release folder (the release holds no source values, so there is no
-/// before/after view).
+/// Reads only the release folder, which holds no source values; the before/after view
+/// (`renderBeforeAfter`) gets its source rows from the caller.
 ///
 /// # Edge cases
 /// Without `version` the newest complete version is shown, whatever its status (a data
@@ -22,6 +22,25 @@ public enum Preview {
                               color: Bool, width: Int = 100, rows: Int = 10) throws -> String {
         let p = try load(root: root, dataset: dataset, version: version, catalog: catalog)
         return PreviewText(p: p, style: Style(color: color), width: max(40, width), rows: rows, store: PortalStore(root: root)).render()
+    }
+
+    /// A before-and-after table of desensitized fields (`odp preview --before-after`): one
+    /// line per sample row and field, source value → released value.
+    public static func renderBeforeAfter(fields: [(name: String, title: String)], rows: [[(before: String?, after: String?)]],
+                                         dropped: Set<String>, color: Bool, width: Int = 100) -> String {
+        let style = Style(color: color)
+        var lines = [style.heading("脱敏前后对照（仅在本机显示，不写入任何文件）")]
+        var table = TextTable(header: ["行", "字段", "脱敏前", "发布值"], rows: [])
+        for (i, row) in rows.enumerated() {
+            for (f, pair) in zip(fields, row) {
+                let after = dropped.contains(f.name) ? "（不发布）" : pair.after ?? "（空）"
+                table.rows.append(["\(i + 1)", "\(f.title)（\(f.name)）", pair.before ?? "（空）", after])
+            }
+        }
+        lines += table.render(width: max(40, width), style: style)
+        if rows.isEmpty { lines.append("  （源数据中没有通过检查的行）") }
+        lines.append(style.dim("  说明：k-匿名记录抑制与稀有值置空需要整表统计，此处未体现。"))
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The same content as JSON (sorted keys).

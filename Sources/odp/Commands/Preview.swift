@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ODPPipeline
 import ODPPortal
 
 extension ODP {
@@ -12,6 +13,12 @@ extension ODP {
         @Option(help: "Version (default: the newest one, whatever its status).") var version: String?
         @Option(help: "How many released rows to show.") var rows = 10
         @Flag(help: "Print JSON instead of text.") var json = false
+        @Flag(help: "Also read the first rows from the source and show each desensitized field before and after (脱敏前后对照). Printed only, never written; not with --json.")
+        var beforeAfter = false
+
+        func validate() throws {
+            if beforeAfter && json { throw ValidationError("--before-after prints to the terminal only; it cannot be combined with --json") }
+        }
 
         func run() throws {
             let workspace = try pipeline.workspace()
@@ -25,6 +32,11 @@ extension ODP {
                 let width = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 100
                 print(try ODPPortal.Preview.render(root: root, dataset: dataset, version: version, catalog: catalog,
                                                    color: isatty(1) == 1, width: width, rows: rows))
+                if beforeAfter {
+                    let sample = try BeforeAfter.sample(workspace: workspace, dataset: dataset, rows: rows, runDate: RunOptions().runDate)
+                    print(ODPPortal.Preview.renderBeforeAfter(fields: sample.fields, rows: sample.rows, dropped: sample.dropped,
+                                                              color: isatty(1) == 1, width: width))
+                }
             }
         }
     }
