@@ -1,9 +1,11 @@
 import Foundation
 import ODPCore
 
-/// One run at a time per output directory. The lock file holds the holder's pid and host;
-/// a lock left by a process that no longer exists on this host is taken over, one from
-/// another host is respected (shared storage) until removed by hand.
+/// One run at a time per output directory, held as an exclusive `flock` on `state/run.lock`.
+/// The kernel drops the lock when its process dies, however it dies, so a killed run never
+/// leaves a stale lock and two runs started at the same moment cannot both win (an
+/// exists-then-take-over scheme can race there). The file itself stays; it only names the
+/// holder (pid, host, start time) for the message the loser prints.
 public final class RunLock {
     public let url: URL
     private var fd: Int32 = -1
@@ -13,42 +15,37 @@ public final class RunLock {
     /// Takes the lock or throws a message naming the holder.
     public func acquire() throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let host = ProcessInfo.processInfo.hostName
-        for _ in 0..<2 {
-            fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-            if fd >= 0 {
-                let text = "pid=\(getpid())\nhost=\(host)\nstarted=\(ISO8601DateFormatter().string(from: Date()))\n"
-                _ = text.withCString { write(fd, $0, strlen($0)) }
-                fsync(fd)
-                return
-            }
-            guard errno == EEXIST else { throw ODPError.io(url.path, "cannot create the run lock: \(String(cString: strerror(errno)))") }
-            let holder = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-            let fields = Dictionary(holder.split(separator: "\n").compactMap { line -> (String, String)? in
-                let parts = line.split(separator: "=", maxSplits: 1)
-                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-            }, uniquingKeysWith: { a, _ in a })
-            let pid = Int32(fields["pid"] ?? "") ?? 0
-            if fields["host"] == host, pid > 0, kill(pid, 0) != 0, errno == ESRCH {
-                unlink(url.path)  // stale: its process is gone
-                continue
-            }
-            if holder.isEmpty {
-                // A holder killed between create and write leaves an empty file; give it a moment.
-                usleep(200_000)
-                if ((try? String(contentsOf: url, encoding: .utf8)) ?? "").isEmpty { unlink(url.path); continue }
-            }
-            throw ODPError.usage("another odp run holds \(url.path) (pid \(fields["pid"] ?? "?") on \(fields["host"] ?? "?"), started \(fields["started"] ?? "?")); this run exits without doing anything")
+        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ODPError.io(url.path, "cannot open the run lock: \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let busy = errno == EWOULDBLOCK
+            close(fd)
+            guard busy else { throw ODPError.io(url.path, "cannot take the run lock: \(String(cString: strerror(errno)))") }
+            let fields = Self.holder(url)
+            throw ODPError.usage("another odp run holds \(url.path) (pid \(fields["pid"] ?? "?") on \(fields["host"] ?? "?"), "
+                + "started \(fields["started"] ?? "?")); this run exits without doing anything")
         }
-        throw ODPError.usage("could not take the run lock \(url.path)")
+        let text = "pid=\(getpid())\nhost=\(ProcessInfo.processInfo.hostName)\nstarted=\(ISO8601DateFormatter().string(from: Date()))\n"
+        _ = ftruncate(fd, 0)
+        _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+        self.fd = fd
     }
 
     public func release() {
         guard fd >= 0 else { return }
+        _ = ftruncate(fd, 0)
         close(fd)
         fd = -1
-        unlink(url.path)
     }
 
     deinit { release() }
+
+    /// The holder's `key=value` lines; empty for a moment while a new holder writes them.
+    private static func holder(_ url: URL) -> [String: String] {
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        return Dictionary(text.split(separator: "\n").compactMap { line -> (String, String)? in
+            let parts = line.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        }, uniquingKeysWith: { a, _ in a })
+    }
 }
