@@ -11,6 +11,9 @@ extension ODP {
 
         @OptionGroup var pipeline: PipelineOptions
 
+        @Argument(help: "Dataset definition files to run (default: every dataset odp.yml lists). The open-data list still covers every dataset.")
+        var definitions: [String] = []
+
         @Option(name: .customLong("dataset"), help: "Only datasets whose id matches (glob, repeatable).")
         var datasets: [String] = []
 
@@ -34,6 +37,15 @@ extension ODP {
                 throw ExitCode(ODPExit.usage)
             }
             let log = RunLog(logFile: workspace.layout.logFile, quiet: quiet)
+            var datasets = self.datasets
+            for path in definitions {
+                let wanted = URL(fileURLWithPath: path).standardizedFileURL.path
+                guard let match = workspace.definitions.first(where: { URL(fileURLWithPath: $0.file).standardizedFileURL.path == wanted }) else {
+                    FileHandle.standardError.write(Data("error: \(path) is not one of the datasets \(pipeline.config) lists\n".utf8))
+                    throw ExitCode(ODPExit.usage)
+                }
+                datasets.append(match.id)
+            }
             let summary: PipelineRunner.Summary
             do {
                 summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets), log: log).run()
