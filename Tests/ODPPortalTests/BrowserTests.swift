@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import ODPCore
 import Testing
 @testable import ODPPortal
 
@@ -35,6 +36,7 @@ struct BrowserTests {
             let port = try #require(client.port)
             let base = "http://127.0.0.1:\(port)"
             let pages = [("home", "/", ["公共数据开放平台", "空气质量日报", "生态环境", "共找到"]),
+                         ("search", "/?q=%E7%A9%BA%E6%B0%94%E8%B4%A8%E9%87%8F", ["空气质量日报", "共找到"]),
                          ("dataset", "/datasets/air-quality", ["空气质量日报", "数据字典", "朝阳奥体中心", "数据下载"]),
                          ("hostile", "/datasets/hostile", ["<script>alert(1)</script>"]),
                          ("approvals", "/approvals", ["审核队列", "公交站点"]),
@@ -52,6 +54,17 @@ struct BrowserTests {
                 _ = try await Self.run(chromium, ["--screenshot=\(shot.path)", "--window-size=1280,2000", base + path])
                 #expect(FileManager.default.fileExists(atPath: shot.path), "\(name): no screenshot")
             }
+            let search = try await Self.run(chromium, ["--dump-dom", base + "/?q=%E7%A9%BA%E6%B0%94%E8%B4%A8%E9%87%8F"])
+            #expect(search.contains("共找到 <b>1</b> 个数据集"), "searching 空气质量 finds exactly the air-quality dataset")
+            // What a researcher does next: download the CSV the dataset page links and compare
+            // its SHA-256 with the one the page shows beside the link.
+            let page = try await Self.run(chromium, ["--dump-dom", base + "/datasets/air-quality"])
+            let link = "/datasets/air-quality/2026.11.23.1/data/air-quality.csv"
+            let after = try #require(page.range(of: "href=\"\(link)\"")).upperBound
+            let shown = try #require(page[after...].firstMatch(of: /[0-9a-f]{64}/)).output
+            let csv = try await client.execute(uri: link, method: .get)
+            #expect(csv.status == .ok)
+            #expect(SHA256Hex.of(Data(buffer: csv.body)) == String(shown))
         }
     }
 
