@@ -60,6 +60,33 @@ struct RowBatchTests {
         #expect(bytes == Array("李四".utf8))
     }
 
+    @Test("filtering copies runs of kept rows with nulls, empty cells and an abandoned row intact",
+          arguments: [[true, true, false, true, true, true, false, false, true],
+                      [false, false, false, false, false, false, false, false, false],
+                      [true, true, true, true, true, true, true, true, true],
+                      [false, true, false, true, false, true, false, true, false]])
+    func filteringRuns(_ keep: [Bool]) {
+        var batch = RowBatch(columnCount: 3)
+        var expected: [[String?]] = []
+        for r in 0..<keep.count {
+            let row: [String?] = [r % 3 == 0 ? nil : "行\(r)", r % 4 == 0 ? "" : "v\(r * 7)", r % 2 == 0 ? nil : "末\(r)"]
+            if r == 4 { batch.appendCell("abandoned"); batch.appendNull(); batch.abandonRow() }
+            for cell in row { if let cell { batch.appendCell(cell) } else { batch.appendNull() } }
+            batch.endRow(sourceRow: 100 + r)
+            if keep[r] { expected.append(row) }
+        }
+        let kept = batch.filtered(keep)
+        #expect(kept.rowCount == expected.count)
+        #expect(kept.sourceRows == keep.indices.filter { keep[$0] }.map { 100 + $0 })
+        for (r, row) in expected.enumerated() {
+            for c in 0..<3 { #expect(kept.string(r, c) == row[c], "row \(r) column \(c)") }
+        }
+        // The copy is a batch like any other: it can be filtered again and appended to.
+        var again = kept.filtered(Array(repeating: true, count: kept.rowCount))
+        again.appendCell("x"); again.appendNull(); again.appendCell("z"); again.endRow(sourceRow: 999)
+        #expect(again.string(again.rowCount - 1, 2) == "z")
+    }
+
     @Test("an abandoned half row leaves no trace")
     func abandon() {
         var batch = RowBatch(columnCount: 2)

@@ -135,11 +135,27 @@ public struct RowBatch: Sendable {
     }
 
     /// A new batch with only the rows for which `keep` is true (rejected rows leave here).
+    ///
+    /// A row's cells lie one after another in `bytes`, so each run of kept rows is copied as
+    /// one block with its offsets shifted: almost every batch of a real table has some
+    /// rejected row, and copying cell by cell cost a tenth of the checking stage.
     public func filtered(_ keep: [Bool]) -> RowBatch {
+        precondition(pendingCells == 0, "filtered() on a batch with an unfinished row")
         var out = RowBatch(columnCount: columnCount, rowCapacity: rowCount, byteCapacity: bytes.count)
-        for r in 0..<rowCount where keep[r] {
-            for c in 0..<columnCount { out.appendCell(from: self, row: r, column: c) }
-            out.endRow(sourceRow: sourceRows[r])
+        var r = 0
+        while r < rowCount {
+            guard keep[r] else { r += 1; continue }
+            var end = r + 1
+            while end < rowCount && keep[end] { end += 1 }
+            let firstCell = r * columnCount, endCell = end * columnCount
+            let byteStart = Int(starts[firstCell])
+            let byteEnd = endCell < starts.count ? Int(starts[endCell]) : bytes.count
+            let shift = Int32(out.bytes.count - byteStart)
+            out.bytes.append(contentsOf: bytes[byteStart..<byteEnd])
+            out.starts.append(contentsOf: starts[firstCell..<endCell].lazy.map { $0 + shift })
+            out.lengths.append(contentsOf: lengths[firstCell..<endCell])
+            out.sourceRows.append(contentsOf: sourceRows[r..<end])
+            r = end
         }
         return out
     }
