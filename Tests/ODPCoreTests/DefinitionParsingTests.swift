@@ -134,7 +134,7 @@ struct DefinitionParsingTests {
         let (definition, diagnostics) = DatasetDefinition.parse(yaml: yaml, file: "bomb.yml")
         #expect(definition == nil)
         #expect(diagnostics.count == 1)
-        #expect(diagnostics.first?.message.contains("expands to more than 100000 values") == true)
+        #expect(diagnostics.first?.message.contains("expands to more than 20000 values") == true)
         #expect(diagnostics.first?.location.file == "bomb.yml")
         // Aliases a definition really uses (a shared rule list) still work.
         let shared = validDefinition + "\nrules: &r [{type: unique, fields: [code]}]\ncompare: {rules: *r}\n"

@@ -52,7 +52,7 @@ public indirect enum ConfigValue: Sendable, Hashable {
 
     /// More values than any definition has. Aliases copy what they name, so a few lines of
     /// aliases of aliases ("billion laughs") would otherwise expand to billions of values.
-    static let maxValues = 100_000
+    static let maxValues = 20_000
 
     /// Parses YAML text. Syntax errors become a diagnostic at the position libyaml reports.
     public static func parse(yaml: String, file: String) throws -> ConfigValue {
