@@ -121,7 +121,7 @@ struct XLSXSourceTests {
         #expect(got.sourceRows.first == 1)
     }
 
-    @Test("fuzz finding: a 20-digit row number or shared-string index and a date serial of 1e300 are read or rejected, never trap")
+    @Test("a 20-digit row number or shared-string index and a date serial of 1e300 are read or rejected, never trap")
     func overflowingNumbers() throws {
         var w = XLSXWriter()
         w.styles = [0, 14]
@@ -138,7 +138,7 @@ struct XLSXSourceTests {
         } throws: { error in "\(error)".contains("shared string index out of range") && "\(error)".contains(":2 [A]") }
     }
 
-    @Test("fuzz finding: a cell reference past column XFD is a row error, not an overflow or a huge allocation")
+    @Test("a cell reference past column XFD is a row error, not an overflow or a huge allocation")
     func columnPastXFD() throws {
         for ref in ["XFE2", "ZZZZZZZZZZZZZZZ2"] {
             var w = XLSXWriter()
