@@ -56,12 +56,28 @@ enum FuzzHarness {
 nonisolated(unsafe) private var selected: FuzzHarness.Target?
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if selected == nil {
         selected = ProcessInfo.processInfo.environment["ODP_FUZZ_TARGET"].flatMap(FuzzHarness.Target.init) ?? .csv
     }
-    FuzzHarness.run(selected!, UnsafeRawBufferPointer(start: data, count: size))
+    FuzzHarness.run(selected!, UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size))
     return 0
+}
+
+/// libFuzzer's driver (compiler-rt has no Swift module). Its arguments are pointers and an
+/// int, which Swift and C pass alike.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                             _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                             _ test: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// SwiftPM links an executable's `main` to `odp_fuzz_main` (so tests can link the module),
+/// which leaves libFuzzer's own `main` out: start its driver from here instead.
+@_cdecl("odp_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return runFuzzerDriver(&argc, &argv, fuzzTestOneInput)
 }
 #else
 /// Replays corpus files: `odp-fuzz TARGET FILE…` (used by the tests and to reproduce a crash).

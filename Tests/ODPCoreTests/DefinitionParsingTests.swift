@@ -125,6 +125,22 @@ struct DefinitionParsingTests {
         #expect(diagnostics.first?.location.line != nil)
     }
 
+    @Test("aliases of aliases (billion laughs) are a definition error, not billions of values")
+    func aliasBomb() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let (definition, diagnostics) = DatasetDefinition.parse(yaml: yaml, file: "bomb.yml")
+        #expect(definition == nil)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message.contains("expands to more than 20000 values") == true)
+        #expect(diagnostics.first?.location.file == "bomb.yml")
+        // Aliases a definition really uses (a shared rule list) still work.
+        let shared = validDefinition + "\nrules: &r [{type: unique, fields: [code]}]\ncompare: {rules: *r}\n"
+        #expect(!DatasetDefinition.parse(yaml: shared, file: "t.yml").1.contains { $0.message.contains("expands") })
+    }
+
     @Test("secret references resolve from the environment and files, and name only themselves")
     func secrets() throws {
         let ref = try #require(SecretRef("env:ODP_TEST_SECRET"))

@@ -90,7 +90,7 @@ struct PostgresSourceTests {
             while try source.next(maxRows: 1000) != nil {}
         } throws: { error in
             let text = "\(error)"
-            return text.contains("lost the connection to PostgreSQL") && text.contains("after 1000 rows")
+            return text.contains("lost the connection to PostgreSQL at ") && text.contains("table \(table)") && text.contains("after 1000 rows")
         }
     }
 

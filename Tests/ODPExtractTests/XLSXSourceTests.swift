@@ -121,6 +121,37 @@ struct XLSXSourceTests {
         #expect(got.sourceRows.first == 1)
     }
 
+    @Test("a 20-digit row number or shared-string index and a date serial of 1e300 are read or rejected, never trap")
+    func overflowingNumbers() throws {
+        var w = XLSXWriter()
+        w.styles = [0, 14]
+        w.sharedStrings = ["x"]
+        w.sheets = [("S", Self.header() + """
+        <row r="99999999999999999999"><c s="1"><v>1e300</v></c><c s="1"><v>nan</v></c><c s="1"><v>-1</v></c></row>
+        """)]
+        let got = try read(w)
+        #expect(got.rows == [["1" + String(repeating: "0", count: 300), "nan", "-1"]])
+        #expect(got.sourceRows == [2])
+        w.sheets = [("S", Self.header() + "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>99999999999999999999</v></c></row>")]
+        #expect {
+            _ = try read(w)
+        } throws: { error in "\(error)".contains("shared string index out of range") && "\(error)".contains(":2 [A]") }
+    }
+
+    @Test("a cell reference past column XFD is a row error, not an overflow or a huge allocation")
+    func columnPastXFD() throws {
+        for ref in ["XFE2", "ZZZZZZZZZZZZZZZ2"] {
+            var w = XLSXWriter()
+            w.sheets = [("S", Self.header() + "<row r=\"2\"><c r=\"\(ref)\"><v>1</v></c></row>")]
+            #expect {
+                _ = try read(w)
+            } throws: { error in "\(error)".contains("beyond column XFD") && "\(error)".contains("book.xlsx:2") }
+        }
+        var w = XLSXWriter()
+        w.sheets = [("S", Self.header() + "<row r=\"2\"><c r=\"XFD2\"><v>1</v></c><c r=\"A2\"><v>2</v></c></row>")]
+        #expect(try read(w).rows == [["2", nil, nil]])
+    }
+
     @Test("a file that is not a ZIP is a clear source error")
     func notZip() throws {
         let w = try Workspace()

@@ -50,29 +50,39 @@ public indirect enum ConfigValue: Sendable, Hashable {
         }
     }
 
+    /// More values than any definition has. Aliases copy what they name, so a few lines of
+    /// aliases of aliases ("billion laughs") would otherwise expand to billions of values.
+    static let maxValues = 20_000
+
     /// Parses YAML text. Syntax errors become a diagnostic at the position libyaml reports.
     public static func parse(yaml: String, file: String) throws -> ConfigValue {
         do {
             guard let node = try Yams.compose(yaml: yaml) else { return .null(SourceLocation(file: file, line: 1, column: 1)) }
-            return convert(node, file: file)
+            var budget = maxValues
+            return try convert(node, file: file, budget: &budget)
         } catch let error as YamlError {
             throw ODPError.definition([Diagnostic(locationOf(error, file: file), "YAML syntax error: \(syntaxMessage(error))",
                                                   hint: "check indentation and quoting near this line")])
         }
     }
 
-    private static func convert(_ node: Node, file: String) -> ConfigValue {
+    private static func convert(_ node: Node, file: String, budget: inout Int) throws -> ConfigValue {
         let loc = SourceLocation(file: file, line: node.mark?.line, column: node.mark?.column)
+        budget -= 1
+        guard budget >= 0 else {
+            throw ODPError.definition([Diagnostic(loc, "the definition expands to more than \(maxValues) values",
+                                                  hint: "aliases (`*name`) of aliases multiply; write the values out instead")])
+        }
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return .null(loc) }
             return .scalar(scalar.string, loc)
         case .sequence(let seq):
-            return .list(seq.map { convert($0, file: file) }, loc)
+            return .list(try seq.map { try convert($0, file: file, budget: &budget) }, loc)
         case .mapping(let mapping):
-            return .map(mapping.map { pair in
+            return .map(try mapping.map { pair in
                 let keyLoc = SourceLocation(file: file, line: pair.key.mark?.line, column: pair.key.mark?.column)
-                return (pair.key.string ?? "", keyLoc, convert(pair.value, file: file))
+                return (pair.key.string ?? "", keyLoc, try convert(pair.value, file: file, budget: &budget))
             }, loc)
         case .alias:
             return .null(loc)

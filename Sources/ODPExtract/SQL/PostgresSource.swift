@@ -13,6 +13,8 @@ final class PostgresSource: ProjectingSource, RowSource {
     private var finished = false
     private var boolColumns: [Bool] = []
     private let secret: String?
+    /// Server, database and table, so a lost connection names what was being read.
+    private let origin: String
     let fetchSize: Int
     /// Round trips made, for tests that check streaming.
     private(set) var fetchCount = 0
@@ -26,6 +28,7 @@ final class PostgresSource: ProjectingSource, RowSource {
             throw ODPError.source(definition.id, "postgres source without `connection`")
         }
         secret = try c.password?.resolve(relativeTo: definition.baseDirectory, environment: environment)
+        origin = "\(c.host):\(c.port), database \(c.database), " + (spec.table.map { "table \($0)" } ?? "query")
         super.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: spec.onError)
         var params: [(String, String)] = [
             ("host", c.host), ("port", String(c.port)), ("dbname", c.database), ("user", c.user),
@@ -153,7 +156,7 @@ final class PostgresSource: ProjectingSource, RowSource {
         if message.isEmpty { message = lastError() }
         message = scrub(message.trimmingCharacters(in: .whitespacesAndNewlines))
         if PQstatus(connection) != CONNECTION_OK {
-            return ODPError.source(datasetID, "lost the connection to PostgreSQL (\(what)): \(message)")
+            return ODPError.source(datasetID, "lost the connection to PostgreSQL at \(origin) (\(what)): \(message)")
         }
         return ODPError.source(datasetID, "\(what): \(message)")
     }

@@ -2,6 +2,10 @@ import ODPCore
 
 /// Spreadsheet serial dates to ISO text.
 enum ExcelDate {
+    /// Serials a spreadsheet shows as dates: 1900-01-00 to 9999-12-31 (Excel shows `####`
+    /// outside). Others (1e300, a damaged cell) stay numbers instead of trapping in `Int()`.
+    static let serials = 0.0..<2_958_466.0
+
     static func iso(serial: Double, kind: XLSXWorkbook.DateKind, uses1904: Bool) -> String {
         var days = Int(serial.rounded(.down))
         var seconds = Int(((serial - Double(days)) * 86_400).rounded())

@@ -104,6 +104,9 @@ final class XLSXSource: ProjectingSource, RowSource {
         while let c = XMLScan.startTag("<c", in: b, from: p, to: to) {
             let ref = XMLScan.attribute("r", in: b, open: c.open, close: c.close)
             column = ref.flatMap(Self.columnIndex) ?? column + 1
+            guard column < Self.maxColumns else {
+                throw ODPError.data(SourceLocation(file: file, line: row), "cell reference beyond column XFD, the last one a worksheet has")
+            }
             let type = XMLScan.attribute("t", in: b, open: c.open, close: c.close)
             let style = XMLScan.integer(XMLScan.attribute("s", in: b, open: c.open, close: c.close)) ?? 0
             if c.selfClosing { p = c.close; continue }
@@ -143,7 +146,7 @@ final class XLSXSource: ProjectingSource, RowSource {
             XMLScan.decode(raw, into: record)
         default:
             let kind = style < workbook.styleDates.count ? workbook.styleDates[style] : .none
-            if kind != .none, let serial = Double(String(decoding: raw, as: UTF8.self)) {
+            if kind != .none, let serial = Double(String(decoding: raw, as: UTF8.self)), ExcelDate.serials.contains(serial) {
                 record.append(Array(ExcelDate.iso(serial: serial, kind: kind, uses1904: workbook.uses1904).utf8))
             } else {
                 number.removeAll(keepingCapacity: true)
@@ -153,13 +156,16 @@ final class XLSXSource: ProjectingSource, RowSource {
         }
     }
 
-    /// `C7` → 2 (zero-based column).
+    /// Columns A…XFD: the most a worksheet has (Excel and the OOXML standard).
+    static let maxColumns = 16_384
+
+    /// `C7` → 2 (zero-based column). Letters past XFD give `maxColumns`, never an overflow.
     static func columnIndex(_ ref: UnsafeRawBufferPointer) -> Int? {
         var v = 0
         var letters = 0
         for c in ref {
             guard c >= 0x41, c <= 0x5A else { break }
-            v = v * 26 + Int(c - 0x40)
+            v = min(v * 26 + Int(c - 0x40), maxColumns + 1)
             letters += 1
         }
         return letters == 0 ? nil : v - 1

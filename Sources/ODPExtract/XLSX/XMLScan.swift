@@ -160,8 +160,10 @@ enum XMLScan {
         return v
     }
 
+    /// A non-negative decimal integer; nil for anything else, including more digits than an
+    /// `Int` holds (a damaged `r="99999999999999999999"` must not trap on overflow).
     static func integer(_ t: UnsafeRawBufferPointer?) -> Int? {
-        guard let t, !t.isEmpty else { return nil }
+        guard let t, !t.isEmpty, t.count <= 18 else { return nil }
         var v = 0
         for c in t {
             guard c >= 0x30, c <= 0x39 else { return nil }
