@@ -23,23 +23,12 @@ struct PlantedDefectTests {
         let outcome = try #require(summary.outcomes.first)
         #expect(outcome.status == .published)
 
-        // The check stage's defects, by row index: "field rule".
-        var expected: [Int: Set<String>] = [:]
-        for i in 0..<Self.rows {
-            let found = MarketRegistrations.defects(i).filter { $0.rule != "redact" }.map { "\($0.column) \($0.rule)" }
-            if !found.isEmpty { expected[i] = Set(found) }
-        }
+        let expected = Self.planted(rows: Self.rows)
         #expect(Set(expected.values.flatMap { $0.map { $0.split(separator: " ")[1] } }).count == 7, "every kind of planted check defect occurs")
-        let feedback = try String(contentsOf: work.appendingPathComponent("out/state/feedback/\(BenchmarkPipeline.datasetID).csv"), encoding: .utf8)
-        var flagged: [Int: Set<String>] = [:]
-        for line in feedback.split(separator: "\r\n").dropFirst() {
-            // 数据集,源数据行号,字段,规则,…: the first four cells never hold a comma.
-            let cells = line.split(separator: ",", maxSplits: 4, omittingEmptySubsequences: false)
-            let sourceRow = try #require(Int(cells[1]))
-            flagged[sourceRow - 2, default: []].insert("\(cells[2]) \(cells[3])")  // CSV line numbers: the header is line 1
-        }
-        let wrong = Set(expected.keys).union(flagged.keys).filter { expected[$0] != flagged[$0] }.sorted()
-        #expect(wrong.isEmpty, "\(wrong.count) rows differ, e.g. \(wrong.prefix(5).map { "row \($0): planted \(expected[$0] ?? []), flagged \(flagged[$0] ?? [])" })")
+        // CSV line numbers: the header is line 1.
+        let flagged = try Self.flagged(work.appendingPathComponent("out/state/feedback/\(BenchmarkPipeline.datasetID).csv"), firstSourceRow: 2)
+        let wrong = Self.differences(expected, flagged)
+        #expect(wrong.isEmpty, "\(wrong.count) rows differ, e.g. \(wrong.prefix(5))")
         #expect(outcome.rowsRejected == expected.count)
         #expect(outcome.rowsReleased == Self.rows - expected.count)
 
@@ -61,5 +50,34 @@ struct PlantedDefectTests {
         }
         #expect(misses.isEmpty, "scope redaction differs from the plan in rows \(misses.prefix(5))")
         #expect(redacted > Self.rows / 60)
+    }
+
+    /// The check-stage defects planted in the first `rows` rows, by row index: "field rule".
+    static func planted(rows: Int) -> [Int: Set<String>] {
+        var out: [Int: Set<String>] = [:]
+        for i in 0..<rows {
+            let defects = MarketRegistrations.defects(i).filter { $0.rule != "redact" }.map { "\($0.column) \($0.rule)" }
+            if !defects.isEmpty { out[i] = Set(defects) }
+        }
+        return out
+    }
+
+    /// A feedback list's findings by row index: "field rule". `firstSourceRow` is the source
+    /// row number of the table's first row.
+    static func flagged(_ feedback: URL, firstSourceRow: Int) throws -> [Int: Set<String>] {
+        var out: [Int: Set<String>] = [:]
+        for line in try String(contentsOf: feedback, encoding: .utf8).split(separator: "\r\n").dropFirst() {
+            // 数据集,源数据行号,字段,规则,…: the first four cells never hold a comma.
+            let cells = line.split(separator: ",", maxSplits: 4, omittingEmptySubsequences: false)
+            let sourceRow = try #require(Int(cells[1]))
+            out[sourceRow - firstSourceRow, default: []].insert("\(cells[2]) \(cells[3])")
+        }
+        return out
+    }
+
+    /// Rows where the findings differ from the plan, described.
+    static func differences(_ planted: [Int: Set<String>], _ flagged: [Int: Set<String>]) -> [String] {
+        Set(planted.keys).union(flagged.keys).filter { planted[$0] != flagged[$0] }.sorted()
+            .map { "row \($0): planted \(planted[$0]?.sorted() ?? []), flagged \(flagged[$0]?.sorted() ?? [])" }
     }
 }
