@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, starts the real peers the integration tests
 # talk to (PostgreSQL, SFTP, FTP, an HTTP sink, CKAN) on 127.0.0.1, runs `swift test`,
-# and stops the peers again whatever happens.
+# and stops the peers again whatever happens. ODP_SLOW_TESTS=1 adds the Zip64 tests over
+# 4 GiB (several minutes and ~9 GB of temporary disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --test

@@ -9,7 +9,7 @@
 /// ## Field rules (`fields[].rules`) — default severity `reject`
 /// | type | parameters | dimension |
 /// | --- | --- | --- |
-/// | `type` (implicit) | the field's `type`/`format`/`scale`; list it only to change `severity` | 规范性 |
+/// | `type` (implicit) | the field's `type`/`format`/`scale`, for `code` its `code_table:` (current codes; a `code_table` rule on the field checks instead); list it only to change `severity` | 规范性 |
 /// | `required` | – | 完整性 |
 /// | `unique` | – (second and later occurrences fail) | 准确性 |
 /// | `min`, `max` | `value` (number, or a date for date fields) | 准确性 |

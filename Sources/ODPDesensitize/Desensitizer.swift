@@ -67,7 +67,7 @@ public final class Desensitizer {
             var out = field
             if let op {
                 out.type = op.outputType(for: field)
-                if out.type != field.type { out.scale = nil; out.format = nil }
+                if out.type != field.type { out.scale = nil; out.format = nil; out.codeTable = nil }
                 if out.type == .yearmonth { out.format = "YYYY-MM" }
                 if out.type == .year { out.format = "YYYY" }
                 if case .round(.digits(let d)) = op, field.type == .number { out.scale = d }

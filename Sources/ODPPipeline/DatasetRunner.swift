@@ -31,7 +31,7 @@ struct DatasetRunner {
         let source = try openSource()
         defer { source.close() }
         let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
-                                       runTime: options.runTime)
+                                       runTime: options.runTime, codeTables: context.codeTables)
         var spool: FileHandle?
         var spoolURL: URL?
         do {

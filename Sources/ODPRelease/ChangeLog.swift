@@ -90,10 +90,11 @@ enum ChangeLog {
         let oldTypes = Dictionary(old, uniquingKeysWith: { a, _ in a })
         var changes: [SchemaChange] = []
         for f in current.fields {
+            let type = DataPackage.frictionlessType(f.type)
             if let t = oldTypes[f.name] {
-                if t != f.type.rawValue { changes.append(SchemaChange(kind: .retyped, field: f.name, from: t, to: f.type.rawValue)) }
+                if t != type { changes.append(SchemaChange(kind: .retyped, field: f.name, from: t, to: type)) }
             } else {
-                changes.append(SchemaChange(kind: .added, field: f.name, from: nil, to: f.type.rawValue))
+                changes.append(SchemaChange(kind: .added, field: f.name, from: nil, to: type))
             }
         }
         for (name, type) in old where current.index(of: name) == nil {

@@ -7,7 +7,7 @@ enum DataPackage {
 
     static func json(_ r: ReleaseDescription) throws -> Data {
         let c = r.definition.catalog
-        let tableSchema = tableSchema(r.schema, primaryKey: r.definition.primaryKey)
+        let tableSchema = tableSchema(r.schema, primaryKey: r.definition.primaryKey, codeTables: r.codeTables)
         var resources: [[String: Any]] = []
         for (file, kind) in zip(r.dataFiles, ["csv", "json"]) {
             var resource: [String: Any] = [
@@ -49,24 +49,43 @@ enum DataPackage {
         return try JSONSerialization.data(withJSONObject: package, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) + Data("\n".utf8)
     }
 
-    static func tableSchema(_ schema: Schema, primaryKey: [String]) -> [String: Any] {
+    /// A code table up to this size is listed as the field's `enum`; a longer one (GB/T 2260
+    /// has over 3,000 codes) would bury the schema, so its fields are plain strings.
+    static let maxEnumCodes = 256
+
+    static func tableSchema(_ schema: Schema, primaryKey: [String], codeTables: [String: CodeTable] = [:]) -> [String: Any] {
         var out: [String: Any] = [
-            "fields": schema.fields.map { field(definition: $0, required: primaryKey.contains($0.name)) },
+            "fields": schema.fields.map { f in
+                field(definition: f, required: primaryKey.contains(f.name), codes: f.codeTableName.flatMap { codeTables[$0] })
+            },
             "missingValues": [""],
         ]
         if !primaryKey.isEmpty, primaryKey.allSatisfy({ schema.index(of: $0) != nil }) { out["primaryKey"] = primaryKey }
         return out
     }
 
-    static func field(definition f: FieldDefinition, required: Bool) -> [String: Any] {
-        var out: [String: Any] = ["name": f.name, "title": f.title, "type": f.type.rawValue]
-        if f.type != .string { out["format"] = "default" }
+    /// Frictionless has no code type: a `code` field is a `string`, constrained to the codes
+    /// of its table (current and historical, since the checks accept a code in force at the
+    /// record's date) when the table is loaded and short.
+    static func field(definition f: FieldDefinition, required: Bool, codes: CodeTable? = nil) -> [String: Any] {
+        let type = frictionlessType(f.type)
+        var out: [String: Any] = ["name": f.name, "title": f.title, "type": type]
+        if type != "string" { out["format"] = "default" }
         var description = f.description ?? f.title
+        if let table = f.codeTableName { description += "（代码表：\(table)）" }
         if let unit = f.unit, !unit.isEmpty { description += "（单位：\(unit)）" }
         out["description"] = description
-        if required { out["constraints"] = ["required": true] }
+        var constraints: [String: Any] = [:]
+        if required { constraints["required"] = true }
+        if let codes {
+            let all = Set(codes.current.keys).union(codes.history.keys)
+            if all.count <= maxEnumCodes { constraints["enum"] = all.sorted() }
+        }
+        if !constraints.isEmpty { out["constraints"] = constraints }
         return out
     }
+
+    static func frictionlessType(_ type: FieldType) -> String { type == .code ? "string" : type.rawValue }
 
     /// The schema part of the content hash: what a consumer of the data depends on.
     static func schemaFingerprintJSON(_ schema: Schema) -> [UInt8] {

@@ -16,6 +16,8 @@ struct ReleaseDescription {
     var changes: ChangeSummary?
     /// CSV then JSON.
     var dataFiles: [ReleaseFile]
+    /// Loaded code tables, for the codes a `code` field may hold.
+    var codeTables: [String: CodeTable] = [:]
 
     var id: String { definition.id }
 

@@ -41,6 +41,7 @@ enum ReleaseReadme {
         for f in r.schema.fields {
             var type = typeName(f.type)
             if let scale = f.scale, f.type == .number { type += "（\(scale) 位小数）" }
+            if let table = f.codeTableName { type += "（代码表 \(table)）" }
             if r.definition.primaryKey.contains(f.name) { type += "，主键" }
             s += "| \(cell(f.name)) | \(cell(f.title)) | \(type) | \(cell(f.unit ?? "")) | \(cell(f.description ?? "")) | \(cell(notes[f.name] ?? "无")) |\n"
         }
@@ -95,6 +96,7 @@ enum ReleaseReadme {
     static func typeName(_ type: FieldType) -> String {
         switch type {
         case .string: return "文本"
+        case .code: return "代码"
         case .integer: return "整数"
         case .number: return "数值"
         case .boolean: return "布尔"

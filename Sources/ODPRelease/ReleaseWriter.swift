@@ -21,6 +21,7 @@ public final class ReleaseWriter {
     public let outputRoot: URL
     public let runTime: Date
     let signingKey: [UInt8]?
+    let codeTables: [String: CodeTable]
     /// The version this writer will create (unless the data turns out unchanged).
     public let version: String
     let datasetDirectory: URL
@@ -36,7 +37,9 @@ public final class ReleaseWriter {
     ///   - schema: the OUTPUT schema (after desensitization); column i of each batch is field i.
     ///   - runTime: the release time, recorded as metadata and used for the version's day.
     ///   - signingKey: a 32-byte Ed25519 seed (see `ReleaseSigning.loadKey`); signs SHA256SUMS.
-    public init(definition: DatasetDefinition, schema: Schema, outputRoot: URL, runTime: Date, signingKey: [UInt8]? = nil) throws {
+    ///   - codeTables: loaded code tables; a short table becomes the `enum` of its `code` fields in datapackage.json.
+    public init(definition: DatasetDefinition, schema: Schema, outputRoot: URL, runTime: Date, signingKey: [UInt8]? = nil,
+                codeTables: [String: CodeTable] = [:]) throws {
         guard ReleaseWriter.isSafeId(definition.id) else {
             throw ODPError.usage("dataset id `\(definition.id)` must be lowercase ASCII letters, digits and `-`")
         }
@@ -46,6 +49,7 @@ public final class ReleaseWriter {
         self.outputRoot = outputRoot
         self.runTime = runTime
         self.signingKey = signingKey
+        self.codeTables = codeTables
         datasetDirectory = ReleaseReader.releasesDirectory(definition.id, outputRoot)
         let fm = FileManager.default
         do {
@@ -159,7 +163,8 @@ public final class ReleaseWriter {
         let dataFiles = Array(files.prefix(2))
         let info = ReleaseDescription(definition: definition, schema: schema, version: version, created: created,
                                       rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
-                                      previousVersion: previous?.version, changes: changes, dataFiles: dataFiles)
+                                      previousVersion: previous?.version, changes: changes, dataFiles: dataFiles,
+                                      codeTables: codeTables)
         try put("datapackage.json", DataPackage.json(info))
         try put("README.md", Data(ReleaseReadme.markdown(info, reports: reports).utf8))
         try put("release.json", info.releaseJSON())

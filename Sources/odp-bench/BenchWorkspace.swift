@@ -1,56 +1,15 @@
 import Foundation
+import ODPDemoData
 
-/// The benchmark's pipeline: the job the issue's reference figures were measured with
-/// (validate USCC and ID checksums, mobile pattern, date, region code set, amount ≥ 0,
-/// required fields; drop the ID, mask phone and name, cut the address to the district,
-/// redact identifiers in free text), written next to the generated table.
+/// Where a benchmark run's pipeline (`BenchmarkPipeline`) and outputs live.
 enum BenchWorkspace {
     static func write(table: URL, into dir: URL) throws -> String {
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let codes = repo.appendingPathComponent("pipelines/codes")
-        try """
-        output: out
-        datasets: [bench.yml]
-        code_tables:
-          gb2260: {path: \(codes.path)/gb2260-2024.txt}
-        """.write(to: dir.appendingPathComponent("odp.yml"), atomically: true, encoding: .utf8)
-        try """
-        id: bench-market
-        catalog:
-          title: 基准测试表
-          code: BENCH-00001
-          provider: 基准测试
-          provider_code: 11350100MB1995472L
-          summary: 基准测试用的个体工商户登记表
-          domain: 市场监管
-          open_type: 无条件开放
-          update_cycle: 每日
-          license: CC-BY-4.0
-        source: {type: csv, path: \(table.path), encoding: utf-8}
-        fields:
-          - {name: uscc, title: 统一社会信用代码, type: string, class: public, rules: [required, gb32100]}
-          - {name: shop_name, title: 字号名称, type: string, class: public, rules: [required]}
-          - {name: operator_name, title: 经营者姓名, type: string, class: direct, desensitize: {op: mask, keep_first: 1, keep_last: 0}, rules: [required]}
-          - {name: id_number, title: 身份证号, type: string, class: direct, desensitize: {op: drop}, rules: [gb11643]}
-          - {name: mobile, title: 联系电话, type: string, class: direct, desensitize: {op: mask, keep_first: 3, keep_last: 4}, rules: [{type: pattern, pattern: "^1[3-9][0-9]{9}$"}]}
-          - {name: address, title: 经营场所, type: string, class: public, desensitize: {op: generalize, to: district}}
-          - {name: region_code, title: 行政区划代码, type: string, class: public, rules: [{type: code_table, table: gb2260}]}
-          - {name: industry, title: 行业门类, type: string, class: public}
-          - {name: reg_date, title: 登记日期, type: date, class: public, rules: [{type: date_range, not_future: true}]}
-          - {name: capital, title: 资金数额, type: number, scale: 2, class: public, rules: [{type: min, value: 0}]}
-          - {name: employees, title: 从业人数, type: integer, class: public}
-          - {name: scope, title: 经营范围, type: string, class: public, desensitize: {op: redact}}
-          - {name: status, title: 登记状态, type: string, class: public}
-          - {name: reg_authority, title: 登记机关, type: string, class: public}
-          - {name: updated_at, title: 更新时间, type: datetime, format: "YYYY-MM-DD hh:mm:ss", class: public}
-        gate: {max_reject_share: 0.05}
-        """.write(to: dir.appendingPathComponent("bench.yml"), atomically: true, encoding: .utf8)
-        return dir.appendingPathComponent("odp.yml").path
+        return try BenchmarkPipeline.write(table: table, codes: repo.appendingPathComponent("pipelines/codes"), into: dir)
     }
 
     static func releasedCSV(in dir: URL) -> URL? {
-        find(in: dir.appendingPathComponent("out/releases/bench-market")) { $0.hasSuffix(".csv") }
+        find(in: dir.appendingPathComponent("out/releases/\(BenchmarkPipeline.datasetID)")) { $0.hasSuffix(".csv") }
     }
 
     static func zip(in dir: URL) -> URL? {

@@ -22,6 +22,13 @@ struct DemoRunTests {
         #expect(market.rowsRead == 3000)
         #expect(market.rowsRejected > 0)
         #expect(market.rowsReleased + market.rowsRejected <= 3000)
+        // … each by the rule meant to find it, and no other row is flagged (SQLite rows count from 1).
+        let planted = PlantedDefectTests.planted(rows: 3000)
+        let flagged = try PlantedDefectTests.flagged(fixture.output.appendingPathComponent("state/feedback/scjg-individual-business.csv"),
+                                                     firstSourceRow: 1)
+        let wrong = PlantedDefectTests.differences(planted, flagged)
+        #expect(wrong.isEmpty, "\(wrong.count) rows differ, e.g. \(wrong.prefix(5))")
+        #expect(market.rowsRejected == planted.count)
         // The ragged GB18030 line is rejected by the reader and named in the feedback list.
         let feedback = try String(contentsOf: fixture.output.appendingPathComponent("state/feedback/mzj-elderly-care.csv"), encoding: .utf8)
         #expect(feedback.contains("ragged"))

@@ -42,6 +42,14 @@ struct ReadmeReferenceTests {
         }
     }
 
+    @Test("the dataset example's `type:` comment lists every field type")
+    func fieldTypesListed() throws {
+        let dataset = try #require(Self.yamlBlock(after: "### A dataset"))
+        let line = try #require(dataset.split(separator: "\n").first { $0.contains("type: string") && $0.contains("#") })
+        let listed = Set(line.split(separator: "#")[1].split(separator: " ").map(String.init))
+        #expect(listed == Set(FieldType.allCases.map(\.rawValue)))
+    }
+
     @Test("the repository's own pipelines validate")
     func repositoryPipelinesValidate() throws {
         let fixture = try DemoFixture()

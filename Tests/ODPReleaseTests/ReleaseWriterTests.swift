@@ -191,4 +191,39 @@ struct ReleaseWriterTests {
         }
         #expect(result.status == 0 && result.output.contains("\"valid\": true"), "\(result.output)")
     }
+
+    @Test("a code field is a string whose short code table becomes its enum, checked by frictionless")
+    func codeField() throws {
+        let sex = CodeTable(name: "sex", current: ["1": "男性", "2": "女性"], history: ["0": [CodeTable.Entry(name: "未知", from: nil, until: 2020)]])
+        let regions = CodeTable(name: "gb2260", current: Dictionary(uniqueKeysWithValues: (0..<300).map { (String(110_000 + $0), "区\($0)") }))
+        let schema = Schema([
+            FieldDefinition(name: "id", title: "编号", type: .integer),
+            FieldDefinition(name: "sex", title: "性别", type: .code, codeTable: "sex"),
+            FieldDefinition(name: "region", title: "区划", type: .code, codeTable: "gb2260"),
+        ])
+        let definition = Fixture.definition(id: "codes", schema: schema)
+        func release(_ rows: [[String?]]) throws -> (ReleaseOutcome, [[String: Any]]) {
+            let outcome = try Fixture.release(root: Fixture.temporaryDirectory(), rows: rows, definition: definition,
+                                              codeTables: ["sex": sex, "gb2260": regions])
+            let package = try JSONSerialization.jsonObject(with: Data(contentsOf: outcome.directory.appendingPathComponent("datapackage.json"))) as! [String: Any]
+            let resource = (package["resources"] as! [[String: Any]])[0]
+            return (outcome, (resource["schema"] as! [String: Any])["fields"] as! [[String: Any]])
+        }
+        let (good, fields) = try release([["1", "1", "110001"], ["2", "0", "110299"], ["3", nil, nil]])
+        #expect(fields[1]["type"] as? String == "string" && fields[1]["format"] == nil)
+        #expect((fields[1]["constraints"] as? [String: Any])?["enum"] as? [String] == ["0", "1", "2"])
+        #expect(fields[2]["type"] as? String == "string")
+        #expect(fields[2]["constraints"] == nil, "300 codes exceed the enum limit")
+        #expect(fields[2]["description"] as? String == "区划（代码表：gb2260）")
+        #expect(Fixture.read(good.directory.appendingPathComponent("README.md")).contains("| sex | 性别 | 代码（代码表 sex） |"))
+        let (bad, _) = try release([["1", "3", "110001"]])
+        for (outcome, valid) in [(good, true), (bad, false)] {
+            guard let result = try Fixture.run("frictionless", ["validate", "--json", "datapackage.json"], in: outcome.directory) else {
+                if Fixture.servicesRequired { Issue.record("frictionless is not installed (pip install frictionless)") }
+                return
+            }
+            #expect(result.output.contains("\"valid\": \(valid)"), "\(result.output)")
+            if !valid { #expect(result.output.contains("constraint-error")) }
+        }
+    }
 }

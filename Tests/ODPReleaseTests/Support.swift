@@ -50,8 +50,9 @@ enum Fixture {
     static let runTime = Date(timeIntervalSince1970: 1_763_900_000)  // 2025-11-23
 
     static func release(root: URL, rows: [[String?]] = rows, definition: DatasetDefinition = definition(), time: Date = runTime,
-                        status: ReleaseStatus = .released, key: [UInt8]? = nil) throws -> ReleaseOutcome {
-        let writer = try ReleaseWriter(definition: definition, schema: definition.schema, outputRoot: root, runTime: time, signingKey: key)
+                        status: ReleaseStatus = .released, key: [UInt8]? = nil, codeTables: [String: CodeTable] = [:]) throws -> ReleaseOutcome {
+        let writer = try ReleaseWriter(definition: definition, schema: definition.schema, outputRoot: root, runTime: time, signingKey: key,
+                                       codeTables: codeTables)
         try writer.write(batch(rows))
         let report = StageReport(files: ["quality-report.json": Data("{\"score\":98}\n".utf8), "quality-report.html": Data("<p>质量</p>\n".utf8),
                                           "privacy-report.json": Data("{}\n".utf8)],
@@ -86,6 +87,16 @@ enum Fixture {
             if access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
+    }
+
+    /// Runs blocking work (child processes, gigabytes of I/O) on a Dispatch thread, so it does
+    /// not hold one of the cooperative pool's threads (2 cores = 2 pool threads) for long.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+            }
+        }
     }
 
     static var servicesRequired: Bool { ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" }

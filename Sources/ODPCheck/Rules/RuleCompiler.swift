@@ -95,7 +95,14 @@ final class RuleCompiler {
     }
 
     private func compileTypeRule(_ column: Int, _ field: FieldDefinition) {
-        guard let test = FieldTypeCheck.test(for: field) else { return }
+        let test: (UnsafeBufferPointer<UInt8>) -> Bool
+        if field.type == .code {
+            guard let member = codeMembership(field) else { return }
+            test = member
+        } else {
+            guard let t = FieldTypeCheck.test(for: field) else { return }
+            test = t
+        }
         let custom = field.rules.first { $0.type == "type" }
         var severity = CheckSeverity.reject
         if let custom {
@@ -106,6 +113,27 @@ final class RuleCompiler {
         let tally = addTally("type", field: field.name, severity: severity, dimension: .conformity,
                              label: "「\(field.title)」应为\(FieldTypeCheck.describe(field))", showsValues: field.privacyClass == .public)
         plan.cellChecks.append(CellCheck(column: column, tally: tally, reject: severity == .reject) { cell, _, _ in test(cell) })
+    }
+
+    /// The type test of a `code` field: membership in `code_table:` (current codes). A
+    /// `code_table` rule on the field is the check instead, since it may judge a code by the
+    /// list in force at the record's date; nil then, when validating, or when the table is missing.
+    private func codeMembership(_ field: FieldDefinition) -> ((UnsafeBufferPointer<UInt8>) -> Bool)? {
+        let ruleTables = field.rules.filter { $0.type == "code_table" }.compactMap { $0.reader(context: "").string("table") }
+        guard let name = field.codeTable else {
+            if ruleTables.isEmpty {
+                error("field `\(field.name)` has type `code` but names no code table", at: field.location,
+                      hint: "add `code_table: <name>` (a table under `code_tables:` in odp.yml) or a `code_table` rule")
+            }
+            return nil
+        }
+        if let other = ruleTables.first(where: { $0 != name }) {
+            error("field `\(field.name)`: `code_table: \(name)` and its `code_table` rule (`\(other)`) name different tables",
+                  at: field.location, hint: "a code field holds codes of one table")
+            return nil
+        }
+        guard ruleTables.isEmpty, let table = byteTable(name, at: field.location, context: "field `\(field.name)`.code_table") else { return nil }
+        return { table.contains($0, year: nil) }
     }
 
     private func compilePrimaryKey() {

@@ -111,9 +111,10 @@ final class ScreenPlan {
                 if h.n < Heaping.minimumCount { tally.note = "样本量 \(h.n) 少于 \(Heaping.minimumCount)，未评估"; continue }
                 tally.metric["share_0_5"] = Report.round(h.shareZeroFive)
                 tally.metric["chi_square"] = Report.round(h.chiSquare)
+                tally.metric["chi_square_critical"] = Heaping.critical
                 tally.metric["last_digit_counts"] = h.last
                 failed = h.heaped
-                tally.note = "尾数为 0 或 5 的比例 \(Report.percent(h.shareZeroFive))，χ² = \(String(format: "%.1f", h.chiSquare))（临界值 27.88）"
+                tally.note = "尾数为 0 或 5 的比例 \(Report.percent(h.shareZeroFive))，χ² = \(String(format: "%.1f", h.chiSquare))（自由度 9、p = 0.001 的临界值 \(Heaping.critical)）"
             case .outliers:
                 guard let r = t.outliers.result(method: t.method, k: t.k) else { tally.note = "样本量不足，未评估"; continue }
                 tally.metric["method"] = t.method

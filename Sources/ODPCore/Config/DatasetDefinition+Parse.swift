@@ -187,6 +187,11 @@ extension DatasetDefinition {
         let format = c.string("format")
         let scale = c.int("scale", range: 0...18)
         if let type, scale != nil, type != .number { c.error("\(label): `scale` applies to number fields only", at: c.raw("scale")?.location) }
+        let codeTable = c.string("code_table")
+        if let type, codeTable != nil, type != .code {
+            c.error("\(label): `code_table` applies to code fields only", at: c.raw("code_table")?.location,
+                    hint: "use `type: code`, or a `code_table` rule on a string field")
+        }
         if let type, format != nil, ![.date, .datetime, .time, .yearmonth].contains(type) {
             c.error("\(label): `format` applies to date and time fields only", at: c.raw("format")?.location)
         }
@@ -219,7 +224,7 @@ extension DatasetDefinition {
             if let spec = RuleSpec.parse(v, context: "\(label).allow", typeKey: "kind", into: &extra) { allow.append(spec) }
         }
         let field = FieldDefinition(
-            name: name ?? "", title: title ?? "", type: type ?? .string, format: format, scale: scale, unit: c.string("unit"),
+            name: name ?? "", title: title ?? "", type: type ?? .string, format: format, scale: scale, codeTable: codeTable, unit: c.string("unit"),
             description: c.string("description"), source: c.string("source"), privacyClass: privacy ?? .public,
             desensitize: desensitize, rules: rules, allow: allow, location: r.location)
         extra.append(contentsOf: r.diagnostics + c.finish())

@@ -1,7 +1,11 @@
 /// Declared field types; they follow Frictionless Table Schema so the data package can
-/// state them as they are.
+/// state them as they are, except `code`.
 public enum FieldType: String, Sendable, Hashable, CaseIterable, Codable {
     case string, integer, number, boolean, date, datetime, year, yearmonth, time
+    /// Text that must be a member of a code table (区划代码, 行业代码, 性别代码): the table is
+    /// named by `code_table:` on the field or by a `code_table` rule. Published as a
+    /// Frictionless `string`, with the codes as an `enum` constraint when the list is short.
+    case code
 }
 
 /// The privacy class every field must carry (fail closed: no class is a definition error).
@@ -65,6 +69,8 @@ public struct FieldDefinition: Sendable, Hashable {
     public var format: String?
     /// Digits after the decimal point for `number` fields; output is written with exactly this scale.
     public var scale: Int?
+    /// The code table (`code_tables:` name) of a `code` field, when given on the field itself.
+    public var codeTable: String?
     public var unit: String?
     public var description: String?
     /// The column name in the source (English or Chinese); defaults to `name`, then `title`.
@@ -78,7 +84,7 @@ public struct FieldDefinition: Sendable, Hashable {
     public var allow: [RuleSpec]
     public var location: SourceLocation
 
-    public init(name: String, title: String, type: FieldType, format: String? = nil, scale: Int? = nil,
+    public init(name: String, title: String, type: FieldType, format: String? = nil, scale: Int? = nil, codeTable: String? = nil,
                 unit: String? = nil, description: String? = nil, source: String? = nil,
                 privacyClass: PrivacyClass = .public, desensitize: RuleSpec? = nil, rules: [RuleSpec] = [],
                 allow: [RuleSpec] = [], location: SourceLocation = SourceLocation(file: "")) {
@@ -87,6 +93,7 @@ public struct FieldDefinition: Sendable, Hashable {
         self.type = type
         self.format = format
         self.scale = scale
+        self.codeTable = codeTable
         self.unit = unit
         self.description = description
         self.source = source
@@ -95,6 +102,15 @@ public struct FieldDefinition: Sendable, Hashable {
         self.rules = rules
         self.allow = allow
         self.location = location
+    }
+}
+
+extension FieldDefinition {
+    /// The table whose codes a `code` field holds: `code_table:` on the field, else the
+    /// `table` of its `code_table` rule; nil for other types (a masked code is no longer one).
+    public var codeTableName: String? {
+        guard type == .code else { return nil }
+        return codeTable ?? rules.lazy.filter { $0.type == "code_table" }.compactMap { $0.reader(context: "").string("table") }.first
     }
 }
 

@@ -13,6 +13,12 @@ public struct CodeTable: Sendable {
         /// First year in use, and the year it stopped (exclusive), when known.
         public var from: Int?
         public var until: Int?
+
+        public init(name: String, from: Int?, until: Int?) {
+            self.name = name
+            self.from = from
+            self.until = until
+        }
     }
 
     public let name: String

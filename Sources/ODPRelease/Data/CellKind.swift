@@ -14,7 +14,7 @@ enum CellKind {
 
     init(_ field: FieldDefinition) {
         switch field.type {
-        case .string: self = .string
+        case .string, .code: self = .string
         case .integer, .number: self = .number(scale: field.scale)
         case .boolean: self = .boolean
         case .date:

@@ -19,6 +19,16 @@ struct ParallelDeflate {
     var chunkSize: Int
     var level: Int32
 
+    /// An upper bound of `compress`'s output for `size` input bytes: libdeflate's bound per
+    /// chunk plus the bytes a join may add (the empty stored block, and one for alignment).
+    func maxOutput(size: Int) -> Int {
+        guard size > 0, let compressor = libdeflate_alloc_compressor(level) else { return 0 }
+        defer { libdeflate_free_compressor(compressor) }
+        let full = size / chunkSize, rest = size % chunkSize
+        return full * (libdeflate_deflate_compress_bound(compressor, chunkSize) + 5)
+            + (rest > 0 ? libdeflate_deflate_compress_bound(compressor, rest) + 5 : 0)
+    }
+
     /// Streams `fd`'s `size` bytes through `sink`; returns the CRC-32 and compressed size.
     func compress(fd: Int32, size: Int, path: String, sink: (UnsafeRawBufferPointer) throws -> Void) throws -> (crc: UInt32, compressed: Int) {
         let slots = max(1, threads) * 8

@@ -72,6 +72,9 @@ struct ZipReader {
         return entries
     }
 
+    /// zlib counts input in 32-bit units: entries over 4 GiB are fed in windows of this size.
+    static let window = 1 << 30
+
     /// Streams the entry's uncompressed bytes; checks its CRC-32 and size.
     func read(_ e: Entry, _ body: (UnsafeRawBufferPointer) -> Void) throws {
         let lh = e.localOffset
@@ -83,9 +86,13 @@ struct ZipReader {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let src = raw.baseAddress!.advanced(by: start).assumingMemoryBound(to: UInt8.self)
             if e.method == 0 {
-                let chunk = UnsafeRawBufferPointer(start: src, count: e.compressed)
-                crc = crc32(0, src, uInt(e.compressed)); total = e.compressed
-                body(chunk)
+                var at = 0
+                while at < e.compressed {
+                    let n = min(Self.window, e.compressed - at)
+                    crc = crc32(crc, src + at, uInt(n)); total += n
+                    body(UnsafeRawBufferPointer(start: src + at, count: n))
+                    at += n
+                }
                 return
             }
             guard e.method == 8 else { throw ODPError.io(path, "\(e.name): unsupported method \(e.method)") }
@@ -93,11 +100,16 @@ struct ZipReader {
             guard inflateInit2_(&z, -15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw ODPError.io(path, "inflate init failed") }
             defer { inflateEnd(&z) }
             z.next_in = UnsafeMutablePointer(mutating: src)
-            z.avail_in = uInt(e.compressed)
+            var unfed = e.compressed
             let size = 1 << 20
             let out = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
             defer { out.deallocate() }
             while true {
+                if z.avail_in == 0, unfed > 0 {
+                    let n = min(Self.window, unfed)
+                    z.avail_in = uInt(n)
+                    unfed -= n
+                }
                 z.next_out = out
                 z.avail_out = uInt(size)
                 let ret = inflate(&z, Z_NO_FLUSH)
@@ -107,7 +119,9 @@ struct ZipReader {
                     body(UnsafeRawBufferPointer(start: out, count: produced))
                 }
                 if ret == Z_STREAM_END { break }
-                guard ret == Z_OK else { throw ODPError.io(path, "\(e.name): corrupt deflate data") }
+                guard ret == Z_OK || (ret == Z_BUF_ERROR && z.avail_in == 0 && unfed > 0) else {
+                    throw ODPError.io(path, "\(e.name): corrupt deflate data")
+                }
             }
         }
         guard UInt32(crc) == e.crc, total == e.size else { throw ODPError.io(path, "\(e.name): CRC-32 or size mismatch") }

@@ -61,6 +61,14 @@ public struct ZipWriter: Sendable {
         try sink.close()
     }
 
+    /// Decided before compressing, from the input size alone (so the layout is the same on
+    /// every run): sizes go to the Zip64 field when even incompressible input, which deflate
+    /// makes slightly larger, could reach 4 GiB. Far below that, no bound is needed.
+    func sizesNeedZip64(_ size: Int) -> Bool {
+        size >= 0xFFFF_FFFF / 64
+            && ParallelDeflate(threads: threads, chunkSize: chunkSize, level: Int32(level)).maxOutput(size: size) >= 0xFFFF_FFFF
+    }
+
     private func write(_ entry: Entry, into sink: ZipSink) throws -> CentralRecord {
         let fd = open(entry.file.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ODPError.io(entry.file.path, "cannot open for the zip") }
@@ -69,8 +77,8 @@ public struct ZipWriter: Sendable {
         guard fstat(fd, &st) == 0 else { throw ODPError.io(entry.file.path, "cannot stat") }
         let size = Int(st.st_size)
         let name = Array(entry.name.utf8)
-        // Decided from the input size alone, so the layout is the same on every run.
-        let zip64 = size >= 0xFFFF_0000
+        let deflate = ParallelDeflate(threads: threads, chunkSize: chunkSize, level: Int32(level))
+        let zip64 = sizesNeedZip64(size)
         let method: UInt16 = size == 0 ? 0 : 8
         let offset = sink.offset
         var h = ZipBytes()
@@ -83,7 +91,6 @@ public struct ZipWriter: Sendable {
         var crc: UInt32 = 0
         var compressed = 0
         if size > 0 {
-            let deflate = ParallelDeflate(threads: threads, chunkSize: chunkSize, level: Int32(level))
             (crc, compressed) = try deflate.compress(fd: fd, size: size, path: entry.file.path) { try sink.write($0) }
         }
         // Patch CRC and sizes into the local header.

@@ -36,10 +36,11 @@ enum FieldTypeCheck {
         return true
     }
 
-    /// A closure testing a non-null cell against the declared type; nil for `string`.
+    /// A closure testing a non-null cell against the declared type; nil for `string`, and for
+    /// `code`, whose test needs the loaded table (`RuleCompiler.codeMembership`).
     static func test(for field: FieldDefinition) -> ((UnsafeBufferPointer<UInt8>) -> Bool)? {
         switch field.type {
-        case .string: return nil
+        case .string, .code: return nil
         case .integer: return { NumberScan.isInteger($0) }
         case .number:
             let scale = field.scale
@@ -59,6 +60,7 @@ enum FieldTypeCheck {
     static func describe(_ field: FieldDefinition) -> String {
         switch field.type {
         case .string: return "文本"
+        case .code: return "代码表 \(field.codeTableName ?? "") 中的代码"
         case .integer: return "整数"
         case .number: return field.scale.map { "数值（最多 \($0) 位小数）" } ?? "数值"
         case .boolean: return "布尔值（是/否、true/false、1/0）"

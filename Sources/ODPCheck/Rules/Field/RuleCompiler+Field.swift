@@ -109,7 +109,7 @@ extension RuleCompiler {
             if !r.has("value") { r.error("\(r.context): missing required key `value`") }
             return dateParameter(r, "value")
         }
-        if field.type == .string || field.type == .boolean {
+        if field.type == .string || field.type == .code || field.type == .boolean {
             r.error("\(r.context): `min`/`max` apply to number and date fields, `\(field.name)` is \(field.type.rawValue)")
             return nil
         }
