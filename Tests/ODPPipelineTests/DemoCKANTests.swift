@@ -101,11 +101,6 @@ struct DemoCKANTests {
         let resumed = try await s.run()
         #expect(resumed.status == ODPExit.held, "\(resumed.stderr.suffix(2000))")
         _ = try await expectPublished(s)
-        let again = try await s.run()
-        #expect(again.status == ODPExit.held, "\(again.stderr.suffix(2000))")
-        for dataset in try runReport(again) {
-            #expect(dataset["bytes_published"] as? Int == 0, "\(dataset["dataset"] ?? "?") uploaded again")
-        }
     }
 
     /// Checks every dataset on CKAN against its release; returns each dataset's
