@@ -64,7 +64,9 @@ let package = Package(
         .testTarget(name: "ODPReleaseTests", dependencies: ["ODPRelease"]),
         .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish"]),
         .testTarget(name: "ODPPortalTests", dependencies: ["ODPPortal", .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "ODPPipelineTests", dependencies: ["ODPPipeline", "ODPDemoData", "ODPRelease", "ODPPortal", "CSQLite", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ODPPipelineTests", dependencies: [
+            "ODPPipeline", "ODPDemoData", "ODPRelease", "ODPPublish", "ODPPortal", "CSQLite", .product(name: "Yams", package: "Yams"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

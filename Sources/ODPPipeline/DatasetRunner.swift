@@ -85,12 +85,17 @@ struct DatasetRunner {
                 log.log(.warning, "held by the gate: " + holds.joined(separator: "; "), dataset: id)
             } else if definition.approval == .required, !approvals.isApproved(dataset: id, version: result.version) {
                 outcome.status = .awaitingApproval
-                log.log(.warning, "version \(result.version) awaits approval (odp approve \(id) \(result.version) --by NAME)", dataset: id)
-            } else {
-                if ReleaseReader.latest(datasetId: id, root: layout.root)?.version != result.version {
-                    try ReleaseWriter.promote(datasetId: id, version: result.version, root: layout.root)
+                if let rejected = approvals.decision(dataset: id, version: result.version), rejected.decision == "rejected" {
+                    log.log(.warning, "version \(result.version) was rejected by \(rejected.by)\(rejected.note.map { ": \($0)" } ?? ""); "
+                        + "it stays unpublished until the data changes", dataset: id)
+                } else {
+                    log.log(.warning, "version \(result.version) awaits approval (odp approve \(id) \(result.version) --by NAME)", dataset: id)
                 }
-                outcome.status = result.isUnchanged ? .unchanged : .published
+            } else {
+                let wasLatest = ReleaseReader.latest(datasetId: id, root: layout.root)?.version == result.version
+                if !wasLatest { try ReleaseWriter.promote(datasetId: id, version: result.version, root: layout.root) }
+                // A version packaged by an earlier run and approved since is published by this one.
+                outcome.status = result.isUnchanged && wasLatest ? .unchanged : .published
                 if let publisher, !options.dryRun {
                     let receipts = try clock.time("upload") {
                         try publisher.publish(release: result.directory, definition: definition, version: result.version)

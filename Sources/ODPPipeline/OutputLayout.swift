@@ -15,7 +15,6 @@ public struct OutputLayout: Sendable {
     public var runsDirectory: URL { state.appendingPathComponent("runs") }
     public var logFile: URL { state.appendingPathComponent("logs/odp.jsonl") }
     public var metricsFile: URL { state.appendingPathComponent("metrics/odp.prom") }
-    public var publishState: URL { state.appendingPathComponent("publish") }
     public var approvals: URL { state.appendingPathComponent("approvals.json") }
     public func staging(_ dataset: String) -> URL { state.appendingPathComponent("staging/\(dataset).sqlite") }
     /// 问题数据清单: rows the department must correct. Holds source values: never published.

@@ -38,7 +38,7 @@ public struct PipelineRunner {
         let audit = try AuditTrail(url: layout.auditLog)
         let context = try workspace.stageContext(runDate: options.runDate)
         let publisher = workspace.config.targets.isEmpty ? nil
-            : try Publisher(config: workspace.config, stateDirectory: layout.publishState, environment: ProcessInfo.processInfo.environment,
+            : try Publisher(config: workspace.config, stateDirectory: layout.state, environment: ProcessInfo.processInfo.environment,
                             log: { [log] line in log.log(.info, line) })
         var states = DatasetState.loadAll(layout.stateFile)
         let approvals = Approvals(url: layout.approvals)

@@ -7,13 +7,8 @@ import Testing
 /// the work and the audit chain still verifies.
 @Suite("Crash safety")
 struct CrashSafetyTests {
-    static var binary: URL? {
-        let candidates: [String?] = [ProcessInfo.processInfo.environment["ODP_BIN"], DemoFixture.repository.appendingPathComponent(".build/debug/odp").path]
-        return candidates.compactMap { $0 }.map(URL.init(fileURLWithPath:)).first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
     @Test("SIGKILL at random moments leaves no partial release and the next run finishes",
-          .enabled(if: binary != nil, "build the odp binary first (swift build)"))
+          .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"))
     func killLoop() throws {
         let fixture = try DemoFixture()
         defer { fixture.remove() }
@@ -62,7 +57,7 @@ struct CrashSafetyTests {
 
     private func start(_ fixture: DemoFixture, stderr: Pipe? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = OdpCommand.binary
         process.arguments = ["run", "--quiet", "--config", fixture.configPath]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderr ?? FileHandle.nullDevice

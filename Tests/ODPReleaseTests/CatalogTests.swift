@@ -69,6 +69,23 @@ struct CatalogTests {
         #expect(items[1]["open_condition"] as? String == "签署数据使用协议")
     }
 
+    @Test("writing an unchanged list again keeps its files and time; a change gives it the new time")
+    func unchangedListKeepsItsTime() throws {
+        let (root, defs, _) = try scenario()
+        let first = try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+        let before = try first.map { try Data(contentsOf: $0) }
+        let later = Fixture.runTime + 3600
+        let again = try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: later)
+        #expect(again == first)
+        #expect(try again.map { try Data(contentsOf: $0) } == before)
+        var changed = defs
+        changed[1].catalog.title = "许可证信息（更新）"
+        try Catalog.write(config: nil, definitions: changed, outputRoot: root, generatedAt: later)
+        let json = Fixture.read(root.appendingPathComponent("catalog/open-list.json"))
+        #expect(json.contains("许可证信息（更新）"))
+        #expect(json.contains(ReleaseTime.iso(later)))
+    }
+
     @Test("the HTML list escapes text, offers the four filters and loads nothing external")
     func htmlList() throws {
         let (root, defs, _) = try scenario()

@@ -18,7 +18,7 @@ struct ApprovalRoutes: Sendable {
             let q = CatalogQuery.parameters(request.uri.query)
             var message: String?
             if let id = q["dataset"], let v = q["version"] {
-                message = q["result"] == "approved" ? "已通过 \(id) \(v)，该版本已发布。" : q["result"] == "rejected" ? "已驳回 \(id) \(v)。" : nil
+                message = q["result"] == "approved" ? "已通过 \(id) \(v)，下次运行 odp run 时发布。" : q["result"] == "rejected" ? "已驳回 \(id) \(v)。" : nil
             }
             return Responses.html(ApprovalsPage.queue(store: store, message: message))
         }

@@ -3,7 +3,7 @@ import Hummingbird
 import ODPCore
 
 /// Records a data officer's decision: `(dataset, version, approved, by, note)`. The caller
-/// writes state/approvals.json and the audit trail (and promotes an approved release).
+/// writes state/approvals.json and the audit trail; the next `odp run` publishes an approved release.
 public typealias PortalDecisionHandler = @Sendable (_ dataset: String, _ version: String, _ approved: Bool,
                                                     _ by: String, _ note: String?) throws -> Void
 

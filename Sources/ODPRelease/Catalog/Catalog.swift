@@ -19,20 +19,30 @@ public enum Catalog {
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
             throw ODPError.io(dir.path, "cannot create the catalog folder: \(error)")
         }
-        let generated = ReleaseTime.iso(generatedAt)
         let publisher = config?.publisher ?? "数据资源管理部门"
-        let outputs: [(String, Data)] = [
-            ("open-list.csv", OpenList.csv(entries)),
-            ("open-list.json", try OpenList.json(entries, generated: generated, publisher: publisher)),
-            ("open-list.html", OpenListHTML.page(entries, generated: generated, publisher: publisher)),
-            ("dcat.jsonld", try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated)),
-        ]
-        var urls: [URL] = []
-        for (name, data) in outputs {
-            let url = dir.appendingPathComponent(name)
-            try DurableFile.replace(data, at: url)
-            urls.append(url)
+        func render(generated: String) throws -> [(String, Data)] {
+            [
+                ("open-list.csv", OpenList.csv(entries)),
+                ("open-list.json", try OpenList.json(entries, generated: generated, publisher: publisher)),
+                ("open-list.html", OpenListHTML.page(entries, generated: generated, publisher: publisher)),
+                ("dcat.jsonld", try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated)),
+            ]
         }
+        let outputs = try render(generated: ReleaseTime.iso(generatedAt))
+        let urls = outputs.map { dir.appendingPathComponent($0.0) }
+        // The generation time changes only with the content: an unchanged list keeps its files,
+        // so a re-run on unchanged data uploads nothing (DESIGN.md, Outputs).
+        if let previous = previousGenerationTime(dir),
+           try zip(urls, render(generated: previous)).allSatisfy({ FileManager.default.contents(atPath: $0.path) == $1.1 }) {
+            return urls
+        }
+        for (url, (_, data)) in zip(urls, outputs) { try DurableFile.replace(data, at: url) }
         return urls
+    }
+
+    private static func previousGenerationTime(_ dir: URL) -> String? {
+        guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("open-list.json").path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["generated_at"] as? String
     }
 }

@@ -22,7 +22,7 @@ extension ODP {
                 print("    latest release: \(latest?.version ?? "none")   last run: \(state?.lastOutcome ?? "never")")
             }
             guard !workspace.config.targets.isEmpty else { return }
-            let publisher = try Publisher(config: workspace.config, stateDirectory: layout.publishState,
+            let publisher = try Publisher(config: workspace.config, stateDirectory: layout.state,
                                           environment: ProcessInfo.processInfo.environment)
             print("\nUploads:")
             for entry in try publisher.status() { print("    \(entry)") }

@@ -1,0 +1,1 @@
+../ODPPublishTests/Services.swift
