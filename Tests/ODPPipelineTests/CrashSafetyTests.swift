@@ -38,29 +38,27 @@ struct CrashSafetyTests {
     }
 
     @Test("two runs started at the same moment: one runs, the other exits at once naming the holder",
-          .enabled(if: binary != nil, "build the odp binary first (swift build)"))
-    func simultaneousRuns() throws {
+          .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"))
+    func simultaneousRuns() async throws {
         let fixture = try DemoFixture()
         defer { fixture.remove() }
         for _ in 0..<3 {
-            let pipes = [Pipe(), Pipe()]
-            let runs = try pipes.map { pipe in try start(fixture, stderr: pipe) }
-            let messages = pipes.map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
-            runs.forEach { $0.waitUntilExit() }
-            let codes = runs.map(\.terminationStatus).sorted()
-            #expect(codes == [ODPExit.usage, ODPExit.held], "exit codes \(codes)")
-            let loser = messages[runs.firstIndex { $0.terminationStatus == ODPExit.usage } ?? 0]
+            let runs = try (0..<2).map { _ in try OdpCommand.start(["run", "--quiet", "--config", fixture.configPath], logs: fixture.root) }
+            var codes: [Int32] = []
+            for run in runs { codes.append(await run.wait()) }
+            #expect(codes.sorted() == [ODPExit.usage, ODPExit.held], "exit codes \(codes)")
+            let loser = runs[codes.firstIndex(of: ODPExit.usage) ?? 0].stderr
             #expect(loser.contains("another odp run holds") && loser.contains("pid "), "\(loser)")
         }
         #expect(try AuditTrail.verify(url: fixture.output.appendingPathComponent("state/audit.jsonl")).firstBrokenLine == nil)
     }
 
-    private func start(_ fixture: DemoFixture, stderr: Pipe? = nil) throws -> Process {
+    private func start(_ fixture: DemoFixture) throws -> Process {
         let process = Process()
         process.executableURL = OdpCommand.binary
         process.arguments = ["run", "--quiet", "--config", fixture.configPath]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderr ?? FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         return process
     }

@@ -49,7 +49,7 @@ struct SourceFaultTests {
 
     @Test("a backend terminated while `odp run` extracts fails the dataset (exit 3), leaves nothing partial, and the next run publishes once",
           .enabled(if: hasServer || env["ODP_REQUIRE_SERVICES"] == "1", "start PostgreSQL with scripts/pg-start.sh DIR and source DIR/env"),
-          .enabled(if: CrashSafetyTests.binary != nil, "build the odp binary first (swift build)"),
+          .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"),
           .timeLimit(.minutes(5)))
     func restartMidExtraction() async throws {
         try #require(Self.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
@@ -139,7 +139,7 @@ struct SourceFaultTests {
 
     static func startRun(_ fixture: DemoFixture) throws -> Run {
         let process = Process()
-        process.executableURL = CrashSafetyTests.binary
+        process.executableURL = OdpCommand.binary
         process.arguments = ["run", "--quiet", "--config", fixture.configPath, "--dataset", "pg-lost"]
         let pipe = Pipe()
         process.standardOutput = pipe
