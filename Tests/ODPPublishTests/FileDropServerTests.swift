@@ -92,20 +92,14 @@ enum FileDropScenario {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("b"), withIntermediateDirectories: true)
         let (brittleConfig, _) = Fixtures.config(server.yaml("\(server.proxyURL)/\(folder)", "    retries: 0"), in: dir.appendingPathComponent("b"))
         let brittleState = dir.appendingPathComponent("state-b")
-        let resumed = Fixtures.release(in: dir, id: "resumed", seed: 7)
-        var done = false
-        var failures = 0
-        for _ in 0..<60 where !done {
-            let p = try Publisher(config: try #require(brittleConfig), stateDirectory: brittleState, environment: server.environment, log: logs.sink)
-            do { _ = try p.publish(release: resumed, definition: Fixtures.definition(id: "resumed"), version: "v1"); done = true } catch {
-                failures += 1
-                errors.append("\(error)")
-            }
+        let brittle = try #require(brittleConfig)
+        let (releases, interrupted) = Fixtures.publishUntilInterrupted(in: dir, seed: 7, errors: &errors) { release, id in
+            _ = try Publisher(config: brittle, stateDirectory: brittleState, environment: server.environment, log: logs.sink)
+                .publish(release: release, definition: Fixtures.definition(id: id), version: "v1")
         }
-        #expect(done)
-        #expect(failures > 0, "no run was interrupted")
-        try verify(server.root.appendingPathComponent("\(folder)/resumed/v1"), resumed)
-        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(brittleState))).count == 5)
+        #expect(interrupted, "no run was interrupted")
+        for (id, release) in releases { try verify(server.root.appendingPathComponent("\(folder)/\(id)/v1"), release) }
+        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(brittleState))).count == 5 * releases.count)
         expectNoSecrets(server.secrets, logs: logs.all, errors: errors, state: dir)
     }
 

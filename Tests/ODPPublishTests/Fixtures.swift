@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import ODPCore
 @testable import ODPPublish
 
@@ -49,6 +50,29 @@ enum Fixtures {
         }
         try! sums.write(to: root.appendingPathComponent("SHA256SUMS"), atomically: true, encoding: .utf8)
         return root
+    }
+
+    /// Publishes fresh releases (`resumed`, `resumed-1`, …) through a publisher that gives up
+    /// at the first fault, each run after run until it is complete, and stops after the first
+    /// release whose publishing was interrupted at least once: with 30% faults a release of a
+    /// few requests can go through untouched by chance, which proves nothing about resuming.
+    /// Returns the releases published (id and folder) and whether one was interrupted.
+    static func publishUntilInterrupted(in dir: URL, seed: Int, errors: inout [String], maxReleases: Int = 6,
+                                        _ publish: (_ release: URL, _ id: String) throws -> Void) -> (releases: [(id: String, url: URL)], interrupted: Bool) {
+        var releases: [(id: String, url: URL)] = []
+        for k in 0..<maxReleases {
+            let id = k == 0 ? "resumed" : "resumed-\(k)"
+            let release = Fixtures.release(in: dir, id: id, seed: seed + k)
+            var done = false
+            var failures = 0
+            for _ in 0..<60 where !done {
+                do { try publish(release, id); done = true } catch { failures += 1; errors.append("\(error)") }
+            }
+            #expect(done, "\(id) was not published in 60 runs")
+            releases.append((id, release))
+            if failures > 0 { return (releases, true) }
+        }
+        return (releases, false)
     }
 
     static func lines(_ url: URL) -> [String] {

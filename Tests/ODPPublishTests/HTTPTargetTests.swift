@@ -82,19 +82,14 @@ struct HTTPTargetTests {
         let b = dir.appendingPathComponent("b")
         try FileManager.default.createDirectory(at: b, withIntermediateDirectories: true)
         let (brittle, _) = Fixtures.config(yaml(s["HTTP_SINK_PROXY_URL"]!, folder, extra: "    retries: 0"), in: b)
-        let release = Fixtures.release(in: dir, id: "resumed", seed: 9)
-        var done = false
-        var failures = 0
-        for _ in 0..<60 where !done {
-            do {
-                _ = try Publisher(config: try #require(brittle), stateDirectory: b.appendingPathComponent("state"), environment: environment, log: logs.sink)
-                    .publish(release: release, definition: Fixtures.definition(id: "resumed"), version: "v1")
-                done = true
-            } catch { failures += 1; errors.append("\(error)") }
+        let brittleConfig = try #require(brittle)
+        let (releases, interrupted) = Fixtures.publishUntilInterrupted(in: dir, seed: 9, errors: &errors) { release, id in
+            _ = try Publisher(config: brittleConfig, stateDirectory: b.appendingPathComponent("state"), environment: environment, log: logs.sink)
+                .publish(release: release, definition: Fixtures.definition(id: id), version: "v1")
         }
-        #expect(done && failures > 0)
-        try verify(stored(folder, "resumed"), release)
-        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(b.appendingPathComponent("state")))).count == 5)
+        #expect(interrupted, "no run was interrupted")
+        for (id, release) in releases { try verify(stored(folder, id), release) }
+        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(b.appendingPathComponent("state")))).count == 5 * releases.count)
         // A file is written again only when its answer was lost on the way back; never twice after a confirmed receipt.
         let perFile = Dictionary(grouping: writes(folder).filter { $0.contains("/resumed/") }, by: { $0.split(separator: " ")[1] })
         #expect(perFile.count == 5)
