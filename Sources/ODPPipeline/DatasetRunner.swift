@@ -22,10 +22,19 @@ struct DatasetRunner {
 
     static let batchRows = 8192
 
+    /// - Throws: `DatasetFailure`, carrying how far the dataset got, around the stage's error.
     func run() throws -> (DatasetOutcome, DatasetState) {
+        var outcome = DatasetOutcome(dataset: definition.id, status: .failed)
+        do {
+            return try run(&outcome)
+        } catch {
+            throw DatasetFailure(error: error, rowsRead: outcome.rowsRead, rowsRejected: outcome.rowsRejected)
+        }
+    }
+
+    private func run(_ outcome: inout DatasetOutcome) throws -> (DatasetOutcome, DatasetState) {
         let started = Date()
         let id = definition.id
-        var outcome = DatasetOutcome(dataset: id, status: .failed)
         let checker = try Checker(definition: definition, context: context)
         let desensitizer = try Desensitizer(definition: definition, context: context)
         let source = try openSource()
@@ -192,6 +201,14 @@ struct DatasetRunner {
         ])
         return WatermarkedSource(base: try staging.reader(), watermark: delta.watermark ?? state.watermark, problems: delta.problems)
     }
+}
+
+/// A dataset's failure with the rows it had read by then, for the run summary and report.
+struct DatasetFailure: Error, CustomStringConvertible {
+    let error: Error
+    let rowsRead: Int
+    let rowsRejected: Int
+    var description: String { "\(error)" }
 }
 
 /// The staging reader, carrying the delta's watermark and reader problems.

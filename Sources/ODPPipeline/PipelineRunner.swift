@@ -69,6 +69,10 @@ public struct PipelineRunner {
             } catch {
                 var failed = DatasetOutcome(dataset: id, status: .failed)
                 failed.error = "\(error)"
+                if let failure = error as? DatasetFailure {
+                    failed.rowsRead = failure.rowsRead
+                    failed.rowsRejected = failure.rowsRejected
+                }
                 outcomes.append(failed)
                 log.log(.error, "failed: \(error)", dataset: id)
                 try? audit.record("dataset_failed", dataset: id, details: ["error": "\(error)"])

@@ -85,6 +85,8 @@ struct SourceFaultTests {
         #expect(first.0.status == ODPExit.failure, "\(first.0.output)")
         #expect(first.0.output.contains("source pg-lost: lost the connection to PostgreSQL at \(Self.host):\(Self.port)"), "\(first.0.output)")
         #expect(first.0.output.contains("table \(table)"), "\(first.0.output)")
+        // The summary says how far the dataset got before the connection was lost.
+        #expect(first.0.output.contains(/pg-lost: FAILED 失败, [1-9][0-9]* rows read/), "\(first.0.output)")
         #expect(Self.leftovers(in: fixture.output).isEmpty, "\(Self.leftovers(in: fixture.output))")
         #expect(fixture.files(under: "releases/pg-lost").isEmpty)
         let audit = fixture.output.appendingPathComponent("state/audit.jsonl")
