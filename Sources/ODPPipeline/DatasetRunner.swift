@@ -26,13 +26,14 @@ struct DatasetRunner {
     func run() throws -> (DatasetOutcome, DatasetState) {
         var outcome = DatasetOutcome(dataset: definition.id, status: .failed)
         do {
-            return try run(&outcome)
+            let next = try run(&outcome)
+            return (outcome, next)
         } catch {
             throw DatasetFailure(error: error, rowsRead: outcome.rowsRead, rowsRejected: outcome.rowsRejected)
         }
     }
 
-    private func run(_ outcome: inout DatasetOutcome) throws -> (DatasetOutcome, DatasetState) {
+    private func run(_ outcome: inout DatasetOutcome) throws -> DatasetState {
         let started = Date()
         let id = definition.id
         let checker = try Checker(definition: definition, context: context)
@@ -121,7 +122,7 @@ struct DatasetRunner {
             next.lastOutcome = outcome.status.rawValue
             outcome.stageSeconds = clock.seconds
             outcome.seconds = Date().timeIntervalSince(started)
-            return (outcome, next)
+            return next
         } catch {
             writer.abandon()
             throw error

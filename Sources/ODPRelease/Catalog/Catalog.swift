@@ -28,14 +28,15 @@ public enum Catalog {
                 ("dcat.jsonld", try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated)),
             ]
         }
-        let outputs = try render(generated: ReleaseTime.iso(generatedAt))
-        let urls = outputs.map { dir.appendingPathComponent($0.0) }
         // The generation time changes only with the content: an unchanged list keeps its files,
         // so a re-run on unchanged data uploads nothing (DESIGN.md, Outputs).
-        if let previous = previousGenerationTime(dir),
-           try zip(urls, render(generated: previous)).allSatisfy({ FileManager.default.contents(atPath: $0.path) == $1.1 }) {
-            return urls
+        if let previous = previousGenerationTime(dir) {
+            let same = try render(generated: previous)
+            let urls = same.map { dir.appendingPathComponent($0.0) }
+            if zip(urls, same).allSatisfy({ FileManager.default.contents(atPath: $0.path) == $1.1 }) { return urls }
         }
+        let outputs = try render(generated: ReleaseTime.iso(generatedAt))
+        let urls = outputs.map { dir.appendingPathComponent($0.0) }
         for (url, (_, data)) in zip(urls, outputs) { try DurableFile.replace(data, at: url) }
         return urls
     }
