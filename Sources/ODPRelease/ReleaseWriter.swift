@@ -26,6 +26,9 @@ public final class ReleaseWriter {
     public let version: String
     let datasetDirectory: URL
     let temporaryDirectory: URL
+    /// The data files' deflate streams, made while they are written (outside the release folder).
+    let spoolDirectory: URL
+    let zipWriter = ZipWriter()
     let previous: ReleaseInfo?
     private let previousFields: [String]?
     private let keyColumns: [Int]
@@ -71,9 +74,12 @@ public final class ReleaseWriter {
         let sequence = names.compactMap(ReleaseVersion.init).filter { $0.day == day }.map(\.sequence).max() ?? 0
         version = "\(day).\(sequence + 1)"
         temporaryDirectory = datasetDirectory.appendingPathComponent(".tmp-\(version)-\(getpid())")
+        spoolDirectory = datasetDirectory.appendingPathComponent(".tmp-deflate-\(version)-\(getpid())")
         try? fm.removeItem(at: temporaryDirectory)
+        try? fm.removeItem(at: spoolDirectory)
         do {
             try fm.createDirectory(at: temporaryDirectory.appendingPathComponent("data"), withIntermediateDirectories: true)
+            try fm.createDirectory(at: spoolDirectory, withIntermediateDirectories: true)
         } catch { throw ODPError.io(temporaryDirectory.path, "cannot create the temporary release folder: \(error)") }
 
         // Rows are matched with the previous version over the fields both versions have.
@@ -92,7 +98,7 @@ public final class ReleaseWriter {
         let dataDir = temporaryDirectory.appendingPathComponent("data")
         data = try DataFileWriter(schema: schema, csvURL: dataDir.appendingPathComponent("\(definition.id).csv"),
                                   jsonURL: dataDir.appendingPathComponent("\(definition.id).json"), bom: definition.csvBOM,
-                                  keyColumns: keyColumns, fingerprintColumns: sharedColumns)
+                                  keyColumns: keyColumns, fingerprintColumns: sharedColumns, spoolDirectory: spoolDirectory, zip: zipWriter)
     }
 
     deinit { if !finished { abandon() } }
@@ -109,6 +115,7 @@ public final class ReleaseWriter {
         data = nil
         finished = true
         try? FileManager.default.removeItem(at: temporaryDirectory)
+        try? FileManager.default.removeItem(at: spoolDirectory)
     }
 
     /// Completes the release: unchanged → nothing written; otherwise every file, checksums,
@@ -132,7 +139,9 @@ public final class ReleaseWriter {
         let nowHeld: Bool = if case .held = status { true } else { false }
         // A held version is not "unchanged" for a run that now passes: that run needs its own release.
         if let previous, previous.contentHash == digests.contentHash, !previousWasHeld || nowHeld {
+            data.discard()
             try? FileManager.default.removeItem(at: temporaryDirectory)
+            try? FileManager.default.removeItem(at: spoolDirectory)
             let previousRoot = previous.directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             let zip = previousRoot.appendingPathComponent("packages/\(definition.id)-\(previous.version).zip")
             return ReleaseOutcome(kind: .unchanged(previous.version), version: previous.version, directory: previous.directory,
@@ -187,7 +196,12 @@ public final class ReleaseWriter {
         try FileManager.default.createDirectory(at: packages, withIntermediateDirectories: true)
         let zip = packages.appendingPathComponent("\(id)-\(version).zip")
         let zipTemp = packages.appendingPathComponent(".tmp-\(id)-\(version)-\(getpid()).zip")
-        try ZipWriter.archive(directory: temporaryDirectory, prefix: "\(id)-\(version)", to: zipTemp)
+        let streams = try data.deflated()
+        var deflated: [String: DeflateSpool.Stream] = [:]
+        deflated["data/\(id).csv"] = streams.csv
+        deflated["data/\(id).json"] = streams.json
+        try ZipWriter.archive(directory: temporaryDirectory, prefix: "\(id)-\(version)", to: zipTemp, writer: zipWriter, deflated: deflated)
+        try? FileManager.default.removeItem(at: spoolDirectory)
         let final = targetDirectory.appendingPathComponent(version)
         guard rename(zipTemp.path, zip.path) == 0 else { throw ODPError.io(zip.path, "cannot rename the zip into place") }
         DurableFile.syncDirectory(packages)

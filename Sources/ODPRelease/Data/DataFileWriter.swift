@@ -26,9 +26,15 @@ final class DataFileWriter {
     private(set) var keyFingerprints: [UInt64] = []
     private(set) var rowFingerprints: [UInt64] = []
 
-    init(schema: Schema, csvURL: URL, jsonURL: URL, bom: Bool, keyColumns: [Int], fingerprintColumns: [Int]?) throws {
-        csv = try OutputFile(path: csvURL)
-        json = try OutputFile(path: jsonURL)
+    /// - Parameter spoolDirectory: where both files are also deflated while written (see
+    ///   `DeflateSpool`), with `zip`'s settings; nil compresses nothing here.
+    init(schema: Schema, csvURL: URL, jsonURL: URL, bom: Bool, keyColumns: [Int], fingerprintColumns: [Int]?,
+         spoolDirectory: URL? = nil, zip: ZipWriter = ZipWriter()) throws {
+        func deflate(_ url: URL) -> (spool: URL, zip: ZipWriter)? {
+            spoolDirectory.map { ($0.appendingPathComponent(url.lastPathComponent + ".deflate"), zip) }
+        }
+        csv = try OutputFile(path: csvURL, deflate: deflate(csvURL))
+        json = try OutputFile(path: jsonURL, deflate: deflate(jsonURL))
         kinds = schema.fields.map(CellKind.init)
         fingerprinting = fingerprintColumns != nil
         var keyBytes: [UInt8] = []
@@ -192,7 +198,8 @@ final class DataFileWriter {
         if col.key { keyHash = Fingerprint.combine(keyHash, h) }
     }
 
-    /// Closes both files. `contentHash` is SHA-256 over the CSV bytes followed by `schemaJSON`.
+    /// Closes both files. `contentHash` is SHA-256 over the CSV bytes followed by `schemaJSON`;
+    /// their spooled deflate streams are `deflated()`.
     func finish(schemaJSON: [UInt8]) throws -> (csv: (sha256: [UInt8], bytes: Int), json: (sha256: [UInt8], bytes: Int), contentHash: String) {
         try json.append(Array((rowCount > 0 ? "\n]\n" : "]\n").utf8))
         try csv.flush()
@@ -201,6 +208,10 @@ final class DataFileWriter {
         let csvDigest = try csv.close()
         let jsonDigest = try json.close()
         return (csvDigest, jsonDigest, SHA256Hex.hex(Array(content.finalize())))
+    }
+
+    func deflated() throws -> (csv: DeflateSpool.Stream?, json: DeflateSpool.Stream?) {
+        (try csv.deflated(), try json.deflated())
     }
 
     func discard() { csv.discard(); json.discard() }

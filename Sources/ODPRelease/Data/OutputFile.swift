@@ -6,7 +6,8 @@ import ODPCore
 /// A file written through one large buffer: callers format bytes straight into the buffer
 /// (`reserve` / `commit`). A full buffer is handed to a background queue that hashes and
 /// writes it while formatting continues in a second buffer (double buffering), so SHA-256
-/// and the write syscalls stay off the formatting thread.
+/// and the write syscalls stay off the formatting thread. With a `DeflateSpool`, the same
+/// queue feeds it every byte written, for the zip.
 final class OutputFile {
     let path: URL
     private let fd: Int32
@@ -28,10 +29,14 @@ final class OutputFile {
         var error: ODPError?
         let fd: Int32
         let path: String
-        init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+        let spool: DeflateSpool?
+        init(fd: Int32, path: String, spool: DeflateSpool?) { self.fd = fd; self.path = path; self.spool = spool }
+
+        private var written = 0
 
         func write(_ p: UnsafeMutablePointer<UInt8>, _ count: Int) {
             hasher.update(bufferPointer: UnsafeRawBufferPointer(start: p, count: count))
+            defer { spool?.available(written) }
             guard error == nil else { return }
             var done = 0
             while done < count {
@@ -42,20 +47,29 @@ final class OutputFile {
                     return
                 }
                 done += n
+                written += n
             }
         }
     }
 
     private struct Job: @unchecked Sendable { let state: FlushState; let pointer: UnsafeMutablePointer<UInt8>; let count: Int }
 
-    init(path: URL, capacity: Int = 4 << 20) throws {
+    /// - Parameter deflate: also deflate the file as it is written into this spool file, with this zip writer's settings.
+    init(path: URL, capacity: Int = 4 << 20, deflate: (spool: URL, zip: ZipWriter)? = nil) throws {
         self.path = path
         fd = open(path.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ODPError.io(path.path, "cannot create file: \(String(cString: strerror(errno)))") }
+        let spool: DeflateSpool?
+        do {
+            spool = try deflate.map { try DeflateSpool(source: path, spool: $0.spool, zip: $0.zip) }
+        } catch {
+            Foundation.close(fd)
+            throw error
+        }
         self.capacity = capacity
         buffer = .allocate(capacity: capacity)
         spare = .allocate(capacity: capacity)
-        state = FlushState(fd: fd, path: path.path)
+        state = FlushState(fd: fd, path: path.path, spool: spool)
     }
 
     deinit {
@@ -127,15 +141,21 @@ final class OutputFile {
         return (Array(state.hasher.finalize()), bytesFlushed)
     }
 
+    /// The deflate stream of the whole file, when spooled; call after `close()`.
+    func deflated() throws -> DeflateSpool.Stream? {
+        try state.spool?.finish(size: bytesFlushed)
+    }
+
     /// Hash state of all bytes handed off so far; call after `flush()`.
     var hashState: SHA256 {
         group.wait()
         return state.hasher
     }
 
-    /// Closes without syncing (the file is about to be deleted).
+    /// Closes without syncing (the file is about to be deleted or is not needed in the zip).
     func discard() {
         group.wait()
+        state.spool?.cancel()
         if !closed { closed = true; Foundation.close(fd) }
     }
 }

@@ -36,7 +36,7 @@ struct ParallelDeflate {
         defer { input.deallocate() }
         let compressors = (0..<max(1, threads)).map { _ in libdeflate_alloc_compressor(level)! }
         defer { compressors.forEach { libdeflate_free_compressor($0) } }
-        let bound = libdeflate_deflate_compress_bound(compressors[0], chunkSize) + 16
+        let bound = DeflateChunk.bound(compressors[0], chunkSize: chunkSize)
         let output = UnsafeMutableRawPointer.allocate(byteCount: slots * bound, alignment: 64)
         defer { output.deallocate() }
         var lengths = [Int](repeating: 0, count: slots)
@@ -105,17 +105,33 @@ private struct ChunkJob: @unchecked Sendable {
     let compressors: [OpaquePointer]
 
     func run(_ k: Int, compressor: OpaquePointer, into shared: SharedBuffers) {
-        let src = input + k * chunkSize
         let n = min(chunkSize, total - k * chunkSize)
         let dst = (output + k * bound).assumingMemoryBound(to: UInt8.self)
-        shared.crcs[k] = UInt32(libdeflate_crc32(0, src, n))
-        var length = libdeflate_deflate_compress(compressor, src, n, dst, bound - 8)
-        guard length > 0 else { shared.failures[k] = true; return }
-        if !(lastIsFinal && k == count - 1) {
-            guard let joined = DeflateJoin.makeNonFinal(dst, length: length, expectedOutput: n) else { shared.failures[k] = true; return }
-            length = joined
-        }
-        shared.lengths[k] = length
+        guard let done = DeflateChunk.compress(input + k * chunkSize, n, final: lastIsFinal && k == count - 1, compressor: compressor,
+                                               into: dst, bound: bound) else { shared.failures[k] = true; return }
+        shared.crcs[k] = done.crc
+        shared.lengths[k] = done.length
+    }
+}
+
+/// One chunk of a deflate stream cut into independently compressed chunks.
+enum DeflateChunk {
+    /// Output room per chunk: libdeflate's bound plus the bytes a join may add.
+    static func bound(_ compressor: OpaquePointer, chunkSize: Int) -> Int {
+        libdeflate_deflate_compress_bound(compressor, chunkSize) + 16
+    }
+
+    /// Compresses `n` bytes into `dst` (`bound` bytes of room); a chunk that does not end the
+    /// stream is made non-final so the next one can follow. Returns the compressed length and
+    /// the CRC-32 of the input, or nil when libdeflate or the join fails.
+    static func compress(_ src: UnsafeRawPointer, _ n: Int, final: Bool, compressor: OpaquePointer,
+                         into dst: UnsafeMutablePointer<UInt8>, bound: Int) -> (length: Int, crc: UInt32)? {
+        let crc = UInt32(libdeflate_crc32(0, src, n))
+        let length = libdeflate_deflate_compress(compressor, src, n, dst, bound - 8)
+        guard length > 0 else { return nil }
+        if final { return (length, crc) }
+        guard let joined = DeflateJoin.makeNonFinal(dst, length: length, expectedOutput: n) else { return nil }
+        return (joined, crc)
     }
 }
 

@@ -14,7 +14,13 @@ public struct ZipWriter: Sendable {
         /// The name inside the archive (`/`-separated).
         public var name: String
         public var file: URL
+        /// The file's deflate stream, made while it was written with this writer's settings; copied instead of compressing.
+        var deflated: DeflateSpool.Stream?
         public init(name: String, file: URL) { self.name = name; self.file = file }
+        init(name: String, file: URL, deflated: DeflateSpool.Stream?) { self.name = name; self.file = file; self.deflated = deflated }
+
+        public static func == (a: Entry, b: Entry) -> Bool { a.name == b.name && a.file == b.file }
+        public func hash(into hasher: inout Hasher) { hasher.combine(name); hasher.combine(file) }
     }
 
     public var threads: Int
@@ -29,10 +35,17 @@ public struct ZipWriter: Sendable {
         self.level = level
     }
 
-    /// Zips every file under `directory` as `<prefix>/<relative path>`, sorted by path.
+    /// Zips every file under `directory` as `<prefix>/<relative path>`, sorted by path;
+    /// `deflated` holds streams already compressed, by relative path.
     public static func archive(directory: URL, prefix: String, to url: URL, writer: ZipWriter = ZipWriter()) throws {
+        try archive(directory: directory, prefix: prefix, to: url, writer: writer, deflated: [:])
+    }
+
+    static func archive(directory: URL, prefix: String, to url: URL, writer: ZipWriter, deflated: [String: DeflateSpool.Stream]) throws {
         let files = try ReleaseFiles.list(directory)
-        try writer.write(entries: files.map { Entry(name: "\(prefix)/\($0)", file: directory.appendingPathComponent($0)) }, to: url)
+        try writer.write(entries: files.map {
+            Entry(name: "\(prefix)/\($0)", file: directory.appendingPathComponent($0), deflated: deflated[$0])
+        }, to: url)
     }
 
     public func write(entries: [Entry], to url: URL) throws {
@@ -90,7 +103,11 @@ public struct ZipWriter: Sendable {
         try sink.write(h.bytes)
         var crc: UInt32 = 0
         var compressed = 0
-        if size > 0 {
+        if let stream = entry.deflated, size > 0 {
+            guard stream.size == size else { throw ODPError.io(entry.file.path, "changed after it was compressed (\(stream.size) → \(size) bytes)") }
+            try sink.copy(stream.url, ranges: stream.chunks)
+            (crc, compressed) = (stream.crc, stream.compressed)
+        } else if size > 0 {
             (crc, compressed) = try deflate.compress(fd: fd, size: size, path: entry.file.path) { try sink.write($0) }
         }
         // Patch CRC and sizes into the local header.
@@ -169,6 +186,26 @@ private final class ZipSink {
         buffer.append(contentsOf: bytes)
         offset += bytes.count
         if buffer.count >= 4 << 20 { try flush() }
+    }
+
+    /// Appends these byte ranges of a file, in order.
+    func copy(_ url: URL, ranges: [Range<Int>]) throws {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ODPError.io(url.path, "cannot open the compression spool") }
+        defer { Foundation.close(fd) }
+        let block = 4 << 20
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: block, alignment: 64)
+        defer { chunk.deallocate() }
+        for range in ranges {
+            var at = range.lowerBound
+            while at < range.upperBound {
+                let n = pread(fd, chunk, min(block, range.upperBound - at), off_t(at))
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { throw ODPError.io(url.path, "cannot read the compression spool") }
+                try write(UnsafeRawBufferPointer(start: chunk, count: n))
+                at += n
+            }
+        }
     }
 
     func patch(_ bytes: [UInt8], at position: Int) throws {
