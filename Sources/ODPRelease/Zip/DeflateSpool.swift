@@ -11,7 +11,8 @@ import Synchronization
 /// The compressing threads run in the `SCHED_IDLE` class: they take only CPU time nothing
 /// else wants, so the stages never wait for them (at normal priority they slowed the data
 /// pass by more than they saved). They follow the file as it grows, reading back what the
-/// writer has flushed. `finish` compresses what is left on all cores at normal priority.
+/// writer has flushed. `finish` compresses what is left on all cores at normal priority,
+/// including chunks an idle thread still holds (it may not run again soon on a busy machine).
 /// The writer's side never takes a lock the idle threads may hold (it publishes the file's
 /// length in an atomic the threads poll), so a starved idle thread cannot stall it.
 ///
@@ -45,12 +46,12 @@ final class DeflateSpool: @unchecked Sendable {
     private let condition = NSCondition()
     private var total: Int?
     private var nextChunk = 0
-    private var inFlight = 0
+    /// Chunks claimed by an idle thread that a `finish` worker compresses again.
+    private var retaken: Set<Int> = []
     private var spoolEnd = 0
     private var chunks: [Int: Chunk] = [:]
     private var failure: ODPError?
     private var cancelled = false
-    private var workers = 0
 
     /// - Parameters:
     ///   - source: the file being written; read back as it grows.
@@ -73,12 +74,10 @@ final class DeflateSpool: @unchecked Sendable {
         }
         bound = DeflateChunk.bound(probe, chunkSize: zip.chunkSize)
         libdeflate_free_compressor(probe)
-        workers = max(1, zip.threads)
-        for _ in 0..<workers {
+        for _ in 0..<max(1, zip.threads) {
             let thread = Thread { [self] in
                 Self.yieldToEverythingElse()
-                work()
-                condition.withLock { workers -= 1; condition.broadcast() }
+                work(finishing: false)
             }
             thread.name = "odp-deflate"
             thread.start()
@@ -101,9 +100,8 @@ final class DeflateSpool: @unchecked Sendable {
             total = size
             condition.broadcast()
         }
-        DispatchQueue.concurrentPerform(iterations: max(1, zip.threads)) { _ in work() }
+        DispatchQueue.concurrentPerform(iterations: max(1, zip.threads)) { _ in work(finishing: true) }
         return try condition.withLock {
-            while workers > 0 || inFlight > 0 { condition.wait() }
             if let failure { throw failure }
             var crc: UInt32 = 0
             var ranges: [Range<Int>] = []
@@ -117,18 +115,21 @@ final class DeflateSpool: @unchecked Sendable {
         }
     }
 
-    /// Stops compressing (the release is abandoned or unchanged) and waits for the threads.
+    /// Stops compressing (the release is abandoned or unchanged). Idle threads end after the
+    /// chunk in hand; they hold this object (and its files) until then.
     func cancel() {
         condition.withLock {
             cancelled = true
             condition.broadcast()
-            while workers > 0 || inFlight > 0 { condition.wait() }
         }
     }
 
     /// Claims chunks that are complete in the source and compresses them, until there are no
-    /// more (after `finish`) or the spool is cancelled.
-    private func work() {
+    /// more (after `finish`) or the spool is cancelled. A `finishing` worker also compresses
+    /// again the chunks idle threads hold: on a busy machine an idle thread may not get the
+    /// CPU for a long time, and the release must not wait for it. Whichever copy ends first
+    /// is kept; both are the same bytes.
+    private func work(finishing: Bool) {
         guard let compressor = libdeflate_alloc_compressor(Int32(zip.level)) else {
             condition.withLock { failure = failure ?? ODPError.usage("deflate level \(zip.level) is not supported") }
             return
@@ -146,15 +147,19 @@ final class DeflateSpool: @unchecked Sendable {
                     if cancelled || failure != nil { return nil }
                     let start = nextChunk * chunkSize
                     if let total {
-                        guard start < total else { return nil }
-                        let n = min(chunkSize, total - start)
-                        nextChunk += 1
-                        inFlight += 1
-                        return (nextChunk - 1, n, start + n == total)
+                        var k = nextChunk
+                        if k * chunkSize < total {
+                            nextChunk += 1
+                        } else {
+                            guard finishing, let held = (0..<nextChunk).first(where: { chunks[$0] == nil && !retaken.contains($0) }) else { return nil }
+                            retaken.insert(held)
+                            k = held
+                        }
+                        let n = min(chunkSize, total - k * chunkSize)
+                        return (k, n, k * chunkSize + n == total)
                     }
                     if written.load(ordering: .acquiring) > start + chunkSize {
                         nextChunk += 1
-                        inFlight += 1
                         return (nextChunk - 1, chunkSize, false)
                     }
                     _ = condition.wait(until: Date(timeIntervalSinceNow: 0.005))
@@ -163,18 +168,17 @@ final class DeflateSpool: @unchecked Sendable {
             guard let claim else { return }
             let result = compress(claim.index, claim.count, final: claim.final, compressor: compressor, input: input, output: output)
             condition.withLock {
-                inFlight -= 1
                 switch result {
-                case .success(let chunk): chunks[claim.index] = chunk
+                case .success(let chunk?): if chunks[claim.index] == nil { chunks[claim.index] = chunk }
+                case .success(nil): break
                 case .failure(let error): failure = failure ?? error
                 }
-                condition.broadcast()
             }
         }
     }
 
     private func compress(_ index: Int, _ count: Int, final: Bool, compressor: OpaquePointer, input: UnsafeMutableRawPointer,
-                          output: UnsafeMutablePointer<UInt8>) -> Result<Chunk, ODPError> {
+                          output: UnsafeMutablePointer<UInt8>) -> Result<Chunk?, ODPError> {
         let start = index * zip.chunkSize
         var got = 0
         while got < count {
@@ -186,10 +190,13 @@ final class DeflateSpool: @unchecked Sendable {
         guard let done = DeflateChunk.compress(input, count, final: final, compressor: compressor, into: output, bound: bound) else {
             return .failure(ODPError.io(source.path, "deflate failed on chunk \(index)"))
         }
-        let offset = condition.withLock {
+        // The other copy of a retaken chunk may have landed meanwhile: then this one is not written.
+        let reserved: Int? = condition.withLock {
+            guard chunks[index] == nil else { return nil }
             defer { spoolEnd += done.length }
             return spoolEnd
         }
+        guard let offset = reserved else { return .success(nil) }
         var written = 0
         while written < done.length {
             let n = pwrite(spoolFD, output + written, done.length - written, off_t(offset + written))
