@@ -116,6 +116,12 @@ public final class ReleaseWriter {
         finished = true
         try? FileManager.default.removeItem(at: temporaryDirectory)
         try? FileManager.default.removeItem(at: spoolDirectory)
+        removeDatasetDirectoryIfEmpty()
+    }
+
+    /// A dataset whose first run failed or was held has nothing under `releases/<id>/`: leave no empty folder there.
+    private func removeDatasetDirectoryIfEmpty() {
+        _ = rmdir(datasetDirectory.path)
     }
 
     /// Completes the release: unchanged → nothing written; otherwise every file, checksums,
@@ -210,6 +216,7 @@ public final class ReleaseWriter {
         }
         DurableFile.syncDirectory(datasetDirectory)
         DurableFile.syncDirectory(targetDirectory)
+        if nowHeld { removeDatasetDirectoryIfEmpty() }
         if case .released = status {
             try ReleaseWriter.writeLatest(datasetId: id, version: version, contentHash: digests.contentHash, root: outputRoot)
         }

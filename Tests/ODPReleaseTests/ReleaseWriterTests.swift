@@ -123,6 +123,14 @@ struct ReleaseWriterTests {
         #expect(throws: ODPError.self) { try ReleaseWriter.promote(datasetId: "enterprises", version: "2025.11.23.9", root: root) }
     }
 
+    @Test("a dataset whose first release is held has no folder where releases are served")
+    func firstReleaseHeld() throws {
+        let root = Fixture.temporaryDirectory()
+        let held = try Fixture.release(root: root, status: .held(["质量评分低于 80"]))
+        #expect(FileManager.default.fileExists(atPath: held.directory.path))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("releases/enterprises").path))
+    }
+
     @Test("leftover temporary folders of a killed run are removed at the next start")
     func staleTemporaries() throws {
         let root = Fixture.temporaryDirectory()
@@ -138,8 +146,8 @@ struct ReleaseWriterTests {
         let writer = try ReleaseWriter(definition: Fixture.definition(), schema: Fixture.schema, outputRoot: root, runTime: Fixture.runTime)
         try writer.write(Fixture.batch(Fixture.rows))
         writer.abandon()
-        let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("releases/enterprises").path)
-        #expect(names.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("releases/enterprises").path),
+                "a first release that failed leaves no empty dataset folder")
     }
 
     @Test("the release CSV reads back into batches in schema order")
