@@ -1,5 +1,6 @@
 import Foundation
 import ODPCore
+import Synchronization
 import Testing
 @testable import ODPRelease
 
@@ -65,6 +66,30 @@ struct DeflateSpoolTests {
         out.discard()
         try FileManager.default.removeItem(at: dir)
         #expect(!FileManager.default.fileExists(atPath: dir.path))
+    }
+
+    @Test("finish does not wait for an idle thread stalled on a chunk: it compresses that chunk again, and the late copy changes nothing")
+    func stalledIdleThread() throws {
+        let dir = Fixture.temporaryDirectory()
+        let zip = ZipWriter(threads: 2, chunkSize: 4096)
+        let data = ZipWriterTests.sampleText(bytes: 40_000)
+        let file = dir.appendingPathComponent("data.csv")
+        try data.write(to: file)
+        let stalled = DispatchSemaphore(value: 0), claimed = DispatchSemaphore(value: 0)
+        // The first chunk an idle thread claims stays in its hands until the test lets go.
+        let first = Mutex(true)
+        let spool = try DeflateSpool(source: file, spool: dir.appendingPathComponent("data.csv.deflate"), zip: zip) { _ in
+            if first.withLock({ let was = $0; $0 = false; return was }) { claimed.signal(); stalled.wait() }
+        }
+        spool.available(data.count)
+        #expect(claimed.wait(timeout: .now() + 10) == .success)
+        let stream = try spool.finish(size: data.count)
+        stalled.signal()
+        Thread.sleep(forTimeInterval: 0.2)  // the late copy lands (or is dropped) now
+        let fromSpool = dir.appendingPathComponent("spooled.zip"), fromFile = dir.appendingPathComponent("plain.zip")
+        try zip.write(entries: [.init(name: "p/data.csv", file: file, deflated: stream)], to: fromSpool)
+        try zip.write(entries: [.init(name: "p/data.csv", file: file)], to: fromFile)
+        #expect(try Data(contentsOf: fromSpool) == Data(contentsOf: fromFile))
     }
 
     @Test("a release's zip, compressed while its data files were written, equals the zip of its finished folder")

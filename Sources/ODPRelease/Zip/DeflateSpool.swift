@@ -39,6 +39,8 @@ final class DeflateSpool: @unchecked Sendable {
     private let spoolFD: Int32
     private let zip: ZipWriter
     private let bound: Int
+    /// Called by an idle thread with each chunk it claims, before compressing it (tests stall it here).
+    private let idleClaimed: (@Sendable (Int) -> Void)?
 
     /// The source file's length so far, published by the writer.
     private let written = Atomic<Int>(0)
@@ -57,8 +59,9 @@ final class DeflateSpool: @unchecked Sendable {
     ///   - source: the file being written; read back as it grows.
     ///   - spool: where the compressed chunks go.
     ///   - zip: the writer that will copy the stream (its chunk size, level and thread count).
-    init(source: URL, spool: URL, zip: ZipWriter) throws {
+    init(source: URL, spool: URL, zip: ZipWriter, idleClaimed: (@Sendable (Int) -> Void)? = nil) throws {
         url = spool
+        self.idleClaimed = idleClaimed
         self.source = source
         self.zip = zip
         sourceFD = open(source.path, O_RDONLY | O_CLOEXEC)
@@ -166,6 +169,7 @@ final class DeflateSpool: @unchecked Sendable {
                 }
             }
             guard let claim else { return }
+            if !finishing { idleClaimed?(claim.index) }
             let result = compress(claim.index, claim.count, final: claim.final, compressor: compressor, input: input, output: output)
             condition.withLock {
                 switch result {
