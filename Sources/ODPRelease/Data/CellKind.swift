@@ -133,9 +133,13 @@ enum CellText {
     /// Writes a text cell to both outputs: CSV quoted only when it holds `,` `"` CR or LF (with
     /// the formula prefix when `neutralise`), JSON as an escaped string. Scans 8 bytes at a time,
     /// so plain text (the common case) is two copies. Needs 2n+3 bytes at `csv+co` and 6n+2 at `json+jo`.
+    ///
+    /// With `withJSON` false, `json` is not touched (pass any pointer); as a constant in an
+    /// inlined call, it removes the JSON work from the caller's loop.
     @inline(__always)
     static func writeString(_ p: UnsafePointer<UInt8>, _ n: Int, neutralise: Bool,
-                            csv: UnsafeMutablePointer<UInt8>, _ co: inout Int, json: UnsafeMutablePointer<UInt8>, _ jo: inout Int) {
+                            csv: UnsafeMutablePointer<UInt8>, _ co: inout Int, json: UnsafeMutablePointer<UInt8>, _ jo: inout Int,
+                            withJSON: Bool) {
         var csvSpecial: UInt64 = 0, jsonSpecial: UInt64 = 0
         var i = 0
         let raw = UnsafeRawPointer(p)
@@ -166,6 +170,7 @@ enum CellText {
             }
             csv[co] = 0x22; co += 1
         }
+        guard withJSON else { return }
         json[jo] = 0x22; jo += 1
         if jsonSpecial == 0 {
             (json + jo).update(from: p, count: n); jo += n
