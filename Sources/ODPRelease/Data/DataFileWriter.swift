@@ -105,12 +105,6 @@ final class DataFileWriter {
         var key: Bool
     }
 
-    /// Whether the row loop formats JSON: a type, not a stored flag, so each loop is compiled
-    /// for its case and the CSV-only one carries no JSON code (every JSON step is under `J.on`).
-    private protocol JSONOutput { static var on: Bool { get } }
-    private enum WithJSON: JSONOutput { static var on: Bool { true } }
-    private enum CSVOnly: JSONOutput { static var on: Bool { false } }
-
     private func write<J: JSONOutput>(_ cells: RowBatch.Cells, rows: Int, plan: UnsafeBufferPointer<ColumnPlan>, keys: UnsafePointer<UInt8>,
                                       _: J.Type) throws {
         let base = cells.base.baseAddress ?? UnsafePointer(bitPattern: 1)!
@@ -144,7 +138,7 @@ final class DataFileWriter {
                     let p = base + Int(cells.starts[first + c])
                     switch col.code {
                     case 0:
-                        CellText.writeString(p, length, neutralise: true, csv: cp, &co, json: jp, &jo, withJSON: J.on)
+                        CellText.writeString(p, length, neutralise: true, csv: cp, &co, json: jp, &jo, J.self)
                     case 1:
                         let scale: Int? = col.scale < 0 ? nil : col.scale
                         if let n = CellText.normalizeNumber(p, length, scale: scale, into: cp + co) {
@@ -172,7 +166,7 @@ final class DataFileWriter {
                                 if fingerprinting { hashCell(cp + cellAt, co - cellAt, col, &rowHash, &keyHash) }
                                 continue
                             } else {
-                                CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, withJSON: J.on)
+                                CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
                             }
                         }
                     case 2:
@@ -182,7 +176,7 @@ final class DataFileWriter {
                         case false?:
                             CellText.put("false", cp, &co); if J.on { CellText.put("false", jp, &jo) }
                         case nil:
-                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, withJSON: J.on)
+                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
                         }
                     case 3, 4:
                         var parsed: CivilDateTime?
@@ -199,10 +193,10 @@ final class DataFileWriter {
                             }
                             co += n
                         } else {
-                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, withJSON: J.on)
+                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
                         }
                     default:
-                        CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, withJSON: J.on)
+                        CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
                     }
                 }
                 if fingerprinting { hashCell(cp + cellStart, co - cellStart, col, &rowHash, &keyHash) }
@@ -246,7 +240,7 @@ final class DataFileWriter {
     private func writeCSVText(_ p: UnsafePointer<UInt8>, _ n: Int, neutralise: Bool) throws {
         let out = try csv.reserve(2 * n + 3)
         var o = 0, unused = 0
-        CellText.writeString(p, n, neutralise: neutralise, csv: out, &o, json: out, &unused, withJSON: false)
+        CellText.writeString(p, n, neutralise: neutralise, csv: out, &o, json: out, &unused, CSVOnly.self)
         csv.count += o
     }
 }
