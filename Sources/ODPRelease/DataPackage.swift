@@ -9,20 +9,21 @@ enum DataPackage {
         let c = r.definition.catalog
         let tableSchema = tableSchema(r.schema, primaryKey: r.definition.primaryKey, codeTables: r.codeTables)
         var resources: [[String: Any]] = []
-        for (file, kind) in zip(r.dataFiles, ["csv", "json"]) {
+        for (file, format) in zip(r.dataFiles, r.definition.formats) {
+            let csv = format == .csv
             var resource: [String: Any] = [
-                "name": kind == "csv" ? r.id : "\(r.id)-json",
+                "name": csv ? r.id : "\(r.id)-\(format.rawValue)",
                 "type": "table",
                 "path": file.path,
-                "format": kind,
-                "mediatype": kind == "csv" ? "text/csv" : "application/json",
+                "format": format.rawValue,
+                "mediatype": csv ? "text/csv" : "application/json",
                 "encoding": "utf-8",
-                "title": kind == "csv" ? "\(c.title)（CSV）" : "\(c.title)（JSON）",
+                "title": "\(c.title)（\(format.rawValue.uppercased())）",
                 "schema": tableSchema,
             ]
             // frictionless-py computes no byte stats for JSON sources and would report
             // bytes/hash as mismatches, so only the CSV states them; SHA256SUMS covers both.
-            if kind == "csv" {
+            if csv {
                 resource["bytes"] = file.bytes
                 resource["hash"] = "sha256:\(file.sha256)"
                 resource["dialect"] = ["delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "header": true]

@@ -14,7 +14,7 @@ struct ReleaseDescription {
     var contentHash: String
     var previousVersion: String?
     var changes: ChangeSummary?
-    /// CSV then JSON.
+    /// One per `definition.formats`, in that order (the CSV first).
     var dataFiles: [ReleaseFile]
     /// Loaded code tables, for the codes a `code` field may hold.
     var codeTables: [String: CodeTable] = [:]

@@ -96,8 +96,9 @@ public final class ReleaseWriter {
             keyColumns = []
         }
         let dataDir = temporaryDirectory.appendingPathComponent("data")
+        let withJSON = definition.formats.contains(.json)
         data = try DataFileWriter(schema: schema, csvURL: dataDir.appendingPathComponent("\(definition.id).csv"),
-                                  jsonURL: dataDir.appendingPathComponent("\(definition.id).json"), bom: definition.csvBOM,
+                                  jsonURL: withJSON ? dataDir.appendingPathComponent("\(definition.id).json") : nil, bom: definition.csvBOM,
                                   keyColumns: keyColumns, fingerprintColumns: sharedColumns, spoolDirectory: spoolDirectory, zip: zipWriter)
     }
 
@@ -160,10 +161,11 @@ public final class ReleaseWriter {
                                             keyColumns: keyColumns, sharedColumns: sharedColumns ?? [], previousFields: previousFields ?? [])
         }
         let id = definition.id
-        var files: [ReleaseFile] = [
-            ReleaseFile(path: "data/\(id).csv", bytes: digests.csv.bytes, sha256: SHA256Hex.hex(digests.csv.sha256)),
-            ReleaseFile(path: "data/\(id).json", bytes: digests.json.bytes, sha256: SHA256Hex.hex(digests.json.sha256)),
-        ]
+        var files = [ReleaseFile(path: "data/\(id).csv", bytes: digests.csv.bytes, sha256: SHA256Hex.hex(digests.csv.sha256))]
+        if let json = digests.json {
+            files.append(ReleaseFile(path: "data/\(id).json", bytes: json.bytes, sha256: SHA256Hex.hex(json.sha256)))
+        }
+        let dataFiles = files
         let created = ReleaseTime.iso(runTime)
         func put(_ name: String, _ bytes: Data) throws {
             try DurableFile.write(bytes, to: temporaryDirectory.appendingPathComponent(name))
@@ -175,7 +177,6 @@ public final class ReleaseWriter {
                 try put(name, bytes)
             }
         }
-        let dataFiles = Array(files.prefix(2))
         let info = ReleaseDescription(definition: definition, schema: schema, version: version, created: created,
                                       rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
                                       previousVersion: previous?.version, changes: changes, dataFiles: dataFiles,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ODPCore
 
@@ -139,6 +140,39 @@ struct DefinitionParsingTests {
         // Aliases a definition really uses (a shared rule list) still work.
         let shared = validDefinition + "\nrules: &r [{type: unique, fields: [code]}]\ncompare: {rules: *r}\n"
         #expect(!DatasetDefinition.parse(yaml: shared, file: "t.yml").1.contains { $0.message.contains("expands") })
+    }
+
+    @Test("release.formats defaults to CSV and JSON, and `[csv]` gives a CSV-only release")
+    func releaseFormats() throws {
+        #expect(try #require(DatasetDefinition.parse(yaml: validDefinition, file: "t.yml").0).formats == [.csv, .json])
+        for (list, expected) in [("[csv]", [DatasetDefinition.DataFormat.csv]), ("[json, csv]", [.csv, .json]), ("csv", [.csv])] {
+            let (definition, diagnostics) = DatasetDefinition.parse(yaml: validDefinition + "\nrelease: {csv_bom: true, formats: \(list)}\n", file: "t.yml")
+            #expect(diagnostics.isEmpty, "\(diagnostics)")
+            #expect(definition?.formats == expected, "\(list)")
+            #expect(definition?.csvBOM == true)
+        }
+    }
+
+    @Test("release.formats without csv, with an unknown format or with a duplicate is a definition error at its line and column",
+          arguments: [
+              ("[json]", "[json]", "must include `csv`"),
+              ("[csv, xml]", "xml", "`xml` is not one of csv, json"),
+              ("[csv, csv]", "csv]", "lists `csv` twice"),
+              ("[csv, jsn]", "jsn", "`jsn` is not one of csv, json"),
+              ("{csv: true}", "{csv", "must be a list, found a mapping"),
+          ])
+    func releaseFormatErrors(list: String, at fragment: String, message: String) throws {
+        let line = "  formats: \(list)"
+        let yaml = validDefinition + "\nrelease:\n" + line + "\n"
+        let (_, diagnostics) = DatasetDefinition.parse(yaml: yaml, file: "t.yml")
+        let errors = diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1, "\(diagnostics)")
+        let d = try #require(errors.first)
+        #expect(d.message.hasPrefix("dataset.release.formats") && d.message.contains(message), "\(d.message)")
+        #expect(d.location.file == "t.yml")
+        #expect(d.location.line == yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == line }.map { $0 + 1 })
+        #expect(d.location.column == line.distance(from: line.startIndex, to: line.range(of: fragment, options: .backwards)!.lowerBound) + 1)
+        if list.contains("jsn") { #expect(d.hint == "did you mean `json`?") }
     }
 
     @Test("secret references resolve from the environment and files, and name only themselves")

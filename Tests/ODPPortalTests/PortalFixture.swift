@@ -70,12 +70,13 @@ struct PortalFixture {
         try write("releases/\(id)/latest.json", try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]))
     }
 
-    func release(id: String, version: String, status: String, title: String, csv: String, previous: String?) throws {
+    /// - Parameter json: false lays the release out as `release: {formats: [csv]}` does (no JSON file or resource).
+    func release(id: String, version: String, status: String, title: String, csv: String, previous: String?, json: Bool = true) throws {
         let dir = "releases/\(id)/\(version)/"
         var files: [String: Data] = [:]
         let header = csv.split(separator: "\r\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
         files["data/\(id).csv"] = Data(csv.utf8)
-        files["data/\(id).json"] = Data("[]\n".utf8)
+        if json { files["data/\(id).json"] = Data("[]\n".utf8) }
         let fields: [[String: Any]] = header.map { name -> [String: Any] in
             ["name": name, "title": name == "station_name" ? "站点名称" : name, "type": "string", "description": "说明 \(name)"]
         }
@@ -86,7 +87,7 @@ struct PortalFixture {
         var package: [String: Any] = ["name": id, "title": title, "description": "摘要 \(title)", "version": version]
         package["licenses"] = [license]
         package["contributors"] = [contributor]
-        package["resources"] = [csvResource, jsonResource]
+        package["resources"] = json ? [csvResource, jsonResource] : [csvResource]
         files["datapackage.json"] = try JSONSerialization.data(withJSONObject: package, options: [.sortedKeys])
         let dimensions: [String: Any] = [
             "规范性": ["score": 0.95, "passed": 19, "checks": 20, "english": "conformity"] as [String: Any],

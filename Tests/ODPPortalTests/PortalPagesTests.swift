@@ -82,6 +82,25 @@ struct PortalPagesTests {
         }
     }
 
+    @Test("downloads list the data files a release has, then its zip: a CSV-only release offers no JSON")
+    func downloadsFollowFormats() async throws {
+        try await withPortal { fixture, client in
+            try fixture.release(id: "csv-only", version: "2026.11.23.1", status: "released", title: "仅 CSV", csv: "a\r\n1\r\n",
+                                previous: nil, json: false)
+            try fixture.latest("csv-only", "2026.11.23.1")
+            try fixture.write("packages/csv-only-2026.11.23.1.zip", Data("PK\u{3}\u{4}fake zip for tests".utf8))
+            func names(_ id: String) async throws -> [String] {
+                let o = try JSONSerialization.jsonObject(with: Data(try await get(client, "/api/datasets/\(id)").body.readableBytesView)) as? [String: Any]
+                return (o?["downloads"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            }
+            #expect(try await names("csv-only").prefix(3) == ["data/csv-only.csv", "csv-only-2026.11.23.1.zip", "datapackage.json"])
+            #expect(try await names("air-quality").prefix(3) == ["data/air-quality.csv", "data/air-quality.json", "air-quality-2026.11.23.1.zip"])
+            let page = try await get(client, "/datasets/csv-only")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("data/csv-only.csv") && !page.text.contains("csv-only.json") && !page.text.contains("JSON 数据"))
+        }
+    }
+
     @Test("the DCAT catalog is served as JSON-LD")
     func dcat() async throws {
         try await withPortal { _, client in

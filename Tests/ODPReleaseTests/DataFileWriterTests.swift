@@ -112,6 +112,43 @@ struct DataFileWriterTests {
         #expect(lines[2] == "2024/13/1,2024-03-07T08:09:10,2023-02-29")
     }
 
+    @Test("without JSON the writer creates no JSON file and writes the same CSV bytes and fingerprints")
+    func csvOnly() throws {
+        let schema = Schema(Fixture.schema.fields + [FieldDefinition(name: "t", title: "时间", type: .datetime),
+                                                     FieldDefinition(name: "m", title: "年月", type: .yearmonth)])
+        // Every cell kind, nulls, quoting, formula text, a rejected date and an exponent that
+        // outgrows the row's reservation; over several batches so the buffers refill.
+        var rows = Fixture.rows.map { $0 + ["2024-03-07 08:09:10", "2024-03"] }
+        rows.append(["5", "\"a\"\r\nb", "1E300", "2024-13-01", "maybe", "bad", nil])
+        let batches = Array(repeating: rows, count: 50)
+        func run(json: Bool) throws -> (dir: URL, writer: DataFileWriter, digests: (csv: [UInt8], json: [UInt8]?, hash: String)) {
+            let dir = Fixture.temporaryDirectory()
+            let spool = dir.appendingPathComponent("spool")
+            try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+            let w = try DataFileWriter(schema: schema, csvURL: dir.appendingPathComponent("a.csv"),
+                                       jsonURL: json ? dir.appendingPathComponent("a.json") : nil, bom: true, keyColumns: [0],
+                                       fingerprintColumns: Array(schema.fields.indices), spoolDirectory: spool)
+            for batch in batches { try w.write(Fixture.batch(batch)) }
+            let d = try w.finish(schemaJSON: Array("[]".utf8))
+            let streams = try w.deflated()
+            #expect(streams.csv != nil)
+            #expect((streams.json != nil) == json)
+            return (dir, w, (d.csv.sha256, d.json?.sha256, d.contentHash))
+        }
+        let both = try run(json: true), csvOnly = try run(json: false)
+        let files = try FileManager.default.contentsOfDirectory(atPath: csvOnly.dir.path).sorted()
+        #expect(files == ["a.csv", "spool"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: csvOnly.dir.appendingPathComponent("spool").path) == ["a.csv.deflate"])
+        #expect(FileManager.default.fileExists(atPath: both.dir.appendingPathComponent("a.json").path))
+        #expect(both.digests.json != nil && csvOnly.digests.json == nil)
+        let csv = try Data(contentsOf: csvOnly.dir.appendingPathComponent("a.csv"))
+        #expect(csv == (try Data(contentsOf: both.dir.appendingPathComponent("a.csv"))))
+        #expect(String(decoding: csv, as: UTF8.self).contains("5,\"\"\"a\"\"\r\nb\",1\(String(repeating: "0", count: 300)).00,2024-13-01,maybe,bad,\r\n"))
+        #expect(csvOnly.digests.csv == both.digests.csv && csvOnly.digests.hash == both.digests.hash)
+        #expect(csvOnly.writer.rowCount == 250)
+        #expect(csvOnly.writer.rowFingerprints == both.writer.rowFingerprints && csvOnly.writer.keyFingerprints == both.writer.keyFingerprints)
+    }
+
     @Test("booleans accept 是/否, 1/0 and Y/N")
     func booleans() throws {
         let schema = Schema([FieldDefinition(name: "b", title: "b", type: .boolean)])

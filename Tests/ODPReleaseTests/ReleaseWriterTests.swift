@@ -165,11 +165,12 @@ struct ReleaseWriterTests {
         #expect(rows[3] == [Optional("4"), nil, nil, nil, nil])
     }
 
-    @Test("datapackage.json passes frictionless validate")
+    @Test("datapackage.json passes frictionless validate, with and without the JSON copy")
     func frictionless() throws {
         let root = Fixture.temporaryDirectory()
-        for bom in [false, true] {
-            let outcome = try Fixture.release(root: root.appendingPathComponent(bom ? "bom" : "plain"), definition: Fixture.definition(bom: bom))
+        for (name, bom, formats) in [("plain", false, DatasetDefinition.DataFormat.allCases), ("bom", true, DatasetDefinition.DataFormat.allCases),
+                                     ("csv-only", false, [.csv])] {
+            let outcome = try Fixture.release(root: root.appendingPathComponent(name), definition: Fixture.definition(bom: bom, formats: formats))
             guard let result = try Fixture.run("frictionless", ["validate", "--json", "datapackage.json"], in: outcome.directory) else {
                 if Fixture.servicesRequired { Issue.record("frictionless is not installed (pip install frictionless)") }
                 return

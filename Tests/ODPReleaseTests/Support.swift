@@ -25,9 +25,10 @@ enum Fixture {
         FieldDefinition(name: "active", title: "是否存续", type: .boolean),
     ])
 
-    static func definition(id: String = "enterprises", schema: Schema = schema, primaryKey: [String] = ["id"], bom: Bool = false) -> DatasetDefinition {
+    static func definition(id: String = "enterprises", schema: Schema = schema, primaryKey: [String] = ["id"], bom: Bool = false,
+                           formats: [DatasetDefinition.DataFormat] = DatasetDefinition.DataFormat.allCases) -> DatasetDefinition {
         DatasetDefinition(id: id, catalog: catalog, source: SourceSpec(kind: .csv, path: "x.csv"), schema: schema,
-                          primaryKey: primaryKey, csvBOM: bom, definitionHash: "abc")
+                          primaryKey: primaryKey, csvBOM: bom, formats: formats, definitionHash: "abc")
     }
 
     /// A batch from rows of optional strings.

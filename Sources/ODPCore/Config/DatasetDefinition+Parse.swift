@@ -60,8 +60,10 @@ extension DatasetDefinition {
         let gate = r.raw("gate")
         let approval = DatasetDefinition.Approval(rawValue: r.choice("approval", of: Approval.allCases.map(\.rawValue), default: "none") ?? "none") ?? .none
         var csvBOM = false
+        var formats = DataFormat.allCases
         if let release = r.map("release") {
             csvBOM = release.bool("csv_bom") ?? false
+            formats = parseFormats(release)
         }
         if let source, let inc = source.incremental {
             if !names.contains(inc.watermark) && source.kind != .postgres && source.kind != .sqlite {
@@ -78,7 +80,7 @@ extension DatasetDefinition {
         }
         let definition = DatasetDefinition(
             id: id, catalog: catalog, source: source, schema: Schema(fields), primaryKey: primaryKey, privacy: privacy,
-            rules: rules, compare: compare, screens: screens, gate: gate, approval: approval, csvBOM: csvBOM, file: file,
+            rules: rules, compare: compare, screens: screens, gate: gate, approval: approval, csvBOM: csvBOM, formats: formats, file: file,
             definitionHash: SHA256Hex.of(Array(yaml.utf8)))
         return (definition, diagnostics)
     }
@@ -87,6 +89,41 @@ extension DatasetDefinition {
     public static func undefinedField(_ name: String, at location: SourceLocation, names: [String], context: String) -> Diagnostic {
         let hint = Suggest.closest(to: name, in: names).map { "did you mean `\($0)`?" } ?? "fields: \(names.joined(separator: ", "))"
         return Diagnostic(location, "\(context) refers to `\(name)`, which is not a field of this dataset", hint: hint)
+    }
+
+    /// `release.formats`: which data files a release carries. Mistakes are reported; the
+    /// definition still comes back (with every format when csv is missing) so the other
+    /// sections are validated, but it must not run.
+    private static func parseFormats(_ r: ConfigReader) -> [DataFormat] {
+        guard let value = r.raw("formats") else { return DataFormat.allCases }
+        let items: [ConfigValue]
+        switch value {
+        case .list(let list, _): items = list
+        case .scalar: items = [value]
+        default:
+            r.error("\(r.context).formats must be a list, found \(value.kindName)", at: value.location, hint: "e.g. `formats: [csv]`")
+            return DataFormat.allCases
+        }
+        let names = DataFormat.allCases.map(\.rawValue)
+        var formats: [DataFormat] = []
+        for item in items {
+            guard let name = item.scalar, let format = DataFormat(rawValue: name) else {
+                let suggestion = item.scalar.flatMap { Suggest.closest(to: $0, in: names) }.map { "did you mean `\($0)`?" }
+                r.error("\(r.context).formats: \(item.scalar.map { "`\($0)`" } ?? item.kindName) is not one of \(names.joined(separator: ", "))",
+                        at: item.location, hint: suggestion ?? "use one of \(names.joined(separator: ", "))")
+                continue
+            }
+            if formats.contains(format) {
+                r.error("\(r.context).formats lists `\(name)` twice", at: item.location)
+            }
+            formats.append(format)
+        }
+        guard formats.contains(.csv) else {
+            r.error("\(r.context).formats must include `csv`", at: value.location,
+                    hint: "the CSV is what the content hash and the change log are computed from; `[csv]` gives a CSV-only release")
+            return DataFormat.allCases
+        }
+        return formats
     }
 
     private static func parseCatalog(_ r: ConfigReader) -> CatalogMetadata? {

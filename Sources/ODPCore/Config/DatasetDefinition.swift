@@ -4,6 +4,8 @@ import Foundation
 /// and the sections each stage owns. Parsed once; stages read what they need.
 public struct DatasetDefinition: Sendable, Hashable {
     public enum Approval: String, Sendable, Hashable, CaseIterable { case none, required }
+    /// A data file format a release can carry, in the order releases list them.
+    public enum DataFormat: String, Sendable, Hashable, CaseIterable { case csv, json }
 
     /// Stable id used in paths and URLs (lowercase ASCII, digits, `-`).
     public var id: String
@@ -22,6 +24,9 @@ public struct DatasetDefinition: Sendable, Hashable {
     public var approval: Approval
     /// Adds a UTF-8 BOM to the CSV for spreadsheet users.
     public var csvBOM: Bool
+    /// The data files a release carries (`release.formats`), in `DataFormat` order. Always
+    /// holds `.csv`: the content hash and the change log are computed from the CSV.
+    public var formats: [DataFormat]
     /// The definition file, and the folder relative paths resolve against.
     public var file: String
     /// SHA-256 of the definition text, recorded in reports.
@@ -36,7 +41,8 @@ public struct DatasetDefinition: Sendable, Hashable {
 
     public init(id: String, catalog: CatalogMetadata, source: SourceSpec, schema: Schema, primaryKey: [String] = [],
                 privacy: ConfigValue? = nil, rules: [RuleSpec] = [], compare: ConfigValue? = nil, screens: ConfigValue? = nil,
-                gate: ConfigValue? = nil, approval: Approval = .none, csvBOM: Bool = false, file: String = "",
+                gate: ConfigValue? = nil, approval: Approval = .none, csvBOM: Bool = false,
+                formats: [DataFormat] = DataFormat.allCases, file: String = "",
                 definitionHash: String = "") {
         self.id = id
         self.catalog = catalog
@@ -50,6 +56,8 @@ public struct DatasetDefinition: Sendable, Hashable {
         self.gate = gate
         self.approval = approval
         self.csvBOM = csvBOM
+        precondition(formats.contains(.csv), "a release always carries its CSV")
+        self.formats = DataFormat.allCases.filter(formats.contains)
         self.file = file
         self.definitionHash = definitionHash
     }

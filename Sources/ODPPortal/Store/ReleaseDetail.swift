@@ -108,7 +108,9 @@ struct ReleaseDetail: Sendable {
         }
         let zip = store.packageZip(id, version)
         if let bytes = size(zip) {
-            out.insert(DownloadFile(label: "完整数据包 ZIP", name: "\(id)-\(version).zip", bytes: bytes, sha256: nil), at: min(2, out.count))
+            // Right after the data files, however many formats the release carries.
+            let afterData = out.prefix { $0.name.hasPrefix("data/") }.count
+            out.insert(DownloadFile(label: "完整数据包 ZIP", name: "\(id)-\(version).zip", bytes: bytes, sha256: nil), at: afterData)
         }
         return out
     }

@@ -27,6 +27,13 @@ enum CellKind {
     }
 }
 
+/// Whether a data-file loop formats JSON as well as CSV: a type, not a stored flag, so each
+/// loop is compiled (specialised) for its case and the CSV-only one carries no JSON code;
+/// every JSON step is under `J.on`, a constant once specialised.
+protocol JSONOutput { static var on: Bool { get } }
+enum WithJSON: JSONOutput { static var on: Bool { true } }
+enum CSVOnly: JSONOutput { static var on: Bool { false } }
+
 /// Byte-level value normalisation shared by the CSV and JSON writers.
 enum CellText {
     /// Cells a spreadsheet would evaluate (OWASP "CSV injection"): `=`, `+`, `-`, `@`, tab, CR.
@@ -133,9 +140,12 @@ enum CellText {
     /// Writes a text cell to both outputs: CSV quoted only when it holds `,` `"` CR or LF (with
     /// the formula prefix when `neutralise`), JSON as an escaped string. Scans 8 bytes at a time,
     /// so plain text (the common case) is two copies. Needs 2n+3 bytes at `csv+co` and 6n+2 at `json+jo`.
+    ///
+    /// With `CSVOnly`, `json` is never touched (pass any pointer) and no JSON scan is made.
     @inline(__always)
-    static func writeString(_ p: UnsafePointer<UInt8>, _ n: Int, neutralise: Bool,
-                            csv: UnsafeMutablePointer<UInt8>, _ co: inout Int, json: UnsafeMutablePointer<UInt8>, _ jo: inout Int) {
+    static func writeString<J: JSONOutput>(_ p: UnsafePointer<UInt8>, _ n: Int, neutralise: Bool,
+                                           csv: UnsafeMutablePointer<UInt8>, _ co: inout Int,
+                                           json: UnsafeMutablePointer<UInt8>, _ jo: inout Int, _: J.Type) {
         var csvSpecial: UInt64 = 0, jsonSpecial: UInt64 = 0
         var i = 0
         let raw = UnsafeRawPointer(p)
@@ -143,13 +153,13 @@ enum CellText {
             let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             let quote = hasByte(x, 0x22)
             csvSpecial |= quote | hasByte(x, 0x2C) | hasByte(x, 0x0A) | hasByte(x, 0x0D)
-            jsonSpecial |= quote | hasByte(x, 0x5C) | ((x &- ones &* 0x20) & ~x & highs)
+            if J.on { jsonSpecial |= quote | hasByte(x, 0x5C) | ((x &- ones &* 0x20) & ~x & highs) }
             i += 8
         }
         while i < n {
             let c = p[i]
             if c == 0x22 || c == 0x2C || c == 0x0A || c == 0x0D { csvSpecial = 1 }
-            if c == 0x22 || c == 0x5C || c < 0x20 { jsonSpecial = 1 }
+            if J.on, c == 0x22 || c == 0x5C || c < 0x20 { jsonSpecial = 1 }
             i += 1
         }
         let prefix = neutralise && n > 0 && isFormulaStart(p[0])
@@ -166,6 +176,7 @@ enum CellText {
             }
             csv[co] = 0x22; co += 1
         }
+        guard J.on else { return }
         json[jo] = 0x22; jo += 1
         if jsonSpecial == 0 {
             (json + jo).update(from: p, count: n); jo += n

@@ -2,18 +2,21 @@ import Crypto
 import Foundation
 import ODPCore
 
-/// Writes the release's CSV (RFC 4180, CRLF, quote only when needed) and JSON (an array
-/// with one object per line) in one pass, normalising each cell by its declared type.
+/// Writes the release's CSV (RFC 4180, CRLF, quote only when needed) and, unless the
+/// release is CSV-only, JSON (an array with one object per line) in one pass, normalising
+/// each cell by its declared type.
 ///
 /// This is the release's hot path: cells are formatted straight into the output buffers
-/// from the batch's bytes, never through `String`.
+/// from the batch's bytes, never through `String`. The row loop is specialised for CSV-only
+/// releases (`JSONOutput`), so they pay nothing per row or cell for the JSON they skip.
 ///
 /// Fingerprints of the primary key and of each row (over the encoded CSV cells of the
 /// fields shared with the previous version) are collected when `fingerprintColumns` is
 /// given, for the change log.
 final class DataFileWriter {
     let csv: OutputFile
-    let json: OutputFile
+    /// nil for a CSV-only release: the file is never created.
+    let json: OutputFile?
     private let kinds: [CellKind]
     private let plan: [ColumnPlan]
     private let jsonKeyBytes: [UInt8]
@@ -26,15 +29,17 @@ final class DataFileWriter {
     private(set) var keyFingerprints: [UInt64] = []
     private(set) var rowFingerprints: [UInt64] = []
 
-    /// - Parameter spoolDirectory: where both files are also deflated while written (see
-    ///   `DeflateSpool`), with `zip`'s settings; nil compresses nothing here.
-    init(schema: Schema, csvURL: URL, jsonURL: URL, bom: Bool, keyColumns: [Int], fingerprintColumns: [Int]?,
+    /// - Parameters:
+    ///   - jsonURL: nil writes the CSV only.
+    ///   - spoolDirectory: where the files are also deflated while written (see `DeflateSpool`),
+    ///     with `zip`'s settings; nil compresses nothing here.
+    init(schema: Schema, csvURL: URL, jsonURL: URL?, bom: Bool, keyColumns: [Int], fingerprintColumns: [Int]?,
          spoolDirectory: URL? = nil, zip: ZipWriter = ZipWriter()) throws {
         func deflate(_ url: URL) -> (spool: URL, zip: ZipWriter)? {
             spoolDirectory.map { ($0.appendingPathComponent(url.lastPathComponent + ".deflate"), zip) }
         }
         csv = try OutputFile(path: csvURL, deflate: deflate(csvURL))
-        json = try OutputFile(path: jsonURL, deflate: deflate(jsonURL))
+        json = try jsonURL.map { try OutputFile(path: $0, deflate: deflate($0)) }
         kinds = schema.fields.map(CellKind.init)
         fingerprinting = fingerprintColumns != nil
         var keyBytes: [UInt8] = []
@@ -71,7 +76,7 @@ final class DataFileWriter {
             try name.withUTF8 { try writeCSVText($0.baseAddress!, $0.count, neutralise: false) }
         }
         try csv.append([0x0D, 0x0A])
-        try json.append(Array("[\n".utf8))
+        try json?.append(Array("[\n".utf8))
     }
 
     func write(_ batch: RowBatch) throws {
@@ -80,7 +85,11 @@ final class DataFileWriter {
         try batch.withCells { cells in
             try plan.withUnsafeBufferPointer { plan in
                 try jsonKeyBytes.withUnsafeBufferPointer { keys in
-                    try write(cells, rows: batch.rowCount, plan: plan, keys: keys.baseAddress!)
+                    if json == nil {
+                        try write(cells, rows: batch.rowCount, plan: plan, keys: keys.baseAddress!, CSVOnly.self)
+                    } else {
+                        try write(cells, rows: batch.rowCount, plan: plan, keys: keys.baseAddress!, WithJSON.self)
+                    }
                 }
             }
         }
@@ -96,7 +105,8 @@ final class DataFileWriter {
         var key: Bool
     }
 
-    private func write(_ cells: RowBatch.Cells, rows: Int, plan: UnsafeBufferPointer<ColumnPlan>, keys: UnsafePointer<UInt8>) throws {
+    private func write<J: JSONOutput>(_ cells: RowBatch.Cells, rows: Int, plan: UnsafeBufferPointer<ColumnPlan>, keys: UnsafePointer<UInt8>,
+                                      _: J.Type) throws {
         let base = cells.base.baseAddress ?? UnsafePointer(bitPattern: 1)!
         let columns = plan.count
         for row in 0..<rows {
@@ -110,57 +120,63 @@ final class DataFileWriter {
                 jsonNeed += 6 * l + 24 + s
             }
             var cp = try csv.reserve(csvNeed)
-            var jp = try json.reserve(jsonNeed)
+            // Without JSON, `jp` only stands in for the argument and is never written.
+            var jp = J.on ? try json!.reserve(jsonNeed) : cp
             var co = 0, jo = 0
-            if rowCount > 0 { jp[0] = UInt8(ascii: ","); jp[1] = 0x0A; jo = 2 }
+            if J.on, rowCount > 0 { jp[0] = UInt8(ascii: ","); jp[1] = 0x0A; jo = 2 }
             var rowHash = Fingerprint.seed
             var keyHash = Fingerprint.seed
             for c in 0..<columns {
                 let col = plan[c]
                 if c > 0 { cp[co] = UInt8(ascii: ","); co += 1 }
-                (jp + jo).update(from: keys + col.keyStart, count: col.keyLength); jo += col.keyLength
+                if J.on { (jp + jo).update(from: keys + col.keyStart, count: col.keyLength); jo += col.keyLength }
                 let length = Int(cells.lengths[first + c])
                 let cellStart = co
                 if length < 0 {
-                    jp[jo] = 0x6E; jp[jo + 1] = 0x75; jp[jo + 2] = 0x6C; jp[jo + 3] = 0x6C; jo += 4  // null
+                    if J.on { jp[jo] = 0x6E; jp[jo + 1] = 0x75; jp[jo + 2] = 0x6C; jp[jo + 3] = 0x6C; jo += 4 }  // null
                 } else {
                     let p = base + Int(cells.starts[first + c])
                     switch col.code {
                     case 0:
-                        CellText.writeString(p, length, neutralise: true, csv: cp, &co, json: jp, &jo)
+                        CellText.writeString(p, length, neutralise: true, csv: cp, &co, json: jp, &jo, J.self)
                     case 1:
                         let scale: Int? = col.scale < 0 ? nil : col.scale
                         if let n = CellText.normalizeNumber(p, length, scale: scale, into: cp + co) {
-                            (jp + jo).update(from: cp + co, count: n)
-                            co += n; jo += n
+                            if J.on { (jp + jo).update(from: cp + co, count: n); jo += n }
+                            co += n
                         } else {
                             scratch.removeAll(keepingCapacity: true)
                             if DecimalText.normalize(UnsafeBufferPointer(start: p, count: length), scale: scale, into: &scratch) {
                                 if scratch.count > 2 * length + 24 + max(0, col.scale) {
                                     // An exponent expanded past the row's reservation: commit and reserve again.
-                                    csv.count += co; json.count += jo
-                                    cp = try csv.reserve(csvNeed + scratch.count); jp = try json.reserve(jsonNeed + scratch.count)
-                                    co = 0; jo = 0
+                                    csv.count += co
+                                    cp = try csv.reserve(csvNeed + scratch.count)
+                                    co = 0
+                                    if J.on {
+                                        json!.count += jo
+                                        jp = try json!.reserve(jsonNeed + scratch.count)
+                                        jo = 0
+                                    }
                                 }
                                 let cellAt = co
                                 scratch.withUnsafeBufferPointer { b in
                                     (cp + co).update(from: b.baseAddress!, count: b.count); co += b.count
-                                    (jp + jo).update(from: b.baseAddress!, count: b.count); jo += b.count
+                                    if J.on { (jp + jo).update(from: b.baseAddress!, count: b.count); jo += b.count }
                                 }
                                 if fingerprinting { hashCell(cp + cellAt, co - cellAt, col, &rowHash, &keyHash) }
                                 continue
                             } else {
-                                CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo)
+                                CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
                             }
                         }
                     case 2:
                         switch CellText.parseBoolean(p, length) {
                         case true?:
-                            CellText.put("true", cp, &co); CellText.put("true", jp, &jo)
+                            CellText.put("true", cp, &co); if J.on { CellText.put("true", jp, &jo) }
                         case false?:
-                            CellText.put("false", cp, &co); CellText.put("false", jp, &jo)
+                            CellText.put("false", cp, &co); if J.on { CellText.put("false", jp, &jo) }
                         case nil:
-                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo)
+                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
                         }
                     case 3, 4:
                         var parsed: CivilDateTime?
@@ -169,23 +185,25 @@ final class DataFileWriter {
                         }
                         if let v = parsed {
                             let n = CellText.writeISO(v, time: col.code == 4, into: cp + co)
-                            jp[jo] = 0x22
-                            (jp + jo + 1).update(from: cp + co, count: n)
-                            jp[jo + 1 + n] = 0x22
-                            co += n; jo += n + 2
+                            if J.on {
+                                jp[jo] = 0x22
+                                (jp + jo + 1).update(from: cp + co, count: n)
+                                jp[jo + 1 + n] = 0x22
+                                jo += n + 2
+                            }
+                            co += n
                         } else {
-                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo)
+                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
                         }
                     default:
-                        CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo)
+                        CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
                     }
                 }
                 if fingerprinting { hashCell(cp + cellStart, co - cellStart, col, &rowHash, &keyHash) }
             }
             cp[co] = 0x0D; cp[co + 1] = 0x0A; co += 2
-            jp[jo] = UInt8(ascii: "}"); jo += 1
             csv.count += co
-            json.count += jo
+            if J.on { jp[jo] = UInt8(ascii: "}"); jo += 1; json!.count += jo }
             if fingerprinting { rowFingerprints.append(rowHash); keyFingerprints.append(keyHash) }
             rowCount += 1
         }
@@ -198,32 +216,31 @@ final class DataFileWriter {
         if col.key { keyHash = Fingerprint.combine(keyHash, h) }
     }
 
-    /// Closes both files. `contentHash` is SHA-256 over the CSV bytes followed by `schemaJSON`;
-    /// their spooled deflate streams are `deflated()`.
-    func finish(schemaJSON: [UInt8]) throws -> (csv: (sha256: [UInt8], bytes: Int), json: (sha256: [UInt8], bytes: Int), contentHash: String) {
-        try json.append(Array((rowCount > 0 ? "\n]\n" : "]\n").utf8))
+    /// Closes the files (`json` is nil for a CSV-only release). `contentHash` is SHA-256 over
+    /// the CSV bytes followed by `schemaJSON`, so it does not depend on the formats; the
+    /// spooled deflate streams are `deflated()`.
+    func finish(schemaJSON: [UInt8]) throws -> (csv: (sha256: [UInt8], bytes: Int), json: (sha256: [UInt8], bytes: Int)?, contentHash: String) {
+        try json?.append(Array((rowCount > 0 ? "\n]\n" : "]\n").utf8))
         try csv.flush()
         var content = csv.hashState
         content.update(data: schemaJSON)
         let csvDigest = try csv.close()
-        let jsonDigest = try json.close()
+        let jsonDigest = try json?.close()
         return (csvDigest, jsonDigest, SHA256Hex.hex(Array(content.finalize())))
     }
 
     func deflated() throws -> (csv: DeflateSpool.Stream?, json: DeflateSpool.Stream?) {
-        (try csv.deflated(), try json.deflated())
+        (try csv.deflated(), try json.flatMap { try $0.deflated() })
     }
 
-    func discard() { csv.discard(); json.discard() }
+    func discard() { csv.discard(); json?.discard() }
 
     // MARK: Header
 
     private func writeCSVText(_ p: UnsafePointer<UInt8>, _ n: Int, neutralise: Bool) throws {
         let out = try csv.reserve(2 * n + 3)
-        var o = 0
-        var unused = [UInt8](repeating: 0, count: 6 * n + 3)
-        var jo = 0
-        unused.withUnsafeMutableBufferPointer { j in CellText.writeString(p, n, neutralise: neutralise, csv: out, &o, json: j.baseAddress!, &jo) }
+        var o = 0, unused = 0
+        CellText.writeString(p, n, neutralise: neutralise, csv: out, &o, json: out, &unused, CSVOnly.self)
         csv.count += o
     }
 }
