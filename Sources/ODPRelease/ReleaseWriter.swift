@@ -145,7 +145,14 @@ public final class ReleaseWriter {
         let previousWasHeld = previous.map { ReleaseReader.isHeld($0.directory, root: outputRoot) } ?? false
         let nowHeld: Bool = if case .held = status { true } else { false }
         // A held version is not "unchanged" for a run that now passes: that run needs its own release.
-        if let previous, previous.contentHash == digests.contentHash, !previousWasHeld || nowHeld {
+        // Nor is one with other data files: a changed `formats` takes effect at once, not at the next data change.
+        let sameFormats = previous.map { previous in
+            DatasetDefinition.DataFormat.allCases.allSatisfy { format in
+                FileManager.default.fileExists(atPath: previous.directory.appendingPathComponent("data/\(definition.id).\(format.rawValue)").path)
+                    == definition.formats.contains(format)
+            }
+        } ?? false
+        if let previous, previous.contentHash == digests.contentHash, sameFormats, !previousWasHeld || nowHeld {
             data.discard()
             try? FileManager.default.removeItem(at: temporaryDirectory)
             try? FileManager.default.removeItem(at: spoolDirectory)

@@ -60,12 +60,18 @@ struct ReleaseFormatsTests {
         }
     }
 
-    @Test("turning JSON off with unchanged data is no new version; the next change is released CSV-only")
+    @Test("turning JSON off or on takes effect at once, with the same data and content hash; the same formats again are unchanged")
     func switchingOff() throws {
         let root = Fixture.temporaryDirectory()
         let first = try Fixture.release(root: root)
-        let same = try Fixture.release(root: root, definition: Fixture.definition(formats: [.csv]), time: Fixture.runTime + 60)
-        #expect(same.kind == .unchanged(first.version))
+        let csvOnly = try Fixture.release(root: root, definition: Fixture.definition(formats: [.csv]), time: Fixture.runTime + 60)
+        #expect(!csvOnly.isUnchanged)
+        #expect(csvOnly.contentHash == first.contentHash)
+        #expect(try dataPaths(csvOnly).folder == ["data/enterprises.csv"])
+        let again = try Fixture.release(root: root, definition: Fixture.definition(formats: [.csv]), time: Fixture.runTime + 90)
+        #expect(again.kind == .unchanged(csvOnly.version))
+        let both = try Fixture.release(root: root, time: Fixture.runTime + 100)
+        #expect(try dataPaths(both).folder == ["data/enterprises.csv", "data/enterprises.json"])
         var rows = Fixture.rows
         rows[0][1] = "改名公司"
         let next = try Fixture.release(root: root, rows: rows, definition: Fixture.definition(formats: [.csv]), time: Fixture.runTime + 120)
