@@ -10,7 +10,9 @@ public enum BenchmarkPipeline {
 
     /// Writes `odp.yml` (output `out/`) and `bench.yml` reading the CSV `table` into `dir`;
     /// `codes` is the folder with `gb2260-2024.txt`. Returns the path of `odp.yml`.
-    public static func write(table: URL, codes: URL, into dir: URL) throws -> String {
+    /// - Parameter csvOnly: release the CSV without the JSON copy: the job of the issue's
+    ///   reference figures (validate, desensitize, write the CSV, SHA-256, zip).
+    public static func write(table: URL, codes: URL, into dir: URL, csvOnly: Bool = false) throws -> String {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try """
         output: out
@@ -48,6 +50,7 @@ public enum BenchmarkPipeline {
           - {name: reg_authority, title: 登记机关, type: string, class: public}
           - {name: updated_at, title: 更新时间, type: datetime, format: "YYYY-MM-DD hh:mm:ss", class: public}
         gate: {max_reject_share: 0.05}
+        \(csvOnly ? "release: {formats: [csv]}" : "")
         """.write(to: dir.appendingPathComponent("bench.yml"), atomically: true, encoding: .utf8)
         return dir.appendingPathComponent("odp.yml").path
     }

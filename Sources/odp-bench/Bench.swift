@@ -4,16 +4,17 @@ import ODPDemoData
 import ODPExtract
 import ODPPipeline
 
-/// `swift run -c release odp-bench [ROWS…]`: the whole release on the benchmark table
-/// (market registrations, 15 columns), per stage, next to the floor. Each size runs in a
-/// child process so peak memory is that size's own.
+/// `swift run -c release odp-bench [ROWS…]`: on the benchmark table (market registrations,
+/// 15 columns), per size: extraction alone, the reference job (a CSV-only release: validate,
+/// desensitize, write the CSV, SHA-256, zip) and the complete release, per stage, next to the
+/// floor. Each run is a real pipeline run in a child process, so peak memory is its own.
 @main
 struct Bench {
     static func main() throws {
         var args = Array(CommandLine.arguments.dropFirst())
         let dataDir = URL(fileURLWithPath: option("--data", &args) ?? ".build-bench/data")
         if let one = option("--one", &args), let rows = Int(one) {
-            try runOne(rows: rows, dataDir: dataDir, extractOnly: args.contains("--extract-only"))
+            try runOne(rows: rows, dataDir: dataDir, mode: Mode(rawValue: option("--mode", &args) ?? "release") ?? .release)
             return
         }
         let sizes = args.compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
@@ -23,10 +24,10 @@ struct Bench {
         for n in rows {
             FileHandle.standardError.write(Data("generating/reading the \(n)-row table (cached in \(dataDir.path))…\n".utf8))
             _ = try DemoGenerator.benchmarkTable(rows: n, in: dataDir)
-            for extractOnly in [true, false] {
+            for mode in Mode.allCases {
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-                child.arguments = ["--one", String(n), "--data", dataDir.path] + (extractOnly ? ["--extract-only"] : [])
+                child.arguments = ["--one", String(n), "--data", dataDir.path, "--mode", mode.rawValue]
                 let pipe = Pipe()
                 child.standardOutput = pipe
                 try child.run()
@@ -50,21 +51,27 @@ struct Bench {
         return value
     }
 
-    static func runOne(rows: Int, dataDir: URL, extractOnly: Bool) throws {
+    enum Mode: String, CaseIterable {
+        case extract, reference, release
+    }
+
+    static func runOne(rows: Int, dataDir: URL, mode: Mode) throws {
         let table = try DemoGenerator.benchmarkTable(rows: rows, in: dataDir)
         let inputBytes = (try FileManager.default.attributesOfItem(atPath: table.path)[.size] as? Int) ?? 0
         let work = dataDir.appendingPathComponent("run-\(rows)")
         try? FileManager.default.removeItem(at: work)
-        let configPath = try BenchWorkspace.write(table: table, into: work)
-        var result: [String: Any] = ["rows": rows, "input_bytes": inputBytes, "mode": extractOnly ? "extract" : "release"]
+        let configPath = try BenchWorkspace.write(table: table, into: work, csvOnly: mode == .reference)
+        var result: [String: Any] = ["rows": rows, "input_bytes": inputBytes, "mode": mode.rawValue]
+        let cpuBefore = cpuSeconds()
         let watch = Stopwatch()
-        if extractOnly {
+        if mode == .extract {
             let workspace = try Workspace.load(configPath: configPath)
             let source = try Extractor.open(workspace.definitions[0], since: nil, environment: [:])
             var n = 0
             while let batch = try source.next(maxRows: 8192) { n += batch.rowCount }
             source.close()
             result["seconds"] = watch.elapsed
+            result["cpu_seconds"] = cpuSeconds() - cpuBefore
             result["rows_read"] = n
             result["floor_read_seconds"] = Floor.read(table).seconds
         } else {
@@ -73,13 +80,14 @@ struct Bench {
             let log = RunLog(logFile: nil, interactive: false, quiet: true)
             let summary = try PipelineRunner(workspace: workspace, options: RunOptions(), log: log).run()
             result["seconds"] = watch.elapsed
+            result["cpu_seconds"] = cpuSeconds() - cpuBefore
             let outcome = summary.outcomes[0]
             result["status"] = outcome.status.rawValue
             result["stages"] = outcome.stageSeconds
             result["rows_released"] = outcome.rowsReleased
             result["rows_rejected"] = outcome.rowsRejected
-            let csv = BenchWorkspace.releasedCSV(in: work)
-            if let csv {
+            // The floor is measured once per size, beside the complete release.
+            if mode == .release, let csv = BenchWorkspace.releasedCSV(in: work) {
                 let size = (try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0
                 result["output_csv_bytes"] = size
                 result["floor_read_seconds"] = Floor.read(table).seconds

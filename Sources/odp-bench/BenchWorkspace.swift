@@ -3,9 +3,9 @@ import ODPDemoData
 
 /// Where a benchmark run's pipeline (`BenchmarkPipeline`) and outputs live.
 enum BenchWorkspace {
-    static func write(table: URL, into dir: URL) throws -> String {
+    static func write(table: URL, into dir: URL, csvOnly: Bool) throws -> String {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try BenchmarkPipeline.write(table: table, codes: repo.appendingPathComponent("pipelines/codes"), into: dir)
+        return try BenchmarkPipeline.write(table: table, codes: repo.appendingPathComponent("pipelines/codes"), into: dir, csvOnly: csvOnly)
     }
 
     static func releasedCSV(in dir: URL) -> URL? {

@@ -126,6 +126,15 @@ struct Stopwatch {
     }
 }
 
+/// CPU time (user + system) this process has used, in seconds: against the wall time it
+/// shows how much of the two cores a run kept busy.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
+}
+
 /// Peak resident memory of this process in bytes.
 func peakResidentBytes() -> Int {
     var usage = rusage()
