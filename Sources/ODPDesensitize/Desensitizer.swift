@@ -23,7 +23,9 @@ public final class Desensitizer {
     let sourceCardLabelled: [Bool]
     /// Output columns whose value is the source value unchanged (their "after" hits are the "before" hits).
     let identity: [Bool]
-    let changedColumns: [Int]
+    /// Source columns the parallel "before" scan reads: all but those whose operator scans
+    /// them anyway (`redact`), whose hits the build counts.
+    let beforeColumns: [Int]
     /// Output columns by role.
     let quasiColumns: [Int]
     let sensitiveColumns: [Int]
@@ -86,7 +88,8 @@ public final class Desensitizer {
             return false
         }
         self.identity = identity
-        changedColumns = identity.indices.filter { !identity[$0] }
+        let scannedByOperator = Set(columns.filter(\.scansSource).map(\.source))
+        beforeColumns = source.fields.indices.filter { !scannedByOperator.contains($0) }
         quasiColumns = outFields.indices.filter { outFields[$0].privacyClass == .quasi }
         sensitiveColumns = outFields.indices.filter { outFields[$0].privacyClass == .sensitive }
         rareColumns = columns.enumerated().compactMap { i, col in
@@ -118,27 +121,30 @@ public final class Desensitizer {
     /// Source-schema batch → output-schema batch (same rows, same `sourceRows`).
     ///
     /// The scan of the source cells ("before" counts) runs on a second core while the
-    /// output is built and its changed columns are scanned: the two touch disjoint state.
+    /// output is built and its changed cells are scanned: the two touch disjoint state.
     public func transform(_ batch: RowBatch) -> RowBatch {
         recordsIn += batch.rowCount
         var out = RowBatch(columnCount: columns.count)
         var beforeHits = HitCounter(fields: batch.columnCount)
-        let sourceColumns = Array(0..<batch.columnCount)
+        var operatorHits = HitCounter(fields: batch.columnCount)
         withUnsafeMutablePointer(to: &out) { outPointer in
             withUnsafeMutablePointer(to: &beforeHits) { hitsPointer in
-                let work = UnsafeSendable((self, outPointer, hitsPointer))
-                DispatchQueue.concurrentPerform(iterations: 2) { part in
-                    let (me, outPointer, hitsPointer) = work.value
-                    if part == 0 {
-                        outPointer.pointee = me.build(batch)
-                    } else {
-                        me.scan(batch, columns: sourceColumns, nameLike: me.sourceNameLike, cardLabelled: me.sourceCardLabelled,
-                                into: &hitsPointer.pointee)
+                withUnsafeMutablePointer(to: &operatorHits) { operatorPointer in
+                    let work = UnsafeSendable((self, outPointer, hitsPointer, operatorPointer))
+                    DispatchQueue.concurrentPerform(iterations: 2) { part in
+                        let (me, outPointer, hitsPointer, operatorPointer) = work.value
+                        if part == 0 {
+                            outPointer.pointee = me.build(batch, sourceHits: &operatorPointer.pointee)
+                        } else {
+                            me.scan(batch, columns: me.beforeColumns, nameLike: me.sourceNameLike, cardLabelled: me.sourceCardLabelled,
+                                    into: &hitsPointer.pointee)
+                        }
                     }
                 }
             }
         }
         before.merge(beforeHits)
+        before.merge(operatorHits)
         classes.add(out)
         if !rareColumns.isEmpty {
             out.withCells { cells in
@@ -152,15 +158,20 @@ public final class Desensitizer {
         return out
     }
 
-    /// Applies the operators and scans the changed output columns ("after" counts).
-    private func build(_ batch: RowBatch) -> RowBatch {
+    /// Applies the operators and scans each changed output cell ("after" counts) as it is
+    /// made. Operators that scan their source report those hits to `sourceHits`; a cell such
+    /// an operator left unchanged was just scanned clean with the same settings, so it is not
+    /// scanned again.
+    private func build(_ batch: RowBatch, sourceHits: inout HitCounter) -> RowBatch {
         var out = RowBatch(columnCount: columns.count, rowCapacity: batch.rowCount, byteCapacity: batch.bytes.count)
         var scratch: [UInt8] = []
         scratch.reserveCapacity(512)
         let identity = self.identity
         let sources = columns.map(\.source)
+        let scanner = self.scanner
         batch.withCells { cells in
             for r in 0..<batch.rowCount {
+                let row = batch.sourceRows[r]
                 for o in 0..<sources.count {
                     // Most columns pass through: copy without touching the operator.
                     if identity[o] {
@@ -169,20 +180,31 @@ public final class Desensitizer {
                     }
                     let col = columns[o]
                     scratch.removeAll(keepingCapacity: true)
-                    switch col.apply(cells, row: r, out: &scratch) {
+                    let result = col.apply(cells, row: r, out: &scratch) { kind in sourceHits.add(field: col.source, kind: kind, row: row) }
+                    func scanAfter(_ cell: UnsafeBufferPointer<UInt8>) {
+                        guard !cell.isEmpty else { return }
+                        scanner.scan(cell, nameLike: col.nameLike, cardLabelled: col.cardLabelled) { kind, _ in
+                            after.add(field: o, kind: kind, row: row)
+                        }
+                    }
+                    switch result {
                     case .copy:
-                        if let cell = cells[r, col.source] { out.appendCell(cell) } else { out.appendNull() }
+                        guard let cell = cells[r, col.source] else { out.appendNull(); continue }
+                        if !col.scansSource { scanAfter(cell) }
+                        out.appendCell(cell)
                     case .null:
                         if !cells.isNullCell(r, col.source) { cellsBlanked[o] += 1 }
                         out.appendNull()
                     case .scratch:
-                        scratch.withUnsafeBufferPointer { out.appendCell($0) }
+                        scratch.withUnsafeBufferPointer { cell in
+                            scanAfter(cell)
+                            out.appendCell(cell)
+                        }
                     }
                 }
-                out.endRow(sourceRow: batch.sourceRows[r])
+                out.endRow(sourceRow: row)
             }
         }
-        scan(out, columns: changedColumns, nameLike: columns.map(\.nameLike), cardLabelled: columns.map(\.cardLabelled), into: &after)
         return out
     }
 

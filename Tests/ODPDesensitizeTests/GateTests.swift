@@ -60,6 +60,30 @@ struct GateTests {
         #expect(d.finish().holdReasons.count == 1)
     }
 
+    @Test("redacted free text: its identifiers count before, with their first row, and none after; clean text stays as it was")
+    func redactedCounts() throws {
+        let def = Fixture.definition([
+            "{name: bz, title: 备注, type: string, class: public, desensitize: {op: redact}}",
+            "{name: sm, title: 说明, type: string, class: public}",
+        ])
+        let d = try Desensitizer(definition: def, context: Fixture.context())
+        let out = Fixture.run(d, [
+            ["办理人电话 13812345678", "无"],
+            ["无异常", "无"],
+            ["身份证 \(Fixture.id("37092119900101006")) 邮箱 a@b.cn", "13912345678"],
+        ])
+        #expect(out.map { $0[0] } == ["办理人电话 [已脱敏]", "无异常", "身份证 [已脱敏] 邮箱 [已脱敏]"])
+        let report = d.finish()
+        #expect(report.metrics["identifier_hits_before"] == 4, "three in the redacted field, one in the plain one")
+        #expect(report.metrics["identifier_hits_after"] == 1, "the plain field's mobile number")
+        let object = try JSONSerialization.jsonObject(with: report.files["privacy-report.json"]!) as! [String: Any]
+        let before = (object["identifier_hits"] as! [String: Any])["before"] as! [[String: Any]]
+        let mobiles = try #require(before.first { $0["field"] as? String == "bz" && $0["kind"] as? String == "mobile" })
+        #expect(mobiles["count"] as? Int == 1)
+        #expect(mobiles["first_row"] as? Int == 2)
+        #expect(before.contains { $0["field"] as? String == "bz" && $0["kind"] as? String == "id_card" && $0["first_row"] as? Int == 4 })
+    }
+
     @Test("masked and pseudonymized identifiers pass the gate; hits before are still reported")
     func transformedPass() throws {
         let def = Fixture.definition([

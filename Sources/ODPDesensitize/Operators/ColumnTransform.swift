@@ -61,8 +61,16 @@ final class ColumnTransform {
         return n.contains("card") || n.contains("account") || ["卡号", "银行卡", "账号", "帐号"].contains { field.title.contains($0) }
     }
 
+    /// Whether the operator scans the source cell for identifiers anyway (`redact`): its
+    /// findings are the cell's "before" hits, and a cell it leaves unchanged has none after.
+    var scansSource: Bool {
+        if case .redact = op { return true }
+        return false
+    }
+
     /// Writes the transformed cell into `out` (for `.scratch`). `cells` is the source batch.
-    func apply(_ cells: RowBatch.Cells, row: Int, out: inout [UInt8]) -> Result {
+    /// An operator that scans the source (`scansSource`) reports each identifier to `found`.
+    func apply(_ cells: RowBatch.Cells, row: Int, out: inout [UInt8], found: (IdentifierKind) -> Void) -> Result {
         guard let op else { return .copy }
         guard let cell = cells[row, source] else {
             if case .replace(let value) = op { out.append(contentsOf: value); return .scratch }
@@ -89,7 +97,7 @@ final class ColumnTransform {
             out.append(contentsOf: value)
             return .scratch
         case .redact:
-            return redact(cell, into: &out) ? .scratch : .copy
+            return redact(cell, into: &out, found: found) ? .scratch : .copy
         }
     }
 
@@ -136,9 +144,9 @@ final class ColumnTransform {
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Replaces every identifier found in the text with the marker; false when nothing was found.
-    func redact(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+    func redact(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], found: (IdentifierKind) -> Void) -> Bool {
         var ranges: [Range<Int>] = []
-        scanner.scan(cell, nameLike: nameLike, cardLabelled: cardLabelled) { _, r in ranges.append(r) }
+        scanner.scan(cell, nameLike: nameLike, cardLabelled: cardLabelled) { kind, r in ranges.append(r); found(kind) }
         guard !ranges.isEmpty else { return false }
         ranges.sort { $0.lowerBound < $1.lowerBound }
         var at = 0
