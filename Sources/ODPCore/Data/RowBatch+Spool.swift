@@ -25,10 +25,10 @@ extension RowBatch {
         let rowData = try read(rows * 8), startData = try read(rows * columns * 4), lengthData = try read(rows * columns * 4)
         let byteData = try read(byteCount)
         var batch = RowBatch(columnCount: columns)
-        batch.sourceRows = rowData.withUnsafeBytes { Array($0.bindMemory(to: Int.self)) }
-        batch.starts = startData.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
-        batch.lengths = lengthData.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
-        batch.bytes = Array(byteData)
+        batch._sourceRows = rowData.withUnsafeBytes { Array($0.bindMemory(to: Int.self)) }
+        batch._starts = startData.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
+        batch._lengths = lengthData.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
+        batch._bytes = Array(byteData)
         return batch
     }
 }

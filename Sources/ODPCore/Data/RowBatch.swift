@@ -5,42 +5,52 @@
 /// Cell (row r, column c) is entry `r * columnCount + c`; column c is field c of the schema.
 public struct RowBatch: Sendable {
     public let columnCount: Int
-    public internal(set) var bytes: [UInt8] = []
-    public internal(set) var starts: [Int32] = []
-    public internal(set) var lengths: [Int32] = []
+    public var bytes: [UInt8] { _bytes }
+    public var starts: [Int32] { _starts }
+    public var lengths: [Int32] { _lengths }
     /// For each row, its position in the source (CSV line, sheet row, record number), for
     /// messages and the department feedback list.
-    public internal(set) var sourceRows: [Int] = []
-    private var pendingCells = 0
+    public var sourceRows: [Int] { _sourceRows }
+
+    // Stored under other names so the append functions can be `@inlinable`: readers add
+    // every cell of a table through them, and as calls into this module they cost more
+    // than the copy itself.
+    @usableFromInline var _bytes: [UInt8] = []
+    @usableFromInline var _starts: [Int32] = []
+    @usableFromInline var _lengths: [Int32] = []
+    @usableFromInline var _sourceRows: [Int] = []
+    @usableFromInline var pendingCells = 0
 
     public init(columnCount: Int, rowCapacity: Int = 0, byteCapacity: Int = 0) {
         self.columnCount = columnCount
-        bytes.reserveCapacity(byteCapacity)
-        starts.reserveCapacity(rowCapacity * columnCount)
-        lengths.reserveCapacity(rowCapacity * columnCount)
-        sourceRows.reserveCapacity(rowCapacity)
+        _bytes.reserveCapacity(byteCapacity)
+        _starts.reserveCapacity(rowCapacity * columnCount)
+        _lengths.reserveCapacity(rowCapacity * columnCount)
+        _sourceRows.reserveCapacity(rowCapacity)
     }
 
-    public var rowCount: Int { sourceRows.count }
-    public var isEmpty: Bool { sourceRows.isEmpty }
+    public var rowCount: Int { _sourceRows.count }
+    public var isEmpty: Bool { _sourceRows.isEmpty }
 
     // MARK: Building
 
+    @inlinable
     public mutating func appendCell(_ cell: UnsafeRawBufferPointer) {
-        starts.append(Int32(bytes.count))
-        lengths.append(Int32(cell.count))
-        bytes.append(contentsOf: cell)
+        _starts.append(Int32(_bytes.count))
+        _lengths.append(Int32(cell.count))
+        _bytes.append(contentsOf: cell)
         pendingCells += 1
     }
 
+    @inlinable
     public mutating func appendCell(_ cell: UnsafeBufferPointer<UInt8>) {
         appendCell(UnsafeRawBufferPointer(cell))
     }
 
     public mutating func appendCell<C: Collection>(bytes cell: C) where C.Element == UInt8 {
-        starts.append(Int32(bytes.count))
-        lengths.append(Int32(cell.count))
-        bytes.append(contentsOf: cell)
+        _starts.append(Int32(_bytes.count))
+        _lengths.append(Int32(cell.count))
+        _bytes.append(contentsOf: cell)
         pendingCells += 1
     }
 
@@ -49,9 +59,10 @@ public struct RowBatch: Sendable {
         text.withUTF8 { appendCell(UnsafeRawBufferPointer($0)) }
     }
 
+    @inlinable
     public mutating func appendNull() {
-        starts.append(Int32(bytes.count))
-        lengths.append(-1)
+        _starts.append(Int32(_bytes.count))
+        _lengths.append(-1)
         pendingCells += 1
     }
 
@@ -61,56 +72,57 @@ public struct RowBatch: Sendable {
         let length = other.lengths[i]
         if length < 0 { appendNull(); return }
         let start = Int(other.starts[i])
-        starts.append(Int32(bytes.count))
-        lengths.append(length)
-        bytes.append(contentsOf: other.bytes[start..<(start + Int(length))])
+        _starts.append(Int32(_bytes.count))
+        _lengths.append(length)
+        _bytes.append(contentsOf: other.bytes[start..<(start + Int(length))])
         pendingCells += 1
     }
 
     /// Closes the current row. Precondition: exactly `columnCount` cells were appended.
+    @inlinable
     public mutating func endRow(sourceRow: Int) {
         precondition(pendingCells == columnCount, "row has \(pendingCells) cells, expected \(columnCount)")
         pendingCells = 0
-        sourceRows.append(sourceRow)
+        _sourceRows.append(sourceRow)
     }
 
     /// Drops a partly appended row (the reader found it malformed half-way).
     public mutating func abandonRow() {
         guard pendingCells > 0 else { return }
-        let firstStart = Int(starts[starts.count - pendingCells])
-        starts.removeLast(pendingCells)
-        lengths.removeLast(pendingCells)
-        bytes.removeSubrange(firstStart...)
+        let firstStart = Int(_starts[_starts.count - pendingCells])
+        _starts.removeLast(pendingCells)
+        _lengths.removeLast(pendingCells)
+        _bytes.removeSubrange(firstStart...)
         pendingCells = 0
     }
 
     // MARK: Reading
 
     @inline(__always)
-    public func isNull(_ row: Int, _ column: Int) -> Bool { lengths[row * columnCount + column] < 0 }
+    public func isNull(_ row: Int, _ column: Int) -> Bool { _lengths[row * columnCount + column] < 0 }
 
     /// The cell's text, or nil for null. For edges (reports, errors), not hot loops.
     public func string(_ row: Int, _ column: Int) -> String? {
         let i = row * columnCount + column
-        let length = Int(lengths[i])
+        let length = Int(_lengths[i])
         if length < 0 { return nil }
-        let start = Int(starts[i])
-        return String(decoding: bytes[start..<(start + length)], as: UTF8.self)
+        let start = Int(_starts[i])
+        return String(decoding: _bytes[start..<(start + length)], as: UTF8.self)
     }
 
     public func cellBytes(_ row: Int, _ column: Int) -> ArraySlice<UInt8>? {
         let i = row * columnCount + column
-        let length = Int(lengths[i])
+        let length = Int(_lengths[i])
         if length < 0 { return nil }
-        let start = Int(starts[i])
-        return bytes[start..<(start + length)]
+        let start = Int(_starts[i])
+        return _bytes[start..<(start + length)]
     }
 
     /// Gives hot loops pointer access to every cell without copying.
     public func withCells<R>(_ body: (Cells) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer { b in
-            try starts.withUnsafeBufferPointer { s in
-                try lengths.withUnsafeBufferPointer { l in
+        try _bytes.withUnsafeBufferPointer { b in
+            try _starts.withUnsafeBufferPointer { s in
+                try _lengths.withUnsafeBufferPointer { l in
                     try body(Cells(base: b, starts: s, lengths: l, columnCount: columnCount))
                 }
             }
@@ -141,20 +153,20 @@ public struct RowBatch: Sendable {
     /// rejected row, and copying cell by cell cost a tenth of the checking stage.
     public func filtered(_ keep: [Bool]) -> RowBatch {
         precondition(pendingCells == 0, "filtered() on a batch with an unfinished row")
-        var out = RowBatch(columnCount: columnCount, rowCapacity: rowCount, byteCapacity: bytes.count)
+        var out = RowBatch(columnCount: columnCount, rowCapacity: rowCount, byteCapacity: _bytes.count)
         var r = 0
         while r < rowCount {
             guard keep[r] else { r += 1; continue }
             var end = r + 1
             while end < rowCount && keep[end] { end += 1 }
             let firstCell = r * columnCount, endCell = end * columnCount
-            let byteStart = Int(starts[firstCell])
-            let byteEnd = endCell < starts.count ? Int(starts[endCell]) : bytes.count
-            let shift = Int32(out.bytes.count - byteStart)
-            out.bytes.append(contentsOf: bytes[byteStart..<byteEnd])
-            out.starts.append(contentsOf: starts[firstCell..<endCell].lazy.map { $0 + shift })
-            out.lengths.append(contentsOf: lengths[firstCell..<endCell])
-            out.sourceRows.append(contentsOf: sourceRows[r..<end])
+            let byteStart = Int(_starts[firstCell])
+            let byteEnd = endCell < _starts.count ? Int(_starts[endCell]) : _bytes.count
+            let shift = Int32(out._bytes.count - byteStart)
+            out._bytes.append(contentsOf: _bytes[byteStart..<byteEnd])
+            out._starts.append(contentsOf: _starts[firstCell..<endCell].lazy.map { $0 + shift })
+            out._lengths.append(contentsOf: _lengths[firstCell..<endCell])
+            out._sourceRows.append(contentsOf: _sourceRows[r..<end])
             r = end
         }
         return out
