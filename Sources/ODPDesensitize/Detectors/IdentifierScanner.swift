@@ -34,6 +34,9 @@ import ODPCore
 public struct IdentifierScanner: Sendable {
     /// Birth dates after this day (YYYYMMDD) are not real.
     let today: Int
+    /// `ByteClass.pointer`, read once here: the static's lazy-initialisation check cost a
+    /// call per scanned cell.
+    nonisolated(unsafe) let byteClasses: UnsafePointer<UInt8> = ByteClass.pointer
 
     /// - Parameter today: the run date (birth dates after it are rejected); defaults to the
     ///   system date, pass `StageContext.runDate` for deterministic runs.
@@ -58,7 +61,7 @@ public struct IdentifierScanner: Sendable {
         // Every other kind needs a digit, `:` (IPv6) or `@` (e-mail): most cells have none.
         guard Self.mayHoldIdentifier(cell) else { return }
         do {
-            let table = UnsafeBufferPointer(start: ByteClass.pointer, count: 256)
+            let table = UnsafeBufferPointer(start: byteClasses, count: 256)
             var i = 0
             let base = cell.baseAddress!
             while i < n {
