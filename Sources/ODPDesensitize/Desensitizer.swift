@@ -163,7 +163,7 @@ public final class Desensitizer {
     /// an operator left unchanged was just scanned clean with the same settings, so it is not
     /// scanned again.
     private func build(_ batch: RowBatch, sourceHits: inout HitCounter) -> RowBatch {
-        var out = RowBatch(columnCount: columns.count, rowCapacity: batch.rowCount, byteCapacity: batch.bytes.count)
+        var out = RowBatch(columnCount: columns.count, rowCapacity: batch.rowCount, byteCapacity: batch.byteCount)
         var scratch: [UInt8] = []
         scratch.reserveCapacity(512)
         let identity = self.identity
@@ -263,7 +263,7 @@ public final class Desensitizer {
             }
         }
         guard !rareColumns.isEmpty else { return batch.filtered(keep) }
-        var out = RowBatch(columnCount: batch.columnCount, rowCapacity: batch.rowCount, byteCapacity: batch.bytes.count)
+        var out = RowBatch(columnCount: batch.columnCount, rowCapacity: batch.rowCount, byteCapacity: batch.byteCount)
         for r in 0..<batch.rowCount where keep[r] {
             for c in 0..<batch.columnCount {
                 if blank[r * batch.columnCount + c] { out.appendNull() } else { out.appendCell(from: batch, row: r, column: c) }

@@ -96,6 +96,6 @@ struct RowBatchTests {
         batch.appendCell("d"); batch.appendCell("e"); batch.endRow(sourceRow: 3)
         #expect(batch.rowCount == 2)
         #expect(batch.string(1, 0) == "d")
-        #expect(batch.bytes.count == 4)
+        #expect(batch.byteCount == 4)
     }
 }

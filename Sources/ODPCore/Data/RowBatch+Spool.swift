@@ -4,12 +4,12 @@ extension RowBatch {
     /// Appends this batch to a spool file in a private binary layout (native endianness: the
     /// spool never leaves the process that wrote it). Used when a stage needs a second pass.
     public func spool(to handle: FileHandle) throws {
-        var header = [Int64(columnCount), Int64(rowCount), Int64(bytes.count)]
+        var header = [Int64(columnCount), Int64(rowCount), Int64(byteCount)]
         try handle.write(contentsOf: Data(bytes: &header, count: 24))
         try sourceRows.withUnsafeBytes { try handle.write(contentsOf: Data($0)) }
         try starts.withUnsafeBytes { try handle.write(contentsOf: Data($0)) }
         try lengths.withUnsafeBytes { try handle.write(contentsOf: Data($0)) }
-        try handle.write(contentsOf: Data(bytes))
+        try _bytes.withUnsafeBytes { try handle.write(contentsOf: Data(UnsafeRawBufferPointer(rebasing: $0[0..<_byteCount]))) }
     }
 
     /// Reads the next spooled batch, or nil at the end.
@@ -29,6 +29,7 @@ extension RowBatch {
         batch._starts = startData.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
         batch._lengths = lengthData.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
         batch._bytes = Array(byteData)
+        batch._byteCount = byteCount
         return batch
     }
 }

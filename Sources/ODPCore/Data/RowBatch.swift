@@ -5,7 +5,8 @@
 /// Cell (row r, column c) is entry `r * columnCount + c`; column c is field c of the schema.
 public struct RowBatch: Sendable {
     public let columnCount: Int
-    public var bytes: [UInt8] { _bytes }
+    /// Bytes of all cells so far.
+    public var byteCount: Int { _byteCount }
     public var starts: [Int32] { _starts }
     public var lengths: [Int32] { _lengths }
     /// For each row, its position in the source (CSV line, sheet row, record number), for
@@ -15,7 +16,11 @@ public struct RowBatch: Sendable {
     // Stored under other names so the append functions can be `@inlinable`: readers add
     // every cell of a table through them, and as calls into this module they cost more
     // than the copy itself.
+    /// Cell bytes are `_bytes[0..<_byteCount]`; the rest is zeroed room to grow into, so a
+    /// cell is appended with one `memcpy` (`Array.append(contentsOf:)` cost about 80
+    /// instructions per cell, more than the copy).
     @usableFromInline var _bytes: [UInt8] = []
+    @usableFromInline var _byteCount = 0
     @usableFromInline var _starts: [Int32] = []
     @usableFromInline var _lengths: [Int32] = []
     @usableFromInline var _sourceRows: [Int] = []
@@ -23,7 +28,7 @@ public struct RowBatch: Sendable {
 
     public init(columnCount: Int, rowCapacity: Int = 0, byteCapacity: Int = 0) {
         self.columnCount = columnCount
-        _bytes.reserveCapacity(byteCapacity)
+        _bytes = [UInt8](repeating: 0, count: byteCapacity)
         _starts.reserveCapacity(rowCapacity * columnCount)
         _lengths.reserveCapacity(rowCapacity * columnCount)
         _sourceRows.reserveCapacity(rowCapacity)
@@ -36,10 +41,25 @@ public struct RowBatch: Sendable {
 
     @inlinable
     public mutating func appendCell(_ cell: UnsafeRawBufferPointer) {
-        _starts.append(Int32(_bytes.count))
+        _starts.append(Int32(_byteCount))
         _lengths.append(Int32(cell.count))
-        _bytes.append(contentsOf: cell)
+        appendBytes(cell)
         pendingCells += 1
+    }
+
+    /// Copies bytes after the last cell's (cells' offsets are the caller's to record).
+    @inlinable
+    mutating func appendBytes(_ raw: UnsafeRawBufferPointer) {
+        let at = _byteCount, n = raw.count
+        guard n > 0 else { return }
+        if at + n > _bytes.count { growBytes(to: at + n) }
+        _bytes.withUnsafeMutableBytes { ($0.baseAddress! + at).copyMemory(from: raw.baseAddress!, byteCount: n) }
+        _byteCount = at + n
+    }
+
+    @usableFromInline
+    mutating func growBytes(to needed: Int) {
+        _bytes.append(contentsOf: repeatElement(0, count: Swift.max(needed, 2 * _bytes.count, 4096) - _bytes.count))
     }
 
     @inlinable
@@ -48,10 +68,8 @@ public struct RowBatch: Sendable {
     }
 
     public mutating func appendCell<C: Collection>(bytes cell: C) where C.Element == UInt8 {
-        _starts.append(Int32(_bytes.count))
-        _lengths.append(Int32(cell.count))
-        _bytes.append(contentsOf: cell)
-        pendingCells += 1
+        let bytes = Array(cell)
+        bytes.withUnsafeBytes { appendCell($0) }
     }
 
     public mutating func appendCell(_ text: String) {
@@ -61,7 +79,7 @@ public struct RowBatch: Sendable {
 
     @inlinable
     public mutating func appendNull() {
-        _starts.append(Int32(_bytes.count))
+        _starts.append(Int32(_byteCount))
         _lengths.append(-1)
         pendingCells += 1
     }
@@ -69,13 +87,10 @@ public struct RowBatch: Sendable {
     /// Copies cell (row, column) of another batch, null included.
     public mutating func appendCell(from other: RowBatch, row: Int, column: Int) {
         let i = row * other.columnCount + column
-        let length = other.lengths[i]
+        let length = Int(other._lengths[i])
         if length < 0 { appendNull(); return }
-        let start = Int(other.starts[i])
-        _starts.append(Int32(_bytes.count))
-        _lengths.append(length)
-        _bytes.append(contentsOf: other.bytes[start..<(start + Int(length))])
-        pendingCells += 1
+        let start = Int(other._starts[i])
+        other._bytes.withUnsafeBytes { appendCell(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
     }
 
     /// Closes the current row. Precondition: exactly `columnCount` cells were appended.
@@ -92,7 +107,7 @@ public struct RowBatch: Sendable {
         let firstStart = Int(_starts[_starts.count - pendingCells])
         _starts.removeLast(pendingCells)
         _lengths.removeLast(pendingCells)
-        _bytes.removeSubrange(firstStart...)
+        _byteCount = firstStart
         pendingCells = 0
     }
 
@@ -123,7 +138,7 @@ public struct RowBatch: Sendable {
         try _bytes.withUnsafeBufferPointer { b in
             try _starts.withUnsafeBufferPointer { s in
                 try _lengths.withUnsafeBufferPointer { l in
-                    try body(Cells(base: b, starts: s, lengths: l, columnCount: columnCount))
+                    try body(Cells(base: UnsafeBufferPointer(rebasing: b[0..<_byteCount]), starts: s, lengths: l, columnCount: columnCount))
                 }
             }
         }
@@ -153,7 +168,7 @@ public struct RowBatch: Sendable {
     /// rejected row, and copying cell by cell cost a tenth of the checking stage.
     public func filtered(_ keep: [Bool]) -> RowBatch {
         precondition(pendingCells == 0, "filtered() on a batch with an unfinished row")
-        var out = RowBatch(columnCount: columnCount, rowCapacity: rowCount, byteCapacity: _bytes.count)
+        var out = RowBatch(columnCount: columnCount, rowCapacity: rowCount, byteCapacity: _byteCount)
         var r = 0
         while r < rowCount {
             guard keep[r] else { r += 1; continue }
@@ -161,9 +176,9 @@ public struct RowBatch: Sendable {
             while end < rowCount && keep[end] { end += 1 }
             let firstCell = r * columnCount, endCell = end * columnCount
             let byteStart = Int(_starts[firstCell])
-            let byteEnd = endCell < _starts.count ? Int(_starts[endCell]) : _bytes.count
-            let shift = Int32(out._bytes.count - byteStart)
-            out._bytes.append(contentsOf: _bytes[byteStart..<byteEnd])
+            let byteEnd = endCell < _starts.count ? Int(_starts[endCell]) : _byteCount
+            let shift = Int32(out._byteCount - byteStart)
+            _bytes.withUnsafeBytes { out.appendBytes(UnsafeRawBufferPointer(rebasing: $0[byteStart..<byteEnd])) }
             out._starts.append(contentsOf: _starts[firstCell..<endCell].lazy.map { $0 + shift })
             out._lengths.append(contentsOf: _lengths[firstCell..<endCell])
             out._sourceRows.append(contentsOf: _sourceRows[r..<end])
