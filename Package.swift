@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "odp-bench", dependencies: [
-            "ODPCore", "ODPPipeline", "ODPDemoData", "ODPRelease", "CZlib", "CDeflate",
+            "ODPCore", "ODPExtract", "ODPCheck", "ODPDesensitize", "ODPPipeline", "ODPDemoData", "ODPRelease", "CZlib", "CDeflate",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 

@@ -11,17 +11,26 @@ enum Report {
         let mode = r["mode"] as? String
         let title = switch mode {
         case "extract": "extract only"
+        case "stages": "check and desensitize alone, on batches already in memory (check on one core; desensitize scans the source on the second, as in a run)"
         case "reference": "reference job: CSV-only release (validate, desensitize, write CSV, SHA-256, zip)"
         default: "complete release (CSV, JSON, reports, datapackage.json, zip of everything)"
         }
         Swift.print(String(format: "%@ — %d rows, %.0f MB input", title, rows, input / 1_048_576))
         let target = mode == "reference" ? "   (target ≤ 3.0 s)" : ""
-        Swift.print(String(format: "  %@ %8.2f s  %@  peak RSS %.0f MB%@", pad("total"), seconds, rate(seconds), rss, target))
+        if mode != "stages" {
+            Swift.print(String(format: "  %@ %8.2f s  %@  peak RSS %.0f MB%@", pad("total"), seconds, rate(seconds), rss, target))
+        }
         if let cpu = r["cpu_seconds"] as? Double {
             // Wall time cannot go below CPU time / cores: this line says how close the run is to that.
             let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
             Swift.print(String(format: "  %@ %8.2f s  = %.2f cores busy on average; at best %.2f s on %.0f cores",
                                pad("CPU time (user + system)"), cpu, cpu / max(seconds, 1e-9), cpu / cores, cores))
+        }
+        if let alone = r["stage_alone"] as? [String: Double] {
+            for (stage, goal) in [("check", "1.5M"), ("desensitize", "1M")] {
+                guard let s = alone[stage] else { continue }
+                Swift.print(String(format: "  %@ %8.2f s  %@   (target ≥ %@ rows/s)", pad("  " + stage + " alone"), s, rate(s), goal))
+            }
         }
         if let stages = r["stages"] as? [String: Double] {
             // Reading, checking with desensitizing, and writing run on their own threads: each
