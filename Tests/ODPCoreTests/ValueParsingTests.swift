@@ -23,6 +23,37 @@ struct ValueParsingTests {
         #expect(format.parse("2026/11/07 24:00:00") == nil)
     }
 
+    @Test("fixed-width layouts parse exactly as the token walk does",
+          arguments: ["YYYY-MM-DD", "YYYYMMDD", "YYYY/MM/DD hh:mm:ss", "YYYY-MM-DDThh:mm:ss", "YYYY年MM月DD日"])
+    func fixedWidthAgrees(pattern: String) throws {
+        // `YYYY-M-DD` has a variable-width token, so it takes the token walk; padded
+        // month numbers and the same literals make it accept what the fixed layout accepts.
+        let fixed = try #require(DateFormat(pattern))
+        let walked = try #require(DateFormat(pattern.replacingOccurrences(of: "MM", with: "M")))
+        let base = Array(sample(for: pattern).utf8)
+        var seen = 0
+        // Every byte replaced by a digit, a letter, a separator or cut off.
+        for i in 0..<base.count {
+            for b in Array("0919X-/ :".utf8) + [0xE5] {
+                var text = base
+                text[i] = b
+                let s = String(decoding: text, as: UTF8.self)
+                let a = fixed.parse(s)
+                #expect(a == walked.parse(s), "\(pattern): \(s)")
+                if a != nil { seen += 1 }
+            }
+            #expect(fixed.parse(String(decoding: base[0..<i], as: UTF8.self)) == nil)
+        }
+        #expect(seen > 0)
+        #expect(fixed.parse(String(decoding: base, as: UTF8.self)) != nil)
+    }
+
+    private func sample(for pattern: String) -> String {
+        pattern.replacingOccurrences(of: "YYYY", with: "2024").replacingOccurrences(of: "MM", with: "02")
+            .replacingOccurrences(of: "DD", with: "29").replacingOccurrences(of: "hh", with: "23")
+            .replacingOccurrences(of: "mm", with: "59").replacingOccurrences(of: "ss", with: "09")
+    }
+
     @Test("decimals are written exactly at the declared scale, never through floating point",
           arguments: [("0.3", 2, "0.30"), ("12.5", 2, "12.50"), ("-0.004", 2, "0.00"), ("2.345", 2, "2.35"),
                       ("9.995", 2, "10.00"), ("1.5E3", 0, "1500"), ("0.30000000000000004", 2, "0.30"), ("1,234.5", 1, "1234.5")])

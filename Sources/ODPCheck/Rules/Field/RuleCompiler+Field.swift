@@ -149,9 +149,9 @@ extension RuleCompiler {
         if let b = r.string("not_before") { parts.append("不早于 \(b)") }
         if let a = r.string("not_after") { parts.append("不晚于 \(a)") }
         add(parts.joined(separator: "，")) { cell, _, _ in
-            var day: Double?
-            for f in formats { if let d = f.parse(cell) { day = CompiledExpression.dayNumber(d); break } }
-            guard let day else { return false }
+            guard let parsed = formats.count == 1 ? formats[0].parse(cell) : formats.lazy.compactMap({ $0.parse(cell) }).first
+            else { return false }
+            let day = CompiledExpression.dayNumber(parsed)
             if notFuture, day >= today { return false }
             if let before, day < before { return false }
             if let after, day >= after + 1 { return false }
