@@ -2,26 +2,22 @@
 /// the detectors (ODPDesensitize) and the checksum rules (ODPCheck), so both agree.
 public enum Checksums {
     /// GB 11643-1999 citizen ID: 17 digits and a MOD 11-2 check character (0-9 or X).
+    ///
+    /// The weights are 2^(17-i) mod 11, so the sum is taken by doubling (Horner's rule)
+    /// instead of through a weight table: the checker and the identifier scan run this on
+    /// every ID-like cell.
     public static func gb11643(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
         guard id.count == 18 else { return false }
-        let weights: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) =
-            (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
         var sum = 0
-        withUnsafeBytes(of: weights) { raw in
-            let w = raw.bindMemory(to: Int.self)
-            for i in 0..<17 {
-                let d = Int(id[i]) - 0x30
-                if d < 0 || d > 9 { sum = -1; return }
-                sum += d * w[i]
-            }
+        for i in 0..<17 {
+            let d = id[i] &- 0x30
+            if d > 9 { return false }
+            sum = sum &* 2 &+ Int(d)
         }
-        guard sum >= 0 else { return false }
-        let expected = gb11643CheckTable[sum % 11]
-        let last = id[17] == UInt8(ascii: "x") ? UInt8(ascii: "X") : id[17]
-        return last == expected
+        let check = (12 - (sum * 2) % 11) % 11
+        let last = id[17]
+        return check == 10 ? last == UInt8(ascii: "X") || last == UInt8(ascii: "x") : Int(last) == 0x30 + check
     }
-
-    static let gb11643CheckTable: [UInt8] = Array("10X98765432".utf8)
 
     /// The check character for 17 ID digits (for generators and tests).
     public static func gb11643CheckCharacter(_ first17: String) -> Character? {
@@ -34,36 +30,47 @@ public enum Checksums {
 
     /// Characters of the 统一社会信用代码 (GB 32100-2015): digits and capitals without I O S V Z.
     public static let uscc: [UInt8] = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
-    static let usccValue: [Int8] = {
-        var t = [Int8](repeating: -1, count: 256)
-        for (i, c) in uscc.enumerated() { t[Int(c)] = Int8(i) }
-        return t
-    }()
-    static let usccWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+    /// A character's value in `uscc`, or -1, looked up branch-free: code characters are
+    /// random, so branching on character ranges mispredicted often and cost twice the
+    /// time. The table covers "0"…"Z" as `value + 0x30`, "~" for a non-code byte; a string
+    /// literal sits in read-only data, so reading it needs no lazy-initialisation check as a
+    /// `static let` array would.
+    @inline(__always)
+    static func usccValue(_ c: UInt8) -> Int {
+        let i = Int(c) &- 0x30
+        guard i >= 0, i < 43 else { return -1 }
+        let v = Int(usccTable.utf8Start[i]) &- 0x30
+        return v > 30 ? -1 : v
+    }
+
+    private static var usccTable: StaticString { "0123456789~~~~~~~:;<=>?@A~BCDEF~GHI~JK~LMN~" }
+
+    /// Σ value·3^i mod 31 over the first 17 characters (GB 32100's weights are 3^i mod 31),
+    /// by Horner's rule from the last character; nil when one is not a code character.
+    @inline(__always)
+    static func usccSum<C: Collection<UInt8>>(_ first17: C) -> Int? where C.Index == Int {
+        var sum = 0
+        var i = first17.startIndex + 16
+        while i >= first17.startIndex {
+            let v = usccValue(first17[i])
+            if v < 0 { return nil }
+            sum = sum &* 3 &+ v
+            i -= 1
+        }
+        return sum % 31
+    }
 
     /// GB 32100-2015 统一社会信用代码: 18 characters, MOD 31 check character.
     public static func gb32100(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard code.count == 18 else { return false }
-        var sum = 0
-        for i in 0..<17 {
-            let v = Int(usccValue[Int(code[i])])
-            if v < 0 { return false }
-            sum += v * usccWeights[i]
-        }
-        let check = (31 - sum % 31) % 31
-        return Int(usccValue[Int(code[17])]) == check
+        guard code.count == 18, let sum = usccSum(code) else { return false }
+        return usccValue(code[17]) == (31 - sum) % 31
     }
 
     public static func gb32100CheckCharacter(_ first17: String) -> Character? {
         let bytes = Array(first17.utf8)
-        guard bytes.count == 17 else { return nil }
-        var sum = 0
-        for i in 0..<17 {
-            let v = Int(usccValue[Int(bytes[i])])
-            if v < 0 { return nil }
-            sum += v * usccWeights[i]
-        }
-        return Character(UnicodeScalar(uscc[(31 - sum % 31) % 31]))
+        guard bytes.count == 17, let sum = usccSum(bytes) else { return nil }
+        return Character(UnicodeScalar(uscc[(31 - sum) % 31]))
     }
 
     /// GB 11714-1997 组织机构代码: 8 digits/capitals and a MOD 11 check (digit or X),
