@@ -22,12 +22,24 @@ public enum Fingerprint {
             i += 8
         }
         if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n { w |= UInt64(p[i]) << shift; shift += 8; i += 1 }
-            h = mix(h ^ w, 0x8EBC_6AF0_9C88_C6E3)
+            h = mix(h ^ tail(raw + i, n - i), 0x8EBC_6AF0_9C88_C6E3)
         }
         return mix(h, 0x5899_65CC_7537_4CC3)
+    }
+
+    /// The last 1–7 bytes as a little-endian word, byte k at bits 8k, read with at most
+    /// three loads instead of a byte loop (short cells are all tail). Overlapping loads put
+    /// the same byte at the same place twice, which `|` leaves alone.
+    @inline(__always)
+    static func tail(_ p: UnsafeRawPointer, _ r: Int) -> UInt64 {
+        if r >= 4 {
+            let low = UInt64(p.loadUnaligned(as: UInt32.self).littleEndian)
+            let high = UInt64(p.loadUnaligned(fromByteOffset: r - 4, as: UInt32.self).littleEndian)
+            return low | high << UInt64(8 * (r - 4))
+        }
+        let first = UInt64(p.load(as: UInt8.self)), middle = UInt64(p.load(fromByteOffset: r / 2, as: UInt8.self))
+        let last = UInt64(p.load(fromByteOffset: r - 1, as: UInt8.self))
+        return first | middle << UInt64(8 * (r / 2)) | last << UInt64(8 * (r - 1))
     }
 
     @inline(__always)
