@@ -164,15 +164,15 @@ public final class Checker {
             var nullCount = 0, numeric = 0
             var sum = 0.0
             let doSum = summed[c]
-            var tracker = categories[c]
+            // A tracker that overflows part-way keeps refusing new values until the batch
+            // ends; testing for that per cell cost a retain and release of it per cell.
+            let tracker = categories[c]
             for row in 0..<rows {
                 guard let cell = cells.at(row, c), cell.count > 0 else { nullCount += 1; continue }
                 if doSum, let v = NumberScan.double(cell) { sum += v; numeric += 1 }
-                if let t = tracker {
-                    t.add(cell)
-                    if t.overflowed { tracker = nil; categories[c] = nil }
-                }
+                tracker?.add(cell)
             }
+            if let tracker, tracker.overflowed { categories[c] = nil }
             nulls[c] += nullCount
             sums[c] += sum
             numericCounts[c] += numeric
