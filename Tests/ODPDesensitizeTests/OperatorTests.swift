@@ -18,6 +18,8 @@ struct OperatorTests {
         #expect(try single(id, ["370921199001010063"]) == ["370921********0063"])
         let hash = "{name: sfzh, title: 身份证号, type: string, class: direct, desensitize: {op: mask, keep_last: 2, char: \"#\"}}"
         #expect(try single(hash, ["1234"]) == ["##34"])
+        let mixed = "{name: lxr, title: 联系人, type: string, class: direct, desensitize: {op: mask, keep_first: 2, keep_last: 2, char: \"○\"}}"
+        #expect(try single(mixed, ["Li张三丰cd", "ab", "张三丰"]) == ["Li○○○cd", "a○", "张三○"])
     }
 
     @Test("generalize turns dates into year-month or year and changes the output type")
@@ -103,6 +105,10 @@ struct OperatorTests {
                                      privacy: "privacy:\n  redact_marker: \"[略]\"")
         let d = try Desensitizer(definition: def, context: Fixture.context())
         #expect(Fixture.run(d, [["车牌鲁A12345，IP 10.1.2.3"]]) == [["车牌[略]，IP [略]"]])
+        // A field's own marker wins over the dataset's.
+        let own = Fixture.definition(["{name: ms, title: 描述, type: string, class: public, desensitize: {op: redact, marker: \"***\"}}"],
+                                     privacy: "privacy:\n  redact_marker: \"[略]\"")
+        #expect(Fixture.run(try Desensitizer(definition: own, context: Fixture.context()), [["电话13812345678"]]) == [["电话***"]])
     }
 
     @Test("drop removes the field from the output schema and batches")

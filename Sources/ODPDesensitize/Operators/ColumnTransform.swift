@@ -6,9 +6,22 @@ import ODPCore
 final class ColumnTransform {
     enum Result { case copy, null, scratch }
 
+    /// `op` without its reference-counted payloads, for `apply` to switch on per cell:
+    /// switching on `op` copied them, four outlined copies and destroys a cell.
+    enum Step {
+        case copy, mask(keepFirst: Int, keepLast: Int), pseudonym(bytes: Int), generalize(Operator.Generalization)
+        case round(Operator.Rounding), suppressWhen, replace, redact
+    }
+
     let source: Int
     let field: FieldDefinition
     let op: Operator?
+    let step: Step
+    /// The bytes `step` writes: the mask character, the pseudonym prefix, the replacement,
+    /// or the redaction marker.
+    let constant: [UInt8]
+    /// The values of the other field that blank this one (`suppress when`).
+    let conditionValues: [[UInt8]]
     let nameLike: Bool
     let cardLabelled: Bool
     var hmac: PseudonymHMAC?
@@ -16,7 +29,6 @@ final class ColumnTransform {
     var regions: CodeTable?
     let runDate: CivilDateTime
     let scanner: IdentifierScanner
-    let marker: [UInt8]
     /// Column index (source schema) for `suppress when`.
     var conditionColumn: Int?
 
@@ -29,7 +41,19 @@ final class ColumnTransform {
         self.cardLabelled = ColumnTransform.isCardLabelled(field)
         self.runDate = context.runDate
         self.scanner = scanner
-        self.marker = marker
+        var constant: [UInt8] = [], conditionValues: [[UInt8]] = []
+        switch op {
+        case nil, .drop, .suppressRare: step = .copy
+        case .mask(let first, let last, let char): step = .mask(keepFirst: first, keepLast: last); constant = char
+        case .pseudonym(let prefix, let bytes): step = .pseudonym(bytes: bytes); constant = prefix
+        case .generalize(let g): step = .generalize(g)
+        case .round(let r): step = .round(r)
+        case .suppressWhen(_, let values): step = .suppressWhen; conditionValues = values
+        case .replace(let value): step = .replace; constant = value
+        case .redact(let own): step = .redact; constant = own ?? marker
+        }
+        self.constant = constant
+        self.conditionValues = conditionValues
         switch op {
         case .pseudonym:
             guard let key = context.pseudonymKey, !key.isEmpty, let keyID = context.pseudonymKeyID, !keyID.isEmpty else {
@@ -71,30 +95,29 @@ final class ColumnTransform {
     /// Writes the transformed cell into `out` (for `.scratch`). `cells` is the source batch.
     /// An operator that scans the source (`scansSource`) reports each identifier to `found`.
     func apply(_ cells: RowBatch.Cells, row: Int, out: inout [UInt8], found: (IdentifierKind) -> Void) -> Result {
-        guard let op else { return .copy }
         guard let cell = cells[row, source] else {
-            if case .replace(let value) = op { out.append(contentsOf: value); return .scratch }
+            if case .replace = step { out.append(contentsOf: constant); return .scratch }
             return .null
         }
-        switch op {
-        case .drop, .suppressRare:
+        switch step {
+        case .copy:
             return .copy
-        case .mask(let first, let last, let char):
-            mask(cell, keepFirst: first, keepLast: last, char: char, into: &out)
+        case .mask(let first, let last):
+            mask(cell, keepFirst: first, keepLast: last, char: constant, into: &out)
             return .scratch
-        case .pseudonym(let prefix, let bytes):
+        case .pseudonym(let bytes):
             if cell.allSatisfy({ $0 == 0x20 }) { return .copy }
-            pseudonym(cell, prefix: prefix, bytes: bytes, into: &out)
+            pseudonym(cell, prefix: constant, bytes: bytes, into: &out)
             return .scratch
         case .generalize(let g):
             return generalize(g, cell, into: &out) ? .scratch : .null
         case .round(let rounding):
             return round(rounding, cell, into: &out) ? .scratch : .null
-        case .suppressWhen(_, let values):
+        case .suppressWhen:
             guard let column = conditionColumn, let other = cells[row, column] else { return .copy }
-            return values.contains(where: { $0.elementsEqual(other) }) ? .null : .copy
-        case .replace(let value):
-            out.append(contentsOf: value)
+            return conditionValues.contains(where: { $0.elementsEqual(other) }) ? .null : .copy
+        case .replace:
+            out.append(contentsOf: constant)
             return .scratch
         case .redact:
             return redact(cell, into: &out, found: found) ? .scratch : .copy
@@ -111,16 +134,17 @@ final class ColumnTransform {
         guard total > 0 else { return }
         var first = keepFirst, last = keepLast
         while first + last >= total, first + last > 0 { if last > 0 { last -= 1 } else { first -= 1 } }
-        var index = -1
-        var masked = 0
-        for b in cell {
-            if b & 0xC0 != 0x80 { index += 1 }
-            if index < first || index >= total - last {
-                out.append(b)
-            } else if b & 0xC0 != 0x80 {
-                out.append(contentsOf: char); masked += 1
-            }
+        // Where the first masked and the first kept trailing character start; the kept parts
+        // are copied whole, not byte by byte.
+        var index = -1, head = cell.count, tail = cell.count
+        for i in 0..<cell.count where cell[i] & 0xC0 != 0x80 {
+            index += 1
+            if index == first { head = i }
+            if index == total - last { tail = i; break }
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: cell[0..<head]))
+        for _ in 0..<(total - first - last) { out.append(contentsOf: char) }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: cell[tail...]))
     }
 
     /// HMAC-SHA256(key, key id ‖ 0x1F ‖ value): surrounding spaces trimmed and ASCII letters
@@ -153,7 +177,7 @@ final class ColumnTransform {
         for r in ranges {
             if r.lowerBound >= at {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: cell[at..<r.lowerBound]))
-                out.append(contentsOf: marker)
+                out.append(contentsOf: constant)
                 at = r.upperBound
             } else if r.upperBound > at {
                 at = r.upperBound
