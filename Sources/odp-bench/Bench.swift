@@ -94,6 +94,9 @@ struct Bench {
                 let size = (try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0
                 result["output_csv_bytes"] = size
                 result["floor_read_seconds"] = Floor.read(table).seconds
+                let written = Floor.treeSize(work.appendingPathComponent("out"))
+                result["floor_write_seconds"] = Floor.write(bytes: written, in: work).seconds
+                result["floor_write_bytes"] = written
                 result["floor_sha256_seconds"] = Floor.sha256(csv).seconds
                 let z = Floor.zlib6(csv), d = Floor.libdeflate6(csv)
                 result["floor_zlib6_seconds"] = z.seconds

@@ -73,6 +73,38 @@ enum Floor {
         return Result(seconds: t.elapsed, outputBytes: produced)
     }
 
+    /// Writing and syncing `bytes` bytes to a new file in `dir`, as much as the release wrote:
+    /// on this machine's VM, writing gigabytes into the page cache costs more per byte than
+    /// writing hundreds of megabytes (fresh guest memory is slow to touch), so this floor
+    /// does not scale linearly either.
+    static func write(bytes: Int, in dir: URL) -> Result {
+        let url = dir.appendingPathComponent("bench-write.tmp")
+        defer { unlink(url.path) }
+        let t = Stopwatch()
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return Result(seconds: 0) }
+        let chunk = [UInt8](repeating: 0x2C, count: 4 << 20)
+        var left = bytes
+        chunk.withUnsafeBytes { c in
+            while left > 0 {
+                let n = Foundation.write(fd, c.baseAddress, min(left, c.count))
+                if n <= 0 { break }
+                left -= n
+            }
+        }
+        fsync(fd)
+        close(fd)
+        return Result(seconds: t.elapsed, outputBytes: bytes - left)
+    }
+
+    /// Bytes of all files under `dir`.
+    static func treeSize(_ dir: URL) -> Int {
+        guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.fileSizeKey]) else { return 0 }
+        var total = 0
+        for case let url as URL in e { total += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0 }
+        return total
+    }
+
     /// The zip step alone, as ODP does it: the output CSV as one entry, deflated on every core.
     static func odpZip(_ url: URL) throws -> Result {
         let zip = url.deletingLastPathComponent().appendingPathComponent("bench-odp.zip")

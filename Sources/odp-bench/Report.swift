@@ -55,6 +55,10 @@ enum Report {
                 let size = (r["\(key)_bytes"] as? Int).map { String(format: " → %.1f MB", Double($0) / 1_048_576) } ?? ""
                 Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s%@", pad("floor: " + name), s, mb / s, size))
             }
+            if let s = r["floor_write_seconds"] as? Double, let bytes = r["floor_write_bytes"] as? Int {
+                Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s (as many bytes as the release wrote, %.0f MB, and fsync)",
+                                   pad("floor: write output"), s, Double(bytes) / 1_048_576 / s, Double(bytes) / 1_048_576))
+            }
             if let s = r["zip_csv_seconds"] as? Double, let bytes = r["zip_csv_bytes"] as? Int {
                 Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s → %.1f MB", pad("zip step: ODP, all cores"), s, mb / s, Double(bytes) / 1_048_576))
                 if let i = r["infozip6_seconds"] as? Double, let ib = r["infozip6_bytes"] as? Int {
@@ -79,6 +83,15 @@ enum Report {
         guard releases.count >= 2, let a = releases.first, let b = releases.last,
               let ta = a["seconds"] as? Double, let tb = b["seconds"] as? Double,
               let ra = a["rows"] as? Int, let rb = b["rows"] as? Int else { return }
-        Swift.print(String(format: "scaling: %d → %d rows took %.2f× the time (linear would be %.1f×)", ra, rb, tb / ta, Double(rb) / Double(ra)))
+        Swift.print(String(format: "scaling: %d → %d rows: the complete release took %.2f× the time (linear would be %.1f×, target ≤ 10.5×)",
+                           ra, rb, tb / ta, Double(rb) / Double(ra)))
+        let references = results.filter { $0["mode"] as? String == "reference" }
+        if references.count >= 2, let x = references.first?["seconds"] as? Double, let y = references.last?["seconds"] as? Double {
+            Swift.print(String(format: "scaling: the reference job took %.2f× the time", y / x))
+        }
+        if let wa = a["floor_write_seconds"] as? Double, let wb = b["floor_write_seconds"] as? Double,
+           let ba = a["floor_write_bytes"] as? Int, let bb = b["floor_write_bytes"] as? Int {
+            Swift.print(String(format: "scaling: writing the release's bytes alone took %.2f× the time for %.2f× the bytes", wb / wa, Double(bb) / Double(ba)))
+        }
     }
 }
