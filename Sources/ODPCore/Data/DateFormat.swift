@@ -122,12 +122,14 @@ public struct DateFormat: Sendable, Hashable {
         if let base = text.baseAddress {
             withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: width) }
         }
-        guard Self.fits(words.0, digitMask.0, literals.0), Self.fits(words.1, digitMask.1, literals.1),
-              Self.fits(words.2, digitMask.2, literals.2), Self.fits(words.3, digitMask.3, literals.3) else { return nil }
+        // Words past the width are zero in text, mask and literals alike, so they need no test.
+        guard Self.fits(words.0, digitMask.0, literals.0), width <= 8 || Self.fits(words.1, digitMask.1, literals.1),
+              width <= 16 || Self.fits(words.2, digitMask.2, literals.2), width <= 24 || Self.fits(words.3, digitMask.3, literals.3)
+        else { return nil }
         @inline(__always) func two(_ i: Int, _ absent: Int) -> Int {
-            i < 0 ? absent : Int(text[i] &- 0x30) * 10 + Int(text[i + 1] &- 0x30)
+            i < 0 ? absent : Int(text[i] &- 0x30) &* 10 &+ Int(text[i &+ 1] &- 0x30)
         }
-        let v = CivilDateTime(year: at.year < 0 ? 0 : two(at.year, 0) * 100 + two(at.year + 2, 0), month: two(at.month, 1),
+        let v = CivilDateTime(year: at.year < 0 ? 0 : two(at.year, 0) &* 100 &+ two(at.year &+ 2, 0), month: two(at.month, 1),
                               day: two(at.day, 1), hour: two(at.hour, 0), minute: two(at.minute, 0), second: two(at.second, 0))
         return v.isValid ? v : nil
     }

@@ -76,14 +76,13 @@ public struct IdentifierScanner: Sendable {
                 if table[Int(b)] & ByteClass.wide == 0 { i += 1; continue }
                 var j = i
                 var seen: UInt8 = 0
-                var hasAlpha = false
                 while j < n {
                     let c = table[Int(cell[j])]
                     if c & ByteClass.wide == 0 { break }
                     seen |= c
-                    if c & ByteClass.alpha != 0 { hasAlpha = true }
                     j += 1
                 }
+                let hasAlpha = seen & ByteClass.alpha != 0
                 // A run without digits can hold nothing but an e-mail address.
                 if seen & (ByteClass.digit | ByteClass.at) != 0 {
                     let run = RunScanner(p: cell, table: table, today: today, cardLabelled: cardLabelled)
