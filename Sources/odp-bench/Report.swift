@@ -56,7 +56,7 @@ enum Report {
                 Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s%@", pad("floor: " + name), s, mb / s, size))
             }
             if let s = r["floor_write_seconds"] as? Double, let bytes = r["floor_write_bytes"] as? Int {
-                Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s (as many bytes as the release wrote, %.0f MB, and fsync)",
+                Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s (as many bytes as the release wrote, %.0f MB)",
                                    pad("floor: write output"), s, Double(bytes) / 1_048_576 / s, Double(bytes) / 1_048_576))
             }
             if let s = r["zip_csv_seconds"] as? Double, let bytes = r["zip_csv_bytes"] as? Int {
