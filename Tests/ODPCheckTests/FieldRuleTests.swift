@@ -152,6 +152,29 @@ struct FieldRuleTests {
         #expect(keep == [true, false, false, false, true])
     }
 
+    /// On a date-typed field the range rule reads the days its type check parsed, so a
+    /// second batch must not see the first batch's dates, and a type failure fails the range.
+    @Test("date_range on a date field judges each batch's own dates, in every layout the field declares")
+    func dateRangeOnDateField() throws {
+        for (format, rows) in [("YYYY-MM-DD", [["2026-11-23", "1949-09-30", "2023-02-29", nil], ["1949-09-30", "2026-11-23", "x", "2026-11-24"]]),
+                               ("YYYY年M月D日", [["2026年11月23日", "1949年9月30日", "2023年2月29日", nil], ["1949年9月30日", "2026年11月23日", "x", "2026年11月24日"]])] {
+            let d = Fixture.definition(fields: """
+              - name: founded
+                title: 成立日期
+                type: date
+                format: "\(format)"
+                class: public
+                rules: [{type: date_range, not_future: true, not_before: 1949-10-01}]
+            """)
+            let checker = try Checker(definition: d, context: Fixture.context())
+            #expect(checker.check(Fixture.batch(rows[0].map { [$0] })) == [true, false, false, true], "\(format)")
+            #expect(checker.check(Fixture.batch(rows[1].map { [$0] })) == [false, true, false, false], "\(format)")
+            let report = checker.finish()
+            #expect(Fixture.failed(report, type: "date_range") == 5, "\(format)")
+            #expect(Fixture.failed(report, type: "type") == 2, "\(format)")
+        }
+    }
+
     @Test("severity warn records the failure but keeps the row")
     func warnKeepsRow() throws {
         let d = Fixture.definition(fields: """

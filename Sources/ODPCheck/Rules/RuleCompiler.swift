@@ -14,6 +14,8 @@ final class RuleCompiler {
     var diagnostics: [Diagnostic] = []
     var plan = RulePlan()
     private var byteTables: [String: ByteCodeTable] = [:]
+    /// Per date column with a `date_range` rule: the day numbers its type check parsed.
+    var parsedDays: [Int: ParsedDays] = [:]
 
     init(definition: DatasetDefinition, codeTables: [String: CodeTable]?, knownTables: Set<String>?, runDate: CivilDateTime) {
         self.definition = definition
@@ -112,7 +114,20 @@ final class RuleCompiler {
         }
         let tally = addTally("type", field: field.name, severity: severity, dimension: .conformity,
                              label: "「\(field.title)」应为\(FieldTypeCheck.describe(field))", showsValues: field.privacyClass == .public)
-        plan.cellChecks.append(CellCheck(column: column, tally: tally, reject: severity == .reject) { cell, _, _ in test(cell) })
+        let reject = severity == .reject
+        if case .date(let formats) = CompiledExpression.kind(of: field), field.rules.contains(where: { $0.type == "date_range" }) {
+            // The type check parses every date anyway: it keeps the day numbers for the
+            // column's range rules, which then need not parse the cell again.
+            let days = ParsedDays()
+            parsedDays[column] = days
+            plan.cellChecks.append(CellCheck(column: column, tally: tally, reject: reject) { cell, row, _ in
+                let parsed = formats.count == 1 ? formats[0].parse(cell) : formats.lazy.compactMap({ $0.parse(cell) }).first
+                days.set(row, parsed.map(CompiledExpression.dayNumber) ?? .nan)
+                return parsed != nil
+            })
+            return
+        }
+        plan.cellChecks.append(CellCheck(column: column, tally: tally, reject: reject) { cell, _, _ in test(cell) })
     }
 
     /// The type test of a `code` field: membership in `code_table:` (current codes). A
@@ -150,5 +165,34 @@ final class RuleCompiler {
                               label: "主键「\(titles)」不能重复", showsValues: showsValues)
         plan.duplicateChecks.append(DuplicateCheck(columns: columns, tally: unique, reject: true, skipNulls: true,
                                                    set: FingerprintSet(capacity: 4096)))
+    }
+}
+
+/// Day numbers of one date column for the rows of the batch being checked (NaN where the
+/// cell is not a date), written by the column's type check and read by its `date_range`
+/// rules. Cell checks run rule by rule over the whole batch in the order they were
+/// compiled, and the type check is compiled first, so each row's entry is fresh when read.
+final class ParsedDays {
+    private var days: UnsafeMutablePointer<Double>
+    private var capacity = 0
+
+    init() { days = .allocate(capacity: 0) }
+    deinit { days.deallocate() }
+
+    @inline(__always)
+    func set(_ row: Int, _ day: Double) {
+        if row >= capacity { grow(to: row + 1) }
+        days[row] = day
+    }
+
+    @inline(__always)
+    subscript(row: Int) -> Double { row < capacity ? days[row] : .nan }
+
+    private func grow(to n: Int) {
+        let bigger = UnsafeMutablePointer<Double>.allocate(capacity: max(n, capacity * 2, 8192))
+        bigger.update(from: days, count: capacity)
+        days.deallocate()
+        days = bigger
+        capacity = max(n, capacity * 2, 8192)
     }
 }

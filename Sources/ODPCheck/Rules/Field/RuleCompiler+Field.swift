@@ -83,7 +83,7 @@ extension RuleCompiler {
         case "gb11714": add("不是有效的组织机构代码（GB 11714 校验位）") { cell, _, _ in Checksums.gb11714(cell) }
         case "luhn": add("未通过 Luhn 校验") { cell, _, _ in Checksums.luhn(cell) }
         case "date_range":
-            compileDateRange(r, field: field, add: add)
+            compileDateRange(r, column: column, field: field, add: add)
         case "reference":
             guard let dataset = r.string("dataset", required: true), let other = r.string("field", required: true) else { return }
             compileReference(dataset: dataset, field: other, column: column, severity: severity, dimension: dimension,
@@ -137,7 +137,7 @@ extension RuleCompiler {
         }
     }
 
-    private func compileDateRange(_ r: ConfigReader, field: FieldDefinition, add: (String, @escaping CellTest) -> Void) {
+    private func compileDateRange(_ r: ConfigReader, column: Int, field: FieldDefinition, add: (String, @escaping CellTest) -> Void) {
         let formats: [DateFormat]
         if case .date(let f) = CompiledExpression.kind(of: field) { formats = f } else { formats = [DateFormat.isoDate] }
         let notFuture = r.bool("not_future") ?? false
@@ -148,10 +148,17 @@ extension RuleCompiler {
         if notFuture { parts.append("不晚于运行日期") }
         if let b = r.string("not_before") { parts.append("不早于 \(b)") }
         if let a = r.string("not_after") { parts.append("不晚于 \(a)") }
-        add(parts.joined(separator: "，")) { cell, _, _ in
-            guard let parsed = formats.count == 1 ? formats[0].parse(cell) : formats.lazy.compactMap({ $0.parse(cell) }).first
-            else { return false }
-            let day = CompiledExpression.dayNumber(parsed)
+        let parsedDays = self.parsedDays[column]
+        add(parts.joined(separator: "，")) { cell, row, _ in
+            let day: Double
+            if let parsedDays {
+                day = parsedDays[row]
+                guard !day.isNaN else { return false }
+            } else {
+                guard let parsed = formats.count == 1 ? formats[0].parse(cell) : formats.lazy.compactMap({ $0.parse(cell) }).first
+                else { return false }
+                day = CompiledExpression.dayNumber(parsed)
+            }
             if notFuture, day >= today { return false }
             if let before, day < before { return false }
             if let after, day >= after + 1 { return false }
