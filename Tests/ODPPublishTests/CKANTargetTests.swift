@@ -186,6 +186,21 @@ struct CKANTargetTests {
         try checkPublished(s, medium, release, version: "v1")
     }
 
+    /// CKAN itself limits urlencoded form bodies to 500 kB (Werkzeug's `max_form_memory_size`)
+    /// but not uploaded files. A probe that looked like a form drew that 413 whenever CKAN
+    /// answered before the probe aborted, and a 600 kB file was refused by a portal that
+    /// takes it.
+    @Test("a size probe straight at CKAN finds no limit for files CKAN accepts")
+    func probeWithoutProxy() throws {
+        guard let s = Services.require(Services.ckanKeys) else { return }
+        for size: Int64 in [300 << 10, 600 << 10, 5 << 20, 50 << 20] {
+            for _ in 0..<5 {
+                let status = try Transfer.probeBodyLimit(url: "\(s["CKAN_URL"]!)/api/3/action/status_show", size: size, options: TransferOptions())
+                #expect(status == nil, "\(size) bytes")
+            }
+        }
+    }
+
     @Test("two publishers writing the same dataset at once are serialised: no lost and no duplicate resources")
     func serialised() throws {
         guard let s = try setup("ckan-parallel") else { return }

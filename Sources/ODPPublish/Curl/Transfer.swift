@@ -189,7 +189,12 @@ enum Transfer {
         var probing = false
         if case .probe = r.body { probing = true }
         // No `Expect: 100-continue` on real uploads: it costs a round trip and some gateways mishandle it.
-        try h.set(CURLOPT_HTTPHEADER, list: r.headers + [probing ? "Expect: 100-continue" : "Expect:"])
+        // The probe announces a multipart body like the upload it stands for: announced as a
+        // urlencoded form (curl's default), CKAN's own form-size limit (Werkzeug's 500 kB
+        // `max_form_memory_size`, which does not apply to uploaded files) could answer 413
+        // before the proxy's verdict is in, and a file the portal accepts would be refused.
+        let probeHeaders = ["Expect: 100-continue", "Content-Type: multipart/form-data; boundary=odp-size-probe"]
+        try h.set(CURLOPT_HTTPHEADER, list: r.headers + (probing ? probeHeaders : ["Expect:"]))
         try box.install(on: h)
 
         switch r.body {
