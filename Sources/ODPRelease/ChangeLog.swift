@@ -3,7 +3,8 @@ import ODPCore
 
 /// Counts rows added, removed and changed against the previous version by comparing 64-bit
 /// fingerprints (primary key → row), and lists schema changes. The previous version's CSV
-/// is streamed; only two integers per row are kept.
+/// is streamed; both versions' fingerprints are sorted in bounded memory (`FingerprintRuns`)
+/// and compared as they are merged.
 enum ChangeLog {
     static func header(ofRelease release: URL, datasetId: String) throws -> [String] {
         let reader = try CSVRecordReader(url: release.appendingPathComponent("data/\(datasetId).csv"))
@@ -23,8 +24,8 @@ enum ChangeLog {
         // Columns of the previous file in the order the current writer hashed them.
         let sharedSource = sharedColumns.map { previousFields.firstIndex(of: schema.fields[$0].name)! }
         let keySource = keyColumns.map { previousFields.firstIndex(of: schema.fields[$0].name)! }
-        var oldKeys: [UInt64] = []
-        var oldRows: [UInt64] = []
+        guard let new = current.fingerprints else { throw ODPError.io(previous.directory.path, "the new version was written without fingerprints") }
+        let old = FingerprintRuns(directory: new.directory)
         let reader = try CSVRecordReader(url: previous.directory.appendingPathComponent("data/\(datasetId).csv"))
         var isHeader = true
         try reader.forEachRecord { base, fields in
@@ -41,41 +42,29 @@ enum ChangeLog {
                 let r = fields[source]
                 keyHash = Fingerprint.combine(keyHash, Fingerprint.hash(base + r.lowerBound, r.count))
             }
-            oldRows.append(rowHash)
-            oldKeys.append(keyHash)
+            try old.append(key: keyHash, row: rowHash)
         }
         var summary = ChangeSummary(previousVersion: previous.version, comparedBy: keyColumns.isEmpty ? "row" : "primary_key",
                                     added: 0, removed: 0, changed: 0,
                                     schemaChanges: schemaChanges(previous: previous.directory, current: schema))
-        if keyColumns.isEmpty {
-            let (added, removed) = multisetDifference(new: current.rowFingerprints, old: oldRows)
-            summary.added = added
-            summary.removed = removed
-        } else {
-            let new = zip(current.keyFingerprints, current.rowFingerprints).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-            let old = zip(oldKeys, oldRows).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-            var i = 0, j = 0
-            while i < new.count || j < old.count {
-                if j == old.count || (i < new.count && new[i].0 < old[j].0) { summary.added += 1; i += 1 }
-                else if i == new.count || old[j].0 < new[i].0 { summary.removed += 1; j += 1 }
-                else {
-                    if new[i].1 != old[j].1 { summary.changed += 1 }
-                    i += 1; j += 1
-                }
+        // Without a key every key fingerprint is the same, so the pairs are in row order and
+        // the versions are compared as multisets of rows.
+        let a = try new.sorted(), b = try old.sorted()
+        var x = try a.next(), y = try b.next()
+        while x != nil || y != nil {
+            guard let n = x else { summary.removed += 1; y = try b.next(); continue }
+            guard let o = y else { summary.added += 1; x = try a.next(); continue }
+            let sameKey = !keyColumns.isEmpty && n.key == o.key
+            if sameKey || n == o {
+                if sameKey, n.row != o.row { summary.changed += 1 }
+                x = try a.next(); y = try b.next()
+            } else if n < o {
+                summary.added += 1; x = try a.next()
+            } else {
+                summary.removed += 1; y = try b.next()
             }
         }
         return summary
-    }
-
-    static func multisetDifference(new: [UInt64], old: [UInt64]) -> (added: Int, removed: Int) {
-        let a = new.sorted(), b = old.sorted()
-        var i = 0, j = 0, added = 0, removed = 0
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i] < b[j]) { added += 1; i += 1 }
-            else if i == a.count || b[j] < a[i] { removed += 1; j += 1 }
-            else { i += 1; j += 1 }
-        }
-        return (added, removed)
     }
 
     static func schemaChanges(previous: URL, current: Schema) -> [SchemaChange] {

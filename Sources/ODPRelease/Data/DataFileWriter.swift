@@ -26,8 +26,8 @@ final class DataFileWriter {
     private var scratch: [UInt8] = []
 
     private let fingerprinting: Bool
-    private(set) var keyFingerprints: [UInt64] = []
-    private(set) var rowFingerprints: [UInt64] = []
+    /// (key, row) fingerprints of every row, for the change log; nil without a previous version.
+    let fingerprints: FingerprintRuns?
 
     /// - Parameters:
     ///   - jsonURL: nil writes the CSV only.
@@ -42,6 +42,7 @@ final class DataFileWriter {
         json = try jsonURL.map { try OutputFile(path: $0, deflate: deflate($0)) }
         kinds = schema.fields.map(CellKind.init)
         fingerprinting = fingerprintColumns != nil
+        fingerprints = fingerprintColumns == nil ? nil : FingerprintRuns(directory: spoolDirectory ?? csvURL.deletingLastPathComponent())
         var keyBytes: [UInt8] = []
         var plan: [ColumnPlan] = []
         var formats: [[DateFormat]] = []
@@ -204,7 +205,7 @@ final class DataFileWriter {
             cp[co] = 0x0D; cp[co + 1] = 0x0A; co += 2
             csv.count += co
             if J.on { jp[jo] = UInt8(ascii: "}"); jo += 1; json!.count += jo }
-            if fingerprinting { rowFingerprints.append(rowHash); keyFingerprints.append(keyHash) }
+            if fingerprinting { try fingerprints!.append(key: keyHash, row: rowHash) }
             rowCount += 1
         }
     }
