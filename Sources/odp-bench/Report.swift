@@ -11,6 +11,7 @@ enum Report {
         let mode = r["mode"] as? String
         let title = switch mode {
         case "extract": "extract only"
+        case "rerun": "re-run of the complete release, one row changed: the change log compares every row with the previous version"
         case "stages": "check and desensitize alone, on batches already in memory (check on one core; desensitize scans the source on the second, as in a run)"
         case "reference": "reference job: CSV-only release (validate, desensitize, write CSV, SHA-256, zip)"
         default: "complete release (CSV, JSON, reports, datapackage.json, zip of everything)"
