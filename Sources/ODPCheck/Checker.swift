@@ -187,9 +187,7 @@ public final class Checker {
             var newest = newestDay ?? -.infinity
             for row in 0..<rows {
                 guard let cell = cells.at(row, c) else { continue }
-                for f in timelinessFormats {
-                    if let d = f.parse(cell) { newest = max(newest, CompiledExpression.dayNumber(d)); break }
-                }
+                if let d = timelinessFormats.parse(cell) { newest = max(newest, CompiledExpression.dayNumber(d)) }
             }
             if newest > -.infinity { newestDay = newest }
         }

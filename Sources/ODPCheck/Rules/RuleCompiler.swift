@@ -121,7 +121,7 @@ final class RuleCompiler {
             let days = ParsedDays()
             parsedDays[column] = days
             plan.cellChecks.append(CellCheck(column: column, tally: tally, reject: reject) { cell, row, _ in
-                let parsed = formats.count == 1 ? formats[0].parse(cell) : formats.lazy.compactMap({ $0.parse(cell) }).first
+                let parsed = formats.parse(cell)
                 days.set(row, parsed.map(CompiledExpression.dayNumber) ?? .nan)
                 return parsed != nil
             })
@@ -173,6 +173,7 @@ final class RuleCompiler {
 /// rules. Cell checks run rule by rule over the whole batch in the order they were
 /// compiled, and the type check is compiled first, so each row's entry is fresh when read.
 final class ParsedDays {
+    // Raw memory, not a class `var` array: no exclusivity check per cell.
     private var days: UnsafeMutablePointer<Double>
     private var capacity = 0
 

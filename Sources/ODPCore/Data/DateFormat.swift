@@ -79,8 +79,9 @@ public struct DateFormat: Sendable, Hashable {
         self.at = at
     }
 
-    public static func == (a: DateFormat, b: DateFormat) -> Bool { a.tokens == b.tokens }
-    public func hash(into hasher: inout Hasher) { hasher.combine(tokens) }
+    // The tokens follow from the pattern, so the pattern alone decides equality.
+    public static func == (a: DateFormat, b: DateFormat) -> Bool { a.pattern == b.pattern }
+    public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
 
     public static let isoDate = DateFormat("YYYY-MM-DD")!
     public static let isoDateTime = DateFormat("YYYY-MM-DDThh:mm:ss")!
@@ -148,6 +149,18 @@ public struct DateFormat: Sendable, Hashable {
     public func parse(_ text: String) -> CivilDateTime? {
         var text = text
         return text.withUTF8 { parse($0) }
+    }
+}
+
+extension Array where Element == DateFormat {
+    /// The text read by the first of these layouts that fits it, or nil.
+    ///
+    /// By index: `for format in self` copies each layout, a retain and release of its
+    /// storage per cell.
+    @inlinable
+    public func parse(_ text: UnsafeBufferPointer<UInt8>) -> CivilDateTime? {
+        for i in indices { if let d = self[i].parse(text) { return d } }
+        return nil
     }
 }
 

@@ -62,7 +62,7 @@ extension ColumnTransform {
     }
 
     func parseDate(_ cell: UnsafeBufferPointer<UInt8>) -> CivilDateTime? {
-        for f in dateFormats { if let d = f.parse(cell) { return d } }
+        if let d = dateFormats.parse(cell) { return d }
         // Date-times with any time part: the date prefix is enough to generalize.
         if cell.count > 10 { return DateFormat.isoDate.parse(UnsafeBufferPointer(rebasing: cell[0..<10])) }
         return nil

@@ -49,11 +49,7 @@ enum FieldTypeCheck {
         case .year: return { $0.count == 4 && NumberScan.isInteger($0) }
         case .date, .datetime, .yearmonth, .time:
             let formats = dateFormats(for: field)
-            if formats.count == 1 {
-                let f = formats[0]
-                return { f.parse($0) != nil }
-            }
-            return { t in formats.contains { $0.parse(t) != nil } }
+            return { formats.parse($0) != nil }
         }
     }
 

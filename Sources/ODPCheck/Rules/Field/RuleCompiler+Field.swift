@@ -97,8 +97,7 @@ extension RuleCompiler {
         switch CompiledExpression.kind(of: field) {
         case .date(let formats):
             return { cell in
-                for f in formats { if let d = f.parse(cell) { return CompiledExpression.dayNumber(d) } }
-                return nil
+                formats.parse(cell).map(CompiledExpression.dayNumber)
             }
         default: return { NumberScan.double($0) }
         }
@@ -131,7 +130,7 @@ extension RuleCompiler {
         add(label) { cell, row, cells in
             var year: Int?
             if let (c, formats) = asOf, let d = cells.at(row, c) {
-                for f in formats { if let date = f.parse(d) { year = date.year; break } }
+                year = formats.parse(d)?.year
             }
             return table.contains(cell, year: year)
         }
@@ -155,8 +154,7 @@ extension RuleCompiler {
                 day = parsedDays[row]
                 guard !day.isNaN else { return false }
             } else {
-                guard let parsed = formats.count == 1 ? formats[0].parse(cell) : formats.lazy.compactMap({ $0.parse(cell) }).first
-                else { return false }
+                guard let parsed = formats.parse(cell) else { return false }
                 day = CompiledExpression.dayNumber(parsed)
             }
             if notFuture, day >= today { return false }

@@ -95,8 +95,7 @@ final class CompiledExpression {
             case .number: return NumberScan.double(cell).map(Value.number) ?? .null
             case .bool: return FieldTypeCheck.boolean(cell).map(Value.bool) ?? .null
             case .date(let formats):
-                for f in formats { if let d = f.parse(cell) { return .number(Self.dayNumber(d)) } }
-                return .null
+                return formats.parse(cell).map { .number(Self.dayNumber($0)) } ?? .null
             }
         case .isNull(let x, let wantNull):
             if case .null = eval(x, row, cells) { return .bool(wantNull) }

@@ -7,9 +7,7 @@ enum IdentityRules {
     /// missing or unreadable (the field rules report those).
     static func birthMatches(_ id: UnsafeBufferPointer<UInt8>?, _ birth: UnsafeBufferPointer<UInt8>?, _ formats: [DateFormat]) -> Bool? {
         guard let id, id.count == 18, let birth, birth.count > 0 else { return nil }
-        var date: CivilDateTime?
-        for f in formats { if let d = f.parse(birth) { date = d; break } }
-        guard let date else { return nil }
+        guard let date = formats.parse(birth) else { return nil }
         func digits(_ from: Int, _ count: Int) -> Int? {
             var v = 0
             for i in from..<(from + count) {
