@@ -25,9 +25,9 @@ final class DataFileWriter {
     private(set) var rowCount = 0
     private var scratch: [UInt8] = []
 
-    private let fingerprinting: Bool
     /// (key, row) fingerprints of every row, for the change log; nil without a previous version.
     let fingerprints: FingerprintRuns?
+    private var fingerprinting: Bool { fingerprints != nil }
 
     /// - Parameters:
     ///   - jsonURL: nil writes the CSV only.
@@ -41,7 +41,6 @@ final class DataFileWriter {
         csv = try OutputFile(path: csvURL, deflate: deflate(csvURL))
         json = try jsonURL.map { try OutputFile(path: $0, deflate: deflate($0)) }
         kinds = schema.fields.map(CellKind.init)
-        fingerprinting = fingerprintColumns != nil
         fingerprints = fingerprintColumns == nil ? nil : FingerprintRuns(directory: spoolDirectory ?? csvURL.deletingLastPathComponent())
         var keyBytes: [UInt8] = []
         var plan: [ColumnPlan] = []
@@ -205,7 +204,7 @@ final class DataFileWriter {
             cp[co] = 0x0D; cp[co + 1] = 0x0A; co += 2
             csv.count += co
             if J.on { jp[jo] = UInt8(ascii: "}"); jo += 1; json!.count += jo }
-            if fingerprinting { try fingerprints!.append(key: keyHash, row: rowHash) }
+            if let fingerprints { try fingerprints.append(key: keyHash, row: rowHash) }
             rowCount += 1
         }
     }
