@@ -73,8 +73,8 @@ struct Bench {
     }
 
     /// Copies the table into `work`, releases it once in a child process, then changes one
-    /// cell of the copy's first row; returns the copy.
-    static func seedRerun(table: URL, work: URL) throws -> URL {
+    /// cell of the copy's first row; returns the configuration reading the copy.
+    static func seedRerun(table: URL, work: URL) throws -> String {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let copy = work.appendingPathComponent("table.csv")
         try FileManager.default.copyItem(at: table, to: copy)
@@ -95,7 +95,7 @@ struct Bench {
         }
         try handle.seek(toOffset: UInt64(digit))
         handle.write(Data([head[digit] - 1]))
-        return copy
+        return config
     }
 
     static func runOne(rows: Int, dataDir: URL, mode: Mode) throws {
@@ -103,8 +103,8 @@ struct Bench {
         let inputBytes = (try FileManager.default.attributesOfItem(atPath: table.path)[.size] as? Int) ?? 0
         let work = dataDir.appendingPathComponent("run-\(rows)")
         try? FileManager.default.removeItem(at: work)
-        let source = mode == .rerun ? try seedRerun(table: table, work: work) : table
-        let configPath = try BenchWorkspace.write(table: source, into: work, csvOnly: mode == .reference)
+        let configPath = mode == .rerun ? try seedRerun(table: table, work: work)
+            : try BenchWorkspace.write(table: table, into: work, csvOnly: mode == .reference)
         var result: [String: Any] = ["rows": rows, "input_bytes": inputBytes, "mode": mode.rawValue]
         let cpuBefore = cpuSeconds()
         let watch = Stopwatch()
