@@ -5,13 +5,16 @@ extension Checker {
     /// Quality report files ("quality-report.json", "quality-report.html"), holdReasons
     /// (Chinese), problems (feedback list), readmeSection (Chinese Markdown), metrics
     /// ("score", "rejected_rows", "rows_checked", "score_完整性" …).
-    public func finish() -> StageReport {
+    ///
+    /// - Parameter released: the profile of the rows the release publishes; it is what the
+    ///   report shows and what is compared with the previous release.
+    public func finish(released: ReleasedProfile) -> StageReport {
         evaluateAggregates()
         for slot in plan.references where slot.keys == nil {
             plan.tallies[slot.tally].note = "未检查：未提供数据集 \(slot.dataset) 的字段 \(slot.field) 作为参照"
         }
         screens.finish(plan.tallies)
-        let profile = currentProfile()
+        let profile = released.profile
         var comparison: [String: Any] = [:]
         if let previous = DatasetProfile.load(previousRelease: context.previousRelease) {
             comparison = Comparison.run(previous: previous, current: profile, settings: settings, schema: definition.schema) { type, label in
@@ -65,24 +68,6 @@ extension Checker {
                 t.metric = ["sum": Report.round(sums[column]), "expected": Report.round(expected)]
             }
         }
-    }
-
-    func currentProfile() -> DatasetProfile {
-        let fields = definition.schema.fields.enumerated().map { c, f -> FieldProfile in
-            let nonNull = rowsChecked - nulls[c]
-            let numeric = f.type == .integer || f.type == .number
-            var cats: [String: (count: Int, value: String?)]?
-            if let tracker = categories[c], !tracker.overflowed {
-                cats = [:]
-                for (h, n) in tracker.counts { cats![FieldProfile.hex(h)] = (n, tracker.samples[h]) }
-            }
-            return FieldProfile(name: f.name, type: f.type.rawValue, nonNull: nonNull,
-                                nullRate: rowsChecked == 0 ? 0 : Double(nulls[c]) / Double(rowsChecked),
-                                sum: numeric ? sums[c] : nil,
-                                mean: numeric && numericCounts[c] > 0 ? sums[c] / Double(numericCounts[c]) : nil,
-                                categories: cats)
-        }
-        return DatasetProfile(rowCount: rowsChecked, fields: fields)
     }
 
     private func addTimelinessAndAccessibility() {
