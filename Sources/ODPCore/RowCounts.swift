@@ -28,4 +28,10 @@ public struct RowCounts: Sendable, Hashable {
     public var checked: Int { read - unreadable }
 
     public var rejectShare: Double { read == 0 ? 0 : Double(rejected) / Double(read) }
+
+    /// The one Chinese wording of the counts, shared by the README, the HTML report and the
+    /// portal: `读取 3000 行，剔除 612 行（其中 600 行无法读取），问题数据清单 15 条`.
+    public var chinese: String {
+        "读取 \(read) 行，剔除 \(rejected) 行" + (unreadable > 0 ? "（其中 \(unreadable) 行无法读取）" : "") + "，问题数据清单 \(problemEntries) 条"
+    }
 }

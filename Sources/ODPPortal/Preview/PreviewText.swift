@@ -69,7 +69,7 @@ struct PreviewText {
         guard !q.isNull else { return out + ["  —"] }
         let held = q["gate"]["decision"].string == "hold"
         let overall = q["overall_score"].double.map { String(format: "%.3f", $0) } ?? "—"
-        out.append("  综合得分 \(style.bold(overall)) · 检查 \(q["rows_checked"].int.map(String.init) ?? "—") 行 · 剔除 \(q["rejected_rows"].int.map(String.init) ?? "—") 行 · "
+        out.append("  综合得分 \(style.bold(overall)) · \(p.detail.counts?.chinese ?? "—") · "
                    + (held ? style.red("暂缓发布") : style.green("可以发布")))
         let dims = q["dimensions"].dimensionNames.map { name -> [String] in
             let d = q["dimensions"][name]
