@@ -44,7 +44,7 @@ struct ReleaseSafetyTests {
         /// A header and `rows` data lines; `line(i)` may replace data line i (1-based).
         func writeCSV(rows: Int, _ line: (Int) -> String? = { _ in nil }) throws {
             var text = "code,name,qty\n"
-            if rows > 0 { for i in 1...rows { text += line(i) ?? "R\(i),名称\(i),\(i % 1000)\n" } }
+            if rows > 0 { for i in 1...rows { text += line(i) ?? "R\(i),名称\(i),\(i % 100)\n" } }
             try text.write(to: root.appendingPathComponent("registry.csv"), atomically: true, encoding: .utf8)
         }
 
@@ -151,7 +151,9 @@ struct ReleaseSafetyTests {
         defer { w.remove() }
         // Every 50th row ragged (20), every 100th from 7 without a code (10, rejected), and
         // quantities above 900 only warned about: entries outnumber rejected rows.
-        try w.writeCSV(rows: 1000) { i in i % 50 == 0 ? "R\(i),x\n" : i % 100 == 7 ? ",名称\(i),\(i % 1000)\n" : nil }
+        try w.writeCSV(rows: 1000) { i in
+            i % 50 == 0 ? "R\(i),x\n" : i % 100 == 7 ? ",名称\(i),\(i)\n" : i > 900 ? "R\(i),名称\(i),\(i)\n" : nil
+        }
         let run = try await OdpCommand.run(["run", "--config", w.config], logs: w.root)
         #expect(run.status == ODPExit.success, "\(run.stderr)")
         let feedback = try w.feedback()
@@ -170,7 +172,8 @@ struct ReleaseSafetyTests {
         #expect(try numbers(run.stdout, "registry \\S+: [^,]+, (\\d+) rows read, (\\d+) rejected \\((\\d+) unreadable\\), (\\d+) problem entries") == expected)
         // Run report (state/runs).
         let runs = try FileManager.default.contentsOfDirectory(at: w.output.appendingPathComponent("state/runs"), includingPropertiesForKeys: nil)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: try #require(runs.first))) as? [String: Any])
+        let reportURL = try #require(runs.first)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reportURL)) as? [String: Any])
         let entry = try #require((report["datasets"] as? [[String: Any]])?.first)
         #expect(["rows_read", "rows_rejected", "rows_unreadable", "problems"].map { entry[$0] as? Int } == expected)
         // Quality report, JSON and HTML, and the README of the release.
