@@ -35,6 +35,9 @@ public final class Checker {
     var newestDay: Double?
     var problems: [RowProblem] = []
     var problemsDropped = 0
+    /// Rows and feedback entries the reader could not read, from `noteUnreadable`.
+    var unreadableRows = 0
+    var unreadableEntries = 0
     private let summed: [Bool]
     private let timelinessFormats: [DateFormat]
 
