@@ -79,6 +79,8 @@ extension Desensitizer {
             "dataset": definition.id,
             "definition_hash": definition.definitionHash,
             "pseudonym_key_id": usesPseudonym ? ((context.pseudonymKeyID as Any?) ?? NSNull()) : NSNull(),
+            // With the key id, says which pseudonyms can be joined: both must match.
+            "pseudonym_format_version": usesPseudonym ? PseudonymHMAC.formatVersion as Any : NSNull(),
             "run_date": context.runDate.isoDate,
             "records_in": recordsIn,
             "records_out": recordsIn - result.recordsSuppressed,
@@ -144,7 +146,7 @@ extension Desensitizer {
             lines.append("准标识符（\(quasiColumns.map { outputSchema.fields[$0].title }.joined(separator: "、"))）满足 k-匿名，k = \(k)；为此删除记录 \(result.recordsSuppressed) 条。")
         }
         if usesPseudonym, let id = context.pseudonymKeyID {
-            lines.append("假名使用密钥编号 \(id) 生成，同一密钥编号下的假名可跨数据集、跨版本关联。")
+            lines.append("假名使用密钥编号 \(id)、格式版本 \(PseudonymHMAC.formatVersion) 生成，密钥编号和格式版本都相同的假名可跨数据集、跨版本关联。")
         }
         return lines.joined(separator: "\n")
     }
@@ -159,7 +161,7 @@ extension Desensitizer {
         case .mask(let first, let last, let char):
             text = "已掩码：保留前 \(first) 个、后 \(last) 个字符，其余以“\(String(decoding: char, as: UTF8.self))”代替"
         case .pseudonym:
-            text = "已假名化（HMAC-SHA256，密钥编号 \(context.pseudonymKeyID ?? "")）：同一取值在同一密钥编号下得到相同假名，可用于关联"
+            text = "已假名化（HMAC-SHA256，密钥编号 \(context.pseudonymKeyID ?? "")，格式版本 \(PseudonymHMAC.formatVersion)，只含字母）：同一取值在同一密钥编号下得到相同假名，可用于关联"
         case .generalize(let g):
             switch g {
             case .yearMonth: text = "已泛化到年月"

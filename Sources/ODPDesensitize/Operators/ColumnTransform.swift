@@ -148,7 +148,8 @@ final class ColumnTransform {
     }
 
     /// HMAC-SHA256(key, key id ‖ 0x1F ‖ value): surrounding spaces trimmed and ASCII letters
-    /// upper-cased first, so `…x` and `…X` ID numbers give the same pseudonym.
+    /// upper-cased first, so `…x` and `…X` ID numbers give the same pseudonym. Written in
+    /// `PseudonymHMAC.alphabet` (format version `PseudonymHMAC.formatVersion`).
     func pseudonym(_ cell: UnsafeBufferPointer<UInt8>, prefix: [UInt8], bytes: Int, into out: inout [UInt8]) {
         guard let hmac else { return }
         var s = 0, e = cell.count
@@ -158,14 +159,9 @@ final class ColumnTransform {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(32, e - s)) { buf in
             for i in s..<e { let b = cell[i]; buf[i - s] = b >= 0x61 && b <= 0x7a ? b - 0x20 : b }
             hmac.mac(UnsafeBufferPointer(rebasing: buf[0..<(e - s)]), into: buf.baseAddress!)
-            for k in 0..<min(bytes, 32) {
-                let b = buf[k]
-                out.append(Self.hex[Int(b >> 4)]); out.append(Self.hex[Int(b & 15)])
-            }
+            PseudonymHMAC.appendLetters(UnsafeBufferPointer(start: buf.baseAddress!, count: min(bytes, 32)), into: &out)
         }
     }
-
-    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Replaces every identifier found in the text with the marker; false when nothing was found.
     func redact(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], found: (IdentifierKind) -> Void) -> Bool {

@@ -8,7 +8,7 @@ import ODPCore
 /// | --- | --- |
 /// | `drop` | – (the field is left out of the release) |
 /// | `mask` | `keep_first`, `keep_last` (characters, default 0), `char` (default `*`) |
-/// | `pseudonym` | `prefix` (default none), `bytes` (HMAC bytes shown as hex, 4–32, default 16) |
+/// | `pseudonym` | `prefix` (default none), `bytes` (HMAC bytes shown, two letters each, 4–32, default 16) |
 /// | `generalize` | `to`: `year_month`, `year`, `age_band` (`width` default 5, `top`), `region` (`region_level` city/province, `name`), `district`, `range` (`width`, `top`, `bottom`) |
 /// | `round` | `digits` (places after the point) or `to` (a multiple) |
 /// | `suppress` | `when: {field, equals}` (or `in: [...]`) or `when_count_below: n` |
