@@ -21,6 +21,8 @@ extension Desensitizer {
                 guard count > 0 else { continue }
                 let row = identity[o] ? before.firstRow(field: col.source, kind: kind) : after.firstRow(field: o, kind: kind)
                 var entry: [String: Any] = ["field": fields[o].name, "kind": kind.rawValue, "count": count, "first_row": row]
+                let embeddedFields = kind == .embedded ? embeddedFieldNames(output: o) : []
+                if !embeddedFields.isEmpty { entry["embedded_fields"] = embeddedFields.map(\.name) }
                 if let reason = allowed[o][kind] {
                     entry["allowed"] = true
                     entry["reason"] = reason
@@ -28,19 +30,28 @@ extension Desensitizer {
                 } else {
                     entry["allowed"] = false
                     hitsAfter += count
-                    holds.append("字段“\(fields[o].title)”（\(fields[o].name)）的发布值中发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息")
+                    let field = "字段“\(fields[o].title)”（\(fields[o].name)）的发布值中"
+                    if kind == .embedded {
+                        let named = embeddedFields.map { "“\($0.title)”（\($0.name)）" }.joined(separator: "、")
+                        holds.append(field + "含有同一行直接标识符字段\(named)的原值 \(count) 处（首次见于源数据第 \(row) 行），请对该字段使用 mask_embedded 掩码这部分内容")
+                    } else {
+                        holds.append(field + "发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息")
+                    }
                 }
                 afterRows.append(entry)
             }
         }
         var beforeRows: [[String: Any]] = []
         var hitsBefore = 0
-        for (i, f) in definition.schema.fields.enumerated() {
+        let sourceFields = definition.schema.fields
+        for (i, f) in sourceFields.enumerated() {
             for kind in IdentifierKind.allCases {
                 let count = before.count(field: i, kind: kind)
                 guard count > 0 else { continue }
                 hitsBefore += count
-                beforeRows.append(["field": f.name, "kind": kind.rawValue, "count": count, "first_row": before.firstRow(field: i, kind: kind)])
+                var entry: [String: Any] = ["field": f.name, "kind": kind.rawValue, "count": count, "first_row": before.firstRow(field: i, kind: kind)]
+                if kind == .embedded { entry["embedded_fields"] = before.embeddedSources[i].sorted().map { sourceFields[$0].name } }
+                beforeRows.append(entry)
             }
         }
         let suppressedShare = result.records == 0 ? 0 : Double(result.recordsSuppressed) / Double(result.records)
@@ -135,6 +146,12 @@ extension Desensitizer {
                            fieldNotes: notes, metrics: metrics)
     }
 
+    /// The direct fields whose values were found in output column `o`, in schema order.
+    func embeddedFieldNames(output o: Int) -> [FieldDefinition] {
+        let found = identity[o] ? before.embeddedSources[columns[o].source] : after.embeddedSources[o]
+        return found.sorted().map { definition.schema.fields[$0] }
+    }
+
     var usesPseudonym: Bool {
         columns.contains { if case .pseudonym = $0.op { return true } else { return false } }
     }
@@ -182,6 +199,9 @@ extension Desensitizer {
         case .suppressRare(let below): text = "出现次数少于 \(below) 次的取值已置空"
         case .replace: text = "已替换为固定值"
         case .redact: text = "文本中的个人信息已替换为“\(settings.redactMarker)”"
+        case .maskEmbedded(let names, let char):
+            let named = names.compactMap { name in definition.schema.fields.first { $0.name == name }?.title }.joined(separator: "、")
+            text = "其中含有的同一行\(named)的取值已掩码：中文姓名保留姓氏，其余字符以“\(String(decoding: char, as: UTF8.self))”代替"
         }
         return text + quasi
     }

@@ -33,6 +33,10 @@ public final class Desensitizer {
     /// Allowed identifier kinds per output column, with the audited reason.
     let allowed: [[IdentifierKind: String]]
     let headerHits: [(field: Int, kind: IdentifierKind, inTitle: Bool)]
+    /// The same-row check for direct values inside other cells, and the source column each
+    /// output column is checked as (nil for identity columns, whose "before" hits count).
+    let embedded: EmbeddedIdentifiers
+    let embeddedOrigin: [Int?]
 
     var before: HitCounter
     var after: HitCounter
@@ -60,11 +64,10 @@ public final class Desensitizer {
         let scanner = IdentifierScanner(today: context.runDate)
         self.scanner = scanner
         let source = definition.schema
-        let names = source.names
         var columns: [ColumnTransform] = []
         var outFields: [FieldDefinition] = []
         for (i, field) in source.fields.enumerated() {
-            let op = field.desensitize.flatMap { Operator.parse($0, field: field, fieldNames: names, into: &ignored) }
+            let op = field.desensitize.flatMap { Operator.parse($0, field: field, schema: source, into: &ignored) }
             if case .drop = op { continue }
             var out = field
             if let op {
@@ -110,6 +113,8 @@ public final class Desensitizer {
             }
         }
         headerHits = headers
+        embedded = EmbeddedIdentifiers(schema: source)
+        embeddedOrigin = columns.indices.map { identity[$0] ? nil : columns[$0].source }
         before = HitCounter(fields: source.fields.count)
         after = HitCounter(fields: outFields.count)
         classes = EquivalenceClasses(quasi: quasiColumns, sensitive: sensitiveColumns, l: settings.l)
@@ -138,6 +143,7 @@ public final class Desensitizer {
                         } else {
                             me.scan(batch, columns: me.beforeColumns, nameLike: me.sourceNameLike, cardLabelled: me.sourceCardLabelled,
                                     into: &hitsPointer.pointee)
+                            me.scanEmbedded(source: batch, target: batch, origin: nil, into: &hitsPointer.pointee)
                         }
                     }
                 }
@@ -205,7 +211,23 @@ public final class Desensitizer {
                 out.endRow(sourceRow: row)
             }
         }
+        scanEmbedded(source: batch, target: out, origin: embeddedOrigin, into: &after)
         return out
+    }
+
+    /// Direct values of `source` found in other cells of the same row of `target` (see
+    /// `EmbeddedIdentifiers`); `origin` nil compares the source with itself, every column.
+    func scanEmbedded(source: RowBatch, target: RowBatch, origin: [Int?]?, into counter: inout HitCounter) {
+        guard !embedded.direct.isEmpty else { return }
+        let origin = origin ?? (0..<source.columnCount).map { Optional($0) }
+        source.sourceRows.withUnsafeBufferPointer { rows in
+            source.withCells { sourceCells in
+                target.withCells { targetCells in
+                    embedded.scan(source: sourceCells, target: targetCells, rowCount: source.rowCount, origin: origin,
+                                  sourceRows: rows, into: &counter)
+                }
+            }
+        }
     }
 
     func scan(_ batch: RowBatch, columns: [Int], nameLike: [Bool], cardLabelled: [Bool], into counter: inout HitCounter) {

@@ -92,6 +92,16 @@ enum ChineseNames {
         }
     }
 
+    /// The bytes of the surname a name mask keeps: a compound surname (6), else one Chinese
+    /// character (3); 0 for a value that does not start with Chinese or is no longer than its surname.
+    static func surnameLength(_ value: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let first = scalar3(value, 0), isHan(first) else { return 0 }
+        if let second = scalar3(value, 3), compound.contains(UInt64(first) << 32 | UInt64(second)) {
+            return value.count > 6 ? 6 : 0
+        }
+        return value.count > 3 ? 3 : 0
+    }
+
     /// Whether an ASCII or full-width digit or letter sits right before `start` or at `end`.
     @inline(__always)
     static func touchesAlphanumeric(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

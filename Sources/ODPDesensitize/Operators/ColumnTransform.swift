@@ -10,7 +10,7 @@ final class ColumnTransform {
     /// switching on `op` copied them, four outlined copies and destroys a cell.
     enum Step {
         case copy, mask(keepFirst: Int, keepLast: Int), pseudonym(bytes: Int), generalize(Operator.Generalization)
-        case round(Operator.Rounding), suppressWhen, replace, redact
+        case round(Operator.Rounding), suppressWhen, replace, redact, maskEmbedded
     }
 
     let source: Int
@@ -31,6 +31,8 @@ final class ColumnTransform {
     let scanner: IdentifierScanner
     /// Column index (source schema) for `suppress when`.
     var conditionColumn: Int?
+    /// Source columns whose values `mask_embedded` masks in this one.
+    var embeddedColumns: [Int] = []
 
     init(source: Int, field: FieldDefinition, op: Operator?, sourceSchema: Schema, context: StageContext,
          marker: [UInt8], scanner: IdentifierScanner) throws {
@@ -51,6 +53,7 @@ final class ColumnTransform {
         case .suppressWhen(_, let values): step = .suppressWhen; conditionValues = values
         case .replace(let value): step = .replace; constant = value
         case .redact(let own): step = .redact; constant = own ?? marker
+        case .maskEmbedded(_, let char): step = .maskEmbedded; constant = char
         }
         self.constant = constant
         self.conditionValues = conditionValues
@@ -75,6 +78,8 @@ final class ColumnTransform {
             dateFormats = formats
         case .suppressWhen(let name, _):
             conditionColumn = sourceSchema.index(of: name)
+        case .maskEmbedded(let names, _):
+            embeddedColumns = names.compactMap(sourceSchema.index(of:))
         default:
             break
         }
@@ -121,6 +126,8 @@ final class ColumnTransform {
             return .scratch
         case .redact:
             return redact(cell, into: &out, found: found) ? .scratch : .copy
+        case .maskEmbedded:
+            return maskEmbedded(cells, row: row, cell, into: &out) ? .scratch : .copy
         }
     }
 
