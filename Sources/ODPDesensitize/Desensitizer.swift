@@ -33,10 +33,10 @@ public final class Desensitizer {
     /// Allowed identifier kinds per output column, with the audited reason.
     let allowed: [[IdentifierKind: String]]
     let headerHits: [(field: Int, kind: IdentifierKind, inTitle: Bool)]
-    /// The same-row check for direct values inside other cells, and the source column each
-    /// output column is checked as (nil for identity columns, whose "before" hits count).
+    /// The same-row check for direct values inside other cells, and the output columns it
+    /// reads "after" with their source columns: not identity ones, whose "before" hits count.
     let embedded: EmbeddedIdentifiers
-    let embeddedOrigin: [Int?]
+    let embeddedAfter: [(column: Int, origin: Int)]
 
     var before: HitCounter
     var after: HitCounter
@@ -114,7 +114,7 @@ public final class Desensitizer {
         }
         headerHits = headers
         embedded = EmbeddedIdentifiers(schema: source)
-        embeddedOrigin = columns.indices.map { identity[$0] ? nil : columns[$0].source }
+        embeddedAfter = columns.indices.filter { !identity[$0] }.map { ($0, columns[$0].source) }
         before = HitCounter(fields: source.fields.count)
         after = HitCounter(fields: outFields.count)
         classes = EquivalenceClasses(quasi: quasiColumns, sensitive: sensitiveColumns, l: settings.l)
@@ -143,7 +143,7 @@ public final class Desensitizer {
                         } else {
                             me.scan(batch, columns: me.beforeColumns, nameLike: me.sourceNameLike, cardLabelled: me.sourceCardLabelled,
                                     into: &hitsPointer.pointee)
-                            me.scanEmbedded(source: batch, target: batch, origin: nil, into: &hitsPointer.pointee)
+                            me.scanEmbedded(batch, into: &hitsPointer.pointee)
                         }
                     }
                 }
@@ -211,20 +211,23 @@ public final class Desensitizer {
                 out.endRow(sourceRow: row)
             }
         }
-        scanEmbedded(source: batch, target: out, origin: embeddedOrigin, into: &after)
+        scanEmbedded(batch, output: out, into: &after)
         return out
     }
 
-    /// Direct values of `source` found in other cells of the same row of `target` (see
-    /// `EmbeddedIdentifiers`); `origin` nil compares the source with itself, every column.
-    func scanEmbedded(source: RowBatch, target: RowBatch, origin: [Int?]?, into counter: inout HitCounter) {
+    /// Direct values of `batch` found in other cells of the same row: of `batch` itself
+    /// ("before"), or of `output` (see `EmbeddedIdentifiers`).
+    func scanEmbedded(_ batch: RowBatch, output: RowBatch? = nil, into counter: inout HitCounter) {
         guard !embedded.direct.isEmpty else { return }
-        let origin = origin ?? (0..<source.columnCount).map { Optional($0) }
-        source.sourceRows.withUnsafeBufferPointer { rows in
-            source.withCells { sourceCells in
-                target.withCells { targetCells in
-                    embedded.scan(source: sourceCells, target: targetCells, rowCount: source.rowCount, origin: origin,
-                                  sourceRows: rows, into: &counter)
+        batch.sourceRows.withUnsafeBufferPointer { rows in
+            batch.withCells { cells in
+                guard let output else {
+                    embedded.scanRows(cells, rowCount: batch.rowCount, sourceRows: rows, into: &counter)
+                    return
+                }
+                output.withCells { outCells in
+                    embedded.scanColumns(source: cells, target: outCells, columns: embeddedAfter, rowCount: batch.rowCount,
+                                         sourceRows: rows, into: &counter)
                 }
             }
         }

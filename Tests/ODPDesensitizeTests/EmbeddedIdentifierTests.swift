@@ -104,6 +104,21 @@ struct EmbeddedIdentifierTests {
         #expect(plain.embedded.direct.isEmpty)
     }
 
+    @Test("a value running across two neighbouring cells is no hit; one in each of two cells is one hit each")
+    func cellBoundaries() throws {
+        let def = Fixture.definition([
+            "{name: xm, title: 姓名, type: string, class: direct, desensitize: {op: mask, keep_first: 1}}",
+            "{name: mc, title: 名称, type: string, class: public}",
+            "{name: bz, title: 备注, type: string, class: public}",
+        ])
+        let d = try Desensitizer(definition: def, context: Fixture.context())
+        // The row's bytes read 付强老付强身健体: 付强 appears only across mc and bz.
+        _ = Fixture.run(d, [["付强", "老付", "强身健体"], ["王秀英", "王秀英超市", "店主王秀英"]])
+        let after = Shops.hits(try Shops.privacyReport(d.finish()), "after")
+        #expect(after.map { $0["field"] as? String } == ["mc", "bz"])
+        #expect(after.allSatisfy { $0["count"] as? Int == 1 && $0["first_row"] as? Int == 3 })
+    }
+
     @Test("an embedded hit can be allowed with an audited reason, like every kind")
     func allowed() throws {
         var fields = Shops.fields

@@ -6,14 +6,17 @@ import ODPCore
 /// often named after its operator (宁阳县付强理发及美容服务部), so masking `operator_name`
 /// alone publishes the name anyway, in a cell no pattern can recognise.
 ///
-/// Works on the cells' bytes (`find`): per row, one search per direct field and other
-/// column, after a length test that rejects most pairs at once; nothing is allocated per cell.
+/// Works on the cells' bytes, with nothing allocated per cell. Source rows are searched
+/// whole, one search per direct field (a row's cells lie one after another in the batch's
+/// buffer), and a match is then placed in its cell; output rows are searched only in the
+/// columns an operator changed, since the others hold the source bytes already searched.
 ///
 /// ## Edge behaviour
 /// - Values shorter than `minimumBytes` after trimming spaces, placeholders (不详, 未知 …) and
 ///   values of one repeated character (000000, ******) are not looked for.
 /// - A column is not compared with the direct field it is made from (its own operator
 ///   handles it); every other column is, direct ones included.
+/// - One hit per cell and direct field, however often the value occurs in the cell.
 struct EmbeddedIdentifiers {
     /// Source columns of the direct fields.
     let direct: [Int]
@@ -32,16 +35,49 @@ struct EmbeddedIdentifiers {
         direct = schema.fields.indices.filter { schema.fields[$0].privacyClass == .direct }
     }
 
-    /// Looks in each target column `c` of each row for the direct values of the same row of
-    /// `source`. `origin[c]` is the source column `c` is made from (nil: not checked).
-    func scan(source: RowBatch.Cells, target: RowBatch.Cells, rowCount: Int, origin: [Int?],
-              sourceRows: UnsafeBufferPointer<Int>, into counter: inout HitCounter) {
+    /// The "before" check: every cell of each source row against the row's direct values.
+    func scanRows(_ cells: RowBatch.Cells, rowCount: Int, sourceRows: UnsafeBufferPointer<Int>, into counter: inout HitCounter) {
         guard !direct.isEmpty else { return }
+        let columns = cells.columnCount
+        for r in 0..<rowCount {
+            let first = r * columns
+            var rowStart = Int.max, rowEnd = 0
+            for i in first..<(first + columns) where cells.lengths[i] > 0 {
+                rowStart = min(rowStart, Int(cells.starts[i]))
+                rowEnd = max(rowEnd, Int(cells.starts[i] + cells.lengths[i]))
+            }
+            guard rowStart < rowEnd else { continue }
+            for d in direct {
+                guard let value = cells[r, d], let needle = Self.needle(value) else { continue }
+                var from = rowStart
+                while let at = Self.find(needle, in: cells.base, from: from, to: rowEnd) {
+                    // The cell holding the whole match; none when it runs across two cells.
+                    var holder = -1
+                    for c in 0..<columns {
+                        let start = Int(cells.starts[first + c]), length = Int(cells.lengths[first + c])
+                        if start <= at, at + needle.count <= start + length { holder = c; break }
+                    }
+                    guard holder >= 0 else { from = at + 1; continue }
+                    if holder != d {
+                        counter.add(field: holder, kind: .embedded, row: sourceRows[r])
+                        counter.addEmbeddedSource(field: holder, direct: d)
+                    }
+                    from = Int(cells.starts[first + holder] + cells.lengths[first + holder])
+                }
+            }
+        }
+    }
+
+    /// The "after" check: each of `columns` of `target` (with the source column it is made
+    /// from) against the direct values of the same row of `source`.
+    func scanColumns(source: RowBatch.Cells, target: RowBatch.Cells, columns: [(column: Int, origin: Int)], rowCount: Int,
+                     sourceRows: UnsafeBufferPointer<Int>, into counter: inout HitCounter) {
+        guard !direct.isEmpty, !columns.isEmpty else { return }
         for r in 0..<rowCount {
             for d in direct {
                 guard let value = source[r, d], let needle = Self.needle(value) else { continue }
-                for c in origin.indices {
-                    guard let o = origin[c], o != d, let cell = target[r, c], Self.find(needle, in: cell, from: 0) != nil else { continue }
+                for (c, origin) in columns where origin != d {
+                    guard let cell = target[r, c], Self.find(needle, in: cell, from: 0, to: cell.count) != nil else { continue }
                     counter.add(field: c, kind: .embedded, row: sourceRows[r])
                     counter.addEmbeddedSource(field: c, direct: d)
                 }
@@ -65,18 +101,19 @@ struct EmbeddedIdentifiers {
         return value
     }
 
-    /// Where `needle` first occurs in `haystack` at or after `from`: `memchr` for its first
-    /// byte, `memcmp` for the rest (`memmem` is a GNU extension, not in every C library).
+    /// Where `needle` first occurs in `haystack[from..<to]`: `memchr` for its last byte, then
+    /// `memcmp` (`memmem` is a GNU extension Swift does not import). The last byte of a
+    /// Chinese character is one of 64 values, its first one of a handful, so fewer false starts.
     @inline(__always)
-    static func find(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+    static func find(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int? {
         let n = needle.count
-        guard n > 0, haystack.count - from >= n, let h = haystack.baseAddress, let p = needle.baseAddress else { return nil }
-        let last = haystack.count - n
-        var i = from
-        while i <= last {
-            guard let hit = memchr(h + i, Int32(p[0]), last - i + 1) else { return nil }
+        guard n > 0, end - from >= n, let h = haystack.baseAddress, let p = needle.baseAddress else { return nil }
+        let last = Int32(p[n - 1])
+        var i = from + n - 1
+        while i < end {
+            guard let hit = memchr(h + i, last, end - i) else { return nil }
             i = UnsafeRawPointer(h).distance(to: UnsafeRawPointer(hit))
-            if memcmp(h + i, p, n) == 0 { return i }
+            if memcmp(h + i - (n - 1), p, n - 1) == 0 { return i - (n - 1) }
             i += 1
         }
         return nil

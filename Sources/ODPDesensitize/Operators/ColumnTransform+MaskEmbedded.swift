@@ -13,7 +13,7 @@ extension ColumnTransform {
         for d in embeddedColumns {
             guard let value = cells[row, d], let needle = EmbeddedIdentifiers.needle(value) else { continue }
             var from = 0
-            while let at = EmbeddedIdentifiers.find(needle, in: cell, from: from) {
+            while let at = EmbeddedIdentifiers.find(needle, in: cell, from: from, to: cell.count) {
                 spans.append((at..<(at + needle.count), ChineseNames.surnameLength(needle)))
                 from = at + needle.count
             }
