@@ -33,9 +33,12 @@ public final class Desensitizer {
     /// Allowed identifier kinds per output column, with the audited reason.
     let allowed: [[IdentifierKind: String]]
     let headerHits: [(field: Int, kind: IdentifierKind, inTitle: Bool)]
-    /// The same-row check for direct values inside other cells, and the output columns it
-    /// reads "after" with their source columns: not identity ones, whose "before" hits count.
+    /// The same-row check for direct values inside other cells, and the text columns it reads
+    /// with the source column each is made from: "before" every source column but the direct
+    /// ones an operator changes (their output is read "after"); "after" the changed columns
+    /// (identity ones take their "before" hits).
     let embedded: EmbeddedIdentifiers
+    let embeddedBefore: [(column: Int, origin: Int)]
     let embeddedAfter: [(column: Int, origin: Int)]
 
     var before: HitCounter
@@ -114,7 +117,11 @@ public final class Desensitizer {
         }
         headerHits = headers
         embedded = EmbeddedIdentifiers(schema: source)
-        embeddedAfter = columns.indices.filter { !identity[$0] }.map { ($0, columns[$0].source) }
+        let changed = Set(columns.indices.filter { !identity[$0] }.map { columns[$0].source })
+        embeddedBefore = source.fields.indices
+            .filter { EmbeddedIdentifiers.searches(source.fields[$0].type) && !(source.fields[$0].privacyClass == .direct && changed.contains($0)) }
+            .map { ($0, $0) }
+        embeddedAfter = columns.indices.filter { !identity[$0] && EmbeddedIdentifiers.searches(outFields[$0].type) }.map { ($0, columns[$0].source) }
         before = HitCounter(fields: source.fields.count)
         after = HitCounter(fields: outFields.count)
         classes = EquivalenceClasses(quasi: quasiColumns, sensitive: sensitiveColumns, l: settings.l)
@@ -222,12 +229,11 @@ public final class Desensitizer {
         batch.sourceRows.withUnsafeBufferPointer { rows in
             batch.withCells { cells in
                 guard let output else {
-                    embedded.scanRows(cells, rowCount: batch.rowCount, sourceRows: rows, into: &counter)
+                    embedded.scan(source: cells, target: cells, columns: embeddedBefore, rowCount: batch.rowCount, sourceRows: rows, into: &counter)
                     return
                 }
                 output.withCells { outCells in
-                    embedded.scanColumns(source: cells, target: outCells, columns: embeddedAfter, rowCount: batch.rowCount,
-                                         sourceRows: rows, into: &counter)
+                    embedded.scan(source: cells, target: outCells, columns: embeddedAfter, rowCount: batch.rowCount, sourceRows: rows, into: &counter)
                 }
             }
         }

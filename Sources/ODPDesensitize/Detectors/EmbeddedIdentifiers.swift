@@ -6,12 +6,14 @@ import ODPCore
 /// often named after its operator (宁阳县付强理发及美容服务部), so masking `operator_name`
 /// alone publishes the name anyway, in a cell no pattern can recognise.
 ///
-/// Works on the cells' bytes, with nothing allocated per cell. Source rows are searched
-/// whole, one search per direct field (a row's cells lie one after another in the batch's
-/// buffer), and a match is then placed in its cell; output rows are searched only in the
-/// columns an operator changed, since the others hold the source bytes already searched.
+/// Works on the cells' bytes, with nothing allocated per cell: per row and direct field, one
+/// byte search in each text cell at least as long as the value. Measured on rows like the
+/// benchmark's (15 fields, 3 direct, 260 bytes), this cost less than one search across the
+/// whole row, whose numbers and dates only add false starts.
 ///
 /// ## Edge behaviour
+/// - Only text fields (`string`, `code`) are searched: a validated number or date holds no
+///   name, and a number that is an identifier is the scanner's to find.
 /// - Values shorter than `minimumBytes` after trimming spaces, placeholders (不详, 未知 …) and
 ///   values of one repeated character (000000, ******) are not looked for.
 /// - A column is not compared with the direct field it is made from (its own operator
@@ -35,49 +37,20 @@ struct EmbeddedIdentifiers {
         direct = schema.fields.indices.filter { schema.fields[$0].privacyClass == .direct }
     }
 
-    /// The "before" check: every cell of each source row against the row's direct values.
-    func scanRows(_ cells: RowBatch.Cells, rowCount: Int, sourceRows: UnsafeBufferPointer<Int>, into counter: inout HitCounter) {
-        guard !direct.isEmpty else { return }
-        let columns = cells.columnCount
-        for r in 0..<rowCount {
-            let first = r * columns
-            var rowStart = Int.max, rowEnd = 0
-            for i in first..<(first + columns) where cells.lengths[i] > 0 {
-                rowStart = min(rowStart, Int(cells.starts[i]))
-                rowEnd = max(rowEnd, Int(cells.starts[i] + cells.lengths[i]))
-            }
-            guard rowStart < rowEnd else { continue }
-            for d in direct {
-                guard let value = cells[r, d], let needle = Self.needle(value) else { continue }
-                var from = rowStart
-                while let at = Self.find(needle, in: cells.base, from: from, to: rowEnd) {
-                    // The cell holding the whole match; none when it runs across two cells.
-                    var holder = -1
-                    for c in 0..<columns {
-                        let start = Int(cells.starts[first + c]), length = Int(cells.lengths[first + c])
-                        if start <= at, at + needle.count <= start + length { holder = c; break }
-                    }
-                    guard holder >= 0 else { from = at + 1; continue }
-                    if holder != d {
-                        counter.add(field: holder, kind: .embedded, row: sourceRows[r])
-                        counter.addEmbeddedSource(field: holder, direct: d)
-                    }
-                    from = Int(cells.starts[first + holder] + cells.lengths[first + holder])
-                }
-            }
-        }
-    }
+    /// Whether cells of this type are searched.
+    static func searches(_ type: FieldType) -> Bool { type == .string || type == .code }
 
-    /// The "after" check: each of `columns` of `target` (with the source column it is made
-    /// from) against the direct values of the same row of `source`.
-    func scanColumns(source: RowBatch.Cells, target: RowBatch.Cells, columns: [(column: Int, origin: Int)], rowCount: Int,
-                     sourceRows: UnsafeBufferPointer<Int>, into counter: inout HitCounter) {
+    /// Looks in each of `columns` of `target` (with the source column it is made from) for
+    /// the direct values of the same row of `source`; `target` may be `source` itself.
+    func scan(source: RowBatch.Cells, target: RowBatch.Cells, columns: [(column: Int, origin: Int)], rowCount: Int,
+              sourceRows: UnsafeBufferPointer<Int>, into counter: inout HitCounter) {
         guard !direct.isEmpty, !columns.isEmpty else { return }
         for r in 0..<rowCount {
             for d in direct {
                 guard let value = source[r, d], let needle = Self.needle(value) else { continue }
                 for (c, origin) in columns where origin != d {
-                    guard let cell = target[r, c], Self.find(needle, in: cell, from: 0, to: cell.count) != nil else { continue }
+                    guard let cell = target[r, c], cell.count >= needle.count,
+                          Self.find(needle, in: cell, from: 0, to: cell.count) != nil else { continue }
                     counter.add(field: c, kind: .embedded, row: sourceRows[r])
                     counter.addEmbeddedSource(field: c, direct: d)
                 }
