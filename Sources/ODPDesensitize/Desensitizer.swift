@@ -35,8 +35,8 @@ public final class Desensitizer {
     let headerHits: [(field: Int, kind: IdentifierKind, inTitle: Bool)]
     /// The same-row check for direct values inside other cells, and the text columns it reads
     /// with the source column each is made from: "before" every source column but the direct
-    /// ones an operator changes (their output is read "after"); "after" the changed columns
-    /// (identity ones take their "before" hits).
+    /// ones that are dropped or changed (their output, if any, is read "after"); "after" the
+    /// changed columns (identity ones take their "before" hits).
     let embedded: EmbeddedIdentifiers
     let embeddedBefore: [(column: Int, origin: Int)]
     let embeddedAfter: [(column: Int, origin: Int)]
@@ -117,9 +117,9 @@ public final class Desensitizer {
         }
         headerHits = headers
         embedded = EmbeddedIdentifiers(schema: source)
-        let changed = Set(columns.indices.filter { !identity[$0] }.map { columns[$0].source })
+        let unchanged = Set(columns.indices.filter { identity[$0] }.map { columns[$0].source })
         embeddedBefore = source.fields.indices
-            .filter { EmbeddedIdentifiers.searches(source.fields[$0].type) && !(source.fields[$0].privacyClass == .direct && changed.contains($0)) }
+            .filter { EmbeddedIdentifiers.searches(source.fields[$0].type) && (source.fields[$0].privacyClass != .direct || unchanged.contains($0)) }
             .map { ($0, $0) }
         embeddedAfter = columns.indices.filter { !identity[$0] && EmbeddedIdentifiers.searches(outFields[$0].type) }.map { ($0, columns[$0].source) }
         before = HitCounter(fields: source.fields.count)
