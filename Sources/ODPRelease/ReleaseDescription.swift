@@ -18,6 +18,8 @@ struct ReleaseDescription {
     var dataFiles: [ReleaseFile]
     /// Loaded code tables, for the codes a `code` field may hold.
     var codeTables: [String: CodeTable] = [:]
+    /// Set when SHA256SUMS is signed.
+    var signature: ReleaseSignature?
 
     var id: String { definition.id }
 
@@ -35,6 +37,7 @@ struct ReleaseDescription {
             "version_scheme": "YYYY.MM.DD.N (UTC day of the run, N from 1)",
             "data_files": dataFiles.map { ["path": $0.path, "bytes": $0.bytes, "sha256": $0.sha256] },
         ]
+        object["signature"] = signature?.json ?? NSNull()
         if let changes {
             object["changes"] = [
                 "previous_version": changes.previousVersion,
