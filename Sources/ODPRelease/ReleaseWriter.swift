@@ -41,8 +41,11 @@ public final class ReleaseWriter {
     ///   - runTime: the release time, recorded as metadata and used for the version's day.
     ///   - signingKey: a 32-byte Ed25519 seed (see `ReleaseSigning.loadKey`); signs SHA256SUMS.
     ///   - codeTables: loaded code tables; a short table becomes the `enum` of its `code` fields in datapackage.json.
+    ///   - minimumVersion: the highest version known elsewhere (upload targets, receipts); the new
+    ///     version comes after it, so a version published before the local folders were lost is
+    ///     never made again with other bytes.
     public init(definition: DatasetDefinition, schema: Schema, outputRoot: URL, runTime: Date, signingKey: [UInt8]? = nil,
-                codeTables: [String: CodeTable] = [:]) throws {
+                codeTables: [String: CodeTable] = [:], minimumVersion: String? = nil) throws {
         guard ReleaseWriter.isSafeId(definition.id) else {
             throw ODPError.usage("dataset id `\(definition.id)` must be lowercase ASCII letters, digits and `-`")
         }
@@ -71,7 +74,8 @@ public final class ReleaseWriter {
         let day = ReleaseTime.versionDay(runTime)
         let names = ((try? fm.contentsOfDirectory(atPath: datasetDirectory.path)) ?? [])
             + ((try? fm.contentsOfDirectory(atPath: heldDirectory.path)) ?? [])
-        let sequence = names.compactMap(ReleaseVersion.init).filter { $0.day == day }.map(\.sequence).max() ?? 0
+        let taken = names.compactMap(ReleaseVersion.init) + [minimumVersion.flatMap(ReleaseVersion.init)].compactMap { $0 }
+        let sequence = taken.filter { $0.day == day }.map(\.sequence).max() ?? 0
         version = "\(day).\(sequence + 1)"
         temporaryDirectory = datasetDirectory.appendingPathComponent(".tmp-\(version)-\(getpid())")
         spoolDirectory = datasetDirectory.appendingPathComponent(".tmp-deflate-\(version)-\(getpid())")
@@ -187,7 +191,8 @@ public final class ReleaseWriter {
         let info = ReleaseDescription(definition: definition, schema: schema, version: version, created: created,
                                       rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
                                       previousVersion: previous?.version, changes: changes, dataFiles: dataFiles,
-                                      codeTables: codeTables)
+                                      codeTables: codeTables,
+                                      signature: try signingKey.map { ReleaseSignature(publicKey: try ReleaseSigning.publicKey(seed: $0)) })
         try put("datapackage.json", DataPackage.json(info))
         try put("README.md", Data(ReleaseReadme.markdown(info, reports: reports).utf8))
         try put("release.json", info.releaseJSON())
