@@ -20,6 +20,13 @@ public struct ReleaseSignature: Sendable, Hashable {
          "file": ReleaseChecksums.signatureName, "signs": ReleaseChecksums.sumsName]
     }
 
+    /// Who signed the release in `directory`, from its release.json (nil when unsigned).
+    static func of(release directory: URL) -> ReleaseSignature? {
+        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("release.json").path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return parse(object["signature"])
+    }
+
     /// Reads the `signature` object of a release.json (nil when the release is unsigned).
     static func parse(_ value: Any?) -> ReleaseSignature? {
         guard let object = value as? [String: Any], object["algorithm"] as? String == algorithm,

@@ -21,6 +21,8 @@ public final class ReleaseWriter {
     public let outputRoot: URL
     public let runTime: Date
     let signingKey: [UInt8]?
+    /// The public half of `signingKey`, as the release states it.
+    let signature: ReleaseSignature?
     let codeTables: [String: CodeTable]
     /// The version this writer will create (unless the data turns out unchanged).
     public let version: String
@@ -55,6 +57,7 @@ public final class ReleaseWriter {
         self.outputRoot = outputRoot
         self.runTime = runTime
         self.signingKey = signingKey
+        signature = try signingKey.map { ReleaseSignature(publicKey: try ReleaseSigning.publicKey(seed: $0)) }
         self.codeTables = codeTables
         datasetDirectory = ReleaseReader.releasesDirectory(definition.id, outputRoot)
         let fm = FileManager.default
@@ -156,7 +159,9 @@ public final class ReleaseWriter {
                     == definition.formats.contains(format)
             }
         } ?? false
-        if let previous, previous.contentHash == digests.contentHash, sameFormats, !previousWasHeld || nowHeld {
+        // Likewise a new or changed signing key: the next run gives researchers a release signed with it.
+        let sameSigner = previous.map { ReleaseSignature.of(release: $0.directory) == signature } ?? false
+        if let previous, previous.contentHash == digests.contentHash, sameFormats, sameSigner, !previousWasHeld || nowHeld {
             data.discard()
             try? FileManager.default.removeItem(at: temporaryDirectory)
             try? FileManager.default.removeItem(at: spoolDirectory)
@@ -192,7 +197,7 @@ public final class ReleaseWriter {
                                       rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
                                       previousVersion: previous?.version, changes: changes, dataFiles: dataFiles,
                                       codeTables: codeTables,
-                                      signature: try signingKey.map { ReleaseSignature(publicKey: try ReleaseSigning.publicKey(seed: $0)) })
+                                      signature: signature)
         try put("datapackage.json", DataPackage.json(info))
         try put("README.md", Data(ReleaseReadme.markdown(info, reports: reports).utf8))
         try put("release.json", info.releaseJSON())

@@ -103,3 +103,19 @@ struct SignatureWorkflowTests {
         #expect(ReleaseWriter.newestVersion(["\(day).9", "\(day).10", "junk"]) == "\(day).10")
     }
 }
+
+@Suite("Signing key changes")
+struct SigningKeyChangeTests {
+    @Test("unchanged data gets a new, signed version once a key is configured or replaced; the same key again is unchanged")
+    func newKeyMakesSignedVersion() throws {
+        let root = Fixture.temporaryDirectory()
+        let first = try Fixture.release(root: root)
+        let seed = try #require(ReleaseSigning.parseKey(ReleaseSigning.generateSigningKey()))
+        let signed = try Fixture.release(root: root, key: seed)
+        #expect(!signed.isUnchanged && signed.version != first.version)
+        #expect(FileManager.default.fileExists(atPath: signed.directory.appendingPathComponent("SHA256SUMS.sig").path))
+        #expect(try Fixture.release(root: root, key: seed).isUnchanged)
+        let other = try #require(ReleaseSigning.parseKey(ReleaseSigning.generateSigningKey()))
+        #expect(!(try Fixture.release(root: root, key: other)).isUnchanged)
+    }
+}
