@@ -138,3 +138,32 @@ struct RemoteImmutabilityTests {
                                          stored: URL(fileURLWithPath: s["HTTP_SINK_ROOT"]!).appendingPathComponent("files/\(folder)"))
     }
 }
+
+@Suite("published versions are immutable: ckan target", .serialized,
+       .enabled(if: Services.shouldRun(Services.ckanKeys), "CKAN not started: run scripts/services-start.sh DIR"))
+struct CKANImmutabilityTests {
+    @Test("ckan names the version it holds and refuses other bytes for that version; the next version still replaces the resources")
+    func immutable() throws {
+        let ckan = CKANTargetTests()
+        guard let s = try ckan.setup("ckan-immutable") else { return }
+        let definition = Fixtures.definition(id: "stops-imm", code: ckan.code())
+        let (day, version) = (PublishedVersionScenario.day, PublishedVersionScenario.version)
+        func publisher(_ state: String) throws -> Publisher {
+            try Publisher(config: s.config, stateDirectory: s.dir.appendingPathComponent(state), environment: s.env)
+        }
+        let first = Fixtures.release(in: s.dir, id: "stops-imm", seed: 1)
+        _ = try publisher("state-1").publish(release: first, definition: definition, version: version)
+        #expect(try publisher("state-2").existingVersions(definition: definition, day: day) == [version])
+        let again = try publisher("state-3").publish(release: first, definition: definition, version: version)
+        #expect(again.allSatisfy { !$0.newlyUploaded })
+
+        let second = Fixtures.release(in: s.dir, id: "stops-imm", seed: 2)
+        var message = ""
+        do { _ = try publisher("state-4").publish(release: second, definition: definition, version: version) } catch { message = "\(error)" }
+        #expect(message.contains("portal") && message.contains("data/stops-imm.csv") && message.contains("拒绝覆盖"), "\(message)")
+        try ckan.checkPublished(s, definition, first, version: version)
+
+        _ = try publisher("state-5").publish(release: second, definition: definition, version: "\(day).2")
+        try ckan.checkPublished(s, definition, second, version: "\(day).2")
+    }
+}
