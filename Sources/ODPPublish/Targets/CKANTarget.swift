@@ -188,7 +188,7 @@ final class CKANTarget: PublishTarget {
         try settings.retry.run(what, log: nil, body)
     }
 
-    /// CKAN keeps one version per dataset: the one the metadata names (`odp_version`, else `version`).
+    /// CKAN keeps one version per dataset: the one its metadata names once it is public.
     func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String] {
         let name = CKANNames.dataset(code: catalog.code)
         guard let package = try retrying("package_show \(name)", { try client.package(name) }),
@@ -196,10 +196,12 @@ final class CKANTarget: PublishTarget {
         return PublishedFile.versions([version], day: day)
     }
 
+    /// The version a dataset has published: its `version` field, which only `updateMetadata`
+    /// writes after every file is up (a new dataset already carries `odp_version` in its extras
+    /// from `package_create`, before any file arrived), and only while the dataset is public.
     static func version(of package: [String: Any]) -> String? {
-        let extras = package["extras"] as? [[String: Any]] ?? []
-        if let v = extras.first(where: { $0["key"] as? String == "odp_version" })?["value"] as? String { return v }
-        return package["version"] as? String
+        guard package["private"] as? Bool == false, let version = package["version"] as? String, !version.isEmpty else { return nil }
+        return version
     }
 
     static func resource(in package: [String: Any], named name: String) -> [String: Any]? {
