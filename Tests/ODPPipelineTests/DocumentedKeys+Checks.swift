@@ -150,9 +150,9 @@ extension DocumentedKeysTests {
         Check(["rule.*.reject"]) { run in #expect(run.cell("capital", rec: 9) == nil, "a rejected row is left out") },
         Check(["rule.row.expression", "rule.row.expression.expression", "rule.row.expression.and", "rule.row.expression.or",
                "rule.row.expression.not"]) { run in #expect(run.rejected(row: 23, rule: "expression")) },
-        Check(["rule.row.id_birth_matches"]) { run in #expect(run.rejected(row: 24, rule: "id_birth_matches")) },
-        Check(["rule.row.id_sex_matches"]) { run in #expect(run.rejected(row: 25, rule: "id_sex_matches")) },
-        Check(["rule.row.region_matches_address"]) { run in #expect(run.rejected(row: 8, rule: "region_matches_address")) },
+        Check(["rule.row.id_birth_matches", "rule.row.id_birth_matches.id", "rule.row.id_birth_matches.birth_date"]) { run in #expect(run.rejected(row: 24, rule: "id_birth_matches")) },
+        Check(["rule.row.id_sex_matches", "rule.row.id_sex_matches.id", "rule.row.id_sex_matches.sex"]) { run in #expect(run.rejected(row: 25, rule: "id_sex_matches")) },
+        Check(["rule.row.region_matches_address", "rule.row.region_matches_address.region", "rule.row.region_matches_address.address"]) { run in #expect(run.rejected(row: 8, rule: "region_matches_address")) },
         Check(["rules", "rules[].type", "rules[].severity", "rule.table.row_count", "rule.table.row_count.max"]) { run in
             #expect(run.failed("row_count") == 1 && run.rules("row_count").first?["severity"] as? String == "warn")
         },
@@ -208,6 +208,11 @@ extension DocumentedKeysTests {
         },
         Check(["fields[].allow", "fields[].allow[].kind", "fields[].allow[].reason"]) { run in
             #expect(run.cell("reg_authority", rec: 1) == "福州市市场监督管理局 0591-83330000")
+            // The hit is counted as allowed, with the stated reason, in the privacy report.
+            let entries = ((run.json("privacy-report.json").values.compactMap { $0 as? [[String: Any]] }).flatMap { $0 })
+                + (run.json("privacy-report.json").values.compactMap { $0 as? [String: Any] }.flatMap { $0.values.compactMap { $0 as? [[String: Any]] } }.flatMap { $0 })
+            #expect(entries.contains { $0["field"] as? String == "reg_authority" && $0["kind"] as? String == "landline"
+                && $0["allowed"] as? Bool == true && $0["reason"] as? String == "登记机关对外公布的办公电话" }, "\(run.json("privacy-report.json"))")
         },
         Check(["screens", "screens.heaping", "screens.heaping.fields", "screens.fields"]) { run in
             #expect(!run.rules("screen_heaping", field: "capital").isEmpty, "\(run.json("quality-report.json")["rules"] ?? "")")

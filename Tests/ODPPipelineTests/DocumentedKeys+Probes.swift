@@ -118,6 +118,15 @@ extension DocumentedKeysTests {
             #expect(!base.rejected(row: 6, rule: "code_table") && variant.rejected(row: 6, rule: "code_table"))
         },
         // Rules.
+        Probe(["rule.row.region_matches_address.table"], { w in
+            // A table that swaps the names of 350102 and 350103.
+            w.files["codes/swapped.txt"] = Data("350102 台江区\n350103 鼓楼区\n".utf8)
+            w.editODP("code_tables:\n", "code_tables:\n  swapped:\n    path: codes/swapped.txt\n")
+            w.edit("region: region_code, address: address}", "region: region_code, address: address, table: swapped}")
+        }) { base, variant in
+            #expect(base.rejected(row: 8, rule: "region_matches_address") && !base.rejected(row: 1, rule: "region_matches_address"))
+            #expect(!variant.rejected(row: 8, rule: "region_matches_address") && variant.rejected(row: 1, rule: "region_matches_address"))
+        },
         Probe(["rule.*.hold", "rules[].severity"], { $0.edit("{type: row_count, min: 1, max: 10, severity: warn}", "{type: row_count, min: 1, max: 10}") }) { base, variant in
             #expect(base.status == .published && variant.status == .held, "table rules hold by default")
         },
