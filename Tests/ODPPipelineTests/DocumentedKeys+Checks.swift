@@ -49,7 +49,7 @@ extension DocumentedKeysTests {
     // MARK: - Assertions on the base run
 
     static let checks: [Check] = [
-        Check(["odp.output", "odp.datasets", "id", "source", "source.type", "source.path"]) { run in
+        Check(["odp.output", "odp.datasets", "id", "source", "source.type", "source.type.csv", "source.path"]) { run in
             #expect(run.status == .published, "\(run.reasons) \(run.outcome?.error ?? "")")
             #expect(run.outcome?.rowsRead == 40)
             #expect(run.release?.path.contains("/out/releases/keys/") == true)

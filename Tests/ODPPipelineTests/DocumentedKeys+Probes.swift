@@ -289,7 +289,7 @@ extension DocumentedKeysTests {
             let (b, v) = (base.outcome?.counts.unreadable ?? 0, variant.outcome?.counts.unreadable ?? 0)
             #expect(b == 11 && v == 3, "a stray quote in row 30 swallows rows 30–40; with max_quoted_lines 3 only 3 (\(b), \(v))")
         },
-        Probe(["source.xlsx.sheet"], { w in
+        Probe(["source.type.xlsx", "source.xlsx.sheet"], { w in
             w.source("  type: xlsx\n  path: ../data/keys.xlsx\n  sheet: 登记表\n", file: "keys.xlsx",
                      bytes: KeysTable.bytes { try DemoXLSX.write(table, to: $0, sheetName: "登记表", numericColumns: [], dateColumns: []) })
         }) { base, variant in sameRows(base, variant) },
@@ -310,7 +310,23 @@ extension DocumentedKeysTests {
             w.source("  type: xlsx\n  path: ../data/keys.xlsx\n  sheet: 登记表\n  skip_rows: 2\n", file: "keys.xlsx",
                      bytes: KeysTable.bytes { try DemoXLSX.write(junk, to: $0, sheetName: "登记表", numericColumns: [], dateColumns: []) })
         }) { base, variant in sameRows(base, variant) },
-        Probe(["source.table"], { w in
+        Probe(["source.type.json"], { w in
+            let objects = table.records.dropFirst().map { cells in
+                Dictionary(uniqueKeysWithValues: zip(table.columns, cells).map { ($0, $1.isEmpty ? NSNull() as Any : $1 as Any) })
+            }
+            w.source("  type: json\n  path: ../data/keys.json\n", file: "keys.json", bytes: (try? JSONSerialization.data(withJSONObject: objects)) ?? Data())
+        }) { base, variant in sameRows(base, variant) },
+        Probe(["source.type.ndjson"], { w in
+            w.source("  type: ndjson\n  path: ../data/keys.ndjson\n", file: "keys.ndjson", bytes: KeysTable.bytes { try DemoWriters.ndjson(table, to: $0) })
+        }) { base, variant in sameRows(base, variant) },
+        Probe(["source.query", "source.parameters"], { w in
+            w.source("  type: sqlite\n  path: ../data/keys.sqlite\n  query: SELECT * FROM keys_table WHERE CAST(rec_id AS INTEGER) >= CAST(? AS INTEGER)\n  parameters: [\"3\"]\n",
+                     file: "keys.sqlite", bytes: KeysTable.bytes { try DemoWriters.sqlite(table, to: $0) })
+        }) { base, variant in
+            #expect(variant.outcome?.rowsRead == 38 && variant.cell("rec_id", rec: 1) == nil && variant.cell("rec_id", rec: 33) == "33" && base.cell("rec_id", rec: 1) == "1",
+                    "\(variant.errors) \(variant.outcome?.rowsRead ?? -1) \(variant.status.map { "\($0)" } ?? "") \(variant.reasons) \(variant.outcome?.error ?? "")")
+        },
+        Probe(["source.table", "source.type.sqlite"], { w in
             w.source("  type: sqlite\n  path: ../data/keys.sqlite\n  table: keys_table\n", file: "keys.sqlite",
                      bytes: KeysTable.bytes { try DemoWriters.sqlite(table, to: $0) })
         }) { base, variant in sameRows(base, variant) },

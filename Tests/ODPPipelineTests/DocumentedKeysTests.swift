@@ -87,6 +87,18 @@ struct DocumentedKeysTests {
         let dataset = try #require(ReadmeReferenceTests.yamlBlock(after: "### A dataset"))
         keys.formUnion(try yamlKeys(global, prefix: "odp"))
         keys.formUnion(try yamlKeys(dataset, prefix: ""))
+        // Two comments in the dataset example document keys and values too:
+        // `type: sqlite  # sqlite | postgres | …` and `table: …  # or `query:` (SQL), with `parameters: [...]``.
+        for line in dataset.split(separator: "\n") {
+            let parts = line.split(separator: "#", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            let key = parts[0].trimmingCharacters(in: .whitespaces)
+            if key.hasPrefix("type: sqlite") {
+                for value in parts[1].split(separator: "|") { keys.insert("source.type.\(value.trimmingCharacters(in: .whitespaces))") }
+            } else if key.hasPrefix("table:") {
+                for token in backticked(parts[1]) { for w in words(token) { keys.insert("source.\(w)") } }
+            }
+        }
 
         // Source-specific keys: "`csv` takes `encoding` (…), …; `xlsx` takes …".
         for clause in paragraph("Source-specific keys:").split(separator: ";") {
@@ -149,6 +161,7 @@ struct DocumentedKeysTests {
     /// Keys this suite does not run, each with the suite that does. Prefixes end in `.`.
     static let excluded: [String: String] = [
         "source.postgres.": "ODPExtractTests/PostgresSourceTests (needs a PostgreSQL server; scripts/test.sh)",
+        "source.type.postgres": "ODPExtractTests/PostgresSourceTests (needs a PostgreSQL server; scripts/test.sh)",
         "target.ckan.": "ODPPublishTests/CKANTargetTests, ODPPipelineTests/DemoCKANTests (needs a CKAN server)",
         "target.http.": "ODPPublishTests/HTTPTargetTests, TLSTests (needs an HTTP server)",
         "target.sftp.": "ODPPublishTests/FileDropServerTests (needs an SFTP server)",
@@ -177,7 +190,7 @@ struct DocumentedKeysTests {
         // A broken extractor would pass `everyKeyIsCovered` trivially.
         for key in ["odp.keys.signing.secret", "release.formats", "fields[].desensitize.keep_first", "desensitize.mask_embedded.fields",
                     "rule.field.code_table.as_of_field", "rule.table.sum_equals.equals_sum_of", "gate.allow_empty", "source.csv.max_quoted_lines",
-                    "privacy.redact_marker", "screens.outliers", "rule.*.severity", "target.dir.path"] {
+                    "privacy.redact_marker", "screens.outliers", "rule.*.severity", "target.dir.path", "source.type.ndjson", "source.parameters"] {
             #expect(keys.contains(key), "README extraction lost `\(key)`")
         }
         #expect(keys.count > 150, "\(keys.count) keys")
