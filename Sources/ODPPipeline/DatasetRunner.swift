@@ -19,6 +19,8 @@ struct DatasetRunner {
     let publisher: Publisher?
     let state: DatasetState
     let approvals: Approvals
+    /// Keys for cross-dataset `reference` rules.
+    let references: ReferenceKeySource
 
     static let batchRows = 8192
 
@@ -37,11 +39,13 @@ struct DatasetRunner {
         let started = Date()
         let id = definition.id
         let checker = try Checker(definition: definition, context: context)
+        references.supply(checker)
         let desensitizer = try Desensitizer(definition: definition, context: context)
         let source = try openSource()
         defer { source.close() }
         let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
                                        runTime: options.runTime, codeTables: context.codeTables)
+        checker.releaseVersion = writer.version
         var spool: FileHandle?
         var spoolURL: URL?
         do {
