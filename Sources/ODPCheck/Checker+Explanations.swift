@@ -57,6 +57,15 @@ final class ExplanationLedger {
 }
 
 extension Checker {
+    /// Tells the data officer, on each unexplained flagged change, the exact entry that
+    /// would explain it: the version number is otherwise hard to guess after a hold.
+    func hintExplanations() {
+        guard let version = releaseVersion else { return }
+        for t in plan.tallies where t.type.hasPrefix("compare_") && t.failed > 0 && !t.explained && t.note == nil {
+            t.note = "如属预期变化，可在 compare.explain 中写明：{version: \(version), text: 原因}"
+        }
+    }
+
     func explanationLedger() -> ExplanationLedger {
         let released = context.previousRelease?.lastPathComponent
         return ExplanationLedger(settings.explanations, released: released, candidate: releaseVersion, runDate: context.runDate)

@@ -23,6 +23,7 @@ extension Checker {
             comparison["note"] = "没有上一版本的质量报告，未做比较"
         }
         if !explanations.entries.isEmpty { comparison["explanations"] = explanations.json }
+        hintExplanations()
         addTimeliness()
         var gate = decide()
         gate.reasons += referenceHolds

@@ -52,7 +52,8 @@ struct ExplanationTests {
         // 2026.11.23.1 is now released; the next jump is flagged again.
         let next = try run(d, table(40), previous: try released("2026.11.23.1", rows: 20, in: dir), version: "2026.11.24.1")
         #expect(Fixture.rules(next, type: "compare_row_count")[0]["explained"] == nil)
-        #expect(next.holdReasons.contains { $0.contains("行数变化") })
+        #expect(next.holdReasons.contains { $0.contains("行数变化") && $0.contains("{version: 2026.11.24.1, text: 原因}") },
+                "the hold names the entry that would explain this version: \(next.holdReasons)")
         let stale = explanations(next).first
         #expect(stale?["status"] as? String == "stale")
         #expect((stale?["note"] as? String)?.contains("已发布") == true)
