@@ -5,11 +5,14 @@ extension Checker {
     /// Quality report files ("quality-report.json", "quality-report.html"), holdReasons
     /// (Chinese), problems (feedback list), readmeSection (Chinese Markdown), metrics
     /// ("score", "rejected_rows", "rows_checked", "score_完整性" …).
-    public func finish() -> StageReport {
+    ///
+    /// - Parameter released: the profile of the rows the release publishes; it is what the
+    ///   report shows and what is compared with the previous release.
+    public func finish(released: ReleasedProfile) -> StageReport {
         evaluateAggregates()
         let referenceHolds = unresolvedReferences()
         screens.finish(plan.tallies)
-        let profile = currentProfile()
+        let profile = released.profile
         var comparison: [String: Any] = [:]
         let explanations = explanationLedger()
         if let previous = DatasetProfile.load(previousRelease: context.previousRelease) {
@@ -69,24 +72,6 @@ extension Checker {
                 t.metric = ["sum": Report.round(sums[column]), "expected": Report.round(expected)]
             }
         }
-    }
-
-    func currentProfile() -> DatasetProfile {
-        let fields = definition.schema.fields.enumerated().map { c, f -> FieldProfile in
-            let nonNull = rowsChecked - nulls[c]
-            let numeric = f.type == .integer || f.type == .number
-            var cats: [String: (count: Int, value: String?)]?
-            if let tracker = categories[c], !tracker.overflowed {
-                cats = [:]
-                for (h, n) in tracker.counts { cats![FieldProfile.hex(h)] = (n, tracker.samples[h]) }
-            }
-            return FieldProfile(name: f.name, type: f.type.rawValue, nonNull: nonNull,
-                                nullRate: rowsChecked == 0 ? 0 : Double(nulls[c]) / Double(rowsChecked),
-                                sum: numeric ? sums[c] : nil,
-                                mean: numeric && numericCounts[c] > 0 ? sums[c] / Double(numericCounts[c]) : nil,
-                                categories: cats)
-        }
-        return DatasetProfile(rowCount: rowsChecked, fields: fields)
     }
 
     /// 可访问性 is left 未评估: nothing the check stage measures says whether users can reach

@@ -10,11 +10,11 @@ import ODPCore
 ///     let kept = batch.filtered(checker.check(batch))
 ///     …
 /// }
-/// let report = checker.finish()   // quality-report.json/.html, hold reasons, feedback list
+/// let report = checker.finish(released: profile)   // quality-report.json/.html, hold reasons, feedback list
 /// ```
 ///
 /// ## Memory
-/// Fixed per column (counters, ≤ 50 category fingerprints, an 8,192-value reservoir per
+/// Fixed per column (counters, an 8,192-value reservoir per
 /// outlier screen) plus 16 bytes per distinct key for `unique`, primary-key and duplicate
 /// rules, and at most `problemLimit` feedback entries.
 public final class Checker {
@@ -31,7 +31,6 @@ public final class Checker {
     var nulls: [Int]
     var sums: [Double]
     var numericCounts: [Int]
-    var categories: [CategoryTracker?]
     var screenTargets: [[ScreenPlan.Target]]
     var newestDay: Double?
     var problems: [RowProblem] = []
@@ -65,9 +64,6 @@ public final class Checker {
         nulls = [Int](repeating: 0, count: n)
         sums = [Double](repeating: 0, count: n)
         numericCounts = [Int](repeating: 0, count: n)
-        // Direct identifiers get no category profile at all: even a hash of a name in a
-        // small table could be reversed with a dictionary.
-        categories = definition.schema.fields.map { $0.privacyClass == .direct ? nil : CategoryTracker(keepsText: $0.privacyClass == .public) }
         summed = (0..<n).map { compiler.plan.summedColumns.contains($0) }
         screenTargets = [[ScreenPlan.Target]](repeating: [], count: n)
         for t in screens.targets { screenTargets[t.column].append(t) }
@@ -95,7 +91,7 @@ public final class Checker {
                 failedDimensions[row] |= rowDimensionBits[tally]
                 let t = plan.tallies[tally]
                 let value = column.flatMap { batch.string(row, $0) }
-                if t.examples.count < 5 { t.recordExample(row: sourceRows[row], value: value) }
+                if t.examples.count < 5 { t.recordExample(row: sourceRows[row]) }
                 guard problems.count < Self.problemLimit else { problemsDropped += 1; return }
                 problems.append(RowProblem(sourceRow: sourceRows[row], field: column.map { definition.schema.fields[$0].name } ?? t.field,
                                            rule: t.type, message: t.label, value: value))
@@ -161,21 +157,17 @@ public final class Checker {
         return keep
     }
 
-    /// Null counts, numeric sums, categories, screens and the newest date, column by column.
+    /// Null counts and numeric sums (for the rules), screens and the newest date, column by
+    /// column, of the source values. The published profile is `ReleasedProfile`'s, not this.
     private func profile(_ cells: RowBatch.Cells, rows: Int, sourceRows: [Int]) {
         for c in 0..<cells.columnCount {
             var nullCount = 0, numeric = 0
             var sum = 0.0
             let doSum = summed[c]
-            // A tracker that overflows part-way keeps refusing new values until the batch
-            // ends; testing for that per cell cost a retain and release of it per cell.
-            let tracker = categories[c]
             for row in 0..<rows {
                 guard let cell = cells.at(row, c), cell.count > 0 else { nullCount += 1; continue }
                 if doSum, let v = NumberScan.double(cell) { sum += v; numeric += 1 }
-                tracker?.add(cell)
             }
-            if let tracker, tracker.overflowed { categories[c] = nil }
             nulls[c] += nullCount
             sums[c] += sum
             numericCounts[c] += numeric

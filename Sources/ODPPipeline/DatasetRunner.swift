@@ -46,6 +46,8 @@ struct DatasetRunner {
         let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
                                        runTime: options.runTime, codeTables: context.codeTables)
         checker.releaseVersion = writer.version
+        // Profiled as written: the report describes exactly the released rows and values.
+        let released = ReleasedProfile(schema: desensitizer.outputSchema)
         var spool: FileHandle?
         var spoolURL: URL?
         do {
@@ -61,14 +63,17 @@ struct DatasetRunner {
                 if let spoolURL { try? FileManager.default.removeItem(at: spoolURL) }
             }
             var clock = StageClock()
-            try firstPass(source: source, checker: checker, desensitizer: desensitizer, writer: writer, spool: spool,
-                          outcome: &outcome, clock: &clock, started: started)
+            try firstPass(source: source, checker: checker, desensitizer: desensitizer, writer: writer, released: released,
+                          spool: spool, outcome: &outcome, clock: &clock, started: started)
             if let spool {
                 desensitizer.endFirstPass()
                 try spool.seek(toOffset: 0)
                 while let batch = try clock.time("spool", { try RowBatch.unspool(from: spool) }) {
                     let out = clock.time("desensitize") { desensitizer.suppress(batch) }
-                    try clock.time("package") { try writer.write(out) }
+                    try clock.time("package") {
+                        released.add(out)
+                        try writer.write(out)
+                    }
                     outcome.rowsReleased += out.rowCount
                 }
             }
@@ -76,14 +81,16 @@ struct DatasetRunner {
             // Unreadable rows were read too: count them, so read = rejected + released.
             outcome.rowsRead += source.problems.count
             outcome.rowsRejected += source.problems.count
-            let quality = clock.time("check") { checker.finish() }
+            let quality = clock.time("check") { checker.finish(released: released) }
             let privacy = clock.time("desensitize") { desensitizer.finish() }
             let reports = [extraction, quality, privacy]
             try FeedbackList.write(reports.flatMap(\.problems), dataset: id, to: layout.feedback(id))
-            let holds = quality.holdReasons + privacy.holdReasons
+            var holds = quality.holdReasons + privacy.holdReasons
             let status: ReleaseStatus = !holds.isEmpty ? .held(holds)
                 : definition.approval == .required ? .awaitingApproval : .released
-            let result = try clock.time("finish") { try writer.finish(reports: reports, status: status) }
+            let gate = PublishedFileScanner(definition: definition, today: context.runDate)
+            let result = try clock.time("finish") { try writer.finish(reports: reports, status: status, gate: gate) }
+            holds += result.gateFindings.map(\.reason)
             outcome.version = result.version
             outcome.metrics = quality.metrics.merging(privacy.metrics) { a, _ in a }
             outcome.reasons = holds
@@ -138,7 +145,7 @@ struct DatasetRunner {
     /// multi-core machine while the batch order (and so every output byte) stays the same.
     /// When desensitization needs a second pass, transformed batches go to the spool instead.
     private func firstPass(source: RowSource, checker: Checker, desensitizer: Desensitizer, writer: ReleaseWriter,
-                           spool: FileHandle?, outcome: inout DatasetOutcome, clock: inout StageClock, started: Date) throws {
+                           released: ReleasedProfile, spool: FileHandle?, outcome: inout DatasetOutcome, clock: inout StageClock, started: Date) throws {
         let wall = Date()
         let batches = HandOff<RowBatch>(capacity: 4)
         let outputs = HandOff<RowBatch>(capacity: 4)
@@ -149,12 +156,15 @@ struct DatasetRunner {
                 guard batches.put(batch) else { return }
             }
         }
-        let boundWriter = ThreadBound(writer)
+        let boundWriter = ThreadBound(writer), boundProfile = ThreadBound(released)
         let packer = StageThread(name: "odp-package") { clock in
             // Closing on the way out unblocks the checking thread if writing fails.
             defer { outputs.close() }
             while let out = outputs.take() {
-                try clock.time("package") { try boundWriter.value.write(out) }
+                try clock.time("package") {
+                    boundProfile.value.add(out)
+                    try boundWriter.value.write(out)
+                }
             }
         }
         var failure: Error?

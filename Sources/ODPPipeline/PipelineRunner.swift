@@ -1,5 +1,6 @@
 import Foundation
 import ODPCore
+import ODPDesensitize
 import ODPPublish
 import ODPRelease
 
@@ -20,9 +21,11 @@ public struct PipelineRunner {
         public var outcomes: [DatasetOutcome]
         public var reportURL: URL?
         public var seconds: Double
+        /// Why the open list and DCAT catalog were not updated, when they were not.
+        public var catalogError: String?
 
         public var exitCode: Int32 {
-            if outcomes.contains(where: { $0.status == .failed }) { return ODPExit.failure }
+            if catalogError != nil || outcomes.contains(where: { $0.status == .failed }) { return ODPExit.failure }
             if outcomes.contains(where: { $0.status == .held || $0.status == .awaitingApproval }) { return ODPExit.held }
             return ODPExit.success
         }
@@ -81,8 +84,28 @@ public struct PipelineRunner {
                 try? audit.record("dataset_failed", dataset: id, details: ["error": "\(error)"])
             }
         }
-        try publishCatalog(layout: layout, publisher: publisher, audit: audit)
+        var withheld: [(dataset: String, findings: [PublishedFileFinding])] = []
+        var catalogError: String?
+        do {
+            withheld = try publishCatalog(layout: layout, publisher: publisher, audit: audit)
+        } catch {
+            // The datasets' own results stand; the run still reports, and exits 3.
+            catalogError = "\(error)"
+            log.log(.error, "catalog not published: \(error)")
+            try? audit.record("catalog_failed", details: ["error": "\(error)"])
+        }
+        for (id, findings) in withheld {
+            let reasons = findings.map(\.reason)
+            log.log(.warning, "left out of the open list: " + reasons.joined(separator: "; "), dataset: id)
+            try audit.record("catalog_entry_withheld", dataset: id, details: ["reasons": reasons])
+            // Its files may be released, but its catalog entry is not public: someone must act.
+            if let i = outcomes.firstIndex(where: { $0.dataset == id }), outcomes[i].status != .failed {
+                outcomes[i].status = .held
+                outcomes[i].reasons += reasons
+            }
+        }
         var summary = Summary(outcomes: outcomes, reportURL: nil, seconds: Date().timeIntervalSince(started))
+        summary.catalogError = catalogError
         summary.reportURL = try RunReport.write(summary, options: options, layout: layout)
         try Metrics.write(outcomes: outcomes, states: states, layout: layout)
         Notifier(config: workspace.config, log: log).notify(outcomes, reportURL: summary.reportURL)
@@ -92,15 +115,23 @@ public struct PipelineRunner {
 
     /// The open-data list is regenerated from every definition and uploaded last, after the
     /// files it points at.
-    private func publishCatalog(layout: OutputLayout, publisher: Publisher?, audit: AuditTrail) throws {
-        let files = try Catalog.write(config: workspace.config, definitions: workspace.definitions, outputRoot: layout.root,
-                                      generatedAt: options.runTime)
+    /// Every entry and file passes the published-file gate first; a withheld entry is returned.
+    private func publishCatalog(layout: OutputLayout, publisher: Publisher?, audit: AuditTrail) throws
+        -> [(dataset: String, findings: [PublishedFileFinding])] {
+        let today = options.runDate
+        let gate = Catalog.Gate(entry: { PublishedFileScanner(definition: $0, today: today) },
+                                catalog: { listed in
+                                    PublishedFileScanner(today: today, allowedValues: listed.flatMap(\.catalog.publishedContactValues))
+                                })
+        let written = try Catalog.write(config: workspace.config, definitions: workspace.definitions, outputRoot: layout.root,
+                                        generatedAt: options.runTime, gate: gate)
         if let publisher, !options.dryRun {
-            let receipts = try publisher.publishCatalog(files: files)
+            let receipts = try publisher.publishCatalog(files: written.files)
             if receipts.contains(where: \.newlyUploaded) {
                 try audit.record("catalog_uploaded", details: ["files": receipts.filter(\.newlyUploaded).count])
             }
         }
+        return written.withheld
     }
 }
 

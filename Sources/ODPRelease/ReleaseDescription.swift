@@ -21,6 +21,9 @@ struct ReleaseDescription {
 
     var id: String { definition.id }
 
+    /// Bumped when the published-file gate learns something an older release may not have passed.
+    static let publishedFileGateVersion = 1
+
     func releaseJSON() throws -> Data {
         var object: [String: Any] = [
             "dataset_id": id,
@@ -34,6 +37,9 @@ struct ReleaseDescription {
             "definition_hash": definition.definitionHash,
             "version_scheme": "YYYY.MM.DD.N (UTC day of the run, N from 1)",
             "data_files": dataFiles.map { ["path": $0.path, "bytes": $0.bytes, "sha256": $0.sha256] },
+            // Every other file of this release passed the published-file gate before promotion;
+            // a release without this mark is never reused as "unchanged" (it was made before the gate).
+            "published_file_gate": ReleaseDescription.publishedFileGateVersion,
         ]
         if let changes {
             object["changes"] = [

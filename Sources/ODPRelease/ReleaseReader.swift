@@ -15,6 +15,8 @@ public struct ReleaseInfo: Sendable, Hashable {
     /// Release time, ISO 8601 UTC.
     public var created: String
     public var previousVersion: String?
+    /// The published-file gate version its files passed (0: made before the gate existed).
+    public var publishedFileGate: Int = 0
 }
 
 /// Reads the releases of a dataset: versions, the latest released one, and its CSV.
@@ -104,7 +106,8 @@ public enum ReleaseReader {
         if version == latest { status = "released" }
         return ReleaseInfo(datasetId: datasetId, version: version, directory: directory, contentHash: hash, status: status,
                            holdReasons: o["hold_reasons"] as? [String] ?? [], rowCount: (o["row_count"] as? NSNumber)?.intValue ?? 0,
-                           created: o["created"] as? String ?? "", previousVersion: o["previous_version"] as? String)
+                           created: o["created"] as? String ?? "", previousVersion: o["previous_version"] as? String,
+                           publishedFileGate: (o["published_file_gate"] as? NSNumber)?.intValue ?? 0)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// What the gate decided for this release.
 public enum ReleaseStatus: Sendable, Hashable {
@@ -82,6 +83,8 @@ public struct ReleaseOutcome: Sendable {
     public var files: [ReleaseFile]
     /// Nil for the first version and when unchanged.
     public var changes: ChangeSummary?
+    /// What the published-file gate found (each one a hold reason already in `status`).
+    public var gateFindings: [PublishedFileFinding] = []
 
     public var isUnchanged: Bool {
         if case .unchanged = kind { return true }

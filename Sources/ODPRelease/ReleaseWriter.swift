@@ -127,10 +127,14 @@ public final class ReleaseWriter {
 
     /// Completes the release: unchanged → nothing written; otherwise every file, checksums,
     /// signature, zip, the atomic rename, and `latest.json` when `status` is `.released`.
-    public func finish(reports: [StageReport], status: ReleaseStatus) throws -> ReleaseOutcome {
+    ///
+    /// - Parameter gate: inspects every file but the data files (whose cells were scanned as
+    ///   they were written) before anything is promoted; a finding holds the release. Nil only
+    ///   where nothing is published (tests of the writer itself).
+    public func finish(reports: [StageReport], status: ReleaseStatus, gate: (any PublishedFileGate)?) throws -> ReleaseOutcome {
         guard let data, !finished else { throw ODPError.usage("release writer already finished") }
         do {
-            let outcome = try complete(data: data, reports: reports, status: status)
+            let outcome = try complete(data: data, reports: reports, status: status, gate: gate)
             finished = true
             self.data = nil
             return outcome
@@ -140,10 +144,11 @@ public final class ReleaseWriter {
         }
     }
 
-    private func complete(data: DataFileWriter, reports: [StageReport], status: ReleaseStatus) throws -> ReleaseOutcome {
+    private func complete(data: DataFileWriter, reports: [StageReport], status: ReleaseStatus, gate: (any PublishedFileGate)?) throws -> ReleaseOutcome {
+        var status = status
         let digests = try data.finish(schemaJSON: DataPackage.schemaFingerprintJSON(schema))
         let previousWasHeld = previous.map { ReleaseReader.isHeld($0.directory, root: outputRoot) } ?? false
-        let nowHeld: Bool = if case .held = status { true } else { false }
+        let requestedHeld: Bool = if case .held = status { true } else { false }
         // A held version is not "unchanged" for a run that now passes: that run needs its own release.
         // Nor is one with other data files: a changed `formats` takes effect at once, not at the next data change.
         let sameFormats = previous.map { previous in
@@ -152,7 +157,9 @@ public final class ReleaseWriter {
                     == definition.formats.contains(format)
             }
         } ?? false
-        if let previous, previous.contentHash == digests.contentHash, sameFormats, !previousWasHeld || nowHeld {
+        // A version made before the published-file gate is not reused either: its reports were never scanned.
+        let previousGated = (previous?.publishedFileGate ?? 0) >= ReleaseDescription.publishedFileGateVersion
+        if let previous, previous.contentHash == digests.contentHash, sameFormats, previousGated, !previousWasHeld || requestedHeld {
             data.discard()
             try? FileManager.default.removeItem(at: temporaryDirectory)
             try? FileManager.default.removeItem(at: spoolDirectory)
@@ -173,24 +180,25 @@ public final class ReleaseWriter {
             files.append(ReleaseFile(path: "data/\(id).json", bytes: json.bytes, sha256: SHA256Hex.hex(json.sha256)))
         }
         let dataFiles = files
-        let created = ReleaseTime.iso(runTime)
-        func put(_ name: String, _ bytes: Data) throws {
-            try DurableFile.write(bytes, to: temporaryDirectory.appendingPathComponent(name))
-            files.append(ReleaseFile(path: name, bytes: bytes.count, sha256: SHA256Hex.of(bytes)))
-        }
-        for report in reports {
-            for (name, bytes) in report.files.sorted(by: { $0.key < $1.key }) {
-                guard ReleaseWriter.isSafeReportName(name) else { throw ODPError.usage("report file name `\(name)` is not allowed in a release") }
-                try put(name, bytes)
-            }
-        }
-        let info = ReleaseDescription(definition: definition, schema: schema, version: version, created: created,
+        var info = ReleaseDescription(definition: definition, schema: schema, version: version, created: ReleaseTime.iso(runTime),
                                       rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
                                       previousVersion: previous?.version, changes: changes, dataFiles: dataFiles,
                                       codeTables: codeTables)
-        try put("datapackage.json", DataPackage.json(info))
-        try put("README.md", Data(ReleaseReadme.markdown(info, reports: reports).utf8))
-        try put("release.json", info.releaseJSON())
+        var metadata = try metadataFiles(info, reports: reports)
+        let findings = gate.map { gate in metadata.flatMap { gate.inspect(file: $0.name, bytes: $0.bytes) } } ?? []
+        if !findings.isEmpty {
+            // The reasons name files and places, never values, so the held files can say them.
+            var reasons = status.holdReasons
+            for reason in findings.map(\.reason) where !reasons.contains(reason) { reasons.append(reason) }
+            status = .held(reasons)
+            info.status = status
+            metadata = try metadataFiles(info, reports: reports)
+        }
+        let nowHeld: Bool = if case .held = status { true } else { false }
+        for (name, bytes) in metadata {
+            try DurableFile.write(bytes, to: temporaryDirectory.appendingPathComponent(name))
+            files.append(ReleaseFile(path: name, bytes: bytes.count, sha256: SHA256Hex.of(bytes)))
+        }
         files.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
         let sums = ReleaseChecksums.sumsFile(files)
         try DurableFile.write(sums, to: temporaryDirectory.appendingPathComponent(ReleaseChecksums.sumsName))
@@ -216,6 +224,10 @@ public final class ReleaseWriter {
         deflated["data/\(id).json"] = streams.json
         try ZipWriter.archive(directory: temporaryDirectory, prefix: "\(id)-\(version)", to: zipTemp, writer: zipWriter, deflated: deflated)
         try? FileManager.default.removeItem(at: spoolDirectory)
+        if let gate, !nowHeld {
+            try inspectZip(zipTemp, prefix: "\(id)-\(version)", expected: files.map(\.path) + [ReleaseChecksums.sumsName]
+                           + (signingKey == nil ? [] : [ReleaseChecksums.signatureName]), gate: gate)
+        }
         let final = targetDirectory.appendingPathComponent(version)
         guard rename(zipTemp.path, zip.path) == 0 else { throw ODPError.io(zip.path, "cannot rename the zip into place") }
         DurableFile.syncDirectory(packages)
@@ -231,7 +243,45 @@ public final class ReleaseWriter {
         let all = files + [ReleaseFile(path: ReleaseChecksums.sumsName, bytes: sums.count, sha256: SHA256Hex.of(sums))]
         return ReleaseOutcome(kind: .created(version), version: version, directory: final, zip: zip, status: status.slug,
                               contentHash: digests.contentHash, rowCount: data.rowCount, bytes: all.reduce(0) { $0 + $1.bytes },
-                              files: files, changes: changes)
+                              files: files, changes: changes, gateFindings: findings)
+    }
+
+    /// The report files, descriptor, README and release.json, in memory so the gate sees them
+    /// before anything is written.
+    private func metadataFiles(_ info: ReleaseDescription, reports: [StageReport]) throws -> [(name: String, bytes: Data)] {
+        var out: [(name: String, bytes: Data)] = []
+        for report in reports {
+            for (name, bytes) in report.files.sorted(by: { $0.key < $1.key }) {
+                guard ReleaseWriter.isSafeReportName(name) else { throw ODPError.usage("report file name `\(name)` is not allowed in a release") }
+                out.append((name, bytes))
+            }
+        }
+        out.append(("datapackage.json", try DataPackage.json(info)))
+        out.append(("README.md", Data(ReleaseReadme.markdown(info, reports: reports).utf8)))
+        out.append(("release.json", try info.releaseJSON()))
+        return out
+    }
+
+    /// Reads the zip back: it must hold exactly the release's files under its prefix, and every
+    /// entry but the data files passes the gate again, as the bytes a downloader will get.
+    private func inspectZip(_ zip: URL, prefix: String, expected: [String], gate: any PublishedFileGate) throws {
+        let reader = try ZipReader(url: zip)
+        let names = reader.entries.map(\.name).filter { !$0.hasSuffix("/") }
+        let wanted = Set(expected.map { "\(prefix)/\($0)" })
+        guard Set(names) == wanted, names.count == wanted.count else {
+            throw ODPError.io(zip.path, "the package does not hold exactly the release's files: \(Set(names).symmetricDifference(wanted).sorted())")
+        }
+        let dataPrefix = "\(prefix)/data/"
+        var findings: [PublishedFileFinding] = []
+        for entry in reader.entries where !entry.name.hasPrefix(dataPrefix) {
+            guard !entry.name.hasSuffix("/") else { continue }
+            var bytes = Data()
+            try reader.read(entry) { bytes.append(contentsOf: $0) }
+            findings += gate.inspect(file: zip.lastPathComponent + ":" + entry.name, bytes: bytes)
+        }
+        if !findings.isEmpty {
+            throw ODPError.io(zip.path, "the package's entries differ from the scanned files: " + findings.map(\.reason).joined(separator: "; "))
+        }
     }
 
     /// Points `latest.json` at an existing complete version (after a data officer approves it).

@@ -169,7 +169,7 @@ struct FieldRuleTests {
             let checker = try Checker(definition: d, context: Fixture.context())
             #expect(checker.check(Fixture.batch(rows[0].map { [$0] })) == [true, false, false, true], "\(format)")
             #expect(checker.check(Fixture.batch(rows[1].map { [$0] })) == [false, true, false, false], "\(format)")
-            let report = checker.finish()
+            let report = checker.finishRules()
             #expect(Fixture.failed(report, type: "date_range") == 5, "\(format)")
             #expect(Fixture.failed(report, type: "type") == 2, "\(format)")
         }
@@ -194,7 +194,7 @@ struct FieldRuleTests {
         let checker = try Checker(definition: d, context: Fixture.context())
         #expect(checker.check(Fixture.batch([["A"], ["B"]], firstRow: 2)) == [true, true])
         #expect(checker.check(Fixture.batch([[nil], ["A"], ["C"]], firstRow: 4)) == [false, false, true])
-        let report = checker.finish()
+        let report = checker.finishRules()
         #expect(Fixture.failed(report, type: "unique") == 1)
         #expect(Fixture.checked(report, type: "unique") == 4)
         #expect(report.problems.map(\.sourceRow) == [4, 5])

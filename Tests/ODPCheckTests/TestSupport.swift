@@ -52,8 +52,12 @@ enum Fixture {
                     prepare: (Checker) -> Void = { _ in }) throws -> (keep: [Bool], report: StageReport, checker: Checker) {
         let checker = try Checker(definition: definition, context: context)
         prepare(checker)
-        let keep = checker.check(batch(rows))
-        let report = checker.finish()
+        let rows = batch(rows)
+        let keep = checker.check(rows)
+        // No desensitization here: the kept rows are what would be released.
+        let released = ReleasedProfile(schema: definition.schema)
+        released.add(keep.contains(false) ? rows.filtered(keep) : rows)
+        let report = checker.finish(released: released)
         return (keep, report, checker)
     }
 
@@ -90,4 +94,9 @@ enum Fixture {
         try CodeTable.load(name: "gb2260", path: gb2260Directory.appendingPathComponent("2024.txt"),
                            history: history ? gb2260Directory.appendingPathComponent("history.csv") : nil)
     }
+}
+
+extension Checker {
+    /// Finishes a checker whose tests look at rules only, with an empty released profile.
+    func finishRules() -> StageReport { finish(released: ReleasedProfile(schema: definition.schema)) }
 }

@@ -27,7 +27,7 @@ struct CatalogTests {
         c.catalog.title = "未发布数据"
         let writer = try ReleaseWriter(definition: c, schema: c.schema, outputRoot: root, runTime: Fixture.runTime)
         try writer.write(Fixture.batch(Fixture.rows))
-        _ = try writer.finish(reports: [], status: .awaitingApproval)
+        _ = try writer.finish(reports: [], status: .awaitingApproval, gate: nil)
         return (root, [c, b, a], first)
     }
 
@@ -43,7 +43,7 @@ struct CatalogTests {
     @Test("the CSV list has the Chinese columns, released datasets only, the last good version of a held one")
     func csvList() throws {
         let (root, defs, first) = try scenario()
-        let urls = try Catalog.write(config: try config(base: "https://data.example.gov.cn"), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+        let urls = try Catalog.write(config: try config(base: "https://data.example.gov.cn"), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil).files
         #expect(urls.map(\.lastPathComponent) == ["open-list.csv", "open-list.json", "open-list.html", "dcat.jsonld"])
         let text = Fixture.read(root.appendingPathComponent("catalog/open-list.csv"))
         #expect(text.hasPrefix("\u{FEFF}序号,资源名称,资源代码,提供方,提供方代码,资源摘要,数据领域,开放属性,开放条件,更新周期,数据格式,发布日期,最近更新,数据量,信息项,关键字,许可协议,版本,下载地址\r\n"))
@@ -58,7 +58,7 @@ struct CatalogTests {
     @Test("the JSON list uses snake_case keys and relative URLs without a base URL")
     func jsonList() throws {
         let (root, defs, first) = try scenario()
-        try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+        try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("catalog/open-list.json"))) as! [String: Any]
         let items = object["datasets"] as! [[String: Any]]
         #expect(items.map { $0["dataset_id"] as! String } == ["enterprises", "licences"])
@@ -72,15 +72,15 @@ struct CatalogTests {
     @Test("writing an unchanged list again keeps its files and time; a change gives it the new time")
     func unchangedListKeepsItsTime() throws {
         let (root, defs, _) = try scenario()
-        let first = try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+        let first = try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil).files
         let before = try first.map { try Data(contentsOf: $0) }
         let later = Fixture.runTime + 3600
-        let again = try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: later)
+        let again = try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: later, gate: nil).files
         #expect(again == first)
         #expect(try again.map { try Data(contentsOf: $0) } == before)
         var changed = defs
         changed[1].catalog.title = "许可证信息（更新）"
-        try Catalog.write(config: nil, definitions: changed, outputRoot: root, generatedAt: later)
+        try Catalog.write(config: nil, definitions: changed, outputRoot: root, generatedAt: later, gate: nil)
         let json = Fixture.read(root.appendingPathComponent("catalog/open-list.json"))
         #expect(json.contains("许可证信息（更新）"))
         #expect(json.contains(ReleaseTime.iso(later)))
@@ -89,7 +89,7 @@ struct CatalogTests {
     @Test("the HTML list escapes text, offers the four filters and loads nothing external")
     func htmlList() throws {
         let (root, defs, _) = try scenario()
-        try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+        try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil)
         let html = Fixture.read(root.appendingPathComponent("catalog/open-list.html"))
         #expect(html.contains("企业&lt;登记&gt;信息 &amp; &quot;名录&quot;"))
         #expect(!html.contains("企业<登记>"))
@@ -102,7 +102,7 @@ struct CatalogTests {
     func dcatConforms() throws {
         let (root, defs, _) = try scenario()
         for base in [nil, "https://data.example.gov.cn"] as [String?] {
-            try Catalog.write(config: try config(base: base), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime)
+            try Catalog.write(config: try config(base: base), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil)
             let reference = URL(fileURLWithPath: "/work/shared/reference/dcat-ap-3.0.1")
             let shapes = root.appendingPathComponent("shapes-all.ttl")
             try (Data(contentsOf: reference.appendingPathComponent("shapes.ttl")) + Data("\n".utf8) + Data(contentsOf: reference.appendingPathComponent("range.ttl")))

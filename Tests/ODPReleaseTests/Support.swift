@@ -58,7 +58,7 @@ enum Fixture {
         let report = StageReport(files: ["quality-report.json": Data("{\"score\":98}\n".utf8), "quality-report.html": Data("<p>质量</p>\n".utf8),
                                           "privacy-report.json": Data("{}\n".utf8)],
                                  readmeSection: "质量评分 98 分。", fieldNotes: ["name": "保留"])
-        return try writer.finish(reports: [report], status: status)
+        return try writer.finish(reports: [report], status: status, gate: nil)
     }
 
     static func read(_ url: URL) -> String { String(decoding: FileManager.default.contents(atPath: url.path) ?? Data(), as: UTF8.self) }

@@ -54,7 +54,7 @@ enum Comparison {
             if let pc = p.categories, let cc = f.categories {
                 let appeared = cc.keys.filter { pc[$0] == nil }.sorted()
                 let vanished = pc.keys.filter { cc[$0] == nil }.sorted()
-                let showText = schema.fields.first { $0.name == f.name }?.privacyClass == .public
+                let showText = schema.fields.first { $0.name == f.name }.map(ReleasedProfile.keepsText) ?? false
                 func describe(_ keys: [String], _ table: [String: (count: Int, value: String?)]) -> [String] {
                     keys.map { showText ? (table[$0]?.value ?? $0) : $0 }
                 }

@@ -2,7 +2,7 @@ import Foundation
 import ODPCore
 
 /// Up to 50 distinct values of a low-cardinality field, by deterministic fingerprint; the
-/// text is kept only for public fields. Tracking stops for good at the 51st value, so
+/// text is kept only where `keepsText` (see `ReleasedProfile.keepsText`). Tracking stops for good at the 51st value, so
 /// high-cardinality columns (IDs, names, amounts) cost one hash per cell until then.
 final class CategoryTracker {
     static let limit = 50
@@ -57,12 +57,14 @@ struct FieldProfile {
     var nullRate: Double
     var sum: Double?
     var mean: Double?
-    /// fingerprint hex → (count, text when public); nil when the field is not low-cardinality.
+    /// fingerprint key (see `key`) → (count, text when public); nil when the field is not low-cardinality.
     var categories: [String: (count: Int, value: String?)]?
 
-    static func hex(_ h: UInt64) -> String {
-        let s = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
+    /// A category's fingerprint as 16 letters `a`–`p`, one per nibble. Not hex: hex digits of a
+    /// 64-bit hash hold runs like `13812214268` that any scanner of the published report takes
+    /// for a phone number.
+    static func key(_ h: UInt64) -> String {
+        String(decoding: (0..<16).map { UInt8(ascii: "a") + UInt8(truncatingIfNeeded: h >> (60 - 4 * $0)) & 0x0F }, as: UTF8.self)
     }
 
     var json: [String: Any] {
@@ -85,7 +87,8 @@ struct FieldProfile {
         self.sum = sum; self.mean = mean; self.categories = categories
     }
 
-    init?(json: [String: Any]) {
+    /// - Parameter legacy: written before profiles described released values, with hex keys.
+    init?(json: [String: Any], legacy: Bool) {
         guard let name = json["name"] as? String, let type = json["type"] as? String else { return nil }
         self.name = name
         self.type = type
@@ -96,7 +99,14 @@ struct FieldProfile {
         if let list = json["categories"] as? [[String: Any]] {
             var c: [String: (count: Int, value: String?)] = [:]
             for item in list {
-                if let h = item["hash"] as? String { c[h] = ((item["count"] as? NSNumber)?.intValue ?? 0, item["value"] as? String) }
+                guard let h = item["hash"] as? String else { continue }
+                let count = (item["count"] as? NSNumber)?.intValue ?? 0
+                if legacy {
+                    // Its texts may be values that were never released: keep only the fingerprint.
+                    if let fingerprint = UInt64(h, radix: 16) { c[Self.key(fingerprint)] = (count, nil) }
+                } else {
+                    c[h] = (count, item["value"] as? String)
+                }
             }
             categories = c
         }
@@ -105,17 +115,22 @@ struct FieldProfile {
 
 /// The dataset profile written under `profile` in quality-report.json.
 struct DatasetProfile {
+    /// What the counts describe. `released`: the published rows and values. Profiles written
+    /// before this existed described source values; their category texts are never shown again.
+    static let releasedBasis = "released"
+
     var rowCount: Int
     var fields: [FieldProfile]
 
-    var json: [String: Any] { ["row_count": rowCount, "fields": fields.map(\.json)] }
+    var json: [String: Any] { ["row_count": rowCount, "basis": Self.releasedBasis, "fields": fields.map(\.json)] }
 
     init(rowCount: Int, fields: [FieldProfile]) { self.rowCount = rowCount; self.fields = fields }
 
     init?(json: [String: Any]) {
         guard let n = (json["row_count"] as? NSNumber)?.intValue, let list = json["fields"] as? [[String: Any]] else { return nil }
         rowCount = n
-        fields = list.compactMap(FieldProfile.init(json:))
+        let legacy = json["basis"] as? String != Self.releasedBasis
+        fields = list.compactMap { FieldProfile(json: $0, legacy: legacy) }
     }
 
     /// Reads `profile` from a previous release's quality-report.json; nil when absent or unreadable.

@@ -9,8 +9,8 @@ extension Checker {
             "failed": t.failed, "share": Report.round(t.share), "examples": t.examples,
         ]
         if let f = t.field { o["field"] = f }
-        // Values only for public fields: RuleTally never stores them otherwise.
-        if t.showsValues, !t.exampleValues.isEmpty { o["example_values"] = t.exampleValues }
+        // Row numbers only: a failing value belongs to a rejected row, which is not released;
+        // the department sees the values in its feedback list (output/state/feedback/).
         if let n = t.note { o["note"] = n }
         if t.explained { o["explained"] = true }
         if !t.metric.isEmpty { o["metric"] = t.metric }

@@ -36,8 +36,7 @@ struct QualityReportHTML {
         h += "\n<h2>规则检查结果</h2>\n<table><tr><th>规则</th><th>字段</th><th>维度</th><th>处理</th><th>检查数 B</th><th>不通过 A</th><th>比例</th><th>示例行号</th><th>说明</th></tr>\n"
         for t in checker.plan.tallies {
             let cls = t.failed > 0 && !t.explained ? (t.severity == .warn ? " class=\"warn\"" : " class=\"hold\"") : ""
-            var note = t.note ?? ""
-            if !t.exampleValues.isEmpty { note += (note.isEmpty ? "" : "；") + "示例值：" + t.exampleValues.joined(separator: "、") }
+            let note = t.note ?? ""
             h += "<tr><td>\(escapeHTML(t.label))</td><td>\(escapeHTML(t.field ?? "—"))</td><td>\(t.dimension.rawValue)</td>"
             h += "<td>\(t.severity.chinese)</td><td>\(t.checked)</td><td\(cls)>\(t.failed)</td><td>\(Report.percent(t.share))</td>"
             h += "<td>\(t.examples.map(String.init).joined(separator: ", "))</td><td>\(escapeHTML(note))</td></tr>\n"

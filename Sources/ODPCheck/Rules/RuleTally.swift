@@ -61,7 +61,6 @@ final class RuleTally {
     var checked = 0
     var failed = 0
     var examples: [Int] = []
-    var exampleValues: [String] = []
     /// Set when the rule could not be evaluated ("not checked", "not applicable").
     var note: String?
     /// A flagged change the definition explains (`compare.explain`): shown, not held.
@@ -81,9 +80,8 @@ final class RuleTally {
     var passed: Int { explained ? checked : checked - failed }
     var share: Double { checked == 0 ? 0 : Double(failed) / Double(checked) }
 
-    func recordExample(row: Int, value: String?) {
+    func recordExample(row: Int) {
         guard examples.count < 5 else { return }
         examples.append(row)
-        if showsValues, let value { exampleValues.append(value) }
     }
 }

@@ -82,3 +82,9 @@ public struct CatalogMetadata: Sendable, Hashable {
         self.temporalEnd = temporalEnd
     }
 }
+
+extension CatalogMetadata {
+    /// The contact's phone and e-mail: published on purpose in every release and catalog
+    /// entry (an office line or mailbox), so the published-file gate lets exactly these through.
+    public var publishedContactValues: [String] { [contactPhone, contactEmail].compactMap { $0 } }
+}
