@@ -111,6 +111,33 @@ struct ReferenceRunTests {
         #expect(stops.rowsRejected == 1)
     }
 
+    @Test("a referenced dataset held in this run is read as last published")
+    func heldInRunUsesLastRelease() throws {
+        let p = try Pipeline(districtsRules: "[{type: row_count, min: 2}]")
+        defer { p.remove() }
+        _ = try p.run()
+        try p.write("districts.csv", "code,name\n350102,鼓楼区\n")  // one row: held by row_count
+        try p.write("stops.csv", "stop_id,district\nS1,350102\nS2,350103\nS3,999999\nS5,350102\n")
+        let summary = try p.run()
+        #expect(summary.outcomes.first { $0.dataset == "districts" }?.status == .held)
+        let stops = try #require(summary.outcomes.first { $0.dataset == "stops" })
+        #expect(stops.status == .published)
+        #expect(stops.rowsRejected == 1, "350103 is still in the published districts release")
+        let version = try #require(stops.version)
+        let line = try #require(Self.referenceLine(try p.qualityReport("stops", version)))
+        let source = (line["metric"] as? [String: Any])?["reference"] as? String
+        #expect(source?.contains("本次运行暂缓发布，沿用此版本") == true, "\(source ?? "-")")
+    }
+
+    @Test("validating one file resolves references to the other datasets of odp.yml")
+    func validateOneFile() throws {
+        let p = try Pipeline()
+        defer { p.remove() }
+        let workspace = try Workspace.load(configPath: p.config, files: [p.root.appendingPathComponent("stops.yml").path])
+        #expect(workspace.definitions.map(\.id) == ["stops"])
+        #expect(workspace.errors.isEmpty, "\(workspace.errors.map(\.description))")
+    }
+
     @Test("a referenced dataset that was never released holds the referencing one, naming why")
     func unavailableHolds() throws {
         let p = try Pipeline(districtsRules: "[{type: row_count, min: 100}]")
