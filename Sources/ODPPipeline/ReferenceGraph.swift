@@ -20,13 +20,13 @@ struct ReferenceGraph {
         for (i, d) in definitions.enumerated() {
             for r in Checker.references(of: d) {
                 guard let other = byId[r.dataset] else {
-                    let hint = Suggest.closest(to: r.dataset, in: Array(byId.keys)).map { "是否应为 `\($0)`？" }
+                    let hint = Self.suggest(r.dataset, in: Array(byId.keys))
                     diagnostics.append(Diagnostic(r.datasetLocation, "reference：没有 id 为 `\(r.dataset)` 的数据集",
                                                   hint: hint ?? "已定义的数据集：\(byId.keys.sorted().joined(separator: "、"))"))
                     continue
                 }
                 guard let field = other.schema.fields.first(where: { $0.name == r.field }) else {
-                    let hint = Suggest.closest(to: r.field, in: other.schema.names).map { "是否应为 `\($0)`？" }
+                    let hint = Self.suggest(r.field, in: other.schema.names)
                     diagnostics.append(Diagnostic(r.fieldLocation, "reference：数据集 \(r.dataset) 没有字段 `\(r.field)`",
                                                   hint: hint ?? "该数据集的字段：\(other.schema.names.joined(separator: "、"))"))
                     continue
@@ -50,6 +50,12 @@ struct ReferenceGraph {
                                           hint: "被参照的数据集须先于参照它的数据集发布；请去掉循环中的一条 reference 规则"))
         }
         self.diagnostics = diagnostics
+    }
+
+    /// A did-you-mean only for names long enough that two edits are a typo, not another name.
+    static func suggest(_ word: String, in names: [String]) -> String? {
+        guard word.count >= 4 else { return nil }
+        return Suggest.closest(to: word, in: names).map { "是否应为 `\($0)`？" }
     }
 
     /// Each cycle once, as definition indices starting at its smallest, in definition order.
