@@ -59,7 +59,7 @@ let package = Package(
 
         .testTarget(name: "ODPCoreTests", dependencies: ["ODPCore"]),
         .testTarget(name: "ODPExtractTests", dependencies: ["ODPExtract", "ODPDemoData"]),
-        .testTarget(name: "ODPDesensitizeTests", dependencies: ["ODPDesensitize"]),
+        .testTarget(name: "ODPDesensitizeTests", dependencies: ["ODPDesensitize"], exclude: ["Fixtures"]),
         .testTarget(name: "ODPCheckTests", dependencies: ["ODPCheck"]),
         .testTarget(name: "ODPReleaseTests", dependencies: ["ODPRelease"]),
         .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish"]),

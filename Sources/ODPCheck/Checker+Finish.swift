@@ -105,11 +105,14 @@ extension Checker {
             let what = t.checked > 1 ? "：\(t.failed) / \(t.checked) 不符合（\(Report.percent(t.share))）" : "未通过"
             gate.reasons.append("「\(t.label)」\(what)" + (t.field.map { "［字段 \($0)］" } ?? "") + (t.note.map { "（\($0)）" } ?? ""))
         }
-        if rowsChecked > 0 {
-            let share = Double(rejectedRows) / Double(rowsChecked)
-            if share > settings.maxRejectShare {
-                gate.reasons.append("被剔除的行占 \(Report.percent(share))（\(rejectedRows) / \(rowsChecked)），超过允许的 \(Report.percent(settings.maxRejectShare))")
-            }
+        let counts = self.counts
+        if counts.rejectShare > settings.maxRejectShare {
+            let unreadable = counts.unreadable > 0 ? "，其中 \(counts.unreadable) 行无法读取" : ""
+            gate.reasons.append("被剔除的行占 \(Report.percent(counts.rejectShare))（\(counts.rejected) / \(counts.read)\(unreadable)），"
+                + "超过允许的 \(Report.percent(settings.maxRejectShare))（gate.max_reject_share）")
+        }
+        if counts.read == 0, !settings.allowEmpty {
+            gate.reasons.append("数据源没有数据行（可能只有表头）；如果本数据集确实可能为空，请在定义中设置 gate: {allow_empty: true}")
         }
         for d in QualityDimension.allCases {
             guard let minimum = settings.minScores[d] else { continue }
@@ -124,8 +127,10 @@ extension Checker {
     }
 
     private func metrics(_ gate: GateDecision) -> [String: Double] {
-        var m: [String: Double] = ["rows_checked": Double(rowsChecked), "rejected_rows": Double(rejectedRows),
-                                   "problems": Double(problems.count + problemsDropped)]
+        let counts = self.counts
+        var m: [String: Double] = ["rows_read": Double(counts.read), "rows_unreadable": Double(counts.unreadable),
+                                   "rows_checked": Double(rowsChecked), "rejected_rows": Double(counts.rejected),
+                                   "problems": Double(counts.problemEntries)]
         if let overall = gate.overall { m["score"] = Report.scoreValue(overall) }
         for d in QualityDimension.allCases { if let s = gate.score(d) { m["score_\(d.rawValue)"] = Report.scoreValue(s) } }
         return m

@@ -42,6 +42,9 @@ public final class Checker {
     public var releaseVersion: String?
     /// Per tally: its dimension's bit when it is a row-level rule, else 0.
     let rowDimensionBits: [UInt8]
+    /// Rows and feedback entries the reader could not read, from `noteUnreadable`.
+    var unreadableRows = 0
+    var unreadableEntries = 0
     private let summed: [Bool]
     private let timelinessFormats: [DateFormat]
 

@@ -21,6 +21,8 @@ extension Desensitizer {
                 guard count > 0 else { continue }
                 let row = identity[o] ? before.firstRow(field: col.source, kind: kind) : after.firstRow(field: o, kind: kind)
                 var entry: [String: Any] = ["field": fields[o].name, "kind": kind.rawValue, "count": count, "first_row": row]
+                let embeddedFields = kind == .embedded ? embeddedFieldNames(output: o) : []
+                if !embeddedFields.isEmpty { entry["embedded_fields"] = embeddedFields.map(\.name) }
                 if let reason = allowed[o][kind] {
                     entry["allowed"] = true
                     entry["reason"] = reason
@@ -28,19 +30,28 @@ extension Desensitizer {
                 } else {
                     entry["allowed"] = false
                     hitsAfter += count
-                    holds.append("字段“\(fields[o].title)”（\(fields[o].name)）的发布值中发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息")
+                    let field = "字段“\(fields[o].title)”（\(fields[o].name)）的发布值中"
+                    if kind == .embedded {
+                        let named = embeddedFields.map { "“\($0.title)”（\($0.name)）" }.joined(separator: "、")
+                        holds.append(field + "含有同一行直接标识符字段\(named)的原值 \(count) 处（首次见于源数据第 \(row) 行），请对该字段使用 mask_embedded 掩码这部分内容")
+                    } else {
+                        holds.append(field + "发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息")
+                    }
                 }
                 afterRows.append(entry)
             }
         }
         var beforeRows: [[String: Any]] = []
         var hitsBefore = 0
-        for (i, f) in definition.schema.fields.enumerated() {
+        let sourceFields = definition.schema.fields
+        for (i, f) in sourceFields.enumerated() {
             for kind in IdentifierKind.allCases {
                 let count = before.count(field: i, kind: kind)
                 guard count > 0 else { continue }
                 hitsBefore += count
-                beforeRows.append(["field": f.name, "kind": kind.rawValue, "count": count, "first_row": before.firstRow(field: i, kind: kind)])
+                var entry: [String: Any] = ["field": f.name, "kind": kind.rawValue, "count": count, "first_row": before.firstRow(field: i, kind: kind)]
+                if kind == .embedded { entry["embedded_fields"] = before.embeddedSources[i].sorted().map { sourceFields[$0].name } }
+                beforeRows.append(entry)
             }
         }
         let suppressedShare = result.records == 0 ? 0 : Double(result.recordsSuppressed) / Double(result.records)
@@ -79,6 +90,8 @@ extension Desensitizer {
             "dataset": definition.id,
             "definition_hash": definition.definitionHash,
             "pseudonym_key_id": usesPseudonym ? ((context.pseudonymKeyID as Any?) ?? NSNull()) : NSNull(),
+            // With the key id, says which pseudonyms can be joined: both must match.
+            "pseudonym_format_version": usesPseudonym ? PseudonymHMAC.formatVersion as Any : NSNull(),
             "run_date": context.runDate.isoDate,
             "records_in": recordsIn,
             "records_out": recordsIn - result.recordsSuppressed,
@@ -133,6 +146,12 @@ extension Desensitizer {
                            fieldNotes: notes, metrics: metrics)
     }
 
+    /// The direct fields whose values were found in output column `o`, in schema order.
+    func embeddedFieldNames(output o: Int) -> [FieldDefinition] {
+        let found = identity[o] ? before.embeddedSources[columns[o].source] : after.embeddedSources[o]
+        return found.sorted().map { definition.schema.fields[$0] }
+    }
+
     var usesPseudonym: Bool {
         columns.contains { if case .pseudonym = $0.op { return true } else { return false } }
     }
@@ -144,7 +163,7 @@ extension Desensitizer {
             lines.append("准标识符（\(quasiColumns.map { outputSchema.fields[$0].title }.joined(separator: "、"))）满足 k-匿名，k = \(k)；为此删除记录 \(result.recordsSuppressed) 条。")
         }
         if usesPseudonym, let id = context.pseudonymKeyID {
-            lines.append("假名使用密钥编号 \(id) 生成，同一密钥编号下的假名可跨数据集、跨版本关联。")
+            lines.append("假名使用密钥编号 \(id)、格式版本 \(PseudonymHMAC.formatVersion) 生成，密钥编号和格式版本都相同的假名可跨数据集、跨版本关联。")
         }
         return lines.joined(separator: "\n")
     }
@@ -159,7 +178,7 @@ extension Desensitizer {
         case .mask(let first, let last, let char):
             text = "已掩码：保留前 \(first) 个、后 \(last) 个字符，其余以“\(String(decoding: char, as: UTF8.self))”代替"
         case .pseudonym:
-            text = "已假名化（HMAC-SHA256，密钥编号 \(context.pseudonymKeyID ?? "")）：同一取值在同一密钥编号下得到相同假名，可用于关联"
+            text = "已假名化（HMAC-SHA256，密钥编号 \(context.pseudonymKeyID ?? "")，格式版本 \(PseudonymHMAC.formatVersion)，只含字母）：同一取值在同一密钥编号下得到相同假名，可用于关联"
         case .generalize(let g):
             switch g {
             case .yearMonth: text = "已泛化到年月"
@@ -180,6 +199,9 @@ extension Desensitizer {
         case .suppressRare(let below): text = "出现次数少于 \(below) 次的取值已置空"
         case .replace: text = "已替换为固定值"
         case .redact: text = "文本中的个人信息已替换为“\(settings.redactMarker)”"
+        case .maskEmbedded(let names, let char):
+            let named = names.compactMap { name in definition.schema.fields.first { $0.name == name }?.title }.joined(separator: "、")
+            text = "其中含有的同一行\(named)的取值已掩码：中文姓名保留姓氏，其余字符以“\(String(decoding: char, as: UTF8.self))”代替"
         }
         return text + quasi
     }

@@ -8,7 +8,6 @@ extension Desensitizer {
     public static func validate(_ definition: DatasetDefinition, config: PipelineConfig?) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let settings = PrivacySettings.parse(definition.privacy, into: &diagnostics)
-        let names = definition.schema.names
         let kinds = IdentifierKind.allCases.map(\.rawValue)
         var pseudonymAt: SourceLocation?
         var regionNamesAt: SourceLocation?
@@ -17,7 +16,7 @@ extension Desensitizer {
             let label = "field `\(field.name)`"
             var op: Operator?
             if let spec = field.desensitize {
-                op = Operator.parse(spec, field: field, fieldNames: names, into: &diagnostics)
+                op = Operator.parse(spec, field: field, schema: definition.schema, into: &diagnostics)
                 if case .pseudonym = op { pseudonymAt = spec.location }
                 if case .generalize(.region(_, true)) = op { regionNamesAt = spec.location }
             }

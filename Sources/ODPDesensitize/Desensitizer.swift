@@ -33,6 +33,13 @@ public final class Desensitizer {
     /// Allowed identifier kinds per output column, with the audited reason.
     let allowed: [[IdentifierKind: String]]
     let headerHits: [(field: Int, kind: IdentifierKind, inTitle: Bool)]
+    /// The same-row check for direct values inside other cells, and the text columns it reads
+    /// with the source column each is made from: "before" every source column but the direct
+    /// ones that are dropped or changed (their output, if any, is read "after"); "after" the
+    /// changed columns (identity ones take their "before" hits).
+    let embedded: EmbeddedIdentifiers
+    let embeddedBefore: [(column: Int, origin: Int)]
+    let embeddedAfter: [(column: Int, origin: Int)]
 
     var before: HitCounter
     var after: HitCounter
@@ -60,11 +67,10 @@ public final class Desensitizer {
         let scanner = IdentifierScanner(today: context.runDate)
         self.scanner = scanner
         let source = definition.schema
-        let names = source.names
         var columns: [ColumnTransform] = []
         var outFields: [FieldDefinition] = []
         for (i, field) in source.fields.enumerated() {
-            let op = field.desensitize.flatMap { Operator.parse($0, field: field, fieldNames: names, into: &ignored) }
+            let op = field.desensitize.flatMap { Operator.parse($0, field: field, schema: source, into: &ignored) }
             if case .drop = op { continue }
             var out = field
             if let op {
@@ -110,6 +116,12 @@ public final class Desensitizer {
             }
         }
         headerHits = headers
+        embedded = EmbeddedIdentifiers(schema: source)
+        let unchanged = Set(columns.indices.filter { identity[$0] }.map { columns[$0].source })
+        embeddedBefore = source.fields.indices
+            .filter { EmbeddedIdentifiers.searches(source.fields[$0].type) && (source.fields[$0].privacyClass != .direct || unchanged.contains($0)) }
+            .map { ($0, $0) }
+        embeddedAfter = columns.indices.filter { !identity[$0] && EmbeddedIdentifiers.searches(outFields[$0].type) }.map { ($0, columns[$0].source) }
         before = HitCounter(fields: source.fields.count)
         after = HitCounter(fields: outFields.count)
         classes = EquivalenceClasses(quasi: quasiColumns, sensitive: sensitiveColumns, l: settings.l)
@@ -138,6 +150,7 @@ public final class Desensitizer {
                         } else {
                             me.scan(batch, columns: me.beforeColumns, nameLike: me.sourceNameLike, cardLabelled: me.sourceCardLabelled,
                                     into: &hitsPointer.pointee)
+                            me.scanEmbedded(batch, into: &hitsPointer.pointee)
                         }
                     }
                 }
@@ -205,7 +218,25 @@ public final class Desensitizer {
                 out.endRow(sourceRow: row)
             }
         }
+        scanEmbedded(batch, output: out, into: &after)
         return out
+    }
+
+    /// Direct values of `batch` found in other cells of the same row: of `batch` itself
+    /// ("before"), or of `output` (see `EmbeddedIdentifiers`).
+    func scanEmbedded(_ batch: RowBatch, output: RowBatch? = nil, into counter: inout HitCounter) {
+        guard !embedded.direct.isEmpty else { return }
+        batch.sourceRows.withUnsafeBufferPointer { rows in
+            batch.withCells { cells in
+                guard let output else {
+                    embedded.scan(source: cells, target: cells, columns: embeddedBefore, rowCount: batch.rowCount, sourceRows: rows, into: &counter)
+                    return
+                }
+                output.withCells { outCells in
+                    embedded.scan(source: cells, target: outCells, columns: embeddedAfter, rowCount: batch.rowCount, sourceRows: rows, into: &counter)
+                }
+            }
+        }
     }
 
     func scan(_ batch: RowBatch, columns: [Int], nameLike: [Bool], cardLabelled: [Bool], into counter: inout HitCounter) {

@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// How one dataset's run ended, for the exit code, the run report and metrics.
 public struct DatasetOutcome: Sendable {
@@ -20,8 +21,11 @@ public struct DatasetOutcome: Sendable {
     public var dataset: String
     public var status: Status
     public var version: String?
-    public var rowsRead = 0
-    public var rowsRejected = 0
+    /// Read, unreadable and rejected rows and feedback entries, as the quality report counts them.
+    public var counts = RowCounts()
+    public var rowsRead: Int { get { counts.read } set { counts.read = newValue } }
+    /// Rejected rows, unreadable ones included.
+    public var rowsRejected: Int { get { counts.rejected } set { counts.rejected = newValue } }
     public var rowsReleased = 0
     public var seconds = 0.0
     public var bytesPublished = 0
@@ -38,6 +42,7 @@ public struct DatasetOutcome: Sendable {
 
     var json: [String: Any] {
         var o: [String: Any] = ["dataset": dataset, "status": status.rawValue, "rows_read": rowsRead, "rows_rejected": rowsRejected,
+                                "rows_unreadable": counts.unreadable, "problems": counts.problemEntries,
                                 "rows_released": rowsReleased, "seconds": (seconds * 1000).rounded() / 1000, "bytes_published": bytesPublished]
         if let version { o["version"] = version }
         if !reasons.isEmpty { o["reasons"] = reasons }

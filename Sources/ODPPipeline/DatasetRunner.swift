@@ -77,10 +77,11 @@ struct DatasetRunner {
                     outcome.rowsReleased += out.rowCount
                 }
             }
-            let extraction = StageReport(problems: source.problems, metrics: ["rows_unreadable": Double(source.problems.count)])
-            // Unreadable rows were read too: count them, so read = rejected + released.
-            outcome.rowsRead += source.problems.count
-            outcome.rowsRejected += source.problems.count
+            // Unreadable rows were read and rejected too: the checker counts them toward the
+            // gate, and its counts are the ones every report and the run summary show.
+            checker.noteUnreadable(source.problems)
+            outcome.counts = checker.counts
+            let extraction = StageReport(problems: source.problems, metrics: ["rows_unreadable": Double(outcome.counts.unreadable)])
             let quality = clock.time("check") { checker.finish(released: released) }
             let privacy = clock.time("desensitize") { desensitizer.finish() }
             let reports = [extraction, quality, privacy]

@@ -8,7 +8,7 @@ enum FeedbackList {
     static func write(_ problems: [RowProblem], dataset: String, to url: URL) throws {
         var out = "\u{FEFF}数据集,源数据行号,字段,规则,问题说明,原始值\r\n"
         for p in problems.sorted(by: { ($0.sourceRow, $0.field ?? "", $0.rule) < ($1.sourceRow, $1.field ?? "", $1.rule) }) {
-            out += [dataset, String(p.sourceRow), p.field ?? "", p.rule, p.message, p.value ?? ""].map(csvCell).joined(separator: ",") + "\r\n"
+            out += [dataset, p.rowLabel, p.field ?? "", p.rule, p.message, p.value ?? ""].map(csvCell).joined(separator: ",") + "\r\n"
         }
         try AtomicFile.write(Data(out.utf8), to: url)
         chmod(url.path, 0o600)

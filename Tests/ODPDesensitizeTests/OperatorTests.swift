@@ -141,7 +141,7 @@ struct PseudonymTests {
         #expect(a == b)
         #expect(a[0] == a[1], "case-insensitive for ID numbers")
         #expect(a[0] != a[2])
-        #expect(a[0]!.hasPrefix("P") && a[0]!.count == 33)
+        #expect(a[0]!.hasPrefix("P") && a[0]!.count == 33 && a[0]!.dropFirst().allSatisfy { "bcdfghjkmnprstvz".contains($0) })
         let rotated = try pseudonyms(Fixture.context(keyID: "k2026"))
         #expect(rotated[0] != a[0])
         let otherKey = try pseudonyms(Fixture.context(key: Array("another-secret".utf8)))
@@ -159,14 +159,18 @@ import Crypto
 
 @Suite("The pseudonym is standard HMAC-SHA256")
 struct PseudonymHMACTests {
-    @Test("the output equals HMAC-SHA256(key, key id ‖ 0x1F ‖ upper-cased value), first 16 bytes in hex")
+    @Test("the output equals HMAC-SHA256(key, key id ‖ 0x1F ‖ upper-cased value), first 16 bytes, hex digit i written as letter i of bcdfghjkmnprstvz")
     func matchesHMAC() throws {
         let field = "{name: sfzh, title: 身份证号, type: string, class: direct, desensitize: {op: pseudonym}}"
         let d = try Desensitizer(definition: Fixture.definition([field]), context: Fixture.context())
         let out = Fixture.run(d, [["  abc123x "]])[0][0]
         let mac = HMAC<SHA256>.authenticationCode(for: Array("k2025".utf8) + [0x1F] + Array("ABC123X".utf8),
                                                   using: SymmetricKey(data: Fixture.key))
-        #expect(out == SHA256Hex.hex(Array(mac).prefix(16)))
+        let hex = SHA256Hex.hex(Array(mac).prefix(16))
+        // The documented migration: a format-1 (hex) pseudonym maps to format 2 letter by letter.
+        let letters = Array("bcdfghjkmnprstvz")
+        #expect(out == String(hex.map { letters[Int(String($0), radix: 16)!] }))
+        #expect(out == "fbhdcjztpbzcktvgskdbfzbtncjzpmbt", "pinned: a change here changes every published pseudonym")
     }
 }
 

@@ -92,6 +92,49 @@ struct CSVSourceTests {
         #expect(got.problems.first?.sourceRow == 3)
     }
 
+    @Test("a stray quote 60 rows before the end is one problem that spans the 60 rows it swallowed")
+    func unclosedQuoteSpansItsRows() throws {
+        var text = "code,name,qty\n"
+        for i in 1...100 { text += i == 41 ? "Q\(i),\"stray,\(i)\n" : "Q\(i),n\(i),\(i)\n" }
+        let got = try read(text)
+        #expect(got.rows.count == 40)
+        let problem = try #require(got.problems.first)
+        #expect(got.problems.count == 1)
+        // Data rows 41…100 are lines 42…101.
+        #expect(problem.sourceRow == 42 && problem.lastSourceRow == 101 && problem.rowCount == 60)
+        #expect(problem.message.contains("第 42–101 行（共 60 行）"))
+    }
+
+    @Test("a quoted field still open after max_quoted_lines lines is cut there, and reading resumes on the next line")
+    func runawayQuoteIsCut() throws {
+        var text = "code,name,qty\n"
+        for i in 1...30 { text += i == 5 ? "Q\(i),\"stray,\(i)\n" : "Q\(i),n\(i),\(i)\n" }
+        text += "Z,\"closed\nlater\",9\n"
+        let got = try read(text, options: "max_quoted_lines: 10")
+        let problem = try #require(got.problems.first)
+        #expect(got.problems.map(\.rule) == ["runaway_quote"])
+        // Row 5 is line 6; ten lines (6…15) are rejected, line 16 (row 15) is read again.
+        #expect(problem.sourceRow == 6 && problem.lastSourceRow == 15 && problem.rowCount == 10)
+        #expect(problem.message.contains("超过 10 行") && problem.message.contains("从第 16 行起继续读取"))
+        #expect(got.rows.count == 30 - 10 + 1)
+        #expect(got.rows.first { $0[0] == "Q15" } != nil && got.rows.first { $0[0] == "Q14" } == nil)
+        #expect(got.rows.last == ["Z", "closed\nlater", "9"], "a short multi-line cell stays one cell")
+
+        let defaults = try read(text)
+        // Under the default of 100 lines the stray quote closes at Z's cell: lines 6…32 are one
+        // ragged record, counted as every line it spans, and the rest of Z's cell is ragged too.
+        #expect(defaults.problems.map(\.rule) == ["ragged_row", "ragged_row"])
+        #expect(defaults.problems.map(\.rowCount) == [27, 1])
+    }
+
+    @Test("max_quoted_lines is validated like the other source options")
+    func maxQuotedLinesValidated() throws {
+        let w = try Workspace()
+        try w.write("d.csv", "code,name,qty\n")
+        #expect(throws: (any Error).self) { _ = try w.definition(source: "type: csv\npath: d.csv\nmax_quoted_lines: 0", fields: Self.fields) }
+        #expect(throws: (any Error).self) { _ = try w.definition(source: "type: csv\npath: d.csv\nmax_quoted_line: 5", fields: Self.fields) }
+    }
+
     @Test("NUL bytes and invalid UTF-8 are rejected per row")
     func badBytes() throws {
         let w = try Workspace()

@@ -10,6 +10,11 @@ struct CheckSettings {
     var compareSeverity = CheckSeverity.warn
     var explanations: [CompareExplanation] = []
     var maxRejectShare = 0.05
+    /// A release with no data rows is held unless the definition expects empty releases.
+    var allowEmpty = false
+    /// Without a `compare:` section a fall in rows by more than `rowCountChange` still holds:
+    /// a header-only file must not replace a good release. Rises stay warnings.
+    var holdsRowFall = true
     var minScores: [QualityDimension: Double] = [:]
     var minOverall: Double?
     var timelinessField: Int?
@@ -19,6 +24,7 @@ struct CheckSettings {
         if let value = definition.compare {
             let r = ConfigReader(value, context: "compare")
             compareSeverity = .hold
+            holdsRowFall = false
             rowCountChange = r.double("row_count_change") ?? rowCountChange
             nullRateChange = r.double("null_rate_change") ?? nullRateChange
             meanChange = r.double("mean_change") ?? meanChange
@@ -47,6 +53,7 @@ struct CheckSettings {
                 }
             }
             minOverall = r.double("min_overall")
+            allowEmpty = r.bool("allow_empty") ?? false
             readTimeliness(r, compiler: compiler)
             compiler.diagnostics += r.finish()
         }

@@ -22,6 +22,10 @@ enum Comparison {
         rows.checked = 1
         rows.failed = rowChange > settings.rowCountChange ? 1 : 0
         rows.metric = ["previous": previous.rowCount, "current": current.rowCount, "change": Report.round(rowChange)]
+        if settings.holdsRowFall, rows.failed > 0, current.rowCount < previous.rowCount, current.rowCount > 0 || !settings.allowEmpty {
+            rows.severity = .hold
+            rows.note = "行数由 \(previous.rowCount) 减至 \(current.rowCount)；未设置 compare: 时，行数减少超过一半即暂缓发布"
+        }
         finish(rows)
         out["row_count"] = rows.metric
 

@@ -31,18 +31,18 @@ extension Checker {
             }
         }
         var gateJSON: [String: Any] = ["decision": gate.held ? "hold" : "publish", "reasons": gate.reasons,
-                                       "max_reject_share": settings.maxRejectShare]
+                                       "max_reject_share": settings.maxRejectShare, "allow_empty": settings.allowEmpty]
         if !settings.minScores.isEmpty {
             gateJSON["min_scores"] = Dictionary(uniqueKeysWithValues: settings.minScores.map { ($0.key.rawValue, $0.value) })
         }
         if let m = settings.minOverall { gateJSON["min_overall"] = m }
         var root: [String: Any] = [
             "dataset": definition.id, "title": definition.catalog.title, "definition_hash": definition.definitionHash,
-            "run_date": context.runDate.isoDate, "rows_checked": rowsChecked, "rejected_rows": rejectedRows,
-            "reject_share": Report.round(rowsChecked == 0 ? 0 : Double(rejectedRows) / Double(rowsChecked)),
+            "run_date": context.runDate.isoDate, "rows_read": counts.read, "rows_unreadable": counts.unreadable,
+            "rows_checked": rowsChecked, "rejected_rows": counts.rejected, "reject_share": Report.round(counts.rejectShare),
             "rules": plan.tallies.map(ruleJSON), "dimensions": dims, "gate": gateJSON,
             "overall_method": "mean_of_evaluated_dimensions", "dimension_method": "row_pass_share_times_table_check_pass_share", "profile": profile.json, "comparison": comparison,
-            "problems": ["count": problems.count + problemsDropped, "listed": problems.count],
+            "problems": ["count": counts.problemEntries, "listed": problems.count + unreadableEntries, "unreadable": unreadableEntries],
         ]
         if let o = gate.overall {
             root["overall_score"] = Report.scoreValue(o)
@@ -60,7 +60,7 @@ extension Checker {
 
     func readme(_ gate: GateDecision) -> String {
         var md = "## 数据质量\n\n"
-        md += "本版本共检查 \(rowsChecked) 行，剔除 \(rejectedRows) 行。"
+        md += "本版本\(counts.chinese)。"
         if let o = gate.overall { md += "综合得分 **\(Report.score(o))**（各已评估维度得分的平均值）。" }
         md += "\n\n| 维度（GB/T 36344-2018） | 得分 | 通过的行 | 通过 / 检查 |\n| --- | --- | --- | --- |\n"
         for d in QualityDimension.allCases {

@@ -18,7 +18,7 @@ struct QualityReportHTML {
         h += "th{background:#f3f3f3}.hold{color:#c62828;font-weight:bold}.ok{color:#2e7d32;font-weight:bold}.warn{color:#b26a00}"
         h += "</style></head><body>\n"
         h += "<h1>数据质量报告</h1><p>数据集：<strong>\(escapeHTML(d.catalog.title))</strong>（\(escapeHTML(d.id))）　运行日期：\(checker.context.runDate.isoDate)</p>\n"
-        h += "<p>检查 \(checker.rowsChecked) 行，剔除 \(checker.rejectedRows) 行"
+        h += "<p>\(checker.counts.chinese)"
         if let o = gate.overall { h += "；综合得分 <strong>\(Report.score(o))</strong>（各已评估维度得分的平均值）" }
         h += "。</p>\n<h2>发布判定</h2>"
         if gate.held {
@@ -51,7 +51,7 @@ struct QualityReportHTML {
             }
         }
         h += comparisonHTML()
-        h += "<p>问题数据清单共 \(checker.problems.count + checker.problemsDropped) 条，已反馈数据提供部门，不随数据发布。</p>\n"
+        h += "<p>问题数据清单共 \(checker.counts.problemEntries) 条，已反馈数据提供部门，不随数据发布。</p>\n"
         h += "</body></html>\n"
         return h
     }

@@ -52,7 +52,7 @@ public enum QualityDimension: String, Sendable, CaseIterable {
 final class RuleTally {
     let type: String
     let field: String?
-    let severity: CheckSeverity
+    var severity: CheckSeverity
     let dimension: QualityDimension
     /// Chinese description for the report.
     let label: String

@@ -196,6 +196,7 @@ extension DatasetDefinition {
                     r.error("source.quote must be one ASCII character or `none`", at: r.raw("quote")?.location)
                 }
             }
+            spec.maxQuotedLines = r.int("max_quoted_lines", range: 1...1_000_000) ?? SourceSpec.defaultMaxQuotedLines
         }
         if [.csv, .xlsx].contains(kind) {
             spec.header = r.bool("header") ?? true

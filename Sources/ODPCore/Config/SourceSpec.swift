@@ -69,6 +69,13 @@ public struct SourceSpec: Sendable, Hashable {
     public var sheet: String?
     /// Rows to skip before the header (titles above a table in department spreadsheets).
     public var skipRows: Int
+    /// Lines one quoted CSV field may span (`max_quoted_lines`). A real multi-line cell (an
+    /// address, a remark) spans a few lines; a stray quote makes the field run on through
+    /// every following row. Past the limit the lines read so far are rejected as one range
+    /// and reading resumes at the next line, so a stray quote costs at most this many rows,
+    /// and the reader's window stays bounded (100 lines of even 10 KB rows is 1 MB).
+    public var maxQuotedLines: Int
+    public static let defaultMaxQuotedLines = 100
     public var onError: OnError
     public var incremental: Incremental?
     public var location: SourceLocation
@@ -76,7 +83,7 @@ public struct SourceSpec: Sendable, Hashable {
     public init(kind: Kind, path: String? = nil, table: String? = nil, query: String? = nil, parameters: [String] = [],
                 connection: Connection? = nil, encoding: Encoding = .utf8, delimiter: UInt8 = UInt8(ascii: ","),
                 quote: UInt8? = UInt8(ascii: "\""), header: Bool = true, sheet: String? = nil, skipRows: Int = 0,
-                onError: OnError = .reject, incremental: Incremental? = nil, location: SourceLocation = SourceLocation(file: "")) {
+                maxQuotedLines: Int = SourceSpec.defaultMaxQuotedLines, onError: OnError = .reject, incremental: Incremental? = nil, location: SourceLocation = SourceLocation(file: "")) {
         self.kind = kind
         self.path = path
         self.table = table
@@ -89,6 +96,7 @@ public struct SourceSpec: Sendable, Hashable {
         self.header = header
         self.sheet = sheet
         self.skipRows = skipRows
+        self.maxQuotedLines = maxQuotedLines
         self.onError = onError
         self.incremental = incremental
         self.location = location

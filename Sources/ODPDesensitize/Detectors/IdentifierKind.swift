@@ -16,6 +16,9 @@ public enum IdentifierKind: String, Sendable, Hashable, CaseIterable, Codable, C
     case ipv4
     case ipv6
     case personName = "person_name"
+    /// The value of a `class: direct` field of the same row inside another cell (宁阳县付强理发店
+    /// with 付强 as the operator's name): found by `EmbeddedIdentifiers`, not by the scanner.
+    case embedded = "embedded_identifier"
 
     /// Chinese name for reports and hold reasons.
     public var title: String {
@@ -32,6 +35,7 @@ public enum IdentifierKind: String, Sendable, Hashable, CaseIterable, Codable, C
         case .ipv4: return "IPv4 地址"
         case .ipv6: return "IPv6 地址"
         case .personName: return "人名"
+        case .embedded: return "同一行直接标识符的原值"
         }
     }
 
@@ -50,10 +54,11 @@ public enum IdentifierKind: String, Sendable, Hashable, CaseIterable, Codable, C
         case .ipv4: return 9
         case .ipv6: return 10
         case .personName: return 11
+        case .embedded: return 12
         }
     }
 
-    static let count = 12
+    static let count = 13
 
     public static func < (a: IdentifierKind, b: IdentifierKind) -> Bool { a.rawValue < b.rawValue }
 }

@@ -30,7 +30,8 @@ import ODPCore
 /// - `ipv4`: exactly four dotted octets ≤ 255 (`1.2.3.4.5` is not an address); `ipv6`:
 ///   eight groups, or a `::` form with at least two groups.
 /// - `person_name`: only when `nameLike`: 2–4 Chinese characters starting with one of
-///   the common surnames.
+///   the common surnames, touching no digit or Latin letter and not ending like a place or
+///   organisation (see `ChineseNames.scan`).
 public struct IdentifierScanner: Sendable {
     /// Birth dates after this day (YYYYMMDD) are not real.
     let today: Int

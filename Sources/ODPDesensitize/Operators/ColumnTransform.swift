@@ -10,7 +10,7 @@ final class ColumnTransform {
     /// switching on `op` copied them, four outlined copies and destroys a cell.
     enum Step {
         case copy, mask(keepFirst: Int, keepLast: Int), pseudonym(bytes: Int), generalize(Operator.Generalization)
-        case round(Operator.Rounding), suppressWhen, replace, redact
+        case round(Operator.Rounding), suppressWhen, replace, redact, maskEmbedded
     }
 
     let source: Int
@@ -31,6 +31,8 @@ final class ColumnTransform {
     let scanner: IdentifierScanner
     /// Column index (source schema) for `suppress when`.
     var conditionColumn: Int?
+    /// Source columns whose values `mask_embedded` masks in this one.
+    var embeddedColumns: [Int] = []
 
     init(source: Int, field: FieldDefinition, op: Operator?, sourceSchema: Schema, context: StageContext,
          marker: [UInt8], scanner: IdentifierScanner) throws {
@@ -51,6 +53,7 @@ final class ColumnTransform {
         case .suppressWhen(_, let values): step = .suppressWhen; conditionValues = values
         case .replace(let value): step = .replace; constant = value
         case .redact(let own): step = .redact; constant = own ?? marker
+        case .maskEmbedded(_, let char): step = .maskEmbedded; constant = char
         }
         self.constant = constant
         self.conditionValues = conditionValues
@@ -75,6 +78,8 @@ final class ColumnTransform {
             dateFormats = formats
         case .suppressWhen(let name, _):
             conditionColumn = sourceSchema.index(of: name)
+        case .maskEmbedded(let names, _):
+            embeddedColumns = names.compactMap(sourceSchema.index(of:))
         default:
             break
         }
@@ -121,6 +126,8 @@ final class ColumnTransform {
             return .scratch
         case .redact:
             return redact(cell, into: &out, found: found) ? .scratch : .copy
+        case .maskEmbedded:
+            return maskEmbedded(cells, row: row, cell, into: &out) ? .scratch : .copy
         }
     }
 
@@ -148,7 +155,8 @@ final class ColumnTransform {
     }
 
     /// HMAC-SHA256(key, key id ‖ 0x1F ‖ value): surrounding spaces trimmed and ASCII letters
-    /// upper-cased first, so `…x` and `…X` ID numbers give the same pseudonym.
+    /// upper-cased first, so `…x` and `…X` ID numbers give the same pseudonym. Written in
+    /// `PseudonymHMAC.alphabet` (format version `PseudonymHMAC.formatVersion`).
     func pseudonym(_ cell: UnsafeBufferPointer<UInt8>, prefix: [UInt8], bytes: Int, into out: inout [UInt8]) {
         guard let hmac else { return }
         var s = 0, e = cell.count
@@ -158,14 +166,9 @@ final class ColumnTransform {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(32, e - s)) { buf in
             for i in s..<e { let b = cell[i]; buf[i - s] = b >= 0x61 && b <= 0x7a ? b - 0x20 : b }
             hmac.mac(UnsafeBufferPointer(rebasing: buf[0..<(e - s)]), into: buf.baseAddress!)
-            for k in 0..<min(bytes, 32) {
-                let b = buf[k]
-                out.append(Self.hex[Int(b >> 4)]); out.append(Self.hex[Int(b & 15)])
-            }
+            PseudonymHMAC.appendLetters(UnsafeBufferPointer(start: buf.baseAddress!, count: min(bytes, 32)), into: &out)
         }
     }
-
-    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Replaces every identifier found in the text with the marker; false when nothing was found.
     func redact(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], found: (IdentifierKind) -> Void) -> Bool {

@@ -8,12 +8,13 @@ import ODPCore
 /// | --- | --- |
 /// | `drop` | – (the field is left out of the release) |
 /// | `mask` | `keep_first`, `keep_last` (characters, default 0), `char` (default `*`) |
-/// | `pseudonym` | `prefix` (default none), `bytes` (HMAC bytes shown as hex, 4–32, default 16) |
+/// | `pseudonym` | `prefix` (default none), `bytes` (HMAC bytes shown, two letters each, 4–32, default 16) |
 /// | `generalize` | `to`: `year_month`, `year`, `age_band` (`width` default 5, `top`), `region` (`region_level` city/province, `name`), `district`, `range` (`width`, `top`, `bottom`) |
 /// | `round` | `digits` (places after the point) or `to` (a multiple) |
 /// | `suppress` | `when: {field, equals}` (or `in: [...]`) or `when_count_below: n` |
 /// | `replace` | `value` |
 /// | `redact` | `marker` (default from `privacy.redact_marker`, else `[已脱敏]`) |
+/// | `mask_embedded` | `fields` (direct fields of the same row), `char` (default `*`): masks their values inside this one |
 enum Operator {
     case drop
     case mask(keepFirst: Int, keepLast: Int, char: [UInt8])
@@ -24,6 +25,7 @@ enum Operator {
     case suppressRare(below: Int)
     case replace([UInt8])
     case redact(marker: [UInt8]?)
+    case maskEmbedded(fields: [String], char: [UInt8])
 
     enum Generalization {
         case yearMonth, year
@@ -38,11 +40,12 @@ enum Operator {
         case multiple(Double)
     }
 
-    static let names = ["drop", "mask", "pseudonym", "generalize", "round", "suppress", "replace", "redact"]
+    static let names = ["drop", "mask", "pseudonym", "generalize", "round", "suppress", "replace", "redact", "mask_embedded"]
     static let targets = ["year_month", "year", "age_band", "region", "district", "range"]
 
     /// Compiles a field's operator; problems go to `diagnostics` (nil when it cannot be used).
-    static func parse(_ spec: RuleSpec, field: FieldDefinition, fieldNames: [String], into diagnostics: inout [Diagnostic]) -> Operator? {
+    static func parse(_ spec: RuleSpec, field: FieldDefinition, schema: Schema, into diagnostics: inout [Diagnostic]) -> Operator? {
+        let fieldNames = schema.names
         let label = "field `\(field.name)`.desensitize"
         guard names.contains(spec.type) else {
             let hint = Suggest.closest(to: spec.type, in: names).map { "did you mean `\($0)`?" } ?? "operators: \(names.joined(separator: ", "))"
@@ -85,6 +88,8 @@ enum Operator {
             if let value = r.string("value", required: true) { result = .replace(Array(value.utf8)) }
         case "redact":
             result = .redact(marker: r.string("marker").map { Array($0.utf8) })
+        case "mask_embedded":
+            result = parseMaskEmbedded(r, label: label, field: field, schema: schema)
         default:
             break
         }
@@ -157,7 +162,7 @@ enum Operator {
     func outputType(for field: FieldDefinition) -> FieldType {
         switch self {
         case .drop, .suppressWhen, .suppressRare, .round: return field.type
-        case .mask, .pseudonym, .replace, .redact: return .string
+        case .mask, .pseudonym, .replace, .redact, .maskEmbedded: return .string
         case .generalize(let g):
             switch g {
             case .yearMonth: return .yearmonth

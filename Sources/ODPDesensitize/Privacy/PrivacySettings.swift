@@ -54,11 +54,20 @@ struct HitCounter {
     let fields: Int
     private(set) var counts: [Int]
     private(set) var firstRows: [Int]
+    /// Per field, the source columns of the direct fields whose values were found in it
+    /// (`embedded_identifier`), so the hold reason can name them.
+    private(set) var embeddedSources: [Set<Int>]
 
     init(fields: Int) {
         self.fields = fields
         counts = Array(repeating: 0, count: fields * IdentifierKind.count)
         firstRows = Array(repeating: -1, count: fields * IdentifierKind.count)
+        embeddedSources = Array(repeating: [], count: fields)
+    }
+
+    @inline(__always)
+    mutating func addEmbeddedSource(field: Int, direct: Int) {
+        embeddedSources[field].insert(direct)
     }
 
     @inline(__always)
@@ -73,6 +82,7 @@ struct HitCounter {
             counts[i] += other.counts[i]
             if firstRows[i] < 0 || other.firstRows[i] < firstRows[i] { firstRows[i] = other.firstRows[i] }
         }
+        for f in embeddedSources.indices where !other.embeddedSources[f].isEmpty { embeddedSources[f].formUnion(other.embeddedSources[f]) }
     }
 
     func count(field: Int, kind: IdentifierKind) -> Int { counts[field * IdentifierKind.count + kind.index] }

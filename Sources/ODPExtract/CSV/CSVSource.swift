@@ -13,6 +13,7 @@ final class CSVSource: ProjectingSource, RowSource {
     /// Bytes that end an unquoted cell: 1 delimiter, 2 line end, 3 NUL.
     private let stops: UnsafeMutablePointer<UInt8>
     private let since: String?
+    private let maxQuotedLines: Int
     private let definition: DatasetDefinition
     private var line = 1
     private var expectedCells = -1
@@ -27,6 +28,7 @@ final class CSVSource: ProjectingSource, RowSource {
         self.since = since
         delimiter = spec.delimiter
         quote = spec.quote
+        maxQuotedLines = spec.maxQuotedLines
         var resolved = encoding
         if resolved == .auto { resolved = try EncodingDetector.detect(path: path, datasetID: definition.id) }
         encodingName = resolved == .utf8 ? "UTF-8" : "GB18030"
@@ -66,7 +68,8 @@ final class CSVSource: ProjectingSource, RowSource {
                 continue
             }
             projection = rowProjection ?? projection
-            try reject(file: file, row: record.line, line: record.line, field: nil, rule: problem.rule, message: problem.message)
+            try reject(file: file, row: record.line, lastRow: record.lastLine, line: record.line, field: nil,
+                       rule: problem.rule, message: problem.message)
         }
         projection = rowProjection ?? projection
         return batch.isEmpty && finished ? nil : batch
@@ -110,18 +113,31 @@ final class CSVSource: ProjectingSource, RowSource {
 
     struct RecordInfo {
         var line: Int
+        /// The record's last line: later than `line` when quoted fields hold line breaks.
+        var lastLine: Int
         var rawStart: Int
         var rawEnd: Int
         var hasNUL: Bool
         var unclosed: Bool
+        /// A quoted field still open after `maxQuotedLines` lines: cut there.
+        var runaway = false
+
+        /// `第 12 行` or `第 12–70 行（共 59 行）`.
+        var lines: String { lastLine > line ? "第 \(line)–\(lastLine) 行（共 \(lastLine - line + 1) 行）" : "第 \(line) 行" }
     }
 
     /// Reader faults that make a record unusable whatever its shape; unescapes when fine.
     private func readable(_ r: RecordInfo) -> (rule: String, message: String)? {
-        if r.unclosed { return ("unclosed_quote", "第 \(r.line) 行的引号没有闭合（一直到文件结尾）") }
-        if r.hasNUL { return ("nul_byte", "第 \(r.line) 行含有 NUL 字节") }
+        if r.unclosed {
+            return ("unclosed_quote", "\(r.lines)：引号没有闭合（一直到文件结尾），引号之后的各行都无法读取")
+        }
+        if r.runaway {
+            return ("runaway_quote", "\(r.lines)：引号内的内容超过 \(maxQuotedLines) 行仍未闭合（source.max_quoted_lines），"
+                + "可能是多余或缺失的引号；这些行均未读取，从第 \(r.lastLine + 1) 行起继续读取")
+        }
+        if r.hasNUL { return ("nul_byte", "\(r.lines)含有 NUL 字节") }
         if !UTF8Check.isValid(buffer.base + r.rawStart, r.rawEnd - r.rawStart) {
-            return ("invalid_encoding", "第 \(r.line) 行含有不符合 \(encodingName) 编码的字节")
+            return ("invalid_encoding", "\(r.lines)含有不符合 \(encodingName) 编码的字节")
         }
         unescapeQuotedCells()
         return nil
@@ -135,7 +151,7 @@ final class CSVSource: ProjectingSource, RowSource {
             projection = try Projection.positional(definition, columnCount: cells.count, file: file, since: since)
         }
         if cells.count != expectedCells {
-            return ("ragged_row", "第 \(r.line) 行有 \(cells.count) 列，应为 \(expectedCells) 列")
+            return ("ragged_row", "\(r.lines)有 \(cells.count) 列，应为 \(expectedCells) 列")
         }
         return nil
     }
@@ -198,11 +214,22 @@ final class CSVSource: ProjectingSource, RowSource {
                         if !eof { return .needMore }
                         cells.append(cellStart, e, quoted: true, complex: true)
                         cells.base = UnsafePointer(b)
-                        return commit(RecordInfo(line: line, rawStart: buffer.start, rawEnd: e, hasNUL: hasNUL, unclosed: true),
-                                      end: e, newlines: newlines)
+                        // A final line break ends the last line rather than starting another.
+                        let last = line + newlines - (e > buffer.start && b[e - 1] == 0x0A ? 1 : 0)
+                        return commit(RecordInfo(line: line, lastLine: max(line, last), rawStart: buffer.start, rawEnd: e,
+                                                 hasNUL: hasNUL, unclosed: true), end: e, newlines: newlines)
                     }
                     let c = b[p]
-                    if c == 0x0A { newlines += 1; p += 1; continue }
+                    if c == 0x0A {
+                        newlines += 1
+                        p += 1
+                        if newlines >= maxQuotedLines {
+                            cells.base = UnsafePointer(b)
+                            return commit(RecordInfo(line: line, lastLine: line + newlines - 1, rawStart: buffer.start, rawEnd: p,
+                                                     hasNUL: hasNUL, unclosed: false, runaway: true), end: p, newlines: newlines)
+                        }
+                        continue
+                    }
                     if c == 0 { hasNUL = true; p += 1; continue }
                     if p + 1 >= e, !eof { return .needMore }
                     if p + 1 < e, Int(b[p + 1]) == q { complex = true; p += 2; continue }
@@ -220,8 +247,8 @@ final class CSVSource: ProjectingSource, RowSource {
                 if !eof { return .needMore }
                 cells.append(cellStart, e, quoted: quoted, complex: complex)
                 cells.base = UnsafePointer(b)
-                return commit(RecordInfo(line: line, rawStart: buffer.start, rawEnd: e, hasNUL: hasNUL, unclosed: false),
-                              end: e, newlines: newlines)
+                return commit(RecordInfo(line: line, lastLine: line + newlines, rawStart: buffer.start, rawEnd: e,
+                                         hasNUL: hasNUL, unclosed: false), end: e, newlines: newlines)
             }
             cells.append(cellStart, p, quoted: quoted, complex: complex)
             let c = b[p]
@@ -234,8 +261,8 @@ final class CSVSource: ProjectingSource, RowSource {
             } else {
                 p += 1
             }
-            return commit(RecordInfo(line: line, rawStart: buffer.start, rawEnd: rawEnd, hasNUL: hasNUL, unclosed: false),
-                          end: p, newlines: newlines + 1)
+            return commit(RecordInfo(line: line, lastLine: line + newlines, rawStart: buffer.start, rawEnd: rawEnd,
+                                     hasNUL: hasNUL, unclosed: false), end: p, newlines: newlines + 1)
         }
     }
 

@@ -34,10 +34,10 @@ class ProjectingSource {
     }
 
     /// Leaves the row out (`on_error: reject`) or stops the dataset (`on_error: fail`).
-    func reject(file: String, row: Int, line: Int?, field: String?, rule: String, message: String) throws {
+    func reject(file: String, row: Int, lastRow: Int? = nil, line: Int?, field: String?, rule: String, message: String) throws {
         if onError == .fail {
             throw ODPError.data(SourceLocation(file: file, line: line ?? row, field: field), message)
         }
-        rejected.append(RowProblem(sourceRow: row, field: field, rule: rule, message: message))
+        rejected.append(RowProblem(sourceRow: row, lastSourceRow: lastRow, field: field, rule: rule, message: message))
     }
 }

@@ -84,7 +84,7 @@ enum DatasetPage {
         guard !q.isNull else { return s + "<p class=\"muted\">—</p></div>" }
         let held = q["gate"]["decision"].string == "hold"
         s += "<div class=\"grid2\"><div><p>综合得分</p>\(scoreBar(q["overall_score"].double))"
-        s += "<p>检查 \(HTML.text(q["rows_checked"].int)) 行，剔除 \(HTML.text(q["rejected_rows"].int)) 行 · 发布判定：<span class=\"tag \(held ? "red" : "green")\">\(held ? "暂缓发布" : "可以发布")</span></p>"
+        s += "<p>\(HTML.escape(d.counts?.chinese ?? "—")) · 发布判定：<span class=\"tag \(held ? "red" : "green")\">\(held ? "暂缓发布" : "可以发布")</span></p>"
         if let base = filesBase { s += "<p><a class=\"btn light\" href=\"\(base)quality-report.html\">查看完整质量报告</a></p>" }
         s += "</div><table><tr><th>维度</th><th>得分</th><th>通过 / 检查</th></tr>"
         for name in q["dimensions"].dimensionNames {

@@ -69,8 +69,9 @@ struct PreviewText {
         guard !q.isNull else { return out + ["  —"] }
         let held = q["gate"]["decision"].string == "hold"
         let overall = q["overall_score"].double.map { String(format: "%.3f", $0) } ?? "—"
-        out.append("  综合得分 \(style.bold(overall)) · 检查 \(q["rows_checked"].int.map(String.init) ?? "—") 行 · 剔除 \(q["rejected_rows"].int.map(String.init) ?? "—") 行 · "
-                   + (held ? style.red("暂缓发布") : style.green("可以发布")))
+        out.append("  综合得分 \(style.bold(overall)) · " + (held ? style.red("暂缓发布") : style.green("可以发布")))
+        // On a line of its own: the counts sentence is long, and a narrow terminal cuts it.
+        out.append("  " + fit(p.detail.counts?.chinese ?? "—"))
         let dims = q["dimensions"].dimensionNames.map { name -> [String] in
             let d = q["dimensions"][name]
             return [name, d["score"].double.map { String(format: "%.3f", $0) } ?? (d["note"].string ?? "—"),

@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// One field of the data dictionary: datapackage.json's schema joined with the privacy
 /// report's class and desensitization for that field.
@@ -117,6 +118,14 @@ struct ReleaseDetail: Sendable {
 
     func sample(store: PortalStore, rows: Int) -> CSVSample? {
         CSVSample.read(store.releaseDirectory(id, version.version).appendingPathComponent("data/\(id).csv"), rows: rows)
+    }
+
+    /// The quality report's row and problem counts; reports written before `rows_read` existed
+    /// had no unreadable rows in their counts, so rows checked were the rows read.
+    var counts: RowCounts? {
+        guard let read = quality["rows_read"].int ?? quality["rows_checked"].int, let rejected = quality["rejected_rows"].int else { return nil }
+        return RowCounts(read: read, unreadable: quality["rows_unreadable"].int ?? 0, rejected: rejected,
+                         problemEntries: quality["problems"]["count"].int ?? 0)
     }
 
     /// Rules that found problems (failed > 0), worst first.

@@ -69,7 +69,7 @@ extension ODP {
             print("")
             for o in summary.outcomes {
                 let version = o.version.map { " \($0)" } ?? ""
-                print("  \(o.dataset)\(version): \(label[o.status] ?? o.status.rawValue), \(o.rowsRead) rows read, \(o.rowsRejected) rejected, \(o.rowsReleased) released (\(String(format: "%.2f", o.seconds)) s)")
+                print("  \(o.dataset)\(version): \(label[o.status] ?? o.status.rawValue), \(o.rowsRead) rows read, \(o.rowsRejected) rejected\(o.counts.unreadable > 0 ? " (\(o.counts.unreadable) unreadable)" : ""), \(o.counts.problemEntries) problem entries, \(o.rowsReleased) released (\(String(format: "%.2f", o.seconds)) s)")
                 for reason in o.reasons { print("      - \(reason)") }
                 if let error = o.error { print("      - \(error)") }
             }

@@ -1,0 +1,46 @@
+import ODPCore
+
+extension Operator {
+    /// `{op: mask_embedded, fields: [operator_name], char: "*"}` on a published field: the
+    /// values of the named direct fields of the same row are masked where they occur in it.
+    ///
+    /// ## Definition errors
+    /// - `fields` missing or empty, naming a field that does not exist, or one that is not
+    ///   `class: direct` (only direct values are looked for by the same-row check).
+    /// - On a direct field itself: the rest of a direct value would be published as it is.
+    static func parseMaskEmbedded(_ r: ConfigReader, label: String, field: FieldDefinition, schema: Schema) -> Operator? {
+        let char = r.string("char") ?? "*"
+        if char.isEmpty { r.error("\(label).char must not be empty", at: r.raw("char")?.location) }
+        if field.privacyClass == .direct {
+            r.error("\(label): `mask_embedded` masks only what another field holds; `\(field.name)` is itself a direct identifier",
+                    at: r.raw("op")?.location ?? r.location, hint: "use mask, pseudonym or drop on a direct field")
+        }
+        let items: [ConfigValue]
+        switch r.raw("fields") {
+        case nil:
+            r.error("\(label): missing required key `fields`", hint: "e.g. `fields: [operator_name]`: the direct fields whose values to mask here")
+            return nil
+        case .list(let list, _)?: items = list
+        case let value?: items = [value]
+        }
+        if items.isEmpty { r.error("\(label).fields must name at least one field", at: r.raw("fields")?.location) }
+        var names: [String] = []
+        for item in items {
+            guard let name = item.scalar else {
+                r.error("\(label).fields must be a list of field names", at: item.location)
+                continue
+            }
+            guard let other = schema.fields.first(where: { $0.name == name }) else {
+                r.absorb([DatasetDefinition.undefinedField(name, at: item.location, names: schema.names, context: "\(label).fields")])
+                continue
+            }
+            guard other.privacyClass == .direct else {
+                r.error("\(label).fields: `\(name)` is not a direct identifier (class: \(other.privacyClass.rawValue))", at: item.location,
+                        hint: "only the values of `class: direct` fields are looked for in other fields")
+                continue
+            }
+            names.append(name)
+        }
+        return .maskEmbedded(fields: names, char: Array(char.utf8))
+    }
+}
