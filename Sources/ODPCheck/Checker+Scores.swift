@@ -6,7 +6,8 @@ import ODPCore
 /// dimension, times the share of its table-level checks (table rules, screens, comparisons,
 /// timeliness) that pass; a dimension with neither is 未评估. Counting rows rather than
 /// cell checks keeps the defects the department delivered visible: 32 bad rows of 3,000
-/// score 0.9893, where 32 failed cells among 30,000 cell checks would round to 1.
+/// score 0.9893, where 32 failed cells among 30,000 cell checks would round to 1. Rows the
+/// reader could not read count as rows failing 规范性.
 extension Checker {
     static func rowDimensionBits(_ plan: RulePlan) -> [UInt8] {
         var bits = [UInt8](repeating: 0, count: plan.tallies.count)
@@ -36,6 +37,11 @@ extension Checker {
                 let v = gate.tables[t.dimension] ?? (0, 0)
                 gate.tables[t.dimension] = (v.passed + t.passed, v.checks + t.checked)
             }
+        }
+        // A row the reader could not read was delivered too, and conforms to nothing.
+        if unreadableRows > 0 {
+            let c = gate.rows[.conformity] ?? (rowsChecked, rowsChecked)
+            gate.rows[.conformity] = (c.passed, c.rows + unreadableRows)
         }
     }
 }

@@ -47,6 +47,16 @@ struct ScoreTests {
         #expect(Report.scoreValue(0.9999999) < 1)
     }
 
+    @Test("rows the reader could not read lower 规范性: they were delivered and conform to nothing")
+    func unreadableRowsLowerConformity() throws {
+        let unreadable = [RowProblem(sourceRow: 42, lastSourceRow: 101, field: nil, rule: "unclosed_quote", message: "…")]
+        let report = try Fixture.run(definition, rows(bad: 0)) { $0.noteUnreadable(unreadable) }.report
+        #expect(abs((report.metrics["score_规范性"] ?? 0) - 3000.0 / 3060) < 1e-6)
+        let dims = Fixture.reportJSON(report)["dimensions"] as? [String: [String: Any]]
+        #expect(dims?["规范性"]?["rows"] as? Int == 3060)
+        #expect(dims?["规范性"]?["score_text"] as? String == "98.03%")
+    }
+
     @Test("可访问性 is not evaluated and not averaged into the overall score")
     func accessibilityNotEvaluated() throws {
         let report = try Fixture.run(definition, rows(bad: 0)).report
