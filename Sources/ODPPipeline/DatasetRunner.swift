@@ -21,6 +21,8 @@ struct DatasetRunner {
     let approvals: Approvals
     /// Keys for cross-dataset `reference` rules.
     let references: ReferenceKeySource
+    /// The Ed25519 seed from `keys.signing`; every release of the run is signed with it.
+    let signingKey: [UInt8]?
 
     static let batchRows = 8192
 
@@ -44,7 +46,8 @@ struct DatasetRunner {
         let source = try openSource()
         defer { source.close() }
         let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
-                                       runTime: options.runTime, codeTables: context.codeTables)
+                                       runTime: options.runTime, signingKey: signingKey, codeTables: context.codeTables,
+                                       minimumVersion: try publishedVersionFloor())
         checker.releaseVersion = writer.version
         // Profiled as written: the report describes exactly the released rows and values.
         let released = ReleasedProfile(schema: desensitizer.outputSchema)
@@ -198,6 +201,19 @@ struct DatasetRunner {
         clock.merge(written.clock)
         clock.add("stream", Date().timeIntervalSince(wall))
         if let error = failure ?? read.error ?? written.error { throw error }
+    }
+
+    /// The newest version of today that any target or the upload journal already has: the
+    /// local release folders alone may have been lost, and a number out there is never reused.
+    /// A dry run uploads nothing, so a target it cannot reach is only a warning there.
+    private func publishedVersionFloor() throws -> String? {
+        guard let publisher else { return nil }
+        do {
+            return ReleaseWriter.newestVersion(try publisher.existingVersions(definition: definition, day: ReleaseWriter.versionDay(options.runTime)))
+        } catch where options.dryRun {
+            log.log(.warning, "\(error)", dataset: definition.id)
+            return nil
+        }
     }
 
     /// Incremental sources read only what is new since the last good release and merge it

@@ -40,6 +40,7 @@ public struct PipelineRunner {
         defer { lock.release() }
         let audit = try AuditTrail(url: layout.auditLog)
         let context = try workspace.stageContext(runDate: options.runDate)
+        let signingKey = try workspace.signingKey()
         let publisher = workspace.config.targets.isEmpty ? nil
             : try Publisher(config: workspace.config, stateDirectory: layout.state, environment: ProcessInfo.processInfo.environment,
                             log: { [log] line in log.log(.info, line) })
@@ -61,7 +62,8 @@ public struct PipelineRunner {
             var datasetContext = context
             datasetContext.previousRelease = ReleaseReader.latest(datasetId: id, root: layout.root)?.directory
             let runner = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
-                                       audit: audit, publisher: publisher, state: state, approvals: approvals, references: references)
+                                       audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
+                                       signingKey: signingKey)
             do {
                 let (outcome, next) = try runner.run()
                 states[id] = next

@@ -4,6 +4,7 @@ import ODPCore
 import ODPDesensitize
 import ODPExtract
 import ODPPublish
+import ODPRelease
 
 /// A loaded pipeline: the global configuration, every dataset definition and the shared
 /// resources (code tables, keys), with all definition problems collected in one list.
@@ -58,6 +59,18 @@ public struct Workspace: Sendable {
     /// `reference` rules name, otherwise as `odp.yml` lists them.
     public var runOrder: [DatasetDefinition] {
         ReferenceGraph(definitions, known: definitions).order().map { definitions[$0] }
+    }
+
+    /// The Ed25519 seed that signs every release's SHA256SUMS (`keys.signing`), read once per
+    /// run through its secret reference; nil when no key is configured. A configured key that
+    /// cannot be read stops the run: releases must not silently go out unsigned.
+    public func signingKey() throws -> [UInt8]? {
+        guard let ref = config.signingKey else { return nil }
+        let text = try ref.resolve(relativeTo: config.baseDirectory)
+        guard let seed = ReleaseSigning.parseKey(text) else {
+            throw ODPError.usage("keys.signing（\(ref)）不是 Ed25519 私钥：应为 32 字节种子的 64 位十六进制或 Base64，可用 `odp keys generate --out DIR` 生成")
+        }
+        return seed
     }
 
     /// Code tables and the pseudonym key, read once per run.

@@ -62,6 +62,27 @@ public final class Publisher {
         return try run(PublishJob(dataset: definition.id, version: version, catalog: definition.catalog, files: files))
     }
 
+    /// Every version of `definition` made on `day` (`YYYY.MM.DD`) that some target holds or
+    /// the journal names, so the next release is numbered after all of them even when the
+    /// local release folders were lost.
+    ///
+    /// ## Errors
+    /// A target that cannot be asked fails the call (naming the target): guessing a number
+    /// that may already be published is worse than not releasing today.
+    public func existingVersions(definition: DatasetDefinition, day: String) throws -> [String] {
+        journal.refresh()
+        var found = Set(PublishedFile.versions(journal.intents().filter { $0.dataset == definition.id }.map(\.version), day: day))
+        found.formUnion(PublishedFile.versions(journal.receipts.keys.filter { $0.dataset == definition.id }.map(\.version), day: day))
+        for target in targets {
+            do {
+                found.formUnion(try target.existingVersions(dataset: definition.id, catalog: definition.catalog, day: day))
+            } catch {
+                throw ODPError.publish(target.settings.name, "无法查询已发布的版本，为免重复使用版本号，本次不发布：\(redactor.clean("\(error)"))")
+            }
+        }
+        return found.sorted()
+    }
+
     /// The open-data list files, uploaded after the datasets they list.
     public func publishCatalog(files: [URL]) throws -> [Receipt] {
         let loose = try ReleaseFiles.loose(files)

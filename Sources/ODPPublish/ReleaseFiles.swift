@@ -21,15 +21,18 @@ struct ReleaseFile: Sendable, Hashable {
         case "html": return "HTML"
         case "zip": return "ZIP"
         case "xlsx": return "XLSX"
-        default: return path.hasSuffix("SHA256SUMS") ? "TXT" : "BIN"
+        default: return path.hasSuffix("SHA256SUMS") || path.hasSuffix("SHA256SUMS.sig") ? "TXT" : "BIN"
         }
     }
 }
 
 enum ReleaseFiles {
+    static let signatureName = "SHA256SUMS.sig"
+
     /// Reads `SHA256SUMS` (sha256sum format) and checks every listed file against it while
     /// streaming, so a truncated or edited release is refused before anything is uploaded.
-    /// Files come in a stable order: data first, then descriptors, SHA256SUMS last.
+    /// Files come in a stable order: data first, then descriptors, SHA256SUMS, then its
+    /// signature SHA256SUMS.sig when the release is signed.
     static func load(_ directory: URL) throws -> [ReleaseFile] {
         let sumsURL = directory.appendingPathComponent("SHA256SUMS")
         guard let data = FileManager.default.contents(atPath: sumsURL.path), let text = String(data: data, encoding: .utf8) else {
@@ -58,6 +61,13 @@ enum ReleaseFiles {
         let (sumsHash, sumsSize) = try hashFile(sumsURL)
         files.sort { rank($0.path) == rank($1.path) ? $0.path < $1.path : rank($0.path) < rank($1.path) }
         files.append(ReleaseFile(path: "SHA256SUMS", url: sumsURL, sha256: sumsHash, size: sumsSize))
+        // The signature cannot be listed in the sums it signs; it travels right after them,
+        // so every target that has the release can prove who made it.
+        let signatureURL = directory.appendingPathComponent(signatureName)
+        if FileManager.default.fileExists(atPath: signatureURL.path) {
+            let (hash, size) = try hashFile(signatureURL)
+            files.append(ReleaseFile(path: signatureName, url: signatureURL, sha256: hash, size: size))
+        }
         return files
     }
 

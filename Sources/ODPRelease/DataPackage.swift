@@ -47,6 +47,8 @@ enum DataPackage {
             "resources": resources,
         ]
         if c.keywords.isEmpty { package["keywords"] = nil }
+        // Frictionless allows extra properties; this one tells a consumer how to check SHA256SUMS.sig.
+        if let signature = r.signature { package["signature"] = signature.json }
         return try JSONSerialization.data(withJSONObject: package, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) + Data("\n".utf8)
     }
 

@@ -18,6 +18,8 @@ struct ReleaseDescription {
     var dataFiles: [ReleaseFile]
     /// Loaded code tables, for the codes a `code` field may hold.
     var codeTables: [String: CodeTable] = [:]
+    /// Set when SHA256SUMS is signed.
+    var signature: ReleaseSignature?
 
     var id: String { definition.id }
 
@@ -41,6 +43,7 @@ struct ReleaseDescription {
             // a release without this mark is never reused as "unchanged" (it was made before the gate).
             "published_file_gate": ReleaseDescription.publishedFileGateVersion,
         ]
+        object["signature"] = signature?.json ?? NSNull()
         if let changes {
             object["changes"] = [
                 "previous_version": changes.previousVersion,

@@ -27,7 +27,8 @@ public struct VerifyResult: Sendable {
 public enum ReleaseVerifier {
     /// - Parameters:
     ///   - path: a release directory or a package zip (entries under one top folder).
-    ///   - publicKey: the 32-byte Ed25519 public key.
+    ///   - publicKey: the 32-byte Ed25519 public key. When given, a release without
+    ///     SHA256SUMS.sig fails (`signature == .absent` with a failure).
     /// - Throws: when the path cannot be read or has no SHA256SUMS.
     public static func verify(path: URL, publicKey: [UInt8]? = nil) throws -> VerifyResult {
         var isDir: ObjCBool = false
@@ -76,10 +77,16 @@ public enum ReleaseVerifier {
         if let signature {
             if let publicKey {
                 result.signature = ReleaseSigning.verify(signatureFile: signature, message: sums, publicKey: publicKey) ? .valid : .invalid
-                if result.signature == .invalid { result.failures.append("\(ReleaseChecksums.signatureName): invalid signature") }
+                if result.signature == .invalid {
+                    result.failures.append("\(ReleaseChecksums.signatureName): 签名无效（不是这把公钥签的，或 SHA256SUMS 被改动过）")
+                }
             } else {
                 result.signature = .notChecked
             }
+        } else if publicKey != nil {
+            // Asking for a key check and getting none must not read as success: a stripped
+            // signature is exactly what an attacker who replaced the files would leave.
+            result.failures.append("\(ReleaseChecksums.signatureName): 缺少签名文件，无法用给出的公钥验证发布方")
         }
         return result
     }

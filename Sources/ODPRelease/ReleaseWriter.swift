@@ -8,7 +8,7 @@ import ODPCore
 /// ```swift
 /// let writer = try ReleaseWriter(definition: def, schema: outSchema, outputRoot: root, runTime: Date())
 /// for batch in batches { try writer.write(batch) }
-/// let outcome = try writer.finish(reports: [quality, privacy], status: .released)
+/// let outcome = try writer.finish(reports: [quality, privacy], status: .released, gate: scanner)
 /// ```
 ///
 /// ## Versions
@@ -21,6 +21,8 @@ public final class ReleaseWriter {
     public let outputRoot: URL
     public let runTime: Date
     let signingKey: [UInt8]?
+    /// The public half of `signingKey`, as the release states it.
+    let signature: ReleaseSignature?
     let codeTables: [String: CodeTable]
     /// The version this writer will create (unless the data turns out unchanged).
     public let version: String
@@ -41,8 +43,11 @@ public final class ReleaseWriter {
     ///   - runTime: the release time, recorded as metadata and used for the version's day.
     ///   - signingKey: a 32-byte Ed25519 seed (see `ReleaseSigning.loadKey`); signs SHA256SUMS.
     ///   - codeTables: loaded code tables; a short table becomes the `enum` of its `code` fields in datapackage.json.
+    ///   - minimumVersion: the highest version known elsewhere (upload targets, receipts); the new
+    ///     version comes after it, so a version published before the local folders were lost is
+    ///     never made again with other bytes.
     public init(definition: DatasetDefinition, schema: Schema, outputRoot: URL, runTime: Date, signingKey: [UInt8]? = nil,
-                codeTables: [String: CodeTable] = [:]) throws {
+                codeTables: [String: CodeTable] = [:], minimumVersion: String? = nil) throws {
         guard ReleaseWriter.isSafeId(definition.id) else {
             throw ODPError.usage("dataset id `\(definition.id)` must be lowercase ASCII letters, digits and `-`")
         }
@@ -52,6 +57,7 @@ public final class ReleaseWriter {
         self.outputRoot = outputRoot
         self.runTime = runTime
         self.signingKey = signingKey
+        signature = try signingKey.map { ReleaseSignature(publicKey: try ReleaseSigning.publicKey(seed: $0)) }
         self.codeTables = codeTables
         datasetDirectory = ReleaseReader.releasesDirectory(definition.id, outputRoot)
         let fm = FileManager.default
@@ -71,7 +77,8 @@ public final class ReleaseWriter {
         let day = ReleaseTime.versionDay(runTime)
         let names = ((try? fm.contentsOfDirectory(atPath: datasetDirectory.path)) ?? [])
             + ((try? fm.contentsOfDirectory(atPath: heldDirectory.path)) ?? [])
-        let sequence = names.compactMap(ReleaseVersion.init).filter { $0.day == day }.map(\.sequence).max() ?? 0
+        let taken = names.compactMap(ReleaseVersion.init) + [minimumVersion.flatMap(ReleaseVersion.init)].compactMap { $0 }
+        let sequence = taken.filter { $0.day == day }.map(\.sequence).max() ?? 0
         version = "\(day).\(sequence + 1)"
         temporaryDirectory = datasetDirectory.appendingPathComponent(".tmp-\(version)-\(getpid())")
         spoolDirectory = datasetDirectory.appendingPathComponent(".tmp-deflate-\(version)-\(getpid())")
@@ -157,9 +164,11 @@ public final class ReleaseWriter {
                     == definition.formats.contains(format)
             }
         } ?? false
-        // A version made before the published-file gate is not reused either: its reports were never scanned.
+        // Likewise a new or changed signing key: the next run gives researchers a release signed with it.
+        let sameSigner = previous.map { ReleaseSignature.of(release: $0.directory) == signature } ?? false
+        // And a version made before the published-file gate: its reports were never scanned.
         let previousGated = (previous?.publishedFileGate ?? 0) >= ReleaseDescription.publishedFileGateVersion
-        if let previous, previous.contentHash == digests.contentHash, sameFormats, previousGated, !previousWasHeld || requestedHeld {
+        if let previous, previous.contentHash == digests.contentHash, sameFormats, sameSigner, previousGated, !previousWasHeld || requestedHeld {
             data.discard()
             try? FileManager.default.removeItem(at: temporaryDirectory)
             try? FileManager.default.removeItem(at: spoolDirectory)
@@ -183,7 +192,8 @@ public final class ReleaseWriter {
         var info = ReleaseDescription(definition: definition, schema: schema, version: version, created: ReleaseTime.iso(runTime),
                                       rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
                                       previousVersion: previous?.version, changes: changes, dataFiles: dataFiles,
-                                      codeTables: codeTables)
+                                      codeTables: codeTables,
+                                      signature: signature)
         var metadata = try metadataFiles(info, reports: reports)
         let findings = gate.map { gate in metadata.flatMap { gate.inspect(file: $0.name, bytes: $0.bytes) } } ?? []
         if !findings.isEmpty {

@@ -17,6 +17,7 @@ struct ODP: AsyncParsableCommand {
           odp preview scjg-individual-business
           odp serve                       the local portal on http://127.0.0.1:8080/
           odp demo generate               regenerate the demo's department data
+          odp keys generate --out DIR     make the Ed25519 key pair that signs releases
 
         Exit codes: 0 everything published or unchanged; 1 usage or definition errors;
         2 some datasets held by a gate or awaiting approval (待审核); 3 failures (source
@@ -24,7 +25,7 @@ struct ODP: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
-                      Audit.self, Demo.self])
+                      Audit.self, Keys.self, Demo.self])
 }
 
 /// Options shared by commands that read a pipeline.

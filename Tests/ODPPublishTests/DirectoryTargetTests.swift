@@ -69,8 +69,8 @@ struct DirectoryTargetTests {
         #expect(try resumed.status().allSatisfy { $0.state == .published })
     }
 
-    @Test("a remote copy with other content is replaced, not trusted")
-    func replacesWrongCopy() throws {
+    @Test("a remote copy with other content is neither trusted nor replaced: the upload fails naming the path")
+    func refusesWrongCopy() throws {
         let dir = Fixtures.tempDirectory("dir-wrong")
         let (config, _) = Fixtures.config("  - type: dir\n    path: drop", in: dir)
         let release = Fixtures.release(in: dir)
@@ -81,8 +81,10 @@ struct DirectoryTargetTests {
         tampered[0] = UInt8(ascii: "X")
         try tampered.write(to: csv)
         let publisher = try Publisher(config: try #require(config), stateDirectory: dir.appendingPathComponent("state"), environment: [:])
-        _ = try publisher.publish(release: release, definition: Fixtures.definition(), version: "v1")
-        #expect(try Data(contentsOf: csv) == original)
+        var message = ""
+        do { _ = try publisher.publish(release: release, definition: Fixtures.definition(), version: "v1") } catch { message = "\(error)" }
+        #expect(message.contains("target dir") && message.contains(csv.path), "\(message)")
+        #expect(try Data(contentsOf: csv) == tampered)
     }
 
     @Test("a release whose files do not match SHA256SUMS is refused before anything is uploaded")

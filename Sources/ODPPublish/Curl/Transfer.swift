@@ -47,6 +47,8 @@ struct TransferRequest {
     var quote: [String] = []
     var postQuote: [String] = []
     var createMissingDirectories = false
+    /// SFTP/FTP: a URL ending in `/` lists the folder's names only (CURLOPT_DIRLISTONLY).
+    var listOnly = false
     var sink: ResponseSink = .memory(limit: 8 << 20)
 }
 
@@ -183,6 +185,7 @@ enum Transfer {
             try h.set(CURLOPT_FTP_SKIP_PASV_IP, !o.ftpUsePasvAddress)
             if o.ftpUsePasvAddress { try h.set(CURLOPT_FTP_USE_EPSV, false) }
         }
+        if r.listOnly { try h.set(CURLOPT_DIRLISTONLY, true) }
         if r.createMissingDirectories { try h.set(CURLOPT_FTP_CREATE_MISSING_DIRS, Int(CURLFTP_CREATE_DIR_RETRY.rawValue)) }
         try h.set(CURLOPT_QUOTE, list: r.quote)
         try h.set(CURLOPT_POSTQUOTE, list: r.postQuote)

@@ -26,10 +26,16 @@ final class CKANTarget: PublishTarget {
         let name = job.catalog.map { CKANNames.dataset(code: $0.code) } ?? settings.catalogDataset
         var package = try ensurePackage(name, org: org, job: job, session.log)
         let packageID = package["id"] as? String ?? name
+        // One CKAN dataset carries the newest version's files, so a new version replaces the
+        // resources; the version the dataset already names is published and stays as it is.
+        let published = !job.isCatalog && Self.version(of: package) == job.version
         for file in job.files {
             if let existing = Self.resource(in: package, named: file.path), existing["hash"] as? String == file.sha256 {
                 try session.confirm(file, remote: existing["id"] as? String ?? "", uploaded: false)
                 continue
+            }
+            if published {
+                throw PublishedFile.refusal("\(client.base)/dataset/\(name) \(file.path)", version: job.version)
             }
             let id = try upload(file, packageID: packageID, package: package, session.log)
             try session.confirm(file, remote: id, uploaded: true)
@@ -180,6 +186,22 @@ final class CKANTarget: PublishTarget {
 
     private func retrying<T>(_ what: String, _ body: () throws -> T) throws -> T {
         try settings.retry.run(what, log: nil, body)
+    }
+
+    /// CKAN keeps one version per dataset: the one its metadata names once it is public.
+    func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String] {
+        let name = CKANNames.dataset(code: catalog.code)
+        guard let package = try retrying("package_show \(name)", { try client.package(name) }),
+              let version = Self.version(of: package) else { return [] }
+        return PublishedFile.versions([version], day: day)
+    }
+
+    /// The version a dataset has published: its `version` field, which only `updateMetadata`
+    /// writes after every file is up (a new dataset already carries `odp_version` in its extras
+    /// from `package_create`, before any file arrived), and only while the dataset is public.
+    static func version(of package: [String: Any]) -> String? {
+        guard package["private"] as? Bool == false, let version = package["version"] as? String, !version.isEmpty else { return nil }
+        return version
     }
 
     static func resource(in package: [String: Any], named name: String) -> [String: Any]? {

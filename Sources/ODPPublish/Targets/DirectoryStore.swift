@@ -32,6 +32,15 @@ struct DirectoryStore: FileStore {
         try write(to: path) { fd in try Self.writeAll(fd, data, path: path) }
     }
 
+    func list(_ folder: String) throws -> [String] {
+        let dir = url(folder)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else { return [] }
+        do { return try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() } catch {
+            throw ODPError.io(dir.path, "无法列出目录：\(error.localizedDescription)")
+        }
+    }
+
     func describe(_ path: String) -> String { url(path).path }
 
     private func write(to path: String, _ body: (Int32) throws -> Void) throws {

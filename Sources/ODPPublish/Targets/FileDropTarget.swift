@@ -10,6 +10,8 @@ protocol FileStore {
     func sha256(_ path: String) throws -> String
     func put(_ local: URL, size: Int64, at path: String) throws
     func put(_ data: Data, at path: String) throws
+    /// Names of the entries of `folder`; empty when it does not exist.
+    func list(_ folder: String) throws -> [String]
     /// The address recorded in receipts.
     func describe(_ path: String) -> String
 }
@@ -42,7 +44,7 @@ final class FileDropTarget: PublishTarget {
         let complete = try !job.isCatalog && store.size(donePath) != nil && sameContent(donePath, "\(manifestHash)\n")
         for file in job.files {
             let path = "\(folder)/\(file.path)"
-            let there = try complete || present(file, at: path, journaled: session.journaled(file) != nil)
+            let there = try complete || present(file, at: path, journaled: session.journaled(file) != nil, job: job)
             if there {
                 try session.confirm(file, remote: store.describe(path), uploaded: false)
                 continue
@@ -51,17 +53,32 @@ final class FileDropTarget: PublishTarget {
             try session.confirm(file, remote: store.describe(path), uploaded: true)
         }
         guard !job.isCatalog, !complete else { return }
-        try store.put(manifest, at: "\(folder)/manifest.json")
-        try store.put(Data("\(manifestHash)\n".utf8), at: donePath)
+        try putUnlessPublished(manifest, at: "\(folder)/manifest.json", job: job)
+        try putUnlessPublished(Data("\(manifestHash)\n".utf8), at: donePath, job: job)
+    }
+
+    func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String] {
+        PublishedFile.versions(try store.list(dataset), day: day)
     }
 
     /// The remote copy is trusted only when its content hashes to the release's sha256. A
     /// journaled file of the right size is taken as is (the rename made it complete), so a
-    /// re-run of a large release does not download it again.
-    private func present(_ file: ReleaseFile, at path: String, journaled: Bool) throws -> Bool {
-        guard let size = try store.size(path), size == file.size else { return false }
-        if journaled { return true }
-        return try store.sha256(path) == file.sha256
+    /// re-run of a large release does not download it again. Any other file there belongs to
+    /// a published version and is never replaced; only the open-data list is rewritten.
+    private func present(_ file: ReleaseFile, at path: String, journaled: Bool, job: PublishJob) throws -> Bool {
+        guard let size = try store.size(path) else { return false }
+        if size == file.size, try journaled || store.sha256(path) == file.sha256 { return true }
+        if job.isCatalog { return false }
+        throw PublishedFile.refusal(store.describe(path), version: job.version)
+    }
+
+    /// The manifest and marker of a version are published bytes too.
+    private func putUnlessPublished(_ data: Data, at path: String, job: PublishJob) throws {
+        if try store.size(path) != nil {
+            if try store.sha256(path) == SHA256Hex.of(data) { return }
+            throw PublishedFile.refusal(store.describe(path), version: job.version)
+        }
+        try store.put(data, at: path)
     }
 
     private func sameContent(_ path: String, _ text: String) throws -> Bool {

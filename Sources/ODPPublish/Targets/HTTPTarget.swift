@@ -12,7 +12,8 @@ import ODPCore
 ///     X-ODP-Signature       hex HMAC-SHA256(secret, METHOD\nPATH\nTIMESTAMP\nNONCE\nCONTENT-SHA256)
 ///
 /// Before a file goes up, a HEAD on `check_url` (default: the upload URL) that answers 200
-/// with the same X-ODP-Content-SHA256 means it is already there.
+/// with the same X-ODP-Content-SHA256 means it is already there; 200 with another hash (or
+/// none) means a published file that is never replaced, and the dataset fails.
 final class HTTPTarget: PublishTarget {
     let settings: TargetSettings
     private let token: String?
@@ -30,13 +31,18 @@ final class HTTPTarget: PublishTarget {
 
     func publish(_ job: PublishJob, session: PublishSession) throws {
         for file in job.files {
-            let target = expand(settings.url ?? "", job, file)
-            let check = expand(settings.checkURL ?? settings.url ?? "", job, file)
-            if try present(check, file) {
+            let target = expand(settings.url ?? "", job.dataset, job.version, file.path)
+            let check = expand(settings.checkURL ?? settings.url ?? "", job.dataset, job.version, file.path)
+            switch try state(check, file) {
+            case .same:
                 try session.confirm(file, remote: target, uploaded: false)
                 continue
+            case .other where !job.isCatalog:
+                throw PublishedFile.refusal(Transfer.redactURL(check), version: job.version)
+            case .absent, .other:
+                break
             }
-            let remote = try settings.retry.run("upload \(file.path)", log: log, recheck: { try self.present(check, file) ? target : nil }) {
+            let remote = try settings.retry.run("upload \(file.path)", log: log, recheck: { try self.state(check, file) == .same ? target : nil }) {
                 let response = try Transfer.perform(request(target, file), options: options)
                 guard (200..<300).contains(response.status) else { throw TransferError.httpStatus(response, what: "upload \(file.path)") }
                 return target
@@ -45,12 +51,40 @@ final class HTTPTarget: PublishTarget {
         }
     }
 
-    private func present(_ url: String, _ file: ReleaseFile) throws -> Bool {
-        try settings.retry.run("check \(file.path)", log: nil) { () throws -> Bool in
+    /// A gateway has no listing, so `check_url` is asked for each version's SHA256SUMS in turn
+    /// (`day.1`, `day.2`, …) until one is absent. Needs `{version}` in the check URL; without
+    /// it every version shares one address and there is nothing to count.
+    func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String] {
+        let template = settings.checkURL ?? settings.url ?? ""
+        guard template.contains("{version}") else { return [] }
+        var found: [String] = []
+        for n in 1...Self.maxProbes {
+            let version = "\(day).\(n)"
+            let url = expand(template, dataset, version, "SHA256SUMS")
+            let status = try settings.retry.run("check \(version)", log: nil) { () throws -> Int in
+                let r = try Transfer.perform(TransferRequest(url: url, method: "HEAD", headers: baseHeaders()), options: options)
+                guard r.status == 404 || (200..<300).contains(r.status) else { throw TransferError.httpStatus(r, what: "check \(version)") }
+                return r.status
+            }
+            if status == 404 { break }
+            found.append(version)
+        }
+        return found
+    }
+
+    /// More versions of one dataset in one day than any schedule makes.
+    static let maxProbes = 500
+
+    enum RemoteState { case absent, same, other }
+
+    /// HEAD on the check URL: 404 is absent; 2xx with this file's X-ODP-Content-SHA256 is the
+    /// same file; 2xx with another hash, or with none, is a file this run cannot prove equal.
+    private func state(_ url: String, _ file: ReleaseFile) throws -> RemoteState {
+        try settings.retry.run("check \(file.path)", log: nil) { () throws -> RemoteState in
             let r = try Transfer.perform(TransferRequest(url: url, method: "HEAD", headers: baseHeaders()), options: options)
-            if r.status == 404 { return false }
+            if r.status == 404 { return .absent }
             guard (200..<300).contains(r.status) else { throw TransferError.httpStatus(r, what: "check \(file.path)") }
-            return r.headers["x-odp-content-sha256"]?.lowercased() == file.sha256
+            return r.headers["x-odp-content-sha256"]?.lowercased() == file.sha256 ? .same : .other
         }
     }
 
@@ -86,13 +120,13 @@ final class HTTPTarget: PublishTarget {
         return String(path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? path)
     }
 
-    private func expand(_ template: String, _ job: PublishJob, _ file: ReleaseFile) -> String {
+    private func expand(_ template: String, _ dataset: String, _ version: String, _ path: String) -> String {
         func enc(_ s: String) -> String {
             s.split(separator: "/").map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? String($0) }
                 .joined(separator: "/")
         }
-        return template.replacingOccurrences(of: "{dataset}", with: enc(job.dataset))
-            .replacingOccurrences(of: "{version}", with: enc(job.version))
-            .replacingOccurrences(of: "{file}", with: enc(file.path))
+        return template.replacingOccurrences(of: "{dataset}", with: enc(dataset))
+            .replacingOccurrences(of: "{version}", with: enc(version))
+            .replacingOccurrences(of: "{file}", with: enc(path))
     }
 }

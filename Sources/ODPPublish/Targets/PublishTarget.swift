@@ -14,9 +14,34 @@ struct PublishJob {
 /// An upload destination. Implementations upload data files before metadata, never upload a
 /// file whose identical copy is already there, and confirm each file through the session
 /// (which journals it) before going on.
+///
+/// A published version is immutable: a target that finds a file of the same dataset version
+/// with other bytes at the place it would write refuses (`PublishedFile.refusal`) instead of
+/// replacing it. Identical bytes are confirmed, so a re-run stays idempotent.
 protocol PublishTarget: AnyObject {
     var settings: TargetSettings { get }
     func publish(_ job: PublishJob, session: PublishSession) throws
+    /// The versions of one dataset made on `day` (`YYYY.MM.DD`) that this target already
+    /// holds, so a new release never takes a number that is already out there.
+    func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String]
+}
+
+/// Rules shared by every target about what is already published.
+enum PublishedFile {
+    /// Why a run stops instead of replacing a published file: named by target (the caller
+    /// adds it) and place, in words a data officer can act on.
+    static func refusal(_ place: String, version: String) -> ODPError {
+        .io(place, "拒绝覆盖：这里已有版本 \(version) 的已发布文件，内容与本次不同。已发布的版本不可更改；"
+            + "本地的发布记录（output/releases、output/state）可能丢失或被改动过。请核对后重新运行，ODP 会为新内容选用新的版本号")
+    }
+
+    /// The names among `names` that are versions of `day` (`2026.12.07.3` for `2026.12.07`).
+    static func versions(_ names: [String], day: String) -> [String] {
+        names.filter { name in
+            guard name.hasPrefix(day + "."), let n = Int(name.dropFirst(day.count + 1)) else { return false }
+            return n >= 1
+        }
+    }
 }
 
 /// The journal and log as one target sees them.

@@ -62,6 +62,22 @@ struct RemoteFileStore: FileStore {
         try upload(.file(temp, size: Int64(data.count)), at: path)
     }
 
+    /// A directory listing (names only: SFTP readdir, FTP NLST). A folder that is not there
+    /// yet lists as empty, as `size` treats a missing file.
+    func list(_ folder: String) throws -> [String] {
+        try retry.run("list \(folder)", log: log) { () throws -> [String] in
+            var request = TransferRequest(url: url(folder) + "/")
+            request.listOnly = true
+            do {
+                let body = try Transfer.perform(request, options: options).body
+                return String(decoding: body, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+                    .map { String($0.split(separator: "/").last ?? $0) }.filter { $0 != "." && $0 != ".." }.sorted()
+            } catch let error as TransferError where Self.absent.contains(error.curlCode ?? 0) {
+                return []
+            }
+        }
+    }
+
     func describe(_ path: String) -> String { Transfer.redactURL(url(path)) }
 
     /// Retrying is safe: the temporary name is overwritten and the final name replaced.

@@ -13,6 +13,8 @@ struct CatalogEntry {
     /// Fields as published (from the release's datapackage.json).
     var fields: [Field]
     var files: [DataFile]
+    /// The key that signed the latest release's SHA256SUMS (nil when it is unsigned).
+    var signature: ReleaseSignature?
 
     var catalog: CatalogMetadata { definition.catalog }
     var id: String { definition.id }
@@ -39,16 +41,17 @@ struct CatalogEntry {
             fields = list.map { Field(name: $0["name"] as? String ?? "", title: $0["title"] as? String ?? "", type: $0["type"] as? String ?? "string") }
         }
         var files: [DataFile] = []
+        var signature: ReleaseSignature?
         if let data = FileManager.default.contents(atPath: latest.directory.appendingPathComponent("release.json").path),
-           let release = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let list = release["data_files"] as? [[String: Any]] {
-            for f in list {
+           let release = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            signature = ReleaseSignature.parse(release["signature"])
+            for f in release["data_files"] as? [[String: Any]] ?? [] {
                 guard let path = f["path"] as? String else { continue }
                 files.append(DataFile(path: path, bytes: (f["bytes"] as? NSNumber)?.intValue ?? 0, sha256: f["sha256"] as? String ?? "",
                                       format: path.hasSuffix(".csv") ? "CSV" : "JSON",
                                       url: url(base: baseURL, datasetId: definition.id, version: latest.version, path: path)))
             }
         }
-        return CatalogEntry(definition: definition, release: latest, firstPublished: first, fields: fields, files: files)
+        return CatalogEntry(definition: definition, release: latest, firstPublished: first, fields: fields, files: files, signature: signature)
     }
 }

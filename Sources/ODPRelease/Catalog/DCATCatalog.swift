@@ -14,6 +14,7 @@ enum DCATCatalog {
         "spdx": "http://spdx.org/rdf/terms#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "sec": "https://w3id.org/security#",
     ]
 
     static let euAccess = "http://publications.europa.eu/resource/authority/access-right/"
@@ -93,6 +94,16 @@ enum DCATCatalog {
             if let s = c.temporalStart { period["dcat:startDate"] = typed(s, "xsd:date") }
             if let t = c.temporalEnd { period["dcat:endDate"] = typed(t, "xsd:date") }
             node["dct:temporal"] = period
+        }
+        // The W3C security vocabulary's verification key: how a harvester learns which key
+        // signed the release's SHA256SUMS (SHA256SUMS.sig next to it).
+        if let signature = e.signature {
+            node["sec:verificationMethod"] = [
+                "@id": "\(iri)#signing-key-\(signature.fingerprint.prefix(16))",
+                "@type": "sec:Ed25519VerificationKey2018",
+                "sec:publicKeyHex": signature.publicKey,
+                "rdfs:comment": zh("Ed25519 公钥，用于验证发布包中 SHA256SUMS.sig 对 SHA256SUMS 的签名（SHA-256 指纹 \(signature.fingerprint)）"),
+            ] as [String: Any]
         }
         if let condition = c.openCondition, !condition.isEmpty {
             node["dct:rights"] = ["@type": "dct:RightsStatement", "rdfs:label": zh("开放条件：\(condition)")]

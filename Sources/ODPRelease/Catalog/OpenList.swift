@@ -4,14 +4,15 @@ import ODPCore
 /// The open-data list as CSV (Chinese headers, UTF-8 with BOM for spreadsheet users) and JSON.
 enum OpenList {
     static let headers = ["序号", "资源名称", "资源代码", "提供方", "提供方代码", "资源摘要", "数据领域", "开放属性", "开放条件", "更新周期",
-                          "数据格式", "发布日期", "最近更新", "数据量", "信息项", "关键字", "许可协议", "版本", "下载地址"]
+                          "数据格式", "发布日期", "最近更新", "数据量", "信息项", "关键字", "许可协议", "版本", "下载地址",
+                          "签名公钥（Ed25519）"]
 
     static func row(_ e: CatalogEntry, index: Int) -> [String] {
         let c = e.catalog
         return [String(index), c.title, c.code, c.provider, c.providerCode, c.summary, c.domain, c.openType.rawValue, c.openCondition ?? "",
                 c.updateCycle.rawValue, e.files.map(\.format).joined(separator: "、"), String(e.firstPublished.prefix(10)),
                 String(e.release.created.prefix(10)), String(e.release.rowCount), fieldList(e), c.keywords.joined(separator: "、"),
-                c.license, e.release.version, e.csvURL]
+                c.license, e.release.version, e.csvURL, e.signature?.publicKey ?? ""]
     }
 
     static func fieldList(_ e: CatalogEntry) -> String {
@@ -62,6 +63,7 @@ enum OpenList {
                 "version": e.release.version,
                 "download_url": e.csvURL,
                 "distributions": e.files.map { ["format": $0.format, "url": $0.url, "bytes": $0.bytes, "sha256": $0.sha256] },
+                "signature": e.signature?.json ?? NSNull(),
             ]
         }
         let object: [String: Any] = ["generated_at": generated, "publisher": publisher, "count": items.count, "datasets": items]

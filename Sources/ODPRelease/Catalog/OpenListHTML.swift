@@ -35,6 +35,10 @@ enum OpenListHTML {
 
         """
         h += "<p>发布单位：\(escape(publisher))　生成时间：\(escape(generated))　<span class=\"count\" id=\"count\">共 \(entries.count) 项</span></p>\n"
+        for key in Set(entries.compactMap(\.signature)).sorted(by: { $0.publicKey < $1.publicKey }) {
+            h += "<p>发布包签名：Ed25519 公钥 <code>\(key.publicKey)</code>（SHA-256 指纹 <code>\(key.fingerprint)</code>）。"
+                + "下载发布包后，可将公钥存为 signing.pub，运行 <code>odp verify 发布包 --public-key signing.pub</code> 核验。</p>\n"
+        }
         h += "<form class=\"filters\" id=\"filters\">\n"
         for f in filters {
             h += "<label>\(f.title) <select data-filter=\"\(f.key)\"><option value=\"\">全部</option>"

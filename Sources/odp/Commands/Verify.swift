@@ -6,12 +6,16 @@ extension ODP {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a release folder or zip against its SHA256SUMS (and signature, when present).",
-            discussion: "Exit 0 when every file matches; 3 when a file differs, is missing or unlisted, or the signature is invalid.")
+            discussion: """
+            Exit 0 when every file matches; 3 when a file differs, is missing or unlisted, or the signature is invalid.
+            With --public-key the release must carry SHA256SUMS.sig signed by that key: a missing signature also exits 3.
+            The publisher's public key is in release.json (`signature.public_key`), the open list and the DCAT catalog.
+            """)
 
         @Argument(help: "A release folder or a release zip.")
         var path: String
 
-        @Option(help: "File holding the publisher's Ed25519 public key (64 hex characters).")
+        @Option(help: "File holding the publisher's Ed25519 public key (64 hex characters, e.g. signing.pub from `odp keys generate`).")
         var publicKey: String?
 
         func run() throws {
@@ -30,10 +34,10 @@ extension ODP {
             for failure in result.failures { print("FAILED  \(failure)") }
             let signature: String
             switch result.signature {
-            case .absent: signature = "no signature"
-            case .notChecked: signature = "signature present, not checked (give --public-key)"
-            case .valid: signature = "signature valid"
-            case .invalid: signature = "signature INVALID"
+            case .absent: signature = key == nil ? "无签名" : "缺少签名 SHA256SUMS.sig，验证失败"
+            case .notChecked: signature = "有签名，未验证（请用 --public-key 给出发布方公钥）"
+            case .valid: signature = "签名有效"
+            case .invalid: signature = "签名无效，验证失败"
             }
             print("\(result.verified.count) file(s) verified, \(result.failures.count) failure(s); \(signature)")
             if !result.isValid { throw ExitCode(3) }
