@@ -13,7 +13,17 @@ enum Report {
         return v == v.rounded() ? "\(Int(v))%" : String(format: "%.1f%%", v)
     }
 
-    static func score(_ x: Double) -> String { String(format: "%.3f", x) }
+    /// A score as a percentage with two decimals, rounded down so that a score below 1
+    /// never reads 100.00% (32 bad rows of 3,000 read 98.93%, not 1.000).
+    static func score(_ x: Double) -> String {
+        String(format: "%.2f%%", (x * 10_000 + 1e-9).rounded(.down) / 100)
+    }
+
+    /// A score for JSON and metrics: six decimals, rounded down for the same reason.
+    static func scoreValue(_ x: Double) -> Double {
+        guard x.isFinite else { return 0 }
+        return (x * 1_000_000 + 1e-7).rounded(.down) / 1_000_000
+    }
 
     static func json(_ object: Any) -> Data {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
@@ -22,14 +32,21 @@ enum Report {
 
 /// The scores and verdict derived from the tallies.
 struct GateDecision {
-    /// Dimension → (passed, checks); absent = not evaluated (未评估).
+    /// Dimension → (passed, checks) over every check; absent = not evaluated (未评估).
     var dimensions: [QualityDimension: (passed: Int, checks: Int)] = [:]
+    /// Dimension → rows passing all its row-level rules, of rows checked.
+    var rows: [QualityDimension: (passed: Int, rows: Int)] = [:]
+    /// Dimension → table-level checks (table rules, screens, comparisons, timeliness).
+    var tables: [QualityDimension: (passed: Int, checks: Int)] = [:]
     var overall: Double?
     var reasons: [String] = []
 
+    /// Row pass share × table check pass share, over the parts the dimension has.
     func score(_ d: QualityDimension) -> Double? {
-        guard let v = dimensions[d], v.checks > 0 else { return nil }
-        return Double(v.passed) / Double(v.checks)
+        let parts = [rows[d].map { ($0.passed, $0.rows) }, tables[d].map { ($0.passed, $0.checks) }]
+            .compactMap { $0 }.filter { $0.1 > 0 }
+        guard !parts.isEmpty else { return nil }
+        return parts.reduce(1.0) { $0 * Double($1.0) / Double($1.1) }
     }
 
     var held: Bool { !reasons.isEmpty }

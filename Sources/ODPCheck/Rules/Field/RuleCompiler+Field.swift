@@ -87,7 +87,8 @@ extension RuleCompiler {
         case "reference":
             guard let dataset = r.string("dataset", required: true), let other = r.string("field", required: true) else { return }
             compileReference(dataset: dataset, field: other, column: column, severity: severity, dimension: dimension,
-                             label: message ?? "\(title)应存在于数据集 \(dataset) 的 \(other) 中", shows: shows)
+                             label: message ?? "\(title)应存在于数据集 \(dataset) 的 \(other) 中", shows: shows,
+                             at: (r.raw("dataset")?.location ?? spec.location, r.raw("field")?.location ?? spec.location))
         default: break
         }
     }
@@ -165,9 +166,9 @@ extension RuleCompiler {
     }
 
     func compileReference(dataset: String, field other: String, column: Int, severity: CheckSeverity, dimension: QualityDimension,
-                          label: String, shows: Bool) {
+                          label: String, shows: Bool, at locations: (dataset: SourceLocation, field: SourceLocation)) {
         let tally = addTally("reference", field: schema.fields[column].name, severity: severity, dimension: dimension, label: label, showsValues: shows)
-        let slot = ReferenceSlot(dataset: dataset, field: other, tally: tally)
+        let slot = ReferenceSlot(dataset: dataset, field: other, tally: tally, datasetLocation: locations.dataset, fieldLocation: locations.field)
         plan.references.append(slot)
         plan.rowChecks.append(RowCheck(tally: tally, reject: severity == .reject, nullFails: false, valueColumn: column) { row, cells in
             guard let keys = slot.keys, let cell = cells.at(row, column), cell.count > 0 else { return nil }

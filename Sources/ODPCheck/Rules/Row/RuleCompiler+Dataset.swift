@@ -107,7 +107,7 @@ extension RuleCompiler {
                   let other = r.string("field", required: true) else { return }
             compileReference(dataset: dataset, field: other, column: local, severity: severity, dimension: dimension,
                              label: message ?? "\(title(local))应存在于数据集 \(dataset) 的 \(other) 中",
-                             shows: isPublic([local]))
+                             shows: isPublic([local]), at: (r.raw("dataset")?.location ?? spec.location, r.raw("field")?.location ?? spec.location))
         default: break
         }
     }
