@@ -18,7 +18,7 @@ extension Checker {
         if let previous = DatasetProfile.load(previousRelease: context.previousRelease) {
             comparison = Comparison.run(previous: previous, current: profile, settings: settings, schema: definition.schema,
                                         explain: explanations.explain) { type, label in
-                let t = RuleTally(type: type, field: nil, severity: settings.compareSeverity, dimension: .consistency, label: label, showsValues: false)
+                let t = RuleTally(type: type, field: nil, severity: settings.compareSeverity, dimension: .consistency, label: label)
                 plan.tallies.append(t)
                 return t
             }
@@ -81,7 +81,7 @@ extension Checker {
         if let c = settings.timelinessField, let maxAge = settings.maxAgeDays {
             let field = definition.schema.fields[c]
             let t = RuleTally(type: "timeliness", field: field.name, severity: .warn, dimension: .timeliness,
-                              label: "「\(field.title)」最新日期距运行日期不应超过 \(maxAge) 天", showsValues: true)
+                              label: "「\(field.title)」最新日期距运行日期不应超过 \(maxAge) 天")
             let today = CompiledExpression.dayNumber(CivilDateTime(year: context.runDate.year, month: context.runDate.month, day: context.runDate.day))
             if let newest = newestDay {
                 let age = Int((today - newest.rounded(.down)).rounded())

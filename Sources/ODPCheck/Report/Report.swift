@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// Number formatting shared by the JSON and HTML reports (stable across runs).
 enum Report {
@@ -13,17 +14,9 @@ enum Report {
         return v == v.rounded() ? "\(Int(v))%" : String(format: "%.1f%%", v)
     }
 
-    /// A score as a percentage with two decimals, rounded down so that a score below 1
-    /// never reads 100.00% (32 bad rows of 3,000 read 98.93%, not 1.000).
-    static func score(_ x: Double) -> String {
-        String(format: "%.2f%%", (x * 10_000 + 1e-9).rounded(.down) / 100)
-    }
+    static func score(_ x: Double) -> String { QualityScore.text(x) }
 
-    /// A score for JSON and metrics: six decimals, rounded down for the same reason.
-    static func scoreValue(_ x: Double) -> Double {
-        guard x.isFinite else { return 0 }
-        return (x * 1_000_000 + 1e-7).rounded(.down) / 1_000_000
-    }
+    static func scoreValue(_ x: Double) -> Double { QualityScore.value(x) }
 
     static func json(_ object: Any) -> Data {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
