@@ -46,7 +46,7 @@ let package = Package(
             "ODPCore", "ODPExtract", "ODPDesensitize", "ODPCheck", "ODPRelease", "ODPPublish",
         ]),
         .executableTarget(name: "odp", dependencies: [
-            "ODPCore", "ODPPipeline", "ODPDemoData", "ODPPortal",
+            "ODPCore", "ODPPipeline", "ODPRelease", "ODPPublish", "ODPDemoData", "ODPPortal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "odp-bench", dependencies: [

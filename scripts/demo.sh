@@ -5,7 +5,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 # A debug build is quicker to make and the demo is small; benchmarks use -c release.
-swift build --product odp
+# The compiler's own output (over a thousand lines on a first build) goes to a log file;
+# the terminal gets one progress line, and the log's tail if the build fails.
+mkdir -p output
+log=output/build.log
+swift build --product odp >"$log" 2>&1 &
+build=$!
+while kill -0 "$build" 2>/dev/null; do
+  step=$(grep -o '^\[[0-9]*/[0-9]*\]' "$log" | tail -n 1 || true)
+  printf '\rbuilding odp %s (log: %s)   ' "${step:-…}" "$log"
+  sleep 2
+done
+if ! wait "$build"; then
+  printf '\n'
+  tail -n 30 "$log"
+  echo "demo: the build failed; the whole log is $log" >&2
+  exit 1
+fi
+printf '\rbuilt odp (log: %s)%20s\n' "$log" ""
 bin="$(swift build --show-bin-path)/odp"
 "$bin" validate
 set +e
@@ -16,6 +33,8 @@ echo
 echo "Releases:   output/releases/<dataset>/<version>/   (datapackage.json, README.md, reports, SHA256SUMS)"
 echo "Packages:   output/packages/*.zip"
 echo "Open list:  output/catalog/open-list.html"
+echo "Held:       output/held/releases/<dataset>/<version>/   (releases a gate held: read the reasons in README.md)"
+echo "Feedback:   output/state/feedback/<dataset>.csv   (问题数据清单 for the department; never published)"
 # 2 = some datasets held by the gate: the demo plants one on purpose (mzj-elderly-care).
 if [[ $code -eq 0 || $code -eq 2 ]]; then exit 0; fi
 exit $code

@@ -10,23 +10,26 @@ extension Checker {
     ///   report shows and what is compared with the previous release.
     public func finish(released: ReleasedProfile) -> StageReport {
         evaluateAggregates()
-        for slot in plan.references where slot.keys == nil {
-            plan.tallies[slot.tally].note = "未检查：未提供数据集 \(slot.dataset) 的字段 \(slot.field) 作为参照"
-        }
+        let referenceHolds = unresolvedReferences()
         screens.finish(plan.tallies)
         let profile = released.profile
         var comparison: [String: Any] = [:]
+        let explanations = explanationLedger()
         if let previous = DatasetProfile.load(previousRelease: context.previousRelease) {
-            comparison = Comparison.run(previous: previous, current: profile, settings: settings, schema: definition.schema) { type, label in
-                let t = RuleTally(type: type, field: nil, severity: settings.compareSeverity, dimension: .consistency, label: label, showsValues: false)
+            comparison = Comparison.run(previous: previous, current: profile, settings: settings, schema: definition.schema,
+                                        explain: explanations.explain) { type, label in
+                let t = RuleTally(type: type, field: nil, severity: settings.compareSeverity, dimension: .consistency, label: label)
                 plan.tallies.append(t)
                 return t
             }
         } else {
             comparison["note"] = "没有上一版本的质量报告，未做比较"
         }
-        addTimelinessAndAccessibility()
-        let gate = decide()
+        if !explanations.entries.isEmpty { comparison["explanations"] = explanations.json }
+        hintExplanations()
+        addTimeliness()
+        var gate = decide()
+        gate.reasons += referenceHolds
         var report = StageReport()
         report.holdReasons = gate.reasons
         // Rules run column-major; the department reads the list row by row.
@@ -34,7 +37,8 @@ extension Checker {
         report.metrics = metrics(gate)
         let json = reportJSON(gate: gate, profile: profile, comparison: comparison)
         report.files["quality-report.json"] = Report.json(json)
-        report.files["quality-report.html"] = Data(QualityReportHTML(checker: self, gate: gate, comparison: comparison).render().utf8)
+        report.files["quality-report.html"] = Data(QualityReportHTML(checker: self, gate: gate, comparison: comparison,
+                                                                       explanations: explanations.html).render().utf8)
         report.readmeSection = readme(gate)
         return report
     }
@@ -70,11 +74,14 @@ extension Checker {
         }
     }
 
-    private func addTimelinessAndAccessibility() {
+    /// 可访问性 is left 未评估: nothing the check stage measures says whether users can reach
+    /// the files (the formats are fixed by the program, so a score from them would be a
+    /// constant that only lifts the mean).
+    private func addTimeliness() {
         if let c = settings.timelinessField, let maxAge = settings.maxAgeDays {
             let field = definition.schema.fields[c]
             let t = RuleTally(type: "timeliness", field: field.name, severity: .warn, dimension: .timeliness,
-                              label: "「\(field.title)」最新日期距运行日期不应超过 \(maxAge) 天", showsValues: true)
+                              label: "「\(field.title)」最新日期距运行日期不应超过 \(maxAge) 天")
             let today = CompiledExpression.dayNumber(CivilDateTime(year: context.runDate.year, month: context.runDate.month, day: context.runDate.day))
             if let newest = newestDay {
                 let age = Int((today - newest.rounded(.down)).rounded())
@@ -85,22 +92,13 @@ extension Checker {
             } else { t.note = "字段中没有可读的日期，未评估" }
             plan.tallies.append(t)
         }
-        // Every release is published as CSV and JSON with a data package descriptor.
-        let a = RuleTally(type: "accessibility", field: nil, severity: .warn, dimension: .accessibility,
-                          label: "以机器可读格式（CSV、JSON、datapackage.json）发布", showsValues: true)
-        a.checked = 1
-        a.note = "发布文件均为开放的机器可读格式"
-        plan.tallies.append(a)
     }
 
-    /// Dimension score X = A/B (passed checks / checks, DB31/T 1523 style); overall = mean of
-    /// the evaluated dimensions, so a small dimension is not drowned by millions of row checks.
+    /// Dimension scores per `Checker+Scores`; overall = mean of the evaluated dimensions, so
+    /// a small dimension is not drowned by millions of row checks.
     func decide() -> GateDecision {
         var gate = GateDecision()
-        for t in plan.tallies where t.checked > 0 {
-            let v = gate.dimensions[t.dimension] ?? (0, 0)
-            gate.dimensions[t.dimension] = (v.passed + t.passed, v.checks + t.checked)
-        }
+        tallyScores(into: &gate)
         let scores = QualityDimension.allCases.compactMap { gate.score($0) }
         gate.overall = scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
         for t in plan.tallies where t.severity == .hold && t.failed > 0 && !t.explained {
@@ -133,8 +131,8 @@ extension Checker {
         var m: [String: Double] = ["rows_read": Double(counts.read), "rows_unreadable": Double(counts.unreadable),
                                    "rows_checked": Double(rowsChecked), "rejected_rows": Double(counts.rejected),
                                    "problems": Double(counts.problemEntries)]
-        if let overall = gate.overall { m["score"] = Report.round(overall) }
-        for d in QualityDimension.allCases { if let s = gate.score(d) { m["score_\(d.rawValue)"] = Report.round(s) } }
+        if let overall = gate.overall { m["score"] = Report.scoreValue(overall) }
+        for d in QualityDimension.allCases { if let s = gate.score(d) { m["score_\(d.rawValue)"] = Report.scoreValue(s) } }
         return m
     }
 }

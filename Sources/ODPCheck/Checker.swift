@@ -35,6 +35,13 @@ public final class Checker {
     var newestDay: Double?
     var problems: [RowProblem] = []
     var problemsDropped = 0
+    /// Per dimension (QualityDimension.allCases order): rows failing at least one row-level
+    /// rule of it. A row is the unit the department delivers, so scores count rows.
+    var rowFailures = [Int](repeating: 0, count: QualityDimension.allCases.count)
+    /// The version this run will create, when the caller knows it (`compare.explain`).
+    public var releaseVersion: String?
+    /// Per tally: its dimension's bit when it is a row-level rule, else 0.
+    let rowDimensionBits: [UInt8]
     /// Rows and feedback entries the reader could not read, from `noteUnreadable`.
     var unreadableRows = 0
     var unreadableEntries = 0
@@ -53,6 +60,7 @@ public final class Checker {
         self.definition = definition
         self.context = context
         self.plan = compiler.plan
+        rowDimensionBits = Self.rowDimensionBits(compiler.plan)
         self.screens = screens
         self.settings = settings
         let n = definition.schema.fields.count
@@ -67,14 +75,6 @@ public final class Checker {
         } else { timelinessFormats = [] }
     }
 
-    /// Supplies the keys of another dataset's column for `reference` rules naming it. Rules
-    /// whose keys never arrive are reported as not checked.
-    public func provideReference(dataset: String, field: String, values: Set<String>) {
-        let set = FingerprintSet(capacity: values.count)
-        for v in values { _ = set.insert(Fingerprint.hash(v)) }
-        for slot in plan.references where slot.dataset == dataset && slot.field == field { slot.keys = set }
-    }
-
     /// Checks source values (before desensitization). Returns keep[row] (false = rejected row).
     ///
     /// Rules run column-major over the batch (each compiled rule loops over all rows), so a
@@ -86,10 +86,12 @@ public final class Checker {
         var rejected = [Bool](repeating: false, count: rowCount)
         var checked = [Int](repeating: 0, count: plan.tallies.count)
         var failed = [Int](repeating: 0, count: plan.tallies.count)
+        var failedDimensions = [UInt8](repeating: 0, count: rowCount)
         let sourceRows = batch.sourceRows
         batch.withCells { cells in
             func fail(_ tally: Int, _ row: Int, _ column: Int?) {
                 failed[tally] += 1
+                failedDimensions[row] |= rowDimensionBits[tally]
                 let t = plan.tallies[tally]
                 let value = column.flatMap { batch.string(row, $0) }
                 if t.examples.count < 5 { t.recordExample(row: sourceRows[row]) }
@@ -150,6 +152,7 @@ public final class Checker {
             t.failed += failed[i]
         }
         rowsChecked += rowCount
+        countRowFailures(failedDimensions)
         var keep = [Bool](repeating: true, count: rowCount)
         var rejectedCount = 0
         for row in 0..<rowCount where rejected[row] { keep[row] = false; rejectedCount += 1 }

@@ -33,7 +33,8 @@
 /// fingerprints, later occurrences counted —, `completeness` (`fields` default all, `min`
 /// share), `sum_equals` (`field` and `total` or `equals_sum_of`, `tolerance` default
 /// 0.005), `reference` (`local_field`, `dataset`, `field`; keys come from
-/// `Checker.provideReference`, else the line says 未检查).
+/// `Checker.provideReference`: in `odp run` the other dataset's latest released CSV; without
+/// them the line says 未检查 and, unless the rule is a warning, the release is held).
 ///
 /// ## Screens (`screens:`) — default severity `warn`, dimension 准确性
 /// `benford`, `heaping`, `outliers` (`method: iqr | sigma`, `k` default 3, `max_share`
@@ -45,15 +46,18 @@
 /// `compare: {row_count_change, null_rate_change (absolute), mean_change, sum_change
 /// (relative), severity (default hold), explain, timeliness}`. Without a `compare:`
 /// section the previous release is still compared with thresholds 0.5/0.2/0.5 and
-/// findings are warnings. Category changes are listed, not judged.
+/// findings are warnings. Category changes are listed, not judged. `explain` is a list of
+/// `{version, text}` or `{metric, until, text}` entries (see `CompareExplanation`); a stale
+/// one is reported and not applied.
 /// `gate: {max_reject_share (default 0.05), min_scores: {维度: x}, min_overall, timeliness:
 /// {field, max_age_days}}`.
 ///
 /// ## Scores
-/// Per dimension X = A/B: passed checks over checks, where a row-level rule contributes
-/// one check per evaluated row and a table rule, screen or comparison one check (or one per
-/// field). The overall score is the mean of the evaluated dimensions, so millions of row
-/// checks in one dimension cannot hide a failed table rule in another. 时效性 is evaluated
-/// only with `timeliness:` (1 when the newest date is at most `max_age_days` old, else 0);
-/// otherwise 未评估. 可访问性 is 1: every release is CSV and JSON with a data package.
+/// Per dimension: the share of rows passing every row-level rule of the dimension, times
+/// the share of its table-level checks (table rules, screens, comparisons) that pass. The
+/// overall score is the mean of the evaluated dimensions, so millions of rows in one
+/// dimension cannot hide a failed table rule in another. 时效性 is evaluated only with
+/// `timeliness:` (1 when the newest date is at most `max_age_days` old, else 0); otherwise
+/// 未评估. 可访问性 is 未评估: the check stage measures nothing about access. Scores print
+/// as percentages with two decimals, rounded down, so a score below 1 never reads 100%.
 enum RuleVocabulary {}

@@ -19,6 +19,8 @@ struct DatasetRunner {
     let publisher: Publisher?
     let state: DatasetState
     let approvals: Approvals
+    /// Keys for cross-dataset `reference` rules.
+    let references: ReferenceKeySource
     /// The Ed25519 seed from `keys.signing`; every release of the run is signed with it.
     let signingKey: [UInt8]?
 
@@ -39,12 +41,14 @@ struct DatasetRunner {
         let started = Date()
         let id = definition.id
         let checker = try Checker(definition: definition, context: context)
+        references.supply(checker)
         let desensitizer = try Desensitizer(definition: definition, context: context)
         let source = try openSource()
         defer { source.close() }
         let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
                                        runTime: options.runTime, signingKey: signingKey, codeTables: context.codeTables,
                                        minimumVersion: try publishedVersionFloor())
+        checker.releaseVersion = writer.version
         // Profiled as written: the report describes exactly the released rows and values.
         let released = ReleasedProfile(schema: desensitizer.outputSchema)
         var spool: FileHandle?

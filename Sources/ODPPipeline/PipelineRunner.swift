@@ -48,7 +48,8 @@ public struct PipelineRunner {
         let approvals = Approvals(url: layout.approvals)
         try audit.record("run_started", details: ["pid": Int(getpid()), "datasets": workspace.definitions.count, "dry_run": options.dryRun])
         var outcomes: [DatasetOutcome] = []
-        for definition in workspace.definitions {
+        let references = ReferenceKeySource(definitions: workspace.definitions, root: layout.root)
+        for definition in workspace.runOrder {
             let id = definition.id
             let state = states[id] ?? DatasetState()
             guard options.selects(id) else { continue }
@@ -61,12 +62,14 @@ public struct PipelineRunner {
             var datasetContext = context
             datasetContext.previousRelease = ReleaseReader.latest(datasetId: id, root: layout.root)?.directory
             let runner = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
-                                       audit: audit, publisher: publisher, state: state, approvals: approvals, signingKey: signingKey)
+                                       audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
+                                       signingKey: signingKey)
             do {
                 let (outcome, next) = try runner.run()
                 states[id] = next
                 try DatasetState.saveAll(states, to: layout.stateFile)
                 outcomes.append(outcome)
+                references.finished(id, status: outcome.status)
                 log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
                         ["version": outcome.version ?? "-", "rows": outcome.rowsRead, "rejected": outcome.rowsRejected,
                          "seconds": String(format: "%.2f", outcome.seconds)])
@@ -78,6 +81,7 @@ public struct PipelineRunner {
                     failed.rowsRejected = failure.rowsRejected
                 }
                 outcomes.append(failed)
+                references.finished(id, status: .failed)
                 log.log(.error, "failed: \(error)", dataset: id)
                 try? audit.record("dataset_failed", dataset: id, details: ["error": "\(error)"])
             }

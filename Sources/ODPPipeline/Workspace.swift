@@ -37,12 +37,28 @@ public struct Workspace: Sendable {
             ids[definition.id] = file
             definitions.append(definition)
         }
+        diagnostics += ReferenceGraph(definitions, known: definitions + otherDatasets(config, loaded: ids)).diagnostics
         for ref in config.codeTables {
             for path in [ref.path] + (ref.history.map { [$0] } ?? []) where !FileManager.default.fileExists(atPath: config.resolve(path).path) {
                 diagnostics.append(Diagnostic(SourceLocation(file: config.file), "code table `\(ref.name)`: file \(path) does not exist"))
             }
         }
         return Workspace(config: config, definitions: definitions, diagnostics: diagnostics)
+    }
+
+    /// The datasets of `odp.yml` not loaded (when only some files are validated), so that a
+    /// reference to one of them is not reported as unknown. Their own problems are not
+    /// reported here.
+    private static func otherDatasets(_ config: PipelineConfig, loaded: [String: String]) -> [DatasetDefinition] {
+        let files = Set(loaded.values.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        return config.datasetFiles.filter { !files.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
+            .compactMap { DatasetDefinition.load(path: $0).0 }
+    }
+
+    /// Definitions in the order a run takes them: each dataset after the datasets its
+    /// `reference` rules name, otherwise as `odp.yml` lists them.
+    public var runOrder: [DatasetDefinition] {
+        ReferenceGraph(definitions, known: definitions).order().map { definitions[$0] }
     }
 
     /// The Ed25519 seed that signs every release's SHA256SUMS (`keys.signing`), read once per

@@ -7,7 +7,7 @@ import ODPPipeline
 struct ODP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "odp",
-        abstract: "ODP (开放数据发布流水线): extract, desensitize (脱敏), check, package and publish open datasets.",
+        abstract: "ODP (开放数据发布流水线): extract, check (source values), desensitize (脱敏), package and publish open datasets.",
         discussion: """
         Examples:
           odp run                         run every dataset of pipelines/odp.yml

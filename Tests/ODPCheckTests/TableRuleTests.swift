@@ -55,17 +55,26 @@ struct TableRuleTests {
         #expect(Fixture.rules(report, type: "sum_equals").map { $0["failed"] as? Int } == [0, 1])
     }
 
-    @Test("reference checks against caller-provided keys, or records not checked")
+    @Test("reference checks against caller-provided keys; without them it is 未检查 and holds, fail safe")
     func reference() throws {
         let d = Fixture.definition(fields: fields, extra: "rules: [{type: reference, local_field: code, dataset: codes, field: id}]")
         let rows: [[String?]] = [["A", "1", "1"], ["Z", "1", "1"]]
         let provided = try Fixture.run(d, rows) { $0.provideReference(dataset: "codes", field: "id", values: ["A", "B"]) }
         #expect(Fixture.failed(provided.report, type: "reference") == 1)
-        let missing = try Fixture.run(d, rows)
+        let missing = try Fixture.run(d, rows) { $0.referenceUnavailable(dataset: "codes", field: "id", reason: "数据集 codes 尚无已发布版本") }
         let line = Fixture.rules(missing.report, type: "reference")[0]
         #expect(line["rows_checked"] as? Int == 0)
-        #expect((line["note"] as? String)?.contains("未检查") == true)
-        #expect(missing.report.holdReasons.isEmpty)
+        #expect(line["note"] as? String == "未检查：数据集 codes 尚无已发布版本")
+        #expect(missing.report.holdReasons.count == 1)
+        #expect(missing.report.holdReasons.first?.contains("未能检查：数据集 codes 尚无已发布版本") == true)
+    }
+
+    @Test("an unchecked reference that is only a warning does not hold")
+    func referenceWarning() throws {
+        let d = Fixture.definition(fields: fields, extra: "rules: [{type: reference, local_field: code, dataset: codes, field: id, severity: warn}]")
+        let report = try Fixture.run(d, [["A", "1", "1"]]).report
+        #expect(report.holdReasons.isEmpty)
+        #expect((Fixture.rules(report, type: "reference")[0]["note"] as? String)?.hasPrefix("未检查") == true)
     }
 
     @Test("a field-level reference rule names only the other dataset's field")

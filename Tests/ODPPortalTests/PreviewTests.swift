@@ -24,7 +24,7 @@ struct PreviewTests {
         defer { fixture.remove() }
         let text = try Preview.render(root: fixture.root, dataset: "air-quality", version: nil, color: false, width: 100, rows: 5)
         for expected in ["空气质量日报", "市生态环境局", "生态环境", "每日", "站点名称", "准标识符", "不发布（已删除）", "朝阳奥体中心",
-                         "28,5", "0.925", "AQI 在 0–500 之间", "实际 3", "新增 2 行", "新增字段 aqi"] {
+                         "28,5", "92.50%", "AQI 在 0–500 之间", "实际 3", "新增 2 行", "新增字段 aqi"] {
             #expect(text.contains(expected), "missing \(expected)")
         }
         #expect(!text.contains("\u{1B}["))

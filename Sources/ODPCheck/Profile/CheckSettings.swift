@@ -8,7 +8,7 @@ struct CheckSettings {
     var sumChange: Double?
     /// Without a `compare:` section changes are still shown, as warnings only.
     var compareSeverity = CheckSeverity.warn
-    var explain: String?
+    var explanations: [CompareExplanation] = []
     var maxRejectShare = 0.05
     /// A release with no data rows is held unless the definition expects empty releases.
     var allowEmpty = false
@@ -30,7 +30,7 @@ struct CheckSettings {
             meanChange = r.double("mean_change") ?? meanChange
             sumChange = r.double("sum_change")
             compareSeverity = r.choice("severity", of: ["hold", "warn"]).flatMap(CheckSeverity.init) ?? .hold
-            explain = r.string("explain")
+            explanations = CompareExplanation.parse(r)
             readTimeliness(r, compiler: compiler)
             compiler.diagnostics += r.finish()
         }

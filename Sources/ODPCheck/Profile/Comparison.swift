@@ -9,11 +9,13 @@ enum Comparison {
     }
 
     /// Adds one tally per compared metric and returns the `comparison` section of the report.
+    /// `explain` returns the text of an explanation in force for a flagged metric
+    /// (`row_count`, `null_rate`, `mean`, `sum`, `schema`), or nil.
     static func run(previous: DatasetProfile, current: DatasetProfile, settings: CheckSettings,
-                    schema: Schema, add: (String, String) -> RuleTally) -> [String: Any] {
+                    schema: Schema, explain: (String) -> String?, add: (String, String) -> RuleTally) -> [String: Any] {
         var out: [String: Any] = [:]
         func finish(_ t: RuleTally) {
-            if t.failed > 0, let explain = settings.explain { t.explained = true; t.note = "已说明：\(explain)" }
+            if t.failed > 0, let text = explain(String(t.type.dropFirst("compare_".count))) { t.explained = true; t.note = "已说明：\(text)" }
         }
         let rowChange = relativeChange(Double(previous.rowCount), Double(current.rowCount))
         let rows = add("compare_row_count", "行数变化不应超过 \(Report.percent(settings.rowCountChange))")

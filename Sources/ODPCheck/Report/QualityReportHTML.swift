@@ -6,6 +6,8 @@ struct QualityReportHTML {
     let checker: Checker
     let gate: GateDecision
     let comparison: [String: Any]
+    /// The `compare.explain` list, already rendered (empty without explanations).
+    let explanations: String
 
     func render() -> String {
         let d = checker.definition
@@ -24,7 +26,8 @@ struct QualityReportHTML {
         } else {
             h += "<p class=\"ok\">可以发布</p>"
         }
-        h += "\n<h2>各维度得分（GB/T 36344-2018，X = A/B）</h2>\n"
+        h += "\n<h2>各维度得分（GB/T 36344-2018）</h2>\n"
+        h += "<p>维度得分 = 通过该维度全部逐行规则的行所占比例 × 该维度表级检查的通过比例；可访问性不在检查阶段测量，记为未评估，不计入综合得分。</p>\n"
         h += SVGChart.bars(QualityDimension.allCases.map { ($0.rawValue, gate.score($0)) })
         h += "\n<h2>各字段完整性（非空比例）</h2>\n"
         h += SVGChart.bars(d.schema.fields.enumerated().map { c, f in
@@ -54,7 +57,7 @@ struct QualityReportHTML {
     }
 
     private func comparisonHTML() -> String {
-        var h = "<h2>与上一版本比较</h2>"
+        var h = "<h2>与上一版本比较</h2>" + explanations
         if let note = comparison["note"] as? String { return h + "<p>\(escapeHTML(note))</p>\n" }
         if let rows = comparison["row_count"] as? [String: Any] {
             h += "<p>行数：\(rows["previous"] ?? "") → \(rows["current"] ?? "")</p>"

@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// Number formatting shared by the JSON and HTML reports (stable across runs).
 enum Report {
@@ -13,7 +14,9 @@ enum Report {
         return v == v.rounded() ? "\(Int(v))%" : String(format: "%.1f%%", v)
     }
 
-    static func score(_ x: Double) -> String { String(format: "%.3f", x) }
+    static func score(_ x: Double) -> String { QualityScore.text(x) }
+
+    static func scoreValue(_ x: Double) -> Double { QualityScore.value(x) }
 
     static func json(_ object: Any) -> Data {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
@@ -22,14 +25,21 @@ enum Report {
 
 /// The scores and verdict derived from the tallies.
 struct GateDecision {
-    /// Dimension → (passed, checks); absent = not evaluated (未评估).
+    /// Dimension → (passed, checks) over every check; absent = not evaluated (未评估).
     var dimensions: [QualityDimension: (passed: Int, checks: Int)] = [:]
+    /// Dimension → rows passing all its row-level rules, of rows checked.
+    var rows: [QualityDimension: (passed: Int, rows: Int)] = [:]
+    /// Dimension → table-level checks (table rules, screens, comparisons, timeliness).
+    var tables: [QualityDimension: (passed: Int, checks: Int)] = [:]
     var overall: Double?
     var reasons: [String] = []
 
+    /// Row pass share × table check pass share, over the parts the dimension has.
     func score(_ d: QualityDimension) -> Double? {
-        guard let v = dimensions[d], v.checks > 0 else { return nil }
-        return Double(v.passed) / Double(v.checks)
+        let parts = [rows[d].map { ($0.passed, $0.rows) }, tables[d].map { ($0.passed, $0.checks) }]
+            .compactMap { $0 }.filter { $0.1 > 0 }
+        guard !parts.isEmpty else { return nil }
+        return parts.reduce(1.0) { $0 * Double($1.0) / Double($1.1) }
     }
 
     var held: Bool { !reasons.isEmpty }

@@ -45,8 +45,8 @@ final class RuleCompiler {
         return (s, d, r.string("message"))
     }
 
-    func addTally(_ type: String, field: String?, severity: CheckSeverity, dimension: QualityDimension, label: String, showsValues: Bool) -> Int {
-        plan.tallies.append(RuleTally(type: type, field: field, severity: severity, dimension: dimension, label: label, showsValues: showsValues))
+    func addTally(_ type: String, field: String?, severity: CheckSeverity, dimension: QualityDimension, label: String) -> Int {
+        plan.tallies.append(RuleTally(type: type, field: field, severity: severity, dimension: dimension, label: label))
         return plan.tallies.count - 1
     }
 
@@ -113,7 +113,7 @@ final class RuleCompiler {
             diagnostics += r.finish()
         }
         let tally = addTally("type", field: field.name, severity: severity, dimension: .conformity,
-                             label: "「\(field.title)」应为\(FieldTypeCheck.describe(field))", showsValues: field.privacyClass == .public)
+                             label: "「\(field.title)」应为\(FieldTypeCheck.describe(field))")
         let reject = severity == .reject
         if case .date(let formats) = CompiledExpression.kind(of: field), field.rules.contains(where: { $0.type == "date_range" }) {
             // The type check parses every date anyway: it keeps the day numbers for the
@@ -157,12 +157,11 @@ final class RuleCompiler {
         let columns = key.compactMap { schema.index(of: $0) }
         guard columns.count == key.count else { return }  // reported by DatasetDefinition.parse
         let titles = columns.map { schema.fields[$0].title }.joined(separator: "+")
-        let showsValues = columns.allSatisfy { schema.fields[$0].privacyClass == .public }
         let present = addTally("primary_key", field: key.joined(separator: ","), severity: .reject, dimension: .completeness,
-                               label: "主键「\(titles)」不能为空", showsValues: showsValues)
+                               label: "主键「\(titles)」不能为空")
         plan.nullChecks.append(NullCheck(columns: columns, tally: present, reject: true))
         let unique = addTally("primary_key", field: key.joined(separator: ","), severity: .reject, dimension: .accuracy,
-                              label: "主键「\(titles)」不能重复", showsValues: showsValues)
+                              label: "主键「\(titles)」不能重复")
         plan.duplicateChecks.append(DuplicateCheck(columns: columns, tally: unique, reject: true, skipNulls: true,
                                                    set: FingerprintSet(capacity: 4096)))
     }

@@ -73,12 +73,19 @@ final class ReferenceSlot {
     let dataset: String
     let field: String
     let tally: Int
+    /// Where the definition names the other dataset and its field, for `odp validate`.
+    let datasetLocation: SourceLocation
+    let fieldLocation: SourceLocation
     var keys: FingerprintSet?
+    /// Why the caller could not supply the keys (shown as 未检查 and, fail safe, held).
+    var unavailable: String?
 
-    init(dataset: String, field: String, tally: Int) {
+    init(dataset: String, field: String, tally: Int, datasetLocation: SourceLocation, fieldLocation: SourceLocation) {
         self.dataset = dataset
         self.field = field
         self.tally = tally
+        self.datasetLocation = datasetLocation
+        self.fieldLocation = fieldLocation
     }
 }
 

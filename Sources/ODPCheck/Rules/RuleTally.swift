@@ -56,8 +56,6 @@ final class RuleTally {
     let dimension: QualityDimension
     /// Chinese description for the report.
     let label: String
-    /// Failing values may be shown only for fields whose privacy class is public.
-    let showsValues: Bool
     var checked = 0
     var failed = 0
     var examples: [Int] = []
@@ -68,13 +66,12 @@ final class RuleTally {
     /// Extra figures (a table rule's measured value, Benford MAD …).
     var metric: [String: Any] = [:]
 
-    init(type: String, field: String?, severity: CheckSeverity, dimension: QualityDimension, label: String, showsValues: Bool) {
+    init(type: String, field: String?, severity: CheckSeverity, dimension: QualityDimension, label: String) {
         self.type = type
         self.field = field
         self.severity = severity
         self.dimension = dimension
         self.label = label
-        self.showsValues = showsValues
     }
 
     var passed: Int { explained ? checked : checked - failed }

@@ -56,7 +56,7 @@ final class ScreenPlan {
                     continue
                 }
                 let tally = compiler.addTally("screen_\(kind)", field: name, severity: severity, dimension: dimension,
-                                              label: "「\(field.title)」" + Self.label(kind), showsValues: false)
+                                              label: "「\(field.title)」" + Self.label(kind))
                 let t = Target(column: c, tally: tally, kind: Kind(rawValue: kind) ?? .constant)
                 t.method = method; t.k = k; t.maxShare = maxShare
                 targets.append(t)

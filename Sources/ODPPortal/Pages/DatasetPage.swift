@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// A dataset's page: metadata, downloads, data dictionary, sample rows, quality and
 /// privacy summaries, and the version history with change logs.
@@ -73,9 +74,9 @@ enum DatasetPage {
 
     static func scoreBar(_ score: Double?) -> String {
         guard let score else { return "<span class=\"muted\">未评估</span>" }
-        let pct = score <= 1 ? score * 100 : score
+        let pct = score * 100
         let cls = pct >= 90 ? "" : pct >= 70 ? "mid" : "low"
-        return "<div class=\"score\"><div class=\"bar\"><i class=\"\(cls)\" style=\"width:\(String(format: "%.1f", max(0, min(100, pct))))%\"></i></div><b>\(String(format: "%.1f", pct))</b></div>"
+        return "<div class=\"score\"><div class=\"bar\"><i class=\"\(cls)\" style=\"width:\(String(format: "%.1f", max(0, min(100, pct))))%\"></i></div><b>\(QualityScore.text(score))</b></div>"
     }
 
     static func quality(_ d: ReleaseDetail, filesBase: String?) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// The terminal layout of `Preview.render`.
 struct PreviewText {
@@ -68,13 +69,13 @@ struct PreviewText {
         var out = [style.heading("数据质量")]
         guard !q.isNull else { return out + ["  —"] }
         let held = q["gate"]["decision"].string == "hold"
-        let overall = q["overall_score"].double.map { String(format: "%.3f", $0) } ?? "—"
+        let overall = q["overall_score"].double.map(QualityScore.text) ?? "—"
         out.append("  综合得分 \(style.bold(overall)) · " + (held ? style.red("暂缓发布") : style.green("可以发布")))
         // On a line of its own: the counts sentence is long, and a narrow terminal cuts it.
         out.append("  " + fit(p.detail.counts?.chinese ?? "—"))
         let dims = q["dimensions"].dimensionNames.map { name -> [String] in
             let d = q["dimensions"][name]
-            return [name, d["score"].double.map { String(format: "%.3f", $0) } ?? (d["note"].string ?? "—"),
+            return [name, d["score"].double.map(QualityScore.text) ?? (d["note"].string ?? "—"),
                     "\(d["passed"].int.map(String.init) ?? "—") / \(d["checks"].int.map(String.init) ?? "—")"]
         }
         if !dims.isEmpty { out += TextTable(header: ["维度", "得分", "通过 / 检查"], rows: dims).render(width: width, style: style) }

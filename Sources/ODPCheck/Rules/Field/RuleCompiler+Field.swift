@@ -27,21 +27,20 @@ extension RuleCompiler {
         defer { diagnostics += r.finish() }
         let (defSeverity, defDimension) = Self.fieldDefaults(spec.type)
         let (severity, dimension, message) = common(r, severity: defSeverity, dimension: defDimension)
-        let shows = field.privacyClass == .public
         let title = "「\(field.title)」"
         func add(_ label: String, _ test: @escaping CellTest) {
             let tally = addTally(spec.type, field: field.name, severity: severity, dimension: dimension,
-                                 label: message ?? title + label, showsValues: shows)
+                                 label: message ?? title + label)
             plan.cellChecks.append(CellCheck(column: column, tally: tally, reject: severity == .reject, test: test))
         }
         switch spec.type {
         case "required":
             let tally = addTally("required", field: field.name, severity: severity, dimension: dimension,
-                                 label: message ?? title + "不能为空", showsValues: shows)
+                                 label: message ?? title + "不能为空")
             plan.nullChecks.append(NullCheck(columns: [column], tally: tally, reject: severity == .reject))
         case "unique":
             let tally = addTally("unique", field: field.name, severity: severity, dimension: dimension,
-                                 label: message ?? title + "不能重复", showsValues: shows)
+                                 label: message ?? title + "不能重复")
             plan.duplicateChecks.append(DuplicateCheck(columns: [column], tally: tally, reject: severity == .reject, skipNulls: true,
                                                        set: FingerprintSet(capacity: 4096)))
         case "min", "max":
@@ -87,7 +86,8 @@ extension RuleCompiler {
         case "reference":
             guard let dataset = r.string("dataset", required: true), let other = r.string("field", required: true) else { return }
             compileReference(dataset: dataset, field: other, column: column, severity: severity, dimension: dimension,
-                             label: message ?? "\(title)应存在于数据集 \(dataset) 的 \(other) 中", shows: shows)
+                             label: message ?? "\(title)应存在于数据集 \(dataset) 的 \(other) 中",
+                             at: (r.raw("dataset")?.location ?? spec.location, r.raw("field")?.location ?? spec.location))
         default: break
         }
     }
@@ -165,9 +165,9 @@ extension RuleCompiler {
     }
 
     func compileReference(dataset: String, field other: String, column: Int, severity: CheckSeverity, dimension: QualityDimension,
-                          label: String, shows: Bool) {
-        let tally = addTally("reference", field: schema.fields[column].name, severity: severity, dimension: dimension, label: label, showsValues: shows)
-        let slot = ReferenceSlot(dataset: dataset, field: other, tally: tally)
+                          label: String, at locations: (dataset: SourceLocation, field: SourceLocation)) {
+        let tally = addTally("reference", field: schema.fields[column].name, severity: severity, dimension: dimension, label: label)
+        let slot = ReferenceSlot(dataset: dataset, field: other, tally: tally, datasetLocation: locations.dataset, fieldLocation: locations.field)
         plan.references.append(slot)
         plan.rowChecks.append(RowCheck(tally: tally, reject: severity == .reject, nullFails: false, valueColumn: column) { row, cells in
             guard let keys = slot.keys, let cell = cells.at(row, column), cell.count > 0 else { return nil }

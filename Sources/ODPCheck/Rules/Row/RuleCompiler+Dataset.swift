@@ -33,11 +33,10 @@ extension RuleCompiler {
             let cols = names.compactMap { column($0, at: loc, context: "rules.\(spec.type).\(key)") }
             return cols.count == names.count ? cols : nil
         }
-        func tally(_ label: String, field: String?, shows: Bool) -> Int {
-            addTally(spec.type, field: field, severity: severity, dimension: dimension, label: message ?? label, showsValues: shows)
+        func tally(_ label: String, field: String?) -> Int {
+            addTally(spec.type, field: field, severity: severity, dimension: dimension, label: message ?? label)
         }
         func title(_ c: Int) -> String { "「\(schema.fields[c].title)」" }
-        func isPublic(_ cs: [Int]) -> Bool { cs.allSatisfy { schema.fields[$0].privacyClass == .public } }
 
         switch spec.type {
         case "expression":
@@ -59,26 +58,26 @@ extension RuleCompiler {
                 test = { row, cells in IdentityRules.sexMatches(cells.at(row, id), cells.at(row, other)) }
             }
             let label = spec.type == "id_birth_matches" ? "\(title(id))中的出生日期应与\(title(other))一致" : "\(title(id))第17位的性别应与\(title(other))一致"
-            let t = tally(label, field: schema.fields[id].name, shows: isPublic([id, other]))
+            let t = tally(label, field: schema.fields[id].name)
             plan.rowChecks.append(RowCheck(tally: t, reject: severity == .reject, nullFails: false, valueColumn: id, test: test))
         case "region_matches_address":
             guard let region = field("region"), let address = field("address") else { return }
             let tableName = r.string("table") ?? "gb2260"
             guard let table = byteTable(tableName, at: r.raw("table")?.location ?? r.location, context: "rules.region_matches_address") else { return }
-            let t = tally("\(title(address))应包含\(title(region))对应的区划名称", field: schema.fields[address].name, shows: isPublic([region, address]))
+            let t = tally("\(title(address))应包含\(title(region))对应的区划名称", field: schema.fields[address].name)
             plan.rowChecks.append(RowCheck(tally: t, reject: severity == .reject, nullFails: false, valueColumn: address) { row, cells in
                 IdentityRules.regionInAddress(cells.at(row, region), cells.at(row, address), table)
             })
         case "row_count":
             let lo = r.int("min", range: 0...Int.max), hi = r.int("max", range: 0...Int.max)
             if lo == nil, hi == nil { r.error("rules.row_count: give `min` or `max`") }
-            let t = tally("行数应在 \(lo ?? 0)–\(hi.map(String.init) ?? "∞") 之间", field: nil, shows: true)
+            let t = tally("行数应在 \(lo ?? 0)–\(hi.map(String.init) ?? "∞") 之间", field: nil)
             plan.aggregates.append(.rowCount(tally: t, min: lo, max: hi))
         case "duplicate_rows", "duplicate_keys":
             var cols = Array(0..<schema.fields.count)
             if spec.type == "duplicate_keys" { guard let c = fieldList("fields", required: true), !c.isEmpty else { return }; cols = c }
             let label = spec.type == "duplicate_rows" ? "不应有完全重复的行" : "\(cols.map(title).joined(separator: "+"))组合不应重复"
-            let t = tally(label, field: spec.type == "duplicate_keys" ? cols.map { schema.fields[$0].name }.joined(separator: ",") : nil, shows: isPublic(cols))
+            let t = tally(label, field: spec.type == "duplicate_keys" ? cols.map { schema.fields[$0].name }.joined(separator: ",") : nil)
             plan.duplicateChecks.append(DuplicateCheck(columns: cols, tally: t, reject: severity == .reject, skipNulls: false,
                                                        set: FingerprintSet(capacity: 4096)))
         case "completeness":
@@ -86,7 +85,7 @@ extension RuleCompiler {
             let columns = cols.isEmpty ? Array(0..<schema.fields.count) : cols
             let minimum = r.double("min", required: true) ?? 1
             if !(0...1).contains(minimum) { r.error("rules.completeness.min must be a share between 0 and 1", at: r.raw("min")?.location) }
-            let t = tally("每个字段非空比例应不低于 \(Int((minimum * 100).rounded()))%", field: cols.isEmpty ? nil : cols.map { schema.fields[$0].name }.joined(separator: ","), shows: true)
+            let t = tally("每个字段非空比例应不低于 \(Int((minimum * 100).rounded()))%", field: cols.isEmpty ? nil : cols.map { schema.fields[$0].name }.joined(separator: ","))
             plan.aggregates.append(.completeness(tally: t, columns: columns, min: minimum))
         case "sum_equals":
             guard let c = field("field") else { return }
@@ -100,14 +99,14 @@ extension RuleCompiler {
             plan.summedColumns.insert(c)
             if let other { plan.summedColumns.insert(other) }
             let label = total.map { "\(title(c))合计应等于 \($0)" } ?? other.map { "\(title(c))合计应等于\(title($0))合计" } ?? ""
-            plan.aggregates.append(.sumEquals(tally: tally(label, field: schema.fields[c].name, shows: true), column: c, total: total,
+            plan.aggregates.append(.sumEquals(tally: tally(label, field: schema.fields[c].name), column: c, total: total,
                                               otherColumn: other, tolerance: tolerance))
         case "reference":
             guard let local = field("local_field"), let dataset = r.string("dataset", required: true),
                   let other = r.string("field", required: true) else { return }
             compileReference(dataset: dataset, field: other, column: local, severity: severity, dimension: dimension,
                              label: message ?? "\(title(local))应存在于数据集 \(dataset) 的 \(other) 中",
-                             shows: isPublic([local]))
+                             at: (r.raw("dataset")?.location ?? spec.location, r.raw("field")?.location ?? spec.location))
         default: break
         }
     }
@@ -132,9 +131,8 @@ extension RuleCompiler {
             }
             let compiled = try CompiledExpression(e, schema: schema)
             let refs = e.fieldReferences.compactMap { schema.index(of: $0.0) }
-            let shows = refs.allSatisfy { schema.fields[$0].privacyClass == .public }
             let t = addTally("expression", field: refs.first.map { schema.fields[$0].name }, severity: severity, dimension: dimension,
-                             label: message ?? "应满足：\(text)", showsValues: shows)
+                             label: message ?? "应满足：\(text)")
             plan.rowChecks.append(RowCheck(tally: t, reject: severity == .reject, nullFails: nullFails, valueColumn: refs.first) { row, cells in
                 compiled.evaluate(row: row, cells: cells)
             })
