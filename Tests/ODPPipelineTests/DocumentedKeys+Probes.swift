@@ -60,6 +60,35 @@ extension KeysWorkspace {
     }
 }
 
+extension KeysWorkspace {
+    /// A second dataset, `regions-ref`, publishing the codes 350102 and 350104 only.
+    mutating func referencedDataset() {
+        files["defs/ref.yml"] = Data("""
+            id: regions-ref
+            catalog: {title: 区划参照表, code: 350100-KEYS-00011, provider: 键值测试局, provider_code: 11350100MB1995472L, summary: 参照用的区划代码。, domain: 测试, open_type: 无条件开放, update_cycle: 每年, license: CC-BY-4.0}
+            source: {type: csv, path: ../data/ref.csv}
+            fields:
+              - {name: code, title: 代码, type: string, class: public}
+              - {name: name, title: 名称, type: string, class: public}
+
+            """.utf8)
+        files["data/ref.csv"] = Data("code,name\n350102,鼓楼区\n350104,仓山区\n".utf8)
+    }
+
+    /// The changed delivery, with the row count compared strictly and flagged jumps held.
+    mutating func flaggedDelivery(explain: String? = nil) {
+        changedDelivery()
+        edit("row_count_change: 0.9", "row_count_change: 0.1")
+        edit("severity: warn}\nscreens", "severity: hold" + (explain.map { ", explain: \($0)" } ?? "") + "}\nscreens")
+    }
+}
+
+extension KeysRun {
+    var explanations: [[String: Any]] {
+        ((json("quality-report.json")["comparison"] as? [String: Any])?["explanations"] as? [[String: Any]]) ?? []
+    }
+}
+
 extension DocumentedKeysTests {
     static let table = KeysTable(KeysWorkspace.base.csv)
 
@@ -330,6 +359,37 @@ extension DocumentedKeysTests {
             w.source("  type: sqlite\n  path: ../data/keys.sqlite\n  table: keys_table\n", file: "keys.sqlite",
                      bytes: KeysTable.bytes { try DemoWriters.sqlite(table, to: $0) })
         }) { base, variant in sameRows(base, variant) },
+        // Cross-dataset references: the other dataset's released keys are checked.
+        Probe(["rule.field.reference", "rule.field.reference.dataset", "rule.field.reference.field"], { w in
+            w.referencedDataset()
+            w.edit("type: code, code_table: gb2260, class: public}", "type: code, code_table: gb2260, class: public, rules: [{type: reference, dataset: regions-ref, field: code, severity: reject}]}")
+        }) { base, variant in
+            // 350103 (rows 3, 6, 9 …) is not among regions-ref's codes; 350102 is.
+            #expect(variant.rejected(row: 30, rule: "reference") && !variant.rejected(row: 1, rule: "reference"), "\(variant.problems.filter { $0.rule == "reference" })")
+            let rule = try #require(variant.rules("reference", field: "region_code").first)
+            #expect((rule["failed"] as? Int ?? 0) > 0 && !"\(rule)".contains("未检查"), "\(rule)")
+            #expect(base.rules("reference").isEmpty)
+        },
+        Probe(["rule.table.reference", "rule.table.reference.local_field"], { w in
+            w.referencedDataset()
+            w.edit("rules:\n  - {type: expression", "rules:\n  - {type: reference, local_field: region_code, dataset: regions-ref, field: code, severity: warn}\n  - {type: expression")
+        }) { base, variant in
+            let rule = try #require(variant.rules("reference").first, "\(variant.errors)")
+            #expect((rule["failed"] as? Int ?? 0) > 0 && rule["severity"] as? String == "warn" && !"\(rule)".contains("未检查"), "\(rule)")
+            #expect(variant.status == .published, "\(variant.reasons)")
+        },
+        // compare.explain: a scoped entry turns this version's flagged jump into a recorded one.
+        Probe(["compare.explain", "compare.explain[].version", "compare.explain[].text"], before: { _ in }, baseChange: { $0.flaggedDelivery() },
+              { $0.flaggedDelivery(explain: "[{version: \"@NEXT_VERSION@\", text: 两区合并后的键值变化}]") }) { base, variant in
+            #expect(base.status == .held && variant.status == .published, "\(base.reasons) / \(variant.reasons)")
+            #expect(variant.explanations.first?["status"] as? String == "applied" && "\(variant.explanations)".contains("两区合并后的键值变化"), "\(variant.explanations)")
+            #expect(variant.rules("compare_row_count").first?["explained"] as? Bool == true)
+        },
+        Probe(["compare.explain[].metric", "compare.explain[].until"], before: { _ in }, baseChange: { $0.flaggedDelivery(explain: "[{metric: row_count, until: \"2000-01-01\", text: 早已过期}]") },
+              { $0.flaggedDelivery(explain: "[{metric: row_count, until: \"2099-12-31\", text: 年底补录}]") }) { base, variant in
+            #expect(base.status == .held && base.explanations.first?["status"] as? String == "stale", "\(base.explanations)")
+            #expect(variant.status == .published && variant.explanations.first?["status"] as? String == "applied", "\(variant.explanations)")
+        },
         // Incremental reading: only rows newer than the last release's watermark are read and merged.
         Probe(["source.incremental", "source.incremental.watermark", "source.incremental.mode"],
               before: { $0.incremental(second: false) }, baseChange: { $0.incremental(second: true) },

@@ -255,9 +255,14 @@ struct KeysWorkspace: Sendable {
 
     // MARK: - Running
 
-    /// Writes the workspace into a new temporary folder and runs it in-process. `before`
-    /// runs first when given (for keys that need a previous release).
+    /// Writes the workspace into a new temporary folder and runs it in-process, after
+    /// `previous` (for keys that need a previous release). `@NEXT_VERSION@` in a definition
+    /// becomes the version after the last one released so far, `@RELEASED_VERSION@` that one.
     func run(after previous: KeysWorkspace? = nil) throws -> KeysRun {
+        try Self.run(previous.map { [$0, self] } ?? [self]).last!
+    }
+
+    static func run(_ steps: [KeysWorkspace]) throws -> [KeysRun] {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("odp-keys-\(UUID().uuidString.prefix(8))")
         let fm = FileManager.default
         for dir in ["defs", "data", "codes", "secrets"] {
@@ -269,9 +274,15 @@ struct KeysWorkspace: Sendable {
         try "键值测试用的假名密钥-0001".write(to: root.appendingPathComponent("secrets/pseudonym.key"), atomically: true, encoding: .utf8)
         try Self.signingSeed.write(to: root.appendingPathComponent("secrets/signing.key"), atomically: true, encoding: .utf8)
         var runs: [KeysRun] = []
-        for step in [previous, self].compactMap({ $0 }) {
+        var released: String?
+        for step in steps {
+            var next = "@NEXT_VERSION@"
+            if let released, let dot = released.lastIndex(of: "."), let n = Int(released[released.index(after: dot)...]) {
+                next = String(released[..<dot]) + ".\(n + 1)"
+            }
             try step.odp.write(to: root.appendingPathComponent("odp.yml"), atomically: true, encoding: .utf8)
-            try step.dataset.write(to: root.appendingPathComponent("defs/keys.yml"), atomically: true, encoding: .utf8)
+            try step.dataset.replacingOccurrences(of: "@NEXT_VERSION@", with: next).replacingOccurrences(of: "@RELEASED_VERSION@", with: released ?? "")
+                .write(to: root.appendingPathComponent("defs/keys.yml"), atomically: true, encoding: .utf8)
             try (step.csvBytes ?? Data(step.csv.utf8)).write(to: root.appendingPathComponent("data/keys.csv"))
             for (path, bytes) in step.files { try bytes.write(to: root.appendingPathComponent(path)) }
             let workspace = try Workspace.load(configPath: root.appendingPathComponent("odp.yml").path)
@@ -280,9 +291,11 @@ struct KeysWorkspace: Sendable {
                 continue
             }
             let summary = try PipelineRunner(workspace: workspace, options: RunOptions(), log: RunLog(logFile: nil, interactive: false, quiet: true)).run()
-            runs.append(KeysRun(root: root, errors: [], outcome: summary.outcomes.first))
+            let outcome = summary.outcomes.first { $0.dataset == id }
+            if outcome?.status == .published, let version = outcome?.version { released = version }
+            runs.append(KeysRun(root: root, errors: [], outcome: outcome))
         }
-        return runs.last!
+        return runs
     }
 }
 

@@ -13,8 +13,7 @@ import Yams
 /// A key is covered by a `Check` (an assertion on the base run, which uses every key at
 /// once) or a `Probe` (a differential run: the base workspace with that one key changed,
 /// asserting the output differs where the key says it should), or is listed in `excluded`
-/// with the suite that covers it (keys that need a server, and keys another branch is
-/// changing).
+/// with the suite that covers it (keys that need a server).
 @Suite("Every documented key has an effect")
 struct DocumentedKeysTests {
     // MARK: - Keys README documents
@@ -100,6 +99,11 @@ struct DocumentedKeysTests {
             }
         }
 
+        // `compare.explain` has its own example, and the table `reference` its own paragraph.
+        if let explain = ReadmeReferenceTests.yamlBlock(after: "`compare.explain` states why") {
+            keys.formUnion(try yamlKeys(explain, prefix: ""))
+        }
+        if backticked(paragraph("`reference` (field rule")).contains("local_field") { keys.insert("rule.table.reference.local_field") }
         // Source-specific keys: "`csv` takes `encoding` (…), …; `xlsx` takes …".
         for clause in paragraph("Source-specific keys:").split(separator: ";") {
             let tokens = backticked(String(clause))
@@ -170,10 +174,6 @@ struct DocumentedKeysTests {
         "target.*.low_speed_time": "ODPPublishTests/RetryAndCurlTests (network targets only)",
         "target.*.retries": "ODPPublishTests/RetryAndCurlTests (network targets only)",
         "target.*.retry_base_delay": "ODPPublishTests/RetryAndCurlTests (network targets only)",
-        // Being changed on branch wip-h4 (issue 15 items 8 and 9); covered by their own tests.
-        "rule.field.reference": "ODPCheckTests/TableRuleTests (cross-dataset reference; wip-h4 changes it)",
-        "rule.table.reference": "ODPCheckTests/TableRuleTests (cross-dataset reference; wip-h4 changes it)",
-        "compare.explain": "ODPCheckTests/TableRuleTests (compare.explain; wip-h4 scopes it to a version)",
     ]
 
     static func isExcluded(_ key: String) -> Bool {
@@ -190,7 +190,8 @@ struct DocumentedKeysTests {
         // A broken extractor would pass `everyKeyIsCovered` trivially.
         for key in ["odp.keys.signing.secret", "release.formats", "fields[].desensitize.keep_first", "desensitize.mask_embedded.fields",
                     "rule.field.code_table.as_of_field", "rule.table.sum_equals.equals_sum_of", "gate.allow_empty", "source.csv.max_quoted_lines",
-                    "privacy.redact_marker", "screens.outliers", "rule.*.severity", "target.dir.path", "source.type.ndjson", "source.parameters"] {
+                    "privacy.redact_marker", "screens.outliers", "rule.*.severity", "target.dir.path", "source.type.ndjson", "source.parameters",
+                    "compare.explain[].until", "rule.table.reference.local_field", "rule.field.reference.dataset"] {
             #expect(keys.contains(key), "README extraction lost `\(key)`")
         }
         #expect(keys.count > 150, "\(keys.count) keys")
@@ -221,6 +222,20 @@ struct DocumentedKeysTests {
         let run = try Self.baseRun.get()
         #expect(run.errors.isEmpty, "\(run.errors)")
         try check.assert(run)
+    }
+
+    @Test("a version's explanation applies once: the next flagged jump is held again")
+    func explanationAppliesOnce() throws {
+        var second = KeysWorkspace.base
+        second.flaggedDelivery(explain: "[{version: \"@NEXT_VERSION@\", text: 两区合并后的键值变化}]")
+        // The third delivery falls again, with the same entry (naming the second release).
+        var third = second
+        third.dataset = third.dataset.replacingOccurrences(of: "@NEXT_VERSION@", with: "@RELEASED_VERSION@")
+        third.csv = third.csv.components(separatedBy: "\n").enumerated().filter { $0.offset == 0 || $0.offset > 12 }.map(\.element).joined(separator: "\n")
+        let runs = try KeysWorkspace.run([KeysWorkspace.base, second, third])
+        #expect(runs[1].status == .published && runs[1].explanations.first?["status"] as? String == "applied", "\(runs[1].reasons)")
+        #expect(runs[2].status == .held, "\(runs[2].reasons)")
+        #expect(runs[2].explanations.first?["status"] as? String == "stale", "\(runs[2].explanations)")
     }
 
     @Test("changing one key changes the output where the key says", arguments: probes)
