@@ -172,6 +172,9 @@ extension DocumentedKeysTests {
         Probe(["rule.table.duplicate_keys.fields"], { $0.edit("fields: [sex, area], severity", "fields: [zip], severity") }) { base, variant in
             #expect(base.failed("duplicate_keys") > variant.failed("duplicate_keys"))
         },
+        Probe(["rule.table.sum_equals.tolerance"], { $0.edit("total: 1, severity", "total: 1, tolerance: 1000000, severity") }) { base, variant in
+            #expect(base.failed("sum_equals") == 1 && variant.failed("sum_equals") == 0)
+        },
         Probe(["rule.table.sum_equals.equals_sum_of"], { $0.edit("total: 1, severity", "equals_sum_of: part_b, severity") }) { base, variant in
             #expect(base.failed("sum_equals") == 1 && variant.failed("sum_equals") == 0, "part_a and part_b are equal in every row")
         },
@@ -241,6 +244,13 @@ extension DocumentedKeysTests {
             #expect(dims(base) != dims(variant), "\(dims(variant))")
         },
         // Screens: the parameter changes what the screen reports.
+        Probe(["screens.k"], { $0.edit("method: iqr}", "method: iqr, k: 0.1}") }) { base, variant in
+            #expect("\(base.rules("screen_outliers"))" != "\(variant.rules("screen_outliers"))", "\(variant.rules("screen_outliers"))")
+        },
+        Probe(["screens.max_share"], baseChange: { $0.edit("method: iqr}", "method: iqr, k: 0.1}") },
+              { $0.edit("method: iqr}", "method: iqr, k: 0.1, max_share: 0.99}") }) { base, variant in
+            #expect(base.failed("screen_outliers") > 0 && variant.failed("screen_outliers") == 0, "\(base.rules("screen_outliers")) / \(variant.rules("screen_outliers"))")
+        },
         Probe(["screens.sigma", "screens.method"], { $0.edit("method: iqr", "method: sigma") }) { base, variant in
             #expect("\(base.rules("screen_outliers"))" != "\(variant.rules("screen_outliers"))")
         },
