@@ -44,8 +44,6 @@ extension KeysRun {
 }
 
 extension DocumentedKeysTests {
-    static let held: DatasetOutcome.Status = .held
-
     // MARK: - Assertions on the base run
 
     static let checks: [Check] = [

@@ -306,6 +306,7 @@ struct KeysRun: Sendable {
     let outcome: DatasetOutcome?
 
     var output: URL { root.appendingPathComponent("out") }
+    func remove() { try? FileManager.default.removeItem(at: root) }
     var status: DatasetOutcome.Status? { outcome?.status }
     var reasons: [String] { outcome?.reasons ?? [] }
 

@@ -233,6 +233,7 @@ struct DocumentedKeysTests {
         third.dataset = third.dataset.replacingOccurrences(of: "@NEXT_VERSION@", with: "@RELEASED_VERSION@")
         third.csv = third.csv.components(separatedBy: "\n").enumerated().filter { $0.offset == 0 || $0.offset > 12 }.map(\.element).joined(separator: "\n")
         let runs = try KeysWorkspace.run([KeysWorkspace.base, second, third])
+        defer { runs[0].remove() }
         #expect(runs[1].status == .published && runs[1].explanations.first?["status"] as? String == "applied", "\(runs[1].reasons)")
         #expect(runs[2].status == .held, "\(runs[2].reasons)")
         #expect(runs[2].explanations.first?["status"] as? String == "stale", "\(runs[2].explanations)")
@@ -259,6 +260,10 @@ struct DocumentedKeysTests {
             comparisonBase = base
         }
         let run = try variant.run(after: previous)
+        defer {
+            run.remove()
+            if comparisonBase.root != base.root { comparisonBase.remove() }
+        }
         try probe.expect(comparisonBase, run)
     }
 }
