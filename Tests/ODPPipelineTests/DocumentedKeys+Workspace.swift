@@ -64,7 +64,7 @@ struct KeysWorkspace: Sendable {
         let capital = String(format: "%d.5", 10 * i)
         return [
             "\(i)", uscc, org, card, operatorName, "\(district)小店\(i)号", idNumber, male ? "男" : "女", birth, birth,
-            String(format: "2020-%02d-15", i % 12 + 1), region, "350102", "福建省福州市\(district)五四路\(i)号", district, capital,
+            String(format: "2012-%02d-15", i % 12 + 1), region, "350102", "福建省福州市\(district)五四路\(i)号", district, capital,
             "\(1000 + 37 * i)", "3.14159", "\(10 * i % 95)", status, "备注\(i)", "说明\(i)", i == 20 ? "Z" : "A",
             i % 2 == 0 ? "" : "联系我们", "", "内部\(i)", "福州市市场监督管理局 0591-83330000", String(format: "350%03d", i),
             "\(i)", "\(i)", ["甲", "乙", "丙"][i % 7 % 3],
@@ -95,7 +95,7 @@ struct KeysWorkspace: Sendable {
         3: [("统一社会信用代码", row(4)[1])],                             // unique (same as row 4)
         5: [("region_code", "999999")],                                 // code field: not in gb2260
         6: [("old_region", "350182"), ("reg_date", "2010-06-15")],      // 长乐市, in use 1994–2017: valid as of 2010
-        7: [("old_region", "350182")],                                  // …but not as of 2020
+        7: [("old_region", "350182"), ("reg_date", "2019-06-15")],      // …but not as of 2019
         8: [("region_code", "350103")],                                 // region_matches_address: 台江区 vs 鼓楼区 address
         9: [("capital", "-5")],                                         // min 0
         10: [("memo", "请联系13912345678"), ("memo2", "电话13912345678")],  // redact
@@ -109,7 +109,7 @@ struct KeysWorkspace: Sendable {
         18: [("card", corrupt(row(18)[3]))],                            // luhn
         19: [("reg_date", "2099-01-15")],                               // date_range not_future
         21: [("reg_date", "1999-01-15")],                               // date_range not_before 2000-01-01
-        22: [("reg_date", "2026-12-01")],                               // date_range not_after 2026-06-30 (before the run date)
+        22: [("reg_date", "2019-03-15")],                               // date_range not_after 2016-12-31
         23: [("part_a", "-1"), ("part_b", "-1")],                       // expression
         24: [("birth", "19990101")],                                    // id_birth_matches
         25: [("sex", "女")],                                             // id_sex_matches (row 25 is male)
@@ -207,7 +207,7 @@ struct KeysWorkspace: Sendable {
             class: public
             rules:
               - {type: date_range, not_future: true, message: 登记日期晚于运行日期}
-              - {type: date_range, not_before: "2000-01-01", not_after: "2026-06-30", severity: warn, dimension: 时效性, message: 登记日期超出范围}
+              - {type: date_range, not_before: "2000-01-01", not_after: "2016-12-31", severity: warn, dimension: 时效性, message: 登记日期超出范围}
             desensitize: {op: generalize, to: year}
           - {name: region_code, title: 行政区划代码, type: code, code_table: gb2260, class: public}
           - {name: old_region, title: 原区划代码, type: string, class: public, rules: [{type: code_table, table: gb2260, as_of_field: reg_date}], desensitize: {op: generalize, to: region, region_level: city, name: true}}
