@@ -204,7 +204,7 @@ extension DocumentedKeysTests {
             // Row 27 is the only 马尾区 record: a class of one.
             #expect(run.cell("rec_id", rec: 27) == nil && run.cell("rec_id", rec: 33) == "33")
         },
-        Check(["fields[].allow", "fields[].allow[].kind", "fields[].allow[].reason"]) { run in
+        Check(["fields[].allow", "fields[].allow[].kind", "fields[].allow[].reason", "allow.kind.landline"]) { run in
             #expect(run.cell("reg_authority", rec: 1) == "福州市市场监督管理局 0591-83330000")
             // The hit is counted as allowed, with the stated reason, in the privacy report.
             let entries = ((run.json("privacy-report.json").values.compactMap { $0 as? [[String: Any]] }).flatMap { $0 })

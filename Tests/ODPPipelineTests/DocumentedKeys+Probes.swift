@@ -102,7 +102,39 @@ extension DocumentedKeysTests {
         #expect(variant.rows.count > 10 && variant.rowsText == base.rowsText, "\(variant.reasons) \(variant.outcome?.error ?? "")", sourceLocation: sourceLocation)
     }
 
-    static let probes: [Probe] = [
+    /// A value of each identifier kind, planted in the public field reg_authority.
+    static let identifiers: [(kind: String, value: String)] = {
+        let id17 = "35010219800101123"
+        let card15 = "622848000000001"
+        return [
+            ("id_card", id17 + String(Checksums.gb11643CheckCharacter(id17)!)), ("mobile", "13912345678"),
+            ("bank_card", card15 + String(KeysWorkspace.luhnDigit(card15))), ("email", "keys-officer@example.org"),
+            ("passport", "护照E12345678"), ("hk_macau_permit", "C12345678"), ("taiwan_permit", "台胞证号：12345678"),
+            ("plate", "闽A12345"), ("ipv4", "192.168.10.20"), ("ipv6", "2001:db8:85a3::8a2e:370:7334"),
+        ]
+    }()
+
+    /// Per kind: found in reg_authority it holds the release; with `allow: [{kind}]` it is published.
+    static let allowProbes: [Probe] = identifiers.map { kind, value in
+        let plant: @Sendable (inout KeysWorkspace) -> Void = { w in
+            let column = KeysWorkspace.header.firstIndex(of: "reg_authority")!
+            w.editRow(1) { line in
+                var cells = line.components(separatedBy: ",")
+                cells[column] += " " + value
+                return cells.joined(separator: ",")
+            }
+        }
+        return Probe(["allow.kind.\(kind)"], baseChange: plant, { w in
+            plant(&w)
+            w.edit("      - {kind: landline, reason: 登记机关对外公布的办公电话}\n",
+                   "      - {kind: landline, reason: 登记机关对外公布的办公电话}\n      - {kind: \(kind), reason: 键值测试允许}\n")
+        }) { base, variant in
+            #expect(base.status == .held && base.reasons.contains { $0.contains("reg_authority") }, "\(kind): \(base.reasons)")
+            #expect(variant.status == .published && variant.cell("reg_authority", rec: 1)?.hasSuffix(value) == true, "\(kind): \(variant.reasons)")
+        }
+    }
+
+    static let probes: [Probe] = allowProbes + [
         // odp.yml
         Probe(["odp.keys.pseudonym.secret"], { $0.editODP("file:secrets/pseudonym.key", "file:secrets/signing.key") }) { base, variant in
             differs(base, variant, "person_id", rec: 1)

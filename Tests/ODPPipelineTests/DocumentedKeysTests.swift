@@ -104,6 +104,10 @@ struct DocumentedKeysTests {
             keys.formUnion(try yamlKeys(explain, prefix: ""))
         }
         if backticked(paragraph("`reference` (field rule")).contains("local_field") { keys.insert("rule.table.reference.local_field") }
+        // The identifier kinds a field may `allow:`.
+        if let kinds = backticked(paragraph("Every outgoing cell")).first(where: { $0.hasPrefix("id_card ") }) {
+            for kind in kinds.split(whereSeparator: \.isWhitespace) { keys.insert("allow.kind.\(kind)") }
+        }
         // Source-specific keys: "`csv` takes `encoding` (…), …; `xlsx` takes …".
         for clause in paragraph("Source-specific keys:").split(separator: ";") {
             let tokens = backticked(String(clause))
@@ -170,6 +174,8 @@ struct DocumentedKeysTests {
         "target.http.": "ODPPublishTests/HTTPTargetTests, TLSTests (needs an HTTP server)",
         "target.sftp.": "ODPPublishTests/FileDropServerTests (needs an SFTP server)",
         "target.ftp.": "ODPPublishTests/FileDropServerTests (needs an FTP server)",
+        "allow.kind.person_name": "ODPDesensitizeTests/NameDetectorQualityTests (looked for only in person-name fields, which are direct here)",
+        "allow.kind.embedded_identifier": "the mask_embedded probe here (held without it) and ODPDesensitizeTests/EmbeddedIdentifierTests",
         "target.*.connect_timeout": "ODPPublishTests/RetryAndCurlTests (network targets only)",
         "target.*.low_speed_time": "ODPPublishTests/RetryAndCurlTests (network targets only)",
         "target.*.retries": "ODPPublishTests/RetryAndCurlTests (network targets only)",
@@ -191,7 +197,7 @@ struct DocumentedKeysTests {
         for key in ["odp.keys.signing.secret", "release.formats", "fields[].desensitize.keep_first", "desensitize.mask_embedded.fields",
                     "rule.field.code_table.as_of_field", "rule.table.sum_equals.equals_sum_of", "gate.allow_empty", "source.csv.max_quoted_lines",
                     "privacy.redact_marker", "screens.outliers", "rule.*.severity", "target.dir.path", "source.type.ndjson", "source.parameters",
-                    "compare.explain[].until", "rule.table.reference.local_field", "rule.field.reference.dataset"] {
+                    "compare.explain[].until", "rule.table.reference.local_field", "rule.field.reference.dataset", "allow.kind.taiwan_permit"] {
             #expect(keys.contains(key), "README extraction lost `\(key)`")
         }
         #expect(keys.count > 150, "\(keys.count) keys")
