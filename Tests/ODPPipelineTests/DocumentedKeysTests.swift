@@ -208,6 +208,14 @@ struct DocumentedKeysTests {
         let covered = Self.coveredKeys
         let missing = try Self.documentedKeys().filter { !covered.contains($0) && !Self.isExcluded($0) }.sorted()
         #expect(missing.isEmpty, "documented keys with no check in DocumentedKeysTests: \(missing.joined(separator: ", "))")
+        // Every suite an exclusion names exists.
+        let suite = try NSRegularExpression(pattern: "(ODP[A-Za-z]+Tests)/([A-Za-z]+)")
+        for reason in Self.excluded.values {
+            for m in suite.matches(in: reason, range: NSRange(reason.startIndex..., in: reason)) {
+                let path = "Tests/\(reason[Range(m.range(at: 1), in: reason)!])/\(reason[Range(m.range(at: 2), in: reason)!]).swift"
+                #expect(FileManager.default.fileExists(atPath: DemoFixture.repository.appendingPathComponent(path).path), "\(path) does not exist")
+            }
+        }
         // And nothing here claims a key README no longer documents.
         let documented = try Self.documentedKeys()
         let stale = covered.filter { !documented.contains($0) }.sorted()
