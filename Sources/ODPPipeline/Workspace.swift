@@ -18,7 +18,10 @@ public struct Workspace: Sendable {
 
     /// Loads `odp.yml` and its datasets (or only `files` when given), running every stage's
     /// definition checks so one `odp validate` reports every problem.
-    public static func load(configPath: String, files: [String] = []) throws -> Workspace {
+    ///
+    /// - Parameter openSources: also open every local source file (`odp validate`). A run
+    ///   leaves that to each dataset's own run, so a damaged file fails that dataset only.
+    public static func load(configPath: String, files: [String] = [], openSources: Bool = false) throws -> Workspace {
         let (config, configDiagnostics) = PipelineConfig.load(path: configPath)
         guard let config else { throw ODPError.definition(configDiagnostics) }
         var diagnostics = configDiagnostics + Publisher.validate(config)
@@ -29,6 +32,7 @@ public struct Workspace: Sendable {
             diagnostics += found
             guard let definition else { continue }
             diagnostics += Extractor.validate(definition)
+            if openSources { diagnostics += Extractor.probe(definition) }
             diagnostics += Checker.validate(definition, config: config)
             diagnostics += Desensitizer.validate(definition, config: config)
             if let other = ids[definition.id] {

@@ -33,11 +33,12 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The global configuration (odp.yml).")
     var config: String = "pipelines/odp.yml"
 
-    func workspace(files: [String] = []) throws -> Workspace {
+    /// - Parameter openSources: open source files and read secrets too (see `Workspace.load`).
+    func workspace(files: [String] = [], openSources: Bool = false) throws -> Workspace {
         guard FileManager.default.fileExists(atPath: config) else {
             throw ValidationError("no pipeline configuration at \(config) (use --config PATH)")
         }
-        return try Workspace.load(configPath: config, files: files)
+        return try Workspace.load(configPath: config, files: files, openSources: openSources)
     }
 }
 

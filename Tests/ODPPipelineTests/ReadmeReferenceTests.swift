@@ -29,7 +29,7 @@ struct ReadmeReferenceTests {
         try DemoGenerator.generateDemo(into: dir.appendingPathComponent("demo/data"))
         try global.write(to: dir.appendingPathComponent("odp.yml"), atomically: true, encoding: .utf8)
         try dataset.write(to: dir.appendingPathComponent("demo/example.yml"), atomically: true, encoding: .utf8)
-        let workspace = try Workspace.load(configPath: dir.appendingPathComponent("odp.yml").path)
+        let workspace = try Workspace.load(configPath: dir.appendingPathComponent("odp.yml").path, openSources: true)
         #expect(workspace.errors.isEmpty, "\(workspace.errors.map(\.description).joined(separator: "\n"))")
         #expect(workspace.definitions.count == 1)
     }
