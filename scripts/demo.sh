@@ -11,11 +11,15 @@ mkdir -p output
 log=output/build.log
 swift build --product odp >"$log" 2>&1 &
 build=$!
-while kill -0 "$build" 2>/dev/null; do
-  step=$(grep -o '^\[[0-9]*/[0-9]*\]' "$log" | tail -n 1 || true)
-  printf '\rbuilding odp %s (log: %s)   ' "${step:-…}" "$log"
-  sleep 2
-done
+if [[ -t 1 ]]; then
+  while kill -0 "$build" 2>/dev/null; do
+    step=$(grep -o '^\[[0-9]*/[0-9]*\]' "$log" | tail -n 1 || true)
+    printf '\rbuilding odp %s (log: %s)   ' "${step:-…}" "$log"
+    sleep 2
+  done
+else
+  echo "building odp (log: $log)"
+fi
 if ! wait "$build"; then
   printf '\n'
   tail -n 30 "$log"

@@ -57,6 +57,9 @@ public struct StageContext: Sendable {
     /// Pseudonym key id and secret bytes. Never logged or written.
     public var pseudonymKeyID: String?
     public var pseudonymKey: [UInt8]?
+    /// Why a configured pseudonym key could not be read (naming the reference, never the
+    /// value): a dataset that pseudonymizes fails with it, the others never need the key.
+    public var pseudonymKeyProblem: String?
     /// "Today" for date sanity and time-based rules; fixed in tests for determinism.
     public var runDate: CivilDateTime
     /// The latest complete release of this dataset, if any.

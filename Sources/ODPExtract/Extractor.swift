@@ -47,9 +47,21 @@ public enum Extractor {
         return url.path
     }
 
-    /// Reads the header (or first record) of a local file source so a field whose column is
-    /// missing, an undecidable encoding or a wrong sheet is reported by `odp validate`.
-    private static func probe(_ definition: DatasetDefinition) -> Diagnostic? {
+    /// Opens a local file source and reads its header (or first record), so that `odp validate`
+    /// reports a missing file, a field whose column is missing, an undecidable encoding or a
+    /// wrong sheet. Kept apart from `validate`: these are facts about today's file, not the
+    /// definition, so `odp run` lets each dataset meet them in its own run, where they fail
+    /// that dataset only. Never touches a database server.
+    public static func probe(_ definition: DatasetDefinition) -> [Diagnostic] {
+        let spec = definition.source
+        guard let path = spec.path, spec.kind != .postgres else { return [] }
+        let url = definition.resolve(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            return [Diagnostic(spec.location, "source file `\(path)` does not exist (looked at \(url.path))",
+                               hint: "relative paths resolve against the folder of the definition file")]
+        }
+        if isDirectory.boolValue { return [Diagnostic(spec.location, "source path `\(path)` is a folder, not a file")] }
         var lenient = definition
         lenient.source.onError = .reject  // bad data rows are findings, not definition errors
         lenient.source.incremental = nil
@@ -57,34 +69,32 @@ public enum Extractor {
             let source = try open(lenient, since: nil, environment: [:])
             defer { source.close() }
             _ = try source.next(maxRows: 1)
-            return nil
+            return []
         } catch {
-            return Diagnostic(definition.source.location, "the source cannot be read as defined: \(error)",
-                              hint: "check the fields' `source` / `name` / `title` against the file's columns, `sheet`, `encoding` and `skip_rows`")
+            let message = "\(error)"
+            return [Diagnostic(spec.location, "the source cannot be read as defined: \(message)", hint: hint(for: message))]
         }
     }
 
-    /// Definition checks for `odp validate` that only this stage knows. Touches local files
-    /// only (does the file exist, do its columns match the fields), never a database.
+    /// Advice that fits the error at hand: a column hint on a locked database only misleads.
+    private static func hint(for message: String) -> String? {
+        if message.contains("available columns") || message.contains("available keys") || message.contains("columns but the dataset declares") {
+            return "check the fields' `source` / `name` / `title` against the file's columns, the `delimiter` and `skip_rows`"
+        }
+        if message.contains("sheet") { return "check `sheet` against the workbook's sheet names" }
+        if message.contains("encoding") || message.contains("decode") { return "declare `encoding:` (UTF-8 or GB18030) in the source" }
+        return nil
+    }
+
+    /// Definition checks that only this stage knows, run whenever a workspace loads. They read
+    /// the definition alone (sslrootcert aside), never the source: see `probe`.
     public static func validate(_ definition: DatasetDefinition) -> [Diagnostic] {
         let spec = definition.source
         let at = spec.location
         var out: [Diagnostic] = []
-        if let path = spec.path, spec.kind != .postgres {
-            let url = definition.resolve(path)
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-                out.append(Diagnostic(at, "source file `\(path)` does not exist (looked at \(url.path))",
-                                      hint: "relative paths resolve against the folder of the definition file"))
-            } else if isDirectory.boolValue {
-                out.append(Diagnostic(at, "source path `\(path)` is a folder, not a file"))
-            } else {
-                if spec.kind == .xlsx, !url.path.lowercased().hasSuffix(".xlsx") {
-                    out.append(Diagnostic(at, "`\(path)` does not look like an .xlsx file",
-                                          hint: "old .xls files are not supported: save as .xlsx or export CSV", severity: .warning))
-                }
-                if let problem = probe(definition) { out.append(problem) }
-            }
+        if let path = spec.path, spec.kind == .xlsx, !path.lowercased().hasSuffix(".xlsx") {
+            out.append(Diagnostic(at, "`\(path)` does not look like an .xlsx file",
+                                  hint: "old .xls files are not supported: save as .xlsx or export CSV", severity: .warning))
         }
         if spec.kind == .csv {
             if let quote = spec.quote, quote == spec.delimiter {

@@ -40,7 +40,9 @@ public struct PipelineRunner {
         defer { lock.release() }
         let audit = try AuditTrail(url: layout.auditLog)
         let context = try workspace.stageContext(runDate: options.runDate)
-        let signingKey = try workspace.signingKey()
+        // Every release is signed, so an unreadable key fails each dataset (reported, audited)
+        // rather than stopping the run before anything is reported.
+        let signingKey = Result { try workspace.signingKey() }
         let publisher = workspace.config.targets.isEmpty ? nil
             : try Publisher(config: workspace.config, stateDirectory: layout.state, environment: ProcessInfo.processInfo.environment,
                             log: { [log] line in log.log(.info, line) })
@@ -61,10 +63,10 @@ public struct PipelineRunner {
             log.log(.info, "started", dataset: id)
             var datasetContext = context
             datasetContext.previousRelease = ReleaseReader.latest(datasetId: id, root: layout.root)?.directory
-            let runner = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
-                                       audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
-                                       signingKey: signingKey)
             do {
+                let runner = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
+                                           audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
+                                           signingKey: try signingKey.get())
                 let (outcome, next) = try runner.run()
                 states[id] = next
                 try DatasetState.saveAll(states, to: layout.stateFile)
@@ -145,6 +147,7 @@ public enum ODPExit {
     public static let usage: Int32 = 1
     /// Some datasets held by a gate or awaiting approval.
     public static let held: Int32 = 2
-    /// Failures: source unreachable, packaging or upload failed after retries.
+    /// Failures of datasets, each failing alone: a source missing, unreadable, locked or
+    /// unreachable, a key the dataset needs unreadable, packaging or upload failed after retries.
     public static let failure: Int32 = 3
 }

@@ -4,7 +4,6 @@ import ODPCore
 import ODPDesensitize
 import ODPExtract
 import ODPPublish
-import ODPRelease
 
 /// A loaded pipeline: the global configuration, every dataset definition and the shared
 /// resources (code tables, keys), with all definition problems collected in one list.
@@ -18,7 +17,11 @@ public struct Workspace: Sendable {
 
     /// Loads `odp.yml` and its datasets (or only `files` when given), running every stage's
     /// definition checks so one `odp validate` reports every problem.
-    public static func load(configPath: String, files: [String] = []) throws -> Workspace {
+    ///
+    /// - Parameter openSources: also open every local source file and read every secret
+    ///   (`odp validate`). A run leaves that to each dataset's own run, so a damaged file or a
+    ///   missing key fails the datasets that need it, not the whole run.
+    public static func load(configPath: String, files: [String] = [], openSources: Bool = false) throws -> Workspace {
         let (config, configDiagnostics) = PipelineConfig.load(path: configPath)
         guard let config else { throw ODPError.definition(configDiagnostics) }
         var diagnostics = configDiagnostics + Publisher.validate(config)
@@ -29,6 +32,7 @@ public struct Workspace: Sendable {
             diagnostics += found
             guard let definition else { continue }
             diagnostics += Extractor.validate(definition)
+            if openSources { diagnostics += Extractor.probe(definition) }
             diagnostics += Checker.validate(definition, config: config)
             diagnostics += Desensitizer.validate(definition, config: config)
             if let other = ids[definition.id] {
@@ -43,6 +47,7 @@ public struct Workspace: Sendable {
                 diagnostics.append(Diagnostic(SourceLocation(file: config.file), "code table `\(ref.name)`: file \(path) does not exist"))
             }
         }
+        if openSources { diagnostics += secretDiagnostics(config, definitions: definitions) }
         return Workspace(config: config, definitions: definitions, diagnostics: diagnostics)
     }
 
@@ -61,30 +66,21 @@ public struct Workspace: Sendable {
         ReferenceGraph(definitions, known: definitions).order().map { definitions[$0] }
     }
 
-    /// The Ed25519 seed that signs every release's SHA256SUMS (`keys.signing`), read once per
-    /// run through its secret reference; nil when no key is configured. A configured key that
-    /// cannot be read stops the run: releases must not silently go out unsigned.
-    public func signingKey() throws -> [UInt8]? {
-        guard let ref = config.signingKey else { return nil }
-        let text = try ref.resolve(relativeTo: config.baseDirectory)
-        guard let seed = ReleaseSigning.parseKey(text) else {
-            throw ODPError.usage("keys.signing（\(ref)）不是 Ed25519 私钥：应为 32 字节种子的 64 位十六进制或 Base64，可用 `odp keys generate --out DIR` 生成")
-        }
-        return seed
-    }
-
-    /// Code tables and the pseudonym key, read once per run.
+    /// Code tables and the pseudonym key, read once per run. An unreadable pseudonym key is
+    /// carried as `pseudonymKeyProblem`, failing only the datasets whose fields use it.
     public func stageContext(runDate: CivilDateTime) throws -> StageContext {
         var tables: [String: CodeTable] = [:]
         for ref in config.codeTables {
             tables[ref.name] = try CodeTable.load(name: ref.name, path: config.resolve(ref.path), history: ref.history.map(config.resolve))
         }
-        var keyID: String?
-        var key: [UInt8]?
+        var context = StageContext(config: config, codeTables: tables, runDate: runDate)
         if let ref = config.pseudonymKey {
-            keyID = ref.id
-            key = Array(try ref.secret.resolve(relativeTo: config.baseDirectory).utf8)
+            context.pseudonymKeyID = ref.id
+            switch pseudonymKey() {
+            case .success(let key): context.pseudonymKey = key
+            case .failure(let error): context.pseudonymKeyProblem = "\(error)"
+            }
         }
-        return StageContext(config: config, codeTables: tables, pseudonymKeyID: keyID, pseudonymKey: key, runDate: runDate)
+        return context
     }
 }

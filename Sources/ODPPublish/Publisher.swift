@@ -38,14 +38,14 @@ public final class Publisher {
         var pending: [(TargetSettings, [String: String])] = []
         for spec in config.targets {
             guard let settings = TargetSettings.parse(spec, config: config).0 else { continue }
-            var secrets: [String: String] = [:]
-            for (key, ref) in [("token", settings.token), ("secret", settings.secret), ("password", settings.password)] {
-                guard let ref else { continue }
-                let value = try ref.resolve(relativeTo: config.baseDirectory, environment: environment)
-                redactor.add(value)
-                secrets[key] = value
+            do {
+                let secrets = try Self.secrets(of: settings, config: config, environment: environment)
+                secrets.values.forEach { redactor.add($0) }
+                pending.append((settings, secrets))
+            } catch {
+                // A missing secret fails this target (and so the uploads that need it), not the run.
+                built.append(UnavailableTarget(settings: settings, reason: error))
             }
-            pending.append((settings, secrets))
         }
         self.redactor = redactor
         self.log = PublishLog(redactor: redactor, sink: log)

@@ -20,8 +20,9 @@ struct ODP: AsyncParsableCommand {
           odp keys generate --out DIR     make the Ed25519 key pair that signs releases
 
         Exit codes: 0 everything published or unchanged; 1 usage or definition errors;
-        2 some datasets held by a gate or awaiting approval (待审核); 3 failures (source
-        unreachable, packaging or upload failed after retries).
+        2 some datasets held by a gate or awaiting approval (待审核); 3 failures (a source
+        missing, unreadable, locked or unreachable, a key a dataset needs unreadable,
+        packaging or upload failed after retries); the other datasets still run.
         """,
         version: "0.1.0",
         subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
@@ -33,11 +34,12 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The global configuration (odp.yml).")
     var config: String = "pipelines/odp.yml"
 
-    func workspace(files: [String] = []) throws -> Workspace {
+    /// - Parameter openSources: open source files and read secrets too (see `Workspace.load`).
+    func workspace(files: [String] = [], openSources: Bool = false) throws -> Workspace {
         guard FileManager.default.fileExists(atPath: config) else {
             throw ValidationError("no pipeline configuration at \(config) (use --config PATH)")
         }
-        return try Workspace.load(configPath: config, files: files)
+        return try Workspace.load(configPath: config, files: files, openSources: openSources)
     }
 }
 

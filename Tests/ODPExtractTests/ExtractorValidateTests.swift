@@ -3,15 +3,18 @@ import ODPCore
 import Testing
 @testable import ODPExtract
 
-@Suite("Extractor.validate")
+@Suite("Extractor.validate and probe")
 struct ExtractorValidateTests {
     let fields = ["{name: id, title: 编号, type: integer, class: public}"]
+
+    /// What `odp validate` reports for the source: the definition checks and the file opened.
+    func lint(_ definition: DatasetDefinition) -> [Diagnostic] { Extractor.validate(definition) + Extractor.probe(definition) }
 
     @Test("a missing source file is a diagnostic at source: with a hint")
     func missingFile() throws {
         let w = try Workspace()
         let definition = try w.definition(source: "type: csv\npath: data/none.csv", fields: fields)
-        let diagnostics = Extractor.validate(definition)
+        let diagnostics = lint(definition)
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?.message.contains("`data/none.csv` does not exist") == true)
         #expect(diagnostics.first?.hint?.contains("relative paths") == true)
@@ -22,21 +25,31 @@ struct ExtractorValidateTests {
     func clean() throws {
         let w = try Workspace()
         try w.write("d.csv", "编号\n1\n")
-        #expect(Extractor.validate(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
+        #expect(lint(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
     }
 
     @Test("fields whose columns are missing from the file are reported, naming the columns")
     func columns() throws {
         let w = try Workspace()
         try w.write("d.csv", "代码\n1\n")
-        let diagnostics = Extractor.validate(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
+        let diagnostics = lint(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?.message.contains("`id` / `编号`") == true)
         #expect(diagnostics.first?.message.contains("available columns: `代码`") == true)
         try w.write("b.xlsx", bytes: SampleTable.xlsx())
-        let sheet = Extractor.validate(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 不存在", fields: fields))
+        let sheet = lint(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 不存在", fields: fields))
         #expect(sheet.first?.message.contains("sheet `不存在` not found") == true)
-        #expect(Extractor.validate(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 人员", fields: fields)).isEmpty)
+        #expect(lint(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 人员", fields: fields)).isEmpty)
+    }
+
+    @Test("the definition checks never open the file: a missing file or column is left to the probe")
+    func definitionOnly() throws {
+        let w = try Workspace()
+        try w.write("d.csv", "代码\n1\n")
+        #expect(Extractor.validate(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
+        #expect(Extractor.validate(try w.definition(source: "type: csv\npath: none.csv", fields: fields)).isEmpty)
+        let probed = Extractor.probe(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
+        #expect(probed.first?.hint?.contains("columns") == true)
     }
 
     @Test("quote equal to the delimiter, deleted_flag without a primary key, postgres without a password")

@@ -27,9 +27,12 @@ struct ReadmeReferenceTests {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("demo/data"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: DemoFixture.repository.appendingPathComponent("pipelines/codes"), to: dir.appendingPathComponent("codes"))
         try DemoGenerator.generateDemo(into: dir.appendingPathComponent("demo/data"))
-        try global.write(to: dir.appendingPathComponent("odp.yml"), atomically: true, encoding: .utf8)
+        // Validation reads secrets too: the example's deployment path becomes a key of the test's own.
+        try global.replacingOccurrences(of: "file:/etc/odp/signing.key", with: "file:signing.key")
+            .write(to: dir.appendingPathComponent("odp.yml"), atomically: true, encoding: .utf8)
+        try String(repeating: "5a", count: 32).write(to: dir.appendingPathComponent("signing.key"), atomically: true, encoding: .utf8)
         try dataset.write(to: dir.appendingPathComponent("demo/example.yml"), atomically: true, encoding: .utf8)
-        let workspace = try Workspace.load(configPath: dir.appendingPathComponent("odp.yml").path)
+        let workspace = try Workspace.load(configPath: dir.appendingPathComponent("odp.yml").path, openSources: true)
         #expect(workspace.errors.isEmpty, "\(workspace.errors.map(\.description).joined(separator: "\n"))")
         #expect(workspace.definitions.count == 1)
     }

@@ -60,7 +60,8 @@ final class ColumnTransform {
         switch op {
         case .pseudonym:
             guard let key = context.pseudonymKey, !key.isEmpty, let keyID = context.pseudonymKeyID, !keyID.isEmpty else {
-                throw ODPError.usage("field `\(field.name)`: pseudonym needs the pseudonym key (keys.pseudonym in odp.yml); refusing to publish without it")
+                let why = context.pseudonymKeyProblem ?? "keys.pseudonym in odp.yml"
+                throw ODPError.usage("field `\(field.name)`: pseudonym needs the pseudonym key (\(why)); refusing to publish without it")
             }
             // The key id is hashed in, so a new key id rotates every pseudonym even with the same secret.
             hmac = PseudonymHMAC(key: key, keyID: keyID)

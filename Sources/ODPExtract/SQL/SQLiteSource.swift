@@ -15,6 +15,11 @@ final class SQLiteSource: ProjectingSource, RowSource {
     private var finished = false
     private var floats: FloatCells
 
+    /// How long a database locked by another process (a department's program writing to
+    /// it) is waited for before the dataset fails. SQLite's busy handler retries with growing
+    /// sleeps (1 ms up to 100 ms apart) within this budget; a write commit lasts far less.
+    static let busyTimeoutMilliseconds: Int32 = 5000
+
     /// Opens the dataset's SQLite source, filtered by `since` when incremental.
     init(definition: DatasetDefinition, path: String, since: String?) throws {
         file = path
@@ -32,7 +37,7 @@ final class SQLiteSource: ProjectingSource, RowSource {
             close()
             throw ODPError.source(definition.id, "cannot open SQLite file \(path): \(message)")
         }
-        sqlite3_busy_timeout(handle, 5000)
+        sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
         let (sql, parameters) = SQLText.sourceQuery(definition, since: since) { "?\($0)" }
         do {
             try prepare(sql, parameters: parameters)
@@ -62,9 +67,9 @@ final class SQLiteSource: ProjectingSource, RowSource {
     private func prepare(_ sql: String, parameters: [String]) throws {
         var stmt: OpaquePointer?
         guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK else {
-            let message = String(cString: sqlite3_errmsg(db))
+            let error = failure(sqlite3_errcode(db), "SQL error")
             sqlite3_finalize(stmt)
-            throw ODPError.source(datasetID, "\(file): SQL error: \(message)")
+            throw error
         }
         statement = stmt
         let expected = Int(sqlite3_bind_parameter_count(stmt))
@@ -76,6 +81,17 @@ final class SQLiteSource: ProjectingSource, RowSource {
         }
     }
 
+    /// The error for SQLite result `rc`; a lock that outlasted the busy timeout says so
+    /// instead of showing SQLite's bare "database is locked".
+    private func failure(_ rc: Int32, _ what: String) -> ODPError {
+        let message = String(cString: sqlite3_errmsg(db))
+        if rc & 0xFF == SQLITE_BUSY || rc & 0xFF == SQLITE_LOCKED {
+            let seconds = Self.busyTimeoutMilliseconds / 1000
+            return ODPError.source(datasetID, "\(file): 数据库被其他程序锁定，已重试 \(seconds) 秒仍未释放，请待对方写入完成后重新运行 (SQLite: \(message))")
+        }
+        return ODPError.source(datasetID, "\(file): \(what): \(message)")
+    }
+
     func next(maxRows: Int) throws -> RowBatch? {
         guard !finished, let statement else { return nil }
         var batch = makeBatch(maxRows)
@@ -83,7 +99,7 @@ final class SQLiteSource: ProjectingSource, RowSource {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { finished = true; break }
             guard rc == SQLITE_ROW else {
-                throw ODPError.source(datasetID, "\(file): read failed at row \(ordinal + 1): \(String(cString: sqlite3_errmsg(db)))")
+                throw failure(rc, "read failed at row \(ordinal + 1)")
             }
             ordinal += 1
             floats.load(statement)

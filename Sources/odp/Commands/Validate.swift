@@ -7,7 +7,12 @@ extension ODP {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check pipeline definitions and report every problem as file:line:column: message.",
-            discussion: "Exit 0 when clean, 1 when any error is found. Warnings do not fail.")
+            discussion: """
+            Besides the definitions, opens every local source file (columns, sheet, encoding) and reads \
+            every configured secret (pseudonym and signing keys, target credentials), naming the key and \
+            where it was looked for, never its value. `odp run` leaves those to each dataset, failing only \
+            the datasets that need them (exit 3). Exit 0 when clean, 1 when any error is found. Warnings do not fail.
+            """)
 
         @OptionGroup var pipeline: PipelineOptions
 
@@ -16,7 +21,7 @@ extension ODP {
 
         func run() throws {
             let workspace: Workspace
-            do { workspace = try pipeline.workspace(files: paths) } catch let error as ODPError {
+            do { workspace = try pipeline.workspace(files: paths, openSources: true) } catch let error as ODPError {
                 for d in error.diagnostics { print(d) }
                 if error.diagnostics.isEmpty { print("error: \(error)") }
                 throw ExitCode(ODPExit.usage)

@@ -1,0 +1,25 @@
+import Foundation
+import ODPCore
+
+extension Publisher {
+    /// A target's secrets by role (`token`, `secret`, `password`), read from their references.
+    static func secrets(of settings: TargetSettings, config: PipelineConfig, environment: [String: String]) throws -> [String: String] {
+        var secrets: [String: String] = [:]
+        for (key, ref) in [("token", settings.token), ("secret", settings.secret), ("password", settings.password)] {
+            guard let ref else { continue }
+            secrets[key] = try ref.resolve(relativeTo: config.baseDirectory, environment: environment)
+        }
+        return secrets
+    }
+
+    /// For `odp validate`: one message per target whose secret cannot be read, naming the
+    /// target and the reference (never a value).
+    public static func secretProblems(_ config: PipelineConfig,
+                                      environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        config.targets.compactMap { spec in
+            guard let settings = TargetSettings.parse(spec, config: config).0 else { return nil }
+            do { _ = try secrets(of: settings, config: config, environment: environment) } catch { return "target \(settings.name): \(error)" }
+            return nil
+        }
+    }
+}
