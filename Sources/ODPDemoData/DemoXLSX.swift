@@ -5,8 +5,8 @@ import ODPCore
 /// A minimal Office Open XML workbook (one sheet, shared strings, a date style), as a
 /// department's Excel export would be. Numeric columns hold numbers, `dateColumns` hold
 /// Excel day serials formatted as dates.
-enum DemoXLSX {
-    static func write(_ table: DemoTable, to url: URL, sheetName: String, numericColumns: Set<String>, dateColumns: Set<String>) throws {
+public enum DemoXLSX {
+    public static func write(_ table: DemoTable, to url: URL, sheetName: String, numericColumns: Set<String>, dateColumns: Set<String>) throws {
         var strings: [String] = []
         var index: [String: Int] = [:]
         func sst(_ s: String) -> Int {

@@ -121,6 +121,9 @@ struct IdentifierScannerTests {
     @Test("IPv4 needs exactly four octets of at most 255; IPv6 full and compressed forms")
     func ip() {
         #expect(matched("来源IP 192.168.1.10。") == ["192.168.1.10"])
+        // After a phone number and a space, the address is not read as its next digit group.
+        #expect(matched("0591-83330000 192.168.10.20") == ["0591-83330000", "192.168.10.20"])
+        #expect(matched("13912345678 202.101.98.55") == ["13912345678", "202.101.98.55"])
         #expect(kinds("1.2.3.4.5").isEmpty)
         #expect(kinds("256.1.1.1").isEmpty)
         #expect(kinds("版本v1.2.3.4").isEmpty)

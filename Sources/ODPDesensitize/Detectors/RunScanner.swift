@@ -75,6 +75,9 @@ struct RunScanner {
                 var q = pos + 1
                 while q < n, isDigit(q) { q += 1 }
                 if q < n, isAlnum(q) { break }
+                // A dotted number (an IPv4 address, a decimal) is a value of its own, not the
+                // next digit group of a phone number: "0591-83330000 192.168.10.20".
+                if q + 1 < n, p[q] == UInt8(ascii: "."), isDigit(q + 1) { break }
                 if g < 8 { buf[g * 3 + 2] = 1 }
                 hasSpace = true
                 pos += 1
