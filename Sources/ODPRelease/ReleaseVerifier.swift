@@ -34,6 +34,7 @@ public enum ReleaseVerifier {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDir) else { throw ODPError.io(path.path, "does not exist") }
         var actual: [String: String] = [:]
+        var unsafeEntries: [String] = []
         var sums: Data?
         var signature: Data?
         if isDir.boolValue {
@@ -45,7 +46,10 @@ public enum ReleaseVerifier {
             }
         } else {
             let zip = try ZipReader(url: path)
-            for entry in zip.entries {
+            for entry in zip.entries where !isSafeEntryName(entry.name) {
+                unsafeEntries.append("\(entry.name): 不安全的压缩包条目名（绝对路径或含 ..），解压可能写到目标文件夹之外")
+            }
+            for entry in zip.entries where isSafeEntryName(entry.name) {
                 guard let slash = entry.name.firstIndex(of: "/") else { continue }
                 let file = String(entry.name[entry.name.index(after: slash)...])
                 if file.isEmpty || file.hasSuffix("/") { continue }
@@ -64,7 +68,8 @@ public enum ReleaseVerifier {
             }
         }
         guard let sums else { throw ODPError.io(path.path, "no SHA256SUMS in the release") }
-        var result = VerifyResult(verified: [], failures: [], signature: .absent)
+        var result = VerifyResult(verified: [], failures: unsafeEntries, signature: .absent)
+        if isDir.boolValue { checkFileDropMarkers(in: path, actual: &actual, result: &result) }
         var listed = Set<String>()
         for (file, expected) in try ReleaseChecksums.parse(sums) {
             listed.insert(file)
@@ -89,6 +94,28 @@ public enum ReleaseVerifier {
             result.failures.append("\(ReleaseChecksums.signatureName): 缺少签名文件，无法用给出的公钥验证发布方")
         }
         return result
+    }
+
+    /// A dir, SFTP or FTP target's copy holds `manifest.json` and `_ODP_DONE` beside the
+    /// release. They are not in SHA256SUMS (they are written after it); instead `_ODP_DONE`
+    /// must name the manifest's SHA-256, as the target wrote it.
+    private static func checkFileDropMarkers(in folder: URL, actual: inout [String: String], result: inout VerifyResult) {
+        guard let manifestHash = actual[FileDropMarkers.manifest], actual[FileDropMarkers.done] != nil else { return }
+        let done = FileManager.default.contents(atPath: folder.appendingPathComponent(FileDropMarkers.done).path)
+            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+        actual[FileDropMarkers.manifest] = nil
+        actual[FileDropMarkers.done] = nil
+        if done == manifestHash {
+            result.verified += [FileDropMarkers.manifest, FileDropMarkers.done]
+        } else {
+            result.failures.append("\(FileDropMarkers.done): 与 \(FileDropMarkers.manifest) 的 SHA-256 不符")
+        }
+    }
+
+    /// Relative, forward-slash, without `..` components: what unzip writes inside its folder.
+    static func isSafeEntryName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix("/") && !name.contains("\\") && !name.split(separator: "/").contains("..")
+            && !(name.count > 1 && name.dropFirst().hasPrefix(":"))
     }
 
     static func hashFile(_ url: URL) throws -> String {

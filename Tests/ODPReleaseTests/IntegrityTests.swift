@@ -45,6 +45,44 @@ struct IntegrityTests {
         #expect(try ReleaseVerifier.verify(path: outcome.directory).failures.contains("extra.txt: not listed in SHA256SUMS"))
     }
 
+    @Test("a file-drop target's copy verifies: manifest.json and _ODP_DONE are checked against each other")
+    func fileDropCopy() throws {
+        let outcome = try Fixture.release(root: Fixture.temporaryDirectory())
+        let manifest = Data(#"{"files": []}"#.utf8)
+        try manifest.write(to: outcome.directory.appendingPathComponent(FileDropMarkers.manifest))
+        try Data("\(SHA256Hex.of(manifest))\n".utf8).write(to: outcome.directory.appendingPathComponent(FileDropMarkers.done))
+        let copy = try ReleaseVerifier.verify(path: outcome.directory)
+        #expect(copy.isValid, "\(copy.failures)")
+        #expect(copy.verified.count == 10)
+        try Data("0000\n".utf8).write(to: outcome.directory.appendingPathComponent(FileDropMarkers.done))
+        #expect(try ReleaseVerifier.verify(path: outcome.directory).failures == ["_ODP_DONE: 与 manifest.json 的 SHA-256 不符"])
+    }
+
+    @Test("a zip entry that would unpack outside its folder fails verification")
+    func unsafeZipEntries() throws {
+        let outcome = try Fixture.release(root: Fixture.temporaryDirectory())
+        let top = "enterprises-\(outcome.version)"
+        let script = """
+        import sys, zipfile
+        src = zipfile.ZipFile(sys.argv[1])
+        with zipfile.ZipFile(sys.argv[2], "w") as out:
+            for info in src.infolist():
+                out.writestr(info, src.read(info))
+            out.writestr("\(top)/../../evil.sh", "echo owned")
+            out.writestr("/etc/evil.conf", "x")
+        """
+        let hostile = outcome.zip!.deletingLastPathComponent().appendingPathComponent("hostile.zip")
+        guard let made = try Fixture.run("python3", ["-c", script, outcome.zip!.path, hostile.path]) else {
+            Issue.record("python3 is missing"); return
+        }
+        #expect(made.status == 0, "\(made.output)")
+        #expect(ReleaseVerifier.isSafeEntryName("\(top)/data/enterprises.csv"))
+        let result = try ReleaseVerifier.verify(path: hostile)
+        #expect(!result.isValid)
+        #expect(result.failures.contains { $0.hasPrefix("\(top)/../../evil.sh: 不安全") }, "\(result.failures)")
+        #expect(result.failures.contains { $0.hasPrefix("/etc/evil.conf: 不安全") }, "\(result.failures)")
+    }
+
     @Test("a flipped byte inside the zip fails verification")
     func verifierZipCorruption() throws {
         let outcome = try Fixture.release(root: Fixture.temporaryDirectory())

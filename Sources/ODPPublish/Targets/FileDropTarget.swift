@@ -33,7 +33,7 @@ final class FileDropTarget: PublishTarget {
         self.store = store
     }
 
-    static let doneMarker = "_ODP_DONE"
+    static let doneMarker = FileDropMarkers.done
 
     func publish(_ job: PublishJob, session: PublishSession) throws {
         let folder = job.isCatalog ? "catalog" : "\(job.dataset)/\(job.version)"
@@ -53,7 +53,7 @@ final class FileDropTarget: PublishTarget {
             try session.confirm(file, remote: store.describe(path), uploaded: true)
         }
         guard !job.isCatalog, !complete else { return }
-        try putUnlessPublished(manifest, at: "\(folder)/manifest.json", job: job)
+        try putUnlessPublished(manifest, at: "\(folder)/\(FileDropMarkers.manifest)", job: job)
         try putUnlessPublished(Data("\(manifestHash)\n".utf8), at: donePath, job: job)
     }
 
