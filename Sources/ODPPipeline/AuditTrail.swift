@@ -13,16 +13,26 @@ public final class AuditTrail {
         self.url = url
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         lastHash = Self.genesis
-        if let data = FileManager.default.contents(atPath: url.path) {
-            // A crash can leave a torn last line; it was never acknowledged, so drop it.
-            var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
-            if let last = lines.last, (try? JSONSerialization.jsonObject(with: Data(last))) == nil {
-                lines.removeLast()
-                let kept = lines.map { Data($0) + Data("\n".utf8) }.reduce(Data(), +)
-                try AtomicFile.write(kept, to: url)
-            }
-            if let last = lines.last { lastHash = SHA256Hex.of(last) }
-        }
+        guard let data = FileManager.default.contents(atPath: url.path) else { return }
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        // A crash or a full disk can leave a torn last line. It was never acknowledged (an
+        // entry is one write of its line and newline, then fsync), so it is dropped, and the
+        // repair is itself recorded. A complete line that is not JSON is left for `verify`.
+        let torn = Self.tornTail(data)
+        if torn != nil { lines.removeLast() }
+        if let last = lines.last { lastHash = SHA256Hex.of(last) }
+        guard let torn else { return }
+        try AtomicFile.write(lines.map { Data($0) + Data("\n".utf8) }.reduce(Data(), +), to: url)
+        try record("audit_repaired", details: ["torn_line": lines.count + 1, "dropped_bytes": torn])
+    }
+
+    /// The byte count of an incomplete final write: a last line with no newline that is not a
+    /// JSON object. Nil when the file ends cleanly.
+    static func tornTail(_ data: Data) -> Int? {
+        guard let lastByte = data.last, lastByte != UInt8(ascii: "\n") else { return nil }
+        let start = (data.lastIndex(of: UInt8(ascii: "\n")).map { data.index(after: $0) }) ?? data.startIndex
+        let tail = data[start...]
+        return (try? JSONSerialization.jsonObject(with: Data(tail))) as? [String: Any] == nil ? tail.count : nil
     }
 
     /// Appends one event. `details` must hold no personal value and no secret.
@@ -46,6 +56,10 @@ public final class AuditTrail {
         /// 1-based line of the first entry whose `prev` does not match, or that is not JSON.
         public var firstBrokenLine: Int?
         public var problem: String?
+        /// Bytes of an incomplete final write after the last entry: not tampering (nothing
+        /// before it changed, and it was never acknowledged); the next run drops it and
+        /// records `audit_repaired`.
+        public var tornFinalWrite: Int?
     }
 
     /// Checks the chain from the first line.
@@ -55,7 +69,10 @@ public final class AuditTrail {
         }
         var expected = genesis
         var n = 0
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        let torn = tornTail(data)
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if torn != nil { lines.removeLast() }
+        for line in lines {
             if line.isEmpty { continue }
             n += 1
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
@@ -66,6 +83,6 @@ public final class AuditTrail {
             }
             expected = SHA256Hex.of(line)
         }
-        return Verification(entries: n, firstBrokenLine: nil, problem: nil)
+        return Verification(entries: n, firstBrokenLine: nil, problem: nil, tornFinalWrite: torn)
     }
 }

@@ -54,9 +54,31 @@ struct AuditTrailTests {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("{\"event\":\"b\",\"pr".utf8))
         try handle.close()
+        // Before the repair, verify names it as a torn write, not as a broken chain.
+        let before = try AuditTrail.verify(url: url)
+        #expect(before.firstBrokenLine == nil && before.entries == 1 && before.tornFinalWrite == 16)
         try AuditTrail(url: url).record("c")
         let result = try AuditTrail.verify(url: url)
-        #expect(result.entries == 2)
-        #expect(result.firstBrokenLine == nil)
+        #expect(result.entries == 3)
+        #expect(result.firstBrokenLine == nil && result.tornFinalWrite == nil)
+        let events = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["event"] as! String
+        }
+        #expect(events == ["a", "audit_repaired", "c"], "the repair is itself an audit entry")
+    }
+
+    @Test("a complete last line that is not JSON is a broken chain, not a torn write, and is not dropped")
+    func corruptCompleteLine() throws {
+        let url = tempLog()
+        defer { try? FileManager.default.removeItem(at: url) }
+        try AuditTrail(url: url).record("a")
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("not json\n".utf8))
+        try handle.close()
+        _ = try AuditTrail(url: url)
+        let result = try AuditTrail.verify(url: url)
+        #expect(result.firstBrokenLine == 2 && result.tornFinalWrite == nil)
+        #expect(try String(contentsOf: url, encoding: .utf8).contains("not json"))
     }
 }

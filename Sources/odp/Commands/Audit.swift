@@ -20,6 +20,10 @@ extension ODP {
                     throw ExitCode(ODPExit.failure)
                 }
                 print("audit trail intact: \(result.entries) entries")
+                if let torn = result.tornFinalWrite {
+                    // Not tampering: the chain up to it holds, and the bytes were never acknowledged.
+                    print("审计日志末尾有一次未写完的记录（\(torn) 字节，可能因磁盘已满或进程中断）：不是篡改，之前的记录完整；下次运行时会删除并记录 audit_repaired")
+                }
             }
         }
     }
