@@ -81,7 +81,7 @@ public enum Catalog {
     private static func render(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String) throws -> [(String, Data)] {
         [
             ("open-list.csv", OpenList.csv(entries)),
-            ("open-list.json", try OpenList.json(entries, generated: generated, publisher: publisher)),
+            (OpenListDocument.fileName, try OpenList.json(entries, generated: generated, publisher: publisher)),
             ("open-list.html", OpenListHTML.page(entries, generated: generated, publisher: publisher)),
             ("dcat.jsonld", try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated)),
         ]
