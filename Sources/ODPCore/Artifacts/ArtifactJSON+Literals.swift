@@ -29,7 +29,6 @@ extension ArtifactJSON {
     public init(_ numbers: [String: Double]) { self = .object(numbers.mapValues(ArtifactJSON.double)) }
 
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
-    public var intValue: Int? { if case .int(let n) = self { return Int(n) } else { return nil } }
     /// A number, integral or not (JSON does not tell 1.0 from 1).
     public var doubleValue: Double? {
         switch self {
