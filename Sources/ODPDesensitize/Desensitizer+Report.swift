@@ -143,7 +143,7 @@ extension Desensitizer {
             metrics["marketer_risk"] = result.marketer
         }
         return StageReport(files: ["privacy-report.json": json], holdReasons: holds, readmeSection: readme(result),
-                           fieldNotes: notes, metrics: metrics)
+                           fieldNotes: notes, problems: redactions.problems(fields: definition.schema.fields), metrics: metrics)
     }
 
     /// The direct fields whose values were found in output column `o`, in schema order.

@@ -45,15 +45,6 @@ enum IdentityRules {
     }
 
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count else { return false }
-        return needle.withUnsafeBufferPointer { n in
-            var i = 0
-            let last = haystack.count - n.count
-            while i <= last {
-                if haystack[i] == n[0], memcmp(haystack.baseAddress! + i, n.baseAddress!, n.count) == 0 { return true }
-                i += 1
-            }
-            return false
-        }
+        needle.withUnsafeBufferPointer { CompiledExpression.find($0, in: haystack) }
     }
 }
