@@ -18,6 +18,12 @@ extension DocumentedKeysTests {
     static func gb11643(_ options: String) -> String { "rules: [{type: gb11643, \(options)}]" }
     static func gb32100(_ options: String) -> String { "rules: [required, unique, {type: gb32100, \(options)}]" }
 
+    static func levelTable(_ w: inout KeysWorkspace, rule: String) {
+        w.files["codes/levels.csv"] = Data("code,name,level\n35,福建省,1\n350102,鼓楼区,2\n350103,台江区,2\n".utf8)
+        w.editODP("code_tables:\n", "code_tables:\n  levels:\n    path: codes/levels.csv\n")
+        w.edit("table: gb2260, as_of_field: reg_date}", rule)
+    }
+
     static let truthProbes: [Probe] = [
         Probe(["rule.field.gb11643.check_birth", "rule.field.gb11643.max_age"], { $0.edit(gb11643, gb11643("check_birth: true, max_age: 50")) }) { base, variant in
             #expect(variant.rejected(row: 1, rule: "gb11643") && !base.rejected(row: 1, rule: "gb11643"), "born 1961: 65 on the run date")
@@ -60,8 +66,10 @@ extension DocumentedKeysTests {
               { replacing(35, column: 1, with: creditCode("91350203000000035"))(&$0); $0.edit(gb32100, gb32100("region_field: region_code")) }) { base, variant in
             #expect(variant.rejected(row: 35, rule: "gb32100") && !base.rejected(row: 35, rule: "gb32100"), "\(variant.problems)")
         },
-        Probe(["rule.field.code_table.level"], { $0.edit("table: gb2260, as_of_field: reg_date}", "table: gb2260, as_of_field: reg_date, level: 2}") }) { base, variant in
-            #expect(base.errors.isEmpty && variant.errors.contains { $0.contains("has no levels") }, "\(variant.errors)")
+        // A two-level table: 35 福建省 (level 1) over 350102 鼓楼区 (level 2), the base rows' old_region.
+        Probe(["rule.field.code_table.level"], baseChange: { levelTable(&$0, rule: "table: levels}") },
+              { levelTable(&$0, rule: "table: levels, level: 1}") }) { base, variant in
+            #expect(!base.rejected(row: 1, rule: "code_table") && variant.rejected(row: 1, rule: "code_table"), "\(variant.problems)")
         },
         Probe(["screens.log"], { $0.edit("method: iqr", "method: log") }) { base, variant in
             #expect("\(base.rules("screen_outliers"))" != "\(variant.rules("screen_outliers"))")
