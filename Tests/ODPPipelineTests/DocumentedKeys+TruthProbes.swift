@@ -24,6 +24,14 @@ extension DocumentedKeysTests {
         w.edit("table: gb2260, as_of_field: reg_date}", rule)
     }
 
+    /// `key` set by `from` → `to`, over rows where row `row`'s `column` is `value`: the variant
+    /// rejects that row by `rule`, the base (same rows, without the key) does not.
+    static func planted(_ key: String, row: Int, column: Int, value: String, rule: String, from: String, to: String) -> Probe {
+        Probe([key], baseChange: replacing(row, column: column, with: value), { replacing(row, column: column, with: value)(&$0); $0.edit(from, to) }) { base, variant in
+            #expect(variant.rejected(row: row, rule: rule) && !base.rejected(row: row, rule: rule), "\(variant.problems)")
+        }
+    }
+
     static let truthProbes: [Probe] = [
         Probe(["rule.field.gb11643.check_birth", "rule.field.gb11643.max_age"], { $0.edit(gb11643, gb11643("check_birth: true, max_age: 50")) }) { base, variant in
             #expect(variant.rejected(row: 1, rule: "gb11643") && !base.rejected(row: 1, rule: "gb11643"), "born 1961: 65 on the run date")
@@ -34,10 +42,8 @@ extension DocumentedKeysTests {
             #expect(variant.rejected(row: 30, rule: "gb11643") && !base.rejected(row: 30, rule: "gb11643"), "born 1990: 36")
         },
         // Row 36 (born 1996) gets an ID of 长乐县 350126, abolished in 1994.
-        Probe(["rule.field.gb11643.check_region"], baseChange: replacing(36, column: 6, with: citizenID("35012619960110362")),
-              { replacing(36, column: 6, with: citizenID("35012619960110362"))(&$0); $0.edit(gb11643, gb11643("check_region: true")) }) { base, variant in
-            #expect(variant.rejected(row: 36, rule: "gb11643") && !base.rejected(row: 36, rule: "gb11643"), "\(variant.problems)")
-        },
+        planted("rule.field.gb11643.check_region", row: 36, column: 6, value: citizenID("35012619960110362"), rule: "gb11643",
+                from: gb11643, to: gb11643("check_region: true")),
         Probe(["rule.field.gb11643.table"], baseChange: { $0.edit(gb11643, gb11643("check_region: true")) },
               { $0.edit(gb11643, gb11643("check_region: true, table: gb2261")) }) { base, variant in
             #expect(base.errors.isEmpty && !variant.errors.isEmpty, "\(variant.errors)")
@@ -48,24 +54,18 @@ extension DocumentedKeysTests {
             #expect(base.rejected(row: 3, rule: "gb11643") && !variant.rejected(row: 3, rule: "gb11643"), "\(base.problems)")
         },
         // Row 33: registered by 9 (市场监管) as type 4, which 9 does not have.
-        Probe(["rule.field.gb32100.check_authority"], baseChange: replacing(33, column: 1, with: creditCode("94350100000000033")),
-              { replacing(33, column: 1, with: creditCode("94350100000000033"))(&$0); $0.edit(gb32100, gb32100("check_authority: true")) }) { base, variant in
-            #expect(variant.rejected(row: 33, rule: "gb32100") && !base.rejected(row: 33, rule: "gb32100"), "\(variant.problems)")
-        },
+        planted("rule.field.gb32100.check_authority", row: 33, column: 1, value: creditCode("94350100000000033"), rule: "gb32100",
+                from: gb32100, to: gb32100("check_authority: true")),
         // Row 34: characters 3–8 are 999999, no GB/T 2260 code.
-        Probe(["rule.field.gb32100.check_region"], baseChange: replacing(34, column: 1, with: creditCode("91999999000000034")),
-              { replacing(34, column: 1, with: creditCode("91999999000000034"))(&$0); $0.edit(gb32100, gb32100("check_region: true")) }) { base, variant in
-            #expect(variant.rejected(row: 34, rule: "gb32100") && !base.rejected(row: 34, rule: "gb32100"), "\(variant.problems)")
-        },
+        planted("rule.field.gb32100.check_region", row: 34, column: 1, value: creditCode("91999999000000034"), rule: "gb32100",
+                from: gb32100, to: gb32100("check_region: true")),
         Probe(["rule.field.gb32100.table"], baseChange: { $0.edit(gb32100, gb32100("check_region: true")) },
               { $0.edit(gb32100, gb32100("check_region: true, table: gb2261")) }) { base, variant in
             #expect(base.errors.isEmpty && !variant.errors.isEmpty, "\(variant.errors)")
         },
         // Row 35: registered in 思明区 (Xiamen), a 鼓楼区 record.
-        Probe(["rule.field.gb32100.region_field"], baseChange: replacing(35, column: 1, with: creditCode("91350203000000035")),
-              { replacing(35, column: 1, with: creditCode("91350203000000035"))(&$0); $0.edit(gb32100, gb32100("region_field: region_code")) }) { base, variant in
-            #expect(variant.rejected(row: 35, rule: "gb32100") && !base.rejected(row: 35, rule: "gb32100"), "\(variant.problems)")
-        },
+        planted("rule.field.gb32100.region_field", row: 35, column: 1, value: creditCode("91350203000000035"), rule: "gb32100",
+                from: gb32100, to: gb32100("region_field: region_code")),
         // A two-level table: 35 福建省 (level 1) over 350102 鼓楼区 (level 2), the base rows' old_region.
         Probe(["rule.field.code_table.level"], baseChange: { levelTable(&$0, rule: "table: levels}") },
               { levelTable(&$0, rule: "table: levels, level: 1}") }) { base, variant in
