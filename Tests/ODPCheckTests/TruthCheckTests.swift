@@ -347,3 +347,40 @@ struct SkewedScreenTests {
         #expect(uniform.hasSuffix("本列 χ² = 0.0 ≤ 27.877，尾数分布与均匀分布无显著差异（0/5 比例 20% ≤ 30%）：通过。（n = 1000）"))
     }
 }
+
+@Suite("README's truth-check examples")
+struct TruthCheckReadmeTests {
+    static let readme = (try? String(contentsOf: IndustryTableTests.file.deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+
+    /// The first YAML block after `marker`.
+    static func block(after marker: String) -> String {
+        guard let start = readme.range(of: marker), let open = readme[start.upperBound...].range(of: "```yaml\n"),
+              let close = readme[open.upperBound...].range(of: "```") else { return "" }
+        return String(readme[open.upperBound..<close.lowerBound])
+    }
+
+    @Test("the field options and the function rules README shows validate together")
+    func examplesValidate() throws {
+        let fields = Self.block(after: "**Truth checks on identifiers")
+        let rules = Self.block(after: "**Functions in row expressions")
+        #expect(fields.contains("check_birth") && rules.contains("years_between"))
+        let yaml = """
+        id: readme-truth
+        catalog: {title: 示例, code: T-1, provider: 测试局, provider_code: "11100000000000000X", summary: 示例, domain: 市场监管, open_type: 无条件开放, update_cycle: 每月, license: CC-BY-4.0}
+        source: {type: csv, path: data.csv}
+        fields:
+        \(fields)
+          - {name: region, title: 行政区划, type: string, class: public}
+          - {name: founded, title: 成立日期, type: date, class: public}
+        \(rules)
+        """
+        let (definition, parse) = DatasetDefinition.parse(yaml: yaml, file: "README.md")
+        #expect(parse.filter { $0.severity == .error }.isEmpty, "\(parse)")
+        let d = try #require(definition)
+        let diagnostics = Checker.validate(d, config: nil)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let context = Fixture.context(tables: ["gb2260": try Fixture.gb2260(), "industry": try CodeTable.load(name: "industry", path: IndustryTableTests.file)])
+        _ = try Checker(definition: d, context: context)
+    }
+}
