@@ -455,7 +455,7 @@ extension DocumentedKeysTests {
         Probe(["source.incremental.lookback"],
               before: { $0.incremental(second: false) }, baseChange: { $0.incremental(second: true) },
               { $0.incremental(second: true, KeysWorkspace.weekly.replacingOccurrences(of: "mode: merge", with: "mode: merge, lookback: 0")) }) { base, variant in
-            #expect(base.cell("memo", rec: 36) == "回看窗口内的改动", "the default hour of lookback re-reads a row stamped half an hour before the watermark")
+            #expect(base.cell("memo", rec: 36) == "回看窗口内的改动", "the default hour of lookback re-reads a row stamped half an hour before the watermark: \(base.errors) \(base.reasons) \(base.outcome?.error ?? "")")
             #expect(variant.cell("memo", rec: 36) != "回看窗口内的改动" && variant.cell("rec_id", rec: 36) == "36")
         },
         Probe(["source.incremental.null_watermark"],

@@ -38,6 +38,15 @@ struct IncrementalPostgresTests {
             """
         }
 
+        /// The table with `rows` rows made by `select` (id, name, amount, active, updated_at over g).
+        func create(rows: Int, select: String) throws {
+            try PG.psql("""
+                CREATE TABLE \(name) (id integer PRIMARY KEY, name text, amount numeric(10,2), active boolean,
+                  updated_at timestamptz, is_deleted boolean NOT NULL DEFAULT false);
+                INSERT INTO \(name) (id, name, amount, active, updated_at) SELECT \(select) FROM generate_series(1, \(rows)) g;
+                """)
+        }
+
         /// The source's current rows, as the release must publish them: flagged rows left
         /// out, timestamps in the published form.
         func current() throws -> [String: [String]] {
@@ -86,14 +95,8 @@ struct IncrementalPostgresTests {
         let fixture = try DemoFixture()
         defer { fixture.remove() }
         let table = Table()
-        try PG.psql("""
-            CREATE TABLE \(table.name) (id integer PRIMARY KEY, name text, amount numeric(10,2), active boolean,
-              updated_at timestamptz, is_deleted boolean NOT NULL DEFAULT false);
-            INSERT INTO \(table.name) (id, name, amount, active, updated_at)
-              SELECT g, '企业' || g, g * 1.5, g % 3 = 0,
-                     timestamptz '2026-05-01 10:00:00+08' + g * interval '1 second' + (g % 7) * interval '123456 microseconds'
-              FROM generate_series(1, 300) g;
-            """)
+        try table.create(rows: 300, select: "g, '企业' || g, g * 1.5, g % 3 = 0, "
+            + "timestamptz '2026-05-01 10:00:00+08' + g * interval '1 second' + (g % 7) * interval '123456 microseconds'")
         defer { _ = try? PG.psql("DROP TABLE IF EXISTS \(table.name)") }
         try table.definition("{watermark: updated_at, deleted_flag: is_deleted, mode: merge}")
             .write(to: fixture.root.appendingPathComponent("pipelines/demo/pg-inc.yml"), atomically: true, encoding: .utf8)
@@ -171,13 +174,8 @@ struct IncrementalPostgresTests {
         let fixture = try DemoFixture()
         defer { fixture.remove() }
         let table = Table()
-        try PG.psql("""
-            CREATE TABLE \(table.name) (id integer PRIMARY KEY, name text, amount numeric(10,2), active boolean,
-              updated_at timestamptz, is_deleted boolean NOT NULL DEFAULT false);
-            INSERT INTO \(table.name) (id, name, amount, active, updated_at)
-              SELECT g, '企业' || g, g, true, CASE WHEN g = 5 THEN NULL ELSE timestamptz '2026-05-01 10:00:00+08' + g * interval '1 minute' END
-              FROM generate_series(1, 20) g;
-            """)
+        try table.create(rows: 20, select: "g, '企业' || g, g, true, "
+            + "CASE WHEN g = 5 THEN NULL ELSE timestamptz '2026-05-01 10:00:00+08' + g * interval '1 minute' END")
         defer { _ = try? PG.psql("DROP TABLE IF EXISTS \(table.name)") }
         let file = fixture.root.appendingPathComponent("pipelines/demo/pg-inc.yml")
         try table.definition("{watermark: updated_at, deleted_flag: is_deleted, null_watermark: reject}").write(to: file, atomically: true, encoding: .utf8)

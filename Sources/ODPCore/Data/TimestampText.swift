@@ -129,31 +129,12 @@ public struct TimestampText: Sendable, Hashable {
 }
 
 extension CivilDateTime {
-    /// Days since 1970-01-01 (proleptic Gregorian; Howard Hinnant's days_from_civil).
-    var daysSinceEpoch: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
     /// The wall-clock time `seconds` later (earlier when negative).
     public func adding(seconds: Int) -> CivilDateTime {
-        let total = daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second + seconds
+        let total = CivilDays.days(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second + seconds
         var days = total / 86_400, rest = total % 86_400
         if rest < 0 { rest += 86_400; days -= 1 }
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return CivilDateTime(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d,
-                             hour: rest / 3600, minute: rest % 3600 / 60, second: rest % 60)
+        let date = CivilDays.civil(days)
+        return CivilDateTime(year: date.year, month: date.month, day: date.day, hour: rest / 3600, minute: rest % 3600 / 60, second: rest % 60)
     }
 }

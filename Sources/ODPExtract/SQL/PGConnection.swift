@@ -106,9 +106,9 @@ final class PGConnection {
         return ODPError.source(datasetID, "\(what): \(message)")
     }
 
-    /// The server's error from its fields: message, detail, hint, SQLSTATE and the position in
-    /// the query. The flattened text would carry the echoed query line and its `^` marker,
-    /// which mean nothing on one line.
+    /// The server's error from its fields: message, detail, hint and SQLSTATE. The flattened
+    /// text would carry the echoed query line and its `^` marker, which mean nothing on one
+    /// line; the position is left out too, as it counts in the cursor's wrapping of the query.
     static func describe(_ result: OpaquePointer) -> String? {
         func field(_ code: Character) -> String? {
             guard let p = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
@@ -119,10 +119,7 @@ final class PGConnection {
         var text = "\(field("S") ?? "ERROR"): \(primary)"
         if let detail = field("D") { text += "; DETAIL: \(detail)" }
         if let hint = field("H") { text += "; HINT: \(hint)" }
-        var facts: [String] = []
-        if let state = field("C") { facts.append("SQLSTATE \(state)") }
-        if let position = field("P") { facts.append("at character \(position) of the query") }
-        if !facts.isEmpty { text += " (\(facts.joined(separator: ", ")))" }
+        if let state = field("C") { text += " (SQLSTATE \(state))" }
         return text
     }
 

@@ -112,12 +112,13 @@ public final class StagingStore {
     }
 
     /// Replaces the whole copy with the source's rows (a full extraction), in one transaction.
+    /// A key the source gives twice keeps its last row, as `merge` does.
     public func replaceAll(_ source: RowSource) throws {
         let list = columns.map(SQLText.quoteIdentifier).joined(separator: ", ")
         let marks = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
         try transaction {
             try exec("DELETE FROM staged")
-            let insert = try Statement(db, "INSERT INTO staged (\(list)) VALUES (\(marks))", url.path)
+            let insert = try Statement(db, "INSERT OR REPLACE INTO staged (\(list)) VALUES (\(marks))", url.path)
             try forEachRow(source) { batch, row in try insert.run(batch, row: row, store: self) }
         }
     }
