@@ -61,6 +61,60 @@ struct IncrementalRunTests {
     }
 }
 
+/// Issue 23: reconciliation on its schedule, and always after a run that failed half-way.
+@Suite("Reconciliation in runs", .serialized)
+struct ReconciliationRunTests {
+    @Test("a run that failed after extracting makes the next one reconcile, whatever the schedule")
+    func afterFailure() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let dbURL = fixture.root.appendingPathComponent("pipelines/demo/data/permits.sqlite")
+        var db: OpaquePointer?
+        #expect(sqlite3_open(dbURL.path, &db) == SQLITE_OK)
+        defer { sqlite3_close(db) }
+        func exec(_ sql: String) { #expect(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, "\(String(cString: sqlite3_errmsg(db)))") }
+        exec("CREATE TABLE permits (permit_no TEXT, holder TEXT, updated_at TEXT)")
+        exec("INSERT INTO permits VALUES ('P1','福州甲公司','2026-11-01 08:00:00'),('P2','福州乙公司','2026-11-01 09:00:00')")
+        try """
+        id: permits
+        catalog: {title: 许可证, code: 350100-TEST-09, provider: 测试局, provider_code: "11350100MB1995472L", summary: 测试, domain: 测试, open_type: 无条件开放, update_cycle: 每日, license: CC-BY-4.0}
+        source:
+          type: sqlite
+          path: data/permits.sqlite
+          table: permits
+          incremental: {watermark: updated_at, reconcile: {every: 每周}}
+        primary_key: [permit_no]
+        fields:
+          - {name: permit_no, title: 许可证号, type: string, class: public}
+          - {name: holder, title: 持证单位, type: string, class: public}
+          - {name: updated_at, title: 更新时间, type: datetime, class: public}
+        """.write(to: fixture.root.appendingPathComponent("pipelines/demo/permits.yml"), atomically: true, encoding: .utf8)
+        #expect(try fixture.run(RunOptions(datasets: ["permits"])).outcomes.first?.status == .published)
+
+        // A late write (older than the window) and a row without a key, which fails the merge.
+        exec("UPDATE permits SET holder = '福州甲公司（更名）', updated_at = '2026-10-01 08:00:00' WHERE permit_no = 'P1'")
+        exec("INSERT INTO permits VALUES (NULL, '无编号', '2026-11-02 08:00:00')")
+        let failed = try #require(try fixture.run(RunOptions(datasets: ["permits"])).outcomes.first)
+        // The window (09:00 less an hour) read P2 and the keyless row before the merge failed.
+        #expect(failed.status == .failed && failed.rowsRead == 2, "\(failed.error ?? "") \(failed.rowsRead)")
+        #expect(failed.seconds > 0)
+
+        exec("DELETE FROM permits WHERE permit_no IS NULL")
+        let next = try #require(try fixture.run(RunOptions(datasets: ["permits"])).outcomes.first)
+        #expect(next.status == .published, "\(next.error ?? "")")
+        #expect(next.reconciliation?["late_write"] == 1, "\(next.reconciliation ?? [:])")
+        let latest = try #require(ReleaseReader.latest(datasetId: "permits", root: fixture.output))
+        let csv = try String(contentsOf: latest.directory.appendingPathComponent("data/permits.csv"), encoding: .utf8)
+        #expect(csv.contains("P1,福州甲公司（更名）"), "\(csv)")
+        let audit = try String(contentsOf: fixture.output.appendingPathComponent("state/audit.jsonl"), encoding: .utf8)
+        #expect(audit.contains("\"reason\":\"previous_run_incomplete\""))
+
+        // Completed now: the next run leaves reconciliation to its weekly schedule.
+        let quiet = try #require(try fixture.run(RunOptions(datasets: ["permits"])).outcomes.first)
+        #expect(quiet.reconciliation == nil)
+    }
+}
+
 @Suite("Schedules and metrics", .serialized)
 struct ScheduleAndMetricsTests {
     @Test("--due skips datasets whose 更新周期 has not come round since their last good release")
