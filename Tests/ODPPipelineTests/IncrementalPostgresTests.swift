@@ -194,6 +194,30 @@ struct IncrementalPostgresTests {
         #expect(failed.seconds > 0, "a failed dataset reports its time")
     }
 
+    @Test("odp validate opens the PostgreSQL source and warns when sampled timestamps would not parse", .enabled(if: enabled))
+    func validateSamples() throws {
+        try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let table = Table()
+        try table.create(rows: 5, select: "g, '企业' || g, g, true, now()")
+        defer { _ = try? PG.psql("DROP TABLE IF EXISTS \(table.name)") }
+        let file = fixture.root.appendingPathComponent("pipelines/demo/pg-inc.yml")
+        func warnings() throws -> [String] {
+            try Workspace.load(configPath: fixture.configPath, openSources: true).diagnostics
+                .filter { $0.severity == .warning && $0.location.file.hasSuffix("pg-inc.yml") }.map(\.message)
+        }
+        // A layout written for one-second text: now()'s fractional seconds and offset do not fit it.
+        try table.definition("{watermark: updated_at}").replacingOccurrences(of: "time_zone: \"+08:00\"", with: "format: \"YYYY-MM-DD hh:mm:ss\"")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let found = try warnings()
+        #expect(found.contains { $0.contains("`updated_at`: 5 of 5 sampled values would not parse as datetime") }, "\(found)")
+        // The native text needs no layout.
+        try table.definition("{watermark: updated_at}").write(to: file, atomically: true, encoding: .utf8)
+        let none = try warnings()
+        #expect(none.isEmpty, "\(none)")
+    }
+
     @Test("SQL errors are cleaned without the echoed query line and its ^ marker", .enabled(if: enabled))
     func cleanErrors() throws {
         try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
