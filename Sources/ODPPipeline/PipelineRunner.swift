@@ -133,7 +133,7 @@ public struct PipelineRunner {
                                         generatedAt: options.runTime, gate: gate)
         // Before any dataset has a release (a failed first run), the list has a header only:
         // publishing it would announce an empty catalog.
-        let anyReleased = workspace.definitions.contains { ReleaseReader.latest(datasetId: $0.id, root: layout.root) != nil }
+        let anyReleased = try workspace.definitions.contains { try ReleaseReader.latest(datasetId: $0.id, root: layout.root) != nil }
         if !anyReleased { log.log(.info, "no dataset has a release yet: the open list is not uploaded") }
         if let publisher, !options.dryRun, anyReleased {
             let receipts = try publisher.publishCatalog(files: written.files)

@@ -66,7 +66,7 @@ struct IncrementalPostgresTests {
 
     /// The released CSV of the latest version, by id.
     static func released(_ fixture: DemoFixture) throws -> [String: [String]] {
-        let latest = try #require(ReleaseReader.latest(datasetId: "pg-inc", root: fixture.output))
+        let latest = try #require(try ReleaseReader.latest(datasetId: "pg-inc", root: fixture.output))
         let csv = try String(contentsOf: latest.directory.appendingPathComponent("data/pg-inc.csv"), encoding: .utf8)
         var rows: [String: [String]] = [:]
         for record in CSVText.parse(csv).dropFirst() where record.count == 5 { rows[record[0]] = record }

@@ -100,7 +100,7 @@ struct ReconciliationRunTests {
         let next = try #require(try fixture.run(RunOptions(datasets: ["permits"])).outcomes.first)
         #expect(next.status == .published, "\(next.error ?? "")")
         #expect(next.reconciliation?["late_write"] == 1, "\(next.reconciliation ?? [:])")
-        let latest = try #require(ReleaseReader.latest(datasetId: "permits", root: fixture.output))
+        let latest = try #require(try ReleaseReader.latest(datasetId: "permits", root: fixture.output))
         let csv = try String(contentsOf: latest.directory.appendingPathComponent("data/permits.csv"), encoding: .utf8)
         #expect(csv.contains("P1,福州甲公司（更名）"), "\(csv)")
         let audit = try String(contentsOf: fixture.output.appendingPathComponent("state/audit.jsonl"), encoding: .utf8)
