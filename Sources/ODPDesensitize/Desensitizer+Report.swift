@@ -129,18 +129,17 @@ extension Desensitizer {
         ] as [String: Any]
         let json = (try? JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
 
-        var metrics: [String: Double] = [
-            "suppressed_records": Double(result.recordsSuppressed),
-            "identifier_hits_before": Double(hitsBefore),
-            "identifier_hits_after": Double(hitsAfter),
-            "identifier_hits_allowed": Double(hitsAllowed),
-            "equivalence_classes": Double(result.classes),
-        ]
-        if let k = result.kAchieved { metrics["k"] = Double(k) }
-        if let l = result.lAchieved { metrics["l"] = Double(l) }
+        var metrics = DatasetMetrics()
+        metrics.suppressedRecords = result.recordsSuppressed
+        metrics.identifierHitsBefore = hitsBefore
+        metrics.identifierHitsAfter = hitsAfter
+        metrics.identifierHitsAllowed = hitsAllowed
+        metrics.equivalenceClasses = result.classes
+        metrics.k = result.kAchieved
+        metrics.l = result.lAchieved
         if !quasiColumns.isEmpty {
-            metrics["prosecutor_risk_max"] = result.prosecutorMax
-            metrics["marketer_risk"] = result.marketer
+            metrics.prosecutorRiskMax = result.prosecutorMax
+            metrics.marketerRisk = result.marketer
         }
         return StageReport(files: ["privacy-report.json": json], holdReasons: holds, readmeSection: readme(result),
                            fieldNotes: notes, metrics: metrics)
