@@ -60,9 +60,14 @@ final class Journal {
     private static func appendLine<T: Artifact>(_ value: T, to url: URL) throws {
         var line = try ArtifactCodec.encodeLine(value)
         line.append(0x0A)
-        let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(url.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ODPError.io(url.path, "cannot open the journal: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        // After a torn last line (a crash mid-write), start on a fresh line, or this entry
+        // would join the torn one and be lost with it.
+        var last: UInt8 = 0x0A
+        let end = lseek(fd, 0, SEEK_END)
+        if end > 0, pread(fd, &last, 1, end - 1) == 1, last != 0x0A { line.insert(0x0A, at: line.startIndex) }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == line.count, fsync(fd) == 0 else {
             throw ODPError.io(url.path, "cannot write the journal: \(String(cString: strerror(errno)))")
