@@ -17,12 +17,4 @@ extension RunReport {
     }
 
     static func stamp(_ time: Date) -> String { ISO8601DateFormatter().string(from: time) }
-
-    /// The newest run report under `directory`, if any (names sort by start time).
-    public static func latest(in directory: URL) throws -> (url: URL, report: RunReport)? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        guard let name = names.filter({ $0.hasSuffix(".json") && !$0.hasPrefix(".") }).max() else { return nil }
-        let url = directory.appendingPathComponent(name)
-        return try ArtifactCodec.read(RunReport.self, at: url).map { (url, $0) }
-    }
 }

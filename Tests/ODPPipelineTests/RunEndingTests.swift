@@ -26,25 +26,10 @@ struct RunEndingTests {
               command: cat > notified.json
             """.write(toFile: config, atomically: true, encoding: .utf8)
             for (id, code, source) in [("first", "01", firstSource), ("second", "02", "{type: csv, path: second.csv, encoding: utf-8}")] {
-                try """
-                id: \(id)
-                catalog:
-                  title: 测试表\(code)
-                  code: 350100-TEST-000\(code)
-                  provider: 测试局
-                  provider_code: 11350100003592010K
-                  summary: 测试用表。
-                  domain: 测试
-                  open_type: 无条件开放
-                  update_cycle: 每月
-                  license: CC-BY-4.0
-                source: \(source)
-                fields:
-                  - {name: code, title: 编号, type: string, class: public, rules: [required]}
-                  - {name: name, title: 名称, type: string, class: public}
-                """.write(to: root.appendingPathComponent("\(id).yml"), atomically: true, encoding: .utf8)
+                try SourceIsolationTests.TwoDatasets.definition(id: id, code: code, source: source)
+                    .write(to: root.appendingPathComponent("\(id).yml"), atomically: true, encoding: .utf8)
             }
-            try ("编号,名称\n" + (1...40).map { "R\($0),名称\($0)\n" }.joined()).write(to: root.appendingPathComponent("second.csv"), atomically: true, encoding: .utf8)
+            try SourceIsolationTests.TwoDatasets.csv.write(to: root.appendingPathComponent("second.csv"), atomically: true, encoding: .utf8)
         }
 
         func report() throws -> RunReport {
