@@ -49,8 +49,8 @@ struct DatasetSequence {
                 try states.save(to: layout.stateFile)
                 outcome = done
                 log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
-                        ["version": outcome.version ?? "-", "rows": outcome.rowsRead, "rejected": outcome.rowsRejected,
-                         "seconds": String(format: "%.2f", outcome.seconds)])
+                        ["version": .string(outcome.version ?? "-"), "rows": .int(Int64(outcome.rowsRead)),
+                         "rejected": .int(Int64(outcome.rowsRejected)), "seconds": .string(String(format: "%.2f", outcome.seconds))])
             } catch let failure as DatasetFailure where failure.error is RunStopped {
                 outcome = interrupted(id, signal: (failure.error as! RunStopped).signal, started: true, failure: failure)
             } catch {
