@@ -177,7 +177,7 @@ struct DatasetRunner {
             }
             return .awaitingApproval
         }
-        let wasLatest = ReleaseReader.latest(datasetId: id, root: layout.root)?.version == release.version
+        let wasLatest = try ReleaseReader.latest(datasetId: id, root: layout.root)?.version == release.version
         if !wasLatest { try ReleaseWriter.promote(datasetId: id, version: release.version, root: layout.root) }
         try upload(release, outcome: &outcome, clock: &clock)
         // A version packaged by an earlier run and approved since is published by this one.

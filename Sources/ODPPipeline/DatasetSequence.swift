@@ -38,7 +38,8 @@ struct DatasetSequence {
             }
             log.log(.info, "started", dataset: id)
             var datasetContext = context
-            datasetContext.previousRelease = ReleaseReader.latest(datasetId: id, root: layout.root)?.directory
+            // An unreadable release.json fails this dataset in its release writer, with the file named.
+            datasetContext.previousRelease = (try? ReleaseReader.latest(datasetId: id, root: layout.root))??.directory
             let outcome: DatasetOutcome
             do {
                 let dataset = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,

@@ -42,7 +42,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
     private static func state(_ id: String, lastRun: DatasetStatus.LastRun?, saved: DatasetState?, approvals: Approvals,
                               layout: OutputLayout) -> DatasetStatus {
-        let published = ReleaseReader.latest(datasetId: id, root: layout.root)?.version
+        let published = (try? ReleaseReader.latest(datasetId: id, root: layout.root))??.version
         let status = lastRun?.status ?? saved?.lastOutcome
         let version = lastRun?.version ?? saved?.lastVersion ?? published
         var state: DatasetStatus.State
@@ -52,7 +52,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case .held?:
             state = .held
             let held = version.flatMap { v in
-                ReleaseReader.versions(datasetId: id, root: ReleaseReader.heldRoot(layout.root)).first { $0.version == v }
+                (try? ReleaseReader.versions(datasetId: id, root: ReleaseReader.heldRoot(layout.root)))?.first { $0.version == v }
             }
             reasons = held?.holdReasons ?? []
         case .awaitingApproval?:
