@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "ODPPortalTests", dependencies: ["ODPPortal", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ODPPipelineTests", dependencies: [
             "ODPPipeline", "ODPDemoData", "ODPRelease", "ODPPublish", "ODPPortal", "CSQLite", .product(name: "Yams", package: "Yams"),
-        ]),
+        ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

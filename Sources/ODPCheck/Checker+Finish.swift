@@ -131,13 +131,17 @@ extension Checker {
         return gate
     }
 
-    private func metrics(_ gate: GateDecision) -> [String: Double] {
+    private func metrics(_ gate: GateDecision) -> DatasetMetrics {
         let counts = self.counts
-        var m: [String: Double] = ["rows_read": Double(counts.read), "rows_unreadable": Double(counts.unreadable),
-                                   "rows_checked": Double(rowsChecked), "rejected_rows": Double(counts.rejected),
-                                   "problems": Double(counts.problemEntries)]
-        if let overall = gate.overall { m["score"] = Report.scoreValue(overall) }
-        for d in QualityDimension.allCases { if let s = gate.score(d) { m["score_\(d.rawValue)"] = Report.scoreValue(s) } }
+        var m = DatasetMetrics()
+        m.rowsRead = counts.read
+        m.rowsUnreadable = counts.unreadable
+        m.rowsChecked = rowsChecked
+        m.rejectedRows = counts.rejected
+        m.problems = counts.problemEntries
+        m.score = gate.overall.map(Report.scoreValue)
+        let scores = QualityDimension.allCases.compactMap { d in gate.score(d).map { (d.rawValue, Report.scoreValue($0)) } }
+        m.dimensionScores = scores.isEmpty ? nil : Dictionary(uniqueKeysWithValues: scores)
         return m
     }
 }

@@ -88,11 +88,11 @@ public struct StageReport: Sendable {
     public var fieldNotes: [String: String]
     /// Problems found per row (for the department feedback list).
     public var problems: [RowProblem]
-    /// Headline numbers for logs, metrics and the run report (`score`, `rejected_rows`, `k` …).
-    public var metrics: [String: Double]
+    /// Headline numbers for logs, metrics and the run report (score, rejected rows, k …).
+    public var metrics: DatasetMetrics
 
     public init(files: [String: Data] = [:], holdReasons: [String] = [], readmeSection: String? = nil,
-                fieldNotes: [String: String] = [:], problems: [RowProblem] = [], metrics: [String: Double] = [:]) {
+                fieldNotes: [String: String] = [:], problems: [RowProblem] = [], metrics: DatasetMetrics = DatasetMetrics()) {
         self.files = files
         self.holdReasons = holdReasons
         self.readmeSection = readmeSection

@@ -107,18 +107,17 @@ extension Desensitizer {
             lDiversity: .init(sensitiveFields: sensitiveColumns.map { fields[$0].name }, lTarget: settings.l, lAchieved: result.lAchieved))
         let json = (try? ArtifactCodec.encode(report)) ?? Data()
 
-        var metrics: [String: Double] = [
-            "suppressed_records": Double(result.recordsSuppressed),
-            "identifier_hits_before": Double(hitsBefore),
-            "identifier_hits_after": Double(hitsAfter),
-            "identifier_hits_allowed": Double(hitsAllowed),
-            "equivalence_classes": Double(result.classes),
-        ]
-        if let k = result.kAchieved { metrics["k"] = Double(k) }
-        if let l = result.lAchieved { metrics["l"] = Double(l) }
+        var metrics = DatasetMetrics()
+        metrics.suppressedRecords = result.recordsSuppressed
+        metrics.identifierHitsBefore = hitsBefore
+        metrics.identifierHitsAfter = hitsAfter
+        metrics.identifierHitsAllowed = hitsAllowed
+        metrics.equivalenceClasses = result.classes
+        metrics.k = result.kAchieved
+        metrics.l = result.lAchieved
         if !quasiColumns.isEmpty {
-            metrics["prosecutor_risk_max"] = result.prosecutorMax
-            metrics["marketer_risk"] = result.marketer
+            metrics.prosecutorRiskMax = result.prosecutorMax
+            metrics.marketerRisk = result.marketer
         }
         return StageReport(files: [PrivacyReport.fileName: json], holdReasons: holds, readmeSection: readme(result),
                            fieldNotes: notes, problems: redactions.problems(fields: definition.schema.fields), metrics: metrics)

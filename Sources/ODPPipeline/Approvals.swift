@@ -2,30 +2,22 @@ import Foundation
 import ODPCore
 
 /// Data officers' decisions on releases that need approval (`approval: required`), kept in
-/// `state/approvals.json` and mirrored in the audit trail.
+/// `state/approvals.json` (`ApprovalDecisions`) and mirrored in the audit trail.
 public struct Approvals: Sendable {
-    public struct Decision: Codable, Sendable, Equatable {
-        public var decision: String  // "approved" | "rejected"
-        public var by: String
-        public var note: String?
-        public var time: Date
-    }
-
-    public private(set) var decisions: [String: [String: Decision]]
+    public private(set) var file: ApprovalDecisions
     let url: URL
 
-    public init(url: URL) {
+    /// - Throws: `ODPError.io` naming the file when it is not an approvals file this odp reads.
+    public init(url: URL) throws {
         self.url = url
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        decisions = FileManager.default.contents(atPath: url.path).flatMap { try? decoder.decode([String: [String: Decision]].self, from: $0) } ?? [:]
+        file = try ArtifactCodec.read(ApprovalDecisions.self, at: url) ?? ApprovalDecisions()
     }
 
     public func isApproved(dataset: String, version: String) -> Bool {
-        decisions[dataset]?[version]?.decision == "approved"
+        decision(dataset: dataset, version: version)?.verdict == .approved
     }
 
-    public func decision(dataset: String, version: String) -> Decision? { decisions[dataset]?[version] }
+    public func decision(dataset: String, version: String) -> ApprovalDecision? { file.decision(dataset: dataset, version: version) }
 
     /// Re-reads the file under an exclusive lock before writing, so two decisions made at
     /// once (portal and CLI) never overwrite each other.
@@ -36,11 +28,8 @@ public struct Approvals: Sendable {
         defer { close(fd) }
         flock(fd, LOCK_EX)
         defer { flock(fd, LOCK_UN) }
-        decisions = Approvals(url: url).decisions
-        decisions[dataset, default: [:]][version] = Decision(decision: approved ? "approved" : "rejected", by: by, note: note, time: Date())
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try AtomicFile.write(try encoder.encode(decisions), to: url)
+        file = try Approvals(url: url).file
+        file.decisions[dataset, default: [:]][version] = ApprovalDecision(verdict: approved ? .approved : .rejected, by: by, note: note, time: Date())
+        try ArtifactCodec.write(file, to: url)
     }
 }

@@ -23,7 +23,7 @@ public final class AuditTrail {
         if let last = lines.last { lastHash = SHA256Hex.of(last) }
         guard let torn else { return }
         try AtomicFile.write(lines.map { Data($0) + Data("\n".utf8) }.reduce(Data(), +), to: url)
-        try record("audit_repaired", details: ["torn_line": lines.count + 1, "dropped_bytes": torn])
+        try record("audit_repaired", details: AuditDetails(tornLine: lines.count + 1, droppedBytes: torn))
     }
 
     /// The byte count of an incomplete final write: a last line with no newline that is not a
@@ -32,15 +32,13 @@ public final class AuditTrail {
         guard let lastByte = data.last, lastByte != UInt8(ascii: "\n") else { return nil }
         let start = (data.lastIndex(of: UInt8(ascii: "\n")).map { data.index(after: $0) }) ?? data.startIndex
         let tail = data[start...]
-        return (try? JSONSerialization.jsonObject(with: Data(tail))) as? [String: Any] == nil ? tail.count : nil
+        return isObject(tail) ? nil : tail.count
     }
 
     /// Appends one event. `details` must hold no personal value and no secret.
-    public func record(_ event: String, dataset: String? = nil, details: [String: Any] = [:]) throws {
-        var entry: [String: Any] = ["time": ISO8601DateFormatter().string(from: Date()), "event": event, "prev": lastHash]
-        if let dataset { entry["dataset"] = dataset }
-        if !details.isEmpty { entry["details"] = details }
-        var line = try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes])
+    public func record(_ event: String, dataset: String? = nil, details: AuditDetails? = nil) throws {
+        let entry = AuditEntry(time: ISO8601DateFormatter().string(from: Date()), event: event, prev: lastHash, dataset: dataset, details: details)
+        var line = try ArtifactCodec.encodeLine(entry)
         let hash = SHA256Hex.of(line)
         line.append(UInt8(ascii: "\n"))
         let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
@@ -50,6 +48,14 @@ public final class AuditTrail {
         guard written == line.count, fsync(fd) == 0 else { throw ODPError.io(url.path, "cannot append to the audit trail") }
         lastHash = hash
     }
+
+    private static func isObject(_ bytes: Data.SubSequence) -> Bool {
+        if case .object? = try? JSONDecoder().decode(ArtifactJSON.self, from: Data(bytes)) { return true }
+        return false
+    }
+
+    /// Every entry of the trail at `url`, oldest first (torn or foreign lines left out).
+    public static func entries(url: URL) -> [AuditEntry] { ArtifactCodec.readLines(AuditEntry.self, at: url) }
 
     public struct Verification: Sendable {
         public var entries: Int
@@ -75,10 +81,11 @@ public final class AuditTrail {
         for line in lines {
             if line.isEmpty { continue }
             n += 1
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+            // Only the chain is checked here: an entry of a newer schema still links.
+            guard let object = try? JSONDecoder().decode(ArtifactJSON.self, from: Data(line)), case .object = object else {
                 return Verification(entries: n, firstBrokenLine: n, problem: "line \(n) is not a JSON object")
             }
-            guard object["prev"] as? String == expected else {
+            guard object["prev"] == .string(expected) else {
                 return Verification(entries: n, firstBrokenLine: n, problem: "line \(n) does not follow line \(n - 1): an entry was changed, removed or inserted")
             }
             expected = SHA256Hex.of(line)

@@ -3,20 +3,7 @@ import ODPCore
 
 /// How one dataset's run ended, for the exit code, the run report and metrics.
 public struct DatasetOutcome: Sendable {
-    public enum Status: String, Sendable {
-        /// A new version was released (and uploaded, when targets exist).
-        case published
-        /// Nothing changed since the last release.
-        case unchanged
-        /// The gate held the release (quality or privacy).
-        case held
-        /// Packaged, waiting for a data officer's approval.
-        case awaitingApproval = "awaiting_approval"
-        /// Extraction, packaging or upload failed.
-        case failed
-        /// Not due (`--due`) or not selected.
-        case skipped
-    }
+    public typealias Status = DatasetRunStatus
 
     public var dataset: String
     public var status: Status
@@ -30,7 +17,7 @@ public struct DatasetOutcome: Sendable {
     public var seconds = 0.0
     public var bytesPublished = 0
     public var reasons: [String] = []
-    public var metrics: [String: Double] = [:]
+    public var metrics = DatasetMetrics()
     public var error: String?
     /// Wall time per stage (`extract`, `check`, `desensitize`, `package`, `finish`, `upload`), for the benchmark.
     public var stageSeconds: [String: Double] = [:]
@@ -43,15 +30,12 @@ public struct DatasetOutcome: Sendable {
         self.status = status
     }
 
-    var json: [String: Any] {
-        var o: [String: Any] = ["dataset": dataset, "status": status.rawValue, "rows_read": rowsRead, "rows_rejected": rowsRejected,
-                                "rows_unreadable": counts.unreadable, "problems": counts.problemEntries,
-                                "rows_released": rowsReleased, "seconds": (seconds * 1000).rounded() / 1000, "bytes_published": bytesPublished]
-        if let version { o["version"] = version }
-        if !reasons.isEmpty { o["reasons"] = reasons }
-        if !metrics.isEmpty { o["metrics"] = metrics }
-        if let error { o["error"] = error }
-        if let reconciliation { o["reconciliation"] = reconciliation }
-        return o
+    /// Its part of the run report.
+    var report: DatasetReport {
+        DatasetReport(dataset: dataset, status: status, version: version, rowsRead: rowsRead, rowsRejected: rowsRejected,
+                      rowsUnreadable: counts.unreadable, problems: counts.problemEntries, rowsReleased: rowsReleased,
+                      seconds: (seconds * 1000).rounded() / 1000, bytesPublished: bytesPublished,
+                      reasons: reasons.isEmpty ? nil : reasons, metrics: metrics.isEmpty ? nil : metrics, error: error,
+                      reconciliation: reconciliation)
     }
 }

@@ -24,9 +24,13 @@ struct DatasetRunner {
     /// The Ed25519 seed from `keys.signing`; every release of the run is signed with it.
     let signingKey: [UInt8]?
 
+    /// Asked to stop (SIGTERM/SIGINT): checked between batches and before packaging.
+    let stop: RunStopFlag
+
     static let batchRows = 8192
 
-    /// - Throws: `DatasetFailure`, carrying how far the dataset got, around the stage's error.
+    /// - Throws: `DatasetFailure`, carrying how far the dataset got, around the stage's error
+    ///   (`RunStopped` when a signal abandoned it).
     func run() throws -> (DatasetOutcome, DatasetState) {
         var outcome = DatasetOutcome(dataset: definition.id, status: .failed)
         let started = Date()
@@ -41,110 +45,159 @@ struct DatasetRunner {
         }
     }
 
+    /// The stages of one dataset, in order. Until the release is packaged, any failure (or a
+    /// stop) abandons the temporary release; after that the dataset is finished.
     private func run(_ outcome: inout DatasetOutcome, started: Date, extraction: IncrementalExtraction.Progress) throws -> DatasetState {
-        let id = definition.id
+        var clock = StageClock()
+        let stages = try openStages(&outcome, progress: extraction)
+        defer { stages.source.close() }
+        let release: ReleaseOutcome
+        do {
+            try stream(stages, outcome: &outcome, clock: &clock, started: started)
+            let reports = try finishStages(stages, outcome: &outcome, clock: &clock)
+            try stop.check()
+            release = try package(stages, reports: reports, outcome: &outcome, clock: &clock)
+        } catch {
+            stages.writer.abandon()
+            throw error
+        }
+        outcome.status = try settle(release, outcome: &outcome, clock: &clock)
+        var next = state
+        if outcome.status == .published || outcome.status == .unchanged {
+            next.watermark = stages.source.watermark ?? state.watermark
+            next.lastSuccess = options.runTime
+            next.lastVersion = release.version
+        }
+        next.lastOutcome = outcome.status
+        if let staging = stages.staging { try IncrementalExtraction.finished(staging) }
+        outcome.stageSeconds = clock.seconds
+        outcome.seconds = Date().timeIntervalSince(started)
+        return next
+    }
+
+    /// Everything one pass over the data needs, opened before the first row is read.
+    private struct Stages {
+        let checker: Checker
+        let desensitizer: Desensitizer
+        let source: RowSource
+        /// The private staging copy of an incremental source, marked finished once the run settles.
+        let staging: StagingStore?
+        let writer: ReleaseWriter
+        /// Profiled as written: the report describes exactly the released rows and values.
+        let released: ReleasedProfile
+    }
+
+    private func openStages(_ outcome: inout DatasetOutcome, progress: IncrementalExtraction.Progress) throws -> Stages {
         let checker = try Checker(definition: definition, context: context)
         references.supply(checker)
         let desensitizer = try Desensitizer(definition: definition, context: context)
-        let (source, staging) = try openSource(&outcome, progress: extraction)
-        defer { source.close() }
-        let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
-                                       runTime: options.runTime, signingKey: signingKey, codeTables: context.codeTables,
-                                       minimumVersion: try publishedVersionFloor())
-        checker.releaseVersion = writer.version
-        // Profiled as written: the report describes exactly the released rows and values.
-        let released = ReleasedProfile(schema: desensitizer.outputSchema)
-        var spool: FileHandle?
-        var spoolURL: URL?
+        let (source, staging) = try openSource(&outcome, progress: progress)
         do {
-            if desensitizer.needsSecondPass {
-                try FileManager.default.createDirectory(at: layout.scratch, withIntermediateDirectories: true)
-                let url = layout.scratch.appendingPathComponent("\(id)-\(getpid()).spool")
-                _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
-                spool = FileHandle(forUpdatingAtPath: url.path)
-                spoolURL = url
-            }
-            defer {
-                try? spool?.close()
-                if let spoolURL { try? FileManager.default.removeItem(at: spoolURL) }
-            }
-            var clock = StageClock()
-            try firstPass(source: source, checker: checker, desensitizer: desensitizer, writer: writer, released: released,
-                          spool: spool, outcome: &outcome, clock: &clock, started: started)
-            if let spool {
-                desensitizer.endFirstPass()
-                try spool.seek(toOffset: 0)
-                while let batch = try clock.time("spool", { try RowBatch.unspool(from: spool) }) {
-                    let out = clock.time("desensitize") { desensitizer.suppress(batch) }
-                    try clock.time("package") {
-                        released.add(out)
-                        try writer.write(out)
-                    }
-                    outcome.rowsReleased += out.rowCount
-                }
-            }
-            // Unreadable rows were read and rejected too: the checker counts them toward the
-            // gate, and its counts are the ones every report and the run summary show.
-            checker.noteUnreadable(source.problems)
-            outcome.counts = checker.counts
-            let extraction = StageReport(problems: source.problems, metrics: ["rows_unreadable": Double(outcome.counts.unreadable)])
-            let quality = clock.time("check") { checker.finish(released: released) }
-            let privacy = clock.time("desensitize") { desensitizer.finish() }
-            let reports = [extraction, quality, privacy]
-            try FeedbackList.write(reports.flatMap(\.problems), dataset: id, to: layout.feedback(id))
-            var holds = quality.holdReasons + privacy.holdReasons
-            let status: ReleaseStatus = !holds.isEmpty ? .held(holds)
-                : definition.approval == .required ? .awaitingApproval : .released
-            let gate = PublishedFileScanner(definition: definition, today: context.runDate)
-            let result = try clock.time("finish") { try writer.finish(reports: reports, status: status, gate: gate) }
-            holds += result.gateFindings.map(\.reason)
-            outcome.version = result.version
-            outcome.metrics = quality.metrics.merging(privacy.metrics) { a, _ in a }
-            outcome.reasons = holds
-            try audit.record("dataset_packaged", dataset: id, details: [
-                "version": result.version, "rows_read": outcome.rowsRead, "rows_rejected": outcome.rowsRejected,
-                "rows_released": outcome.rowsReleased, "changed": !result.isUnchanged, "definition_sha256": definition.definitionHash,
-                "gate": holds.isEmpty ? "pass" : "hold", "hold_reasons": holds,
-            ])
-            var next = state
-            next.lastOutcome = nil
-            if !holds.isEmpty {
-                outcome.status = .held
-                log.log(.warning, "held by the gate: " + holds.joined(separator: "; "), dataset: id)
-            } else if definition.approval == .required, !approvals.isApproved(dataset: id, version: result.version) {
-                outcome.status = .awaitingApproval
-                if let rejected = approvals.decision(dataset: id, version: result.version), rejected.decision == "rejected" {
-                    log.log(.warning, "version \(result.version) was rejected by \(rejected.by)\(rejected.note.map { ": \($0)" } ?? ""); "
-                        + "it stays unpublished until the data changes", dataset: id)
-                } else {
-                    log.log(.warning, "version \(result.version) awaits approval (odp approve \(id) \(result.version) --by NAME)", dataset: id)
-                }
-            } else {
-                let wasLatest = try ReleaseReader.latest(datasetId: id, root: layout.root)?.version == result.version
-                if !wasLatest { try ReleaseWriter.promote(datasetId: id, version: result.version, root: layout.root) }
-                // A version packaged by an earlier run and approved since is published by this one.
-                outcome.status = result.isUnchanged && wasLatest ? .unchanged : .published
-                if let publisher, !options.dryRun {
-                    let receipts = try clock.time("upload") {
-                        try publisher.publish(release: result.directory, definition: definition, version: result.version)
-                    }
-                    outcome.bytesPublished = receipts.filter(\.newlyUploaded).reduce(0) { $0 + Int($1.size) }
-                    if receipts.contains(where: \.newlyUploaded) {
-                        try audit.record("dataset_uploaded", dataset: id, details: ["version": result.version, "files": receipts.count])
-                    }
-                }
-                next.watermark = source.watermark ?? state.watermark
-                next.lastSuccess = options.runTime
-                next.lastVersion = result.version
-            }
-            next.lastOutcome = outcome.status.rawValue
-            if let staging { try IncrementalExtraction.finished(staging) }
-            outcome.stageSeconds = clock.seconds
-            outcome.seconds = Date().timeIntervalSince(started)
-            return next
+            let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
+                                           runTime: options.runTime, signingKey: signingKey, codeTables: context.codeTables,
+                                           minimumVersion: try publishedVersionFloor())
+            checker.releaseVersion = writer.version
+            return Stages(checker: checker, desensitizer: desensitizer, source: source, staging: staging, writer: writer,
+                          released: ReleasedProfile(schema: desensitizer.outputSchema))
         } catch {
-            writer.abandon()
+            source.close()
             throw error
+        }
+    }
+
+    /// Extract → check → desensitize → write, in one pass; when desensitization needs the
+    /// whole table first (k-anonymity), through a private spool and a second pass.
+    private func stream(_ stages: Stages, outcome: inout DatasetOutcome, clock: inout StageClock, started: Date) throws {
+        guard stages.desensitizer.needsSecondPass else {
+            return try firstPass(stages, spool: nil, outcome: &outcome, clock: &clock, started: started)
+        }
+        try FileManager.default.createDirectory(at: layout.scratch, withIntermediateDirectories: true)
+        let url = layout.scratch.appendingPathComponent("\(definition.id)-\(getpid()).spool")
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        let spool = FileHandle(forUpdatingAtPath: url.path)
+        defer {
+            try? spool?.close()
+            try? FileManager.default.removeItem(at: url)
+        }
+        try firstPass(stages, spool: spool, outcome: &outcome, clock: &clock, started: started)
+        guard let spool else { return }
+        stages.desensitizer.endFirstPass()
+        try spool.seek(toOffset: 0)
+        while let batch = try clock.time("spool", { try RowBatch.unspool(from: spool) }) {
+            try stop.check()
+            let out = clock.time("desensitize") { stages.desensitizer.suppress(batch) }
+            try clock.time("package") {
+                stages.released.add(out)
+                try stages.writer.write(out)
+            }
+            outcome.rowsReleased += out.rowCount
+        }
+    }
+
+    /// The stages' reports (extraction, quality, privacy) and the department's feedback list.
+    private func finishStages(_ stages: Stages, outcome: inout DatasetOutcome, clock: inout StageClock) throws -> [StageReport] {
+        // Unreadable rows were read and rejected too: the checker counts them toward the
+        // gate, and its counts are the ones every report and the run summary show.
+        stages.checker.noteUnreadable(stages.source.problems)
+        outcome.counts = stages.checker.counts
+        let extraction = StageReport(problems: stages.source.problems)
+        let quality = clock.time("check") { stages.checker.finish(released: stages.released) }
+        let privacy = clock.time("desensitize") { stages.desensitizer.finish() }
+        outcome.metrics = quality.metrics.merging(privacy.metrics)
+        let reports = [extraction, quality, privacy]
+        try FeedbackList.write(reports.flatMap(\.problems), dataset: definition.id, to: layout.feedback(definition.id))
+        return reports
+    }
+
+    /// The gate's verdict and the complete release: released, held or awaiting approval.
+    private func package(_ stages: Stages, reports: [StageReport], outcome: inout DatasetOutcome, clock: inout StageClock) throws -> ReleaseOutcome {
+        var holds = reports.flatMap(\.holdReasons)
+        let status: ReleaseStatus = !holds.isEmpty ? .held(holds)
+            : definition.approval == .required ? .awaitingApproval : .released
+        let gate = PublishedFileScanner(definition: definition, today: context.runDate)
+        let result = try clock.time("finish") { try stages.writer.finish(reports: reports, status: status, gate: gate) }
+        holds += result.gateFindings.map(\.reason)
+        outcome.version = result.version
+        outcome.reasons = holds
+        try audit.record("dataset_packaged", dataset: definition.id, details: AuditDetails(
+            version: result.version, rowsRead: outcome.rowsRead, rowsRejected: outcome.rowsRejected, rowsReleased: outcome.rowsReleased,
+            changed: !result.isUnchanged, definitionSHA256: definition.definitionHash, gate: holds.isEmpty ? "pass" : "hold",
+            holdReasons: holds))
+        return result
+    }
+
+    /// What happens to a packaged release: held by the gate, waiting for a data officer, or
+    /// promoted to latest and uploaded.
+    private func settle(_ release: ReleaseOutcome, outcome: inout DatasetOutcome, clock: inout StageClock) throws -> DatasetRunStatus {
+        let id = definition.id
+        if !outcome.reasons.isEmpty {
+            log.log(.warning, "held by the gate: " + outcome.reasons.joined(separator: "; "), dataset: id)
+            return .held
+        }
+        if definition.approval == .required, !approvals.isApproved(dataset: id, version: release.version) {
+            if let rejected = approvals.decision(dataset: id, version: release.version), rejected.verdict == .rejected {
+                log.log(.warning, "version \(release.version) was rejected by \(rejected.by)\(rejected.note.map { ": \($0)" } ?? ""); "
+                    + "it stays unpublished until the data changes", dataset: id)
+            } else {
+                log.log(.warning, "version \(release.version) awaits approval (odp approve \(id) \(release.version) --by NAME)", dataset: id)
+            }
+            return .awaitingApproval
+        }
+        let wasLatest = try ReleaseReader.latest(datasetId: id, root: layout.root)?.version == release.version
+        if !wasLatest { try ReleaseWriter.promote(datasetId: id, version: release.version, root: layout.root) }
+        try upload(release, outcome: &outcome, clock: &clock)
+        // A version packaged by an earlier run and approved since is published by this one.
+        return release.isUnchanged && wasLatest ? .unchanged : .published
+    }
+
+    private func upload(_ release: ReleaseOutcome, outcome: inout DatasetOutcome, clock: inout StageClock) throws {
+        guard let publisher, !options.dryRun else { return }
+        let receipts = try clock.time("upload") {
+            try publisher.publish(release: release.directory, definition: definition, version: release.version)
+        }
+        outcome.bytesPublished = receipts.filter(\.newlyUploaded).reduce(0) { $0 + Int($1.size) }
+        if receipts.contains(where: \.newlyUploaded) {
+            try audit.record("dataset_uploaded", dataset: definition.id, details: AuditDetails(version: release.version, files: receipts.count))
         }
     }
 
@@ -152,8 +205,8 @@ struct DatasetRunner {
     /// of their own, handing batches through bounded queues, so the three overlap on a
     /// multi-core machine while the batch order (and so every output byte) stays the same.
     /// When desensitization needs a second pass, transformed batches go to the spool instead.
-    private func firstPass(source: RowSource, checker: Checker, desensitizer: Desensitizer, writer: ReleaseWriter,
-                           released: ReleasedProfile, spool: FileHandle?, outcome: inout DatasetOutcome, clock: inout StageClock, started: Date) throws {
+    private func firstPass(_ stages: Stages, spool: FileHandle?, outcome: inout DatasetOutcome, clock: inout StageClock, started: Date) throws {
+        let (source, checker, desensitizer, writer, released) = (stages.source, stages.checker, stages.desensitizer, stages.writer, stages.released)
         let wall = Date()
         let batches = HandOff<RowBatch>(capacity: 4)
         let outputs = HandOff<RowBatch>(capacity: 4)
@@ -179,6 +232,7 @@ struct DatasetRunner {
         var lastProgress = Date()
         do {
             while let batch = batches.take() {
+                try stop.check()
                 outcome.rowsRead += batch.rowCount
                 let keep = clock.time("check") { checker.check(batch) }
                 let kept = keep.contains(false) ? batch.filtered(keep) : batch

@@ -45,10 +45,9 @@ struct IncrementalExtraction {
         } else {
             counts = try staging.merge(delta)
         }
-        try audit.record("dataset_extracted", dataset: id, details: [
-            "mode": full ? "initial" : "incremental", "inserted": counts.inserted, "updated": counts.updated,
-            "deleted": counts.deleted, "rows_read": progress.rowsRead,
-        ])
+        try audit.record("dataset_extracted", dataset: id, details: AuditDetails(
+            rowsRead: progress.rowsRead, mode: full ? "initial" : "incremental", inserted: counts.inserted, updated: counts.updated,
+            deleted: counts.deleted))
         var found: Reconciliation?
         if let reason {
             let started = Date()
@@ -56,13 +55,10 @@ struct IncrementalExtraction {
             progress.rowsRead += result.rowsReread
             result.nullWatermarks += delta.problems.filter { $0.rule == "null_watermark" }.count
             try staging.setMeta("last_reconcile", ISO8601DateFormatter().string(from: options.runTime))
-            var details: [String: Any] = result.byKind
-            details["reason"] = reason
-            details["ranges_compared"] = result.rangesCompared
-            details["ranges_differing"] = result.rangesDiffering
-            details["rows_reread"] = result.rowsReread
-            details["seconds"] = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
-            try audit.record("dataset_reconciled", dataset: id, details: details)
+            try audit.record("dataset_reconciled", dataset: id, details: AuditDetails(
+                seconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, reason: reason,
+                rangesCompared: result.rangesCompared, rangesDiffering: result.rangesDiffering, rowsReread: result.rowsReread,
+                found: result.byKind))
             let kinds = result.byKind.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             log.log(kinds.isEmpty ? .info : .warning, "reconciled with the source" + (kinds.isEmpty ? ": no difference" : ": " + kinds.joined(separator: ", ")),
                     dataset: id)

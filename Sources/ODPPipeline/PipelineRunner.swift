@@ -10,11 +10,14 @@ public struct PipelineRunner {
     public let workspace: Workspace
     public let options: RunOptions
     public let log: RunLog
+    /// Set by SIGTERM/SIGINT (when `odp run` installs the handlers) or by a caller.
+    public let stop: RunStopFlag
 
-    public init(workspace: Workspace, options: RunOptions, log: RunLog) {
+    public init(workspace: Workspace, options: RunOptions, log: RunLog, stop: RunStopFlag = RunStopFlag()) {
         self.workspace = workspace
         self.options = options
         self.log = log
+        self.stop = stop
     }
 
     public struct Summary: Sendable {
@@ -23,14 +26,27 @@ public struct PipelineRunner {
         public var seconds: Double
         /// Why the open list and DCAT catalog were not updated, when they were not.
         public var catalogError: String?
+        /// The signal that stopped the run, when one did.
+        public var signal: RunSignal?
+        /// Reporting steps that failed (run report, metrics, audit), each logged; the run's
+        /// other results stand.
+        public var reportingErrors: [String] = []
 
         public var exitCode: Int32 {
-            if catalogError != nil || outcomes.contains(where: { $0.status == .failed }) { return ODPExit.failure }
+            if let signal { return signal.exitCode }
+            if catalogError != nil || !reportingErrors.isEmpty || outcomes.contains(where: { $0.status == .failed }) { return ODPExit.failure }
             if outcomes.contains(where: { $0.status == .held || $0.status == .awaitingApproval }) { return ODPExit.held }
             return ODPExit.success
         }
     }
 
+    /// Runs the datasets, then the catalog, then reports. Whatever fails after the run has
+    /// started — a dataset, the catalog upload, a signal, one of the reports — the summary,
+    /// run report, metrics, notification and `run_finished` audit entry are still written
+    /// (each as far as it can be).
+    ///
+    /// ## Errors
+    /// Throws only before the run starts: definition errors, the run lock, unreadable state.
     public func run() throws -> Summary {
         guard workspace.errors.isEmpty else { throw ODPError.definition(workspace.errors) }
         let started = Date()
@@ -40,83 +56,72 @@ public struct PipelineRunner {
         defer { lock.release() }
         let audit = try AuditTrail(url: layout.auditLog)
         let context = try workspace.stageContext(runDate: options.runDate)
-        // Every release is signed, so an unreadable key fails each dataset (reported, audited)
-        // rather than stopping the run before anything is reported.
-        let signingKey = Result { try workspace.signingKey() }
         let publisher = workspace.config.targets.isEmpty ? nil
             : try Publisher(config: workspace.config, stateDirectory: layout.state, environment: ProcessInfo.processInfo.environment,
                             log: { [log] line in log.log(.info, line) })
-        var states = DatasetState.loadAll(layout.stateFile)
-        let approvals = Approvals(url: layout.approvals)
-        try audit.record("run_started", details: ["pid": Int(getpid()), "datasets": workspace.definitions.count, "dry_run": options.dryRun])
-        var outcomes: [DatasetOutcome] = []
-        let references = ReferenceKeySource(definitions: workspace.definitions, root: layout.root)
-        for definition in workspace.runOrder {
-            let id = definition.id
-            let state = states[id] ?? DatasetState()
-            guard options.selects(id) else { continue }
-            if options.dueOnly, !state.isDue(cycle: definition.catalog.updateCycle, now: options.runTime) {
-                outcomes.append(DatasetOutcome(dataset: id, status: .skipped))
-                log.log(.info, "not due (\(definition.catalog.updateCycle.rawValue))", dataset: id)
-                continue
-            }
-            log.log(.info, "started", dataset: id)
-            var datasetContext = context
-            // An unreadable release.json fails this dataset in its release writer, with the file named.
-            datasetContext.previousRelease = (try? ReleaseReader.latest(datasetId: id, root: layout.root))??.directory
-            do {
-                let runner = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
-                                           audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
-                                           signingKey: try signingKey.get())
-                let (outcome, next) = try runner.run()
-                states[id] = next
-                try DatasetState.saveAll(states, to: layout.stateFile)
-                outcomes.append(outcome)
-                references.finished(id, status: outcome.status)
-                log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
-                        ["version": outcome.version ?? "-", "rows": outcome.rowsRead, "rejected": outcome.rowsRejected,
-                         "seconds": String(format: "%.2f", outcome.seconds)])
-            } catch {
-                var failed = DatasetOutcome(dataset: id, status: .failed)
-                failed.error = "\(error)"
-                if let failure = error as? DatasetFailure {
-                    failed.rowsRead = failure.rowsRead
-                    failed.rowsRejected = failure.rowsRejected
-                    failed.seconds = failure.seconds
-                }
-                outcomes.append(failed)
-                references.finished(id, status: .failed)
-                log.log(.error, "failed: \(error)", dataset: id)
-                try? audit.record("dataset_failed", dataset: id, details: ["error": "\(error)"])
-            }
+        var states = try DatasetStates.load(layout.stateFile)
+        let approvals = try Approvals(url: layout.approvals)
+        try audit.record("run_started", details: AuditDetails(pid: Int(getpid()), datasets: workspace.definitions.count, dryRun: options.dryRun))
+        let datasets = DatasetSequence(runner: self, layout: layout, audit: audit, context: context, publisher: publisher, approvals: approvals)
+        var summary = Summary(outcomes: datasets.run(states: &states), reportURL: nil, seconds: 0)
+        summary.signal = stop.signal
+        if let signal = summary.signal {
+            summary.catalogError = "not updated: the run was interrupted by \(signal.name)"
+        } else {
+            finishCatalog(&summary, layout: layout, publisher: publisher, audit: audit)
         }
+        summary.seconds = Date().timeIntervalSince(started)
+        report(&summary, states: states, layout: layout, audit: audit)
+        return summary
+    }
+
+    /// The open list and DCAT catalog; a failure leaves the datasets' own results standing.
+    private func finishCatalog(_ summary: inout Summary, layout: OutputLayout, publisher: Publisher?, audit: AuditTrail) {
         var withheld: [(dataset: String, findings: [PublishedFileFinding])] = []
-        var catalogError: String?
         do {
             withheld = try publishCatalog(layout: layout, publisher: publisher, audit: audit)
         } catch {
-            // The datasets' own results stand; the run still reports, and exits 3.
-            catalogError = "\(error)"
+            summary.catalogError = "\(error)"
             log.log(.error, "catalog not published: \(error)")
-            try? audit.record("catalog_failed", details: ["error": "\(error)"])
+            recordOrLog(audit, "catalog_failed", details: AuditDetails(error: "\(error)"), summary: &summary)
         }
         for (id, findings) in withheld {
             let reasons = findings.map(\.reason)
             log.log(.warning, "left out of the open list: " + reasons.joined(separator: "; "), dataset: id)
-            try audit.record("catalog_entry_withheld", dataset: id, details: ["reasons": reasons])
+            recordOrLog(audit, "catalog_entry_withheld", dataset: id, details: AuditDetails(reasons: reasons), summary: &summary)
             // Its files may be released, but its catalog entry is not public: someone must act.
-            if let i = outcomes.firstIndex(where: { $0.dataset == id }), outcomes[i].status != .failed {
-                outcomes[i].status = .held
-                outcomes[i].reasons += reasons
+            if let i = summary.outcomes.firstIndex(where: { $0.dataset == id }), summary.outcomes[i].status != .failed {
+                summary.outcomes[i].status = .held
+                summary.outcomes[i].reasons += reasons
             }
         }
-        var summary = Summary(outcomes: outcomes, reportURL: nil, seconds: Date().timeIntervalSince(started))
-        summary.catalogError = catalogError
-        summary.reportURL = try RunReport.write(summary, options: options, layout: layout)
-        try Metrics.write(outcomes: outcomes, states: states, layout: layout)
-        Notifier(config: workspace.config, log: log).notify(outcomes, reportURL: summary.reportURL)
-        try audit.record("run_finished", details: ["exit_code": Int(summary.exitCode), "seconds": summary.seconds])
-        return summary
+    }
+
+    /// Run report, metrics, notification and the closing audit entries: each step runs
+    /// whether or not the one before it worked.
+    private func report(_ summary: inout Summary, states: DatasetStates, layout: OutputLayout, audit: AuditTrail) {
+        do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout) } catch {
+            summary.reportingErrors.append("run report: \(error)")
+        }
+        do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: states, layout: layout) } catch {
+            summary.reportingErrors.append("metrics: \(error)")
+        }
+        Notifier(config: workspace.config, log: log).notify(summary)
+        if let signal = summary.signal {
+            let abandoned = summary.outcomes.filter { $0.status == .interrupted }.map(\.dataset)
+            log.log(.warning, "interrupted by \(signal.name): " + (abandoned.isEmpty ? "no dataset was in progress" : "abandoned " + abandoned.joined(separator: ", ")))
+            recordOrLog(audit, "run_interrupted", details: AuditDetails(signal: signal.name, abandoned: abandoned), summary: &summary)
+        }
+        for problem in summary.reportingErrors { log.log(.error, problem) }
+        recordOrLog(audit, "run_finished", details: AuditDetails(exitCode: Int(summary.exitCode), seconds: summary.seconds, signal: summary.signal?.name),
+                    summary: &summary)
+    }
+
+    private func recordOrLog(_ audit: AuditTrail, _ event: String, dataset: String? = nil, details: AuditDetails, summary: inout Summary) {
+        do { try audit.record(event, dataset: dataset, details: details) } catch {
+            summary.reportingErrors.append("audit trail (\(event)): \(error)")
+            log.log(.error, "audit trail (\(event)): \(error)")
+        }
     }
 
     /// The open-data list is regenerated from every definition and uploaded last, after the
@@ -138,7 +143,7 @@ public struct PipelineRunner {
         if let publisher, !options.dryRun, anyReleased {
             let receipts = try publisher.publishCatalog(files: written.files)
             if receipts.contains(where: \.newlyUploaded) {
-                try audit.record("catalog_uploaded", details: ["files": receipts.filter(\.newlyUploaded).count])
+                try audit.record("catalog_uploaded", details: AuditDetails(files: receipts.filter(\.newlyUploaded).count))
             }
         }
         return written.withheld

@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// Logs for people and machines: readable lines on stderr (or a live progress line on a
 /// terminal), structured JSON lines in `state/logs/odp.jsonl`. Messages carry dataset ids,
@@ -25,20 +26,32 @@ public final class RunLog: @unchecked Sendable {
         }
     }
 
-    public func log(_ level: Level, _ message: String, dataset: String? = nil, _ fields: [String: Any] = [:]) {
+    public func log(_ level: Level, _ message: String, dataset: String? = nil, _ fields: [String: ArtifactJSON] = [:]) {
         lock.lock()
         defer { lock.unlock() }
-        var entry: [String: Any] = ["time": ISO8601DateFormatter().string(from: Date()), "level": level.rawValue, "message": message]
-        if let dataset { entry["dataset"] = dataset }
-        for (k, v) in fields { entry[k] = v }
-        if let data = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes]) {
+        var entry: [String: ArtifactJSON] = ["time": .string(ISO8601DateFormatter().string(from: Date())), "level": .string(level.rawValue),
+                                             "message": .string(message)]
+        if let dataset { entry["dataset"] = .string(dataset) }
+        entry.merge(fields) { _, field in field }
+        if let data = try? ArtifactJSON.object(entry).encoded(pretty: false) {
             try? file?.write(contentsOf: data + Data("\n".utf8))
         }
         guard !quiet || level != .info else { return }
         clearProgress()
         let prefix = level == .info ? "" : "\(level.rawValue): "
-        let suffix = fields.isEmpty ? "" : " " + fields.keys.sorted().map { "\($0)=\(fields[$0]!)" }.joined(separator: " ")
+        let suffix = fields.isEmpty ? "" : " " + fields.keys.sorted().map { "\($0)=\(Self.text(fields[$0]!))" }.joined(separator: " ")
         FileHandle.standardError.write(Data("\(prefix)\(dataset.map { "[\($0)] " } ?? "")\(message)\(suffix)\n".utf8))
+    }
+
+    /// A field as a person reads it on stderr: strings without quotes.
+    private static func text(_ value: ArtifactJSON) -> String {
+        switch value {
+        case .string(let s): return s
+        case .int(let n): return String(n)
+        case .double(let d): return String(d)
+        case .bool(let b): return String(b)
+        default: return (try? value.encoded(pretty: false)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
     }
 
     /// A live line on a terminal (dataset, rows, rows/s, elapsed); nothing otherwise.

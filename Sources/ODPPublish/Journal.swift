@@ -6,18 +6,11 @@ import ODPCore
 /// one `write` and fsync'd before the next upload starts, so a crash loses at most the line
 /// being written; a torn last line is ignored on reading.
 final class Journal {
-    struct Intent: Codable {
-        var target: String
-        var dataset: String
-        var version: String
-        var file: String
-        var sha256: String
-        var size: Int64
-    }
-
     let directory: URL
-    private var receiptsFile: URL { directory.appendingPathComponent("receipts.jsonl") }
-    private var intentsFile: URL { directory.appendingPathComponent("intents.jsonl") }
+    private var receiptsFile: URL { Self.receiptsFile(in: directory) }
+    private var intentsFile: URL { Self.intentsFile(in: directory) }
+    private static func receiptsFile(in directory: URL) -> URL { directory.appendingPathComponent("receipts.jsonl") }
+    private static func intentsFile(in directory: URL) -> URL { directory.appendingPathComponent("intents.jsonl") }
     private(set) var receipts: [JournalKey: Receipt] = [:]
 
     init(directory: URL) throws {
@@ -30,7 +23,7 @@ final class Journal {
 
     /// Re-reads the receipts another process may have appended (called under the dataset lock).
     func refresh() {
-        for r: Receipt in Self.read(receiptsFile) { receipts[r.key] = r }
+        receipts.merge(Self.receipts(in: directory)) { _, new in new }
     }
 
     func receipt(for key: JournalKey, sha256: String) -> Receipt? {
@@ -43,32 +36,41 @@ final class Journal {
         receipts[receipt.key] = receipt
     }
 
-    func append(intents: [Intent]) throws {
-        let known = Set(Self.read(intentsFile).map { (i: Intent) in "\(i.target)\t\(i.dataset)\t\(i.version)\t\(i.file)\t\(i.sha256)" })
-        for i in intents where !known.contains("\(i.target)\t\(i.dataset)\t\(i.version)\t\(i.file)\t\(i.sha256)") {
+    func append(intents: [UploadIntent]) throws {
+        let known = Set(self.intents())
+        for i in intents where !known.contains(i) {
             try Self.appendLine(i, to: intentsFile)
         }
     }
 
-    func intents() -> [Intent] { Self.read(intentsFile) }
+    func intents() -> [UploadIntent] { Self.intents(in: directory) }
 
-    private static func appendLine<T: Encodable>(_ value: T, to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var line = try encoder.encode(value)
+    /// The intents journaled under `directory`, read without opening any target.
+    static func intents(in directory: URL) -> [UploadIntent] {
+        ArtifactCodec.readLines(UploadIntent.self, at: intentsFile(in: directory))
+    }
+
+    /// The receipts journaled under `directory`, newest per file.
+    static func receipts(in directory: URL) -> [JournalKey: Receipt] {
+        var out: [JournalKey: Receipt] = [:]
+        for r in ArtifactCodec.readLines(Receipt.self, at: receiptsFile(in: directory)) { out[r.key] = r }
+        return out
+    }
+
+    private static func appendLine<T: Artifact>(_ value: T, to url: URL) throws {
+        var line = try ArtifactCodec.encodeLine(value)
         line.append(0x0A)
-        let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(url.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ODPError.io(url.path, "cannot open the journal: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        // After a torn last line (a crash mid-write), start on a fresh line, or this entry
+        // would join the torn one and be lost with it.
+        var last: UInt8 = 0x0A
+        let end = lseek(fd, 0, SEEK_END)
+        if end > 0, pread(fd, &last, 1, end - 1) == 1, last != 0x0A { line.insert(0x0A, at: line.startIndex) }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == line.count, fsync(fd) == 0 else {
             throw ODPError.io(url.path, "cannot write the journal: \(String(cString: strerror(errno)))")
         }
-    }
-
-    private static func read<T: Decodable>(_ url: URL) -> [T] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
-        let decoder = JSONDecoder()
-        return data.split(separator: 0x0A).compactMap { try? decoder.decode(T.self, from: Data($0)) }
     }
 }

@@ -91,13 +91,18 @@ public final class Publisher {
     }
 
     /// What is published where, and what a run set out to publish but has no receipt yet.
-    public func status() throws -> [PublishStatusEntry] {
+    public func status() -> [PublishStatusEntry] { Self.status(stateDirectory: journal.directory.deletingLastPathComponent()) }
+
+    /// The same, read from the journal under `stateDirectory` alone: no target is opened, so
+    /// no upload secret is needed (`odp status` on a machine without `CKAN_TOKEN`).
+    public static func status(stateDirectory: URL) -> [PublishStatusEntry] {
+        let directory = stateDirectory.appendingPathComponent("publish")
+        let receipts = Journal.receipts(in: directory)
         var out: [PublishStatusEntry] = []
-        var seen = Set<String>()
-        for i in journal.intents().reversed() {
-            let key = JournalKey(target: i.target, dataset: i.dataset, version: i.version, file: i.file)
-            guard seen.insert("\(i.target)\t\(i.dataset)\t\(i.version)\t\(i.file)").inserted else { continue }
-            let receipt = journal.receipt(for: key, sha256: i.sha256)
+        var seen = Set<JournalKey>()
+        for i in Journal.intents(in: directory).reversed() {
+            guard seen.insert(i.key).inserted else { continue }
+            let receipt = receipts[i.key].flatMap { $0.sha256 == i.sha256 ? $0 : nil }
             out.append(PublishStatusEntry(target: i.target, dataset: i.dataset, version: i.version, file: i.file, sha256: i.sha256,
                                           state: receipt == nil ? .pending : .published, receipt: receipt))
         }
@@ -124,7 +129,7 @@ public final class Publisher {
 
     private func run(_ job: PublishJob) throws -> [Receipt] {
         try journal.append(intents: targets.flatMap { t in
-            job.files.map { Journal.Intent(target: t.settings.name, dataset: job.dataset, version: job.version, file: $0.path, sha256: $0.sha256, size: $0.size) }
+            job.files.map { UploadIntent(target: t.settings.name, dataset: job.dataset, version: job.version, file: $0.path, sha256: $0.sha256, size: $0.size) }
         })
         var receipts: [Receipt] = []
         var failures: [(String, String)] = []

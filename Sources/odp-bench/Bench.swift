@@ -30,7 +30,7 @@ struct Bench {
         let sizes = args.compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
         let rows = sizes.isEmpty ? [1_000_000, 10_000_000] : sizes
         print("ODP benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, release build, table: 市场监管 individual businesses (15 columns)\n")
-        var results: [[String: Any]] = []
+        var results: [BenchResult] = []
         for n in rows {
             FileHandle.standardError.write(Data("generating/reading the \(n)-row table (cached in \(dataDir.path))…\n".utf8))
             _ = try DemoGenerator.benchmarkTable(rows: n, in: dataDir)
@@ -44,7 +44,7 @@ struct Bench {
                 try child.run()
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 child.waitUntilExit()
-                guard child.terminationStatus == 0, let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                guard child.terminationStatus == 0, let object = try? BenchResult.decode(data) else {
                     FileHandle.standardError.write(Data("benchmark child failed for \(n) rows\n".utf8))
                     exit(1)
                 }
@@ -109,59 +109,51 @@ struct Bench {
         try? FileManager.default.removeItem(at: work)
         let configPath = mode == .rerun ? try seedRerun(table: table, work: work)
             : try BenchWorkspace.write(table: table, into: work, csvOnly: mode == .reference)
-        var result: [String: Any] = ["rows": rows, "input_bytes": inputBytes, "mode": mode.rawValue]
+        var result = BenchResult(rows: rows, inputBytes: inputBytes, mode: mode.rawValue)
         let cpuBefore = cpuSeconds()
         let watch = Stopwatch()
         if mode == .stages {
-            result["stage_alone"] = try StageAlone.measure(configPath: configPath)
+            result.stageAlone = try StageAlone.measure(configPath: configPath)
         } else if mode == .extract {
             let workspace = try Workspace.load(configPath: configPath)
             let source = try Extractor.open(workspace.definitions[0], since: nil, environment: [:])
             var n = 0
             while let batch = try source.next(maxRows: 8192) { n += batch.rowCount }
             source.close()
-            result["seconds"] = watch.elapsed
-            result["cpu_seconds"] = cpuSeconds() - cpuBefore
-            result["rows_read"] = n
-            result["floor_read_seconds"] = Floor.read(table).seconds
+            result.seconds = watch.elapsed
+            result.cpuSeconds = cpuSeconds() - cpuBefore
+            result.rowsRead = n
+            result.floorRead = Floor.read(table).seconds
         } else {
             let summary = try release(configPath: configPath)
-            result["seconds"] = watch.elapsed
-            result["cpu_seconds"] = cpuSeconds() - cpuBefore
+            result.seconds = watch.elapsed
+            result.cpuSeconds = cpuSeconds() - cpuBefore
             let outcome = summary.outcomes[0]
-            result["status"] = outcome.status.rawValue
-            result["stages"] = outcome.stageSeconds
-            result["rows_released"] = outcome.rowsReleased
-            result["rows_rejected"] = outcome.rowsRejected
+            result.status = outcome.status.rawValue
+            result.stages = outcome.stageSeconds
+            result.rowsReleased = outcome.rowsReleased
+            result.rowsRejected = outcome.rowsRejected
             // The floor is measured once per size, beside the complete release.
             if mode == .release, let csv = BenchWorkspace.releasedCSV(in: work) {
-                let size = (try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0
-                result["output_csv_bytes"] = size
-                result["floor_read_seconds"] = Floor.read(table).seconds
+                result.outputCSVBytes = (try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0
+                result.floorRead = Floor.read(table).seconds
                 let written = Floor.treeSize(work.appendingPathComponent("out"))
-                result["floor_write_seconds"] = Floor.write(bytes: written, in: work).seconds
-                result["floor_write_bytes"] = written
-                result["floor_sha256_seconds"] = Floor.sha256(csv).seconds
+                result.floorWrite = .init(seconds: Floor.write(bytes: written, in: work).seconds, bytes: written)
+                result.floorSHA256 = .init(seconds: Floor.sha256(csv).seconds)
                 let z = Floor.zlib6(csv), d = Floor.libdeflate6(csv)
-                result["floor_zlib6_seconds"] = z.seconds
-                result["floor_zlib6_bytes"] = z.outputBytes
-                result["floor_libdeflate6_seconds"] = d.seconds
-                result["floor_libdeflate6_bytes"] = d.outputBytes
+                result.floorZlib6 = .init(seconds: z.seconds, bytes: z.outputBytes)
+                result.floorLibdeflate6 = .init(seconds: d.seconds, bytes: d.outputBytes)
                 let odpZip = try Floor.odpZip(csv)
-                result["zip_csv_seconds"] = odpZip.seconds
-                result["zip_csv_bytes"] = odpZip.outputBytes
-                if let info = Floor.infoZip(csv) {
-                    result["infozip6_seconds"] = info.seconds
-                    result["infozip6_bytes"] = info.outputBytes
-                }
+                result.zipCSV = .init(seconds: odpZip.seconds, bytes: odpZip.outputBytes)
+                if let info = Floor.infoZip(csv) { result.infozip6 = .init(seconds: info.seconds, bytes: info.outputBytes) }
             }
             if let zip = BenchWorkspace.zip(in: work) {
-                result["zip_bytes"] = (try FileManager.default.attributesOfItem(atPath: zip.path)[.size] as? Int) ?? 0
+                result.zipBytes = (try FileManager.default.attributesOfItem(atPath: zip.path)[.size] as? Int) ?? 0
             }
         }
-        result["peak_rss_bytes"] = peakResidentBytes()
+        result.peakRSSBytes = peakResidentBytes()
         try? FileManager.default.removeItem(at: work)
-        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        let data = try result.encoded()
         FileHandle.standardOutput.write(data)
     }
 }

@@ -2,13 +2,13 @@ import Foundation
 
 /// Prints benchmark results as rows/s and MB/s next to the floor.
 enum Report {
-    static func print(_ r: [String: Any]) {
-        let rows = r["rows"] as? Int ?? 0
-        let input = Double(r["input_bytes"] as? Int ?? 0)
-        let seconds = r["seconds"] as? Double ?? 0
-        let rss = Double(r["peak_rss_bytes"] as? Int ?? 0) / 1_048_576
+    static func print(_ r: BenchResult) {
+        let rows = r.rows
+        let input = Double(r.inputBytes)
+        let seconds = r.seconds ?? 0
+        let rss = Double(r.peakRSSBytes ?? 0) / 1_048_576
         func rate(_ s: Double) -> String { s > 0 ? String(format: "%9.0f rows/s  %7.1f MB/s", Double(rows) / s, input / 1_048_576 / s) : "" }
-        let mode = r["mode"] as? String
+        let mode = r.mode
         let title = switch mode {
         case "extract": "extract only"
         case "rerun": "re-run of the complete release, one row changed: the change log compares every row with the previous version"
@@ -21,19 +21,19 @@ enum Report {
         if mode != "stages" {
             Swift.print(String(format: "  %@ %8.2f s  %@  peak RSS %.0f MB%@", pad("total"), seconds, rate(seconds), rss, target))
         }
-        if let cpu = r["cpu_seconds"] as? Double {
+        if let cpu = r.cpuSeconds {
             // Wall time cannot go below CPU time / cores: this line says how close the run is to that.
             let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
             Swift.print(String(format: "  %@ %8.2f s  = %.2f cores busy on average; at best %.2f s on %.0f cores",
                                pad("CPU time (user + system)"), cpu, cpu / max(seconds, 1e-9), cpu / cores, cores))
         }
-        if let alone = r["stage_alone"] as? [String: Double] {
+        if let alone = r.stageAlone {
             for (stage, goal) in [("check", "1.5M"), ("desensitize", "1M")] {
                 guard let s = alone[stage] else { continue }
                 Swift.print(String(format: "  %@ %8.2f s  %@   (target ≥ %@ rows/s)", pad("  " + stage + " alone"), s, rate(s), goal))
             }
         }
-        if let stages = r["stages"] as? [String: Double] {
+        if let stages = r.stages {
             // Reading, checking with desensitizing, and writing run on their own threads: each
             // stage's figure is its busy time, and `stream` the wall time of all of them together.
             for stage in ["extract", "check", "desensitize", "package", "spool", "finish", "upload"] {
@@ -46,28 +46,28 @@ enum Report {
                 Swift.print(String(format: "  %@ %8.2f s  %@%@", pad("read+validate+desens.+" + written), stream, rate(stream), goal))
             }
         }
-        if let read = r["floor_read_seconds"] as? Double {
+        if let read = r.floorRead {
             Swift.print(String(format: "  %@ %8.2f s  %@   (ODP total = %.1f× floor)", pad("floor: read input"), read, rate(read), seconds / max(read, 1e-9)))
         }
-        if let csvBytes = r["output_csv_bytes"] as? Int {
+        if let csvBytes = r.outputCSVBytes {
             let mb = Double(csvBytes) / 1_048_576
-            for (name, key) in [("sha256 of output", "floor_sha256"), ("zlib -6, 1 thread", "floor_zlib6"), ("libdeflate -6, 1 thread", "floor_libdeflate6")] {
-                guard let s = r["\(key)_seconds"] as? Double else { continue }
-                let size = (r["\(key)_bytes"] as? Int).map { String(format: " → %.1f MB", Double($0) / 1_048_576) } ?? ""
+            for (name, timing) in [("sha256 of output", r.floorSHA256), ("zlib -6, 1 thread", r.floorZlib6), ("libdeflate -6, 1 thread", r.floorLibdeflate6)] {
+                guard let s = timing?.seconds else { continue }
+                let size = timing?.bytes.map { String(format: " → %.1f MB", Double($0) / 1_048_576) } ?? ""
                 Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s%@", pad("floor: " + name), s, mb / s, size))
             }
-            if let s = r["floor_write_seconds"] as? Double, let bytes = r["floor_write_bytes"] as? Int {
+            if let s = r.floorWrite?.seconds, let bytes = r.floorWrite?.bytes {
                 Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s (as many bytes as the release wrote, %.0f MB)",
                                    pad("floor: write output"), s, Double(bytes) / 1_048_576 / s, Double(bytes) / 1_048_576))
             }
-            if let s = r["zip_csv_seconds"] as? Double, let bytes = r["zip_csv_bytes"] as? Int {
+            if let s = r.zipCSV?.seconds, let bytes = r.zipCSV?.bytes {
                 Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s → %.1f MB", pad("zip step: ODP, all cores"), s, mb / s, Double(bytes) / 1_048_576))
-                if let i = r["infozip6_seconds"] as? Double, let ib = r["infozip6_bytes"] as? Int {
+                if let i = r.infozip6?.seconds, let ib = r.infozip6?.bytes {
                     Swift.print(String(format: "  %@ %8.2f s  %7.1f MB/s → %.1f MB", pad("zip step: zip -6 (Info-ZIP)"), i, mb / i, Double(ib) / 1_048_576))
                     Swift.print(String(format: "  zip step: ODP vs zip -6: %.1f× the throughput, %.3f× the size", i / s, Double(bytes) / Double(ib)))
                 }
             }
-            if let zip = r["zip_bytes"] as? Int {
+            if let zip = r.zipBytes {
                 Swift.print(String(format: "  release zip (all files): %.1f MB", Double(zip) / 1_048_576))
             }
         }
@@ -79,19 +79,18 @@ enum Report {
         label.count >= 30 ? label : label + String(repeating: " ", count: 30 - label.count)
     }
 
-    static func printScaling(_ results: [[String: Any]]) {
-        let releases = results.filter { $0["mode"] as? String == "release" }
+    static func printScaling(_ results: [BenchResult]) {
+        let releases = results.filter { $0.mode == "release" }
         guard releases.count >= 2, let a = releases.first, let b = releases.last,
-              let ta = a["seconds"] as? Double, let tb = b["seconds"] as? Double,
-              let ra = a["rows"] as? Int, let rb = b["rows"] as? Int else { return }
+              let ta = a.seconds, let tb = b.seconds else { return }
+        let ra = a.rows, rb = b.rows
         Swift.print(String(format: "scaling: %d → %d rows: the complete release took %.2f× the time (linear would be %.1f×, target ≤ 10.5×)",
                            ra, rb, tb / ta, Double(rb) / Double(ra)))
-        let references = results.filter { $0["mode"] as? String == "reference" }
-        if references.count >= 2, let x = references.first?["seconds"] as? Double, let y = references.last?["seconds"] as? Double {
+        let references = results.filter { $0.mode == "reference" }
+        if references.count >= 2, let x = references.first?.seconds, let y = references.last?.seconds {
             Swift.print(String(format: "scaling: the reference job took %.2f× the time", y / x))
         }
-        if let wa = a["floor_write_seconds"] as? Double, let wb = b["floor_write_seconds"] as? Double,
-           let ba = a["floor_write_bytes"] as? Int, let bb = b["floor_write_bytes"] as? Int {
+        if let wa = a.floorWrite?.seconds, let wb = b.floorWrite?.seconds, let ba = a.floorWrite?.bytes, let bb = b.floorWrite?.bytes {
             Swift.print(String(format: "scaling: writing the release's bytes alone took %.2f× the time for %.2f× the bytes", wb / wa, Double(bb) / Double(ba)))
         }
     }

@@ -15,6 +15,7 @@ struct ODP: AsyncParsableCommand {
           odp validate                    lint every definition (file:line:column: message)
           odp verify output/releases/sthj-air-quality-hourly/<version>
           odp preview scjg-individual-business
+          odp status [--json]             each dataset's newest version, its state and what to do next
           odp serve                       the local portal on http://127.0.0.1:8080/
           odp demo generate               regenerate the demo's department data
           odp keys generate --out DIR     make the Ed25519 key pair that signs releases
@@ -22,7 +23,9 @@ struct ODP: AsyncParsableCommand {
         Exit codes: 0 everything published or unchanged; 1 usage or definition errors;
         2 some datasets held by a gate or awaiting approval (待审核); 3 failures (a source
         missing, unreadable, locked or unreachable, a key a dataset needs unreadable,
-        packaging or upload failed after retries); the other datasets still run.
+        packaging or upload failed after retries); the other datasets still run;
+        143 / 130 stopped by SIGTERM / SIGINT (the dataset in progress is abandoned; the run
+        report and audit trail say so).
         """,
         version: "0.1.0",
         subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,

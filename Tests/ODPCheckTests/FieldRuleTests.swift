@@ -199,7 +199,7 @@ struct FieldRuleTests {
         #expect(Fixture.checked(report, type: "unique") == 4)
         #expect(report.problems.map(\.sourceRow) == [4, 5])
         #expect(report.problems.map(\.rule) == ["required", "unique"])
-        #expect(report.metrics["rejected_rows"] == 2)
-        #expect(report.metrics["rows_checked"] == 5)
+        #expect(report.metrics.rejectedRows == 2)
+        #expect(report.metrics.rowsChecked == 5)
     }
 }

@@ -22,8 +22,8 @@ struct GateTests {
         #expect(within.holdReasons.isEmpty)
         #expect(beyond.holdReasons.count == 1)
         #expect(beyond.holdReasons[0].contains("被剔除的行占 20%"))
-        #expect(beyond.metrics["rejected_rows"] == 2)
-        #expect(beyond.metrics["rows_checked"] == 10)
+        #expect(beyond.metrics.rejectedRows == 2)
+        #expect(beyond.metrics.rowsChecked == 10)
     }
 
     @Test("a dimension score below min_scores holds, with Chinese or English keys")
@@ -31,7 +31,7 @@ struct GateTests {
         for key in ["完整性", "completeness"] {
             let d = Fixture.definition(fields: fields, extra: "gate: {max_reject_share: 1, min_scores: {\(key): 0.9}}")
             let report = try Fixture.run(d, rows(bad: 2, of: 10)).report
-            #expect(report.metrics["score_完整性"] == 0.8)
+            #expect(report.metrics.dimensionScores?["完整性"] == 0.8)
             #expect(report.holdReasons == ["完整性得分 80.00% 低于要求的 90.00%"])
         }
     }
@@ -41,7 +41,7 @@ struct GateTests {
         let d = Fixture.definition(fields: fields, extra: "gate: {max_reject_share: 1, min_overall: 0.95}")
         let report = try Fixture.run(d, rows(bad: 5, of: 10)).report
         // 规范性 1.0 (type), 完整性 0.5 (required); 可访问性 未评估 → mean 0.75
-        #expect(abs((report.metrics["score"] ?? 0) - 0.75) < 1e-6)
+        #expect(abs((report.metrics.score ?? 0) - 0.75) < 1e-6)
         #expect(report.holdReasons.contains { $0.contains("综合得分") })
         let json = Fixture.reportJSON(report)
         #expect((json["gate"] as? [String: Any])?["decision"] as? String == "hold")
@@ -55,8 +55,8 @@ struct GateTests {
         """, extra: "gate: {timeliness: {field: updated, max_age_days: 30}, min_scores: {timeliness: 1}}")
         let fresh = try Fixture.run(d, [["2026-10-01"], ["2026-11-20"]]).report
         let stale = try Fixture.run(d, [["2026-10-01"], ["2026-10-20"]]).report
-        #expect(fresh.metrics["score_时效性"] == 1)
-        #expect(stale.metrics["score_时效性"] == 0)
+        #expect(fresh.metrics.dimensionScores?["时效性"] == 1)
+        #expect(stale.metrics.dimensionScores?["时效性"] == 0)
         #expect(fresh.holdReasons.isEmpty)
         #expect(stale.holdReasons == ["时效性得分 0.00% 低于要求的 100.00%"])
     }

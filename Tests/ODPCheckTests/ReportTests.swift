@@ -76,6 +76,6 @@ struct ReportTests {
         for _ in 0..<(Checker.problemLimit / 1000 + 1) { _ = checker.check(Fixture.batch(rows)) }
         let report = checker.finishRules()
         #expect(report.problems.count == Checker.problemLimit)
-        #expect(report.metrics["problems"] == Double(Checker.problemLimit + 1000))
+        #expect(report.metrics.problems == Checker.problemLimit + 1000)
     }
 }

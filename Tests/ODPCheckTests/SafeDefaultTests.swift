@@ -36,7 +36,7 @@ struct SafeDefaultTests {
         #expect(checker.counts == RowCounts(read: 261, unreadable: 61, rejected: 61, problemEntries: 2))
         #expect(report.holdReasons.count == 1)
         #expect(report.holdReasons.first?.contains("（61 / 261，其中 61 行无法读取）") == true)
-        #expect(report.metrics["rows_read"] == 261 && report.metrics["rejected_rows"] == 61 && report.metrics["problems"] == 2)
+        #expect(report.metrics.rowsRead == 261 && report.metrics.rejectedRows == 61 && report.metrics.problems == 2)
         let json = Fixture.reportJSON(report)
         #expect(json["rows_read"] as? Int == 261 && json["rows_checked"] as? Int == 200 && json["rejected_rows"] as? Int == 61)
         #expect(json["reject_share"] as? Double == 0.233716)

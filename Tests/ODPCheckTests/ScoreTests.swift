@@ -19,12 +19,12 @@ struct ScoreTests {
     @Test("32 of 3,000 rows rejected: the overall score is below 1 in JSON, HTML and README")
     func rejectedRowsLowerTheScore() throws {
         let report = try Fixture.run(definition, rows(bad: 32)).report
-        #expect(report.metrics["rejected_rows"] == 32)
+        #expect(report.metrics.rejectedRows == 32)
         // 准确性: 2,968 of 3,000 rows pass; 规范性 and 完整性 pass; the mean of three.
         let accuracy = 2968.0 / 3000
-        #expect(abs((report.metrics["score_准确性"] ?? 0) - accuracy) < 1e-6)
+        #expect(abs((report.metrics.dimensionScores?["准确性"] ?? 0) - accuracy) < 1e-6)
         let overall = (1 + 1 + accuracy) / 3
-        #expect(abs((report.metrics["score"] ?? 0) - overall) < 1e-6)
+        #expect(abs((report.metrics.score ?? 0) - overall) < 1e-6)
         let json = Fixture.reportJSON(report)
         let score = try #require(json["overall_score"] as? Double)
         #expect(score < 0.997)
@@ -51,7 +51,7 @@ struct ScoreTests {
     func unreadableRowsLowerConformity() throws {
         let unreadable = [RowProblem(sourceRow: 42, lastSourceRow: 101, field: nil, rule: "unclosed_quote", message: "…")]
         let report = try Fixture.run(definition, rows(bad: 0)) { $0.noteUnreadable(unreadable) }.report
-        #expect(abs((report.metrics["score_规范性"] ?? 0) - 3000.0 / 3060) < 1e-6)
+        #expect(abs((report.metrics.dimensionScores?["规范性"] ?? 0) - 3000.0 / 3060) < 1e-6)
         let dims = Fixture.reportJSON(report)["dimensions"] as? [String: [String: Any]]
         #expect(dims?["规范性"]?["rows"] as? Int == 3060)
         #expect(dims?["规范性"]?["score_text"] as? String == "98.03%")
@@ -62,7 +62,7 @@ struct ScoreTests {
         let report = try Fixture.run(definition, rows(bad: 0)).report
         let dims = Fixture.reportJSON(report)["dimensions"] as? [String: [String: Any]]
         #expect(dims?["可访问性"]?["note"] as? String == "未评估")
-        #expect(report.metrics["score_可访问性"] == nil)
+        #expect(report.metrics.dimensionScores?["可访问性"] == nil)
         #expect(Fixture.rules(report, type: "accessibility").isEmpty)
         #expect(report.readmeSection?.contains("| 可访问性 | 未评估 |") == true)
     }
@@ -74,7 +74,7 @@ struct ScoreTests {
         """, extra: "rules: [{type: row_count, min: 100, severity: warn}]")
         let report = try Fixture.run(d, (0..<10).map { i in [i < 2 ? nil : "C\(i)"] }).report
         // 完整性: 8 of 10 rows × 0 of 1 table checks.
-        #expect(report.metrics["score_完整性"] == 0)
+        #expect(report.metrics.dimensionScores?["完整性"] == 0)
         let dims = Fixture.reportJSON(report)["dimensions"] as? [String: [String: Any]]
         #expect(dims?["完整性"]?["rows_passed"] as? Int == 8)
         #expect(dims?["完整性"]?["table_checks"] as? Int == 1)

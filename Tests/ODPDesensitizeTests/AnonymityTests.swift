@@ -41,10 +41,10 @@ struct AnonymityTests {
         #expect(out.count == 7)
         #expect(!out.contains { $0[1] == "11" })
         #expect(report.holdReasons.isEmpty)
-        #expect(report.metrics["k"] == 3)
-        #expect(report.metrics["l"] == 2)
-        #expect(report.metrics["suppressed_records"] == 3)
-        #expect(report.metrics["equivalence_classes"] == 4)
+        #expect(report.metrics.k == 3)
+        #expect(report.metrics.l == 2)
+        #expect(report.metrics.suppressedRecords == 3)
+        #expect(report.metrics.equivalenceClasses == 4)
         let object = try JSONSerialization.jsonObject(with: report.files["privacy-report.json"]!) as! [String: Any]
         let k = object["k_anonymity"] as! [String: Any]
         #expect(k["share_below_k"] as? Double == 0.1)
@@ -72,6 +72,6 @@ struct AnonymityTests {
                                                                  privacy: "privacy:\n  k_anonymity: {k: 5}"), context: Fixture.context())
         #expect(!d.needsSecondPass)
         #expect(Fixture.run(d, [["餐饮"]]) == [["餐饮"]])
-        #expect(d.finish().metrics["k"] == nil)
+        #expect(d.finish().metrics.k == nil)
     }
 }

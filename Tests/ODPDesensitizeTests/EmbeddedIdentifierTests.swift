@@ -44,7 +44,7 @@ struct EmbeddedIdentifierTests {
         let site = try #require(holds.first { $0.contains("（jycs）") })
         #expect(site.contains("1 处") && site.contains("第 5 行"))
         for value in ["付强", "王秀英", "欧阳明辉"] { #expect(!holds.joined().contains(value)) }
-        #expect(report.metrics["identifier_hits_after"] == 4)
+        #expect(report.metrics.identifierHitsAfter == 4)
         let object = try Shops.privacyReport(report)
         let after = Shops.hits(object, "after")
         #expect(after.count == 2)
@@ -66,7 +66,7 @@ struct EmbeddedIdentifierTests {
         #expect(out[3][2] == "肥城市新城街道欧阳○○家东")
         let report = d.finish()
         #expect(report.holdReasons.isEmpty, "\(report.holdReasons)")
-        #expect(report.metrics["identifier_hits_after"] == 0)
+        #expect(report.metrics.identifierHitsAfter == 0)
         let object = try Shops.privacyReport(report)
         #expect(Shops.hits(object, "before").first { $0["field"] as? String == "mc" }?["count"] as? Int == 3, "still counted before")
         #expect(report.fieldNotes["mc"]?.contains("经营者") == true)
@@ -82,7 +82,7 @@ struct EmbeddedIdentifierTests {
         let d = try Desensitizer(definition: def, context: Fixture.context())
         _ = Fixture.run(d, [["A7731902", "会员A7731902已注销"], ["12345", "门牌12345号"], ["A7731902", "无"], ["000000", "编号000000"]])
         let report = d.finish()
-        #expect(report.metrics["identifier_hits_after"] == 1, "\(report.holdReasons)")
+        #expect(report.metrics.identifierHitsAfter == 1, "\(report.holdReasons)")
         #expect(report.holdReasons.first?.contains("第 2 行") == true)
         #expect(IdentifierScanner(today: Fixture.runDate).scan("会员A7731902已注销", nameLike: true, cardLabelled: true).isEmpty,
                 "only the same-row check can find it")
@@ -128,7 +128,7 @@ struct EmbeddedIdentifierTests {
         _ = Fixture.run(d, Array(Shops.rows.prefix(3)))
         let report = d.finish()
         #expect(report.holdReasons.isEmpty)
-        #expect(report.metrics["identifier_hits_allowed"] == 2)
+        #expect(report.metrics.identifierHitsAllowed == 2)
     }
 }
 

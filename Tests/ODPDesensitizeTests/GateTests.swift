@@ -18,7 +18,7 @@ struct GateTests {
         let reason = try #require(report.holdReasons.first)
         #expect(reason.contains("备注") && reason.contains("bz") && reason.contains("手机号码") && reason.contains("1 处") && reason.contains("第 3 行"))
         #expect(!reason.contains("13812345678"))
-        #expect(report.metrics["identifier_hits_after"] == 1)
+        #expect(report.metrics.identifierHitsAfter == 1)
     }
 
     @Test("an identifier in a header title holds the release")
@@ -41,7 +41,7 @@ struct GateTests {
         _ = Fixture.run(d, [["0531-86123456"], ["0538-5512345"]])
         let report = d.finish()
         #expect(report.holdReasons.isEmpty)
-        #expect(report.metrics["identifier_hits_allowed"] == 2)
+        #expect(report.metrics.identifierHitsAllowed == 2)
         let json = try #require(report.files["privacy-report.json"])
         let object = try JSONSerialization.jsonObject(with: json) as! [String: Any]
         let after = (object["identifier_hits"] as! [String: Any])["after"] as! [[String: Any]]
@@ -74,8 +74,8 @@ struct GateTests {
         ])
         #expect(out.map { $0[0] } == ["办理人电话 [已脱敏]", "无异常", "身份证 [已脱敏] 邮箱 [已脱敏]"])
         let report = d.finish()
-        #expect(report.metrics["identifier_hits_before"] == 4, "three in the redacted field, one in the plain one")
-        #expect(report.metrics["identifier_hits_after"] == 1, "the plain field's mobile number")
+        #expect(report.metrics.identifierHitsBefore == 4, "three in the redacted field, one in the plain one")
+        #expect(report.metrics.identifierHitsAfter == 1, "the plain field's mobile number")
         let object = try JSONSerialization.jsonObject(with: report.files["privacy-report.json"]!) as! [String: Any]
         let before = (object["identifier_hits"] as! [String: Any])["before"] as! [[String: Any]]
         let mobiles = try #require(before.first { $0["field"] as? String == "bz" && $0["kind"] as? String == "mobile" })
@@ -94,7 +94,7 @@ struct GateTests {
         _ = Fixture.run(d, [[Fixture.id("37092119900101006"), "13812345678"]])
         let report = d.finish()
         #expect(report.holdReasons.isEmpty)
-        #expect(report.metrics["identifier_hits_before"] == 2)
-        #expect(report.metrics["identifier_hits_after"] == 0)
+        #expect(report.metrics.identifierHitsBefore == 2)
+        #expect(report.metrics.identifierHitsAfter == 0)
     }
 }

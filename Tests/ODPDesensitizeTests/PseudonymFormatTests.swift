@@ -48,7 +48,7 @@ struct PseudonymFormatTests {
         #expect(distinct.count == 2 * count, "no collisions at 128 bits")
         let report = d.finish()
         #expect(report.holdReasons.isEmpty)
-        #expect(report.metrics["identifier_hits_after"] == 0)
+        #expect(report.metrics.identifierHitsAfter == 0)
     }
 
     @Test("the privacy report records the pseudonym format version next to the key id; none without pseudonyms")

@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 import ODPPipeline
 import Testing
 
@@ -12,7 +13,7 @@ struct AuditTrailTests {
     func intact() throws {
         let url = tempLog()
         defer { try? FileManager.default.removeItem(at: url) }
-        try AuditTrail(url: url).record("a", details: ["n": 1])
+        try AuditTrail(url: url).record("a", details: AuditDetails(files: 1))
         let trail = try AuditTrail(url: url)
         try trail.record("b", dataset: "x")
         try trail.record("c")
@@ -26,9 +27,10 @@ struct AuditTrailTests {
         let url = tempLog()
         defer { try? FileManager.default.removeItem(at: url) }
         let trail = try AuditTrail(url: url)
-        for i in 0..<5 { try trail.record("event", details: ["rows": i]) }
+        for i in 0..<5 { try trail.record("event", details: AuditDetails(rowsRead: i)) }
         var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
-        lines[1] = lines[1].replacingOccurrences(of: "\"rows\":1", with: "\"rows\":100")
+        lines[1] = lines[1].replacingOccurrences(of: "\"rows_read\":1", with: "\"rows_read\":100")
+        #expect(lines[1].contains("\"rows_read\":100"))
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
         #expect(try AuditTrail.verify(url: url).firstBrokenLine == 3)
     }
@@ -38,7 +40,7 @@ struct AuditTrailTests {
         let url = tempLog()
         defer { try? FileManager.default.removeItem(at: url) }
         let trail = try AuditTrail(url: url)
-        for i in 0..<4 { try trail.record("event", details: ["i": i]) }
+        for i in 0..<4 { try trail.record("event", details: AuditDetails(files: i)) }
         var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
         lines.remove(at: 2)
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)

@@ -193,26 +193,41 @@ struct DemoCKANTests {
     static func fetch(_ name: String, client: CKANClient) throws -> RemoteDataset? {
         guard let p = try client.package(name) else { return nil }
         var fields: [String: String] = [:]
-        for key in ["title", "notes", "license_id", "version", "private", "metadata_modified"] { fields[key] = p[key].map { "\($0)" } }
-        if let isPrivate = p["private"] as? Bool { fields["private"] = String(isPrivate) }
-        var extras: [String: String] = [:]
-        for e in p["extras"] as? [[String: Any]] ?? [] { if let k = e["key"] as? String { extras[k] = "\(e["value"] ?? "")" } }
+        fields["title"] = p.title
+        fields["notes"] = p.notes
+        fields["license_id"] = p.licenseId
+        fields["version"] = p.version
+        fields["metadata_modified"] = p.metadataModified
+        fields["private"] = p.isPrivate.map { String($0) }
+        let extras = Dictionary((p.extras ?? []).map { ($0.key, $0.value) }) { a, _ in a }
         var resources: [RemoteResource] = []
-        for r in p["resources"] as? [[String: Any]] ?? [] {
-            let url = r["url"] as? String ?? ""
+        for r in p.resources ?? [] {
+            let url = r.url ?? ""
             let response = try Transfer.perform(TransferRequest(url: url, headers: ["Authorization: \(client.token)"], sink: .memory(limit: 256 << 20)),
                                                 options: client.options)
             guard response.status == 200 else { throw TransferError.httpStatus(response, what: "download \(url)") }
-            resources.append(RemoteResource(name: r["name"] as? String ?? "", hash: r["hash"] as? String, size: r["size"].map { "\($0)" } ?? "",
-                                            body: response.body))
+            let size: String
+            switch r.size {
+            case .int(let n)?: size = String(n)
+            case .string(let text)?: size = text
+            default: size = ""
+            }
+            resources.append(RemoteResource(name: r.name ?? "", hash: r.hash, size: size, body: response.body))
         }
-        return RemoteDataset(fields: fields, organization: (p["organization"] as? [String: Any])?["name"] as? String, extras: extras,
-                             resources: resources)
+        return RemoteDataset(fields: fields, organization: p.organization?.name, extras: extras, resources: resources)
     }
 
     /// Names of every dataset, private ones included, that mention `tag` (name, title or notes).
     static func names(tagged tag: String, client: CKANClient) throws -> [String] {
-        let result = try client.call("package_search", ["q": tag, "include_private": true, "rows": 1000]) as? [String: Any]
-        return (result?["results"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }.sorted()
+        struct Search: Encodable {
+            var q: String
+            var include_private = true
+            var rows = 1000
+        }
+        struct Found: Decodable {
+            struct Dataset: Decodable { var name: String }
+            var results: [Dataset]
+        }
+        return try client.call("package_search", Search(q: tag), as: Found.self).results.map(\.name).sorted()
     }
 }

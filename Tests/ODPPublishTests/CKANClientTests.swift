@@ -22,24 +22,27 @@ struct CKANNamesTests {
     }
 
     @Test("catalog metadata maps to title, notes, tags, licence and extras")
-    func metadata() {
+    func metadata() throws {
         let d = Fixtures.definition()
         let job = PublishJob(dataset: d.id, version: "v9", catalog: d.catalog, files: [])
         let f = CKANMetadata.fields(job, publisher: "市大数据局")
-        #expect(f["title"] as? String == "公交站点")
-        #expect(f["license_id"] as? String == "cc-by")
-        #expect((f["tags"] as? [[String: String]])?.compactMap { $0["name"] } == ["公交", "站点"])
-        let extras = Dictionary(uniqueKeysWithValues: (f["extras"] as? [[String: String]] ?? []).map { ($0["key"]!, $0["value"]!) })
+        #expect(f.title == "公交站点")
+        #expect(f.licenseId == "cc-by")
+        #expect(f.tags?.map(\.name) == ["公交", "站点"])
+        let extras = Dictionary(uniqueKeysWithValues: f.extras.map { ($0.key, $0.value) })
         #expect(extras["资源代码"] == "370100-JT-0001/交通")
         #expect(extras["开放属性"] == "无条件开放")
         #expect(extras["更新周期"] == "每月")
         #expect(extras["数据领域"] == "交通出行")
         #expect(extras["odp_version"] == "v9")
-        var current = f
-        current["tags"] = [["name": "站点", "id": "x"], ["name": "公交"]]
-        #expect(CKANMetadata.matches(current, f))
-        current["version"] = "v8"
-        #expect(!CKANMetadata.matches(current, f))
+        // The dataset as CKAN answers it: its own id, tags in another order and with ids.
+        var current = try ArtifactJSON(encoding: f)
+        current["id"] = .string("p1")
+        current["tags"] = .array([.object(["name": .string("站点"), "id": .string("x")]), .object(["name": .string("公交")])])
+        func package(_ tree: ArtifactJSON) throws -> CKANPackage { try JSONDecoder().decode(CKANPackage.self, from: tree.encoded(pretty: false)) }
+        #expect(f.isMet(by: try package(current)))
+        current["version"] = .string("v8")
+        #expect(!f.isMet(by: try package(current)))
         #expect(CKANMetadata.tags(["a", "公交/地铁", "公交/地铁"]) == ["公交-地铁"])
     }
 }

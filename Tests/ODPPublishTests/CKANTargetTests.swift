@@ -41,19 +41,19 @@ struct CKANTargetTests {
 
     func checkPublished(_ s: Setup, _ definition: DatasetDefinition, _ release: URL, version: String) throws {
         let package = try #require(try s.client.package(CKANNames.dataset(code: definition.catalog.code)))
-        let resources = package["resources"] as? [[String: Any]] ?? []
+        let resources = package.resources ?? []
         let files = try UploadFile.release(release)
-        #expect(resources.count == files.count, "resources: \(resources.map { $0["name"] ?? "" })")
-        #expect(Set(resources.compactMap { $0["name"] as? String }).count == resources.count)
+        #expect(resources.count == files.count, "resources: \(resources.map { $0.name ?? "" })")
+        #expect(Set(resources.compactMap(\.name)).count == resources.count)
         for file in files {
-            let r = try #require(CKANTarget.resource(in: package, named: file.path))
-            #expect(r["hash"] as? String == file.sha256)
-            let download = try s.client.download(try #require(r["url"] as? String))
+            let r = try #require(package.resource(named: file.path))
+            #expect(r.hash == file.sha256)
+            let download = try s.client.download(try #require(r.url))
             #expect(download.sha256 == file.sha256, "\(file.path) differs after download")
             #expect(download.bytes == file.size)
         }
-        #expect(package["version"] as? String == version)
-        #expect(package["private"] as? Bool == false)
+        #expect(package.version == version)
+        #expect(package.isPrivate == false)
     }
 
     @Test("a release arrives byte for byte with its metadata, and publishing again uploads nothing")
@@ -68,28 +68,28 @@ struct CKANTargetTests {
         try checkPublished(s, definition, release, version: "2026.1")
 
         let package = try #require(try s.client.package(CKANNames.dataset(code: definition.catalog.code)))
-        #expect(package["title"] as? String == "公交站点")
-        #expect(package["notes"] as? String == "全市公交站点位置与线路。")
-        #expect(package["license_id"] as? String == "cc-by")
-        #expect(Set((package["tags"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }) == ["公交", "站点"])
-        let extras = Dictionary(uniqueKeysWithValues: (package["extras"] as? [[String: Any]] ?? []).map { ("\($0["key"]!)", "\($0["value"]!)") })
+        #expect(package.title == "公交站点")
+        #expect(package.notes == "全市公交站点位置与线路。")
+        #expect(package.licenseId == "cc-by")
+        #expect(Set((package.tags ?? []).map(\.name)) == ["公交", "站点"])
+        let extras = Dictionary(uniqueKeysWithValues: (package.extras ?? []).map { ($0.key, $0.value) })
         #expect(extras["资源代码"] == definition.catalog.code)
         #expect(extras["开放属性"] == "无条件开放")
         #expect(extras["更新周期"] == "每月")
         #expect(extras["数据领域"] == "交通出行")
-        #expect((package["organization"] as? [String: Any])?["name"] as? String == Services.values["CKAN_ORG"])
-        let csv = try #require(CKANTarget.resource(in: package, named: "data/stops-a.csv"))
-        #expect(csv["format"] as? String == "CSV")
-        #expect("\(csv["size"] ?? "")" == "\(receipts[0].size)")
+        #expect(package.organization?.name == Services.values["CKAN_ORG"])
+        let csv = try #require(package.resource(named: "data/stops-a.csv"))
+        #expect(csv.format == "CSV")
+        #expect(csv.size == .int(receipts[0].size) || csv.size == .string("\(receipts[0].size)"))
 
-        let modified = package["metadata_modified"] as? String
+        let modified = package.metadataModified
         let journalLines = Fixtures.lines(Fixtures.receiptsFile(s.state)).count
         let again = LogLines()
         let second = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: again.sink)
         #expect(try second.publish(release: release, definition: definition, version: "2026.1") == receipts)
         #expect(again.all.filter { $0.contains("uploaded") }.isEmpty, "\(again.all)")
         #expect(Fixtures.lines(Fixtures.receiptsFile(s.state)).count == journalLines)
-        #expect(try s.client.package(CKANNames.dataset(code: definition.catalog.code))?["metadata_modified"] as? String == modified)
+        #expect(try s.client.package(CKANNames.dataset(code: definition.catalog.code))?.metadataModified == modified)
 
         // A fresh state folder (journal lost): the portal's hashes alone prevent re-uploads.
         let fresh = LogLines()
@@ -233,16 +233,16 @@ struct CKANTargetTests {
         let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
         _ = try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-o"), definition: definition, version: "v1")
         let created = try #require(try s.client.organization(org))
-        #expect(created["title"] as? String == "测试市交通运输局")
+        #expect(created.title == "测试市交通运输局")
         let package = try #require(try s.client.package(CKANNames.dataset(code: definition.catalog.code)))
-        #expect((package["organization"] as? [String: Any])?["name"] as? String == org)
+        #expect(package.organization?.name == org)
         // A second dataset of the same provider reuses the organization.
         var second = definition
         second.id = "stops-o2"
         second.catalog.code = code()
         _ = try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-o2"), definition: second, version: "v1")
         let package2 = try #require(try s.client.package(CKANNames.dataset(code: second.catalog.code)))
-        #expect((package2["organization"] as? [String: Any])?["id"] as? String == created["id"] as? String)
+        #expect(package2.organization?.id != nil && package2.organization?.id == created.id)
     }
 
     @Test("a refused token fails without retrying and without showing the token")
@@ -270,7 +270,7 @@ struct CKANTargetTests {
         #expect(receipts.count == 1)
         let name = try #require(TargetSettings.parse(s.config.targets[0], config: s.config).0?.catalogDataset)
         let package = try #require(try s.client.package(name))
-        let r = try #require(CKANTarget.resource(in: package, named: "open-list.json"))
-        #expect(try s.client.download(try #require(r["url"] as? String)).sha256 == receipts[0].sha256)
+        let r = try #require(package.resource(named: "open-list.json"))
+        #expect(try s.client.download(try #require(r.url)).sha256 == receipts[0].sha256)
     }
 }

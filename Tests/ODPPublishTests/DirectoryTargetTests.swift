@@ -66,7 +66,7 @@ struct DirectoryTargetTests {
         #expect(lines.count == Fixtures.releaseFileCount)
         #expect(Set(lines).count == Fixtures.releaseFileCount)
         #expect(FileManager.default.fileExists(atPath: version.appendingPathComponent("_ODP_DONE").path))
-        #expect(try resumed.status().allSatisfy { $0.state == .published })
+        #expect(resumed.status().allSatisfy { $0.state == .published })
     }
 
     @Test("a remote copy with other content is neither trusted nor replaced: the upload fails naming the path")
@@ -105,7 +105,7 @@ struct DirectoryTargetTests {
         let (config, _) = Fixtures.config("  - type: dir\n    name: good\n    path: drop\n  - type: dir\n    name: bad\n    path: blocked/sub", in: dir)
         let publisher = try Publisher(config: try #require(config), stateDirectory: dir.appendingPathComponent("state"), environment: [:])
         #expect(throws: ODPError.self) { try publisher.publish(release: Fixtures.release(in: dir), definition: Fixtures.definition(), version: "v1") }
-        let status = try publisher.status()
+        let status = publisher.status()
         #expect(status.filter { $0.target == "good" }.allSatisfy { $0.state == .published && $0.receipt != nil })
         #expect(status.filter { $0.target == "bad" }.count == Fixtures.releaseFileCount)
         #expect(status.filter { $0.target == "bad" }.allSatisfy { $0.state == .pending })

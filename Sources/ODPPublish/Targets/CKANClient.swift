@@ -1,9 +1,9 @@
 import Foundation
 import ODPCore
 
-/// CKAN's Action API (`/api/3/action/<name>`), one call per request. Answers are parsed
-/// into plain JSON objects; a CKAN error becomes a `TransferError` that keeps the HTTP
-/// status, so 5xx and 429 are retried and validation or permission errors are not.
+/// CKAN's Action API (`/api/3/action/<name>`), one call per request, with typed bodies and
+/// answers. A CKAN error becomes a `TransferError` that keeps the HTTP status, so 5xx and
+/// 429 are retried and validation or permission errors are not.
 struct CKANClient {
     let base: String
     let token: String
@@ -15,40 +15,51 @@ struct CKANClient {
         self.options = options
     }
 
-    /// Calls an action with a JSON body; returns `result`.
-    func call(_ action: String, _ body: [String: Any]) throws(TransferError) -> Any {
+    /// CKAN's answer around every result.
+    private struct Envelope: Decodable {
+        var success: Bool?
+        var result: ArtifactJSON?
+        var error: ArtifactJSON?
+    }
+
+    /// Calls an action with a JSON body; returns `result` as `Result`.
+    func call<Result: Decodable>(_ action: String, _ body: some Encodable, as: Result.Type) throws(TransferError) -> Result {
         let data: Data
-        do { data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) } catch {
+        do { data = try ArtifactJSON(encoding: body).encoded(pretty: false) } catch {
             throw TransferError(message: "\(action): cannot encode request", retryable: false)
         }
         let request = TransferRequest(url: "\(base)/api/3/action/\(action)", method: "POST",
                                       headers: ["Authorization: \(token)", "Content-Type: application/json"], body: .json(data))
-        return try result(action, Transfer.perform(request, options: options))
+        return try result(action, Transfer.perform(request, options: options), as: Result.self)
+    }
+
+    /// Calls an action whose result is not needed.
+    func call(_ action: String, _ body: some Encodable) throws(TransferError) {
+        _ = try call(action, body, as: ArtifactJSON.self)
     }
 
     /// `resource_create` / `resource_patch` with the file streamed as the `upload` part.
-    func upload(_ action: String, fields: [String: String], file: UploadFile) throws(TransferError) -> [String: Any] {
+    func upload(_ action: String, fields: [String: String], file: UploadFile) throws(TransferError) -> CKANPackage.Resource {
         let request = TransferRequest(url: "\(base)/api/3/action/\(action)", method: "POST", headers: ["Authorization: \(token)"],
                                       body: .multipart(fields: fields.sorted { $0.key < $1.key }, fileField: "upload", file: file.url,
                                                        filename: file.name))
-        guard let object = try result(action, Transfer.perform(request, options: options)) as? [String: Any] else {
-            throw TransferError(message: "\(action): answer is not an object", retryable: false)
-        }
-        return object
+        return try result(action, Transfer.perform(request, options: options), as: CKANPackage.Resource.self)
     }
 
     /// `package_show`, nil when the dataset does not exist (or was deleted).
-    func package(_ name: String) throws(TransferError) -> [String: Any]? {
+    func package(_ name: String) throws(TransferError) -> CKANPackage? {
         do {
-            let p = try call("package_show", ["id": name]) as? [String: Any]
-            return p?["state"] as? String == "deleted" ? nil : p
+            let p = try call("package_show", CKANRequest.ID(id: name), as: CKANPackage.self)
+            return p.state == "deleted" ? nil : p
         } catch where error.status == 404 {
             return nil
         }
     }
 
-    func organization(_ name: String) throws(TransferError) -> [String: Any]? {
-        do { return try call("organization_show", ["id": name]) as? [String: Any] } catch where error.status == 404 { return nil }
+    func organization(_ name: String) throws(TransferError) -> CKANPackage.Organization? {
+        do { return try call("organization_show", CKANRequest.ID(id: name), as: CKANPackage.Organization.self) } catch where error.status == 404 {
+            return nil
+        }
     }
 
     func download(_ url: String) throws(TransferError) -> TransferResponse {
@@ -57,14 +68,17 @@ struct CKANClient {
         return response
     }
 
-    private func result(_ action: String, _ response: TransferResponse) throws(TransferError) -> Any {
-        let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
-        if response.status == 200, let object, object["success"] as? Bool == true, let result = object["result"] {
-            return result
+    private func result<Result: Decodable>(_ action: String, _ response: TransferResponse, as: Result.Type) throws(TransferError) -> Result {
+        let envelope = try? JSONDecoder().decode(Envelope.self, from: response.body)
+        if response.status == 200, let envelope, envelope.success == true {
+            // `resource_delete` and others answer `"result": null`.
+            do { return try JSONDecoder().decode(Result.self, from: try (envelope.result ?? .null).encoded(pretty: false)) } catch {
+                throw TransferError(message: "CKAN \(action): unexpected answer: \(error)", retryable: false)
+            }
         }
         var error = TransferError.httpStatus(response, what: "CKAN \(action)")
-        if let object, let detail = object["error"] {
-            let text = (try? JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if let detail = envelope?.error {
+            let text = (try? detail.encoded(pretty: false)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             error.message = "CKAN \(action): HTTP \(response.status) \(text.prefix(400))"
         }
         if response.status == 200 { error.retryable = false }

@@ -3,24 +3,20 @@ import ODPCore
 
 /// Maps the 政务信息资源目录 metadata onto CKAN's dataset fields and extras.
 enum CKANMetadata {
-    static func fields(_ job: PublishJob, publisher: String) -> [String: Any] {
+    static func fields(_ job: PublishJob, publisher: String) -> CKANPackageFields {
         guard let c = job.catalog else {
-            return ["title": "开放数据目录（开放清单）", "notes": "\(publisher)发布的公共数据开放清单。", "version": job.version,
-                    "extras": [["key": "odp_kind", "value": "open-data-list"]]]
+            return CKANPackageFields(title: "开放数据目录（开放清单）", notes: "\(publisher)发布的公共数据开放清单。", version: job.version,
+                                     extras: [.init(key: "odp_kind", value: "open-data-list")])
         }
         var extras: [String: String] = [
             "资源代码": c.code, "开放属性": c.openType.rawValue, "更新周期": c.updateCycle.rawValue, "数据领域": c.domain,
             "提供方": c.provider, "提供方代码": c.providerCode, "odp_version": job.version,
         ]
         if let condition = c.openCondition { extras["开放条件"] = condition }
-        var out: [String: Any] = [
-            "title": c.title, "notes": c.summary, "license_id": license(c.license), "version": job.version,
-            "tags": tags(c.keywords).map { ["name": $0] },
-            "extras": extras.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] },
-        ]
-        if let name = c.contactName { out["maintainer"] = name }
-        if let email = c.contactEmail { out["maintainer_email"] = email }
-        return out
+        return CKANPackageFields(title: c.title, notes: c.summary, licenseId: license(c.license), version: job.version,
+                                 tags: tags(c.keywords).map { .init(name: $0) },
+                                 extras: extras.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: $0.value) },
+                                 maintainer: c.contactName, maintainerEmail: c.contactEmail)
     }
 
     /// CKAN's licence register uses its own ids; SPDX ids it does not know pass through.
@@ -38,26 +34,5 @@ enum CKANMetadata {
             if (2...100).contains(cleaned.count), !out.contains(cleaned) { out.append(cleaned) }
         }
         return out
-    }
-
-    /// Whether the dataset already carries `wanted`, so an unchanged re-run writes nothing.
-    static func matches(_ current: [String: Any], _ wanted: [String: Any]) -> Bool {
-        for (key, value) in wanted {
-            switch key {
-            case "tags":
-                let have = Set((current["tags"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
-                let want = Set((value as? [[String: String]] ?? []).compactMap { $0["name"] })
-                if have != want { return false }
-            case "extras":
-                var have: [String: String] = [:]
-                for e in current["extras"] as? [[String: Any]] ?? [] { if let k = e["key"] as? String { have[k] = "\(e["value"] ?? "")" } }
-                for e in value as? [[String: String]] ?? [] where have[e["key"] ?? ""] != e["value"] { return false }
-            case "private":
-                if (current["private"] as? Bool) != (value as? Bool) { return false }
-            default:
-                if "\(current[key] ?? "")" != "\(value)" { return false }
-            }
-        }
-        return true
     }
 }

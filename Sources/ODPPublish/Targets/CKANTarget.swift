@@ -25,13 +25,13 @@ final class CKANTarget: PublishTarget {
         let org = try organization(for: job, session.log)
         let name = job.catalog.map { CKANNames.dataset(code: $0.code) } ?? settings.catalogDataset
         var package = try ensurePackage(name, org: org, job: job, session.log)
-        let packageID = package["id"] as? String ?? name
+        let packageID = package.id
         // One CKAN dataset carries the newest version's files, so a new version replaces the
         // resources; the version the dataset already names is published and stays as it is.
-        let published = !job.isCatalog && Self.version(of: package) == job.version
+        let published = !job.isCatalog && package.publishedVersion == job.version
         for file in job.files {
-            if let existing = Self.resource(in: package, named: file.path), existing["hash"] as? String == file.sha256 {
-                try session.confirm(file, remote: existing["id"] as? String ?? "", uploaded: false)
+            if let existing = package.resource(named: file.path), existing.hash == file.sha256 {
+                try session.confirm(file, remote: existing.id, uploaded: false)
                 continue
             }
             if published {
@@ -47,12 +47,12 @@ final class CKANTarget: PublishTarget {
 
     /// Resources of files the new version no longer has are deleted before the metadata
     /// names the new version, so the dataset lists exactly the release's files.
-    private func prune(_ package: [String: Any], keep: Set<String>, _ log: PublishLog) throws {
-        for r in package["resources"] as? [[String: Any]] ?? [] {
-            guard let id = r["id"] as? String, let name = r["name"] as? String, !keep.contains(name) else { continue }
+    private func prune(_ package: CKANPackage, keep: Set<String>, _ log: PublishLog) throws {
+        for r in package.resources ?? [] {
+            guard let name = r.name, !keep.contains(name) else { continue }
             log.note("\(settings.name): removing \(name), no longer in the release")
             do {
-                _ = try settings.retry.run("resource_delete \(name)", log: log) { try client.call("resource_delete", ["id": id]) }
+                _ = try settings.retry.run("resource_delete \(name)", log: log) { try client.call("resource_delete", CKANRequest.ID(id: r.id)) }
             } catch let error as ODPError where "\(error)".contains("HTTP 404") {
                 continue
             }
@@ -64,11 +64,11 @@ final class CKANTarget: PublishTarget {
     /// Refuses locally what the server would refuse with a 413 after the whole body was sent.
     private func preflight(_ job: PublishJob) throws {
         if sizeLimit == nil {
-            _ = try retrying("status_show") { try client.call("status_show", [:]) }
+            try retrying("status_show") { try client.call("status_show", CKANRequest.Empty()) }
             if let mb = settings.maxResourceSizeMB {
                 sizeLimit = .some(Int64(mb) << 20)
-            } else if let value = try? client.call("config_option_show", ["key": "ckan.max_resource_size"]),
-                      let mb = Int64("\(value)") {
+            } else if let value = try? client.call("config_option_show", CKANRequest.Key(key: "ckan.max_resource_size"), as: ArtifactJSON.self),
+                      let mb = Self.integer(value) {
                 sizeLimit = .some(mb << 20)
             } else {
                 sizeLimit = .some(nil)
@@ -113,48 +113,41 @@ final class CKANTarget: PublishTarget {
         if try retrying("organization_show \(name)", { try client.organization(name) }) != nil { return name }
         log.note("\(settings.name): creating organization \(name)")
         _ = try settings.retry.run("organization_create \(name)", log: log, recheck: { try self.client.organization(name) }) {
-            try client.call("organization_create", ["name": name, "title": title]) as? [String: Any] ?? [:]
+            try client.call("organization_create", CKANRequest.Organization(name: name, title: title), as: CKANPackage.Organization.self)
         }
         return name
     }
 
-    private func ensurePackage(_ name: String, org: String, job: PublishJob, _ log: PublishLog) throws -> [String: Any] {
+    private func ensurePackage(_ name: String, org: String, job: PublishJob, _ log: PublishLog) throws -> CKANPackage {
         if let p = try retrying("package_show \(name)", { try client.package(name) }) { return p }
         var body = CKANMetadata.fields(job, publisher: publisherName)
-        body["name"] = name
-        body["owner_org"] = org
+        body.name = name
+        body.ownerOrg = org
         // Private until every file is there; updateMetadata opens it.
-        body["private"] = true
-        body.removeValue(forKey: "version")
+        body.isPrivate = true
+        body.version = nil
         log.note("\(settings.name): creating dataset \(name)")
         return try settings.retry.run("package_create \(name)", log: log, recheck: { try self.client.package(name) }) {
-            guard let p = try client.call("package_create", body) as? [String: Any] else {
-                throw TransferError(message: "package_create: answer is not an object", retryable: false)
-            }
-            return p
+            try client.call("package_create", body, as: CKANPackage.self)
         }
     }
 
-    private func upload(_ file: UploadFile, packageID: String, package: [String: Any], _ log: PublishLog) throws -> String {
+    private func upload(_ file: UploadFile, packageID: String, package: CKANPackage, _ log: PublishLog) throws -> String {
         var fields = ["name": file.path, "hash": file.sha256, "size": String(file.size), "format": file.format]
         // Finds the copy a lost answer made, so a retry never adds a second resource.
         let recheck: () throws -> String? = {
-            guard let p = try self.client.package(packageID), let r = Self.resource(in: p, named: file.path),
-                  r["hash"] as? String == file.sha256 else { return nil }
-            return r["id"] as? String
+            guard let p = try self.client.package(packageID), let r = p.resource(named: file.path), r.hash == file.sha256 else { return nil }
+            return r.id
         }
-        if let existing = Self.resource(in: package, named: file.path), let id = existing["id"] as? String {
-            fields["id"] = id
+        if let existing = package.resource(named: file.path) {
+            fields["id"] = existing.id
             return try settings.retry.run("resource_patch \(file.path)", log: log, recheck: recheck) {
-                try client.upload("resource_patch", fields: fields, file: file)["id"] as? String ?? id
+                try client.upload("resource_patch", fields: fields, file: file).id
             }
         }
         fields["package_id"] = packageID
         return try settings.retry.run("resource_create \(file.path)", log: log, recheck: recheck) {
-            guard let id = try client.upload("resource_create", fields: fields, file: file)["id"] as? String else {
-                throw TransferError(message: "resource_create: answer has no id", retryable: false)
-            }
-            return id
+            try client.upload("resource_create", fields: fields, file: file).id
         }
     }
 
@@ -163,18 +156,18 @@ final class CKANTarget: PublishTarget {
     /// it was read; then it is read again.
     private func updateMetadata(_ name: String, org: String, job: PublishJob, _ log: PublishLog) throws {
         var wanted = CKANMetadata.fields(job, publisher: publisherName)
-        wanted["private"] = false
+        wanted.isPrivate = false
         for round in 1...4 {
             guard let current = try retrying("package_show \(name)", { try client.package(name) }) else {
                 throw ODPError.io(name, "dataset \(name) disappeared while publishing")
             }
-            if CKANMetadata.matches(current, wanted) { return }
-            let match: [String: Any] = ["id": current["id"] ?? name, "metadata_modified": current["metadata_modified"] ?? ""]
+            if wanted.isMet(by: current) { return }
+            let match = CKANRequest.Revise.Match(id: current.id, metadataModified: current.metadataModified ?? "")
             do {
                 _ = try settings.retry.run("package_revise \(name)", log: log, recheck: {
-                    try self.client.package(name).flatMap { CKANMetadata.matches($0, wanted) ? true : nil }
+                    try self.client.package(name).flatMap { wanted.isMet(by: $0) ? true : nil }
                 }) { () throws -> Bool in
-                    _ = try client.call("package_revise", ["match": match, "update": wanted])
+                    try client.call("package_revise", CKANRequest.Revise(match: match, update: wanted))
                     return true
                 }
                 return
@@ -192,19 +185,16 @@ final class CKANTarget: PublishTarget {
     func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String] {
         let name = CKANNames.dataset(code: catalog.code)
         guard let package = try retrying("package_show \(name)", { try client.package(name) }),
-              let version = Self.version(of: package) else { return [] }
+              let version = package.publishedVersion else { return [] }
         return PublishedFile.versions([version], day: day)
     }
 
-    /// The version a dataset has published: its `version` field, which only `updateMetadata`
-    /// writes after every file is up (a new dataset already carries `odp_version` in its extras
-    /// from `package_create`, before any file arrived), and only while the dataset is public.
-    static func version(of package: [String: Any]) -> String? {
-        guard package["private"] as? Bool == false, let version = package["version"] as? String, !version.isEmpty else { return nil }
-        return version
-    }
-
-    static func resource(in package: [String: Any], named name: String) -> [String: Any]? {
-        (package["resources"] as? [[String: Any]])?.first { $0["name"] as? String == name }
+    /// `ckan.max_resource_size` as CKAN answers it: a number or a numeric string.
+    static func integer(_ value: ArtifactJSON) -> Int64? {
+        switch value {
+        case .int(let n): return n
+        case .string(let s): return Int64(s)
+        default: return nil
+        }
     }
 }

@@ -38,10 +38,13 @@ final class FileDropTarget: PublishTarget {
     func publish(_ job: PublishJob, session: PublishSession) throws {
         let folder = job.isCatalog ? "catalog" : "\(job.dataset)/\(job.version)"
         let manifest = Self.manifest(job)
-        let manifestHash = SHA256Hex.of(manifest)
+        let manifestBytes = try ArtifactCodec.encode(manifest)
+        let manifestHash = SHA256Hex.of(manifestBytes)
         let donePath = "\(folder)/\(Self.doneMarker)"
-        // A complete set whose marker matches this manifest needs only its receipts.
-        let complete = try !job.isCatalog && store.size(donePath) != nil && sameContent(donePath, "\(manifestHash)\n")
+        // A complete set whose marker matches this manifest, as this odp or one before schema
+        // versions wrote it, needs only its receipts.
+        let complete = try !job.isCatalog && store.size(donePath) != nil
+            && (sameContent(donePath, "\(manifestHash)\n") || sameContent(donePath, "\(SHA256Hex.of(manifest.legacyEncoding()))\n"))
         for file in job.files {
             let path = "\(folder)/\(file.path)"
             let there = try complete || present(file, at: path, journaled: session.journaled(file) != nil, job: job)
@@ -53,7 +56,7 @@ final class FileDropTarget: PublishTarget {
             try session.confirm(file, remote: store.describe(path), uploaded: true)
         }
         guard !job.isCatalog, !complete else { return }
-        try putUnlessPublished(manifest, at: "\(folder)/\(FileDropMarkers.manifest)", job: job)
+        try putUnlessPublished(manifestBytes, at: "\(folder)/\(FileDropMarkers.manifest)", job: job)
         try putUnlessPublished(Data("\(manifestHash)\n".utf8), at: donePath, job: job)
     }
 
@@ -85,11 +88,8 @@ final class FileDropTarget: PublishTarget {
         try store.sha256(path) == SHA256Hex.of(Array(text.utf8))
     }
 
-    static func manifest(_ job: PublishJob) -> Data {
-        let files: [[String: Any]] = job.files.map { ["path": $0.path, "sha256": $0.sha256, "size": $0.size] }
-        let object: [String: Any] = ["dataset": job.dataset, "version": job.version, "files": files]
-        var data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
-        data.append(0x0A)
-        return data
+    static func manifest(_ job: PublishJob) -> FileDropManifest {
+        FileDropManifest(dataset: job.dataset, version: job.version,
+                         files: job.files.map { FileDropManifest.File(path: $0.path, sha256: $0.sha256, size: $0.size) })
     }
 }

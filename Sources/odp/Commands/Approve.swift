@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ODPCore
 import ODPPipeline
 
 /// Options shared by `approve` and `reject`.
@@ -17,10 +18,10 @@ struct DecisionOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: release.path) else {
             throw ValidationError("no release \(version) of \(dataset) under \(layout.releases.path)")
         }
-        var approvals = Approvals(url: layout.approvals)
+        var approvals = try Approvals(url: layout.approvals)
         try approvals.record(dataset: dataset, version: version, approved: approved, by: by, note: note)
         try AuditTrail(url: layout.auditLog).record(approved ? "release_approved" : "release_rejected", dataset: dataset,
-                                                    details: ["version": version, "by": by, "note": note ?? ""])
+                                                    details: AuditDetails(version: version, by: by, note: note ?? ""))
         print("\(dataset) \(version): \(approved ? "approved 已批准 — the next run publishes it" : "rejected 已驳回")")
     }
 }

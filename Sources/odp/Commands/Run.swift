@@ -47,14 +47,16 @@ extension ODP {
                 datasets.append(match.id)
             }
             let summary: PipelineRunner.Summary
+            // SIGTERM/SIGINT stop the run between batches instead of killing it mid-write.
+            let stop = RunStopFlag()
+            stop.install()
+            defer { stop.uninstall() }
             do {
-                summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets), log: log).run()
+                summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets),
+                                             log: log, stop: stop).run()
             } catch { fail(error) }
             if json {
-                let object: [String: Any] = ["exit_code": Int(summary.exitCode), "report": summary.reportURL?.path ?? "",
-                                             "datasets": summary.outcomes.map { ["dataset": $0.dataset, "status": $0.status.rawValue, "version": $0.version ?? ""] }]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                print(String(decoding: try RunSummaryJSON(summary).encoded(), as: UTF8.self))
             } else {
                 printSummary(summary, layout: workspace.layout)
             }
@@ -62,17 +64,18 @@ extension ODP {
         }
 
         private func printSummary(_ summary: PipelineRunner.Summary, layout: OutputLayout) {
-            let label: [DatasetOutcome.Status: String] = [
-                .published: "published 已发布", .unchanged: "unchanged 无变化", .held: "held 已拦截",
-                .awaitingApproval: "awaiting approval 待审核", .failed: "FAILED 失败", .skipped: "skipped 未到期",
-            ]
             print("")
             for o in summary.outcomes {
                 let version = o.version.map { " \($0)" } ?? ""
-                print("  \(o.dataset)\(version): \(label[o.status] ?? o.status.rawValue), \(o.rowsRead) rows read, \(o.rowsRejected) rejected\(o.counts.unreadable > 0 ? " (\(o.counts.unreadable) unreadable)" : ""), \(o.counts.problemEntries) problem entries, \(o.rowsReleased) released (\(String(format: "%.2f", o.seconds)) s)")
+                print("  \(o.dataset)\(version): \(o.status.label), \(o.rowsRead) rows read, \(o.rowsRejected) rejected\(o.counts.unreadable > 0 ? " (\(o.counts.unreadable) unreadable)" : ""), \(o.counts.problemEntries) problem entries, \(o.rowsReleased) released (\(String(format: "%.2f", o.seconds)) s)")
                 for reason in o.reasons { print("      - \(reason)") }
                 if let error = o.error { print("      - \(error)") }
             }
+            if let signal = summary.signal {
+                print("\nInterrupted by \(signal.name) 运行被中断: no half-made release is left; the open list was not updated; exit \(summary.exitCode)")
+            }
+            if let error = summary.catalogError, summary.signal == nil { print("  catalog 开放清单 not published: \(error)") }
+            for problem in summary.reportingErrors { print("  reporting failed: \(problem)") }
             print("\nOutput: \(layout.root.path)  (open list: catalog/open-list.html)")
             if let report = summary.reportURL { print("Run report: \(report.path)") }
         }

@@ -29,10 +29,10 @@ extension ODP {
                 secret = try ref.resolve()
             }
             let server = try PortalServer(root: layout.root, host: host, port: port, token: secret) { dataset, version, approved, by, note in
-                var approvals = Approvals(url: layout.approvals)
+                var approvals = try Approvals(url: layout.approvals)
                 try approvals.record(dataset: dataset, version: version, approved: approved, by: by, note: note)
                 try AuditTrail(url: layout.auditLog).record(approved ? "release_approved" : "release_rejected", dataset: dataset,
-                                                            details: ["version": version, "by": by, "note": note ?? "", "via": "portal"])
+                                                            details: AuditDetails(version: version, by: by, note: note ?? "", via: "portal"))
             }
             let shownHost = host.contains(":") ? "[\(host)]" : host
             try await server.run { port in

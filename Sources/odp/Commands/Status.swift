@@ -1,31 +1,47 @@
 import ArgumentParser
 import Foundation
+import ODPCore
 import ODPPipeline
-import ODPPublish
-import ODPRelease
 
 extension ODP {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show each dataset's latest release, last run and what is published where or pending.")
+            abstract: "Show each dataset's newest version and its state, the last run, uploads per target and what to do next.",
+            discussion: """
+            Reads the output folder only (releases, state, run reports, the upload journal): no source is opened and no \
+            target contacted, so no upload secret is needed. --json prints the same as a JSON object (README: "odp status --json").
+            """)
 
         @OptionGroup var pipeline: PipelineOptions
 
+        @Flag(help: "Print the status as JSON on stdout.")
+        var json = false
+
         func run() throws {
-            let workspace = try pipeline.workspace()
-            let layout = workspace.layout
-            let states = DatasetState.loadAll(layout.stateFile)
-            for definition in workspace.definitions {
-                let latest = try ReleaseReader.latest(datasetId: definition.id, root: layout.root)
-                let state = states[definition.id]
-                print("\(definition.id)  \(definition.catalog.title)")
-                print("    latest release: \(latest?.version ?? "none")   last run: \(state?.lastOutcome ?? "never")")
+            let report = try StatusReport(workspace: try pipeline.workspace())
+            if json {
+                print(String(decoding: try ArtifactJSON(encoding: report).encoded(pretty: true), as: UTF8.self))
+                return
             }
-            guard !workspace.config.targets.isEmpty else { return }
-            let publisher = try Publisher(config: workspace.config, stateDirectory: layout.state,
-                                          environment: ProcessInfo.processInfo.environment)
-            print("\nUploads:")
-            for entry in try publisher.status() { print("    \(entry)") }
+            for d in report.datasets { print(Self.text(d)) }
+        }
+
+        static func text(_ d: DatasetStatus) -> String {
+            var lines = ["\(d.dataset)  \(d.title)"]
+            lines.append("    最新版本 newest: \(d.version ?? "无 none")  \(d.state.label)")
+            lines.append("    公开版本 public: \(d.publishedVersion ?? "无 none")")
+            for reason in d.reasons { lines.append("      - \(reason)") }
+            if let run = d.lastRun {
+                lines.append("    上次运行 last run: \(run.started)  \(run.status.label)\(run.error.map { " — \($0)" } ?? "")")
+            } else {
+                lines.append("    上次运行 last run: 无 never")
+            }
+            for u in d.uploads {
+                let pending = u.pending.isEmpty ? "无待上传 nothing pending" : "\(u.pending.count) 个文件待上传 pending"
+                lines.append("    目标 target \(u.target): 已上传 \(u.publishedVersion ?? "无 none")，\(pending)")
+            }
+            for hint in d.next { lines.append("    下一步 next: \(hint)") }
+            return lines.joined(separator: "\n")
         }
     }
 }

@@ -1,8 +1,12 @@
 import Foundation
 
-/// Proof that one file reached one target: written to the journal right after the target
-/// confirmed it, and returned to the caller.
-public struct Receipt: Sendable, Codable, Hashable {
+/// Proof that one file reached one target: a line of `state/publish/receipts.jsonl`, written
+/// right after the target confirmed the file, and returned to the caller. Version 0 (before
+/// versions) had the same keys.
+public struct Receipt: Artifact, Hashable {
+    public static let artifactName = "receipts.jsonl"
+    public static let schemaVersion = 1
+
     /// The target's `name:` (or its type when unnamed).
     public var target: String
     /// The dataset id (`DatasetDefinition.id`), or `catalog` for the open-data list.
@@ -44,31 +48,10 @@ public struct Receipt: Sendable, Codable, Hashable {
         self.time = time
     }
 
-    var key: JournalKey { JournalKey(target: target, dataset: dataset, version: version, file: file) }
-
-    static func now() -> String {
+    /// The time format of `time`: ISO 8601 UTC with milliseconds.
+    public static func now() -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f.string(from: Date())
     }
-}
-
-/// One line of `Publisher.status()`: a file of a release on a target, published or not yet.
-public struct PublishStatusEntry: Sendable, Hashable {
-    public enum State: String, Sendable, Hashable { case published, pending }
-    public var target: String
-    public var dataset: String
-    public var version: String
-    public var file: String
-    public var sha256: String
-    public var state: State
-    /// The receipt when published.
-    public var receipt: Receipt?
-}
-
-struct JournalKey: Hashable {
-    var target: String
-    var dataset: String
-    var version: String
-    var file: String
 }

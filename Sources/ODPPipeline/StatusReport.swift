@@ -1,0 +1,106 @@
+import Foundation
+import ODPCore
+import ODPPublish
+import ODPRelease
+
+/// `odp status`: every dataset's state, read from the output folder alone — releases,
+/// `latest.json`, the dataset state, run reports, approvals and the upload journal. No
+/// source is opened and no target is contacted, so it needs no secret.
+public struct StatusReport: Codable, Sendable, Equatable {
+    public var datasets: [DatasetStatus]
+
+    public init(workspace: Workspace) throws {
+        let layout = workspace.layout
+        let states = try DatasetStates.load(layout.stateFile)
+        let approvals = try Approvals(url: layout.approvals)
+        let lastRuns = try Self.lastRuns(in: layout.runsDirectory, of: Set(workspace.definitions.map(\.id)))
+        let uploads = Dictionary(grouping: Publisher.status(stateDirectory: layout.state), by: \.dataset)
+        datasets = workspace.definitions.map { definition in
+            let id = definition.id
+            var status = Self.state(id, lastRun: lastRuns[id], saved: states[id], approvals: approvals, layout: layout)
+            status.title = definition.catalog.title
+            status.uploads = Self.uploads(uploads[id] ?? [])
+            status.next = Self.next(status, layout: layout)
+            return status
+        }
+    }
+
+    /// The newest run report entry of each dataset, newest reports first, until all are found.
+    private static func lastRuns(in directory: URL, of ids: Set<String>) throws -> [String: DatasetStatus.LastRun] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted(by: >)
+        var found: [String: DatasetStatus.LastRun] = [:]
+        for name in names where found.count < ids.count {
+            let url = directory.appendingPathComponent(name)
+            guard let report = try ArtifactCodec.read(RunReport.self, at: url) else { continue }
+            for d in report.datasets where ids.contains(d.dataset) && found[d.dataset] == nil && d.status != .skipped {
+                found[d.dataset] = DatasetStatus.LastRun(started: report.started, status: d.status, version: d.version, error: d.error, report: url.path)
+            }
+        }
+        return found
+    }
+
+    private static func state(_ id: String, lastRun: DatasetStatus.LastRun?, saved: DatasetState?, approvals: Approvals,
+                              layout: OutputLayout) -> DatasetStatus {
+        let published = (try? ReleaseReader.latest(datasetId: id, root: layout.root))??.version
+        let status = lastRun?.status ?? saved?.lastOutcome
+        let version = lastRun?.version ?? saved?.lastVersion ?? published
+        var state: DatasetStatus.State
+        var reasons: [String] = []
+        switch status {
+        case .published?, .unchanged?: state = .published
+        case .held?:
+            state = .held
+            let held = version.flatMap { v in
+                (try? ReleaseReader.versions(datasetId: id, root: ReleaseReader.heldRoot(layout.root)))?.first { $0.version == v }
+            }
+            reasons = held?.holdReasons ?? []
+        case .awaitingApproval?:
+            switch version.flatMap({ approvals.decision(dataset: id, version: $0) })?.verdict {
+            case .approved?: state = .approved
+            case .rejected?: state = .rejected
+            case nil: state = .awaitingApproval
+            }
+        case .failed?: state = .failed
+        case .interrupted?: state = .interrupted
+        case .skipped?, nil: state = published == nil ? .neverRun : .published
+        }
+        return DatasetStatus(dataset: id, title: "", version: version, state: state, publishedVersion: published, reasons: reasons,
+                             lastRun: lastRun, uploads: [], next: [])
+    }
+
+    private static func uploads(_ entries: [PublishStatusEntry]) -> [DatasetStatus.Uploads] {
+        Dictionary(grouping: entries, by: \.target).keys.sorted().map { target in
+            let files = entries.filter { $0.target == target }
+            let complete = Dictionary(grouping: files, by: \.version).filter { $0.value.allSatisfy { $0.state == .published } }.keys
+            return DatasetStatus.Uploads(target: target, publishedVersion: complete.max(by: Self.versionOrder),
+                                         pending: files.filter { $0.state == .pending }.map { "\($0.version)/\($0.file)" }.sorted())
+        }
+    }
+
+    /// Versions `YYYY.MM.DD.N` compare part by part as numbers.
+    private static func versionOrder(_ a: String, _ b: String) -> Bool {
+        let x = a.split(separator: ".").map { Int($0) ?? 0 }, y = b.split(separator: ".").map { Int($0) ?? 0 }
+        return x.lexicographicallyPrecedes(y)
+    }
+
+    private static func next(_ s: DatasetStatus, layout: OutputLayout) -> [String] {
+        let id = s.dataset, v = s.version ?? "VERSION"
+        var out: [String] = []
+        switch s.state {
+        case .published, .neverRun: break
+        case .held:
+            out.append("拦截原因见 \(ReleaseReader.heldRoot(layout.root).path)/releases/\(id)/\(v)/README.md；问题数据清单 \(layout.feedback(id).path)；预览：odp preview \(id) --version \(v)")
+        case .awaitingApproval:
+            out.append("预览后审核：odp preview \(id) --version \(v)；odp approve \(id) \(v) --by 姓名（或 odp reject）")
+        case .approved: out.append("已批准：下次 odp run 发布 \(v)")
+        case .rejected: out.append("已驳回：数据更正后下次 odp run 生成新版本")
+        case .failed, .interrupted:
+            out.append("错误见运行报告 \(s.lastRun?.report ?? layout.runsDirectory.path)；修复后重新运行 odp run --dataset \(id)")
+        }
+        for u in s.uploads where !u.pending.isEmpty {
+            out.append("目标 \(u.target) 有 \(u.pending.count) 个文件待上传：下次 odp run 续传（日志 \(layout.logFile.path)）")
+        }
+        return out
+    }
+}
