@@ -85,8 +85,8 @@ struct DatasetRunner {
             checker.noteUnreadable(source.problems)
             outcome.counts = checker.counts
             let extraction = StageReport(problems: source.problems, metrics: ["rows_unreadable": Double(outcome.counts.unreadable)])
-            let quality = clock.time("check") { checker.finish(released: released) }
             let privacy = clock.time("desensitize") { desensitizer.finish() }
+            let quality = clock.time("check") { checker.finish(released: released, otherHoldReasons: privacy.holdReasons) }
             let reports = [extraction, quality, privacy]
             try FeedbackList.write(reports.flatMap(\.problems), dataset: id, to: layout.feedback(id))
             var holds = quality.holdReasons + privacy.holdReasons
@@ -240,7 +240,7 @@ struct DatasetFailure: Error, CustomStringConvertible {
     let error: Error
     let rowsRead: Int
     let rowsRejected: Int
-    var description: String { "\(error)" }
+    var description: String { "\(ODPError.from(error))" }
 }
 
 /// The staging reader, carrying the delta's watermark and reader problems.

@@ -77,15 +77,17 @@ public struct PipelineRunner {
                          "seconds": String(format: "%.2f", outcome.seconds)])
             } catch {
                 var failed = DatasetOutcome(dataset: id, status: .failed)
-                failed.error = "\(error)"
+                // Coded and naming its path: never a Foundation error dump.
+                let message = (error as? DatasetFailure)?.description ?? "\(ODPError.from(error))"
+                failed.error = message
                 if let failure = error as? DatasetFailure {
                     failed.rowsRead = failure.rowsRead
                     failed.rowsRejected = failure.rowsRejected
                 }
                 outcomes.append(failed)
                 references.finished(id, status: .failed)
-                log.log(.error, "failed: \(error)", dataset: id)
-                try? audit.record("dataset_failed", dataset: id, details: ["error": "\(error)"])
+                log.log(.error, "failed: \(message)", dataset: id)
+                try? audit.record("dataset_failed", dataset: id, details: ["error": message])
             }
         }
         var withheld: [(dataset: String, findings: [PublishedFileFinding])] = []
@@ -94,9 +96,10 @@ public struct PipelineRunner {
             withheld = try publishCatalog(layout: layout, publisher: publisher, audit: audit)
         } catch {
             // The datasets' own results stand; the run still reports, and exits 3.
-            catalogError = "\(error)"
-            log.log(.error, "catalog not published: \(error)")
-            try? audit.record("catalog_failed", details: ["error": "\(error)"])
+            let message = "\(ODPError.from(error))"
+            catalogError = message
+            log.log(.error, "catalog not published: \(message)")
+            try? audit.record("catalog_failed", details: ["error": message])
         }
         for (id, findings) in withheld {
             let reasons = findings.map(\.reason)

@@ -32,6 +32,15 @@ enum DataPackage {
         }
         var contributor: [String: Any] = ["title": c.provider, "roles": ["publisher"]]
         if let email = c.contactEmail { contributor["email"] = email }
+        var contributors = [contributor]
+        // The contact person with name and phone (Frictionless contributors have no phone
+        // property; `phone` is an extra one, which the standard allows).
+        if let name = c.contactName {
+            var contact: [String: Any] = ["title": name, "roles": ["contact"], "organization": c.provider]
+            if let email = c.contactEmail { contact["email"] = email }
+            if let phone = c.contactPhone { contact["phone"] = phone }
+            contributors.append(contact)
+        }
         var package: [String: Any] = [
             "$schema": profile,
             "name": r.id,
@@ -42,7 +51,7 @@ enum DataPackage {
             "created": r.created,
             "licenses": [license(c.license)],
             "sources": [["title": c.provider]],
-            "contributors": [contributor],
+            "contributors": contributors,
             "keywords": c.keywords,
             "resources": resources,
         ]

@@ -28,6 +28,9 @@ struct PortalFixture {
                     csv: "stop_id,stop_name\r\n1,人民广场\r\n", previous: nil)
         try release(id: "held-data", version: "2026.11.23.1", status: "held", title: "暂缓数据",
                     csv: "a\r\n1\r\n", previous: nil)
+        // Where ReleaseWriter puts a held release: never listed, served only to reviewers.
+        try release(id: "elderly-care", version: "2026.11.23.1", status: "held", title: "养老服务机构",
+                    csv: "org,beds\r\n幸福院,30\r\n", previous: nil, under: "held/")
 
         var air: [String: Any] = ["dataset_id": "air-quality", "title": "空气质量日报", "code": "11000000-AQ-001", "provider": "市生态环境局"]
         air["provider_code"] = "11110000000000001X"
@@ -71,8 +74,10 @@ struct PortalFixture {
     }
 
     /// - Parameter json: false lays the release out as `release: {formats: [csv]}` does (no JSON file or resource).
-    func release(id: String, version: String, status: String, title: String, csv: String, previous: String?, json: Bool = true) throws {
-        let dir = "releases/\(id)/\(version)/"
+    /// - Parameter under: "held/" writes it where a release held by a gate goes.
+    func release(id: String, version: String, status: String, title: String, csv: String, previous: String?, json: Bool = true,
+                 under: String = "") throws {
+        let dir = "\(under)releases/\(id)/\(version)/"
         var files: [String: Data] = [:]
         let header = csv.split(separator: "\r\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
         files["data/\(id).csv"] = Data(csv.utf8)
@@ -126,7 +131,7 @@ struct PortalFixture {
         let created = version.prefix(10).replacingOccurrences(of: ".", with: "-") + "T08:00:00Z"
         let dataFile: [String: Any] = ["path": "data/\(id).csv", "bytes": csv.utf8.count, "sha256": SHA256Hex.of(Array(csv.utf8))]
         var releaseJSON: [String: Any] = ["dataset_id": id, "version": version, "status": status]
-        releaseJSON["hold_reasons"] = status == "held" ? ["质量不达标"] : [String]()
+        releaseJSON["hold_reasons"] = status == "held" ? ["质量不达标", "个人信息：发布值中发现未经允许的手机号"] : [String]()
         releaseJSON["content_hash"] = "hash-\(version)"
         releaseJSON["created"] = created
         releaseJSON["row_count"] = csv.split(separator: "\r\n").count - 1

@@ -89,7 +89,13 @@ extension DatasetRecord {
         let lic = p["licenses"].array.first
         if license == nil { license = lic?["name"].string }
         if licenseURL == nil { licenseURL = lic?["path"].string }
-        if contact == nil { contact = p["contributors"].array.first?["email"].string }
+        if contact == nil {
+            let people = p["contributors"].array
+            let person = people.first { $0["roles"].strings.contains("contact") } ?? people.first
+            let parts = [person?["roles"].strings.contains("contact") == true ? person?["title"].string : nil,
+                         person?["phone"].string, person?["email"].string].compactMap { $0 }
+            contact = parts.isEmpty ? nil : parts.joined(separator: " ")
+        }
         if formats.isEmpty {
             formats = p["resources"].array.compactMap { $0["format"].string?.uppercased() }
         }

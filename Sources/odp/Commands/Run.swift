@@ -72,6 +72,9 @@ extension ODP {
                 print("  \(o.dataset)\(version): \(label[o.status] ?? o.status.rawValue), \(o.rowsRead) rows read, \(o.rowsRejected) rejected\(o.counts.unreadable > 0 ? " (\(o.counts.unreadable) unreadable)" : ""), \(o.counts.problemEntries) problem entries, \(o.rowsReleased) released (\(String(format: "%.2f", o.seconds)) s)")
                 for reason in o.reasons { print("      - \(reason)") }
                 if let error = o.error { print("      - \(error)") }
+                if o.status == .held {
+                    print("      → 查看：odp preview \(o.dataset)；文件：\(layout.root.appendingPathComponent("held/releases/\(o.dataset)").path)/；问题数据清单：\(layout.feedback(o.dataset).path)")
+                }
             }
             print("\nOutput: \(layout.root.path)  (open list: catalog/open-list.html)")
             if let report = summary.reportURL { print("Run report: \(report.path)") }
