@@ -48,6 +48,8 @@ extension ErrorCode {
         "密码、令牌和密钥只能以引用给出：`env:变量名`（环境变量）或 `file:路径`（文件）。把值移出定义文件，再改为引用。")
     public static let sourceOutside = ErrorCode(105, "数据源路径超出流水线目录（path outside pipelines/）",
         "`source.path` 经 `..` 或绝对路径指向流水线目录（odp.yml 所在目录）之外。把数据文件放进流水线目录；确需读取外部文件时，在该数据源下写 `allow_outside: true`。")
+    public static let secretUnavailable = ErrorCode(106, "密钥无法读取（secret unavailable）",
+        "`env:` 引用的环境变量未设置，或 `file:` 引用的文件不存在、不可读、为空。只影响用到该密钥的数据集或上传目标；设置变量或放好文件后重新运行，`odp validate` 会事先报告。")
 
     // 02xx: sources and data
     public static let source = ErrorCode(201, "数据源无法读取（source unavailable）",
@@ -77,7 +79,7 @@ extension ErrorCode {
 
     /// Every code, in number order: the catalog docs/errors.md is generated from.
     public static let all: [ErrorCode] = [
-        usage, configMissing, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, source, dataRow,
+        usage, configMissing, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
         diskFull, permissionDenied, io, artifact, publish, noRelease, heldNotReviewable,
     ]
 }
