@@ -23,11 +23,11 @@ struct PreviewText {
         let meta: [(String, String?)] = [
             ("资源代码", r.code), ("提供方", r.provider), ("提供方代码", r.providerCode), ("数据领域", r.domain), ("开放属性", r.openType),
             ("开放条件", r.openCondition), ("更新周期", r.updateCycle), ("数据量", v.rowCount.map { "\($0) 条" }),
-            ("生成时间", v.created), ("关键字", r.keywords.isEmpty ? nil : r.keywords.joined(separator: "、")),
+            ("生成时间", v.created.map { BeijingTime.text($0, seconds: true) }), ("关键字", r.keywords.isEmpty ? nil : r.keywords.joined(separator: "、")),
             ("许可协议", r.license), ("资源摘要", r.summary),
         ]
         for (k, value) in meta {
-            out.append("  " + TerminalText.pad(k, to: 10) + TerminalText.truncate(TerminalText.clean(value ?? "—"), to: max(10, width - 12)))
+            out.append("  " + TerminalText.pad(k, to: 12) + TerminalText.truncate(TerminalText.clean(value ?? "—"), to: max(10, width - 14)))
         }
 
         out.append("")
