@@ -131,6 +131,20 @@ struct PortalAccessTests {
         }
     }
 
+    @Test("a wide table's preview on the dataset page narrows to the fields asked for, by name or title")
+    func fieldSelection() async throws {
+        try await withPortal { _, client in
+            let page = try await get(client, "/datasets/air-quality?fields=aqi,%E7%AB%99%E7%82%B9%E5%90%8D%E7%A7%B0").text
+            let sample = try #require(page.range(of: "数据预览")).upperBound
+            let table = String(page[sample...].prefix { $0 != "\n" })
+            #expect(table.contains("<th>aqi</th><th>station_name</th></tr>"), "\(table.prefix(600))")
+            #expect(!table.contains("<th>pm25</th>"))
+            #expect(table.contains("name=\"fields\""))
+            // An unknown field leaves the whole sample.
+            #expect(try await get(client, "/datasets/air-quality?fields=nope").text.contains("<th>pm25</th>"))
+        }
+    }
+
     @Test("catalog links of the published layout (../<id>/<version>/…) resolve in the portal, and open-list.js is served")
     func catalogLayout() async throws {
         try await withPortal { fixture, client in

@@ -29,6 +29,16 @@ public struct SampleView: Sendable {
                          rows: sample.rows.map { row in indexes.map { $0 < row.count ? row[$0] : "" } })
     }
 
+    /// The portal's `?fields=a,b` on a dataset or review page: the sample cut to the fields
+    /// asked for; an unknown name leaves the sample whole (a page, not an error).
+    static func portal(_ sample: CSVSample?, query: String?, fields: [FieldInfo]) -> CSVSample? {
+        let wanted = (CatalogQuery.parameters(query)["fields"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let sample, !wanted.isEmpty else { return sample }
+        let titles = Dictionary(fields.compactMap { f in f.title.map { (f.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        return (try? SampleView(fields: wanted).select(sample, titles: titles)) ?? sample
+    }
+
     func isVertical(columns: Int, width: Int) -> Bool {
         vertical ?? (columns * Self.minColumnWidth > width)
     }

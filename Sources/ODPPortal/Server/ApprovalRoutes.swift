@@ -46,7 +46,8 @@ struct ApprovalRoutes: Sendable {
             let detail = ReleaseDetail(store: source, id: id, version: version)
             let form = ApprovalsPage.form(id: id, version: version, reportsBase: reviewFilesBase(id, version.version))
             return Responses.html(DatasetPage.render(record: record, detail: detail, versions: source.versions(id),
-                                                     sample: detail.sample(store: source, rows: 20), filesBase: nil, extra: form))
+                                                     sample: SampleView.portal(detail.sample(store: source, rows: 20), query: request.uri.query, fields: detail.fields),
+                                                     filesBase: nil, extra: form))
         }
         router.get("/approvals/{id}/{version}/**") { request, _ in
             if let refused = refusal(request) { return refused }

@@ -64,7 +64,8 @@ struct PortalRoutes: Sendable {
         let detail = ReleaseDetail(store: store, id: id, version: version)
         let base = "/datasets/\(HTML.urlComponent(id))/\(HTML.urlComponent(version.version))/"
         return Responses.html(DatasetPage.render(record: record, detail: detail, versions: versions,
-                                                 sample: detail.sample(store: store, rows: 20), filesBase: base))
+                                                 sample: SampleView.portal(detail.sample(store: store, rows: 20), query: request.uri.query, fields: detail.fields),
+                                                 filesBase: base))
     }
 
     func apiDataset(_ request: Request) throws -> Response {
