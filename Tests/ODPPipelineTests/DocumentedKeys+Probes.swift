@@ -134,7 +134,7 @@ extension DocumentedKeysTests {
         }
     }
 
-    static let probes: [Probe] = allowProbes + [
+    static let probes: [Probe] = allowProbes + truthProbes + [
         // odp.yml
         Probe(["odp.keys.pseudonym.secret"], { $0.editODP("file:secrets/pseudonym.key", "file:secrets/signing.key") }) { base, variant in
             differs(base, variant, "person_id", rec: 1)

@@ -98,11 +98,11 @@ struct ApprovalRoutes: Sendable {
         guard let s = SafePath.segments(rawPath: request.uri.path), s.count >= 4 else { throw HTTPError(.notFound) }
         let name = s[3...].joined(separator: "/")
         let sums = source.checksums(id, version.version)
-        guard sums[name] != nil || name == "SHA256SUMS" else { throw HTTPError(.notFound) }
+        guard sums?[name] != nil || name == SHA256Sums.fileName else { throw HTTPError(.notFound) }
         let folder = source.releaseDirectory(id, version.version)
         guard SafePath.contained(folder, in: source.releasesDirectory.appendingPathComponent(id)) != nil,
               let file = SafePath.contained(folder.appendingPathComponent(name), in: folder) else { throw HTTPError(.notFound) }
-        return try FileResponder.respond(file: file, sha256: sums[name], request: request, downloadName: nil)
+        return try FileResponder.respond(file: file, sha256: sums?[name], request: request, downloadName: nil)
     }
 
     func canRead(_ request: Request) -> Bool {

@@ -18,7 +18,7 @@ struct DecisionOptions: ParsableArguments {
         let release = layout.releases.appendingPathComponent(dataset).appendingPathComponent(version)
         guard FileManager.default.fileExists(atPath: release.path) else {
             let heldRoot = ReleaseReader.heldRoot(layout.root)
-            if let held = ReleaseReader.versions(datasetId: dataset, root: heldRoot).first(where: { $0.version == version }) {
+            if let held = try ReleaseReader.versions(datasetId: dataset, root: heldRoot).first(where: { $0.version == version }) {
                 throw ODPError.usage(Self.heldExplanation(held, feedback: layout.feedback(dataset))).coded(.heldNotReviewable)
             }
             throw ODPError.usage("\(dataset) 没有版本 \(version)（no release）：\(layout.releases.path) 与 \(heldRoot.path) 下都没有；用 odp status 查看各数据集的版本").coded(.noRelease)
