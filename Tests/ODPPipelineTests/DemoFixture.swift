@@ -34,7 +34,7 @@ struct DemoFixture {
             path: codes/gb2260-2024.txt
             history: codes/gb2260-history.csv
           industry:
-            path: codes/industry-sections.csv
+            path: codes/gb4754-2017.csv
         keys:
           pseudonym:
             id: demo-2026
