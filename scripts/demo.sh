@@ -39,6 +39,7 @@ echo "Packages:   output/packages/*.zip"
 echo "Open list:  output/catalog/open-list.html"
 echo "Held:       output/held/releases/<dataset>/<version>/   (releases a gate held: read the reasons in README.md)"
 echo "Feedback:   output/state/feedback/<dataset>.csv   (问题数据清单 for the department; never published)"
+echo "Review:     $bin preview mzj-elderly-care   (held releases too); $bin serve --token env:NAME → /approvals"
 # 2 = some datasets held by the gate: the demo plants one on purpose (mzj-elderly-care).
 if [[ $code -eq 0 || $code -eq 2 ]]; then exit 0; fi
 exit $code

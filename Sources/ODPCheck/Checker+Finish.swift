@@ -6,9 +6,13 @@ extension Checker {
     /// (Chinese), problems (feedback list), readmeSection (Chinese Markdown), metrics
     /// ("score", "rejected_rows", "rows_checked", "score_完整性" …).
     ///
-    /// - Parameter released: the profile of the rows the release publishes; it is what the
-    ///   report shows and what is compared with the previous release.
-    public func finish(released: ReleasedProfile) -> StageReport {
+    /// - Parameters:
+    ///   - released: the profile of the rows the release publishes; it is what the report
+    ///     shows and what is compared with the previous release.
+    ///   - otherHoldReasons: why other stages hold the release (the privacy gate). The
+    ///     report's 发布判定 lists them with its own, so it never says 可以发布 or gives one
+    ///     reason of two; `holdReasons` stays this stage's own.
+    public func finish(released: ReleasedProfile, otherHoldReasons: [String] = []) -> StageReport {
         evaluateAggregates()
         let referenceHolds = unresolvedReferences()
         screens.finish(plan.tallies)
@@ -41,10 +45,12 @@ extension Checker {
         // Rules run column-major; the department reads the list row by row.
         report.problems = problems.sorted { ($0.sourceRow, $0.field ?? "", $0.rule) < ($1.sourceRow, $1.field ?? "", $1.rule) }
         report.metrics = metrics(gate)
-        report.files[QualityReport.fileName] = (try? ArtifactCodec.encode(qualityReport(gate: gate, profile: profile, comparison: comparison))) ?? Data()
-        report.files["quality-report.html"] = Data(QualityReportHTML(checker: self, gate: gate, comparison: comparison,
+        var decision = gate
+        decision.reasons += otherHoldReasons
+        report.files[QualityReport.fileName] = (try? ArtifactCodec.encode(qualityReport(gate: decision, profile: profile, comparison: comparison))) ?? Data()
+        report.files["quality-report.html"] = Data(QualityReportHTML(checker: self, gate: decision, comparison: comparison,
                                                                        explanations: explanations.html).render().utf8)
-        report.readmeSection = readme(gate)
+        report.readmeSection = readme(decision)
         return report
     }
 

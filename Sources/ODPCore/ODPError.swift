@@ -30,18 +30,23 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public var hint: String?
     public var severity: Severity
+    /// The catalog code (docs/errors.md); an error without one is `ErrorCode.definition`.
+    public var code: ErrorCode?
 
-    public init(_ location: SourceLocation, _ message: String, hint: String? = nil, severity: Severity = .error) {
+    public init(_ location: SourceLocation, _ message: String, hint: String? = nil, severity: Severity = .error, code: ErrorCode? = nil) {
         self.location = location
         self.message = message
         self.hint = hint
         self.severity = severity
+        self.code = code
     }
 
-    /// `file:line:column: error: message (hint: …)`, the format editors and CI logs understand.
+    /// `file:line:column: error: message (hint: …) [ODP-E0103]`, the format editors and CI
+    /// logs understand, with the error's code at the end.
     public var description: String {
         var text = "\(location): \(severity.rawValue): \(message)"
         if let hint { text += " (hint: \(hint))" }
+        if severity == .error || code != nil { text += " [\(code ?? .definition)]" }
         return text
     }
 }
@@ -60,6 +65,7 @@ public struct ODPError: Error, Sendable, CustomStringConvertible {
     }
 
     private let kind: Kind
+    private var explicitCode: ErrorCode?
 
     /// One or more definition problems (exit code 1).
     public static func definition(_ diagnostics: [Diagnostic]) -> ODPError { .init(kind: .definition(diagnostics)) }
@@ -78,14 +84,28 @@ public struct ODPError: Error, Sendable, CustomStringConvertible {
         return []
     }
 
-    public var isDefinitionError: Bool {
+    /// The same error under a more precise catalog code.
+    public func coded(_ code: ErrorCode) -> ODPError {
+        var copy = self
+        copy.explicitCode = code
+        return copy
+    }
+
+    /// The catalog code (docs/errors.md).
+    public var code: ErrorCode {
+        if let explicitCode { return explicitCode }
         switch kind {
-        case .definition, .usage: return true
-        default: return false
+        case .definition(let items): return items.first { $0.severity == .error }?.code ?? .definition
+        case .data: return .dataRow
+        case .source: return .source
+        case .io: return .io
+        case .usage: return .usage
+        case .publish: return .publish
         }
     }
 
-    public var description: String {
+    /// The message without its code (a definition error: its diagnostics, each with its own).
+    public var message: String {
         switch kind {
         case .definition(let items): return items.map(\.description).joined(separator: "\n")
         case .data(let location, let message): return "\(location): \(message)"
@@ -94,5 +114,19 @@ public struct ODPError: Error, Sendable, CustomStringConvertible {
         case .usage(let message): return message
         case .publish(let target, let message): return "target \(target): \(message)"
         }
+    }
+
+    public var isDefinitionError: Bool {
+        switch kind {
+        case .definition, .usage: return true
+        default: return false
+        }
+    }
+
+    /// The message with its code at the end, `… [ODP-E0301]` (a definition error's lines
+    /// carry their own codes).
+    public var description: String {
+        if case .definition = kind { return message }
+        return "\(message) [\(code)]"
     }
 }

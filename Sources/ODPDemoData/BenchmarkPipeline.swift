@@ -32,7 +32,8 @@ public enum BenchmarkPipeline {
           open_type: 无条件开放
           update_cycle: 每日
           license: CC-BY-4.0
-        source: {type: csv, path: \(table.path), encoding: utf-8}
+        # The generated table is shared by runs and lives outside the run folder.
+        source: {type: csv, path: \(table.path), encoding: utf-8, allow_outside: true}
         fields:
           - {name: uscc, title: 统一社会信用代码, type: string, class: public, rules: [required, gb32100]}
           - {name: shop_name, title: 字号名称, type: string, class: public, rules: [required]}

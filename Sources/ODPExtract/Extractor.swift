@@ -134,11 +134,6 @@ public enum Extractor {
             }
         }
         if spec.kind == .postgres, let c = spec.connection {
-            if c.password == nil {
-                out.append(Diagnostic(at, "postgres connection has no `password`",
-                                      hint: "use `password: env:NAME` or `file:path`; leave it out only for trust or certificate login",
-                                      severity: .warning))
-            }
             if let root = c.sslRootCert, !FileManager.default.fileExists(atPath: definition.resolve(root).path) {
                 out.append(Diagnostic(at, "sslrootcert `\(root)` does not exist", hint: "relative paths resolve against the folder of the definition file"))
             }

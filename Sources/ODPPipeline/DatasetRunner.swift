@@ -141,8 +141,9 @@ struct DatasetRunner {
         stages.checker.noteUnreadable(stages.source.problems)
         outcome.counts = stages.checker.counts
         let extraction = StageReport(problems: stages.source.problems)
-        let quality = clock.time("check") { stages.checker.finish(released: stages.released) }
+        // Privacy first: the quality report's 发布判定 lists its hold reasons too.
         let privacy = clock.time("desensitize") { stages.desensitizer.finish() }
+        let quality = clock.time("check") { stages.checker.finish(released: stages.released, otherHoldReasons: privacy.holdReasons) }
         outcome.metrics = quality.metrics.merging(privacy.metrics)
         let reports = [extraction, quality, privacy]
         try FeedbackList.write(reports.flatMap(\.problems), dataset: definition.id, to: layout.feedback(definition.id))
@@ -293,7 +294,8 @@ struct DatasetFailure: Error, CustomStringConvertible {
     let rowsRead: Int
     let rowsRejected: Int
     let seconds: Double
-    var description: String { "\(error)" }
+    /// Coded and naming its path (a full disk, a read-only folder), never a Foundation dump.
+    var description: String { "\(ODPError.from(error))" }
 }
 
 /// The staging reader, carrying the delta's watermark and reader problems.

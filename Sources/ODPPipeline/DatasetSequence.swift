@@ -65,14 +65,16 @@ struct DatasetSequence {
 
     private func failed(_ id: String, _ error: Error) -> DatasetOutcome {
         var failed = DatasetOutcome(dataset: id, status: .failed)
-        failed.error = "\(error)"
+        // Coded and naming its path: never a Foundation error dump.
+        let message = (error as? DatasetFailure)?.description ?? "\(ODPError.from(error))"
+        failed.error = message
         if let failure = error as? DatasetFailure {
             failed.rowsRead = failure.rowsRead
             failed.rowsRejected = failure.rowsRejected
             failed.seconds = failure.seconds
         }
-        log.log(.error, "failed: \(error)", dataset: id)
-        try? audit.record("dataset_failed", dataset: id, details: AuditDetails(error: "\(error)"))
+        log.log(.error, "failed: \(message)", dataset: id)
+        try? audit.record("dataset_failed", dataset: id, details: AuditDetails(error: message))
         return failed
     }
 

@@ -81,9 +81,11 @@ public struct PipelineRunner {
         do {
             withheld = try publishCatalog(layout: layout, publisher: publisher, audit: audit)
         } catch {
-            summary.catalogError = "\(error)"
-            log.log(.error, "catalog not published: \(error)")
-            recordOrLog(audit, "catalog_failed", details: AuditDetails(error: "\(error)"), summary: &summary)
+            // The datasets' own results stand; the run still reports, and exits 3.
+            let message = "\(ODPError.from(error))"
+            summary.catalogError = message
+            log.log(.error, "catalog not published: \(message)")
+            recordOrLog(audit, "catalog_failed", details: AuditDetails(error: message), summary: &summary)
         }
         for (id, findings) in withheld {
             let reasons = findings.map(\.reason)

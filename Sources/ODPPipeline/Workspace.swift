@@ -31,8 +31,13 @@ public struct Workspace: Sendable {
             let (definition, found) = DatasetDefinition.load(path: file)
             diagnostics += found
             guard let definition else { continue }
-            diagnostics += Extractor.validate(definition)
-            if openSources { diagnostics += Extractor.probe(definition) }
+            let outside = SourcePathPolicy.check(definition, pipelineFolder: URL(fileURLWithPath: config.file).deletingLastPathComponent())
+            diagnostics += outside
+            // A source outside is never opened: not even its first line reaches a message.
+            if outside.isEmpty {
+                diagnostics += Extractor.validate(definition)
+                if openSources { diagnostics += Extractor.probe(definition) }
+            }
             diagnostics += Checker.validate(definition, config: config)
             diagnostics += Desensitizer.validate(definition, config: config)
             if let other = ids[definition.id] {

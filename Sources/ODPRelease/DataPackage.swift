@@ -23,8 +23,18 @@ enum DataPackage {
         return DataPackageDescriptor(
             name: r.id, id: c.code, title: c.title, description: c.summary, version: r.version, created: r.created,
             licenses: [license(c.license)], sources: [.init(title: c.provider)],
-            contributors: [.init(title: c.provider, roles: ["publisher"], email: c.contactEmail)],
+            contributors: contributors(c),
             keywords: c.keywords.isEmpty ? nil : c.keywords, resources: resources, signature: r.signature)
+    }
+
+    /// The publisher, and the contact person with name and phone (Frictionless contributors
+    /// have no phone property; `phone` is an extra one, which the standard allows).
+    static func contributors(_ c: CatalogMetadata) -> [DataPackageDescriptor.Contributor] {
+        var out = [DataPackageDescriptor.Contributor(title: c.provider, roles: ["publisher"], email: c.contactEmail)]
+        if let name = c.contactName {
+            out.append(.init(title: name, roles: ["contact"], email: c.contactEmail, phone: c.contactPhone, organization: c.provider))
+        }
+        return out
     }
 
     /// A code table up to this size is listed as the field's `enum`; a longer one (GB/T 2260

@@ -8,7 +8,7 @@ enum ReleaseFiles {
         func walk(_ dir: URL, _ prefix: String) throws {
             let names: [String]
             do { names = try FileManager.default.contentsOfDirectory(atPath: dir.path) } catch {
-                throw ODPError.io(dir.path, "cannot list: \(error)")
+                throw ODPError.from(error, path: dir.path)
             }
             for name in names {
                 let url = dir.appendingPathComponent(name)

@@ -13,7 +13,7 @@ enum ReleaseReadme {
         s += "| 项目 | 内容 |\n| --- | --- |\n"
         s += "| 资源代码 | \(cell(c.code)) |\n"
         s += "| 版本 | \(r.version) |\n"
-        s += "| 发布时间 | \(r.created) |\n"
+        s += "| 发布时间 | \(BeijingTime.text(r.created, seconds: true)) |\n"
         s += "| 提供方 | \(cell(c.provider))（\(cell(c.providerCode))） |\n"
         s += "| 数据领域 | \(cell(c.domain)) |\n"
         s += "| 更新周期 | \(c.updateCycle.rawValue) |\n"
@@ -23,6 +23,7 @@ enum ReleaseReadme {
         s += "| 数据量 | \(r.rowCount) 条 |\n"
         if !c.keywords.isEmpty { s += "| 关键字 | \(cell(c.keywords.joined(separator: "、"))) |\n" }
         if let name = c.contactName { s += "| 联系人 | \(cell(name)) |\n" }
+        if let phone = c.contactPhone { s += "| 联系电话 | \(cell(phone)) |\n" }
         if let email = c.contactEmail { s += "| 联系邮箱 | \(cell(email)) |\n" }
         if case .held(let reasons) = r.status {
             s += "\n> 本版本未发布（暂缓）：\(reasons.map(cell).joined(separator: "；"))\n"

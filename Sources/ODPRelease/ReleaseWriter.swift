@@ -63,7 +63,7 @@ public final class ReleaseWriter {
         let fm = FileManager.default
         do {
             try fm.createDirectory(at: datasetDirectory, withIntermediateDirectories: true)
-        } catch { throw ODPError.io(datasetDirectory.path, "cannot create the release folder: \(error)") }
+        } catch { throw ODPError.from(error, path: datasetDirectory.path) }
         ReleaseWriter.removeStaleTemporaries(in: datasetDirectory)
         ReleaseWriter.removeStaleTemporaries(in: outputRoot.appendingPathComponent("packages"))
         ReleaseWriter.removeStaleTemporaries(in: ReleaseReader.heldRoot(outputRoot).appendingPathComponent("packages"))
@@ -87,7 +87,7 @@ public final class ReleaseWriter {
         do {
             try fm.createDirectory(at: temporaryDirectory.appendingPathComponent("data"), withIntermediateDirectories: true)
             try fm.createDirectory(at: spoolDirectory, withIntermediateDirectories: true)
-        } catch { throw ODPError.io(temporaryDirectory.path, "cannot create the temporary release folder: \(error)") }
+        } catch { throw ODPError.from(error, path: temporaryDirectory.path) }
 
         // Rows are matched with the previous version over the fields both versions have.
         if let previous {

@@ -29,7 +29,7 @@ struct ODP: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
-                      Audit.self, Keys.self, Demo.self])
+                      Audit.self, Keys.self, Demo.self, Errors.self])
 }
 
 /// Options shared by commands that read a pipeline.
@@ -40,16 +40,19 @@ struct PipelineOptions: ParsableArguments {
     /// - Parameter openSources: open source files and read secrets too (see `Workspace.load`).
     func workspace(files: [String] = [], openSources: Bool = false) throws -> Workspace {
         guard FileManager.default.fileExists(atPath: config) else {
-            throw ValidationError("no pipeline configuration at \(config) (use --config PATH)")
+            throw ValidationError("找不到全局配置 \(config)（no pipeline configuration）；用 --config 路径 指定 [\(ErrorCode.configMissing)]")
         }
         return try Workspace.load(configPath: config, files: files, openSources: openSources)
     }
 }
 
 /// Prints an error the way data officers and cron mails should see it and exits with the
-/// documented code.
+/// documented code. A definition error's lines already read `file:line:column: error: …`,
+/// so they get no second `error:`; anything else is coded (`ODPError.from`), never a dump.
 func fail(_ error: Error) -> Never {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    let coded = ODPError.from(error)
+    let text = coded.diagnostics.isEmpty ? "error: \(coded)" : coded.description
+    FileHandle.standardError.write(Data((text + "\n").utf8))
     if let e = error as? ODPError, e.isDefinitionError { Foundation.exit(ODPExit.usage) }
     Foundation.exit(ODPExit.failure)
 }

@@ -122,7 +122,7 @@ struct DefinitionParsingTests {
     @Test("YAML syntax errors point at the line")
     func syntaxError() {
         let (_, diagnostics) = DatasetDefinition.parse(yaml: "id: x\ncatalog: [a, b\nfields: 1\n", file: "s.yml")
-        #expect(diagnostics.first?.message.hasPrefix("YAML syntax error") == true)
+        #expect(diagnostics.first?.message.contains("YAML 语法错误（syntax error）") == true)
         #expect(diagnostics.first?.location.line != nil)
     }
 

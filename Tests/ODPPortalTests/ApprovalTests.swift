@@ -6,34 +6,37 @@ import Testing
 
 @Suite("Approval queue and decisions")
 struct ApprovalTests {
-    @Test("the queue lists releases awaiting approval and not held or published ones")
+    static let token = "queue-token"
+    static var auth: HTTPFields { [HeaderName.odpToken: token] }
+
+    @Test("the queue lists releases awaiting approval and not published ones")
     func queue() async throws {
-        try await withPortal { _, client in
-            let r = try await get(client, "/approvals")
+        try await withPortal(token: Self.token) { _, client in
+            let r = try await get(client, "/approvals", Self.auth)
             #expect(r.status == .ok)
             #expect(r.text.contains("公交站点"))
             #expect(r.text.contains("/approvals/bus-stops/2026.11.23.1"))
-            #expect(!r.text.contains("held-data"))
-            let review = try await get(client, "/approvals/bus-stops/2026.11.23.1")
+            #expect(!r.text.contains("air-quality"))
+            let review = try await get(client, "/approvals/bus-stops/2026.11.23.1", Self.auth)
             #expect(review.text.contains("人民广场"))
             #expect(review.text.contains("审核通过并发布"))
-            #expect(!review.text.contains("name=\"token\""), "no token field on loopback without a token")
+            #expect(review.text.contains("name=\"token\""), "every decision carries the token")
         }
     }
 
-    @Test("a decision on localhost calls the injected closure and redirects to the queue")
+    @Test("a decision calls the injected closure and redirects to the queue")
     func decide() async throws {
         let log = DecisionLog()
-        try await withPortal(log: log) { _, client in
-            let r = try await postForm(client, "/approvals/bus-stops/2026.11.23.1", "decision=approve&by=%E5%BC%A0%E4%B8%89&note=ok+now")
+        try await withPortal(token: Self.token, log: log) { _, client in
+            let r = try await postForm(client, "/approvals/bus-stops/2026.11.23.1", "decision=approve&by=%E5%BC%A0%E4%B8%89&note=ok+now", Self.auth)
             #expect(r.status == .seeOther)
             #expect(r.headers[.location]?.hasPrefix("/approvals?result=approved") == true)
-            let missingBy = try await postForm(client, "/approvals/bus-stops/2026.11.23.1", "decision=approve&by=")
+            let missingBy = try await postForm(client, "/approvals/bus-stops/2026.11.23.1", "decision=approve&by=", Self.auth)
             #expect(missingBy.status == .badRequest)
-            let published = try await postForm(client, "/approvals/air-quality/2026.11.23.1", "decision=approve&by=x")
+            let published = try await postForm(client, "/approvals/air-quality/2026.11.23.1", "decision=approve&by=x", Self.auth)
             #expect(published.status == .conflict)
             let crossSite = try await postForm(client, "/approvals/bus-stops/2026.11.23.1", "decision=reject&by=x",
-                                               [.origin: "http://evil.example", HeaderName.host: "127.0.0.1:8080"])
+                                               [.origin: "http://evil.example", HeaderName.odpToken: Self.token])
             #expect(crossSite.status == .forbidden)
         }
         #expect(log.all.count == 1)
@@ -45,9 +48,9 @@ struct ApprovalTests {
 
     @Test("a decided version leaves the queue")
     func decided() async throws {
-        try await withPortal { fixture, client in
+        try await withPortal(token: Self.token) { fixture, client in
             try fixture.write("state/approvals.json", Data(#"{"bus-stops":{"2026.11.23.1":{"decision":"rejected","by":"李四","note":"缺字段","time":"2026-11-23T09:00:00Z"}}}"#.utf8))
-            let r = try await get(client, "/approvals")
+            let r = try await get(client, "/approvals", Self.auth)
             #expect(r.text.contains("暂无待审核的版本"))
             #expect(r.text.contains("缺字段"))
         }

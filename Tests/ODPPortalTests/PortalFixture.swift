@@ -30,6 +30,9 @@ struct PortalFixture {
                     csv: "stop_id,stop_name\r\n1,人民广场\r\n", previous: nil)
         try release(id: "held-data", version: "2026.11.23.1", status: "held", title: "暂缓数据",
                     csv: "a\r\n1\r\n", previous: nil)
+        // Where ReleaseWriter puts a held release: never listed, served only to reviewers.
+        try release(id: "elderly-care", version: "2026.11.23.1", status: "held", title: "养老服务机构",
+                    csv: "org,beds\r\n幸福院,30\r\n", previous: nil, under: "held/")
 
         func entry(_ index: Int, _ id: String, title: String, code: String = "", provider: String, providerCode: String = "",
                    summary: String = "", domain: String, openType: String, openCondition: String? = nil, cycle: String,
@@ -66,8 +69,10 @@ struct PortalFixture {
     }
 
     /// - Parameter json: false lays the release out as `release: {formats: [csv]}` does (no JSON file or resource).
-    func release(id: String, version: String, status: String, title: String, csv: String, previous: String?, json: Bool = true) throws {
-        let dir = "releases/\(id)/\(version)/"
+    /// - Parameter under: "held/" writes it where a release held by a gate goes.
+    func release(id: String, version: String, status: String, title: String, csv: String, previous: String?, json: Bool = true,
+                 under: String = "") throws {
+        let dir = "\(under)releases/\(id)/\(version)/"
         var files: [String: Data] = [:]
         let header = csv.split(separator: "\r\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
         files["data/\(id).csv"] = Data(csv.utf8)
@@ -124,7 +129,7 @@ struct PortalFixture {
         }
         let metadata = ReleaseMetadata(
             datasetId: id, version: version, status: try #require(ReleaseMetadata.Status(rawValue: status)),
-            holdReasons: status == "held" ? ["质量不达标"] : [], contentHash: "hash-\(version)", created: created,
+            holdReasons: status == "held" ? ["质量不达标", "个人信息：发布值中发现未经允许的手机号"] : [], contentHash: "hash-\(version)", created: created,
             rowCount: csv.split(separator: "\r\n").count - 1, previousVersion: previous, definitionHash: "",
             dataFiles: [ReleaseFile(path: "data/\(id).csv", bytes: csv.utf8.count, sha256: SHA256Hex.of(Array(csv.utf8)))],
             publishedFileGate: 1, signature: nil, changes: changes)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import ODPCore
 @testable import ODPPortal
 
 /// Decisions the portal handed to its closure, for assertions.
@@ -11,11 +12,11 @@ final class DecisionLog: @unchecked Sendable {
     var all: [(String, String, Bool, String, String?)] { lock.withLock { items } }
 }
 
-func withPortal(token: String? = nil, log: DecisionLog = DecisionLog(),
+func withPortal(token: String? = nil, log: DecisionLog = DecisionLog(), catalogs: [String: CatalogMetadata] = [:],
                 _ body: @Sendable (PortalFixture, any TestClientProtocol) async throws -> Void) async throws {
     let fixture = try PortalFixture()
     defer { fixture.remove() }
-    let server = try PortalServer(root: fixture.root, host: "127.0.0.1", port: 0, token: token) { d, v, ok, by, note in
+    let server = try PortalServer(root: fixture.root, host: "127.0.0.1", port: 0, token: token, catalogs: catalogs) { d, v, ok, by, note in
         log.add(d, v, ok, by, note)
     }
     try await server.makeApplication().test(.router) { client in try await body(fixture, client) }

@@ -95,7 +95,7 @@ struct ValidateTests {
         #expect {
             try publisher.publishCatalog(files: [file])
         } throws: { "\($0)".contains("portal") && "\($0)".contains("ODP_TEST_NO_SUCH_TOKEN") }
-        #expect(Publisher.secretProblems(loaded, environment: [:]) == ["target portal: secret env:ODP_TEST_NO_SUCH_TOKEN is not set: export ODP_TEST_NO_SUCH_TOKEN before running"])
+        #expect(Publisher.secretProblems(loaded, environment: [:]) == ["target portal: secret env:ODP_TEST_NO_SUCH_TOKEN is not set: export ODP_TEST_NO_SUCH_TOKEN before running [ODP-E0106]"])
         #expect(Publisher.secretProblems(loaded, environment: ["ODP_TEST_NO_SUCH_TOKEN": "t0ken"]).isEmpty)
     }
 }

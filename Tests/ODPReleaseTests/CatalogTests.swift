@@ -44,13 +44,13 @@ struct CatalogTests {
     func csvList() throws {
         let (root, defs, first) = try scenario()
         let urls = try Catalog.write(config: try config(base: "https://data.example.gov.cn"), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil).files
-        #expect(urls.map(\.lastPathComponent) == ["open-list.csv", "open-list.json", "open-list.html", "dcat.jsonld"])
+        #expect(urls.map(\.lastPathComponent) == ["open-list.csv", "open-list.json", "open-list.html", "open-list.js", "dcat.jsonld"])
         let text = Fixture.read(root.appendingPathComponent("catalog/open-list.csv"))
         #expect(text.hasPrefix("\u{FEFF}序号,资源名称,资源代码,提供方,提供方代码,资源摘要,数据领域,开放属性,开放条件,更新周期,数据格式,发布日期,最近更新,数据量,信息项,关键字,许可协议,版本,下载地址,签名公钥（Ed25519）\r\n"))
         let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.count == 3)
         #expect(lines[1].hasPrefix("1,\"企业<登记>信息 & \"\"名录\"\"\""))
-        #expect(lines[1].contains(",\(first.version),https://data.example.gov.cn/datasets/enterprises/\(first.version)/data/enterprises.csv"))
+        #expect(lines[1].contains(",\(first.version),https://data.example.gov.cn/enterprises/\(first.version)/data/enterprises.csv"))
         #expect(lines[2].contains("许可证信息") && lines[2].contains("有条件开放,签署数据使用协议,每日"))
         #expect(!text.contains("未发布数据"))
     }
@@ -63,7 +63,7 @@ struct CatalogTests {
         let items = object["datasets"] as! [[String: Any]]
         #expect(items.map { $0["dataset_id"] as! String } == ["enterprises", "licences"])
         #expect(items[0]["version"] as? String == first.version)
-        #expect(items[0]["download_url"] as? String == "../releases/enterprises/\(first.version)/data/enterprises.csv")
+        #expect(items[0]["download_url"] as? String == "../enterprises/\(first.version)/data/enterprises.csv")
         #expect((items[0]["row_count"] as? NSNumber)?.intValue == 4)
         #expect((items[0]["fields"] as? [[String: Any]])?.count == 5)
         #expect(items[1]["open_condition"] as? String == "签署数据使用协议")
@@ -86,7 +86,7 @@ struct CatalogTests {
         #expect(json.contains(ReleaseTime.iso(later)))
     }
 
-    @Test("the HTML list escapes text, offers the four filters and loads nothing external")
+    @Test("the HTML list escapes text, offers the four filters and loads nothing external; its script is a file beside it")
     func htmlList() throws {
         let (root, defs, _) = try scenario()
         try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil)
@@ -95,7 +95,12 @@ struct CatalogTests {
         #expect(!html.contains("企业<登记>"))
         for f in ["data-filter=\"domain\"", "data-filter=\"provider\"", "data-filter=\"open\"", "data-filter=\"cycle\""] { #expect(html.contains(f)) }
         #expect(html.contains("<option value=\"城建住房\">城建住房</option>"))
-        #expect(!html.contains("<script src") && !html.contains("<link") && !html.contains("@font-face"))
+        #expect(!html.contains("<link") && !html.contains("@font-face"))
+        // No inline script (the portal's CSP runs none): only open-list.js from the same folder.
+        #expect(html.components(separatedBy: "<script").count == 2)
+        #expect(html.contains("<script src=\"open-list.js\"></script>"))
+        let script = Fixture.read(root.appendingPathComponent("catalog/open-list.js"))
+        #expect(script.contains("addEventListener('change'"))
     }
 
     @Test("dcat.jsonld conforms to the DCAT-AP 3.0.1 SHACL shapes, range checks included")

@@ -71,11 +71,16 @@ public struct DataPackageDescriptor: Artifact, Hashable {
         public var title: String
         public var roles: [String]
         public var email: String?
+        /// The contact's phone (role `contact`).
+        public var phone: String?
+        public var organization: String?
 
-        public init(title: String, roles: [String], email: String?) {
+        public init(title: String, roles: [String], email: String?, phone: String? = nil, organization: String? = nil) {
             self.title = title
             self.roles = roles
             self.email = email
+            self.phone = phone
+            self.organization = organization
         }
     }
 

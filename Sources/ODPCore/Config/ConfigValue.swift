@@ -61,8 +61,14 @@ public indirect enum ConfigValue: Sendable, Hashable {
             var budget = maxValues
             return try convert(node, file: file, budget: &budget)
         } catch let error as YamlError {
-            throw ODPError.definition([Diagnostic(locationOf(error, file: file), "YAML syntax error: \(syntaxMessage(error))",
-                                                  hint: "check indentation and quoting near this line")])
+            if case .duplicatedKeysInMapping(let duplicates, _) = error {
+                throw ODPError.definition(duplicates.sorted().map { key in
+                    Diagnostic(duplicateLocation(of: key, in: yaml, file: file),
+                               "YAML 中键 `\(key)` 在同一层级写了两次（duplicate key）", hint: "删去或合并其中一处", code: .yamlDuplicateKey)
+                })
+            }
+            throw ODPError.definition([Diagnostic(locationOf(error, file: file, yaml: yaml), "YAML 语法错误（syntax error）：\(syntaxMessage(error))",
+                                                  hint: "检查这一行附近的缩进与引号", code: .yamlSyntax)])
         }
     }
 
@@ -93,13 +99,42 @@ public indirect enum ConfigValue: Sendable, Hashable {
         }
     }
 
-    private static func locationOf(_ error: YamlError, file: String) -> SourceLocation {
+    private static func locationOf(_ error: YamlError, file: String, yaml: String) -> SourceLocation {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return SourceLocation(file: file, line: mark.line, column: mark.column)
+        case .reader(_, let offset?, _, _):
+            // libyaml's reader gives a byte offset (bad UTF-8, a control character).
+            let before = yaml.utf8.prefix(offset)
+            let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+            return SourceLocation(file: file, line: line, column: column)
         default:
             return SourceLocation(file: file)
         }
+    }
+
+    /// Where `key` appears a second time at the same indentation: Yams reports duplicate
+    /// keys without a position, so the text is searched for it.
+    static func duplicateLocation(of key: String, in yaml: String, file: String) -> SourceLocation {
+        // Columns of the open mappings in which `key` was already seen.
+        var seen: Set<Int> = []
+        for (n, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var text = Substring(line)
+            let indent = text.prefix { $0 == " " }.count
+            text = text.dropFirst(indent)
+            if text.isEmpty || text.hasPrefix("#") { continue }
+            let item = text.hasPrefix("- ")
+            let column = indent + (item ? 2 : 0)
+            if item { text = text.dropFirst(2) }
+            // A line closes the mappings indented deeper; a list item opens a new one at its column.
+            seen = seen.filter { item ? $0 < column : $0 <= indent }
+            for candidate in [key, "\"\(key)\"", "'\(key)'"] where text.hasPrefix(candidate) {
+                guard text.dropFirst(candidate.count).drop(while: { $0 == " " }).hasPrefix(":") else { continue }
+                if !seen.insert(column).inserted { return SourceLocation(file: file, line: n + 1, column: column + 1) }
+            }
+        }
+        return SourceLocation(file: file)
     }
 
     private static func syntaxMessage(_ error: YamlError) -> String {

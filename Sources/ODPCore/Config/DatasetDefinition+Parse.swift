@@ -175,6 +175,11 @@ extension DatasetDefinition {
                 let host = c.string("host", required: true) ?? ""
                 let db = c.string("database", required: true) ?? ""
                 let user = c.string("user", required: true) ?? ""
+                // Only a connection without the key: a literal password is already an error.
+                if !c.has("password") {
+                    c.warning("postgres connection has no `password`",
+                              hint: "use `password: env:NAME` or `file:path`; leave it out only for trust or certificate login")
+                }
                 spec.connection = SourceSpec.Connection(
                     host: host, port: c.int("port", range: 1...65535) ?? 5432, database: db, user: user,
                     password: c.secret("password"),
@@ -183,6 +188,7 @@ extension DatasetDefinition {
             }
         } else {
             spec.path = r.string("path", required: true)
+            spec.allowOutside = r.bool("allow_outside") ?? false
         }
         if [.csv].contains(kind) {
             spec.encoding = r.choice("encoding", of: SourceSpec.Encoding.allCases.map(\.rawValue), default: "utf-8").flatMap(SourceSpec.Encoding.init) ?? .utf8

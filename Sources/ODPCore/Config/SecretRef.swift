@@ -30,16 +30,16 @@ public enum SecretRef: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .environment(let name):
             guard let value = environment[name], !value.isEmpty else {
-                throw ODPError.usage("secret \(self) is not set: export \(name) before running")
+                throw ODPError.usage("secret \(self) is not set: export \(name) before running").coded(.secretUnavailable)
             }
             return value
         case .file(let path):
             let url = path.hasPrefix("/") || base == nil ? URL(fileURLWithPath: path) : base!.appendingPathComponent(path)
             guard let data = FileManager.default.contents(atPath: url.path), var text = String(data: data, encoding: .utf8) else {
-                throw ODPError.usage("secret \(self) cannot be read (missing file or not UTF-8)")
+                throw ODPError.usage("secret \(self) cannot be read (missing file or not UTF-8)").coded(.secretUnavailable)
             }
             while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
-            guard !text.isEmpty else { throw ODPError.usage("secret \(self) is empty") }
+            guard !text.isEmpty else { throw ODPError.usage("secret \(self) is empty").coded(.secretUnavailable) }
             return text
         }
     }

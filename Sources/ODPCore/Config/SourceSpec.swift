@@ -84,6 +84,8 @@ public struct SourceSpec: Sendable, Hashable {
     public var kind: Kind
     /// File path (resolved against the definition's folder) for file and SQLite sources.
     public var path: String?
+    /// `allow_outside: true`: `path` may lead out of the pipeline folder (see `SourcePathPolicy`).
+    public var allowOutside = false
     public var table: String?
     public var query: String?
     /// Query parameters ($1, $2 … / ?), as text.

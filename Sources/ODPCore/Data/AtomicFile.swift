@@ -5,24 +5,28 @@ import Foundation
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
         let dir = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw ODPError.from(error, path: dir.path)
+        }
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw ODPError.io(tmp.path, "cannot create: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ODPError.system(tmp.path, errno: errno) }
         var ok = true
+        var failure: Int32 = 0
         data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { ok = false; break }
+                if n <= 0 { ok = false; failure = errno; break }
                 offset += n
             }
         }
-        ok = ok && fsync(fd) == 0
+        if ok, fsync(fd) != 0 { ok = false; failure = errno }
         close(fd)
-        guard ok, rename(tmp.path, url.path) == 0 else {
+        if ok, rename(tmp.path, url.path) != 0 { ok = false; failure = errno }
+        guard ok else {
             unlink(tmp.path)
-            throw ODPError.io(url.path, "cannot write: \(String(cString: strerror(errno)))")
+            throw ODPError.system(url.path, errno: failure)
         }
         syncDirectory(dir)
     }

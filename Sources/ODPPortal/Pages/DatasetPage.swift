@@ -67,6 +67,9 @@ enum DatasetPage {
     static func sampleSection(_ sample: CSVSample?) -> String {
         var s = "<div class=\"card\"><h2>数据预览（前 20 行，已脱敏）</h2>"
         guard let sample else { return s + "<p class=\"muted\">—</p></div>" }
+        // Wide tables: show only the fields asked for (`?fields=a,b`, names or titles).
+        s += "<form method=\"get\" class=\"actions\"><label>只看字段<input class=\"text\" name=\"fields\" placeholder=\"字段名或中文名称，逗号分隔\"></label>"
+        s += "<button class=\"btn light\" type=\"submit\">筛选字段</button></form>"
         s += "<div class=\"scroll\"><table><tr>" + sample.header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>"
         for r in sample.rows { s += "<tr>" + r.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }
         return s + "</table></div></div>"

@@ -44,7 +44,6 @@ enum HTML {
     /// ISO 8601 "2026-11-23T10:00:00Z" → "2026-11-23 10:00".
     static func time(_ s: String?) -> String {
         guard let s, !s.isEmpty else { return "—" }
-        let t = s.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
-        return escape(String(t.prefix(16)))
+        return escape(BeijingTime.text(s))
     }
 }

@@ -9,19 +9,21 @@ import ODPCore
 /// (`renderBeforeAfter`) gets its source rows from the caller.
 ///
 /// # Edge cases
-/// Without `version` the newest complete version is shown, whatever its status (a data
-/// officer previews releases awaiting approval). Missing report keys show "—".
+/// Without `version` the newest complete version is shown, whatever its status: released,
+/// awaiting approval, or held by a gate (read from `output/held/`). Missing report keys show "—".
 public enum Preview {
     /// - Parameters:
     ///   - catalog: the definition's catalog metadata, preferred over what the release files say.
     ///   - color: ANSI colour (pass `isatty(1) != 0`).
     ///   - width: terminal columns; tables shrink to fit.
     ///   - rows: how many data rows to show.
-    /// - Throws: `ODPError.usage` when the dataset or version has no complete release.
+    ///   - view: which fields of the rows to show, and whether one block per row.
+    /// - Throws: `ODPError.usage` when the dataset or version has no complete release, or
+    ///   `view` names a field the release does not have.
     public static func render(root: URL, dataset: String, version: String? = nil, catalog: CatalogMetadata? = nil,
-                              color: Bool, width: Int = 100, rows: Int = 10) throws -> String {
+                              color: Bool, width: Int = 100, rows: Int = 10, view: SampleView = SampleView()) throws -> String {
         let p = try load(root: root, dataset: dataset, version: version, catalog: catalog)
-        return PreviewText(p: p, style: Style(color: color), width: max(40, width), rows: rows, store: PortalStore(root: root)).render()
+        return try PreviewText(p: p, style: Style(color: color), width: max(40, width), rows: rows, store: p.store, view: view).render()
     }
 
     /// A before-and-after table of desensitized fields (`odp preview --before-after`): one
@@ -45,10 +47,10 @@ public enum Preview {
 
     /// The same content as JSON (sorted keys).
     public static func json(root: URL, dataset: String, version: String? = nil, catalog: CatalogMetadata? = nil,
-                            rows: Int = 10) throws -> Data {
+                            rows: Int = 10, view: SampleView = SampleView()) throws -> Data {
         let p = try load(root: root, dataset: dataset, version: version, catalog: catalog)
-        let store = PortalStore(root: root)
-        let sample = p.detail.sample(store: store, rows: rows)
+        let titles = Dictionary(p.detail.fields.compactMap { f in f.title.map { (f.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        let sample = try p.detail.sample(store: p.store, rows: rows).map { try view.select($0, titles: titles) }
         let object: ArtifactJSON = [
             "dataset": .string(dataset),
             "version": p.detail.version.json,
@@ -66,30 +68,33 @@ public enum Preview {
     struct Loaded {
         var record: DatasetRecord
         var detail: ReleaseDetail
+        /// Where the version lies: the output root, or `held/` for a release held by a gate.
+        var store: PortalStore
         /// The version researchers currently get (latest.json), if any.
         var published: String?
     }
 
     static func load(root: URL, dataset: String, version: String?, catalog: CatalogMetadata?) throws -> Loaded {
-        let store = PortalStore(root: root)
-        guard SafePath.isDatasetId(dataset) else { throw ODPError.usage("'\(dataset)' is not a dataset id") }
-        let versions = store.versions(dataset)
-        guard !versions.isEmpty else {
-            throw ODPError.usage("no complete release of \(dataset) under \(store.releasesDirectory.path)")
+        let store = PortalStore(root: root), held = PortalStore(root: root.appendingPathComponent("held"))
+        guard SafePath.isDatasetId(dataset) else { throw ODPError.usage("'\(dataset)' 不是数据集标识（dataset id）") }
+        // Held releases (output/held/) are previewed like the others: a data officer must see them.
+        let candidates = (store.versions(dataset).map { ($0, store) } + held.versions(dataset).map { ($0, held) })
+            .sorted { SafePath.versionPrecedes($0.0.version, $1.0.version) }
+        guard let newest = candidates.last else {
+            throw ODPError.usage("\(dataset) 没有完整的版本（no complete release）：\(store.releasesDirectory.path) 与 \(held.releasesDirectory.path) 下都没有；先运行 odp run")
         }
-        let chosen: VersionRecord
+        var chosen = newest
         if let version {
-            guard let v = versions.first(where: { $0.version == version }) else {
-                throw ODPError.usage("\(dataset) has no version \(version) (versions: \(versions.map(\.version).joined(separator: ", ")))")
+            guard let match = candidates.first(where: { $0.0.version == version }) else {
+                throw ODPError.usage("\(dataset) 没有版本 \(version)（现有版本：\(candidates.map(\.0.version).joined(separator: "、"))）")
             }
-            chosen = v
-        } else {
-            chosen = versions[versions.count - 1]
+            chosen = match
         }
-        var record = store.record(dataset, version: chosen)
+        let (v, source) = chosen
+        var record = source.record(dataset, version: v)
         if let catalog { record.merge(catalog: catalog) }
-        return Loaded(record: record, detail: ReleaseDetail(store: store, id: dataset, version: chosen),
-                      published: versions.last(where: \.isLatest)?.version)
+        return Loaded(record: record, detail: ReleaseDetail(store: source, id: dataset, version: v), store: source,
+                      published: store.versions(dataset).last(where: \.isLatest)?.version)
     }
 }
 
@@ -106,7 +111,7 @@ extension DatasetRecord {
         updateCycle = c.updateCycle.rawValue
         keywords = c.keywords
         license = c.license
-        if let name = c.contactName { contact = [name, c.contactEmail, c.contactPhone].compactMap { $0 }.joined(separator: " ") }
+        if let name = c.contactName { contact = [name, c.contactPhone, c.contactEmail].compactMap { $0 }.joined(separator: " ") }
         if let s = c.temporalStart, let e = c.temporalEnd { temporal = "\(s) 至 \(e)" }
     }
 }

@@ -8,8 +8,9 @@ struct PreviewText {
     let width: Int
     let rows: Int
     let store: PortalStore
+    let view: SampleView
 
-    func render() -> String {
+    func render() throws -> String {
         var out: [String] = []
         let v = p.detail.version
         let status = v.isPublished ? style.green(v.statusTitle) : v.isAwaitingApproval ? style.yellow(v.statusTitle) : style.red(v.statusTitle)
@@ -20,13 +21,13 @@ struct PreviewText {
         out.append(style.heading("目录信息"))
         let r = p.record
         let meta: [(String, String?)] = [
-            ("资源代码", r.code), ("提供方", r.provider), ("数据领域", r.domain), ("开放属性", r.openType),
+            ("资源代码", r.code), ("提供方", r.provider), ("提供方代码", r.providerCode), ("数据领域", r.domain), ("开放属性", r.openType),
             ("开放条件", r.openCondition), ("更新周期", r.updateCycle), ("数据量", v.rowCount.map { "\($0) 条" }),
-            ("生成时间", v.created), ("关键字", r.keywords.isEmpty ? nil : r.keywords.joined(separator: "、")),
+            ("生成时间", v.created.map { BeijingTime.text($0, seconds: true) }), ("关键字", r.keywords.isEmpty ? nil : r.keywords.joined(separator: "、")),
             ("许可协议", r.license), ("资源摘要", r.summary),
         ]
         for (k, value) in meta {
-            out.append("  " + TerminalText.pad(k, to: 10) + TerminalText.truncate(TerminalText.clean(value ?? "—"), to: max(10, width - 12)))
+            out.append("  " + TerminalText.pad(k, to: 12) + TerminalText.truncate(TerminalText.clean(value ?? "—"), to: max(10, width - 14)))
         }
 
         out.append("")
@@ -35,10 +36,11 @@ struct PreviewText {
         out += TextTable(header: ["字段名", "中文名称", "类型", "分类", "脱敏处理"], rows: fieldRows).render(width: width, style: style)
 
         out.append("")
-        let sample = p.detail.sample(store: store, rows: rows)
+        let titles = Dictionary(p.detail.fields.compactMap { f in f.title.map { (f.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        let sample = try p.detail.sample(store: store, rows: rows).map { try view.select($0, titles: titles) }
         out.append(style.heading("发布数据前 \(sample?.rows.count ?? 0) 行（已脱敏）"))
         if let sample {
-            out += TextTable(header: sample.header, rows: sample.rows).render(width: width, style: style)
+            out += view.render(sample, titles: titles, width: width, style: style)
         } else {
             out.append("  —")
         }

@@ -11,6 +11,7 @@ enum FileResponder {
         case "jsonld": return "application/ld+json"
         case "zip": return "application/zip"
         case "html": return "text/html; charset=utf-8"
+        case "js": return "text/javascript; charset=utf-8"
         case "md": return "text/markdown; charset=utf-8"
         case "sig": return "application/octet-stream"
         default: return name == "SHA256SUMS" ? "text/plain; charset=utf-8" : "application/octet-stream"

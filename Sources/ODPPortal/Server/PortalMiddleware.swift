@@ -2,10 +2,12 @@ import Foundation
 import ODPCore
 import Hummingbird
 
-/// Applied to every response, including errors and unknown paths: only GET/HEAD (and POST
-/// under /approvals/), security headers, and error pages that reveal nothing.
+/// Applied to every response, including errors and unknown paths: only the Host names of
+/// `hosts` (DNS rebinding), only GET/HEAD (and same-origin POST under /approvals/),
+/// security headers, and error pages that reveal nothing.
 struct PortalMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
+    let hosts: HostPolicy
 
     static let csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 
@@ -13,7 +15,12 @@ struct PortalMiddleware: RouterMiddleware {
         let path = request.uri.path
         var response: Response
         let allowed = request.method == .get || request.method == .head || (request.method == .post && path.hasPrefix("/approvals/"))
-        if !allowed {
+        let authority = request.head.authority ?? request.headers[HeaderName.host]
+        if !hosts.allows(authority) {
+            response = Self.error(.misdirectedRequest, api: path.hasPrefix("/api/"))
+        } else if request.method == .post, !Self.sameOrigin(request, authority: authority) {
+            response = Self.error(.forbidden, api: path.hasPrefix("/api/"))
+        } else if !allowed {
             response = Self.error(.methodNotAllowed, api: path.hasPrefix("/api/"))
             response.headers[.allow] = path.hasPrefix("/approvals/") ? "GET, HEAD, POST" : "GET, HEAD"
         } else {
@@ -34,6 +41,16 @@ struct PortalMiddleware: RouterMiddleware {
         return response
     }
 
+    /// A state-changing request must come from the portal's own pages: no cross-site fetch
+    /// metadata, and an Origin, when sent, naming the very host and port the request was
+    /// sent to (a page elsewhere posting to a localhost portal sends its own Origin).
+    static func sameOrigin(_ request: Request, authority: String?) -> Bool {
+        if request.headers[HeaderName.secFetchSite] == "cross-site" { return false }
+        guard let origin = request.headers[.origin] else { return true }
+        guard let authority, let range = origin.range(of: "://") else { return false }
+        return origin[range.upperBound...].lowercased() == authority.lowercased()
+    }
+
     static func error(_ status: HTTPResponse.Status, api: Bool) -> Response {
         if api {
             return Responses.json(["error": .string(status.reasonPhrase), "status": .int(Int64(status.code))], status: status)
@@ -45,6 +62,7 @@ struct PortalMiddleware: RouterMiddleware {
         case 401: message = "需要登录。"
         case 405: message = "不支持该请求方法：本平台只读，仅审核操作可提交。"
         case 416: message = "请求的范围无效。"
+        case 421: message = "不受信任的主机名（Host）：请用 odp serve 绑定的地址访问；通过域名访问时，以 --allow-host 名称 启动。"
         default: message = "服务器处理请求时出错。"
         }
         let body = "<div class=\"card empty\"><h1>\(status.code)</h1><p>\(message)</p><p><a href=\"/\">返回数据目录</a></p></div>"

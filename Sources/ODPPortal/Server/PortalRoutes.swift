@@ -1,12 +1,14 @@
 import Foundation
 import ODPCore
 import Hummingbird
+import ODPCore
 
 /// The portal's routes. Paths are taken from the raw request URI and decoded segment by
 /// segment (`SafePath.segments`), never from a joined, decoded string.
 struct PortalRoutes: Sendable {
     let store: PortalStore
     let token: String?
+    let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
 
     func register(on router: Router<BasicRequestContext>) {
@@ -15,8 +17,11 @@ struct PortalRoutes: Sendable {
             return Responses.html(ListPage.render(all: store.publishedDatasets(), query: query))
         }
         router.get("/datasets/{id}") { request, _ in try datasetPage(request) }
-        router.get("/datasets/{id}/**") { request, _ in try download(request) }
+        router.get("/datasets/{id}/**") { request, _ in try download(request, segments: try segments(request)) }
         router.get("/catalog/{name}") { request, _ in try catalogFile(request) }
+        // The layout of a published copy (`<id>/<version>/<file>` beside `catalog/`), which the
+        // open list and DCAT link relatively: the same files resolve here.
+        router.get("/{id}/{version}/**") { request, _ in try download(request, segments: ["datasets"] + (try segments(request))) }
         router.get("/api/datasets") { request, _ in
             let query = CatalogQuery(query: CatalogQuery.parameters(request.uri.query))
             let list = query.apply(store.publishedDatasets())
@@ -27,7 +32,7 @@ struct PortalRoutes: Sendable {
             let (id, versions) = try publishedVersions(request, index: 2)
             return Responses.json(["dataset": .string(id), "versions": .array(versions.reversed().map(\.json))])
         }
-        let approvals = ApprovalRoutes(store: store, token: token, onDecision: onDecision)
+        let approvals = ApprovalRoutes(store: store, token: token, catalogs: catalogs, onDecision: onDecision)
         approvals.register(on: router)
     }
 
@@ -60,7 +65,8 @@ struct PortalRoutes: Sendable {
         let detail = ReleaseDetail(store: store, id: id, version: version)
         let base = "/datasets/\(HTML.urlComponent(id))/\(HTML.urlComponent(version.version))/"
         return Responses.html(DatasetPage.render(record: record, detail: detail, versions: versions,
-                                                 sample: detail.sample(store: store, rows: 20), filesBase: base))
+                                                 sample: SampleView.portal(detail.sample(store: store, rows: 20), query: request.uri.query, fields: detail.fields),
+                                                 filesBase: base))
     }
 
     func apiDataset(_ request: Request) throws -> Response {
@@ -87,8 +93,7 @@ struct PortalRoutes: Sendable {
 
     /// `/datasets/{id}/{version|latest}/{file…}`: only files listed in SHA256SUMS (plus the
     /// checksum files and the package zip), resolved inside the release folder.
-    func download(_ request: Request) throws -> Response {
-        let s = try segments(request)
+    func download(_ request: Request, segments s: [String]) throws -> Response {
         guard s.count >= 4, s[0] == "datasets", SafePath.isDatasetId(s[1]) else { throw HTTPError(.notFound) }
         let id = s[1]
         let versions = store.versions(id).filter(\.isPublished)
@@ -117,7 +122,7 @@ struct PortalRoutes: Sendable {
 
     func catalogFile(_ request: Request) throws -> Response {
         let s = try segments(request)
-        guard s.count == 2, ["dcat.jsonld", "open-list.csv", "open-list.json", "open-list.html"].contains(s[1]) else { throw HTTPError(.notFound) }
+        guard s.count == 2, ["dcat.jsonld", "open-list.csv", "open-list.json", "open-list.html", "open-list.js"].contains(s[1]) else { throw HTTPError(.notFound) }
         let folder = store.root.appendingPathComponent("catalog")
         guard let file = SafePath.contained(folder.appendingPathComponent(s[1]), in: folder) else { throw HTTPError(.notFound) }
         return try FileResponder.respond(file: file, sha256: nil, request: request, downloadName: nil)

@@ -17,16 +17,26 @@ public typealias PortalDecisionHandler = @Sendable (_ dataset: String, _ version
 ///
 /// # Security
 /// Read-only apart from the approval POST. Bound to a non-loopback address it requires a
-/// token (`init` throws otherwise); the token then also guards `/approvals`.
+/// token (`init` throws otherwise). `/approvals` always needs the token: without one the
+/// approval pages and POSTs are refused. Requests are answered only for the bound address
+/// and `allowedHosts` (DNS rebinding), and a POST only from the same origin.
 public struct PortalServer: Sendable {
     public let root: URL
     public let host: String
     public let port: Int
     let token: String?
+    let hosts: HostPolicy
+    let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
 
     /// - Throws: `ODPError.usage` when `host` is not a loopback address and `token` is nil or empty.
-    public init(root: URL, host: String = "127.0.0.1", port: Int = 8080, token: String?, onDecision: @escaping PortalDecisionHandler) throws {
+    /// - Parameters:
+    ///   - allowedHosts: names besides the bound address that browsers use to reach the portal
+    ///     (`odp serve --allow-host`), e.g. the name a reverse proxy forwards.
+    ///   - catalogs: each dataset's catalog metadata from its definition, shown on review pages
+    ///     of releases that were never listed.
+    public init(root: URL, host: String = "127.0.0.1", port: Int = 8080, token: String?, allowedHosts: [String] = [],
+                catalogs: [String: CatalogMetadata] = [:], onDecision: @escaping PortalDecisionHandler) throws {
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
         if !Self.isLoopback(host), token == nil {
             throw ODPError.usage("refusing to serve on \(host) without a token: approvals would be open to the network (set a token or bind to 127.0.0.1)")
@@ -35,6 +45,8 @@ public struct PortalServer: Sendable {
         self.host = host
         self.port = port
         self.token = token
+        self.hosts = HostPolicy(bound: host, allowed: allowedHosts)
+        self.catalogs = catalogs
         self.onDecision = onDecision
     }
 
@@ -47,8 +59,8 @@ public struct PortalServer: Sendable {
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> Application<RouterResponder<BasicRequestContext>> {
         let router = Router(options: .autoGenerateHeadEndpoints)
-        router.add(middleware: PortalMiddleware())
-        let routes = PortalRoutes(store: PortalStore(root: root), token: token, onDecision: onDecision)
+        router.add(middleware: PortalMiddleware(hosts: hosts))
+        let routes = PortalRoutes(store: PortalStore(root: root), token: token, catalogs: catalogs, onDecision: onDecision)
         routes.register(on: router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })

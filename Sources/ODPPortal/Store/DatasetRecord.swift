@@ -80,7 +80,12 @@ extension DatasetRecord {
         let lic = p.licenses.first
         if license == nil { license = lic?.name }
         if licenseURL == nil { licenseURL = lic?.path }
-        if contact == nil { contact = p.contributors.first?.email }
+        if contact == nil {
+            // The contact person (name and phone) where the release names one.
+            let person = p.contributors.first { $0.roles.contains("contact") }
+            let parts = [person?.title, person?.phone, person?.email ?? p.contributors.first?.email].compactMap { $0 }
+            contact = parts.isEmpty ? nil : parts.joined(separator: " ")
+        }
         if formats.isEmpty { formats = p.resources.map { $0.format.uppercased() } }
     }
 }

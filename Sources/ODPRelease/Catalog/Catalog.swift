@@ -8,8 +8,9 @@ import ODPCore
 /// ## Listing rules
 /// A dataset is listed with the version `latest.json` points at, so a dataset whose newest
 /// release is held stays listed with its last good release. A dataset that was never
-/// released is not listed. Download URLs are `<public_base_url>/datasets/<id>/<version>/data/<id>.csv`
-/// when `public_base_url` is set, else paths relative to the `catalog/` folder.
+/// released is not listed. Download URLs are `<public_base_url>/<id>/<version>/data/<id>.csv`
+/// when `public_base_url` is set, else `../<id>/<version>/data/<id>.csv`, relative to the
+/// `catalog/` folder of a published copy or the portal (`CatalogEntry.url`).
 ///
 /// ## The gate
 /// Each entry is rendered alone and inspected with its dataset's gate; an entry with a
@@ -54,7 +55,7 @@ public enum Catalog {
         }
         let dir = outputRoot.appendingPathComponent("catalog")
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
-            throw ODPError.io(dir.path, "cannot create the catalog folder: \(error)")
+            throw ODPError.from(error, path: dir.path)
         }
         // The generation time changes only with the content: an unchanged list keeps its files,
         // so a re-run on unchanged data uploads nothing (DESIGN.md, Outputs).
@@ -83,6 +84,7 @@ public enum Catalog {
             ("open-list.csv", OpenList.csv(entries)),
             (OpenListDocument.fileName, try OpenList.json(entries, generated: generated, publisher: publisher)),
             ("open-list.html", OpenListHTML.page(entries, generated: generated, publisher: publisher)),
+            ("open-list.js", OpenListHTML.script),
             ("dcat.jsonld", try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated)),
         ]
     }

@@ -20,12 +20,14 @@ struct CatalogEntry {
     var id: String { definition.id }
     var csvURL: String { files.first { $0.format == "CSV" }?.url ?? "" }
 
-    /// `<public_base_url>/datasets/<id>/<version>/<path>`, or a path relative to `catalog/`.
+    /// `<public_base_url>/<id>/<version>/<path>`, or `../<id>/<version>/<path>` relative to
+    /// `catalog/`: the layout of every published copy (`<base>/catalog/`, `<base>/<id>/<version>/`,
+    /// see FileDropTarget) and of the portal, so the same bytes resolve wherever they are served.
     static func url(base: String?, datasetId: String, version: String, path: String) -> String {
         if let base, !base.isEmpty {
-            return "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/datasets/\(datasetId)/\(version)/\(path)"
+            return "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/\(datasetId)/\(version)/\(path)"
         }
-        return "../releases/\(datasetId)/\(version)/\(path)"
+        return "../\(datasetId)/\(version)/\(path)"
     }
 
     /// The entry for a dataset's latest release; nil when it was never released.

@@ -10,8 +10,8 @@ enum OpenList {
     static func row(_ e: CatalogEntry, index: Int) -> [String] {
         let c = e.catalog
         return [String(index), c.title, c.code, c.provider, c.providerCode, c.summary, c.domain, c.openType.rawValue, c.openCondition ?? "",
-                c.updateCycle.rawValue, e.files.map(\.format).joined(separator: "、"), String(e.firstPublished.prefix(10)),
-                String(e.release.created.prefix(10)), String(e.release.rowCount), fieldList(e), c.keywords.joined(separator: "、"),
+                c.updateCycle.rawValue, e.files.map(\.format).joined(separator: "、"), BeijingTime.day(e.firstPublished),
+                BeijingTime.day(e.release.created), String(e.release.rowCount), fieldList(e), c.keywords.joined(separator: "、"),
                 c.license, e.release.version, e.csvURL, e.signature?.publicKey ?? ""]
     }
 

@@ -70,6 +70,9 @@ extension ODP {
                 print("  \(o.dataset)\(version): \(o.status.label), \(o.rowsRead) rows read, \(o.rowsRejected) rejected\(o.counts.unreadable > 0 ? " (\(o.counts.unreadable) unreadable)" : ""), \(o.counts.problemEntries) problem entries, \(o.rowsReleased) released (\(String(format: "%.2f", o.seconds)) s)")
                 for reason in o.reasons { print("      - \(reason)") }
                 if let error = o.error { print("      - \(error)") }
+                if o.status == .held {
+                    print("      → 查看：odp preview \(o.dataset)；文件：\(layout.root.appendingPathComponent("held/releases/\(o.dataset)").path)/；问题数据清单：\(layout.feedback(o.dataset).path)")
+                }
             }
             if let signal = summary.signal {
                 print("\nInterrupted by \(signal.name) 运行被中断: no half-made release is left; the open list was not updated; exit \(summary.exitCode)")

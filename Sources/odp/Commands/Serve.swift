@@ -10,7 +10,10 @@ extension ODP {
             abstract: "Serve the local open-data portal (开放数据门户): list, dataset pages, downloads, API, approvals.",
             discussion: """
             Binds to 127.0.0.1 by default. Binding elsewhere requires --token (env:NAME or
-            file:PATH), which then also guards the approval queue (/approvals).
+            file:PATH). The approval queue (/approvals: releases awaiting approval and held
+            releases) always needs the token; without one it is refused. Only the bound
+            address (and localhost on loopback) and the names given with --allow-host are
+            answered, so a hostile DNS name pointed at the portal gets 421.
             """)
 
         @OptionGroup var pipeline: PipelineOptions
@@ -19,6 +22,8 @@ extension ODP {
         @Option(help: "Port.") var port = 8080
         @Option(help: "Approval token as a secret reference (env:NAME or file:PATH), never the token itself.")
         var token: String?
+        @Option(name: .customLong("allow-host"), help: "A host name browsers use to reach the portal (repeatable), e.g. behind a reverse proxy.")
+        var allowHosts: [String] = []
 
         func run() async throws {
             let workspace = try pipeline.workspace()
@@ -28,7 +33,9 @@ extension ODP {
                 guard let ref = SecretRef(token) else { throw ValidationError("--token takes env:NAME or file:PATH, not the token itself") }
                 secret = try ref.resolve()
             }
-            let server = try PortalServer(root: layout.root, host: host, port: port, token: secret) { dataset, version, approved, by, note in
+            let catalogs = Dictionary(workspace.definitions.map { ($0.id, $0.catalog) }, uniquingKeysWith: { a, _ in a })
+            let server = try PortalServer(root: layout.root, host: host, port: port, token: secret, allowedHosts: allowHosts,
+                                          catalogs: catalogs) { dataset, version, approved, by, note in
                 var approvals = try Approvals(url: layout.approvals)
                 try approvals.record(dataset: dataset, version: version, approved: approved, by: by, note: note)
                 try AuditTrail(url: layout.auditLog).record(approved ? "release_approved" : "release_rejected", dataset: dataset,

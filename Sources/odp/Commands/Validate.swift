@@ -24,7 +24,7 @@ extension ODP {
             let workspace: Workspace
             do { workspace = try pipeline.workspace(files: paths, openSources: true) } catch let error as ODPError {
                 for d in error.diagnostics { print(d) }
-                if error.diagnostics.isEmpty { print("error: \(error)") }
+                if error.diagnostics.isEmpty { print("error: \(error)") }  // diagnostics print their own `error:`
                 throw ExitCode(ODPExit.usage)
             }
             for d in workspace.diagnostics { print(d) }
