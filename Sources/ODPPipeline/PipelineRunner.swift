@@ -143,11 +143,16 @@ public struct PipelineRunner {
 public enum ODPExit {
     /// Everything published or unchanged.
     public static let success: Int32 = 0
-    /// Usage or definition errors.
+    /// Definition errors (bad YAML, unknown keys, wrong types), found before any dataset runs.
     public static let usage: Int32 = 1
     /// Some datasets held by a gate or awaiting approval.
     public static let held: Int32 = 2
     /// Failures of datasets, each failing alone: a source missing, unreadable, locked or
     /// unreachable, a key the dataset needs unreadable, packaging or upload failed after retries.
     public static let failure: Int32 = 3
+    /// A wrong command line: an unknown option, a missing argument, a file the configuration
+    /// does not list (sysexits' EX_USAGE, which swift-argument-parser also uses).
+    public static let commandLine: Int32 = 64
+    /// Another run holds the run lock; this one did nothing (sysexits' EX_TEMPFAIL: try later).
+    public static let locked: Int32 = 75
 }

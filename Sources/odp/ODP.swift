@@ -19,10 +19,13 @@ struct ODP: AsyncParsableCommand {
           odp demo generate               regenerate the demo's department data
           odp keys generate --out DIR     make the Ed25519 key pair that signs releases
 
-        Exit codes: 0 everything published or unchanged; 1 usage or definition errors;
-        2 some datasets held by a gate or awaiting approval (待审核); 3 failures (a source
-        missing, unreadable, locked or unreachable, a key a dataset needs unreadable,
+        Exit codes: 0 everything published or unchanged; 1 definition errors (odp.yml or a
+        dataset definition), found before any dataset runs; 2 some datasets held by a gate or
+        awaiting approval (待审核); 3 failures (a source missing, unreadable, locked or
+        unreachable, a key a dataset needs unreadable, a file over a source.limits limit,
         packaging or upload failed after retries); the other datasets still run.
+        64 a wrong command line (unknown option, missing argument, a file odp.yml does not
+        list); 75 another odp run holds the run lock (nothing was done; run again later).
         """,
         version: "0.1.0",
         subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
@@ -47,6 +50,8 @@ struct PipelineOptions: ParsableArguments {
 /// documented code.
 func fail(_ error: Error) -> Never {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    if error is ValidationError { Foundation.exit(ODPExit.commandLine) }
+    if error is RunLock.Conflict { Foundation.exit(ODPExit.locked) }
     if let e = error as? ODPError, e.isDefinitionError { Foundation.exit(ODPExit.usage) }
     Foundation.exit(ODPExit.failure)
 }
