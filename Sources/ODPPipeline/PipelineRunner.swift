@@ -46,6 +46,7 @@ public struct PipelineRunner {
         let publisher = workspace.config.targets.isEmpty ? nil
             : try Publisher(config: workspace.config, stateDirectory: layout.state, environment: ProcessInfo.processInfo.environment,
                             log: { [log] line in log.log(.info, line) })
+        removeLeftovers(publisher: publisher)
         var states = DatasetState.loadAll(layout.stateFile)
         let approvals = Approvals(url: layout.approvals)
         try audit.record("run_started", details: ["pid": Int(getpid()), "datasets": workspace.definitions.count, "dry_run": options.dryRun])

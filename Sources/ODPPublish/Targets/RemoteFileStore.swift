@@ -85,7 +85,7 @@ struct RemoteFileStore: FileStore {
         let parts = path.split(separator: "/").map(String.init)
         let name = parts.last ?? path
         let dir = parts.dropLast().joined(separator: "/")
-        let tempName = ".\(name).odp-tmp"
+        let tempName = TemporaryName.upload(name, local: false)
         let tempPath = dir.isEmpty ? tempName : "\(dir)/\(tempName)"
         var request = TransferRequest(url: url(tempPath), method: "PUT", body: body)
         request.createMissingDirectories = true
