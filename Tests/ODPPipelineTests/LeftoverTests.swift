@@ -67,3 +67,22 @@ struct LeftoverTests {
         }
     }
 }
+
+/// Issue 16, item 8b: whatever the exit code, `odp run` prints its summary and the run report.
+@Suite("odp run output on failure")
+struct RunOutputTests {
+    @Test("an upload target that refuses connections: exit 3 within the retry budget, the summary names the cause and the run report",
+          .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"))
+    func uploadFailure() async throws {
+        let closed = try SourceIsolationTests.TwoDatasets.freePort()
+        let targets = "targets:\n  - {type: ftp, name: frontend, url: \"ftp://127.0.0.1:\(closed)/drop\", user: odp, password: env:ODP_TEST_PW, retry_budget: 2}"
+        let workspace = try SourceIsolationTests.TwoDatasets(source: "{type: csv, path: sound.csv}", keys: targets)
+        defer { workspace.remove() }
+        let started = Date()
+        let run = try await OdpCommand.run(["run", "--config", workspace.config], environment: ["ODP_TEST_PW": "x"], logs: workspace.root)
+        #expect(Date().timeIntervalSince(started) < 30, "giving up is quick")
+        #expect(run.status == ODPExit.failure, "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("FAILED") && run.stdout.contains("Run report: "), "\(run.stdout)")
+        #expect(run.stdout.contains("connection refused") && run.stdout.contains("127.0.0.1:\(closed)"), "\(run.stdout)")
+    }
+}

@@ -51,4 +51,28 @@ struct RunCommandTests {
         let usage = try await OdpCommand.run(["run", "--no-such-option", "--config", fixture.configPath], logs: logs)
         #expect(usage.status == ODPExit.commandLine)
     }
+
+    @Test("README's exit-code table and command list match odp --help",
+          .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"))
+    func helpMatchesReadme() async throws {
+        let readme = try String(contentsOf: DemoFixture.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let help = try await OdpCommand.run(["--help"], logs: FileManager.default.temporaryDirectory)
+        let text = help.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
+        let table = readme.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.dropFirst(2).first?.isNumber == true }
+            .compactMap { Int32($0.dropFirst(2).prefix { $0.isNumber }) }
+        #expect(table == [0, 1, 2, 3, 64, 75], "README exit codes \(table)")
+        for code in table { #expect(text.contains(" \(code) "), "odp --help does not explain exit code \(code)") }
+        let exits: [Int32] = [ODPExit.success, ODPExit.usage, ODPExit.held, ODPExit.failure, ODPExit.commandLine, ODPExit.locked]
+        #expect(exits == table)
+        // Every subcommand --help lists is in README's command block, and the other way round.
+        let commands = help.stdout.split(separator: "\n").drop { !$0.hasPrefix("SUBCOMMANDS") }.dropFirst()
+            .prefix { !$0.isEmpty }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(commands.count >= 10, "\(help.stdout)")
+        let block = readme.components(separatedBy: "## Commands").last?.components(separatedBy: "```")[1] ?? ""
+        let documented = Set(block.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("odp ") else { return nil }
+            return line.split(separator: " ")[1].description
+        })
+        #expect(Set(commands) == documented, "--help \(commands.sorted()) README \(documented.sorted())")
+    }
 }
