@@ -74,7 +74,7 @@ struct RunOutputTests {
     @Test("an upload target that refuses connections: exit 3 within the retry budget, the summary names the cause and the run report",
           .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"))
     func uploadFailure() async throws {
-        let closed = try SourceIsolationTests.TwoDatasets.freePort()
+        let closed = 1  // tcpmux: no loopback service listens there
         let targets = "targets:\n  - {type: ftp, name: frontend, url: \"ftp://127.0.0.1:\(closed)/drop\", user: odp, password: env:ODP_TEST_PW, retry_budget: 2}"
         let workspace = try SourceIsolationTests.TwoDatasets(source: "{type: csv, path: sound.csv}", keys: targets)
         defer { workspace.remove() }

@@ -50,19 +50,6 @@ struct SourceIsolationTests {
             """
         }
 
-        /// A loopback port nothing listens on (bound, then released).
-        static func freePort() throws -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            try #require(withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0)
-            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            return Int(UInt16(bigEndian: addr.sin_port))
-        }
-
         func write(_ name: String, _ text: String) throws { try write(name, bytes: Array(text.utf8)) }
         func write(_ name: String, bytes: [UInt8]) throws { try Data(bytes).write(to: root.appendingPathComponent(name)) }
         func path(_ name: String) -> String { root.appendingPathComponent(name).path }

@@ -20,8 +20,8 @@ struct FileDropFailureTests {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", script.path, "--listen", "\(port)", "--target", "\(target)", "--rate", "\(rate)", "--modes", modes, "--seed", "\(seed)"]
             try process.run()
-            for _ in 0..<100 where !FaultProxy.accepts(port) { usleep(50_000) }
-            try #require(FaultProxy.accepts(port), "the fault proxy did not start")
+            for _ in 0..<100 where !TLSTests.listening(port) { usleep(50_000) }
+            try #require(TLSTests.listening(port), "the fault proxy did not start")
         }
 
         deinit {
@@ -39,18 +39,6 @@ struct FileDropFailureTests {
             try #require(withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0)
             _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
             return Int(UInt16(bigEndian: addr.sin_port))
-        }
-
-        static func accepts(_ port: Int) -> Bool {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = in_port_t(UInt16(port).bigEndian)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            return withUnsafeMutablePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            } == 0
         }
     }
 

@@ -135,7 +135,6 @@ enum Transfer {
                     + "应为 SHA256:\(pin)；\(detail)"
             }
             throw error
-            throw error
         }
         return TransferResponse(status: handle.infoLong(CURLINFO_RESPONSE_CODE), url: redactURL(request.url), headers: box.headers, body: box.data,
                                 sha256: box.hasher.map { $0.finalizeHex() }, bytes: box.bytes,
