@@ -56,6 +56,7 @@ struct RetryPolicy: Sendable {
                 }
                 let wait = delay(afterAttempt: attempt, retryAfter: error.retryAfter)
                 guard budget.allows(wait) else {
+                    budget.spend(wait, cause: nil)  // spent: the target's other operations fail at once
                     throw ODPError.io(what, Self.giveUp(failures, retried: true, since: started)
                         + "；重试时间预算 retry_budget \(Int(budget.seconds)) s 已用完")
                 }

@@ -24,8 +24,9 @@ struct FileDropFailureTests {
             try #require(TLSTests.listening(port), "the fault proxy did not start")
         }
 
+        /// SIGKILL: the test runner's threads block SIGTERM, and a child started from one inherits that mask.
         deinit {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
 
@@ -81,7 +82,7 @@ struct FileDropFailureTests {
         let folder = "ro-\(UUID().uuidString.prefix(6))"
         // The FTP session runs as the FTP user; a folder of root's is not writable for it.
         let version = server.root.appendingPathComponent("\(folder)/bus-stops/v1")
-        try FileManager.default.createDirectory(at: version, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: version.appendingPathComponent("data"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: server.root.appendingPathComponent(folder)) }
         let attempt = try publish(server, url: "\(server.directURL)/\(folder)")
         #expect(attempt.error.contains("FTP 服务器答复（server reply）：553"), "\(attempt.error)")

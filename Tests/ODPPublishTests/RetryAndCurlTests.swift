@@ -105,7 +105,12 @@ struct RetryTests {
         let p = RetryPolicy(attempts: 8, baseDelay: 0.01, maxDelay: 0.05, budget: RetryBudget(seconds: 10))
         let url = "http://127.0.0.1:\(proxy.port)/api/3/action/package_show"
         var message = ""
-        do { _ = try p.run("package_show", log: nil) { try Transfer.perform(TransferRequest(url: url), options: TransferOptions()) } } catch { message = "\(error)" }
+        do {
+            _ = try p.run("package_show", log: nil) { () throws -> Int in
+                let response = try Transfer.perform(TransferRequest(url: url), options: TransferOptions())
+                throw TransferError.httpStatus(response, what: "package_show")
+            }
+        } catch { message = "\(error)" }
         #expect(message.contains(url), "\(message)")
         #expect(!message.hasPrefix("package_show: \(url): HTTP 429"), "\(message)")
     }

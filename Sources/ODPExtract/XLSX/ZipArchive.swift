@@ -192,9 +192,11 @@ final class ZipEntryInput: ByteInput {
     private func checkInflated() throws {
         let limits = archive.limits
         if inflated > limits.maxUncompressedBytes { throw Self.tooLarge(archive, entry, inflated) }
-        guard inflated > 1 << 20, inflated / max(entry.compressedSize, 1) > limits.maxCompressionRatio else { return }
+        // Against the compressed bytes inflated so far: a bomb may hide behind a long harmless start.
+        let consumed = entry.compressedSize - remaining - Int(stream.pointee.avail_in)
+        guard inflated > 1 << 20, inflated / max(consumed, 1) > limits.maxCompressionRatio else { return }
         throw SourceLimits.exceeded(dataset: archive.datasetID, file: archive.path,
-                                    "部件 \(entry.name) 的压缩比（compression ratio）超过 \(limits.maxCompressionRatio):1（\(entry.compressedSize) 字节已解压出 \(inflated) 字节）",
+                                    "部件 \(entry.name) 的压缩比（compression ratio）超过 \(limits.maxCompressionRatio):1（\(consumed) 字节已解压出 \(inflated) 字节）",
                                     key: "max_compression_ratio", limit: "\(limits.maxCompressionRatio)")
     }
 

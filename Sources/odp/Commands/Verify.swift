@@ -29,8 +29,9 @@ extension ODP {
                 }
                 key = parsed
             }
+            let release = try release()
             let result: VerifyResult
-            do { result = try ReleaseVerifier.verify(path: try release(), publicKey: key) } catch {
+            do { result = try ReleaseVerifier.verify(path: release, publicKey: key) } catch {
                 FileHandle.standardError.write(Data("verification FAILED: \(error)\n".utf8))
                 throw ExitCode(3)
             }
