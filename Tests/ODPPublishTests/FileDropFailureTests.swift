@@ -70,10 +70,13 @@ struct FileDropFailureTests {
 
     var ftpPort: Int { Int(Services.values["FTP_PORT"] ?? "") ?? 2121 }
 
-    /// Entries whose name is a temporary upload name, anywhere under `folder`.
+    /// Files whose name is a temporary upload name, anywhere under `folder`.
     func temporaries(_ folder: URL) -> [String] {
-        (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? [])
-            .filter { TemporaryName.isUpload(URL(fileURLWithPath: $0).lastPathComponent) }
+        (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []).filter {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path, isDirectory: &isDirectory)
+            return !isDirectory.boolValue && TemporaryName.isUpload(URL(fileURLWithPath: $0).lastPathComponent)
+        }
     }
 
     @Test("a refusal from the real vsftpd (553: folder not writable) shows the server's reply and is not retried")
