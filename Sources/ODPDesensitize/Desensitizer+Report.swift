@@ -13,22 +13,22 @@ extension Desensitizer {
             let f = fields[h.field]
             holds.append("字段“\(f.title)”（\(f.name)）的\(h.inTitle ? "标题" : "字段名")中含有\(h.kind.title)，请修改字段定义")
         }
-        var afterRows: [[String: Any]] = []
+        var afterRows: [PrivacyReport.IdentifierHit] = []
         var hitsAfter = 0, hitsAllowed = 0
         for (o, col) in columns.enumerated() {
             for kind in IdentifierKind.allCases {
                 let count = identity[o] ? before.count(field: col.source, kind: kind) : after.count(field: o, kind: kind)
                 guard count > 0 else { continue }
                 let row = identity[o] ? before.firstRow(field: col.source, kind: kind) : after.firstRow(field: o, kind: kind)
-                var entry: [String: Any] = ["field": fields[o].name, "kind": kind.rawValue, "count": count, "first_row": row]
+                var entry = PrivacyReport.IdentifierHit(field: fields[o].name, kind: kind.rawValue, count: count, firstRow: row)
                 let embeddedFields = kind == .embedded ? embeddedFieldNames(output: o) : []
-                if !embeddedFields.isEmpty { entry["embedded_fields"] = embeddedFields.map(\.name) }
+                if !embeddedFields.isEmpty { entry.embeddedFields = embeddedFields.map(\.name) }
                 if let reason = allowed[o][kind] {
-                    entry["allowed"] = true
-                    entry["reason"] = reason
+                    entry.allowed = true
+                    entry.reason = reason
                     hitsAllowed += count
                 } else {
-                    entry["allowed"] = false
+                    entry.allowed = false
                     hitsAfter += count
                     let field = "字段“\(fields[o].title)”（\(fields[o].name)）的发布值中"
                     if kind == .embedded {
@@ -41,7 +41,7 @@ extension Desensitizer {
                 afterRows.append(entry)
             }
         }
-        var beforeRows: [[String: Any]] = []
+        var beforeRows: [PrivacyReport.IdentifierHit] = []
         var hitsBefore = 0
         let sourceFields = definition.schema.fields
         for (i, f) in sourceFields.enumerated() {
@@ -49,8 +49,8 @@ extension Desensitizer {
                 let count = before.count(field: i, kind: kind)
                 guard count > 0 else { continue }
                 hitsBefore += count
-                var entry: [String: Any] = ["field": f.name, "kind": kind.rawValue, "count": count, "first_row": before.firstRow(field: i, kind: kind)]
-                if kind == .embedded { entry["embedded_fields"] = before.embeddedSources[i].sorted().map { sourceFields[$0].name } }
+                var entry = PrivacyReport.IdentifierHit(field: f.name, kind: kind.rawValue, count: count, firstRow: before.firstRow(field: i, kind: kind))
+                if kind == .embedded { entry.embeddedFields = before.embeddedSources[i].sorted().map { sourceFields[$0].name } }
                 beforeRows.append(entry)
             }
         }
@@ -60,74 +60,52 @@ extension Desensitizer {
             holds.append("k-匿名/l-多样性（\(target)）需删除 \(result.recordsSuppressed) 条记录（占 \(percent(suppressedShare))），超过允许上限 \(percent(settings.maxSuppression))，请进一步泛化准标识符")
         }
 
-        var fieldEntries: [[String: Any]] = []
+        var fieldEntries: [PrivacyReport.Field] = []
         var notes: [String: String] = [:]
         for f in definition.schema.fields {
-            var entry: [String: Any] = ["name": f.name, "title": f.title, "class": f.privacyClass.rawValue]
+            var entry = PrivacyReport.Field(name: f.name, title: f.title, privacyClass: f.privacyClass.rawValue)
             if let spec = f.desensitize {
-                entry["operator"] = spec.type
+                entry.operator = spec.type
                 // Parameters for the audit, minus those that may hold data values (`value`, `equals`, `in`).
                 if case .map(let entries, _) = spec.params {
                     var params: [String: String] = [:]
                     for e in entries where !["op", "value", "equals", "in", "when"].contains(e.key) {
                         if let v = e.value.scalar { params[e.key] = v }
                     }
-                    if !params.isEmpty { entry["parameters"] = params }
+                    if !params.isEmpty { entry.parameters = params }
                 }
             }
             if let o = outputSchema.index(of: f.name) {
-                entry["output_type"] = fields[o].type.rawValue
-                if cellsBlanked[o] > 0 { entry["cells_blanked"] = cellsBlanked[o] }
-                if rareBlanked[o] > 0 { entry["rare_values_blanked"] = rareBlanked[o] }
-                if let note = note(for: columns[o]) { notes[f.name] = note; entry["note"] = note }
+                entry.outputType = fields[o].type.rawValue
+                if cellsBlanked[o] > 0 { entry.cellsBlanked = cellsBlanked[o] }
+                if rareBlanked[o] > 0 { entry.rareValuesBlanked = rareBlanked[o] }
+                if let note = note(for: columns[o]) { notes[f.name] = note; entry.note = note }
             } else {
-                entry["published"] = false
+                entry.published = false
             }
             fieldEntries.append(entry)
         }
 
-        var report: [String: Any] = [
-            "dataset": definition.id,
-            "definition_hash": definition.definitionHash,
-            "pseudonym_key_id": usesPseudonym ? ((context.pseudonymKeyID as Any?) ?? NSNull()) : NSNull(),
+        let risk = quasiColumns.isEmpty ? nil : PrivacyReport.Risk(
+            prosecutorMax: rounded(result.prosecutorMax), prosecutorAverage: rounded(result.prosecutorAverage),
+            journalistMax: rounded(result.prosecutorMax), journalistAverage: rounded(result.prosecutorAverage),
+            marketer: rounded(result.marketer), populationModel: "sample_equals_population",
+            note: "记者攻击风险按“样本即总体”计算（无总体表时与检察官攻击风险相同）；营销者风险 = 等价类数 / 记录数")
+        let report = PrivacyReport(
+            dataset: definition.id, definitionHash: definition.definitionHash,
+            pseudonymKeyId: usesPseudonym ? context.pseudonymKeyID : nil,
             // With the key id, says which pseudonyms can be joined: both must match.
-            "pseudonym_format_version": usesPseudonym ? PseudonymHMAC.formatVersion as Any : NSNull(),
-            "run_date": context.runDate.isoDate,
-            "records_in": recordsIn,
-            "records_out": recordsIn - result.recordsSuppressed,
-            "fields": fieldEntries,
-            "identifier_hits": ["before": beforeRows, "after": afterRows] as [String: Any],
-            "header_hits": headerHits.map { ["field": fields[$0.field].name, "kind": $0.kind.rawValue, "in": $0.inTitle ? "title" : "name"] },
-            "hold_reasons": holds,
-        ]
-        var anonymityEntry: [String: Any] = [
-            "quasi_identifiers": quasiColumns.map { fields[$0].name },
-            "k_target": settings.k.map { $0 as Any } ?? NSNull(),
-            "max_suppression": settings.maxSuppression,
-            "equivalence_classes": result.classes,
-            "records_suppressed": result.recordsSuppressed,
-            "suppressed_share": rounded(suppressedShare),
-            "share_below_k": rounded(result.shareBelowK),
-        ]
-        anonymityEntry["k_achieved"] = result.kAchieved.map { $0 as Any } ?? NSNull()
-        if !quasiColumns.isEmpty {
-            anonymityEntry["risk"] = [
-                "prosecutor_max": rounded(result.prosecutorMax),
-                "prosecutor_average": rounded(result.prosecutorAverage),
-                "journalist_max": rounded(result.prosecutorMax),
-                "journalist_average": rounded(result.prosecutorAverage),
-                "marketer": rounded(result.marketer),
-                "population_model": "sample_equals_population",
-                "note": "记者攻击风险按“样本即总体”计算（无总体表时与检察官攻击风险相同）；营销者风险 = 等价类数 / 记录数",
-            ] as [String: Any]
-        }
-        report["k_anonymity"] = anonymityEntry
-        report["l_diversity"] = [
-            "sensitive_fields": sensitiveColumns.map { fields[$0].name },
-            "l_target": settings.l.map { $0 as Any } ?? NSNull(),
-            "l_achieved": result.lAchieved.map { $0 as Any } ?? NSNull(),
-        ] as [String: Any]
-        let json = (try? JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+            pseudonymFormatVersion: usesPseudonym ? PseudonymHMAC.formatVersion : nil,
+            runDate: context.runDate.isoDate, recordsIn: recordsIn, recordsOut: recordsIn - result.recordsSuppressed,
+            fields: fieldEntries, identifierHits: .init(before: beforeRows, after: afterRows),
+            headerHits: headerHits.map { .init(field: fields[$0.field].name, kind: $0.kind.rawValue, in: $0.inTitle ? "title" : "name") },
+            holdReasons: holds,
+            kAnonymity: .init(quasiIdentifiers: quasiColumns.map { fields[$0].name }, kTarget: settings.k, kAchieved: result.kAchieved,
+                              maxSuppression: settings.maxSuppression, equivalenceClasses: result.classes,
+                              recordsSuppressed: result.recordsSuppressed, suppressedShare: rounded(suppressedShare),
+                              shareBelowK: rounded(result.shareBelowK), risk: risk),
+            lDiversity: .init(sensitiveFields: sensitiveColumns.map { fields[$0].name }, lTarget: settings.l, lAchieved: result.lAchieved))
+        let json = (try? ArtifactCodec.encode(report)) ?? Data()
 
         var metrics: [String: Double] = [
             "suppressed_records": Double(result.recordsSuppressed),
@@ -142,7 +120,7 @@ extension Desensitizer {
             metrics["prosecutor_risk_max"] = result.prosecutorMax
             metrics["marketer_risk"] = result.marketer
         }
-        return StageReport(files: ["privacy-report.json": json], holdReasons: holds, readmeSection: readme(result),
+        return StageReport(files: [PrivacyReport.fileName: json], holdReasons: holds, readmeSection: readme(result),
                            fieldNotes: notes, metrics: metrics)
     }
 

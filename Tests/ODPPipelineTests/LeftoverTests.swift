@@ -33,6 +33,7 @@ struct LeftoverTests {
                 out.appendingPathComponent("releases/sound/.tmp-2026.01.01.1-\(pid)/data/sound.csv"),
                 out.appendingPathComponent("packages/.tmp-sound-2026.01.01.1-\(pid).zip"),
                 out.appendingPathComponent("state/.datasets.json.tmp-\(pid)"),
+                out.appendingPathComponent("state/tmp/sound-\(pid).spool"),
                 drop.appendingPathComponent("sound/\(version)/.sound.csv.odp-tmp-\(pid)"),
                 drop.appendingPathComponent("catalog/.open-list.csv.odp-tmp-\(pid)"),
             ]

@@ -54,7 +54,7 @@ extension ODP {
             guard (1...2).contains(parts.count) else { throw ValidationError("\(path): no such release folder or zip") }
             let root: URL
             do { root = try pipeline.workspace().layout.root } catch { fail(error) }
-            guard let version = parts.count == 2 ? parts[1] : ReleaseReader.latest(datasetId: parts[0], root: root)?.version else {
+            guard let version = parts.count == 2 ? parts[1] : (try? ReleaseReader.latest(datasetId: parts[0], root: root))?.version else {
                 throw ValidationError("\(path): no such file, and dataset \(parts[0]) has no release under \(root.path)/releases")
             }
             return root.appendingPathComponent("releases/\(parts[0])/\(version)")
