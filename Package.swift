@@ -33,7 +33,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "ODPExtract", dependencies: ["ODPCore", "CSQLite", "CLibPQ", "CZlib"]),
+        .target(name: "ODPExtract", dependencies: ["ODPCore", "CSQLite", "CLibPQ", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPDesensitize", dependencies: ["ODPCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPCheck", dependencies: ["ODPCore"]),
         .target(name: "ODPRelease", dependencies: [

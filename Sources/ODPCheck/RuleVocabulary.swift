@@ -16,8 +16,10 @@
 /// | `length` | `min`, `max` in characters | 规范性 |
 /// | `pattern` | `pattern` (see `BytePattern`; whole-cell match) | 规范性 |
 /// | `enum` | `values: [...]` | 规范性 |
-/// | `code_table` | `table`, optional `as_of_field` (date field: list in force that year) | 规范性 |
-/// | `gb11643`, `gb32100`, `gb11714`, `luhn` | – | 准确性 |
+/// | `code_table` | `table`, optional `as_of_field` (date field: list in force that year), `level` (`section`…`class` or 1–4 of a table with a `level` column) | 规范性 |
+/// | `gb11643` | `check_birth` (`min_age`, `max_age`), `check_region` (`table`), `allow_15_digit` | 准确性 |
+/// | `gb32100` | `check_authority`, `check_region` (`table`), `region_field` | 准确性 |
+/// | `gb11714`, `luhn` | – | 准确性 |
 /// | `date_range` | `not_future`, `not_before`, `not_after` (also fails non-dates) | 准确性 |
 /// | `reference` | `dataset`, `field` (default severity `hold`) | 一致性 |
 ///
@@ -37,7 +39,7 @@
 /// them the line says 未检查 and, unless the rule is a warning, the release is held).
 ///
 /// ## Screens (`screens:`) — default severity `warn`, dimension 准确性
-/// `benford`, `heaping`, `outliers` (`method: iqr | sigma`, `k` default 3, `max_share`
+/// `benford`, `heaping`, `outliers` (`method: auto | iqr | sigma | log`, `k` default 3, `max_share`
 /// default 0.01; quartiles from a fixed 8,192-value reservoir), `constant`, `sequential`;
 /// each with `fields: [...]`. A screen that does not apply (Benford with n < 500 or a span
 /// under two orders of magnitude) is reported with its reason and is not a check.

@@ -121,7 +121,7 @@ extension Desensitizer {
             metrics["marketer_risk"] = result.marketer
         }
         return StageReport(files: [PrivacyReport.fileName: json], holdReasons: holds, readmeSection: readme(result),
-                           fieldNotes: notes, metrics: metrics)
+                           fieldNotes: notes, problems: redactions.problems(fields: definition.schema.fields), metrics: metrics)
     }
 
     /// The direct fields whose values were found in output column `o`, in schema order.

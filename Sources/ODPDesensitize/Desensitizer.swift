@@ -49,6 +49,8 @@ public final class Desensitizer {
     var cellsBlanked: [Int]
     var rareBlanked: [Int]
     var recordsIn = 0
+    /// What `redact` removed, per row, for the department's feedback list.
+    var redactions = RedactionLog()
     var recordsSuppressed = 0
 
     public let outputSchema: Schema
@@ -193,7 +195,10 @@ public final class Desensitizer {
                     }
                     let col = columns[o]
                     scratch.removeAll(keepingCapacity: true)
-                    let result = col.apply(cells, row: r, out: &scratch) { kind in sourceHits.add(field: col.source, kind: kind, row: row) }
+                    let result = col.apply(cells, row: r, out: &scratch) { kind in
+                        sourceHits.add(field: col.source, kind: kind, row: row)
+                        redactions.add(row: row, field: col.source, kind: kind)
+                    }
                     func scanAfter(_ cell: UnsafeBufferPointer<UInt8>) {
                         guard !cell.isEmpty else { return }
                         scanner.scan(cell, nameLike: col.nameLike, cardLabelled: col.cardLabelled) { kind, _ in

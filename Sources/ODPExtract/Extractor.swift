@@ -12,19 +12,31 @@ public enum Extractor {
     ///
     /// ## Edge behaviour
     /// - Empty cells (CSV, XLSX, empty SQL text, JSON `""`) and nulls become null.
-    /// - With `source.incremental` and a non-nil `since`, only rows whose watermark is greater
-    ///   are read (SQL: a WHERE clause with a bound parameter; files: filtered while reading).
+    /// - With `source.incremental` and a stored watermark, rows from the watermark less
+    ///   `lookback` on are read, the bound included, and rows whose watermark is empty follow
+    ///   `null_watermark` (SQL: a WHERE clause with a bound parameter; files: filtered while
+    ///   reading). With `null_watermark: fail`, such a row stops the dataset.
     /// - Throws `ODPError.source` when a field's column is missing (naming the file, the
     ///   field and the available columns) or the source cannot be opened.
     public static func open(_ definition: DatasetDefinition, since watermark: String?,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RowSource {
+        let start = definition.source.incremental.flatMap { inc in watermark.map { Watermark.windowStart($0, lookback: inc.lookback) } }
+        let source = try open(definition, windowStart: start, environment: environment)
+        guard definition.source.incremental?.nullWatermark == .fail else { return source }
+        return NullWatermarkStop(base: source, definition: definition)
+    }
+
+    /// The source read from `windowStart` (inclusive, no lookback added), narrowed by `filter`
+    /// and sorted by `order` (conditions and expressions on source columns; SQL sources only).
+    static func open(_ definition: DatasetDefinition, windowStart: String?, filter: String? = nil, order: String? = nil,
+                     environment: [String: String]) throws -> RowSource {
         let spec = definition.source
-        let since = spec.incremental == nil ? nil : watermark
+        let since = spec.incremental == nil ? nil : windowStart
         switch spec.kind {
         case .postgres:
-            return try PostgresSource(definition: definition, since: since, environment: environment)
+            return try PostgresSource(definition: definition, since: since, filter: filter, order: order, environment: environment)
         case .sqlite:
-            return try SQLiteSource(definition: definition, path: try path(of: definition), since: since)
+            return try SQLiteSource(definition: definition, path: try path(of: definition), since: since, filter: filter, order: order)
         case .csv:
             return try CSVSource(definition: definition, path: try path(of: definition), encoding: spec.encoding, since: since)
         case .xlsx:
@@ -34,6 +46,13 @@ public enum Extractor {
         case .ndjson:
             return try JSONSource(definition: definition, path: try path(of: definition), layout: .lines, since: since)
         }
+    }
+
+    /// The later of two watermarks (numbers as numbers, other text as text); a read that
+    /// found only older rows (its newest row deleted since) never moves the watermark back.
+    public static func later(_ a: String?, _ b: String?) -> String? {
+        guard let a, let b else { return a ?? b }
+        return Watermark.compare(a, b) >= 0 ? a : b
     }
 
     private static func path(of definition: DatasetDefinition) throws -> String {
@@ -47,34 +66,44 @@ public enum Extractor {
         return url.path
     }
 
-    /// Opens a local file source and reads its header (or first record), so that `odp validate`
-    /// reports a missing file, a field whose column is missing, an undecidable encoding or a
-    /// wrong sheet. Kept apart from `validate`: these are facts about today's file, not the
-    /// definition, so `odp run` lets each dataset meet them in its own run, where they fail
-    /// that dataset only. Never touches a database server.
-    public static func probe(_ definition: DatasetDefinition) -> [Diagnostic] {
+    /// Opens the source and reads a sample of its rows, so that `odp validate` reports a
+    /// missing file, a field whose column is missing, an undecidable encoding or a wrong sheet,
+    /// and warns when sampled date and date-time values would not parse. Kept apart from
+    /// `validate`: these are facts about today's source, not the definition, so `odp run` lets
+    /// each dataset meet them in its own run, where they fail that dataset only. A PostgreSQL
+    /// source is read in a read-only transaction; a server that cannot be reached from here is
+    /// a warning, not an error.
+    public static func probe(_ definition: DatasetDefinition,
+                             environment: [String: String] = ProcessInfo.processInfo.environment) -> [Diagnostic] {
         let spec = definition.source
-        guard let path = spec.path, spec.kind != .postgres else { return [] }
-        let url = definition.resolve(path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            return [Diagnostic(spec.location, "source file `\(path)` does not exist (looked at \(url.path))",
-                               hint: "relative paths resolve against the folder of the definition file")]
+        if let path = spec.path, spec.kind != .postgres {
+            let url = definition.resolve(path)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                return [Diagnostic(spec.location, "source file `\(path)` does not exist (looked at \(url.path))",
+                                   hint: "relative paths resolve against the folder of the definition file")]
+            }
+            if isDirectory.boolValue { return [Diagnostic(spec.location, "source path `\(path)` is a folder, not a file")] }
+        } else if spec.kind != .postgres {
+            return []
         }
-        if isDirectory.boolValue { return [Diagnostic(spec.location, "source path `\(path)` is a folder, not a file")] }
         var lenient = definition
         lenient.source.onError = .reject  // bad data rows are findings, not definition errors
         lenient.source.incremental = nil
         do {
-            let source = try open(lenient, since: nil, environment: [:])
+            let source = try open(lenient, since: nil, environment: spec.kind == .postgres ? environment : [:])
             defer { source.close() }
-            _ = try source.next(maxRows: 1)
-            return []
+            guard let sample = try source.next(maxRows: sampleRows) else { return [] }
+            return SampleCheck.diagnostics(definition, sample: sample)
         } catch {
             let message = "\(error)"
-            return [Diagnostic(spec.location, "the source cannot be read as defined: \(message)", hint: hint(for: message))]
+            return [Diagnostic(spec.location, "the source cannot be read as defined: \(message)", hint: hint(for: message),
+                               severity: spec.kind == .postgres ? .warning : .error)]
         }
     }
+
+    /// Rows `probe` reads to check values.
+    static let sampleRows = 200
 
     /// Advice that fits the error at hand: a column hint on a locked database only misleads.
     private static func hint(for message: String) -> String? {

@@ -34,6 +34,9 @@ public struct DatasetOutcome: Sendable {
     public var error: String?
     /// Wall time per stage (`extract`, `check`, `desensitize`, `package`, `finish`, `upload`), for the benchmark.
     public var stageSeconds: [String: Double] = [:]
+    /// What reconciliation found, by kind (`hard_delete`, `late_write`, `null_watermark`,
+    /// `drift`); nil when it did not run.
+    public var reconciliation: [String: Int]?
 
     public init(dataset: String, status: Status) {
         self.dataset = dataset
@@ -48,6 +51,7 @@ public struct DatasetOutcome: Sendable {
         if !reasons.isEmpty { o["reasons"] = reasons }
         if !metrics.isEmpty { o["metrics"] = metrics }
         if let error { o["error"] = error }
+        if let reconciliation { o["reconciliation"] = reconciliation }
         return o
     }
 }

@@ -29,21 +29,24 @@ struct DatasetRunner {
     /// - Throws: `DatasetFailure`, carrying how far the dataset got, around the stage's error.
     func run() throws -> (DatasetOutcome, DatasetState) {
         var outcome = DatasetOutcome(dataset: definition.id, status: .failed)
+        let started = Date()
+        let extraction = IncrementalExtraction.Progress()
         do {
-            let next = try run(&outcome)
+            let next = try run(&outcome, started: started, extraction: extraction)
             return (outcome, next)
         } catch {
-            throw DatasetFailure(error: error, rowsRead: outcome.rowsRead, rowsRejected: outcome.rowsRejected)
+            // Rows read by the incremental extraction count too: it may fail before packaging reads any.
+            throw DatasetFailure(error: error, rowsRead: max(outcome.rowsRead, extraction.rowsRead), rowsRejected: outcome.rowsRejected,
+                                 seconds: Date().timeIntervalSince(started))
         }
     }
 
-    private func run(_ outcome: inout DatasetOutcome) throws -> DatasetState {
-        let started = Date()
+    private func run(_ outcome: inout DatasetOutcome, started: Date, extraction: IncrementalExtraction.Progress) throws -> DatasetState {
         let id = definition.id
         let checker = try Checker(definition: definition, context: context)
         references.supply(checker)
         let desensitizer = try Desensitizer(definition: definition, context: context)
-        let source = try openSource()
+        let (source, staging) = try openSource(&outcome, progress: extraction)
         defer { source.close() }
         let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
                                        runTime: options.runTime, signingKey: signingKey, codeTables: context.codeTables,
@@ -135,6 +138,7 @@ struct DatasetRunner {
                 next.lastVersion = result.version
             }
             next.lastOutcome = outcome.status.rawValue
+            if let staging { try IncrementalExtraction.finished(staging) }
             outcome.stageSeconds = clock.seconds
             outcome.seconds = Date().timeIntervalSince(started)
             return next
@@ -218,20 +222,14 @@ struct DatasetRunner {
 
     /// Incremental sources read only what is new since the last good release and merge it
     /// into a private staging copy, from which the whole table is released.
-    private func openSource() throws -> RowSource {
-        let env = ProcessInfo.processInfo.environment
+    private func openSource(_ outcome: inout DatasetOutcome, progress: IncrementalExtraction.Progress) throws -> (RowSource, StagingStore?) {
         guard let incremental = definition.source.incremental, incremental.mode == .merge else {
-            return try Extractor.open(definition, since: nil, environment: env)
+            return (try Extractor.open(definition, since: nil), nil)
         }
-        let staging = try StagingStore(url: layout.staging(definition.id), schema: definition.schema, primaryKey: definition.primaryKey)
-        let delta = try Extractor.open(definition, since: state.watermark, environment: env)
-        defer { delta.close() }
-        let counts = try staging.merge(delta)
-        try audit.record("dataset_extracted", dataset: definition.id, details: [
-            "mode": state.watermark == nil ? "initial" : "incremental", "inserted": counts.inserted,
-            "updated": counts.updated, "deleted": counts.deleted,
-        ])
-        return WatermarkedSource(base: try staging.reader(), watermark: delta.watermark ?? state.watermark, problems: delta.problems)
+        let opened = try IncrementalExtraction(definition: definition, layout: layout, state: state, options: options, audit: audit, log: log)
+            .open(progress: progress)
+        outcome.reconciliation = opened.reconciliation?.byKind
+        return (opened.source, opened.staging)
     }
 }
 
@@ -240,6 +238,7 @@ struct DatasetFailure: Error, CustomStringConvertible {
     let error: Error
     let rowsRead: Int
     let rowsRejected: Int
+    let seconds: Double
     var description: String { "\(error)" }
 }
 

@@ -83,6 +83,7 @@ public struct PipelineRunner {
                 if let failure = error as? DatasetFailure {
                     failed.rowsRead = failure.rowsRead
                     failed.rowsRejected = failure.rowsRejected
+                    failed.seconds = failure.seconds
                 }
                 outcomes.append(failed)
                 references.finished(id, status: .failed)
@@ -131,7 +132,11 @@ public struct PipelineRunner {
                                 })
         let written = try Catalog.write(config: workspace.config, definitions: workspace.definitions, outputRoot: layout.root,
                                         generatedAt: options.runTime, gate: gate)
-        if let publisher, !options.dryRun {
+        // Before any dataset has a release (a failed first run), the list has a header only:
+        // publishing it would announce an empty catalog.
+        let anyReleased = try workspace.definitions.contains { try ReleaseReader.latest(datasetId: $0.id, root: layout.root) != nil }
+        if !anyReleased { log.log(.info, "no dataset has a release yet: the open list is not uploaded") }
+        if let publisher, !options.dryRun, anyReleased {
             let receipts = try publisher.publishCatalog(files: written.files)
             if receipts.contains(where: \.newlyUploaded) {
                 try audit.record("catalog_uploaded", details: ["files": receipts.filter(\.newlyUploaded).count])

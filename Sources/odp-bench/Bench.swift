@@ -19,6 +19,10 @@ struct Bench {
             _ = try release(configPath: config)
             return
         }
+        if let n = option("--reconcile", &args), let rows = Int(n.replacingOccurrences(of: "_", with: "")) {
+            try ReconcileBench.run(rows: rows)
+            return
+        }
         if let one = option("--one", &args), let rows = Int(one) {
             try runOne(rows: rows, dataDir: dataDir, mode: Mode(rawValue: option("--mode", &args) ?? "release") ?? .release)
             return

@@ -184,3 +184,47 @@ struct DefinitionParsingTests {
         #expect(SecretRef("hunter2") == nil)
     }
 }
+
+/// Issue 23: the incremental keys and a datetime field's time zone.
+@Suite("Incremental and time-zone keys")
+struct IncrementalKeysTests {
+    func parse(incremental: String = "", field: String = "") -> (SourceSpec.Incremental?, FieldDefinition?, [String]) {
+        var yaml = validDefinition.replacingOccurrences(of: "  encoding: gb18030\n", with: "  encoding: gb18030\n  incremental: {watermark: day\(incremental)}\n")
+        if !field.isEmpty { yaml += "\n  - {name: t, title: 时间, type: \(field), class: public}\n" }
+        let (definition, diagnostics) = DatasetDefinition.parse(yaml: yaml, file: "t.yml")
+        return (definition?.source.incremental, definition?.schema.fields.last, diagnostics.map(\.message))
+    }
+
+    @Test("defaults: an hour of lookback, NULL watermarks read as changed, reconciliation every run")
+    func defaults() throws {
+        let (incremental, _, errors) = parse()
+        #expect(errors.isEmpty, "\(errors)")
+        let i = try #require(incremental)
+        #expect(i.lookback == 3600 && i.nullWatermark == .changed && i.reconcile == .everyRun)
+    }
+
+    @Test("lookback as seconds or a duration; null_watermark and reconcile.every as written", arguments: [
+        (", lookback: 90", 90), (", lookback: 30m", 1800), (", lookback: 2h", 7200), (", lookback: 1d", 86_400), (", lookback: 0", 0),
+    ])
+    func values(text: String, seconds: Int) throws {
+        #expect(parse(incremental: text).0?.lookback == seconds)
+        #expect(parse(incremental: ", null_watermark: reject, reconcile: {every: 每周}").0?.nullWatermark == .reject)
+        #expect(parse(incremental: ", reconcile: {every: 每周}").0?.reconcile == .cycle(.weekly))
+    }
+
+    @Test("a wrong lookback, policy, schedule or time zone is a definition error", arguments: [
+        (", lookback: soon", "", "not a duration"), (", null_watermark: skip", "", "null_watermark"), (", reconcile: {every: hourly}", "", "every"),
+        ("", "datetime, time_zone: Asia/Shanghai", "not understood"), ("", "string, time_zone: \"+08:00\"", "datetime fields only"),
+        ("", "datetime, format: \"YYYY-MM-DD hh:mm:ss\", time_zone: \"+08:00\"", "native timestamp text"),
+    ])
+    func errors(incremental: String, field: String, message: String) {
+        let errors = parse(incremental: incremental, field: field).2
+        #expect(errors.contains { $0.contains(message) }, "\(errors)")
+    }
+
+    @Test("time_zone takes an offset")
+    func zone() {
+        #expect(parse(field: "datetime, time_zone: \"+08:00\"").1?.timeZone == 28_800)
+        #expect(parse(field: "datetime, time_zone: UTC").1?.timeZone == 0)
+    }
+}

@@ -52,6 +52,20 @@ struct ExtractorValidateTests {
         #expect(probed.first?.hint?.contains("columns") == true)
     }
 
+    @Test("the probe samples values: date-times that would not parse are a warning naming the field and the first row")
+    func sampledValues() throws {
+        let w = try Workspace()
+        try w.write("d.csv", "id,t,d\n1,2026-05-01 10:00:00.123+08,2026-05-01\n2,2026/05/01 10:00,2026-05-01\n3,2026-05-01T02:00:00Z,五月一日\n")
+        let fields = ["{name: id, title: 编号, type: integer, class: public}", "{name: t, title: 时间, type: datetime, class: public}",
+                      "{name: d, title: 日期, type: date, class: public}"]
+        let found = Extractor.probe(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
+        #expect(found.count == 2 && found.allSatisfy { $0.severity == .warning }, "\(found)")
+        #expect(found.contains { $0.message.contains("`t`: 1 of 3") && $0.message.contains("row 3") }, "\(found)")
+        #expect(found.contains { $0.message.contains("`d`: 1 of 3") && $0.message.contains("row 4") }, "\(found)")
+        try w.write("d.csv", "id,t,d\n1,2026-05-01 10:00:00.123+08,2026-05-01\n")
+        #expect(Extractor.probe(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
+    }
+
     @Test("quote equal to the delimiter, deleted_flag without a primary key, postgres without a password")
     func problems() throws {
         let w = try Workspace()

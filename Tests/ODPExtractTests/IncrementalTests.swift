@@ -11,9 +11,10 @@ struct IncrementalTests {
         "{name: version, title: 版本, type: integer, class: public}",
     ]
 
-    func open(_ w: Workspace, since: String?, deleted: Bool = true, kind: String = "csv", file: String = "d.csv") throws -> Extracted {
+    func open(_ w: Workspace, since: String?, deleted: Bool = true, kind: String = "csv", file: String = "d.csv",
+              options: String = ", lookback: 0") throws -> Extracted {
         let flag = deleted ? ", deleted_flag: 删除标记" : ""
-        let definition = try w.definition(source: "type: \(kind)\npath: \(file)\nincremental: {watermark: version\(flag)}",
+        let definition = try w.definition(source: "type: \(kind)\npath: \(file)\nincremental: {watermark: version\(flag)\(options)}",
                                           fields: Self.fields, primaryKey: ["id"])
         return try Extracted(try Extractor.open(definition, since: since, environment: [:]))
     }
@@ -22,10 +23,13 @@ struct IncrementalTests {
     func numeric() throws {
         let w = try Workspace()
         try w.write("d.csv", "编号,名称,版本\n1,a,9\n2,b,10\n3,c,8\n4,d,\n")
+        // The bound is included, and an empty watermark reads as changed (`null_watermark: changed`).
         let got = try open(w, since: "9", deleted: false)
-        #expect(got.rows == [["2", "b", "10"]])
+        #expect(got.rows == [["1", "a", "9"], ["2", "b", "10"], ["4", "d", nil]])
         #expect(got.watermark == "10")
         #expect(try open(w, since: nil, deleted: false).rows.count == 4)
+        // `lookback: 2` on a numeric watermark starts two versions earlier.
+        #expect(try open(w, since: "10", deleted: false, options: ", lookback: 2").rows.map { $0[0] } == ["1", "2", "3", "4"])
     }
 
     @Test("text watermarks (ISO timestamps) compare as text")
@@ -42,7 +46,7 @@ struct IncrementalTests {
         let w = try Workspace()
         try w.write("d.csv", "编号,名称,版本,删除标记\n1,a,5,0\n2,b,6,是\n3,c,7,Y\n4,d,8,\n5,e,9,true\n")
         let got = try open(w, since: "5")
-        #expect(got.rows == [["4", "d", "8"]])
+        #expect(got.rows == [["1", "a", "5"], ["4", "d", "8"]])
         #expect(got.deletedKeys == [["2"], ["3"], ["5"]])
         #expect(got.watermark == "9")
     }
@@ -57,8 +61,32 @@ struct IncrementalTests {
 
         """)
         let got = try open(w, since: "3", kind: "ndjson", file: "d.ndjson")
-        #expect(got.rows == [["3", "c", "5"]])
+        #expect(got.rows == [["1", "a", "3"], ["3", "c", "5"]])
         #expect(got.deletedKeys == [["2"]])
+    }
+
+    @Test("null_watermark: reject lists the row for the department; fail stops the dataset naming row and field")
+    func nullPolicies() throws {
+        let w = try Workspace()
+        try w.write("d.csv", "编号,名称,版本\n1,a,9\n2,b,\n3,c,11\n")
+        let rejected = try open(w, since: "9", deleted: false, options: ", lookback: 0, null_watermark: reject")
+        #expect(rejected.rows.map { $0[0] } == ["1", "3"])
+        #expect(rejected.problems.map(\.rule) == ["null_watermark"])
+        #expect(rejected.problems.first?.sourceRow == 3 && rejected.problems.first?.field == "version")
+        #expect { _ = try open(w, since: nil, deleted: false, options: ", null_watermark: fail") } throws: {
+            "\($0)".contains("d.csv") && "\($0)".contains("version") && "\($0)".contains("null_watermark")
+        }
+    }
+
+    @Test("the read window starts at the watermark less the lookback, written as the source writes it")
+    func window() {
+        #expect(Watermark.windowStart("2026-05-01 10:00:00", lookback: 3600) == "2026-05-01 09:00:00")
+        #expect(Watermark.windowStart("2026-05-01T00:30:00.25+08", lookback: 3600) == "2026-04-30T23:30:00.25+08")
+        #expect(Watermark.windowStart("2026-03-01 00:00:00+08:00", lookback: 86_400) == "2026-02-28 00:00:00+08:00")
+        #expect(Watermark.windowStart("2026-03-01", lookback: 3600) == "2026-02-28")
+        #expect(Watermark.windowStart("1000", lookback: 50) == "950")
+        #expect(Watermark.windowStart("v17", lookback: 50) == "v17")
+        #expect(Watermark.windowStart("2026-05-01 10:00:00", lookback: 0) == "2026-05-01 10:00:00")
     }
 
     @Test("a deleted_flag column that does not exist is an error naming it")

@@ -65,11 +65,18 @@ struct PostgresSourceTests {
         #expect(try Extracted(try Extractor.open(definition, since: nil, environment: PostgresTestServer.environment)).rows.isEmpty)
 
         definition = try w.definition(
-            source: PostgresTestServer.source(table: table) + "incremental: {watermark: updated_at, deleted_flag: deleted}",
+            source: PostgresTestServer.source(table: table) + "incremental: {watermark: updated_at, deleted_flag: deleted, lookback: 0}",
             fields: Self.fields, primaryKey: ["id"])
+        // The bound is included: a row stamped exactly at the watermark is read again, never lost.
         let got = try Extracted(try Extractor.open(definition, since: "2024-01-01 00:40:00", environment: PostgresTestServer.environment))
-        #expect(got.rows.map { $0[0]! }.sorted() == (41...50).filter { $0 != 7 }.map(String.init).sorted())
+        #expect(got.rows.map { $0[0]! }.sorted() == (40...50).map(String.init).sorted())
         #expect(got.watermark == "2024-01-01 00:50:00")
+        // `lookback: 10m` starts the window ten minutes earlier.
+        definition = try w.definition(
+            source: PostgresTestServer.source(table: table) + "incremental: {watermark: updated_at, deleted_flag: deleted, lookback: 10m}",
+            fields: Self.fields, primaryKey: ["id"])
+        let earlier = try Extracted(try Extractor.open(definition, since: "2024-01-01 00:40:00", environment: PostgresTestServer.environment))
+        #expect(earlier.rows.map { $0[0]! }.sorted() == (30...50).map(String.init).sorted())
         let all = try Extracted(try Extractor.open(definition, since: nil, environment: PostgresTestServer.environment))
         #expect(all.deletedKeys == [["7"]])
         #expect(all.rows.count == 49)

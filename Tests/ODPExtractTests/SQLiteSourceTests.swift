@@ -55,8 +55,9 @@ struct SQLiteSourceTests {
         let all = try Extracted(try Extractor.open(definition, since: nil, environment: [:]))
         #expect(all.rows.count == 5)
         #expect(all.watermark == "2024-03-02 00:00:00")
+        // From the watermark less the lookback (1 h), bound included; row 3's NULL watermark reads as changed.
         let changed = try Extracted(try Extractor.open(definition, since: "2024-02-01 08:00:00", environment: [:]))
-        #expect(changed.rows.map { $0[0] } == ["4", "5"])
+        #expect(changed.rows.map { $0[0] } == ["2", "3", "4", "5"])
         #expect(changed.watermark == "2024-03-02 00:00:00")
     }
 

@@ -24,9 +24,11 @@ extension KeysWorkspace {
     }
 
     /// The table as SQLite with `updated_at` and `is_deleted`, read incrementally. In the
-    /// second delivery row 1 is updated, row 35 changed without a newer watermark, and row 37
-    /// deleted.
-    mutating func incremental(second: Bool, _ incremental: String = "{watermark: updated_at, deleted_flag: is_deleted, mode: merge}") {
+    /// second delivery row 1 is updated, row 35 changed with a watermark a day older than the
+    /// stored one, row 36 with one half an hour older (inside the default lookback), row 37
+    /// flagged deleted and row 38 changed with an empty watermark.
+    static let weekly = "{watermark: updated_at, deleted_flag: is_deleted, mode: merge, reconcile: {every: 每周}}"
+    mutating func incremental(second: Bool, _ incremental: String = KeysWorkspace.weekly) {
         var records = CSVText.parse(csv).filter { !$0.isEmpty && $0 != [""] }
         let memo = KeysWorkspace.header.firstIndex(of: "memo")!
         records[0] += ["updated_at", "is_deleted"]
@@ -35,6 +37,11 @@ extension KeysWorkspace {
             records[1][memo] = "已更新"
             records[1][records[1].count - 2] = "2026-11-02 08:00:00"
             records[35][memo] = "未标记的改动"
+            records[35][records[35].count - 2] = "2026-10-31 08:00:00"
+            records[36][memo] = "回看窗口内的改动"
+            records[36][records[36].count - 2] = "2026-11-01 07:30:00"
+            records[38][memo] = "时间为空的改动"
+            records[38][records[38].count - 2] = ""
             records[37][records[37].count - 2] = "2026-11-02 08:00:00"
             records[37][records[37].count - 1] = "1"
         }
@@ -134,7 +141,7 @@ extension DocumentedKeysTests {
         }
     }
 
-    static let probes: [Probe] = allowProbes + [
+    static let probes: [Probe] = allowProbes + truthProbes + [
         // odp.yml
         Probe(["odp.keys.pseudonym.secret"], { $0.editODP("file:secrets/pseudonym.key", "file:secrets/signing.key") }) { base, variant in
             differs(base, variant, "person_id", rec: 1)
@@ -441,8 +448,28 @@ extension DocumentedKeysTests {
         },
         Probe(["source.incremental.deleted_flag"],
               before: { $0.incremental(second: false) }, baseChange: { $0.incremental(second: true) },
-              { $0.incremental(second: true, "{watermark: updated_at, mode: merge}") }) { base, variant in
+              { $0.incremental(second: true, "{watermark: updated_at, mode: merge, reconcile: {every: 每周}}") }) { base, variant in
             #expect(base.cell("rec_id", rec: 37) == nil && variant.cell("rec_id", rec: 37) == "37")
+        },
+        // Issue 23: the read window, empty watermarks and reconciliation.
+        Probe(["source.incremental.lookback"],
+              before: { $0.incremental(second: false) }, baseChange: { $0.incremental(second: true) },
+              { $0.incremental(second: true, KeysWorkspace.weekly.replacingOccurrences(of: "mode: merge", with: "mode: merge, lookback: 0")) }) { base, variant in
+            #expect(base.cell("memo", rec: 36) == "回看窗口内的改动", "the default hour of lookback re-reads a row stamped half an hour before the watermark: \(base.errors) \(base.reasons) \(base.outcome?.error ?? "")")
+            #expect(variant.cell("memo", rec: 36) != "回看窗口内的改动" && variant.cell("rec_id", rec: 36) == "36")
+        },
+        Probe(["source.incremental.null_watermark"],
+              before: { $0.incremental(second: false) }, baseChange: { $0.incremental(second: true) },
+              { $0.incremental(second: true, KeysWorkspace.weekly.replacingOccurrences(of: "mode: merge", with: "mode: merge, null_watermark: reject")) }) { base, variant in
+            #expect(base.cell("memo", rec: 38) == "时间为空的改动", "changed: an empty watermark reads as changed")
+            #expect(variant.cell("memo", rec: 38) != "时间为空的改动", "reject: the row is left out of the read")
+        },
+        Probe(["source.incremental.reconcile", "source.incremental.reconcile.every"],
+              before: { $0.incremental(second: false) }, baseChange: { $0.incremental(second: true) },
+              { $0.incremental(second: true, KeysWorkspace.weekly.replacingOccurrences(of: "每周", with: "run")) }) { base, variant in
+            #expect(base.cell("memo", rec: 35) == "联系我们", "每周: not due right after the first full read")
+            #expect(variant.cell("memo", rec: 35) == "未标记的改动", "run: reconciliation finds the late write")
+            #expect(variant.cell("rec_id", rec: 37) == nil)
         },
     ]
 }

@@ -10,35 +10,45 @@ import Testing
 /// the staging copy and releases the whole table.
 @Suite("Incremental runs", .serialized)
 struct IncrementalRunTests {
-    func exec(_ db: OpaquePointer?, _ sql: String) {
+    static func exec(_ db: OpaquePointer?, _ sql: String) {
         #expect(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, "\(String(cString: sqlite3_errmsg(db)))")
+    }
+
+    func exec(_ db: OpaquePointer?, _ sql: String) { Self.exec(db, sql) }
+
+    /// The fixture's `permits.sqlite`, opened (the caller closes it), and `permits.yml` reading
+    /// it with these `source` lines and `updated_at` declared with `format` (native text without).
+    static func permits(_ fixture: DemoFixture, source: String, format: String?) throws -> OpaquePointer? {
+        var db: OpaquePointer?
+        #expect(sqlite3_open(fixture.root.appendingPathComponent("pipelines/demo/data/permits.sqlite").path, &db) == SQLITE_OK)
+        let layout = format.map { ", format: \"\($0)\"" } ?? ""
+        try """
+        id: permits
+        catalog: {title: 许可证, code: 350100-TEST-09, provider: 测试局, provider_code: "11350100MB1995472L", summary: 测试, domain: 测试, open_type: 无条件开放, update_cycle: 每日, license: CC-BY-4.0}
+        source:
+          type: sqlite
+          path: data/permits.sqlite
+        \(source.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        primary_key: [permit_no]
+        fields:
+          - {name: permit_no, title: 许可证号, type: string, class: public}
+          - {name: holder, title: 持证单位, type: string, class: public}
+          - {name: updated_at, title: 更新时间, type: datetime\(layout), class: public}
+        """.write(to: fixture.root.appendingPathComponent("pipelines/demo/permits.yml"), atomically: true, encoding: .utf8)
+        return db
     }
 
     @Test("new, changed and deleted rows are merged into the next release")
     func mergesDelta() throws {
         let fixture = try DemoFixture()
         defer { fixture.remove() }
-        let dbURL = fixture.root.appendingPathComponent("pipelines/demo/data/permits.sqlite")
-        var db: OpaquePointer?
-        #expect(sqlite3_open(dbURL.path, &db) == SQLITE_OK)
+        let db = try Self.permits(fixture, source: """
+            query: SELECT permit_no, holder, updated_at, is_deleted FROM permits
+            incremental: {watermark: updated_at, deleted_flag: is_deleted, mode: merge}
+            """, format: "YYYY-MM-DD hh:mm:ss")
         defer { sqlite3_close(db) }
         exec(db, "CREATE TABLE permits (permit_no TEXT, holder TEXT, updated_at TEXT, is_deleted INTEGER)")
         exec(db, "INSERT INTO permits VALUES ('P1','福州甲公司','2026-11-01 08:00:00',0),('P2','福州乙公司','2026-11-01 09:00:00',0),('P3','福州丙公司','2026-11-01 10:00:00',0)")
-        let definition = """
-        id: permits
-        catalog: {title: 许可证, code: 350100-TEST-09, provider: 测试局, provider_code: "11350100MB1995472L", summary: 测试, domain: 测试, open_type: 无条件开放, update_cycle: 每日, license: CC-BY-4.0}
-        source:
-          type: sqlite
-          path: data/permits.sqlite
-          query: SELECT permit_no, holder, updated_at, is_deleted FROM permits
-          incremental: {watermark: updated_at, deleted_flag: is_deleted, mode: merge}
-        primary_key: [permit_no]
-        fields:
-          - {name: permit_no, title: 许可证号, type: string, class: public}
-          - {name: holder, title: 持证单位, type: string, class: public}
-          - {name: updated_at, title: 更新时间, type: datetime, format: "YYYY-MM-DD hh:mm:ss", class: public}
-        """
-        try definition.write(to: fixture.root.appendingPathComponent("pipelines/demo/permits.yml"), atomically: true, encoding: .utf8)
         let first = try fixture.run(RunOptions(datasets: ["permits"]))
         #expect(first.outcomes.first?.status == .published)
         #expect(first.outcomes.first?.rowsReleased == 3)
@@ -58,6 +68,47 @@ struct IncrementalRunTests {
         #expect(csv.contains("P4,福州丁公司"))
         let audit = try String(contentsOf: fixture.output.appendingPathComponent("state/audit.jsonl"), encoding: .utf8)
         #expect(audit.contains("\"mode\":\"incremental\""))
+    }
+}
+
+/// Issue 23: reconciliation on its schedule, and always after a run that failed half-way.
+@Suite("Reconciliation in runs", .serialized)
+struct ReconciliationRunTests {
+    @Test("a run that failed after extracting makes the next one reconcile, whatever the schedule")
+    func afterFailure() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let db = try IncrementalRunTests.permits(fixture, source: """
+            table: permits
+            incremental: {watermark: updated_at, reconcile: {every: 每周}}
+            """, format: nil)
+        defer { sqlite3_close(db) }
+        func exec(_ sql: String) { IncrementalRunTests.exec(db, sql) }
+        exec("CREATE TABLE permits (permit_no TEXT, holder TEXT, updated_at TEXT)")
+        exec("INSERT INTO permits VALUES ('P1','福州甲公司','2026-11-01 08:00:00'),('P2','福州乙公司','2026-11-01 09:00:00')")
+        #expect(try fixture.run(RunOptions(datasets: ["permits"])).outcomes.first?.status == .published)
+
+        // A late write (older than the window) and a row without a key, which fails the merge.
+        exec("UPDATE permits SET holder = '福州甲公司（更名）', updated_at = '2026-10-01 08:00:00' WHERE permit_no = 'P1'")
+        exec("INSERT INTO permits VALUES (NULL, '无编号', '2026-11-02 08:00:00')")
+        let failed = try #require(try fixture.run(RunOptions(datasets: ["permits"])).outcomes.first)
+        // The window (09:00 less an hour) read P2 and the keyless row before the merge failed.
+        #expect(failed.status == .failed && failed.rowsRead == 2, "\(failed.error ?? "") \(failed.rowsRead)")
+        #expect(failed.seconds > 0)
+
+        exec("DELETE FROM permits WHERE permit_no IS NULL")
+        let next = try #require(try fixture.run(RunOptions(datasets: ["permits"])).outcomes.first)
+        #expect(next.status == .published, "\(next.error ?? "")")
+        #expect(next.reconciliation?["late_write"] == 1, "\(next.reconciliation ?? [:])")
+        let latest = try #require(try ReleaseReader.latest(datasetId: "permits", root: fixture.output))
+        let csv = try String(contentsOf: latest.directory.appendingPathComponent("data/permits.csv"), encoding: .utf8)
+        #expect(csv.contains("P1,福州甲公司（更名）"), "\(csv)")
+        let audit = try String(contentsOf: fixture.output.appendingPathComponent("state/audit.jsonl"), encoding: .utf8)
+        #expect(audit.contains("\"reason\":\"previous_run_incomplete\""))
+
+        // Completed now: the next run leaves reconciliation to its weekly schedule.
+        let quiet = try #require(try fixture.run(RunOptions(datasets: ["permits"])).outcomes.first)
+        #expect(quiet.reconciliation == nil)
     }
 }
 

@@ -50,6 +50,13 @@ struct PlantedDefectTests {
         }
         #expect(misses.isEmpty, "scope redaction differs from the plan in rows \(misses.prefix(5))")
         #expect(redacted > Self.rows / 60)
+        // The feedback list names the field and kind of each redaction (issue 22), never the value.
+        let feedback = work.appendingPathComponent("out/state/feedback/\(BenchmarkPipeline.datasetID).csv")
+        let redactions = try Self.flagged(feedback, firstSourceRow: 2, redactions: true)
+        #expect(redactions.count == redacted && redactions.values.allSatisfy { $0 == ["scope redact"] })
+        #expect(Set(redactions.keys) == Set((0..<Self.rows).filter { i in expected[i] == nil && MarketRegistrations.defects(i).contains { $0.rule == "redact" } }))
+        let text = try String(contentsOf: feedback, encoding: .utf8)
+        #expect(text.components(separatedBy: "\r\n").filter { $0.contains(",redact,") }.allSatisfy { $0.hasSuffix("，发布时已遮蔽；请在源系统中清理,") })
     }
 
     /// The check-stage defects planted in the first `rows` rows, by row index: "field rule".
@@ -63,12 +70,14 @@ struct PlantedDefectTests {
     }
 
     /// A feedback list's findings by row index: "field rule". `firstSourceRow` is the source
-    /// row number of the table's first row.
-    static func flagged(_ feedback: URL, firstSourceRow: Int) throws -> [Int: Set<String>] {
+    /// row number of the table's first row. The lines of identifiers `redact` removed are
+    /// left out, or with `redactions` the only ones read.
+    static func flagged(_ feedback: URL, firstSourceRow: Int, redactions: Bool = false) throws -> [Int: Set<String>] {
         var out: [Int: Set<String>] = [:]
         for line in try String(contentsOf: feedback, encoding: .utf8).split(separator: "\r\n").dropFirst() {
             // 数据集,源数据行号,字段,规则,…: the first four cells never hold a comma.
             let cells = line.split(separator: ",", maxSplits: 4, omittingEmptySubsequences: false)
+            guard (cells[3] == "redact") == redactions else { continue }
             let sourceRow = try #require(Int(cells[1]))
             out[sourceRow - firstSourceRow, default: []].insert("\(cells[2]) \(cells[3])")
         }

@@ -14,6 +14,8 @@ final class RuleCompiler {
     var diagnostics: [Diagnostic] = []
     var plan = RulePlan()
     private var byteTables: [String: ByteCodeTable] = [:]
+    /// Tables restricted to one level (`code_table` with `level:`), by `name#level`.
+    var levelTables: [String: ByteCodeTable] = [:]
     /// Per date column with a `date_range` rule: the day numbers its type check parsed.
     var parsedDays: [Int: ParsedDays] = [:]
 

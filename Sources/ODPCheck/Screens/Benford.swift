@@ -123,5 +123,7 @@ struct Heaping {
     }
 
     /// Heaped when the digits are far from uniform and 0/5 are over-represented.
-    var heaped: Bool { n >= Self.minimumCount && chiSquare > Self.critical && shareZeroFive > 0.3 }
+    var heaped: Bool { n >= Self.minimumCount && chiSquare > Self.critical && shareZeroFive > Self.maximumShareZeroFive }
+    /// Share of last digits 0 or 5 above which a non-uniform column is heaped (20% if uniform).
+    static let maximumShareZeroFive = 0.3
 }

@@ -11,10 +11,13 @@ struct OutlierSketch {
     // Welford running mean and variance over all values (exact, not sampled).
     var mean = 0.0
     var m2 = 0.0
+    /// Whether every value seen (not only the sampled ones) is above zero: the log scale needs it.
+    var allPositive = true
 
     @inline(__always)
     mutating func add(_ v: Double, row: Int) {
         seen += 1
+        if v <= 0 { allPositive = false }
         let delta = v - mean
         mean += delta / Double(seen)
         m2 += delta * (v - mean)
@@ -33,25 +36,38 @@ struct OutlierSketch {
         var examples: [Int]
     }
 
-    /// Fences: Tukey's `k`·IQR (k = 3, "far out") or mean ± `k`σ (k = 3).
+    /// Fences: Tukey's `k`·IQR (k = 3, "far out"), mean ± `k`σ (k = 3), or `log`: Tukey's
+    /// fences on the logarithms (see `OutlierSketch+LogScale`).
     func result(method: String, k: Double) -> Result? {
         guard sample.count >= 20 else { return nil }
+        if method == "log" { return logResult(k: k) }
         let sorted = sample.map(\.value).sorted()
-        func quantile(_ q: Double) -> Double {
-            let pos = q * Double(sorted.count - 1)
-            let i = Int(pos), f = pos - Double(i)
-            return i + 1 < sorted.count ? sorted[i] * (1 - f) + sorted[i + 1] * f : sorted[i]
-        }
         let low: Double, high: Double
         if method == "sigma" {
             low = mean - k * standardDeviation; high = mean + k * standardDeviation
         } else {
-            let q1 = quantile(0.25), q3 = quantile(0.75)
-            low = q1 - k * (q3 - q1); high = q3 + k * (q3 - q1)
+            (low, high) = Self.tukeyFences(sorted, k: k)
         }
-        let outside = sample.filter { $0.value < low || $0.value > high }
+        return flagged(low: low, high: high) { $0 }
+    }
+
+    /// The sampled values whose `scale`d value lies outside the fences.
+    func flagged(low: Double, high: Double, scale: (Double) -> Double) -> Result {
+        let outside = sample.filter { scale($0.value) < low || scale($0.value) > high }
         return Result(low: low, high: high, share: Double(outside.count) / Double(sample.count),
                       examples: outside.map(\.row).sorted().prefix(5).map { $0 })
+    }
+
+    /// Linear interpolation between order statistics of sorted values.
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        let pos = q * Double(sorted.count - 1)
+        let i = Int(pos), f = pos - Double(i)
+        return i + 1 < sorted.count ? sorted[i] * (1 - f) + sorted[i + 1] * f : sorted[i]
+    }
+
+    static func tukeyFences(_ sorted: [Double], k: Double) -> (low: Double, high: Double) {
+        let q1 = quantile(sorted, 0.25), q3 = quantile(sorted, 0.75)
+        return (q1 - k * (q3 - q1), q3 + k * (q3 - q1))
     }
 }
 

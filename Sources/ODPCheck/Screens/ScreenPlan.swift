@@ -17,7 +17,7 @@ final class ScreenPlan {
         var heaping = Heaping()
         var outliers = OutlierSketch()
         var sequence = SequenceScreen()
-        var method = "iqr"
+        var method = "auto"
         var k = 3.0
         var maxShare = 0.01
 
@@ -40,9 +40,9 @@ final class ScreenPlan {
                 s.error("screens.\(kind): a screen judges a whole column and cannot reject single rows",
                         at: s.raw("severity")?.location, hint: "use `severity: hold` or `warn`")
             }
-            var method = "iqr", k = 3.0, maxShare = 0.01
+            var method = "auto", k = 3.0, maxShare = 0.01
             if kind == "outliers" {
-                method = s.choice("method", of: ["iqr", "sigma"], default: "iqr") ?? "iqr"
+                method = s.choice("method", of: ["auto", "iqr", "sigma", "log"], default: "auto") ?? "auto"
                 k = s.double("k") ?? 3
                 maxShare = s.double("max_share") ?? 0.01
             }
@@ -114,16 +114,18 @@ final class ScreenPlan {
                 tally.metric["chi_square_critical"] = ArtifactJSON(Heaping.critical)
                 tally.metric["last_digit_counts"] = ArtifactJSON(h.last)
                 failed = h.heaped
-                tally.note = "尾数为 0 或 5 的比例 \(Report.percent(h.shareZeroFive))，χ² = \(String(format: "%.1f", h.chiSquare))（自由度 9、p = 0.001 的临界值 \(Heaping.critical)）"
+                tally.note = h.note
             case .outliers:
-                guard let r = t.outliers.result(method: t.method, k: t.k) else { tally.note = "样本量不足，未评估"; continue }
-                tally.metric["method"] = .string(t.method)
+                let (method, why) = t.outliers.resolve(t.method)
+                guard let r = t.outliers.result(method: method, k: t.k) else { tally.note = "样本量不足，未评估"; continue }
+                tally.metric["method"] = .string(method)
+                if let s = t.outliers.quartileSkewness { tally.metric["quartile_skewness"] = ArtifactJSON(Report.round(s)) }
                 tally.metric["low"] = ArtifactJSON(Report.round(r.low))
                 tally.metric["high"] = ArtifactJSON(Report.round(r.high))
                 tally.metric["estimated_share"] = ArtifactJSON(Report.round(r.share))
                 failed = r.share > t.maxShare
                 if failed { tally.examples = r.examples }
-                tally.note = "估计异常值比例 \(Report.percent(r.share))（阈值 \(Report.percent(t.maxShare))，基于 \(OutlierSketch.capacity) 个抽样值）"
+                tally.note = why + "估计异常值比例 \(Report.percent(r.share))（阈值 \(Report.percent(t.maxShare))，基于 \(OutlierSketch.capacity) 个抽样值）"
             case .constant:
                 if t.sequence.n < 2 { tally.note = "样本量不足，未评估"; continue }
                 failed = t.sequence.isConstant

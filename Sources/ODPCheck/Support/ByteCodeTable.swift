@@ -82,4 +82,13 @@ final class ByteCodeTable {
         guard let year, hasHistory else { return isCurrent[e] }
         return periods[e].contains { $0.from <= year && year < $0.until }
     }
+
+    /// Whether the code was in force in `year` or any later year: an ID number keeps the
+    /// region code of its first registration, which may come after the birth year, but a
+    /// code abolished before the holder was born was never theirs.
+    func inForce(_ cell: UnsafeBufferPointer<UInt8>, sinceYear year: Int) -> Bool {
+        guard cell.count > 0, let e = index(cell) else { return false }
+        guard hasHistory else { return isCurrent[e] }
+        return isCurrent[e] || periods[e].contains { year < $0.until }
+    }
 }

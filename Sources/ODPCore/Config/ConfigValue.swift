@@ -76,7 +76,11 @@ public indirect enum ConfigValue: Sendable, Hashable {
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return .null(loc) }
-            return .scalar(scalar.string, loc)
+            // A quoted value starts after its quote, so an offset into it (an expression's
+            // syntax error) lands on the right column.
+            var at = loc
+            if scalar.style == .singleQuoted || scalar.style == .doubleQuoted { at.column = at.column.map { $0 + 1 } }
+            return .scalar(scalar.string, at)
         case .sequence(let seq):
             return .list(try seq.map { try convert($0, file: file, budget: &budget) }, loc)
         case .mapping(let mapping):

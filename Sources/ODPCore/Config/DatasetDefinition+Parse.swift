@@ -207,12 +207,36 @@ extension DatasetDefinition {
         spec.onError = r.choice("on_error", of: SourceSpec.OnError.allCases.map(\.rawValue), default: "reject").flatMap(SourceSpec.OnError.init) ?? .reject
         if let inc = r.map("incremental") {
             if let watermark = inc.string("watermark", required: true) {
-                spec.incremental = SourceSpec.Incremental(
+                typealias I = SourceSpec.Incremental
+                spec.incremental = I(
                     watermark: watermark, deletedFlag: inc.string("deleted_flag"),
-                    mode: inc.choice("mode", of: SourceSpec.Incremental.Mode.allCases.map(\.rawValue), default: "merge").flatMap(SourceSpec.Incremental.Mode.init) ?? .merge)
+                    mode: inc.choice("mode", of: I.Mode.allCases.map(\.rawValue), default: "merge").flatMap(I.Mode.init) ?? .merge,
+                    lookback: parseLookback(inc),
+                    nullWatermark: inc.choice("null_watermark", of: I.NullPolicy.allCases.map(\.rawValue), default: "changed").flatMap(I.NullPolicy.init) ?? .changed,
+                    reconcile: parseReconcile(inc))
             }
         }
         return spec
+    }
+
+    /// `lookback`: a number (seconds, or units of a numeric watermark) or a duration `90s`, `30m`, `2h`, `1d`.
+    private static func parseLookback(_ inc: ConfigReader) -> Int {
+        guard let raw = inc.raw("lookback") else { return SourceSpec.Incremental.defaultLookback }
+        let text = (inc.string("lookback") ?? "").trimmingCharacters(in: .whitespaces)
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let n = Int(text), n >= 0 { return n }
+        if let unit = text.last.flatMap({ units[$0] }), let n = Int(text.dropLast()), n >= 0 { return n * unit }
+        inc.error("source.incremental.lookback `\(text)` is not a duration", at: raw.location,
+                  hint: "write seconds (3600) or a duration: 90s, 30m, 2h, 1d; 0 turns the overlap off")
+        return SourceSpec.Incremental.defaultLookback
+    }
+
+    /// `reconcile: {every: run | 每日 | 每周 …}`.
+    private static func parseReconcile(_ inc: ConfigReader) -> SourceSpec.Incremental.ReconcileSchedule {
+        guard let r = inc.map("reconcile") else { return .everyRun }
+        let words = ["run"] + UpdateCycle.allCases.map(\.rawValue)
+        guard let every = r.choice("every", of: words, default: "run"), every != "run" else { return .everyRun }
+        return UpdateCycle(rawValue: every).map { .cycle($0) } ?? .everyRun
     }
 
     private static func parseField(_ value: ConfigValue, index: Int, into extra: inout [Diagnostic]) -> FieldDefinition? {
@@ -237,6 +261,19 @@ extension DatasetDefinition {
         if let format, let formatLocation = c.raw("format")?.location, DateFormat(format) == nil {
             c.error("\(label): date format `\(format)` is not understood", at: formatLocation,
                     hint: "use tokens YYYY MM M DD D hh mm ss, e.g. `YYYY-MM-DD` or `YYYYMMDD hh:mm:ss`")
+        }
+        var timeZone: Int?
+        if let zone = c.string("time_zone") {
+            timeZone = TimestampText.zoneOffset(zone)
+            if type != .datetime {
+                c.error("\(label): `time_zone` applies to datetime fields only", at: c.raw("time_zone")?.location)
+            } else if timeZone == nil {
+                c.error("\(label): time zone `\(zone)` is not understood", at: c.raw("time_zone")?.location,
+                        hint: "write an offset such as `+08:00` (北京时间) or `UTC`")
+            } else if format != nil {
+                c.error("\(label): `time_zone` needs the native timestamp text, not a `format`", at: c.raw("time_zone")?.location,
+                        hint: "leave out `format`: datetime then reads 2026-05-01 10:00:00.123+08 and ISO 8601 text")
+            }
         }
         let privacy: PrivacyClass?
         if c.raw("class") == nil {
@@ -265,7 +302,7 @@ extension DatasetDefinition {
         let field = FieldDefinition(
             name: name ?? "", title: title ?? "", type: type ?? .string, format: format, scale: scale, codeTable: codeTable, unit: c.string("unit"),
             description: c.string("description"), source: c.string("source"), privacyClass: privacy ?? .public,
-            desensitize: desensitize, rules: rules, allow: allow, location: r.location)
+            desensitize: desensitize, rules: rules, allow: allow, timeZone: timeZone, location: r.location)
         extra.append(contentsOf: r.diagnostics + c.finish())
         return name == nil || type == nil ? nil : field
     }

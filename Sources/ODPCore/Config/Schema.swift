@@ -67,6 +67,10 @@ public struct FieldDefinition: Sendable, Hashable {
     public var type: FieldType
     /// Source date/time format (`YYYY-MM-DD`, `YYYYMMDD`, `YYYY/M/D hh:mm:ss` …); output is ISO 8601.
     public var format: String?
+    /// `time_zone` of a `datetime` field, seconds east of UTC: values with an offset are
+    /// converted to it, values without one are taken to be on its clock; both are published
+    /// with it (`2026-05-01T10:00:00+08:00`).
+    public var timeZone: Int?
     /// Digits after the decimal point for `number` fields; output is written with exactly this scale.
     public var scale: Int?
     /// The code table (`code_tables:` name) of a `code` field, when given on the field itself.
@@ -87,8 +91,9 @@ public struct FieldDefinition: Sendable, Hashable {
     public init(name: String, title: String, type: FieldType, format: String? = nil, scale: Int? = nil, codeTable: String? = nil,
                 unit: String? = nil, description: String? = nil, source: String? = nil,
                 privacyClass: PrivacyClass = .public, desensitize: RuleSpec? = nil, rules: [RuleSpec] = [],
-                allow: [RuleSpec] = [], location: SourceLocation = SourceLocation(file: "")) {
+                allow: [RuleSpec] = [], timeZone: Int? = nil, location: SourceLocation = SourceLocation(file: "")) {
         self.name = name
+        self.timeZone = timeZone
         self.title = title
         self.type = type
         self.format = format

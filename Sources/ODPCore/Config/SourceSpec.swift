@@ -41,15 +41,43 @@ public struct SourceSpec: Sendable, Hashable {
     /// Incremental extraction by a watermark column.
     public struct Incremental: Sendable, Hashable {
         public enum Mode: String, Sendable, Hashable, CaseIterable { case merge, full }
+        /// What a row whose watermark is NULL (or empty) means.
+        public enum NullPolicy: String, Sendable, Hashable, CaseIterable {
+            /// Read it on every run, as if just changed (the upsert makes that cheap).
+            case changed
+            /// Leave it out and list it for the department (问题数据清单).
+            case reject
+            /// Stop the dataset.
+            case fail
+        }
+        /// When reconciliation (key-range checksums against the staging copy) runs.
+        public enum ReconcileSchedule: Sendable, Hashable {
+            case everyRun
+            case cycle(UpdateCycle)
+        }
         /// Column whose value only grows (e.g. `updated_at`).
         public var watermark: String
         /// Source column that marks a row as deleted (truthy: 1, true, Y, 是).
         public var deletedFlag: String?
         public var mode: Mode
-        public init(watermark: String, deletedFlag: String? = nil, mode: Mode = .merge) {
+        /// How far before the stored watermark the next read starts: seconds for a date-time
+        /// watermark (whole days, rounded up, for a date), units for a numeric one.
+        public var lookback: Int
+        public var nullWatermark: NullPolicy
+        public var reconcile: ReconcileSchedule
+        /// One hour: `now()` in PostgreSQL is the transaction's start, so a transaction that
+        /// commits after the read stamps rows earlier than the watermark; an hour covers long
+        /// batch transactions and clock skew between application servers, and re-reading an
+        /// hour of changes costs little because the merge is an idempotent upsert.
+        public static let defaultLookback = 3600
+        public init(watermark: String, deletedFlag: String? = nil, mode: Mode = .merge, lookback: Int = Incremental.defaultLookback,
+                    nullWatermark: NullPolicy = .changed, reconcile: ReconcileSchedule = .everyRun) {
             self.watermark = watermark
             self.deletedFlag = deletedFlag
             self.mode = mode
+            self.lookback = lookback
+            self.nullWatermark = nullWatermark
+            self.reconcile = reconcile
         }
     }
 

@@ -22,4 +22,13 @@ public enum CivilDays {
         let m = mp + (mp < 10 ? 3 : -9)
         return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
     }
+
+    /// Whole years from day `a` to day `b` (an age: the anniversary must have come; a
+    /// 29 February start counts its anniversary on 1 March in common years). Negative when
+    /// `b` is before `a`.
+    public static func completedYears(from a: Int, to b: Int) -> Int {
+        guard b >= a else { return -completedYears(from: b, to: a) }
+        let x = civil(a), y = civil(b)
+        return y.year - x.year - ((y.month, y.day) < (x.month, x.day) ? 1 : 0)
+    }
 }

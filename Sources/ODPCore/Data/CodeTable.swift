@@ -24,11 +24,14 @@ public struct CodeTable: Sendable {
     public let name: String
     public private(set) var current: [String: String] = [:]
     public private(set) var history: [String: [Entry]] = [:]
+    /// Level of each code in a hierarchical table (1 = top), from a `level` column; empty without.
+    public private(set) var levels: [String: Int] = [:]
 
-    public init(name: String, current: [String: String], history: [String: [Entry]] = [:]) {
+    public init(name: String, current: [String: String], history: [String: [Entry]] = [:], levels: [String: Int] = [:]) {
         self.name = name
         self.current = current
         self.history = history
+        self.levels = levels
     }
 
     public func contains(_ code: String) -> Bool { current[code] != nil }
@@ -44,7 +47,7 @@ public struct CodeTable: Sendable {
     }
 
     public static func load(name: String, path: URL, history historyPath: URL? = nil) throws -> CodeTable {
-        var table = CodeTable(name: name, current: try readPairs(path))
+        var table = CodeTable(name: name, current: try readPairs(path), levels: try readLevels(path))
         if let historyPath { table.history = try readHistory(historyPath) }
         return table
     }

@@ -48,7 +48,9 @@ final class JSONSource: ProjectingSource, RowSource {
         buffer = ChunkBuffer(input: try FileInput(path: path, datasetID: definition.id))
         super.init(datasetID: definition.id, fieldCount: fields.count, onError: definition.source.onError)
         projection = Projection(fieldColumns: Array(0..<fields.count), watermarkColumn: watermark, deletedColumn: deleted,
-                                keyColumns: keys, since: incremental == nil ? nil : since.map { Array($0.utf8) }, filterSince: true)
+                                keyColumns: keys, since: incremental == nil ? nil : since.map { Array($0.utf8) }, filterSince: true,
+                                nullPolicy: incremental?.nullWatermark ?? .changed)
+        projection?.watermarkName = incremental?.watermark
     }
 
     func close() {

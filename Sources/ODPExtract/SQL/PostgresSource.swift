@@ -6,70 +6,40 @@ import ODPCore
 /// read-only transaction, `fetchSize` rows per round trip, so memory stays at one batch.
 /// Parameters go as text with `PQexecParams`; the password goes only to `PQconnectdbParams`.
 final class PostgresSource: ProjectingSource, RowSource {
-    private var connection: OpaquePointer?
+    private var connection: PGConnection?
     private var pending: OpaquePointer?
     private var pendingRow = 0
     private var ordinal = 0
     private var finished = false
     private var boolColumns: [Bool] = []
-    private let secret: String?
-    /// Server, database and table, so a lost connection names what was being read.
-    private let origin: String
     let fetchSize: Int
     /// Round trips made, for tests that check streaming.
     private(set) var fetchCount = 0
     /// The server process serving this source (tests end it to simulate a lost connection).
-    var backendPID: Int32 { connection.map { PQbackendPID($0) } ?? 0 }
+    var backendPID: Int32 { connection?.handle.map { PQbackendPID($0) } ?? 0 }
 
-    init(definition: DatasetDefinition, since: String?, environment: [String: String], fetchSize: Int = 2000) throws {
+    /// - Parameters:
+    ///   - since: the start of the read window (inclusive), already less the lookback.
+    ///   - filter, order: a condition on the source's columns and a sort (reconciliation reads
+    ///     some key ranges in key-digest order).
+    init(definition: DatasetDefinition, since: String?, filter: String? = nil, order: String? = nil, environment: [String: String],
+         fetchSize: Int = 2000) throws {
         self.fetchSize = max(1, fetchSize)
-        let spec = definition.source
-        guard let c = spec.connection else {
-            throw ODPError.source(definition.id, "postgres source without `connection`")
-        }
-        secret = try c.password?.resolve(relativeTo: definition.baseDirectory, environment: environment)
-        origin = "\(c.host):\(c.port), database \(c.database), " + (spec.table.map { "table \($0)" } ?? "query")
-        super.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: spec.onError)
-        var params: [(String, String)] = [
-            ("host", c.host), ("port", String(c.port)), ("dbname", c.database), ("user", c.user),
-            ("sslmode", c.sslMode), ("connect_timeout", "10"), ("client_encoding", "UTF8"),
-            ("application_name", "odp"), ("options", "-c DateStyle=ISO,YMD"),
-        ]
-        if let root = c.sslRootCert { params.append(("sslrootcert", definition.resolve(root).path)) }
-        if let secret { params.append(("password", secret)) }
-        connection = Self.connect(params)
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = scrub(lastError())
-            close()
-            throw ODPError.source(datasetID, "cannot connect to PostgreSQL at \(c.host):\(c.port) as \(c.user): \(message)")
-        }
+        let connection = try PGConnection(definition: definition, environment: environment)
+        self.connection = connection
+        super.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: definition.source.onError)
         do {
-            try start(definition: definition, since: since)
+            try start(definition: definition, since: since, filter: filter, order: order)
         } catch {
             close()
             throw error
         }
     }
 
-    private static func connect(_ params: [(String, String)]) -> OpaquePointer? {
-        let keys = params.map { strdup($0.0) }
-        let values = params.map { strdup($0.1) }
-        defer {
-            keys.forEach { free($0) }
-            // Wipe the password copy before freeing it.
-            values.forEach { if let p = $0 { memset(p, 0, strlen(p)); free(p) } }
-        }
-        var k = keys.map { UnsafePointer<CChar>($0) } + [nil]
-        var v = values.map { UnsafePointer<CChar>($0) } + [nil]
-        return k.withUnsafeMutableBufferPointer { kb in
-            v.withUnsafeMutableBufferPointer { vb in PQconnectdbParams(kb.baseAddress, vb.baseAddress, 0) }
-        }
-    }
-
-    private func start(definition: DatasetDefinition, since: String?) throws {
-        let (sql, parameters) = SQLText.sourceQuery(definition, since: since) { "$\($0)" }
-        try command("BEGIN TRANSACTION READ ONLY ISOLATION LEVEL REPEATABLE READ", parameters: [])
-        try command("DECLARE odp_cursor NO SCROLL CURSOR FOR \(sql)", parameters: parameters)
+    private func start(definition: DatasetDefinition, since: String?, filter: String?, order: String?) throws {
+        let (sql, parameters) = SQLText.sourceQuery(definition, since: since, filter: filter, order: order) { "$\($0)" }
+        try connection!.command("BEGIN TRANSACTION READ ONLY ISOLATION LEVEL REPEATABLE READ")
+        try connection!.command("DECLARE odp_cursor NO SCROLL CURSOR FOR \(sql)", parameters: parameters)
         try fetch()
         let result = pending!
         let count = Int(PQnfields(result))
@@ -79,30 +49,16 @@ final class PostgresSource: ProjectingSource, RowSource {
                                             since: since, filterSince: false)
     }
 
-    private func command(_ sql: String, parameters: [String]) throws {
-        let result = execute(sql, parameters: parameters)
-        defer { PQclear(result) }
-        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result, doing: "query failed") }
-    }
-
-    private func execute(_ sql: String, parameters: [String]) -> OpaquePointer? {
-        let copies = parameters.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
-        var pointers = copies.map { UnsafePointer<CChar>($0) }
-        return pointers.withUnsafeMutableBufferPointer { p in
-            PQexecParams(connection, sql, Int32(parameters.count), nil, p.baseAddress, nil, nil, 0)
-        }
-    }
-
     private func fetch() throws {
         if let pending { PQclear(pending) }
         pending = nil
         pendingRow = 0
-        let result = execute("FETCH FORWARD \(fetchSize) FROM odp_cursor", parameters: [])
+        guard let connection else { return }
+        let result = connection.execute("FETCH FORWARD \(fetchSize) FROM odp_cursor", parameters: [])
         fetchCount += 1
         guard PQresultStatus(result) == PGRES_TUPLES_OK else {
             defer { PQclear(result) }
-            throw failure(result, doing: "reading rows failed after \(ordinal) rows")
+            throw connection.failure(result, doing: "reading rows failed after \(ordinal) rows")
         }
         pending = result
     }
@@ -131,8 +87,8 @@ final class PostgresSource: ProjectingSource, RowSource {
 
     private func finish() throws {
         finished = true
-        try command("CLOSE odp_cursor", parameters: [])
-        try command("COMMIT", parameters: [])
+        try connection?.command("CLOSE odp_cursor")
+        try connection?.command("COMMIT")
         close()
     }
 
@@ -140,35 +96,11 @@ final class PostgresSource: ProjectingSource, RowSource {
         finished = true
         if let pending { PQclear(pending) }
         pending = nil
-        if let connection { PQfinish(connection) }
+        connection?.close()
         connection = nil
     }
 
     deinit { close() }
-
-    private func lastError() -> String {
-        guard let connection, let text = PQerrorMessage(connection) else { return "unknown error" }
-        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    private func failure(_ result: OpaquePointer?, doing what: String) -> ODPError {
-        var message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? ""
-        if message.isEmpty { message = lastError() }
-        message = scrub(message.trimmingCharacters(in: .whitespacesAndNewlines))
-        if PQstatus(connection) != CONNECTION_OK {
-            return ODPError.source(datasetID, "lost the connection to PostgreSQL at \(origin) (\(what)): \(message)")
-        }
-        return ODPError.source(datasetID, "\(what): \(message)")
-    }
-
-    /// One line (libpq wraps its messages over several), and never the password: servers do
-    /// not echo it, but a message must not carry one whatever happens.
-    private func scrub(_ text: String) -> String {
-        let line = text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.joined(separator: " ")
-        guard let secret, secret.count >= 4 else { return line }
-        return line.replacingOccurrences(of: secret, with: "***")
-    }
 }
 
 struct PostgresRecord: RecordCells {

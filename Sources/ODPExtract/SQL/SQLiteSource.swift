@@ -20,8 +20,9 @@ final class SQLiteSource: ProjectingSource, RowSource {
     /// sleeps (1 ms up to 100 ms apart) within this budget; a write commit lasts far less.
     static let busyTimeoutMilliseconds: Int32 = 5000
 
-    /// Opens the dataset's SQLite source, filtered by `since` when incremental.
-    init(definition: DatasetDefinition, path: String, since: String?) throws {
+    /// Opens the dataset's SQLite source, read from `since` (inclusive) when incremental, and
+    /// narrowed by `filter` and sorted by `order` (reconciliation).
+    init(definition: DatasetDefinition, path: String, since: String?, filter: String? = nil, order: String? = nil) throws {
         file = path
         ownsDatabase = true
         floats = FloatCells(columns: 0)
@@ -38,7 +39,8 @@ final class SQLiteSource: ProjectingSource, RowSource {
             throw ODPError.source(definition.id, "cannot open SQLite file \(path): \(message)")
         }
         sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
-        let (sql, parameters) = SQLText.sourceQuery(definition, since: since) { "?\($0)" }
+        RowDigest.register(in: handle)
+        let (sql, parameters) = SQLText.sourceQuery(definition, since: since, filter: filter, order: order, textWatermark: true) { "?\($0)" }
         do {
             try prepare(sql, parameters: parameters)
             let count = Int(sqlite3_column_count(statement))

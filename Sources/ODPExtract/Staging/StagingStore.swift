@@ -39,6 +39,7 @@ public final class StagingStore {
         }
         db = handle
         sqlite3_busy_timeout(handle, 5000)
+        RowDigest.register(in: handle)
         try prepareTables()
     }
 
@@ -111,12 +112,13 @@ public final class StagingStore {
     }
 
     /// Replaces the whole copy with the source's rows (a full extraction), in one transaction.
+    /// A key the source gives twice keeps its last row, as `merge` does.
     public func replaceAll(_ source: RowSource) throws {
         let list = columns.map(SQLText.quoteIdentifier).joined(separator: ", ")
         let marks = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
         try transaction {
             try exec("DELETE FROM staged")
-            let insert = try Statement(db, "INSERT INTO staged (\(list)) VALUES (\(marks))", url.path)
+            let insert = try Statement(db, "INSERT OR REPLACE INTO staged (\(list)) VALUES (\(marks))", url.path)
             try forEachRow(source) { batch, row in try insert.run(batch, row: row, store: self) }
         }
     }
@@ -128,6 +130,52 @@ public final class StagingStore {
         let order = primaryKey.isEmpty ? "rowid" : primaryKey.map(SQLText.quoteIdentifier).joined(separator: ", ")
         return try SQLiteSource(database: db, sql: "SELECT \(list) FROM staged ORDER BY \(order)", fieldCount: columns.count,
                                 datasetID: url.lastPathComponent, file: url.path)
+    }
+
+    /// The rows whose key digest starts with one of `prefixes` (all rows when nil), in
+    /// key-digest order.
+    func reader(inRanges prefixes: [String]?) throws -> RowSource {
+        guard let db else { throw ODPError.io(url.path, "the staging store is closed") }
+        let list = columns.map(SQLText.quoteIdentifier).joined(separator: ", ")
+        let keys = digestColumns(primaryKey)
+        let filter = prefixes.map { " WHERE " + DigestSQL.sqlite.keyFilter(keys: keys, prefixes: $0) } ?? ""
+        return try SQLiteSource(database: db, sql: "SELECT \(list) FROM staged\(filter) ORDER BY \(DigestSQL.sqlite.keyOrder(keys))",
+                                fieldCount: columns.count, datasetID: url.lastPathComponent, file: url.path)
+    }
+
+    /// Per key range (digest prefix of `width`, within the `prefixes` ranges when given): row
+    /// count and word sums, as `count/sum/sum`.
+    func checksums(width: Int, within prefixes: [String]?) throws -> [String: String] {
+        let sql = DigestSQL.sqlite.checksums(base: "SELECT * FROM staged", keys: digestColumns(primaryKey), fields: digestColumns(columns),
+                                             include: nil, width: width, within: prefixes)
+        var out: [String: String] = [:]
+        try query(sql) { stmt in
+            let text = { (i: Int32) in sqlite3_column_text(stmt, i).map { String(cString: $0) } ?? "0" }
+            out[text(0)] = "\(text(1))/\(text(2))/\(text(3))"
+        }
+        return out
+    }
+
+    private func digestColumns(_ names: [String]) -> [(name: String, isBool: Bool)] { names.map { ($0, false) } }
+
+    /// Staged rows whose `field` is NULL.
+    func countNull(_ field: String) throws -> Int {
+        var n = 0
+        try query("SELECT count(*) FROM staged WHERE \(SQLText.quoteColumn(field)) IS NULL") { n = Int(sqlite3_column_int64($0, 0)) }
+        return n
+    }
+
+    /// A value of the store's own bookkeeping (`odp_meta`), nil when unset.
+    public func meta(_ key: String) throws -> String? {
+        var value: String?
+        let stmt = try Statement(db, "SELECT value FROM odp_meta WHERE key = ?1", url.path)
+        sqlite3_bind_text(stmt.handle, 1, key, -1, sqliteTransient)
+        if sqlite3_step(stmt.handle) == SQLITE_ROW { value = String(cString: sqlite3_column_text(stmt.handle, 0)) }
+        return value
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try exec("INSERT OR REPLACE INTO odp_meta (key, value) VALUES (?1, ?2)", [key, value])
     }
 
     /// Rows in the store.

@@ -18,7 +18,16 @@ class ProjectingSource {
         self.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: definition.source.onError)
     }
 
-    var problems: [RowProblem] { rejected }
+    var problems: [RowProblem] {
+        guard let projection, !projection.nullWatermarkRows.isEmpty else { return rejected }
+        let field = projection.watermarkName ?? "watermark"
+        let verdict = projection.nullPolicy == .fail ? "数据集已停止" : "本行未发布"
+        return rejected + projection.nullWatermarkRows.map {
+            RowProblem(sourceRow: $0, field: field, rule: "null_watermark",
+                       message: "更新时间（watermark）为空，无法判断是否变化，按 null_watermark: \(projection.nullPolicy.rawValue) \(verdict)；请补填该字段")
+        }
+    }
+
 
     var watermark: String? {
         guard let max = projection?.maxWatermark else { return nil }

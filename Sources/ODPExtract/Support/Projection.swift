@@ -14,13 +14,23 @@ struct Projection {
     let watermarkColumn: Int?
     let deletedColumn: Int?
     let keyColumns: [Int]
+    /// The start of the read window (the stored watermark less the lookback), inclusive.
     let since: [UInt8]?
     /// SQL sources filter in the query (the server compares typed values); files filter here.
     let filterSince: Bool
+    let nullPolicy: SourceSpec.Incremental.NullPolicy
     private(set) var maxWatermark: [UInt8]?
     private(set) var deletedKeys: [[String]] = []
+    /// Source rows left out because their watermark is empty (`null_watermark: reject | fail`).
+    private(set) var nullWatermarkRows: [Int] = []
+    /// Their keys (fields joined by U+001F), so reconciliation can tell them from hard deletes.
+    private(set) var nullWatermarkKeys: [String] = []
+    /// The watermark field as declared, for messages.
+    var watermarkName: String?
 
-    init(fieldColumns: [Int], watermarkColumn: Int?, deletedColumn: Int?, keyColumns: [Int], since: [UInt8]?, filterSince: Bool) {
+    init(fieldColumns: [Int], watermarkColumn: Int?, deletedColumn: Int?, keyColumns: [Int], since: [UInt8]?, filterSince: Bool,
+         nullPolicy: SourceSpec.Incremental.NullPolicy = .changed) {
+        self.nullPolicy = nullPolicy
         self.fieldColumns = fieldColumns
         self.watermarkColumn = watermarkColumn
         self.deletedColumn = deletedColumn
@@ -61,8 +71,11 @@ struct Projection {
         let watermark = try incremental.map { try named($0.watermark, role: "watermark") }
         let deleted = try incremental?.deletedFlag.map { try named($0, role: "deleted_flag") }
         let keys = try definition.primaryKey.map { try named($0, role: "primary key") }
-        return Projection(fieldColumns: fieldColumns, watermarkColumn: watermark, deletedColumn: deleted, keyColumns: keys,
-                          since: incremental == nil ? nil : since.map { Array($0.utf8) }, filterSince: filterSince)
+        var projection = Projection(fieldColumns: fieldColumns, watermarkColumn: watermark, deletedColumn: deleted, keyColumns: keys,
+                                    since: incremental == nil ? nil : since.map { Array($0.utf8) }, filterSince: filterSince,
+                                    nullPolicy: incremental?.nullWatermark ?? .changed)
+        projection.watermarkName = incremental?.watermark
+        return projection
     }
 
     /// Positional mapping for header-less files: field i is column i.
@@ -76,14 +89,21 @@ struct Projection {
         return try resolve(definition, columns: names, file: file, since: since, filterSince: true)
     }
 
-    /// Appends the record to `batch` unless the watermark filter or the deletion flag keeps it out.
+    /// Appends the record to `batch` unless the watermark filter, an empty watermark (by
+    /// `null_watermark`) or the deletion flag keeps it out. The window is inclusive: a row
+    /// stamped exactly at its start is read again, never lost.
     @inline(__always)
     mutating func emit<R: RecordCells>(_ record: R, sourceRow: Int, into batch: inout RowBatch) {
         if let w = watermarkColumn {
             if let value = record.cell(w) {
                 if maxWatermark.map({ Watermark.compare(value, $0) > 0 }) ?? true { maxWatermark = Array(value) }
-                if filterSince, let since, Watermark.compare(value, since) <= 0 { return }
-            } else if filterSince, since != nil {
+                if filterSince, let since, Watermark.compare(value, since) < 0 { return }
+            } else if nullPolicy != .changed {
+                nullWatermarkRows.append(sourceRow)
+                if !keyColumns.isEmpty {
+                    nullWatermarkKeys.append(keyColumns.map { record.cell($0).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+                        .joined(separator: "\u{1F}"))
+                }
                 return
             }
         }

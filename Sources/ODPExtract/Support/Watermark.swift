@@ -1,6 +1,22 @@
+import ODPCore
+
 /// Watermark ordering: integers compare as numbers, everything else (ISO dates and
 /// timestamps) as text, which orders ISO 8601 correctly.
 enum Watermark {
+    /// Where the next read starts: the stored watermark less `lookback` (seconds for a
+    /// date-time, whole days rounded up for a date, units for an integer), written as the
+    /// source writes it. Other text is returned as is (the window then starts at it).
+    static func windowStart(_ stored: String, lookback: Int) -> String {
+        guard lookback > 0 else { return stored }
+        if let n = Int(stored) { return String(n - lookback) }
+        if let t = TimestampText.parse(stored) { return t.sourceText(shiftedBy: -lookback) }
+        if let d = DateFormat.isoDate.parse(stored) {
+            let days = (lookback + 86_399) / 86_400
+            return d.adding(seconds: -days * 86_400).isoDate
+        }
+        return stored
+    }
+
     static func compare(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Int {
         b.withUnsafeBytes { compare(a, $0) }
     }

@@ -9,6 +9,9 @@ enum CellKind {
     case boolean
     case date([DateFormat])
     case datetime([DateFormat])
+    /// A datetime field without `format`: native timestamp text (`TimestampText`), published
+    /// as `YYYY-MM-DDThh:mm:ss[.fraction][±hh:mm]`, converted to the field's `time_zone`.
+    case timestamp(zone: Int?)
     /// year, yearmonth, time: written as given (a JSON string).
     case verbatim
 
@@ -20,8 +23,7 @@ enum CellKind {
         case .date:
             self = .date(field.format.flatMap(DateFormat.init).map { [$0] } ?? [.isoDate])
         case .datetime:
-            if let f = field.format.flatMap(DateFormat.init) { self = .datetime([f]) }
-            else { self = .datetime([.isoDateTime, DateFormat("YYYY-MM-DD hh:mm:ss")!]) }
+            if let f = field.format.flatMap(DateFormat.init) { self = .datetime([f]) } else { self = .timestamp(zone: field.timeZone) }
         case .year, .yearmonth, .time: self = .verbatim
         }
     }
@@ -116,6 +118,15 @@ enum CellText {
     static func put(_ text: StaticString, _ out: UnsafeMutablePointer<UInt8>, _ o: inout Int) {
         (out + o).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
         o += text.utf8CodeUnitCount
+    }
+
+    /// Copies text that needs no escaping (a date the writer formatted) as a JSON string.
+    @inline(__always)
+    static func quote(_ p: UnsafePointer<UInt8>, _ n: Int, into json: UnsafeMutablePointer<UInt8>, _ jo: inout Int) {
+        json[jo] = 0x22
+        (json + jo + 1).update(from: p, count: n)
+        json[jo + 1 + n] = 0x22
+        jo += n + 2
     }
 
     /// `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss`; returns the length.

@@ -58,9 +58,10 @@ final class DataFileWriter {
             case .date(let f): code = 3; dates = f
             case .datetime(let f): code = 4; dates = f
             case .verbatim: code = 5
+            case .timestamp(let zone): code = 6; scale = zone ?? Int.min
             }
             formats.append(dates)
-            plan.append(ColumnPlan(code: code, scale: max(-1, scale), keyStart: start, keyLength: keyBytes.count - start,
+            plan.append(ColumnPlan(code: code, scale: code == 6 ? scale : max(-1, scale), keyStart: start, keyLength: keyBytes.count - start,
                                    fingerprint: fingerprintColumns?.contains(i) ?? false, key: keyColumns.contains(i)))
         }
         self.plan = plan
@@ -97,8 +98,8 @@ final class DataFileWriter {
 
     /// Per-column facts the row loop needs, flattened so the loop touches no Swift arrays of enums.
     struct ColumnPlan {
-        var code: UInt8        // 0 string, 1 number, 2 boolean, 3 date, 4 datetime, 5 verbatim
-        var scale: Int         // -1: as written
+        var code: UInt8        // 0 string, 1 number, 2 boolean, 3 date, 4 datetime, 5 verbatim, 6 timestamp
+        var scale: Int         // -1: as written; for a timestamp, its zone's offset (Int.min: none)
         var keyStart: Int
         var keyLength: Int
         var fingerprint: Bool
@@ -115,7 +116,7 @@ final class DataFileWriter {
             var csvNeed = 2 + columns, jsonNeed = 4 + keyBytesTotal
             for c in 0..<columns {
                 let l = max(0, Int(cells.lengths[first + c]))
-                let s = max(0, plan[c].scale)
+                let s = plan[c].code == 1 ? max(0, plan[c].scale) : 0
                 csvNeed += 2 * l + 24 + s
                 jsonNeed += 6 * l + 24 + s
             }
@@ -185,12 +186,16 @@ final class DataFileWriter {
                         }
                         if let v = parsed {
                             let n = CellText.writeISO(v, time: col.code == 4, into: cp + co)
-                            if J.on {
-                                jp[jo] = 0x22
-                                (jp + jo + 1).update(from: cp + co, count: n)
-                                jp[jo + 1 + n] = 0x22
-                                jo += n + 2
-                            }
+                            if J.on { CellText.quote(cp + co, n, into: jp, &jo) }
+                            co += n
+                        } else {
+                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
+                        }
+                    case 6:
+                        if var v = TimestampText.parse(UnsafeBufferPointer(start: p, count: length)) {
+                            if col.scale != Int.min { v = v.converted(to: col.scale) }
+                            let n = v.write(to: cp + co)
+                            if J.on { CellText.quote(cp + co, n, into: jp, &jo) }
                             co += n
                         } else {
                             CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)

@@ -8,8 +8,9 @@ extension ODP {
         static let configuration = CommandConfiguration(
             abstract: "Check pipeline definitions and report every problem as file:line:column: message.",
             discussion: """
-            Besides the definitions, opens every local source file (columns, sheet, encoding) and reads \
-            every configured secret (pseudonym and signing keys, target credentials), naming the key and \
+            Besides the definitions, opens every source (columns, sheet, encoding; a PostgreSQL server it \
+            cannot reach is a warning), warns when a sample of 200 rows holds date or date-time values \
+            that would not parse, and reads every configured secret (pseudonym and signing keys, target credentials), naming the key and \
             where it was looked for, never its value. `odp run` leaves those to each dataset, failing only \
             the datasets that need them (exit 3). Exit 0 when clean, 1 when any error is found. Warnings do not fail.
             """)

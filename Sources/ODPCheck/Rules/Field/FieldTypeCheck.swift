@@ -47,6 +47,8 @@ enum FieldTypeCheck {
             return { NumberScan.isDecimal($0, scale: scale) }
         case .boolean: return { boolean($0) != nil }
         case .year: return { $0.count == 4 && NumberScan.isInteger($0) }
+        case .datetime where field.format == nil:
+            return { TimestampText.parse($0) != nil }
         case .date, .datetime, .yearmonth, .time:
             let formats = dateFormats(for: field)
             return { formats.parse($0) != nil }
@@ -61,6 +63,8 @@ enum FieldTypeCheck {
         case .number: return field.scale.map { "数值（最多 \($0) 位小数）" } ?? "数值"
         case .boolean: return "布尔值（是/否、true/false、1/0）"
         case .year: return "年份（YYYY）"
+        case .datetime where field.format == nil:
+            return "日期时间（如 2026-05-01 10:00:00、2026-05-01T10:00:00.123+08:00：日期与时间以空格或 T 分隔，可带小数秒和时区）"
         case .date, .datetime, .yearmonth, .time:
             let kind = field.type == .date ? "日期" : field.type == .yearmonth ? "年月" : field.type == .time ? "时间" : "日期时间"
             return "\(kind)（格式 \(dateFormats(for: field).map(\.pattern).joined(separator: " 或 "))）"

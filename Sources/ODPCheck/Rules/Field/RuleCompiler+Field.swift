@@ -77,8 +77,8 @@ extension RuleCompiler {
             add("应为以下之一：\(values.joined(separator: "、"))") { cell, _, _ in set.contains(Fingerprint.hash(cell)) }
         case "code_table":
             compileCodeTable(r, context: context, field: field, add: add)
-        case "gb11643": add("不是有效的公民身份号码（GB 11643 校验位）") { cell, _, _ in Checksums.gb11643(cell) }
-        case "gb32100": add("不是有效的统一社会信用代码（GB 32100 校验位）") { cell, _, _ in Checksums.gb32100(cell) }
+        case "gb11643": compileCitizenID(r, add: add)
+        case "gb32100": compileCreditCode(r, add: add)
         case "gb11714": add("不是有效的组织机构代码（GB 11714 校验位）") { cell, _, _ in Checksums.gb11714(cell) }
         case "luhn": add("未通过 Luhn 校验") { cell, _, _ in Checksums.luhn(cell) }
         case "date_range":
@@ -125,8 +125,10 @@ extension RuleCompiler {
                 }
             }
         }
-        guard let table = byteTable(name, at: r.raw("table")?.location ?? r.location, context: context) else { return }
-        let label = asOf == nil ? "应为代码表 \(name) 中的代码" : "应为记录日期时代码表 \(name) 中有效的代码"
+        let level = codeTableLevel(r)
+        guard let table = byteTable(name, level: level, at: r.raw("table")?.location ?? r.location, context: context) else { return }
+        let kind = level.map { "第 \($0) 层级（\(CodeTable.levelNames[$0 - 1])）的代码" } ?? "的代码"
+        let label = asOf == nil ? "应为代码表 \(name) 中\(kind)" : "应为记录日期时代码表 \(name) 中有效\(kind)"
         add(label) { cell, row, cells in
             var year: Int?
             if let (c, formats) = asOf, let d = cells.at(row, c) {

@@ -21,6 +21,9 @@ final class CompiledExpression {
         case or(Node, Node)
         case arithmetic(UInt8, Node, Node)
         case compare(String, Node, Node)
+        case call(ExpressionFunction, [Node])
+        /// `date(x)`: a text read with the formats, a date passed through.
+        case parseDate(Node, [DateFormat])
     }
 
     private let root: Node
@@ -57,6 +60,8 @@ final class CompiledExpression {
                 case "+", "-", "*", "/": return .arithmetic(Array(op.utf8)[0], try bind(a), try bind(b))
                 default: return .compare(op, try bind(a), try bind(b))
                 }
+            case .call(let name, let args, let offset):
+                return try Self.bindCall(name, try args.map(bind), at: offset)
             }
         }
         do { root = try bind(e) } catch {
@@ -85,7 +90,7 @@ final class CompiledExpression {
         }
     }
 
-    private func eval(_ node: Node, _ row: Int, _ cells: RowBatch.Cells) -> Value {
+    func eval(_ node: Node, _ row: Int, _ cells: RowBatch.Cells) -> Value {
         switch node {
         case .constant(let v): return v
         case .field(let column, let kind):
@@ -138,6 +143,14 @@ final class CompiledExpression {
             case "<=": return .bool(c <= 0)
             case ">": return .bool(c > 0)
             default: return .bool(c >= 0)
+            }
+        case .call(let f, let args):
+            return call(f, args, row, cells)
+        case .parseDate(let x, let formats):
+            switch eval(x, row, cells) {
+            case .number(let d): return .number(d)
+            case .text(let t): return formats.parse(t).map { .number(Self.dayNumber($0)) } ?? .null
+            default: return .null
             }
         }
     }

@@ -5,6 +5,8 @@ import ODPCore
 ///
 /// Operators: `+ - * /`, `== != < <= > >=` (`=` is read as `==`), `and or not`, parentheses,
 /// numbers, string literals in '…' or "…", `true false null`. Field names are identifiers.
+/// Functions (`substr`, `length`, `starts_with`, `contains`, `date`, `years_between`,
+/// `id_birth`, `id_sex`, `id_region`, `uscc_region`): see `ExpressionFunction`.
 ///
 /// ## Null handling
 /// Arithmetic or a comparison with a null is null (SQL's three-valued logic): the row is
@@ -20,6 +22,7 @@ indirect enum Expression {
     case negate(Expression)
     case not(Expression)
     case binary(String, Expression, Expression)
+    case call(String, [Expression], offset: Int)
 
     struct SyntaxError: Error {
         var offset: Int
@@ -41,6 +44,7 @@ indirect enum Expression {
         case .field(let n, let o): return [(n, o)]
         case .negate(let e), .not(let e): return e.fieldReferences
         case .binary(_, let a, let b): return a.fieldReferences + b.fieldReferences
+        case .call(_, let args, _): return args.flatMap(\.fieldReferences)
         default: return []
         }
     }
@@ -50,6 +54,8 @@ indirect enum Expression {
         case .bool, .not: return true
         case .binary(let op, _, _): return !["+", "-", "*", "/"].contains(op)
         case .field: return true
+        // An unknown name is reported when the call is bound, with its position.
+        case .call(let name, _, _): return ExpressionFunction(rawValue: name)?.isLogical ?? true
         default: return false
         }
     }
@@ -91,7 +97,7 @@ enum ExpressionLexer {
                 let two = i + 1 < chars.count ? String([c, chars[i + 1]]) : ""
                 if ["==", "!=", "<=", ">=", "<>"].contains(two) {
                     out.append(ExpressionToken(kind: .symbol, text: two == "<>" ? "!=" : two, offset: start)); i += 2
-                } else if "+-*/<>()=".contains(c) {
+                } else if "+-*/<>()=,".contains(c) {
                     out.append(ExpressionToken(kind: .symbol, text: c == "=" ? "==" : String(c), offset: start)); i += 1
                 } else {
                     throw Expression.SyntaxError(offset: start, message: "unexpected character `\(c)`")
@@ -175,7 +181,9 @@ struct ExpressionParser {
             case "false": return .bool(false)
             case "null": return .null
             case "and", "or", "not": throw Expression.SyntaxError(offset: t.offset, message: "`\(t.text)` needs a value before it")
-            default: return .field(t.text, offset: t.offset)
+            default:
+                if index < tokens.count, tokens[index].kind == .symbol, tokens[index].text == "(" { return try parseCall(t) }
+                return .field(t.text, offset: t.offset)
             }
         case .symbol:
             if t.text == "(" {
@@ -185,5 +193,19 @@ struct ExpressionParser {
             }
             throw Expression.SyntaxError(offset: t.offset, message: "unexpected `\(t.text)`")
         }
+    }
+
+    /// `name(arg, …)`, the name already read and `(` next.
+    mutating func parseCall(_ name: ExpressionToken) throws -> Expression {
+        index += 1
+        var args: [Expression] = []
+        if !accept(")") {
+            repeat { args.append(try parseOr()) } while accept(",")
+            guard accept(")") else {
+                throw Expression.SyntaxError(offset: index < tokens.count ? tokens[index].offset : endOffset,
+                                             message: "missing `)` after the arguments of `\(name.text)`")
+            }
+        }
+        return .call(name.text, args, offset: name.offset)
     }
 }

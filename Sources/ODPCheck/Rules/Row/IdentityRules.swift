@@ -8,32 +8,22 @@ enum IdentityRules {
     static func birthMatches(_ id: UnsafeBufferPointer<UInt8>?, _ birth: UnsafeBufferPointer<UInt8>?, _ formats: [DateFormat]) -> Bool? {
         guard let id, id.count == 18, let birth, birth.count > 0 else { return nil }
         guard let date = formats.parse(birth) else { return nil }
-        func digits(_ from: Int, _ count: Int) -> Int? {
-            var v = 0
-            for i in from..<(from + count) {
-                let d = Int(id[i]) - 0x30
-                guard d >= 0, d <= 9 else { return nil }
-                v = v * 10 + d
-            }
-            return v
-        }
-        guard let y = digits(6, 4), let m = digits(10, 2), let d = digits(12, 2) else { return false }
-        return y == date.year && m == date.month && d == date.day
+        guard let b = CitizenID.birth(id) else { return false }
+        return b.year == date.year && b.month == date.month && b.day == date.day
     }
 
     /// The 17th digit is odd for men, even for women (GB 11643-1999 §4.4).
     /// Sex codes: 1/2 (GB/T 2261.1), 男/女.
     static func sexMatches(_ id: UnsafeBufferPointer<UInt8>?, _ sex: UnsafeBufferPointer<UInt8>?) -> Bool? {
         guard let id, id.count == 18, let sex, sex.count > 0 else { return nil }
-        let d = Int(id[16]) - 0x30
-        guard d >= 0, d <= 9 else { return false }
+        guard let fromID = CitizenID.sexCode(id) else { return false }
         let male: Bool
         if sex.count == 1, sex[0] == UInt8(ascii: "1") { male = true }
         else if sex.count == 1, sex[0] == UInt8(ascii: "2") { male = false }
         else if sex.count == 3, sex[0] == 0xE7, sex[1] == 0x94, sex[2] == 0xB7 { male = true }   // 男
         else if sex.count == 3, sex[0] == 0xE5, sex[1] == 0xA5, sex[2] == 0xB3 { male = false }  // 女
         else { return nil }  // 0 未知 / 9 未说明: nothing to compare
-        return (d % 2 == 1) == male
+        return (fromID == 1) == male
     }
 
     /// The region's name (朝阳区) appears in the address text.
@@ -45,15 +35,6 @@ enum IdentityRules {
     }
 
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count else { return false }
-        return needle.withUnsafeBufferPointer { n in
-            var i = 0
-            let last = haystack.count - n.count
-            while i <= last {
-                if haystack[i] == n[0], memcmp(haystack.baseAddress! + i, n.baseAddress!, n.count) == 0 { return true }
-                i += 1
-            }
-            return false
-        }
+        needle.withUnsafeBufferPointer { CompiledExpression.find($0, in: haystack) }
     }
 }

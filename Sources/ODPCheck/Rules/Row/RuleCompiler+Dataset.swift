@@ -138,7 +138,7 @@ extension RuleCompiler {
             })
         } catch let e as Expression.SyntaxError {
             var at = loc
-            // Columns count from the value's first character; a quoted scalar starts one later.
+            // Columns count from the value's first character (after the quote of a quoted one).
             at.column = at.column.map { $0 + e.offset }
             let hint = e.message.contains("is not a field") ? Suggest.closest(to: String(e.message.split(separator: "`")[0]), in: schema.names).map { "did you mean `\($0)`?" } : nil
             error("rules.expression: \(e.message) (at character \(e.offset + 1) of `\(text)`)", at: at, hint: hint)
