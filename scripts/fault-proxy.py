@@ -11,6 +11,11 @@ of connections, injects one fault instead:
   stall        accept and go silent for --stall seconds, then close
   500 / 503    answer with that status without forwarding (HTTP only)
   429          answer 429 with `Retry-After: 1` (HTTP only)
+  ftp-451 / ftp-452 / ftp-552
+               FTP control connections: answer the STOR command with that reply instead of
+               passing it on (a server whose disk is full, or that refuses the file)
+  ftp-rnto-553 FTP: after a STOR, answer RNTO with 553 (a server that will not rename a
+               file over an existing one)
 ODP opens one connection per request, so a connection fault is a request fault.
 
 With --max-body N it also plays a web server's body limit (nginx client_max_body_size):
@@ -29,6 +34,12 @@ import struct
 import sys
 
 HTTP_MODES = ["drop-before", "drop-after", "drop-mid", "stall", "500", "503", "429"]
+FTP_REPLIES = {
+    "ftp-451": (b"STOR", b"451 Requested action aborted: local error in processing (injected)"),
+    "ftp-452": (b"STOR", b"452 Insufficient storage space in system (injected)"),
+    "ftp-552": (b"STOR", b"552 Requested file action aborted: exceeded storage allocation (injected)"),
+    "ftp-rnto-553": (b"RNTO", b"553 Requested action not taken: file name not allowed (injected)"),
+}
 
 
 def parse():
@@ -108,6 +119,37 @@ async def pipe(reader, writer, cut_after=None, client_writer=None):
             pass
 
 
+async def ftp_commands(client_reader, server_writer, client_writer, mode):
+    """Passes FTP commands on, answering the one `mode` names itself."""
+    verb_wanted, reply = FTP_REPLIES[mode]
+    stored = False
+    pending = b""
+    try:
+        while True:
+            data = await client_reader.read(1 << 16)
+            if not data:
+                break
+            pending += data
+            while b"\r\n" in pending:
+                line, pending = pending.split(b"\r\n", 1)
+                verb = line.split(b" ", 1)[0].upper()
+                if verb == verb_wanted and (verb != b"RNTO" or stored):
+                    log(f"ftp {mode}: {line[:80]!r}")
+                    client_writer.write(reply + b"\r\n")
+                    await client_writer.drain()
+                    continue
+                stored = stored or verb == b"STOR"
+                server_writer.write(line + b"\r\n")
+                await server_writer.drain()
+    except (ConnectionError, OSError, asyncio.CancelledError):
+        pass
+    finally:
+        try:
+            server_writer.close()
+        except Exception:
+            pass
+
+
 async def handle(client_reader, client_writer):
     COUNT["connections"] += 1
     n = COUNT["connections"]
@@ -151,7 +193,10 @@ async def handle(client_reader, client_writer):
         server_reader, server_writer = await asyncio.open_connection("127.0.0.1", ARGS.target)
         if head:
             server_writer.write(head)
-        up = asyncio.create_task(pipe(client_reader, server_writer))
+        if mode in FTP_REPLIES:
+            up = asyncio.create_task(ftp_commands(client_reader, server_writer, client_writer, mode))
+        else:
+            up = asyncio.create_task(pipe(client_reader, server_writer))
         cut = 0 if mode == "drop-after" else RNG.randint(100, 6000) if mode == "drop-mid" else None
         down = asyncio.create_task(pipe(server_reader, client_writer, cut_after=cut, client_writer=client_writer))
         await asyncio.wait([up, down], return_when=asyncio.FIRST_COMPLETED if cut is not None else asyncio.ALL_COMPLETED)

@@ -60,20 +60,36 @@ public enum DemoXLSX {
 
 /// An uncompressed ZIP (method 0): enough for a demo workbook; releases use ODPRelease's writer.
 enum StoredZip {
+    /// One entry as it goes into the file: `data` already compressed by `method`, and the
+    /// sizes and checksum the headers declare (tests build damaged and hostile files with it).
+    struct Entry {
+        var name: String
+        var data: [UInt8]
+        var method = 0
+        var declaredSize: Int
+        var crc: Int
+    }
+
     static func write(_ entries: [(String, [UInt8])], to url: URL) throws {
+        try write(entries: entries.map { name, data in
+            Entry(name: name, data: data, declaredSize: data.count, crc: data.withUnsafeBufferPointer { Int(crc32(0, $0.baseAddress, uInt($0.count))) })
+        }, to: url)
+    }
+
+    static func write(entries: [Entry], to url: URL) throws {
         var out: [UInt8] = []
         var central: [UInt8] = []
         func u16(_ v: Int, _ b: inout [UInt8]) { b.append(UInt8(v & 0xff)); b.append(UInt8(v >> 8 & 0xff)) }
         func u32(_ v: Int, _ b: inout [UInt8]) { u16(v & 0xffff, &b); u16(v >> 16 & 0xffff, &b) }
-        for (name, data) in entries {
-            let crc = data.withUnsafeBufferPointer { Int(crc32(0, $0.baseAddress, uInt($0.count))) }
-            let nameBytes = Array(name.utf8)
+        for entry in entries {
+            let (data, crc, size, method) = (entry.data, entry.crc, entry.declaredSize, entry.method)
+            let nameBytes = Array(entry.name.utf8)
             let offset = out.count
-            u32(0x0403_4b50, &out); u16(20, &out); u16(0x0800, &out); u16(0, &out); u16(0, &out); u16(0x21, &out)
-            u32(crc, &out); u32(data.count, &out); u32(data.count, &out); u16(nameBytes.count, &out); u16(0, &out)
+            u32(0x0403_4b50, &out); u16(20, &out); u16(0x0800, &out); u16(method, &out); u16(0, &out); u16(0x21, &out)
+            u32(crc, &out); u32(data.count, &out); u32(size, &out); u16(nameBytes.count, &out); u16(0, &out)
             out += nameBytes + data
-            u32(0x0201_4b50, &central); u16(20, &central); u16(20, &central); u16(0x0800, &central); u16(0, &central)
-            u16(0, &central); u16(0x21, &central); u32(crc, &central); u32(data.count, &central); u32(data.count, &central)
+            u32(0x0201_4b50, &central); u16(20, &central); u16(20, &central); u16(0x0800, &central); u16(method, &central)
+            u16(0, &central); u16(0x21, &central); u32(crc, &central); u32(data.count, &central); u32(size, &central)
             u16(nameBytes.count, &central); u16(0, &central); u16(0, &central); u16(0, &central); u16(0, &central)
             u32(0, &central); u32(offset, &central); central += nameBytes
         }

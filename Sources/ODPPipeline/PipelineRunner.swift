@@ -59,6 +59,7 @@ public struct PipelineRunner {
         let publisher = workspace.config.targets.isEmpty ? nil
             : try Publisher(config: workspace.config, stateDirectory: layout.state, environment: ProcessInfo.processInfo.environment,
                             log: { [log] line in log.log(.info, line) })
+        removeLeftovers(publisher: publisher)
         var states = try DatasetStates.load(layout.stateFile)
         let approvals = try Approvals(url: layout.approvals)
         try audit.record("run_started", details: AuditDetails(pid: Int(getpid()), datasets: workspace.definitions.count, dryRun: options.dryRun))
@@ -156,11 +157,16 @@ public struct PipelineRunner {
 public enum ODPExit {
     /// Everything published or unchanged.
     public static let success: Int32 = 0
-    /// Usage or definition errors.
+    /// Definition errors (bad YAML, unknown keys, wrong types), found before any dataset runs.
     public static let usage: Int32 = 1
     /// Some datasets held by a gate or awaiting approval.
     public static let held: Int32 = 2
     /// Failures of datasets, each failing alone: a source missing, unreadable, locked or
     /// unreachable, a key the dataset needs unreadable, packaging or upload failed after retries.
     public static let failure: Int32 = 3
+    /// A wrong command line: an unknown option, a missing argument, a file the configuration
+    /// does not list (sysexits' EX_USAGE, which swift-argument-parser also uses).
+    public static let commandLine: Int32 = 64
+    /// Another run holds the run lock; this one did nothing (sysexits' EX_TEMPFAIL: try later).
+    public static let locked: Int32 = 75
 }

@@ -12,6 +12,12 @@ public final class RunLock {
 
     public init(url: URL) { self.url = url }
 
+    /// Another run holds the lock (exit code `ODPExit.locked`, not a definition error).
+    public struct Conflict: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
     /// Takes the lock or throws a message naming the holder.
     public func acquire() throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -22,7 +28,7 @@ public final class RunLock {
             close(fd)
             guard busy else { throw ODPError.io(url.path, "cannot take the run lock: \(String(cString: strerror(errno)))") }
             let fields = Self.holder(url)
-            throw ODPError.usage("another odp run holds \(url.path) (pid \(fields["pid"] ?? "?") on \(fields["host"] ?? "?"), "
+            throw Conflict(message: "another odp run holds \(url.path) (pid \(fields["pid"] ?? "?") on \(fields["host"] ?? "?"), "
                 + "started \(fields["started"] ?? "?")); this run exits without doing anything")
         }
         let text = "pid=\(getpid())\nhost=\(ProcessInfo.processInfo.hostName)\nstarted=\(ISO8601DateFormatter().string(from: Date()))\n"

@@ -55,6 +55,11 @@ public final class Publisher {
         targets = built
     }
 
+    /// The folders of `dir` targets, where a killed run may have left temporary copies.
+    public var localFolders: [URL] {
+        targets.compactMap { (($0 as? FileDropTarget)?.store as? DirectoryStore)?.root }
+    }
+
     /// Uploads every file of a complete release directory (hashes from its SHA256SUMS) to
     /// every target and returns one receipt per file and target. Idempotent.
     public func publish(release directory: URL, definition: DatasetDefinition, version: String) throws -> [Receipt] {

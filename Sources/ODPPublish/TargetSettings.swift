@@ -31,7 +31,7 @@ struct TargetSettings: Sendable {
     var transfer = TransferOptions()
     var retry = RetryPolicy()
 
-    static let commonKeys = ["name", "connect_timeout", "low_speed_time", "retries", "retry_base_delay"]
+    static let commonKeys = ["name", "connect_timeout", "low_speed_time", "retries", "retry_base_delay", "retry_budget"]
 
     /// Reads one target; every problem becomes a positioned diagnostic.
     static func parse(_ spec: RuleSpec, config: PipelineConfig?) -> (TargetSettings?, [Diagnostic]) {
@@ -46,6 +46,9 @@ struct TargetSettings: Sendable {
         if let v = r.int("low_speed_time", range: 1...3600) { s.transfer.lowSpeedTime = v }
         if let v = r.int("retries", range: 0...20) { s.retry.attempts = v + 1 }
         if let v = r.double("retry_base_delay") { s.retry.baseDelay = max(0, v) }
+        if let v = r.double("retry_budget") {
+            if v > 0 { s.retry.budget = RetryBudget(seconds: v) } else { r.error("\(r.context).retry_budget must be more than 0 seconds", at: r.raw("retry_budget")?.location) }
+        }
         for key in ["insecure", "verify_tls", "tls_verify", "ssl_verify", "insecure_skip_verify", "strict_host_key_checking"] where r.has(key) {
             r.error("target \(spec.type).\(key): certificate and host key checks cannot be turned off", at: r.raw(key)?.location,
                     hint: kind == .sftp ? "pin the host key with `host_key_sha256` or `known_hosts`" : "give the server's CA with `ca_file`")
@@ -87,7 +90,18 @@ struct TargetSettings: Sendable {
                 s.privateKey = r.secret("private_key")
                 s.knownHosts = r.string("known_hosts").map(resolve)
                 s.hostKeySHA256 = r.string("host_key_sha256").map { $0.hasPrefix("SHA256:") ? String($0.dropFirst(7)) : $0 }
-                if s.knownHosts == nil && s.hostKeySHA256 == nil {
+                if let pin = s.hostKeySHA256, let problem = Self.pinProblem(pin) {
+                    r.error("target sftp.host_key_sha256 `\(r.string("host_key_sha256") ?? pin)` 不是 SHA-256 主机密钥指纹（host key fingerprint）：\(problem)",
+                            at: r.raw("host_key_sha256")?.location,
+                            hint: "写 ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub 打印的 `SHA256:` 后 43 个 Base64 字符；主机密钥校验不能关闭")
+                    s.hostKeySHA256 = nil
+                }
+                if let path = s.knownHosts, let problem = Self.knownHostsProblem(path) {
+                    r.error("target sftp.known_hosts `\(path)`：\(problem)", at: r.raw("known_hosts")?.location,
+                            hint: "用 ssh-keyscan -p PORT HOST > FILE 生成并核对指纹，或改用 `host_key_sha256`")
+                    s.knownHosts = nil
+                }
+                if s.knownHosts == nil && s.hostKeySHA256 == nil && !r.has("host_key_sha256") && !r.has("known_hosts") {
                     r.error("target sftp: the server's host key is not pinned", hint: "add `host_key_sha256: SHA256:…` (ssh-keygen -lf key.pub) or `known_hosts: path`")
                 }
                 if s.password == nil && s.privateKey == nil { r.error("target sftp: give `private_key: file:…` or `password: env:…`") }
@@ -104,6 +118,30 @@ struct TargetSettings: Sendable {
         }
         let diagnostics = r.finish()
         return (diagnostics.contains { $0.severity == .error } ? nil : s, diagnostics)
+    }
+
+    /// Why `pin` (without `SHA256:`) is no SHA-256 fingerprint, nil when it is one: 32 bytes in
+    /// Base64, 43 characters as OpenSSH prints it (padding `=` allowed). An MD5 pin
+    /// (`MD5:…` or hex pairs with colons), `none`, `*` or an empty string is refused.
+    static func pinProblem(_ pin: String) -> String? {
+        if pin.trimmingCharacters(in: .whitespaces).isEmpty { return "为空（empty）" }
+        if pin.uppercased().hasPrefix("MD5:") || pin.contains(":") { return "这是 MD5 指纹，MD5 已不安全，请用 SHA256 指纹" }
+        let bare = pin.hasSuffix("=") ? String(pin.dropLast()) : pin
+        guard bare.count == 43, let bytes = Data(base64Encoded: bare + "="), bytes.count == 32 else {
+            return "应为 43 个 Base64 字符（32 字节），实为 \(pin.count) 个字符"
+        }
+        return nil
+    }
+
+    /// Why a known_hosts file pins nothing, nil when it holds at least one key line.
+    static func knownHostsProblem(_ path: String) -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }  // reported as missing below
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "无法读取（not readable）" }
+        let keys = text.split(whereSeparator: \.isNewline).filter {
+            let fields = $0.split(separator: " ")
+            return !$0.hasPrefix("#") && fields.count >= 3 && Data(base64Encoded: String(fields[fields.count >= 4 && fields[0].hasPrefix("@") ? 3 : 2])) != nil
+        }
+        return keys.isEmpty ? "不含任何主机密钥（no host key），等于不校验服务器身份" : nil
     }
 
     private static func urlKey(_ r: ConfigReader, schemes: [String]) -> String? {

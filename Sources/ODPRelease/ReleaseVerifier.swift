@@ -75,7 +75,9 @@ public enum ReleaseVerifier {
             let (file, expected) = (entry.path, entry.sha256)
             listed.insert(file)
             guard let got = actual[file] else { result.failures.append("\(file): listed in SHA256SUMS but missing"); continue }
-            if got == expected { result.verified.append(file) } else { result.failures.append("\(file): SHA-256 mismatch") }
+            if got == expected { result.verified.append(file) } else {
+                result.failures.append(got.hasPrefix("unreadable: ") ? "\(file): \(got)" : "\(file): SHA-256 mismatch")
+            }
         }
         for file in actual.keys.sorted() where !listed.contains(file) {
             result.failures.append("\(file): not listed in SHA256SUMS")

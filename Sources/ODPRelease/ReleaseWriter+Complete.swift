@@ -122,7 +122,7 @@ extension ReleaseWriter {
         let packages = targetRoot.appendingPathComponent("packages")
         try FileManager.default.createDirectory(at: packages, withIntermediateDirectories: true)
         let zip = packages.appendingPathComponent("\(id)-\(version).zip")
-        let zipTemp = packages.appendingPathComponent(".tmp-\(id)-\(version)-\(getpid()).zip")
+        let zipTemp = packages.appendingPathComponent(TemporaryName.release("\(id)-\(version)", extension: "zip"))
         let streams = try data.deflated()
         var deflated: [String: DeflateSpool.Stream] = [:]
         deflated["data/\(id).csv"] = streams.csv

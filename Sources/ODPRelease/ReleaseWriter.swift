@@ -64,9 +64,9 @@ public final class ReleaseWriter {
         do {
             try fm.createDirectory(at: datasetDirectory, withIntermediateDirectories: true)
         } catch { throw ODPError.from(error, path: datasetDirectory.path) }
-        ReleaseWriter.removeStaleTemporaries(in: datasetDirectory)
-        ReleaseWriter.removeStaleTemporaries(in: outputRoot.appendingPathComponent("packages"))
-        ReleaseWriter.removeStaleTemporaries(in: ReleaseReader.heldRoot(outputRoot).appendingPathComponent("packages"))
+        for folder in [datasetDirectory, outputRoot.appendingPathComponent("packages"), ReleaseReader.heldRoot(outputRoot).appendingPathComponent("packages")] {
+            TemporaryName.sweep(folder, lockHeld: false, recursive: false)
+        }
 
         // Held versions live in their own tree but share the version sequence and change detection.
         let heldDirectory = ReleaseReader.releasesDirectory(definition.id, ReleaseReader.heldRoot(outputRoot))
@@ -80,8 +80,8 @@ public final class ReleaseWriter {
         let taken = names.compactMap(ReleaseVersion.init) + [minimumVersion.flatMap(ReleaseVersion.init)].compactMap { $0 }
         let sequence = taken.filter { $0.day == day }.map(\.sequence).max() ?? 0
         version = "\(day).\(sequence + 1)"
-        temporaryDirectory = datasetDirectory.appendingPathComponent(".tmp-\(version)-\(getpid())")
-        spoolDirectory = datasetDirectory.appendingPathComponent(".tmp-deflate-\(version)-\(getpid())")
+        temporaryDirectory = datasetDirectory.appendingPathComponent(TemporaryName.release(version))
+        spoolDirectory = datasetDirectory.appendingPathComponent(TemporaryName.release("deflate-\(version)"))
         try? fm.removeItem(at: temporaryDirectory)
         try? fm.removeItem(at: spoolDirectory)
         do {
@@ -201,16 +201,6 @@ public final class ReleaseWriter {
     static func writeLatest(datasetId: String, version: String, contentHash: String, root: URL) throws {
         try LatestPointer(datasetId: datasetId, version: version, contentHash: contentHash)
             .write(datasetDirectory: ReleaseReader.releasesDirectory(datasetId, root))
-    }
-
-    /// Removes `.tmp-*` leftovers of killed runs (a folder of a live process is kept).
-    static func removeStaleTemporaries(in directory: URL) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
-        for name in names where name.hasPrefix(".tmp-") {
-            let stem = name.hasSuffix(".zip") ? String(name.dropLast(4)) : name
-            if let pid = stem.split(separator: "-").last.flatMap({ Int32($0) }), kill(pid, 0) == 0 { continue }
-            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
-        }
     }
 
     static func isSafeId(_ id: String) -> Bool {

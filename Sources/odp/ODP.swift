@@ -20,10 +20,13 @@ struct ODP: AsyncParsableCommand {
           odp demo generate               regenerate the demo's department data
           odp keys generate --out DIR     make the Ed25519 key pair that signs releases
 
-        Exit codes: 0 everything published or unchanged; 1 usage or definition errors;
-        2 some datasets held by a gate or awaiting approval (待审核); 3 failures (a source
-        missing, unreadable, locked or unreachable, a key a dataset needs unreadable,
-        packaging or upload failed after retries); the other datasets still run;
+        Exit codes: 0 everything published or unchanged; 1 definition errors (odp.yml or a
+        dataset definition), found before any dataset runs; 2 some datasets held by a gate or
+        awaiting approval (待审核); 3 failures (a source missing, unreadable, locked or
+        unreachable, a key a dataset needs unreadable, a file over a source.limits limit,
+        packaging or upload failed after retries); the other datasets still run.
+        64 a wrong command line (unknown option, missing argument, a file odp.yml does not
+        list); 75 another odp run holds the run lock (nothing was done; run again later);
         143 / 130 stopped by SIGTERM / SIGINT (the dataset in progress is abandoned; the run
         report and audit trail say so).
         """,
@@ -50,6 +53,14 @@ struct PipelineOptions: ParsableArguments {
 /// documented code. A definition error's lines already read `file:line:column: error: …`,
 /// so they get no second `error:`; anything else is coded (`ODPError.from`), never a dump.
 func fail(_ error: Error) -> Never {
+    if error is ValidationError {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        Foundation.exit(ODPExit.commandLine)
+    }
+    if error is RunLock.Conflict {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        Foundation.exit(ODPExit.locked)
+    }
     let coded = ODPError.from(error)
     let text = coded.diagnostics.isEmpty ? "error: \(coded)" : coded.description
     FileHandle.standardError.write(Data((text + "\n").utf8))

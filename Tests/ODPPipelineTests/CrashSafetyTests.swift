@@ -46,8 +46,8 @@ struct CrashSafetyTests {
             let runs = try (0..<2).map { _ in try OdpCommand.start(["run", "--quiet", "--config", fixture.configPath], logs: fixture.root) }
             var codes: [Int32] = []
             for run in runs { codes.append(await run.wait()) }
-            #expect(codes.sorted() == [ODPExit.usage, ODPExit.held], "exit codes \(codes)")
-            let loser = runs[codes.firstIndex(of: ODPExit.usage) ?? 0].stderr
+            #expect(codes.sorted() == [ODPExit.held, ODPExit.locked], "exit codes \(codes)")
+            let loser = runs[codes.firstIndex(of: ODPExit.locked) ?? 0].stderr
             #expect(loser.contains("another odp run holds") && loser.contains("pid "), "\(loser)")
         }
         #expect(try AuditTrail.verify(url: fixture.output.appendingPathComponent("state/audit.jsonl")).firstBrokenLine == nil)

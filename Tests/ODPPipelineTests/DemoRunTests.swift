@@ -123,7 +123,7 @@ struct DemoRunTests {
         let lock = RunLock(url: fixture.output.appendingPathComponent("state/run.lock"))
         try lock.acquire()
         defer { lock.release() }
-        #expect(throws: ODPError.self) { _ = try fixture.run() }
+        #expect(throws: RunLock.Conflict.self) { _ = try fixture.run() }
         do { _ = try fixture.run() } catch { #expect("\(error)".contains("pid \(getpid())")) }
     }
 

@@ -114,6 +114,10 @@ struct DocumentedKeysTests {
             guard let type = tokens.first else { continue }
             for token in tokens.dropFirst() { for w in words(token) { keys.insert("source.\(type).\(w)") } }
         }
+        // `source.limits`: "`max_cell_mb` (default 1; …), `max_json_depth` (64; …), …".
+        for token in backticked(paragraph("`source.limits` bounds")) where token.hasPrefix("max_") {
+            keys.insert("source.limits.\(token)")
+        }
         // Desensitization operators: the op, and every name in its parameter column.
         for row in tableRows(section("### Desensitization")) where row.count >= 2 {
             guard let op = backticked(row[0]).first else { continue }
@@ -176,10 +180,12 @@ struct DocumentedKeysTests {
         "target.ftp.": "ODPPublishTests/FileDropServerTests (needs an FTP server)",
         "allow.kind.person_name": "ODPDesensitizeTests/NameDetectorQualityTests (looked for only in person-name fields, which are direct here)",
         "allow.kind.embedded_identifier": "the mask_embedded probe here (held without it) and ODPDesensitizeTests/EmbeddedIdentifierTests",
+        "source.limits.": "ODPPipelineTests/SourceLimitsTests (each limit hit by a hostile file, run under a memory limit)",
         "target.*.connect_timeout": "ODPPublishTests/RetryAndCurlTests (network targets only)",
         "target.*.low_speed_time": "ODPPublishTests/RetryAndCurlTests (network targets only)",
         "target.*.retries": "ODPPublishTests/RetryAndCurlTests (network targets only)",
         "target.*.retry_base_delay": "ODPPublishTests/RetryAndCurlTests (network targets only)",
+        "target.*.retry_budget": "ODPPublishTests/RetryAndCurlTests (network targets only)",
     ]
 
     static func isExcluded(_ key: String) -> Bool {

@@ -17,15 +17,16 @@ struct OdpCommand {
         let stderrURL: URL
         private let exits: AsyncStream<Int32>
 
-        fileprivate init(_ arguments: [String], environment: [String: String], logs directory: URL) throws {
+        /// - Parameter wrapper: a command that runs `odp` (`prlimit --as=…`), or none.
+        fileprivate init(_ arguments: [String], environment: [String: String], logs directory: URL, wrapper: [String] = []) throws {
             let binary = try #require(OdpCommand.binary, "build the odp binary first (swift build)")
             let stem = directory.appendingPathComponent("odp-\(arguments.first ?? "")-\(UUID().uuidString.prefix(8))")
             stdoutURL = stem.appendingPathExtension("out")
             stderrURL = stem.appendingPathExtension("err")
             for url in [stdoutURL, stderrURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
             process = Process()
-            process.executableURL = binary
-            process.arguments = arguments
+            process.executableURL = wrapper.isEmpty ? binary : URL(fileURLWithPath: wrapper[0])
+            process.arguments = wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [binary.path] + arguments
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
             process.standardError = try FileHandle(forWritingTo: stderrURL)
@@ -57,6 +58,8 @@ struct OdpCommand {
 
     struct Output {
         var status: Int32
+        /// False when a signal ended the child (then `status` is the signal number).
+        var exited = true
         var stdout: String
         var stderr: String
 
@@ -71,11 +74,11 @@ struct OdpCommand {
         try Child(arguments, environment: environment, logs: directory)
     }
 
-    /// Runs `odp arguments…` to its end.
-    static func run(_ arguments: [String], environment: [String: String] = [:], logs directory: URL) async throws -> Output {
-        let child = try start(arguments, environment: environment, logs: directory)
+    /// Runs `odp arguments…` to its end, under `wrapper` when given.
+    static func run(_ arguments: [String], environment: [String: String] = [:], logs directory: URL, wrapper: [String] = []) async throws -> Output {
+        let child = try Child(arguments, environment: environment, logs: directory, wrapper: wrapper)
         let status = await child.wait()
-        return Output(status: status, stdout: child.stdout, stderr: child.stderr)
+        return Output(status: status, exited: child.process.terminationReason == .exit, stdout: child.stdout, stderr: child.stderr)
     }
 }
 

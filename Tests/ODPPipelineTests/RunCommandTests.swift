@@ -21,8 +21,60 @@ struct RunCommandTests {
         let list = try String(contentsOf: fixture.output.appendingPathComponent("catalog/open-list.csv"), encoding: .utf8)
         #expect(list.split(whereSeparator: \.isNewline).count == 4, "header and the three released datasets: \(list)")
 
-        let refused = try await OdpCommand.run(["run", "--config", fixture.configPath, "pipelines/demo/none.yml"], logs: logs)
-        #expect(refused.status == ODPExit.usage)
-        #expect(refused.stderr.contains("none.yml is not one of the datasets"))
+        // A file odp.yml does not list: a command-line error (64) that says which line to add.
+        // (`demo/*.yml` lists the demo folder's .yml files; a .yaml beside them is not listed.)
+        let unlisted = fixture.root.appendingPathComponent("pipelines/demo/air-copy.yaml")
+        try FileManager.default.copyItem(atPath: air, toPath: unlisted.path)
+        let refused = try await OdpCommand.run(["run", "--config", fixture.configPath, unlisted.path], logs: logs)
+        #expect(refused.status == ODPExit.commandLine)
+        #expect(refused.stderr.contains("datasets:") && refused.stderr.contains("`- demo/air-copy.yaml`"), "\(refused.stderr)")
+        let validated = try await OdpCommand.run(["validate", "--config", fixture.configPath, unlisted.path], logs: logs)
+        #expect(validated.status == ODPExit.success, "\(validated.stdout) \(validated.stderr)")
+    }
+
+    @Test("every command that reads a pipeline takes --config; odp verify finds a dataset's newest release through it",
+          .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"))
+    func configEverywhere() async throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let logs = fixture.root
+        let air = fixture.root.appendingPathComponent("pipelines/demo/sthj-air-quality-hourly.yml").path
+        #expect(try await OdpCommand.run(["run", "--quiet", "--config", fixture.configPath, air], logs: logs).status == ODPExit.success)
+        let verified = try await OdpCommand.run(["verify", "--config", fixture.configPath, "sthj-air-quality-hourly"], logs: logs)
+        #expect(verified.status == ODPExit.success, "\(verified.stdout) \(verified.stderr)")
+        #expect(verified.stdout.contains("file(s) verified, 0 failure(s)"), "\(verified.stdout)")
+        let missing = try await OdpCommand.run(["verify", "--config", fixture.configPath, "no-such-dataset"], logs: logs)
+        #expect(missing.status == ODPExit.commandLine && missing.stderr.contains("no-such-dataset"), "\(missing.stderr)")
+        for command in [["status"], ["audit", "verify"], ["validate"], ["preview", "sthj-air-quality-hourly"]] {
+            let result = try await OdpCommand.run(command + ["--config", fixture.configPath], logs: logs)
+            #expect(result.status != ODPExit.commandLine, "\(command) --config: \(result.stderr)")
+        }
+        let usage = try await OdpCommand.run(["run", "--no-such-option", "--config", fixture.configPath], logs: logs)
+        #expect(usage.status == ODPExit.commandLine)
+    }
+
+    @Test("README's exit-code table and command list match odp --help",
+          .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"))
+    func helpMatchesReadme() async throws {
+        let readme = try String(contentsOf: DemoFixture.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let help = try await OdpCommand.run(["--help"], logs: FileManager.default.temporaryDirectory)
+        let text = help.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
+        let table = readme.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.dropFirst(2).first?.isNumber == true }
+            .compactMap { Int32($0.dropFirst(2).prefix { $0.isNumber }) }
+        #expect(table == [0, 1, 2, 3, 64, 75], "README exit codes \(table)")
+        for code in table { #expect(text.contains(" \(code) "), "odp --help does not explain exit code \(code)") }
+        let exits: [Int32] = [ODPExit.success, ODPExit.usage, ODPExit.held, ODPExit.failure, ODPExit.commandLine, ODPExit.locked]
+        #expect(exits == table)
+        // Every subcommand --help lists is in README's command block, and the other way round.
+        // Subcommand lines are indented two spaces; wrapped descriptions further.
+        let commands = help.stdout.split(separator: "\n", omittingEmptySubsequences: false).drop { !$0.hasPrefix("SUBCOMMANDS") }.dropFirst()
+            .prefix { !$0.isEmpty }.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(commands.count >= 10, "\(help.stdout)")
+        let block = readme.components(separatedBy: "## Commands").last?.components(separatedBy: "```")[1] ?? ""
+        let documented = Set(block.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("odp ") else { return nil }
+            return line.split(separator: " ")[1].description
+        })
+        #expect(Set(commands) == documented, "--help \(commands.sorted()) README \(documented.sorted())")
     }
 }

@@ -48,6 +48,82 @@ struct RetryTests {
         #expect(value == "found" && calls == 1)
     }
 
+    @Test("a recheck that fails is not retried on its own: one recheck per retry")
+    func recheckOnce() throws {
+        let p = RetryPolicy(attempts: 4, baseDelay: 0.001, maxDelay: 0.002)
+        var (calls, rechecks) = (0, 0)
+        #expect(throws: ODPError.self) {
+            try p.run("create", log: nil, recheck: { () throws -> String? in
+                rechecks += 1
+                throw TransferError(message: "recheck failed", retryable: true)
+            }) { () throws -> String in
+                calls += 1
+                throw TransferError(message: "connection reset", retryable: true)
+            }
+        }
+        #expect(calls == 4 && rechecks == 3, "\(calls) tries, \(rechecks) rechecks")
+    }
+
+    @Test("the final message names the root cause, not the 429 the retries provoked")
+    func rootCause() throws {
+        let p = RetryPolicy(attempts: 5, baseDelay: 0.001, maxDelay: 0.002)
+        var calls = 0
+        var message = ""
+        do {
+            _ = try p.run("upload x", log: nil) { () throws -> Int in
+                calls += 1
+                if calls == 1 { throw TransferError(message: "http://ckan/api: HTTP 502 bad gateway", retryable: true, status: 502) }
+                throw TransferError(message: "http://ckan/api: HTTP 429 slow down", retryable: true, status: 429)
+            }
+        } catch { message = "\(error)" }
+        #expect(message.hasPrefix("upload x: http://ckan/api: HTTP 502"), "\(message)")
+        #expect(message.contains("5 次") && message.contains("最后一次的回答：http://ckan/api: HTTP 429"), "\(message)")
+    }
+
+    @Test("a closed port is reported as refused, with the URL; the target's retry budget bounds the time, and then its other uploads fail at once")
+    func budget() throws {
+        let port = try FileDropFailureTests.FaultProxy.freePort()
+        let url = "http://127.0.0.1:\(port)/upload"
+        let p = RetryPolicy(attempts: 20, baseDelay: 0.2, maxDelay: 0.5, budget: RetryBudget(seconds: 1.5))
+        let started = Date()
+        var message = ""
+        do { _ = try p.run("upload a", log: nil) { try Transfer.perform(TransferRequest(url: url), options: TransferOptions()) } } catch { message = "\(error)" }
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed < 3, "gave up after \(elapsed) s")
+        #expect(message.contains("连接被拒绝（connection refused）") && message.contains(url) && message.contains("retry_budget"), "\(message)")
+        var tried = false
+        var second = ""
+        do { _ = try p.run("upload b", log: nil) { () throws -> Int in tried = true; return 1 } } catch { second = "\(error)" }
+        #expect(!tried, "no further try once the budget is spent")
+        #expect(second.contains("retry_budget") && second.contains("connection refused"), "\(second)")
+    }
+
+    @Test("behind a proxy whose server is down, the message names the proxy's URL and real answer, not its 429")
+    func proxyInFrontOfDeadServer() throws {
+        let dead = try FileDropFailureTests.FaultProxy.freePort()
+        let proxy = try FileDropFailureTests.FaultProxy(target: dead, modes: "429", rate: 0.5)
+        let p = RetryPolicy(attempts: 8, baseDelay: 0.01, maxDelay: 0.05, budget: RetryBudget(seconds: 10))
+        let url = "http://127.0.0.1:\(proxy.port)/api/3/action/package_show"
+        var message = ""
+        do {
+            _ = try p.run("package_show", log: nil) { () throws -> Int in
+                let response = try Transfer.perform(TransferRequest(url: url), options: TransferOptions())
+                throw TransferError.httpStatus(response, what: "package_show")
+            }
+        } catch { message = "\(error)" }
+        #expect(message.contains(url), "\(message)")
+        #expect(!message.hasPrefix("package_show: \(url): HTTP 429"), "\(message)")
+    }
+
+    @Test("retry_budget is read from the target and must be positive")
+    func budgetKey() throws {
+        let dir = Fixtures.tempDirectory("budget")
+        let (config, _) = Fixtures.config("  - {type: dir, path: out, retry_budget: 5}\n  - {type: dir, name: two, path: out2, retry_budget: 0}", in: dir)
+        let specs = try #require(config).targets
+        #expect(TargetSettings.parse(specs[0], config: config).0?.retry.budget.seconds == 5)
+        #expect(TargetSettings.parse(specs[1], config: config).1.contains { $0.message.contains("retry_budget") })
+    }
+
     @Test("429 and 5xx answers are retryable, other 4xx are not, and Retry-After is read")
     func statusClassification() {
         func error(_ status: Int, _ headers: [String: String] = [:]) -> TransferError {

@@ -28,7 +28,7 @@ struct ValidateTests {
             url: sftp://10.0.0.5:22/incoming
             user: odp
             private_key: file:/etc/odp/id_ed25519
-            host_key_sha256: SHA256:abc
+            host_key_sha256: SHA256:XQrXqPh67+DwAZ34zHfs2Jid6rlY0blqeExc/ye/Gho
           - type: ftp
             url: ftp://127.0.0.1:21/in
             user: odp

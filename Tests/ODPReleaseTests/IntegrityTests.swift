@@ -83,6 +83,27 @@ struct IntegrityTests {
         #expect(result.failures.contains { $0.hasPrefix("/etc/evil.conf: 不安全") }, "\(result.failures)")
     }
 
+    @Test("a zip entry that inflates beyond its declared size (a zip bomb's lie) fails verification")
+    func inflatesBeyondDeclaredSize() throws {
+        let outcome = try Fixture.release(root: Fixture.temporaryDirectory())
+        var bytes = [UInt8](try Data(contentsOf: outcome.zip!))
+        // Declare 10 bytes for the first deflated entry in the central directory.
+        var patched = ""
+        var p = 0
+        while p + 46 < bytes.count, patched.isEmpty {
+            defer { p += 1 }
+            guard bytes[p] == 0x50, bytes[p + 1] == 0x4B, bytes[p + 2] == 0x01, bytes[p + 3] == 0x02, bytes[p + 10] == 8 else { continue }
+            let nameLength = Int(bytes[p + 28]) | Int(bytes[p + 29]) << 8
+            patched = String(decoding: bytes[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)
+            bytes.replaceSubrange((p + 24)..<(p + 28), with: [10, 0, 0, 0])
+        }
+        try #require(!patched.isEmpty, "no deflated entry")
+        try Data(bytes).write(to: outcome.zip!)
+        var problem = ""
+        do { problem = try ReleaseVerifier.verify(path: outcome.zip!).failures.joined(separator: "; ") } catch { problem = "\(error)" }
+        #expect(problem.contains("inflates beyond its declared size of 10 bytes"), "\(patched): \(problem)")
+    }
+
     @Test("a flipped byte inside the zip fails verification")
     func verifierZipCorruption() throws {
         let outcome = try Fixture.release(root: Fixture.temporaryDirectory())

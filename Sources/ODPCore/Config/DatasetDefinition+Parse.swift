@@ -209,6 +209,7 @@ extension DatasetDefinition {
             spec.skipRows = r.int("skip_rows", range: 0...10_000) ?? 0
         }
         if kind == .xlsx { spec.sheet = r.string("sheet") }
+        if [.csv, .xlsx, .json, .ndjson].contains(kind), let limits = r.map("limits") { spec.limits = SourceLimits.parse(limits) }
         spec.onError = r.choice("on_error", of: SourceSpec.OnError.allCases.map(\.rawValue), default: "reject").flatMap(SourceSpec.OnError.init) ?? .reject
         if let inc = r.map("incremental") {
             if let watermark = inc.string("watermark", required: true) {

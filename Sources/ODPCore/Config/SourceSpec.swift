@@ -107,6 +107,8 @@ public struct SourceSpec: Sendable, Hashable {
     public var maxQuotedLines: Int
     public static let defaultMaxQuotedLines = 100
     public var onError: OnError
+    /// `limits:` — bounds on cells, nesting and zip inflation for file sources.
+    public var limits = SourceLimits()
     public var incremental: Incremental?
     public var location: SourceLocation
 

@@ -8,7 +8,7 @@ public enum AtomicFile {
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
             throw ODPError.from(error, path: dir.path)
         }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let tmp = dir.appendingPathComponent(TemporaryName.atomic(url.lastPathComponent))
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw ODPError.system(tmp.path, errno: errno) }
         var ok = true

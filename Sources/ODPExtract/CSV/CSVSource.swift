@@ -14,6 +14,7 @@ final class CSVSource: ProjectingSource, RowSource {
     private let stops: UnsafeMutablePointer<UInt8>
     private let since: String?
     private let maxQuotedLines: Int
+    private let limits: SourceLimits
     private let definition: DatasetDefinition
     private var line = 1
     private var expectedCells = -1
@@ -29,6 +30,7 @@ final class CSVSource: ProjectingSource, RowSource {
         delimiter = spec.delimiter
         quote = spec.quote
         maxQuotedLines = spec.maxQuotedLines
+        limits = spec.limits
         var resolved = encoding
         if resolved == .auto { resolved = try EncodingDetector.detect(path: path, datasetID: definition.id) }
         encodingName = resolved == .utf8 ? "UTF-8" : "GB18030"
@@ -160,12 +162,26 @@ final class CSVSource: ProjectingSource, RowSource {
     private func nextRecord() throws -> RecordInfo? {
         while true {
             switch scan() {
-            case .record(let info): return info
+            case .record(let info):
+                try checkCellSizes(info)
+                return info
             case .blank: continue
             case .needMore:
+                let columns = max(expectedCells, definition.schema.fields.count)
+                if buffer.end - buffer.start > limits.maxRecordBytes(columns: columns) {
+                    throw SourceLimits.exceeded(dataset: datasetID, file: file, "第 \(line) 行起的一条记录（record）超过 \(limits.maxRecordBytes(columns: columns) >> 20) MB 仍未结束",
+                                                key: "max_cell_mb", limit: "\(limits.maxCellBytes >> 20) MB × \(columns) 列")
+                }
                 if !(try buffer.refill()) { continue }  // at EOF now: scan again, it completes
             case .end: return nil
             }
+        }
+    }
+
+    private func checkCellSizes(_ r: RecordInfo) throws {
+        for i in 0..<cells.count where cells.ends[i] - cells.starts[i] > limits.maxCellBytes {
+            throw SourceLimits.exceeded(dataset: datasetID, file: file, "\(r.lines)第 \(i + 1) 列的单元格（cell）有 \(cells.ends[i] - cells.starts[i]) 字节",
+                                        key: "max_cell_mb", limit: "\(limits.maxCellBytes >> 20) MB")
         }
     }
 

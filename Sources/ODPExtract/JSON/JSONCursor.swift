@@ -5,6 +5,8 @@ struct JSONCursor {
     enum Fault: Error {
         case needMore
         case syntax(String)
+        /// Nested deeper than `maxDepth`.
+        case tooDeep
     }
 
     let b: UnsafeMutablePointer<UInt8>
@@ -12,6 +14,8 @@ struct JSONCursor {
     let eof: Bool
     var p: Int
     var newlines = 0
+    /// Arrays and objects inside a record's value (`source.limits.max_json_depth`).
+    var maxDepth = Int.max
 
     @inline(__always)
     mutating func skipSpace() throws {
@@ -145,7 +149,11 @@ struct JSONCursor {
             try skipSpace()
             guard let c = try peek() else { throw Fault.syntax("unexpected end of file inside a nested value") }
             switch c {
-            case 0x7B, 0x5B: depth += 1; out.append(c); p += 1
+            case 0x7B, 0x5B:
+                depth += 1
+                if depth > maxDepth { throw Fault.tooDeep }
+                out.append(c)
+                p += 1
             case 0x7D, 0x5D:
                 depth -= 1
                 out.append(c)

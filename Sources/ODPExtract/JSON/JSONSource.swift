@@ -13,6 +13,7 @@ final class JSONSource: ProjectingSource, RowSource {
     /// Key spellings (bytes) and the slot each one fills.
     private let names: [([UInt8], Int)]
     private let record: ScratchRecord
+    private let limits: SourceLimits
     private var line = 1
     private var index = 0
     private var state = 0  // 0 before `[`, 1 inside, 2 done
@@ -23,6 +24,7 @@ final class JSONSource: ProjectingSource, RowSource {
     init(definition: DatasetDefinition, path: String, layout: Layout, since: String?) throws {
         self.definition = definition
         self.layout = layout
+        limits = definition.source.limits
         file = path
         var names: [([UInt8], Int)] = []
         let fields = definition.schema.fields
@@ -86,13 +88,22 @@ final class JSONSource: ProjectingSource, RowSource {
     private func readRecord() throws -> Bool {
         while true {
             var cursor = JSONCursor(b: buffer.base, end: buffer.end, eof: buffer.atEOF, p: buffer.start)
+            cursor.maxDepth = limits.maxJSONDepth
             do {
                 let more = try parseNext(&cursor)
                 buffer.start = cursor.p
                 line += cursor.newlines
                 return more
             } catch JSONCursor.Fault.needMore {
+                let bound = limits.maxRecordBytes(columns: record.slotCount)
+                if buffer.end - buffer.start > bound {
+                    throw SourceLimits.exceeded(dataset: datasetID, file: file, "第 \(line) 行起的第 \(index + 1) 条记录（record）超过 \(bound >> 20) MB 仍未结束",
+                                                key: "max_cell_mb", limit: "\(limits.maxCellBytes >> 20) MB × \(record.slotCount) 列")
+                }
                 if !(try buffer.refill()) { continue }
+            } catch JSONCursor.Fault.tooDeep {
+                throw SourceLimits.exceeded(dataset: datasetID, file: file, "第 \(line + cursor.newlines) 行：第 \(index + 1) 条记录的值嵌套（nesting）超过 \(limits.maxJSONDepth) 层",
+                                            key: "max_json_depth", limit: "\(limits.maxJSONDepth) 层")
             } catch JSONCursor.Fault.syntax(let message) {
                 throw ODPError.data(SourceLocation(file: file, line: line + cursor.newlines), "JSON 格式错误：\(message)")
             }
@@ -168,6 +179,7 @@ final class JSONSource: ProjectingSource, RowSource {
     private func value(_ c: inout JSONCursor, slot: Int?) throws {
         guard let first = try c.peek() else { throw JSONCursor.Fault.syntax("unexpected end of file, expected a value") }
         if let slot { record.beginValue(slot); if firstKeys == nil { seen[slot] = true } }
+        let valueStart = record.count
         switch first {
         case 0x22:
             let mark = record.count
@@ -184,6 +196,10 @@ final class JSONSource: ProjectingSource, RowSource {
             record.append(atom)
         }
         if slot != nil { record.endValue() }
+        if record.count - valueStart > limits.maxCellBytes {
+            throw SourceLimits.exceeded(dataset: datasetID, file: file, "第 \(index + 1) 条记录的一个值（cell）有 \(record.count - valueStart) 字节",
+                                        key: "max_cell_mb", limit: "\(limits.maxCellBytes >> 20) MB")
+        }
     }
 
     @inline(__always)

@@ -20,7 +20,7 @@ final class XLSXSource: ProjectingSource, RowSource {
         self.definition = definition
         self.since = since
         file = path
-        workbook = try XLSXWorkbook(path: path, datasetID: definition.id)
+        workbook = try XLSXWorkbook(path: path, datasetID: definition.id, limits: definition.source.limits)
         buffer = ChunkBuffer(input: try workbook.archive.input(try workbook.sheetPart(definition.source.sheet)))
         super.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: definition.source.onError)
     }
@@ -91,6 +91,12 @@ final class XLSXSource: ProjectingSource, RowSource {
                 if XMLScan.find("</sheetData>", in: b, from: buffer.start, to: buffer.end) != nil { return nil }
                 buffer.start = XMLScan.lastTagStart(in: b, from: buffer.start, to: buffer.end)
             }
+            let limits = definition.source.limits
+            let columns = max(record.slotCount, fieldCount)
+            if buffer.end - buffer.start > limits.maxRecordBytes(columns: columns) {
+                throw SourceLimits.exceeded(dataset: datasetID, file: file, "第 \(lastRow + 1) 行（row）的 XML 超过 \(limits.maxRecordBytes(columns: columns) >> 20) MB 仍未结束",
+                                            key: "max_cell_mb", limit: "\(limits.maxCellBytes >> 20) MB × \(columns) 列")
+            }
             if !(try buffer.refill()) { return nil }
         }
     }
@@ -117,6 +123,11 @@ final class XLSXSource: ProjectingSource, RowSource {
             let mark = record.count
             try value(b, from: c.close, to: end, type: type, style: style, row: row, column: column)
             record.endValue()
+            let limits = definition.source.limits
+            if record.count - mark > limits.maxCellBytes {
+                throw SourceLimits.exceeded(dataset: datasetID, file: file, "第 \(row) 行 \(Self.columnName(column)) 列的单元格（cell）有 \(record.count - mark) 字节",
+                                            key: "max_cell_mb", limit: "\(limits.maxCellBytes >> 20) MB")
+            }
             if record.count > mark { any = true } else { record.setNull(column) }
         }
         return any

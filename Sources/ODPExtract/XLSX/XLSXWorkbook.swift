@@ -15,8 +15,8 @@ final class XLSXWorkbook {
     private(set) var sharedBytes: ScratchRecord = ScratchRecord(slots: 0)
     private(set) var sharedRanges: [(Int, Int)] = []
 
-    init(path: String, datasetID: String) throws {
-        archive = try ZipArchive(path: path, datasetID: datasetID)
+    init(path: String, datasetID: String, limits: SourceLimits) throws {
+        archive = try ZipArchive(path: path, datasetID: datasetID, limits: limits)
         let workbookPart = try officeDocument()
         let folder = workbookPart.split(separator: "/").dropLast().joined(separator: "/")
         let relsPart = (folder.isEmpty ? "" : folder + "/") + "_rels/" + (workbookPart.split(separator: "/").last.map(String.init) ?? "workbook.xml") + ".rels"
@@ -87,8 +87,14 @@ final class XLSXWorkbook {
         }
         guard let range else { return }
         forEachTag("<xf", in: xml, from: range.0, to: range.1) { b, o, c in
+            guard self.styleDates.count <= self.archive.limits.maxStyles else { return }
             let id = XMLScan.integer(XMLScan.attribute("numFmtId", in: b, open: o, close: c)) ?? 0
             self.styleDates.append(Self.dateKind(id: id, code: custom[id]))
+        }
+        let limits = archive.limits
+        if styleDates.count > limits.maxStyles {
+            throw SourceLimits.exceeded(dataset: archive.datasetID, file: archive.path, "\(part) 的单元格样式（cell styles）超过 \(limits.maxStyles) 种",
+                                        key: "max_styles", limit: "\(limits.maxStyles)")
         }
     }
 
@@ -142,7 +148,22 @@ final class XLSXWorkbook {
         guard archive.entries[part] != nil else { return }
         let buffer = ChunkBuffer(input: try archive.input(part))
         let out = sharedBytes
+        let limits = archive.limits
+        func exceeded(_ what: String, _ key: String, _ limit: String) -> ODPError {
+            SourceLimits.exceeded(dataset: archive.datasetID, file: archive.path, what, key: key, limit: limit)
+        }
         while true {
+            if out.count + 16 * sharedRanges.count > limits.maxSharedStringsBytes {
+                throw exceeded("共享字符串表（shared strings，\(part)）已有 \(sharedRanges.count) 条、\(out.count >> 20) MB",
+                               "max_shared_strings_mb", "\(limits.maxSharedStringsBytes >> 20) MB")
+            }
+            if let last = sharedRanges.last, last.1 > limits.maxCellBytes {
+                throw exceeded("第 \(sharedRanges.count) 条共享字符串（shared string）有 \(last.1) 字节", "max_cell_mb", "\(limits.maxCellBytes >> 20) MB")
+            }
+            if buffer.end - buffer.start > limits.maxRecordBytes(columns: 1) {
+                throw exceeded("第 \(sharedRanges.count + 1) 条共享字符串（shared string）超过 \(limits.maxRecordBytes(columns: 1) >> 20) MB 仍未结束",
+                               "max_cell_mb", "\(limits.maxCellBytes >> 20) MB")
+            }
             let b = UnsafePointer(buffer.base)
             if let si = XMLScan.startTag("<si", in: b, from: buffer.start, to: buffer.end) {
                 if si.selfClosing {

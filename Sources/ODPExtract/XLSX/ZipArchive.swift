@@ -18,12 +18,14 @@ final class ZipArchive {
 
     let path: String
     let datasetID: String
+    let limits: SourceLimits
     private(set) var fd: Int32
     private(set) var entries: [String: Entry] = [:]
 
-    init(path: String, datasetID: String) throws {
+    init(path: String, datasetID: String, limits: SourceLimits) throws {
         self.path = path
         self.datasetID = datasetID
+        self.limits = limits
         fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ODPError.source(datasetID, "cannot open \(path): \(String(cString: strerror(errno)))") }
         do { try readDirectory() } catch { close(); throw error }
@@ -91,11 +93,13 @@ final class ZipArchive {
 
     func input(_ name: String) throws -> ZipEntryInput {
         guard let entry = entries[name] else { throw broken("missing part \(name)") }
+        if entry.size > limits.maxUncompressedBytes { throw ZipEntryInput.tooLarge(self, entry, entry.size) }
         guard entry.method == 0 || entry.method == 8 else { throw broken("unsupported compression method \(entry.method) for \(name)") }
         return try ZipEntryInput(archive: self, entry: entry, offset: try dataOffset(entry))
     }
 
-    /// A small part (workbook, relationships, styles) inflated whole.
+    /// A small part (workbook, relationships, styles) inflated whole, at most
+    /// `limits.maxWholePartBytes`.
     func contents(_ name: String) throws -> [UInt8] {
         let input = try input(name)
         var out: [UInt8] = []
@@ -104,6 +108,10 @@ final class ZipArchive {
             let n = try chunk.withUnsafeMutableBufferPointer { try input.read(into: $0.baseAddress!, capacity: $0.count) }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
+            if out.count > limits.maxWholePartBytes {
+                throw SourceLimits.exceeded(dataset: datasetID, file: path, "部件 \(name) 解压后超过 \(limits.maxWholePartBytes >> 20) MB（此类部件整体读入内存）",
+                                            key: "max_styles", limit: "\(limits.maxStyles) 种样式 × 1 KB")
+            }
         }
         return out
     }
@@ -120,6 +128,7 @@ final class ZipEntryInput: ByteInput {
     private let entry: ZipArchive.Entry
     private var offset: Int
     private var remaining: Int
+    private var inflated = 0
     private let stream: UnsafeMutablePointer<z_stream>
     private let chunk: UnsafeMutablePointer<UInt8>
     private let chunkSize = 1 << 16
@@ -173,7 +182,27 @@ final class ZipEntryInput: ByteInput {
             if rc == Z_BUF_ERROR, stream.pointee.avail_in == 0, remaining == 0 { throw corrupt() }
             guard rc == Z_OK || rc == Z_BUF_ERROR else { throw corrupt() }
         }
-        return capacity - Int(stream.pointee.avail_out)
+        let produced = capacity - Int(stream.pointee.avail_out)
+        inflated += produced
+        try checkInflated()
+        return produced
+    }
+
+    /// Zip bombs: a part that inflates past the size limit, or by a ratio no real sheet has.
+    private func checkInflated() throws {
+        let limits = archive.limits
+        if inflated > limits.maxUncompressedBytes { throw Self.tooLarge(archive, entry, inflated) }
+        // Against the compressed bytes inflated so far: a bomb may hide behind a long harmless start.
+        let consumed = entry.compressedSize - remaining - Int(stream.pointee.avail_in)
+        guard inflated > 1 << 20, inflated / max(consumed, 1) > limits.maxCompressionRatio else { return }
+        throw SourceLimits.exceeded(dataset: archive.datasetID, file: archive.path,
+                                    "部件 \(entry.name) 的压缩比（compression ratio）超过 \(limits.maxCompressionRatio):1（\(consumed) 字节已解压出 \(inflated) 字节）",
+                                    key: "max_compression_ratio", limit: "\(limits.maxCompressionRatio)")
+    }
+
+    static func tooLarge(_ archive: ZipArchive, _ entry: ZipArchive.Entry, _ size: Int) -> ODPError {
+        SourceLimits.exceeded(dataset: archive.datasetID, file: archive.path, "部件 \(entry.name) 解压后（uncompressed）达 \(size >> 20) MB 以上",
+                              key: "max_uncompressed_mb", limit: "\(archive.limits.maxUncompressedBytes >> 20) MB")
     }
 
     private func corrupt() -> ODPError {

@@ -9,6 +9,9 @@ final class ResponseBox {
     var headers: [String: String] = [:]
     var hasher: StreamingSHA256?
     var bytes: Int64 = 0
+    /// FTP: the server's last reply line (`451 Failure writing to local file.`); libcurl hands
+    /// every control-connection reply to the header callback.
+    var lastReply: String?
 
     init(sink: ResponseSink) {
         switch sink {
@@ -32,6 +35,10 @@ final class ResponseBox {
     }
 
     func header(_ line: String) {
+        let code = line.utf8.prefix(4)
+        if code.count == 4, code.prefix(3).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), code.last == 0x20 {
+            lastReply = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         // A new status line (after a redirect or 100 Continue) starts a new header block.
         if line.hasPrefix("HTTP/") { headers = [:]; return }
         guard let colon = line.firstIndex(of: ":") else { return }

@@ -54,6 +54,8 @@ struct TransferRequest {
 
 struct TransferResponse {
     var status: Int
+    /// The request's URL without credentials, for messages.
+    var url = ""
     /// Lowercased names; the last value wins.
     var headers: [String: String]
     var body: Data
@@ -81,7 +83,8 @@ struct TransferError: Error, CustomStringConvertible {
         var wait: Double?
         if let value = response.headers["retry-after"], let seconds = Double(value.trimmingCharacters(in: .whitespaces)) { wait = seconds }
         let snippet = String(decoding: response.body.prefix(300), as: UTF8.self)
-        return TransferError(message: "\(what): HTTP \(response.status) \(snippet)", retryable: retry, status: response.status,
+        let at = response.url.isEmpty ? "" : " \(response.url)"
+        return TransferError(message: "\(what)\(at): HTTP \(response.status) \(snippet)", retryable: retry, status: response.status,
                              retryAfter: wait, body: response.body)
     }
 }
@@ -90,12 +93,14 @@ struct TransferError: Error, CustomStringConvertible {
 enum Transfer {
     static func perform(_ request: TransferRequest, options: TransferOptions) throws(TransferError) -> TransferResponse {
         let box = ResponseBox(sink: request.sink)
+        let hostKey = options.sshKnownHosts != nil && request.url.hasPrefix("sftp:") ? HostKeyCheck() : nil
         var file: UnsafeMutablePointer<FILE>?
         defer { if let file { fclose(file) } }
         let handle: CurlHandle
         do {
             handle = try CurlHandle()
             try configure(handle, request, options, box: box, file: &file)
+            try hostKey?.install(on: handle)
         } catch let error as TransferError {
             throw error
         } catch {
@@ -104,7 +109,8 @@ enum Transfer {
         let code = handle.perform()
         guard code == CURLE_OK else {
             let detail = handle.errorText.isEmpty ? String(cString: curl_easy_strerror(code)) : handle.errorText
-            var error = TransferError(message: "\(Transfer.redactURL(request.url)): \(detail)", retryable: retryable(code),
+            let cause = Self.cause(code, osErrno: Int32(handle.infoLong(CURLINFO_OS_ERRNO))).map { "\($0): " } ?? ""
+            var error = TransferError(message: "\(Transfer.redactURL(request.url)): \(cause)\(detail)", retryable: retryable(code),
                                       status: nil, curlCode: Int(code.rawValue))
             // libssh2 reports a connection cut during the handshake as a failed session start, and
             // one cut during authentication as a refused login; both deserve a few more tries, but
@@ -120,9 +126,17 @@ enum Transfer {
                 error.retryable = true
                 error.maxAttempts = 3
             }
+            if request.url.hasPrefix("ftp") { ftpReply(box.lastReply, code: code, into: &error, url: request.url) }
+            if let refusal = hostKey?.refusal(host: Self.hostPort(request.url), file: options.sshKnownHosts ?? "") {
+                error.message = "\(Transfer.redactURL(request.url)): \(refusal)"
+                error.retryable = false
+            } else if code == CURLE_PEER_FAILED_VERIFICATION, request.url.hasPrefix("sftp:"), let pin = options.sshHostKeySHA256 {
+                error.message = "\(Transfer.redactURL(request.url)): SSH 主机密钥与 host_key_sha256 不符（host key mismatch）：主机 \(Self.hostPort(request.url)) "
+                    + "应为 SHA256:\(pin)；\(detail)"
+            }
             throw error
         }
-        return TransferResponse(status: handle.infoLong(CURLINFO_RESPONSE_CODE), headers: box.headers, body: box.data,
+        return TransferResponse(status: handle.infoLong(CURLINFO_RESPONSE_CODE), url: redactURL(request.url), headers: box.headers, body: box.data,
                                 sha256: box.hasher.map { $0.finalizeHex() }, bytes: box.bytes,
                                 contentLength: handle.infoOffset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T))
     }
@@ -153,6 +167,47 @@ enum Transfer {
             CURLE_FTP_PORT_FAILED, CURLE_FTP_COULDNT_USE_REST, CURLE_COULDNT_RESOLVE_HOST,
         ]
         return transient.contains(code)
+    }
+
+    /// An FTP refusal shows the server's own reply. A permanent one (5xx, or 452: no space)
+    /// is not retried: the next try gets the same answer.
+    ///
+    /// Only for errors libcurl derives from a reply: after a cut connection the last reply seen
+    /// may belong to an earlier command. A cut data connection during an upload gets a hint
+    /// instead, because libcurl then never reads the server's reply.
+    private static func ftpReply(_ reply: String?, code curlCode: CURLcode, into error: inout TransferError, url: String) {
+        if [CURLE_SEND_ERROR, CURLE_RECV_ERROR].contains(curlCode) {
+            error.message += "（FTP 服务器中断了连接且未给出答复；常见原因：服务器磁盘已满、配额用尽或网络中断）"
+            return
+        }
+        let fromReply = [CURLE_UPLOAD_FAILED, CURLE_QUOTE_ERROR, CURLE_REMOTE_ACCESS_DENIED, CURLE_REMOTE_DISK_FULL, CURLE_FTP_COULDNT_RETR_FILE,
+                         CURLE_REMOTE_FILE_NOT_FOUND, CURLE_FTP_COULDNT_SET_TYPE, CURLE_LOGIN_DENIED]
+        guard fromReply.contains(curlCode), let reply, let status = Int(reply.prefix(3)), status >= 400 else { return }
+        error.message = "\(redactURL(url)): FTP 服务器答复（server reply）：\(reply)"
+        error.status = status
+        // A login refusal keeps the retries decided above (vsftpd's `500 OOPS` is passing trouble).
+        if curlCode != CURLE_LOGIN_DENIED, status >= 500 || status == 452 { error.retryable = false }
+    }
+
+    /// What a data officer needs to know first about a failed connection.
+    static func cause(_ code: CURLcode, osErrno: Int32) -> String? {
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return "主机名无法解析（unreachable: host not found）"
+        case CURLE_OPERATION_TIMEDOUT: return "超时（timed out）"
+        case CURLE_COULDNT_CONNECT:
+            switch osErrno {
+            case ECONNREFUSED: return "连接被拒绝（connection refused）"
+            case ETIMEDOUT: return "连接超时（timed out）"
+            default: return "无法连接（unreachable）"
+            }
+        default: return nil
+        }
+    }
+
+    /// `host:port` of a URL, for messages.
+    static func hostPort(_ url: String) -> String {
+        guard let c = URLComponents(string: url), let host = c.host else { return redactURL(url) }
+        return c.port.map { "\(host):\($0)" } ?? host
     }
 
     /// Drops `user:password@` from a URL before it goes into a message.

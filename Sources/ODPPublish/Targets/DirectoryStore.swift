@@ -49,7 +49,7 @@ struct DirectoryStore: FileStore {
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw ODPError.io(folder.path, "cannot create folder: \(error.localizedDescription)")
         }
-        let temp = folder.appendingPathComponent(".\(final.lastPathComponent).odp-tmp-\(getpid())")
+        let temp = folder.appendingPathComponent(TemporaryName.upload(final.lastPathComponent, local: true))
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ODPError.io(temp.path, "cannot create: \(String(cString: strerror(errno)))") }
         do {

@@ -81,20 +81,51 @@ struct RemoteFileStore: FileStore {
     func describe(_ path: String) -> String { Transfer.redactURL(url(path)) }
 
     /// Retrying is safe: the temporary name is overwritten and the final name replaced.
+    ///
+    /// The final name keeps the old file until the new one is in place (the open-data list is
+    /// replaced every run): FTP renames the new file over it (RNFR/RNTO; vsftpd and most
+    /// servers replace atomically). A server that refuses, and SFTP, whose rename never
+    /// replaces, move the old file aside, the new one in, and then delete the old one. A
+    /// failed upload removes its temporary file from the server.
     private func upload(_ body: RequestBody, at path: String) throws {
         let parts = path.split(separator: "/").map(String.init)
         let name = parts.last ?? path
-        let dir = parts.dropLast().joined(separator: "/")
-        let tempName = ".\(name).odp-tmp"
-        let tempPath = dir.isEmpty ? tempName : "\(dir)/\(tempName)"
+        let sibling = { (file: String) in parts.count > 1 ? parts.dropLast().joined(separator: "/") + "/" + file : file }
+        let tempPath = sibling(TemporaryName.upload(name, local: false))
+        let asidePath = sibling(TemporaryName.upload(name + ".old", local: false))
         var request = TransferRequest(url: url(tempPath), method: "PUT", body: body)
         request.createMissingDirectories = true
         if sftp {
-            request.postQuote = ["*rm \"\(remotePath(path))\"", "rename \"\(remotePath(tempPath))\" \"\(remotePath(path))\""]
+            let (final, temp, aside) = (remotePath(path), remotePath(tempPath), remotePath(asidePath))
+            request.postQuote = ["*rm \"\(aside)\"", "*rename \"\(final)\" \"\(aside)\"", "rename \"\(temp)\" \"\(final)\"", "*rm \"\(aside)\""]
         } else {
             // After STOR the connection still sits in the file's folder.
-            request.postQuote = ["*DELE \(name)", "RNFR \(tempName)", "RNTO \(name)"]
+            request.postQuote = ["RNFR \(TemporaryName.upload(name, local: false))", "RNTO \(name)"]
         }
-        try retry.run("upload \(path)", log: log) { _ = try Transfer.perform(request, options: options) }
+        do {
+            try retry.run("upload \(path)", log: log) {
+                do {
+                    _ = try Transfer.perform(request, options: options)
+                } catch let error as TransferError where !sftp && error.curlCode == Int(CURLE_QUOTE_ERROR.rawValue) && (error.status ?? 0) >= 500 {
+                    let (final, temp, aside) = (ftpPath(path), ftpPath(tempPath), ftpPath(asidePath))
+                    var swap = TransferRequest(url: base + "/", method: "HEAD")
+                    swap.quote = ["*DELE \(aside)", "*RNFR \(final)", "*RNTO \(aside)", "RNFR \(temp)", "RNTO \(final)", "*DELE \(aside)"]
+                    _ = try Transfer.perform(swap, options: options)
+                }
+            }
+        } catch {
+            removeTemporary(tempPath)
+            throw error
+        }
     }
+
+    /// One try, whatever its outcome: the server may be the reason the upload failed.
+    private func removeTemporary(_ path: String) {
+        var request = TransferRequest(url: base + "/", method: "HEAD")
+        request.quote = [sftp ? "*rm \"\(remotePath(path))\"" : "*DELE \(ftpPath(path))"]
+        _ = try? Transfer.perform(request, options: options)
+    }
+
+    /// FTP quote commands run in the login folder, before the URL's CWD: the path from there.
+    private func ftpPath(_ path: String) -> String { String(remotePath(path).dropFirst()) }
 }

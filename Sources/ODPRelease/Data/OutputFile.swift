@@ -170,7 +170,7 @@ enum DurableFile {
 
     /// Writes via a temporary name and renames, so readers see the old or the new file, never half.
     static func replace(_ data: Data, at url: URL) throws {
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(url.lastPathComponent)-\(getpid())")
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(TemporaryName.release(url.lastPathComponent))
         try write(data, to: tmp)
         guard rename(tmp.path, url.path) == 0 else {
             unlink(tmp.path)

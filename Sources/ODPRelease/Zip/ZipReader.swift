@@ -116,6 +116,8 @@ struct ZipReader {
                 let produced = size - Int(z.avail_out)
                 if produced > 0 {
                     crc = crc32(crc, out, uInt(produced)); total += produced
+                    // A zip bomb declares a small size and inflates on: stop at the declared size.
+                    guard total <= e.size else { throw ODPError.io(path, "\(e.name): inflates beyond its declared size of \(e.size) bytes") }
                     body(UnsafeRawBufferPointer(start: out, count: produced))
                 }
                 if ret == Z_STREAM_END { break }

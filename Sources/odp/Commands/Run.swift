@@ -41,8 +41,8 @@ extension ODP {
             for path in definitions {
                 let wanted = URL(fileURLWithPath: path).standardizedFileURL.path
                 guard let match = workspace.definitions.first(where: { URL(fileURLWithPath: $0.file).standardizedFileURL.path == wanted }) else {
-                    FileHandle.standardError.write(Data("error: \(path) is not one of the datasets \(pipeline.config) lists\n".utf8))
-                    throw ExitCode(ODPExit.usage)
+                    FileHandle.standardError.write(Data("error: \(notListed(path))\n".utf8))
+                    throw ExitCode(ODPExit.commandLine)
                 }
                 datasets.append(match.id)
             }
@@ -61,6 +61,16 @@ extension ODP {
                 printSummary(summary, layout: workspace.layout)
             }
             throw ExitCode(summary.exitCode)
+        }
+
+        /// `odp validate FILE` checks any file; `odp run` runs only what odp.yml lists, so say how to list it.
+        private func notListed(_ path: String) -> String {
+            let folder = URL(fileURLWithPath: pipeline.config).deletingLastPathComponent().standardizedFileURL.path + "/"
+            let full = URL(fileURLWithPath: path).standardizedFileURL.path
+            let entry = full.hasPrefix(folder) ? String(full.dropFirst(folder.count)) : full
+            return "\(path) 不在 \(pipeline.config) 的数据集清单（datasets:）中，odp run 只运行清单里的数据集（dataset definitions listed in odp.yml）。"
+                + "请在 \(pipeline.config) 的 datasets: 中加入一行 `- \(entry)`（路径相对于 odp.yml 所在目录），再运行；"
+                + "`odp validate \(path)` 可先检查该文件"
         }
 
         private func printSummary(_ summary: PipelineRunner.Summary, layout: OutputLayout) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ODPPipeline
 import ODPRelease
 
 extension ODP {
@@ -12,7 +13,9 @@ extension ODP {
             The publisher's public key is in release.json (`signature.public_key`), the open list and the DCAT catalog.
             """)
 
-        @Argument(help: "A release folder or a release zip.")
+        @OptionGroup var pipeline: PipelineOptions
+
+        @Argument(help: "A release folder, a release zip, or DATASET[/VERSION] (its newest or given release under the output folder of --config).")
         var path: String
 
         @Option(help: "File holding the publisher's Ed25519 public key (64 hex characters, e.g. signing.pub from `odp keys generate`).")
@@ -26,8 +29,9 @@ extension ODP {
                 }
                 key = parsed
             }
+            let release = try release()
             let result: VerifyResult
-            do { result = try ReleaseVerifier.verify(path: URL(fileURLWithPath: path), publicKey: key) } catch {
+            do { result = try ReleaseVerifier.verify(path: release, publicKey: key) } catch {
                 FileHandle.standardError.write(Data("verification FAILED: \(error)\n".utf8))
                 throw ExitCode(3)
             }
@@ -41,6 +45,19 @@ extension ODP {
             }
             print("\(result.verified.count) file(s) verified, \(result.failures.count) failure(s); \(signature)")
             if !result.isValid { throw ExitCode(3) }
+        }
+
+        /// A path that exists is taken as is; otherwise `DATASET[/VERSION]` under the configuration's output.
+        private func release() throws -> URL {
+            if FileManager.default.fileExists(atPath: path) { return URL(fileURLWithPath: path) }
+            let parts = path.split(separator: "/").map(String.init)
+            guard (1...2).contains(parts.count) else { throw ValidationError("\(path): no such release folder or zip") }
+            let root: URL
+            do { root = try pipeline.workspace().layout.root } catch { fail(error) }
+            guard let version = parts.count == 2 ? parts[1] : (try? ReleaseReader.latest(datasetId: parts[0], root: root))?.version else {
+                throw ValidationError("\(path): no such file, and dataset \(parts[0]) has no release under \(root.path)/releases")
+            }
+            return root.appendingPathComponent("releases/\(parts[0])/\(version)")
         }
     }
 }
