@@ -7,14 +7,49 @@ extension Desensitizer {
     public func finish() -> StageReport {
         endFirstPass()
         let result = anonymity ?? AnonymityResult()
-        let fields = outputSchema.fields
-        var holds: [String] = []
-        for h in headerHits {
-            let f = fields[h.field]
-            holds.append("字段“\(f.title)”（\(f.name)）的\(h.inTitle ? "标题" : "字段名")中含有\(h.kind.title)，请修改字段定义")
+        let published = publishedHits()
+        let source = sourceHits()
+        let holds = headerHoldReasons() + published.holds + [suppressionHoldReason(result)].compactMap { $0 }
+        let (fieldEntries, notes) = fieldEntries()
+        var report: [String: Any] = [
+            "dataset": definition.id,
+            "definition_hash": definition.definitionHash,
+            "pseudonym_key_id": usesPseudonym ? ((context.pseudonymKeyID as Any?) ?? NSNull()) : NSNull(),
+            // With the key id, says which pseudonyms can be joined: both must match.
+            "pseudonym_format_version": usesPseudonym ? PseudonymHMAC.formatVersion as Any : NSNull(),
+            "run_date": context.runDate.isoDate,
+            "records_in": recordsIn,
+            "records_out": recordsIn - result.recordsSuppressed,
+            "fields": fieldEntries,
+            "identifier_hits": ["before": source.rows, "after": published.rows] as [String: Any],
+            "header_hits": headerHits.map { ["field": outputSchema.fields[$0.field].name, "kind": $0.kind.rawValue, "in": $0.inTitle ? "title" : "name"] },
+            "hold_reasons": holds,
+        ]
+        report["k_anonymity"] = anonymityEntry(result)
+        report["l_diversity"] = [
+            "sensitive_fields": sensitiveColumns.map { outputSchema.fields[$0].name },
+            "l_target": settings.l.map { $0 as Any } ?? NSNull(),
+            "l_achieved": result.lAchieved.map { $0 as Any } ?? NSNull(),
+        ] as [String: Any]
+        let json = (try? JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+        return StageReport(files: ["privacy-report.json": json], holdReasons: holds, readmeSection: readme(result),
+                           fieldNotes: notes, metrics: metrics(result, before: source.total, after: published.total, allowed: published.allowed))
+    }
+
+    /// A field name or title that is itself an identifier holds the release.
+    private func headerHoldReasons() -> [String] {
+        headerHits.map { h in
+            let f = outputSchema.fields[h.field]
+            return "字段“\(f.title)”（\(f.name)）的\(h.inTitle ? "标题" : "字段名")中含有\(h.kind.title)，请修改字段定义"
         }
-        var afterRows: [[String: Any]] = []
-        var hitsAfter = 0, hitsAllowed = 0
+    }
+
+    /// Hits in the published values, per output field and kind: report rows, the hold reason
+    /// of each kind the field does not allow, and the counts outside and inside `allow:`.
+    private func publishedHits() -> (rows: [[String: Any]], holds: [String], total: Int, allowed: Int) {
+        let fields = outputSchema.fields
+        var rows: [[String: Any]] = [], holds: [String] = []
+        var total = 0, allowedTotal = 0
         for (o, col) in columns.enumerated() {
             for kind in IdentifierKind.allCases {
                 let count = identity[o] ? before.count(field: col.source, kind: kind) : after.count(field: o, kind: kind)
@@ -26,92 +61,101 @@ extension Desensitizer {
                 if let reason = allowed[o][kind] {
                     entry["allowed"] = true
                     entry["reason"] = reason
-                    hitsAllowed += count
+                    allowedTotal += count
                 } else {
                     entry["allowed"] = false
-                    hitsAfter += count
-                    let field = "字段“\(fields[o].title)”（\(fields[o].name)）的发布值中"
-                    if kind == .embedded {
-                        let named = embeddedFields.map { "“\($0.title)”（\($0.name)）" }.joined(separator: "、")
-                        holds.append(field + "含有同一行直接标识符字段\(named)的原值 \(count) 处（首次见于源数据第 \(row) 行），请对该字段使用 mask_embedded 掩码这部分内容")
-                    } else {
-                        holds.append(field + "发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息")
-                    }
+                    total += count
+                    holds.append(holdReason(field: fields[o], kind: kind, count: count, row: row, embedded: embeddedFields))
                 }
-                afterRows.append(entry)
+                rows.append(entry)
             }
         }
-        var beforeRows: [[String: Any]] = []
-        var hitsBefore = 0
+        return (rows, holds, total, allowedTotal)
+    }
+
+    private func holdReason(field: FieldDefinition, kind: IdentifierKind, count: Int, row: Int, embedded: [FieldDefinition]) -> String {
+        let prefix = "字段“\(field.title)”（\(field.name)）的发布值中"
+        guard kind == .embedded else {
+            return prefix + "发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息"
+        }
+        let named = embedded.map { "“\($0.title)”（\($0.name)）" }.joined(separator: "、")
+        return prefix + "含有同一行直接标识符字段\(named)的原值 \(count) 处（首次见于源数据第 \(row) 行），请对该字段使用 mask_embedded 掩码这部分内容"
+    }
+
+    /// Hits in the source values, per source field and kind, and their total.
+    private func sourceHits() -> (rows: [[String: Any]], total: Int) {
+        var rows: [[String: Any]] = []
+        var total = 0
         let sourceFields = definition.schema.fields
         for (i, f) in sourceFields.enumerated() {
             for kind in IdentifierKind.allCases {
                 let count = before.count(field: i, kind: kind)
                 guard count > 0 else { continue }
-                hitsBefore += count
+                total += count
                 var entry: [String: Any] = ["field": f.name, "kind": kind.rawValue, "count": count, "first_row": before.firstRow(field: i, kind: kind)]
                 if kind == .embedded { entry["embedded_fields"] = before.embeddedSources[i].sorted().map { sourceFields[$0].name } }
-                beforeRows.append(entry)
+                rows.append(entry)
             }
         }
-        let suppressedShare = result.records == 0 ? 0 : Double(result.recordsSuppressed) / Double(result.records)
-        if settings.k != nil || settings.l != nil, !quasiColumns.isEmpty, suppressedShare > settings.maxSuppression {
-            let target = [settings.k.map { "k=\($0)" }, settings.l.map { "l=\($0)" }].compactMap { $0 }.joined(separator: "，")
-            holds.append("k-匿名/l-多样性（\(target)）需删除 \(result.recordsSuppressed) 条记录（占 \(percent(suppressedShare))），超过允许上限 \(percent(settings.maxSuppression))，请进一步泛化准标识符")
-        }
+        return (rows, total)
+    }
 
-        var fieldEntries: [[String: Any]] = []
+    /// k-anonymity or l-diversity that would leave out more records than `max_suppression` holds the release.
+    private func suppressionHoldReason(_ result: AnonymityResult) -> String? {
+        let share = suppressedShare(result)
+        guard settings.k != nil || settings.l != nil, !quasiColumns.isEmpty, share > settings.maxSuppression else { return nil }
+        let target = [settings.k.map { "k=\($0)" }, settings.l.map { "l=\($0)" }].compactMap { $0 }.joined(separator: "，")
+        return "k-匿名/l-多样性（\(target)）需删除 \(result.recordsSuppressed) 条记录（占 \(percent(share))），超过允许上限 \(percent(settings.maxSuppression))，请进一步泛化准标识符"
+    }
+
+    private func suppressedShare(_ result: AnonymityResult) -> Double {
+        result.records == 0 ? 0 : Double(result.recordsSuppressed) / Double(result.records)
+    }
+
+    /// Per source field: its class, operator and parameters, output type, cells blanked and
+    /// the data dictionary note; and the notes by field name.
+    private func fieldEntries() -> ([[String: Any]], [String: String]) {
+        var entries: [[String: Any]] = []
         var notes: [String: String] = [:]
         for f in definition.schema.fields {
             var entry: [String: Any] = ["name": f.name, "title": f.title, "class": f.privacyClass.rawValue]
             if let spec = f.desensitize {
                 entry["operator"] = spec.type
                 // Parameters for the audit, minus those that may hold data values (`value`, `equals`, `in`).
-                if case .map(let entries, _) = spec.params {
+                if case .map(let items, _) = spec.params {
                     var params: [String: String] = [:]
-                    for e in entries where !["op", "value", "equals", "in", "when"].contains(e.key) {
+                    for e in items where !["op", "value", "equals", "in", "when"].contains(e.key) {
                         if let v = e.value.scalar { params[e.key] = v }
                     }
                     if !params.isEmpty { entry["parameters"] = params }
                 }
             }
             if let o = outputSchema.index(of: f.name) {
-                entry["output_type"] = fields[o].type.rawValue
+                entry["output_type"] = outputSchema.fields[o].type.rawValue
                 if cellsBlanked[o] > 0 { entry["cells_blanked"] = cellsBlanked[o] }
                 if rareBlanked[o] > 0 { entry["rare_values_blanked"] = rareBlanked[o] }
                 if let note = note(for: columns[o]) { notes[f.name] = note; entry["note"] = note }
             } else {
                 entry["published"] = false
             }
-            fieldEntries.append(entry)
+            entries.append(entry)
         }
+        return (entries, notes)
+    }
 
-        var report: [String: Any] = [
-            "dataset": definition.id,
-            "definition_hash": definition.definitionHash,
-            "pseudonym_key_id": usesPseudonym ? ((context.pseudonymKeyID as Any?) ?? NSNull()) : NSNull(),
-            // With the key id, says which pseudonyms can be joined: both must match.
-            "pseudonym_format_version": usesPseudonym ? PseudonymHMAC.formatVersion as Any : NSNull(),
-            "run_date": context.runDate.isoDate,
-            "records_in": recordsIn,
-            "records_out": recordsIn - result.recordsSuppressed,
-            "fields": fieldEntries,
-            "identifier_hits": ["before": beforeRows, "after": afterRows] as [String: Any],
-            "header_hits": headerHits.map { ["field": fields[$0.field].name, "kind": $0.kind.rawValue, "in": $0.inTitle ? "title" : "name"] },
-            "hold_reasons": holds,
-        ]
-        var anonymityEntry: [String: Any] = [
-            "quasi_identifiers": quasiColumns.map { fields[$0].name },
+    private func anonymityEntry(_ result: AnonymityResult) -> [String: Any] {
+        var entry: [String: Any] = [
+            "quasi_identifiers": quasiColumns.map { outputSchema.fields[$0].name },
             "k_target": settings.k.map { $0 as Any } ?? NSNull(),
             "max_suppression": settings.maxSuppression,
             "equivalence_classes": result.classes,
             "records_suppressed": result.recordsSuppressed,
-            "suppressed_share": rounded(suppressedShare),
+            "suppressed_share": rounded(suppressedShare(result)),
             "share_below_k": rounded(result.shareBelowK),
         ]
-        anonymityEntry["k_achieved"] = result.kAchieved.map { $0 as Any } ?? NSNull()
+        entry["k_achieved"] = result.kAchieved.map { $0 as Any } ?? NSNull()
         if !quasiColumns.isEmpty {
-            anonymityEntry["risk"] = [
+            entry["risk"] = [
                 "prosecutor_max": rounded(result.prosecutorMax),
                 "prosecutor_average": rounded(result.prosecutorAverage),
                 "journalist_max": rounded(result.prosecutorMax),
@@ -121,19 +165,15 @@ extension Desensitizer {
                 "note": "记者攻击风险按“样本即总体”计算（无总体表时与检察官攻击风险相同）；营销者风险 = 等价类数 / 记录数",
             ] as [String: Any]
         }
-        report["k_anonymity"] = anonymityEntry
-        report["l_diversity"] = [
-            "sensitive_fields": sensitiveColumns.map { fields[$0].name },
-            "l_target": settings.l.map { $0 as Any } ?? NSNull(),
-            "l_achieved": result.lAchieved.map { $0 as Any } ?? NSNull(),
-        ] as [String: Any]
-        let json = (try? JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+        return entry
+    }
 
+    private func metrics(_ result: AnonymityResult, before: Int, after: Int, allowed: Int) -> [String: Double] {
         var metrics: [String: Double] = [
             "suppressed_records": Double(result.recordsSuppressed),
-            "identifier_hits_before": Double(hitsBefore),
-            "identifier_hits_after": Double(hitsAfter),
-            "identifier_hits_allowed": Double(hitsAllowed),
+            "identifier_hits_before": Double(before),
+            "identifier_hits_after": Double(after),
+            "identifier_hits_allowed": Double(allowed),
             "equivalence_classes": Double(result.classes),
         ]
         if let k = result.kAchieved { metrics["k"] = Double(k) }
@@ -142,8 +182,7 @@ extension Desensitizer {
             metrics["prosecutor_risk_max"] = result.prosecutorMax
             metrics["marketer_risk"] = result.marketer
         }
-        return StageReport(files: ["privacy-report.json": json], holdReasons: holds, readmeSection: readme(result),
-                           fieldNotes: notes, metrics: metrics)
+        return metrics
     }
 
     /// The direct fields whose values were found in output column `o`, in schema order.
