@@ -3,7 +3,7 @@
 /// a file of its own and is listed once in its stage's registry (`RuleRegistry`,
 /// `OperatorRegistry`); `odp validate`, compilation and README's tables (held to the
 /// registries by tests) all come from there.
-public protocol VocabularyUnit {
+public protocol VocabularyUnit: Sendable {
     /// The name written in definitions (`type:`, `op:`) and in reports.
     static var slug: String { get }
     /// The parameters as README's table lists them; nil when it takes none.
