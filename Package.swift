@@ -58,7 +58,7 @@ let package = Package(
         // libFuzzer harness for the readers (docs/fuzzing.md); a corpus replayer otherwise.
         .executableTarget(name: "odp-fuzz", dependencies: ["ODPCore", "ODPExtract"]),
 
-        .testTarget(name: "ODPCoreTests", dependencies: ["ODPCore"]),
+        .testTarget(name: "ODPCoreTests", dependencies: ["ODPCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ODPExtractTests", dependencies: ["ODPExtract", "ODPDemoData"]),
         .testTarget(name: "ODPDesensitizeTests", dependencies: ["ODPDesensitize"], exclude: ["Fixtures"]),
         .testTarget(name: "ODPCheckTests", dependencies: ["ODPCheck"]),

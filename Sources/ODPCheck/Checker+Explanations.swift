@@ -19,12 +19,12 @@ final class ExplanationLedger {
     }
 
     /// `comparison.explanations` of quality-report.json: every entry with what became of it.
-    var json: [[String: Any]] {
+    var json: [ArtifactJSON] {
         entries.enumerated().map { i, e in
             var o = e.entry.json
             let (status, note) = describe(i)
-            o["status"] = status
-            o["note"] = note
+            o["status"] = .string(status)
+            o["note"] = .string(note)
             return o
         }
     }

@@ -13,9 +13,15 @@ extension Checker {
         let referenceHolds = unresolvedReferences()
         screens.finish(plan.tallies)
         let profile = released.profile
-        var comparison: [String: Any] = [:]
+        var comparison: ArtifactJSON = [:]
         let explanations = explanationLedger()
-        if let previous = DatasetProfile.load(previousRelease: context.previousRelease) {
+        var note = "没有上一版本的质量报告，未做比较"
+        let previous: DatasetProfile?
+        do { previous = try DatasetProfile.load(previousRelease: context.previousRelease) } catch {
+            previous = nil
+            note = "上一版本的质量报告无法读取，未做比较：\(error)"
+        }
+        if let previous {
             comparison = Comparison.run(previous: previous, current: profile, settings: settings, schema: definition.schema,
                                         explain: explanations.explain) { type, label in
                 let t = RuleTally(type: type, field: nil, severity: settings.compareSeverity, dimension: .consistency, label: label)
@@ -23,9 +29,9 @@ extension Checker {
                 return t
             }
         } else {
-            comparison["note"] = "没有上一版本的质量报告，未做比较"
+            comparison["note"] = .string(note)
         }
-        if !explanations.entries.isEmpty { comparison["explanations"] = explanations.json }
+        if !explanations.entries.isEmpty { comparison["explanations"] = .array(explanations.json) }
         hintExplanations()
         addTimeliness()
         var gate = decide()
@@ -35,8 +41,7 @@ extension Checker {
         // Rules run column-major; the department reads the list row by row.
         report.problems = problems.sorted { ($0.sourceRow, $0.field ?? "", $0.rule) < ($1.sourceRow, $1.field ?? "", $1.rule) }
         report.metrics = metrics(gate)
-        let json = reportJSON(gate: gate, profile: profile, comparison: comparison)
-        report.files["quality-report.json"] = Report.json(json)
+        report.files[QualityReport.fileName] = (try? ArtifactCodec.encode(qualityReport(gate: gate, profile: profile, comparison: comparison))) ?? Data()
         report.files["quality-report.html"] = Data(QualityReportHTML(checker: self, gate: gate, comparison: comparison,
                                                                        explanations: explanations.html).render().utf8)
         report.readmeSection = readme(gate)
@@ -61,7 +66,7 @@ extension Checker {
                 let age = Int((today - newest.rounded(.down)).rounded())
                 t.checked = 1
                 t.failed = age > maxAge ? 1 : 0
-                t.metric = ["age_days": age, "max_age_days": maxAge]
+                t.metric = ["age_days": ArtifactJSON(age), "max_age_days": ArtifactJSON(maxAge)]
                 t.note = "最新记录距运行日期 \(age) 天"
             } else { t.note = "字段中没有可读的日期，未评估" }
             plan.tallies.append(t)

@@ -46,7 +46,7 @@ extension Checker {
     public func provideReference(dataset: String, field: String, keys: ReferenceKeys) {
         for slot in plan.references where slot.dataset == dataset && slot.field == field {
             slot.keys = keys.set
-            if let source = keys.source { plan.tallies[slot.tally].metric["reference"] = source }
+            if let source = keys.source { plan.tallies[slot.tally].metric["reference"] = .string(source) }
         }
     }
 

@@ -7,33 +7,24 @@ extension Desensitizer {
     public func finish() -> StageReport {
         endFirstPass()
         let result = anonymity ?? AnonymityResult()
+        let fields = outputSchema.fields
         let published = publishedHits()
         let source = sourceHits()
         let holds = headerHoldReasons() + published.holds + [suppressionHoldReason(result)].compactMap { $0 }
         let (fieldEntries, notes) = fieldEntries()
-        var report: [String: Any] = [
-            "dataset": definition.id,
-            "definition_hash": definition.definitionHash,
-            "pseudonym_key_id": usesPseudonym ? ((context.pseudonymKeyID as Any?) ?? NSNull()) : NSNull(),
+        let report = PrivacyReport(
+            dataset: definition.id, definitionHash: definition.definitionHash,
+            pseudonymKeyId: usesPseudonym ? context.pseudonymKeyID : nil,
             // With the key id, says which pseudonyms can be joined: both must match.
-            "pseudonym_format_version": usesPseudonym ? PseudonymHMAC.formatVersion as Any : NSNull(),
-            "run_date": context.runDate.isoDate,
-            "records_in": recordsIn,
-            "records_out": recordsIn - result.recordsSuppressed,
-            "fields": fieldEntries,
-            "identifier_hits": ["before": source.rows, "after": published.rows] as [String: Any],
-            "header_hits": headerHits.map { ["field": outputSchema.fields[$0.field].name, "kind": $0.kind.rawValue, "in": $0.inTitle ? "title" : "name"] },
-            "hold_reasons": holds,
-        ]
-        report["k_anonymity"] = anonymityEntry(result)
-        report["l_diversity"] = [
-            "sensitive_fields": sensitiveColumns.map { outputSchema.fields[$0].name },
-            "l_target": settings.l.map { $0 as Any } ?? NSNull(),
-            "l_achieved": result.lAchieved.map { $0 as Any } ?? NSNull(),
-        ] as [String: Any]
-        let json = (try? JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
-        return StageReport(files: ["privacy-report.json": json], holdReasons: holds, readmeSection: readme(result),
-                           fieldNotes: notes, metrics: metrics(result, before: source.total, after: published.total, allowed: published.allowed))
+            pseudonymFormatVersion: usesPseudonym ? PseudonymHMAC.formatVersion : nil,
+            runDate: context.runDate.isoDate, recordsIn: recordsIn, recordsOut: recordsIn - result.recordsSuppressed,
+            fields: fieldEntries, identifierHits: .init(before: source.rows, after: published.rows),
+            headerHits: headerHits.map { .init(field: fields[$0.field].name, kind: $0.kind.rawValue, in: $0.inTitle ? "title" : "name") },
+            holdReasons: holds, kAnonymity: kAnonymity(result),
+            lDiversity: .init(sensitiveFields: sensitiveColumns.map { fields[$0].name }, lTarget: settings.l, lAchieved: result.lAchieved))
+        let json = (try? ArtifactCodec.encode(report)) ?? Data()
+        return StageReport(files: [PrivacyReport.fileName: json], holdReasons: holds, readmeSection: readme(result), fieldNotes: notes,
+                           metrics: metrics(result, before: source.total, after: published.total, allowed: published.allowed))
     }
 
     /// A field name or title that is itself an identifier holds the release.
@@ -46,24 +37,24 @@ extension Desensitizer {
 
     /// Hits in the published values, per output field and kind: report rows, the hold reason
     /// of each kind the field does not allow, and the counts outside and inside `allow:`.
-    private func publishedHits() -> (rows: [[String: Any]], holds: [String], total: Int, allowed: Int) {
+    private func publishedHits() -> (rows: [PrivacyReport.IdentifierHit], holds: [String], total: Int, allowed: Int) {
         let fields = outputSchema.fields
-        var rows: [[String: Any]] = [], holds: [String] = []
+        var rows: [PrivacyReport.IdentifierHit] = [], holds: [String] = []
         var total = 0, allowedTotal = 0
         for (o, col) in columns.enumerated() {
             for kind in IdentifierKind.allCases {
                 let count = identity[o] ? before.count(field: col.source, kind: kind) : after.count(field: o, kind: kind)
                 guard count > 0 else { continue }
                 let row = identity[o] ? before.firstRow(field: col.source, kind: kind) : after.firstRow(field: o, kind: kind)
-                var entry: [String: Any] = ["field": fields[o].name, "kind": kind.rawValue, "count": count, "first_row": row]
+                var entry = PrivacyReport.IdentifierHit(field: fields[o].name, kind: kind.rawValue, count: count, firstRow: row)
                 let embeddedFields = kind == .embedded ? embeddedFieldNames(output: o) : []
-                if !embeddedFields.isEmpty { entry["embedded_fields"] = embeddedFields.map(\.name) }
+                if !embeddedFields.isEmpty { entry.embeddedFields = embeddedFields.map(\.name) }
                 if let reason = allowed[o][kind] {
-                    entry["allowed"] = true
-                    entry["reason"] = reason
+                    entry.allowed = true
+                    entry.reason = reason
                     allowedTotal += count
                 } else {
-                    entry["allowed"] = false
+                    entry.allowed = false
                     total += count
                     holds.append(holdReason(field: fields[o], kind: kind, count: count, row: row, embedded: embeddedFields))
                 }
@@ -83,8 +74,8 @@ extension Desensitizer {
     }
 
     /// Hits in the source values, per source field and kind, and their total.
-    private func sourceHits() -> (rows: [[String: Any]], total: Int) {
-        var rows: [[String: Any]] = []
+    private func sourceHits() -> (rows: [PrivacyReport.IdentifierHit], total: Int) {
+        var rows: [PrivacyReport.IdentifierHit] = []
         var total = 0
         let sourceFields = definition.schema.fields
         for (i, f) in sourceFields.enumerated() {
@@ -92,8 +83,8 @@ extension Desensitizer {
                 let count = before.count(field: i, kind: kind)
                 guard count > 0 else { continue }
                 total += count
-                var entry: [String: Any] = ["field": f.name, "kind": kind.rawValue, "count": count, "first_row": before.firstRow(field: i, kind: kind)]
-                if kind == .embedded { entry["embedded_fields"] = before.embeddedSources[i].sorted().map { sourceFields[$0].name } }
+                var entry = PrivacyReport.IdentifierHit(field: f.name, kind: kind.rawValue, count: count, firstRow: before.firstRow(field: i, kind: kind))
+                if kind == .embedded { entry.embeddedFields = before.embeddedSources[i].sorted().map { sourceFields[$0].name } }
                 rows.append(entry)
             }
         }
@@ -114,58 +105,45 @@ extension Desensitizer {
 
     /// Per source field: its class, operator and parameters, output type, cells blanked and
     /// the data dictionary note; and the notes by field name.
-    private func fieldEntries() -> ([[String: Any]], [String: String]) {
-        var entries: [[String: Any]] = []
+    private func fieldEntries() -> ([PrivacyReport.Field], [String: String]) {
+        var entries: [PrivacyReport.Field] = []
         var notes: [String: String] = [:]
         for f in definition.schema.fields {
-            var entry: [String: Any] = ["name": f.name, "title": f.title, "class": f.privacyClass.rawValue]
+            var entry = PrivacyReport.Field(name: f.name, title: f.title, privacyClass: f.privacyClass.rawValue)
             if let spec = f.desensitize {
-                entry["operator"] = spec.type
+                entry.operator = spec.type
                 // Parameters for the audit, minus those that may hold data values (`value`, `equals`, `in`).
                 if case .map(let items, _) = spec.params {
                     var params: [String: String] = [:]
                     for e in items where !["op", "value", "equals", "in", "when"].contains(e.key) {
                         if let v = e.value.scalar { params[e.key] = v }
                     }
-                    if !params.isEmpty { entry["parameters"] = params }
+                    if !params.isEmpty { entry.parameters = params }
                 }
             }
             if let o = outputSchema.index(of: f.name) {
-                entry["output_type"] = outputSchema.fields[o].type.rawValue
-                if cellsBlanked[o] > 0 { entry["cells_blanked"] = cellsBlanked[o] }
-                if rareBlanked[o] > 0 { entry["rare_values_blanked"] = rareBlanked[o] }
-                if let note = note(for: columns[o]) { notes[f.name] = note; entry["note"] = note }
+                entry.outputType = outputSchema.fields[o].type.rawValue
+                if cellsBlanked[o] > 0 { entry.cellsBlanked = cellsBlanked[o] }
+                if rareBlanked[o] > 0 { entry.rareValuesBlanked = rareBlanked[o] }
+                if let note = note(for: columns[o]) { notes[f.name] = note; entry.note = note }
             } else {
-                entry["published"] = false
+                entry.published = false
             }
             entries.append(entry)
         }
         return (entries, notes)
     }
 
-    private func anonymityEntry(_ result: AnonymityResult) -> [String: Any] {
-        var entry: [String: Any] = [
-            "quasi_identifiers": quasiColumns.map { outputSchema.fields[$0].name },
-            "k_target": settings.k.map { $0 as Any } ?? NSNull(),
-            "max_suppression": settings.maxSuppression,
-            "equivalence_classes": result.classes,
-            "records_suppressed": result.recordsSuppressed,
-            "suppressed_share": rounded(suppressedShare(result)),
-            "share_below_k": rounded(result.shareBelowK),
-        ]
-        entry["k_achieved"] = result.kAchieved.map { $0 as Any } ?? NSNull()
-        if !quasiColumns.isEmpty {
-            entry["risk"] = [
-                "prosecutor_max": rounded(result.prosecutorMax),
-                "prosecutor_average": rounded(result.prosecutorAverage),
-                "journalist_max": rounded(result.prosecutorMax),
-                "journalist_average": rounded(result.prosecutorAverage),
-                "marketer": rounded(result.marketer),
-                "population_model": "sample_equals_population",
-                "note": "记者攻击风险按“样本即总体”计算（无总体表时与检察官攻击风险相同）；营销者风险 = 等价类数 / 记录数",
-            ] as [String: Any]
-        }
-        return entry
+    private func kAnonymity(_ result: AnonymityResult) -> PrivacyReport.KAnonymity {
+        let risk = quasiColumns.isEmpty ? nil : PrivacyReport.Risk(
+            prosecutorMax: rounded(result.prosecutorMax), prosecutorAverage: rounded(result.prosecutorAverage),
+            journalistMax: rounded(result.prosecutorMax), journalistAverage: rounded(result.prosecutorAverage),
+            marketer: rounded(result.marketer), populationModel: "sample_equals_population",
+            note: "记者攻击风险按“样本即总体”计算（无总体表时与检察官攻击风险相同）；营销者风险 = 等价类数 / 记录数")
+        return .init(quasiIdentifiers: quasiColumns.map { outputSchema.fields[$0].name }, kTarget: settings.k, kAchieved: result.kAchieved,
+                     maxSuppression: settings.maxSuppression, equivalenceClasses: result.classes,
+                     recordsSuppressed: result.recordsSuppressed, suppressedShare: rounded(suppressedShare(result)),
+                     shareBelowK: rounded(result.shareBelowK), risk: risk)
     }
 
     private func metrics(_ result: AnonymityResult, before: Int, after: Int, allowed: Int) -> [String: Double] {

@@ -117,7 +117,7 @@ struct DatasetRunner {
                     log.log(.warning, "version \(result.version) awaits approval (odp approve \(id) \(result.version) --by NAME)", dataset: id)
                 }
             } else {
-                let wasLatest = ReleaseReader.latest(datasetId: id, root: layout.root)?.version == result.version
+                let wasLatest = try ReleaseReader.latest(datasetId: id, root: layout.root)?.version == result.version
                 if !wasLatest { try ReleaseWriter.promote(datasetId: id, version: result.version, root: layout.root) }
                 // A version packaged by an earlier run and approved since is published by this one.
                 outcome.status = result.isUnchanged && wasLatest ? .unchanged : .published

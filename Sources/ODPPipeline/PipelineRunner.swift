@@ -62,7 +62,8 @@ public struct PipelineRunner {
             }
             log.log(.info, "started", dataset: id)
             var datasetContext = context
-            datasetContext.previousRelease = ReleaseReader.latest(datasetId: id, root: layout.root)?.directory
+            // An unreadable release.json fails this dataset in its release writer, with the file named.
+            datasetContext.previousRelease = (try? ReleaseReader.latest(datasetId: id, root: layout.root))??.directory
             do {
                 let runner = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
                                            audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,

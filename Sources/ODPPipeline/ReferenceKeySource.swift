@@ -55,7 +55,9 @@ final class ReferenceKeySource {
         guard let definition = definitions[dataset], let f = definition.schema.fields.first(where: { $0.name == field }) else {
             return .failure(Unavailable(reason: "数据集 \(dataset) 或其字段 \(field) 未定义"))
         }
-        guard let release = ReleaseReader.latest(datasetId: dataset, root: root) else {
+        let latest: ReleaseInfo?
+        do { latest = try ReleaseReader.latest(datasetId: dataset, root: root) } catch { return .failure(Unavailable(reason: "\(error)")) }
+        guard let release = latest else {
             return .failure(Unavailable(reason: "数据集 \(dataset) 尚无已发布版本" + (thisRun.isEmpty ? "" : "（\(thisRun)）")))
         }
         let keys = ReferenceKeys(source: "数据集 \(dataset) 已发布版本 \(release.version) 的字段 \(field)"

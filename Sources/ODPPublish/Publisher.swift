@@ -58,7 +58,7 @@ public final class Publisher {
     /// Uploads every file of a complete release directory (hashes from its SHA256SUMS) to
     /// every target and returns one receipt per file and target. Idempotent.
     public func publish(release directory: URL, definition: DatasetDefinition, version: String) throws -> [Receipt] {
-        let files = try ReleaseFiles.load(directory)
+        let files = try UploadFile.release(directory)
         return try run(PublishJob(dataset: definition.id, version: version, catalog: definition.catalog, files: files))
     }
 
@@ -85,7 +85,7 @@ public final class Publisher {
 
     /// The open-data list files, uploaded after the datasets they list.
     public func publishCatalog(files: [URL]) throws -> [Receipt] {
-        let loose = try ReleaseFiles.loose(files)
+        let loose = try UploadFile.loose(files)
         let version = String(SHA256Hex.of(Array(loose.map { "\($0.path) \($0.sha256)" }.joined(separator: "\n").utf8)).prefix(16))
         return try run(PublishJob(dataset: "catalog", version: version, catalog: nil, files: loose))
     }

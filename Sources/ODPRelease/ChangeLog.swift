@@ -46,7 +46,7 @@ enum ChangeLog {
         }
         var summary = ChangeSummary(previousVersion: previous.version, comparedBy: keyColumns.isEmpty ? "row" : "primary_key",
                                     added: 0, removed: 0, changed: 0,
-                                    schemaChanges: schemaChanges(previous: previous.directory, current: schema))
+                                    schemaChanges: try schemaChanges(previous: previous.directory, current: schema))
         // Without a key every key fingerprint is the same, so the pairs are in row order and
         // the versions are compared as multisets of rows.
         let a = try new.sorted(), b = try old.sorted()
@@ -67,15 +67,9 @@ enum ChangeLog {
         return summary
     }
 
-    static func schemaChanges(previous: URL, current: Schema) -> [SchemaChange] {
-        guard let data = FileManager.default.contents(atPath: previous.appendingPathComponent("datapackage.json").path),
-              let package = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let resource = (package["resources"] as? [[String: Any]])?.first,
-              let fields = (resource["schema"] as? [String: Any])?["fields"] as? [[String: Any]] else { return [] }
-        let old = fields.compactMap { f -> (String, String)? in
-            guard let n = f["name"] as? String else { return nil }
-            return (n, f["type"] as? String ?? "string")
-        }
+    static func schemaChanges(previous: URL, current: Schema) throws -> [SchemaChange] {
+        guard let package = try DataPackageDescriptor.read(release: previous) else { return [] }
+        let old = package.fields.map { ($0.name, $0.type) }
         let oldTypes = Dictionary(old, uniquingKeysWith: { a, _ in a })
         var changes: [SchemaChange] = []
         for f in current.fields {

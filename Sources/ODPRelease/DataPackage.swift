@@ -3,112 +3,77 @@ import ODPCore
 
 /// Builds datapackage.json (Frictionless Data Package v2 with an inline Table Schema).
 enum DataPackage {
-    static let profile = "https://datapackage.org/profiles/2.0/datapackage.json"
-
     static func json(_ r: ReleaseDescription) throws -> Data {
+        try ArtifactCodec.encode(descriptor(r))
+    }
+
+    static func descriptor(_ r: ReleaseDescription) -> DataPackageDescriptor {
         let c = r.definition.catalog
         let tableSchema = tableSchema(r.schema, primaryKey: r.definition.primaryKey, codeTables: r.codeTables)
-        var resources: [[String: Any]] = []
-        for (file, format) in zip(r.dataFiles, r.definition.formats) {
+        let resources = zip(r.dataFiles, r.definition.formats).map { file, format in
             let csv = format == .csv
-            var resource: [String: Any] = [
-                "name": csv ? r.id : "\(r.id)-\(format.rawValue)",
-                "type": "table",
-                "path": file.path,
-                "format": format.rawValue,
-                "mediatype": csv ? "text/csv" : "application/json",
-                "encoding": "utf-8",
-                "title": "\(c.title)（\(format.rawValue.uppercased())）",
-                "schema": tableSchema,
-            ]
             // frictionless-py computes no byte stats for JSON sources and would report
             // bytes/hash as mismatches, so only the CSV states them; SHA256SUMS covers both.
-            if csv {
-                resource["bytes"] = file.bytes
-                resource["hash"] = "sha256:\(file.sha256)"
-                resource["dialect"] = ["delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "header": true]
-            }
-            resources.append(resource)
+            return DataPackageDescriptor.Resource(
+                name: csv ? r.id : "\(r.id)-\(format.rawValue)", path: file.path, format: format.rawValue,
+                mediatype: csv ? "text/csv" : "application/json", title: "\(c.title)（\(format.rawValue.uppercased())）",
+                schema: tableSchema, bytes: csv ? file.bytes : nil, hash: csv ? "sha256:\(file.sha256)" : nil,
+                dialect: csv ? DataPackageDescriptor.Dialect() : nil)
         }
-        var contributor: [String: Any] = ["title": c.provider, "roles": ["publisher"]]
-        if let email = c.contactEmail { contributor["email"] = email }
-        var package: [String: Any] = [
-            "$schema": profile,
-            "name": r.id,
-            "id": c.code,
-            "title": c.title,
-            "description": c.summary,
-            "version": r.version,
-            "created": r.created,
-            "licenses": [license(c.license)],
-            "sources": [["title": c.provider]],
-            "contributors": [contributor],
-            "keywords": c.keywords,
-            "resources": resources,
-        ]
-        if c.keywords.isEmpty { package["keywords"] = nil }
-        // Frictionless allows extra properties; this one tells a consumer how to check SHA256SUMS.sig.
-        if let signature = r.signature { package["signature"] = signature.json }
-        return try JSONSerialization.data(withJSONObject: package, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) + Data("\n".utf8)
+        return DataPackageDescriptor(
+            name: r.id, id: c.code, title: c.title, description: c.summary, version: r.version, created: r.created,
+            licenses: [license(c.license)], sources: [.init(title: c.provider)],
+            contributors: [.init(title: c.provider, roles: ["publisher"], email: c.contactEmail)],
+            keywords: c.keywords.isEmpty ? nil : c.keywords, resources: resources, signature: r.signature)
     }
 
     /// A code table up to this size is listed as the field's `enum`; a longer one (GB/T 2260
     /// has over 3,000 codes) would bury the schema, so its fields are plain strings.
     static let maxEnumCodes = 256
 
-    static func tableSchema(_ schema: Schema, primaryKey: [String], codeTables: [String: CodeTable] = [:]) -> [String: Any] {
-        var out: [String: Any] = [
-            "fields": schema.fields.map { f in
-                field(definition: f, required: primaryKey.contains(f.name), codes: f.codeTableName.flatMap { codeTables[$0] })
-            },
-            "missingValues": [""],
-        ]
-        if !primaryKey.isEmpty, primaryKey.allSatisfy({ schema.index(of: $0) != nil }) { out["primaryKey"] = primaryKey }
-        return out
+    static func tableSchema(_ schema: Schema, primaryKey: [String], codeTables: [String: CodeTable] = [:]) -> DataPackageDescriptor.TableSchema {
+        let fields = schema.fields.map { f in
+            field(definition: f, required: primaryKey.contains(f.name), codes: f.codeTableName.flatMap { codeTables[$0] })
+        }
+        let keyed = !primaryKey.isEmpty && primaryKey.allSatisfy { schema.index(of: $0) != nil }
+        return DataPackageDescriptor.TableSchema(fields: fields, primaryKey: keyed ? primaryKey : nil)
     }
 
     /// Frictionless has no code type: a `code` field is a `string`, constrained to the codes
     /// of its table (current and historical, since the checks accept a code in force at the
     /// record's date) when the table is loaded and short.
-    static func field(definition f: FieldDefinition, required: Bool, codes: CodeTable? = nil) -> [String: Any] {
+    static func field(definition f: FieldDefinition, required: Bool, codes: CodeTable? = nil) -> DataPackageDescriptor.Field {
         let type = frictionlessType(f.type)
-        var out: [String: Any] = ["name": f.name, "title": f.title, "type": type]
-        if type != "string" { out["format"] = "default" }
         var description = f.description ?? f.title
         if let table = f.codeTableName { description += "（代码表：\(table)）" }
         if let unit = f.unit, !unit.isEmpty { description += "（单位：\(unit)）" }
-        out["description"] = description
-        var constraints: [String: Any] = [:]
-        if required { constraints["required"] = true }
+        var values: [String]?
         if let codes {
             let all = Set(codes.current.keys).union(codes.history.keys)
-            if all.count <= maxEnumCodes { constraints["enum"] = all.sorted() }
+            if all.count <= maxEnumCodes { values = all.sorted() }
         }
-        if !constraints.isEmpty { out["constraints"] = constraints }
-        return out
+        let constraints = required || values != nil ? DataPackageDescriptor.Constraints(required: required ? true : nil, enum: values) : nil
+        return DataPackageDescriptor.Field(name: f.name, title: f.title, type: type, format: type == "string" ? nil : "default",
+                                           description: description, constraints: constraints)
     }
 
     static func frictionlessType(_ type: FieldType) -> String { type == .code ? "string" : type.rawValue }
 
-    /// The schema part of the content hash: what a consumer of the data depends on.
+    /// The schema part of the content hash: what a consumer of the data depends on. Its bytes
+    /// are part of every content hash, so they must never change (compact, sorted keys).
     static func schemaFingerprintJSON(_ schema: Schema) -> [UInt8] {
-        let fields: [[String: Any]] = schema.fields.map { f in
-            var o: [String: Any] = ["name": f.name, "title": f.title, "type": f.type.rawValue]
-            if let s = f.scale { o["scale"] = s }
-            if let u = f.unit { o["unit"] = u }
-            if let d = f.description { o["description"] = d }
-            return o
+        struct Fingerprinted: Encodable {
+            var name: String, title: String, type: String
+            var scale: Int?, unit: String?, description: String?
         }
-        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return Array(data)
+        let fields = schema.fields.map { Fingerprinted(name: $0.name, title: $0.title, type: $0.type.rawValue, scale: $0.scale, unit: $0.unit, description: $0.description) }
+        return Array((try? ArtifactJSON(encoding: fields).encoded(pretty: false)) ?? Data())
     }
 
     /// Licence id → Frictionless licence object (name, path, title).
-    static func license(_ id: String) -> [String: Any] {
-        if let known = licenses[id.uppercased()] {
-            return ["name": known.id, "path": known.url, "title": known.title]
-        }
-        return ["name": id, "title": id]
+    static func license(_ id: String) -> DataPackageDescriptor.License {
+        if let known = licenses[id.uppercased()] { return .init(name: known.id, path: known.url, title: known.title) }
+        return .init(name: id, path: nil, title: id)
     }
 
     struct KnownLicense { let id: String, url: String, title: String }

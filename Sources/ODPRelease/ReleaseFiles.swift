@@ -18,7 +18,6 @@ enum ReleaseFiles {
             }
         }
         try walk(directory, "")
-        // Byte order, like `LC_ALL=C sort`, so it does not depend on Unicode collation.
-        return out.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        return out.sorted(by: ReleaseFile.pathPrecedes)
     }
 }

@@ -1,45 +1,50 @@
 import Foundation
 import ODPCore
 
-/// A release as found on disk.
+/// A release as found on disk: its release.json and where it is.
 public struct ReleaseInfo: Sendable, Hashable {
-    public var datasetId: String
-    public var version: String
     public var directory: URL
-    public var contentHash: String
+    public var metadata: ReleaseMetadata
+    /// `latest.json` points at it.
+    public var isLatest: Bool
+
+    public var datasetId: String { metadata.datasetId }
+    public var version: String { metadata.version }
+    public var contentHash: String { metadata.contentHash }
     /// `released`, `held` or `awaiting_approval` as recorded in release.json; a version that
     /// `latest.json` points at reads `released` (it was approved after it was written).
-    public var status: String
-    public var holdReasons: [String]
-    public var rowCount: Int
+    public var status: String { isLatest ? ReleaseMetadata.Status.released.rawValue : metadata.status.rawValue }
+    public var holdReasons: [String] { metadata.holdReasons }
+    public var rowCount: Int { metadata.rowCount }
     /// Release time, ISO 8601 UTC.
-    public var created: String
-    public var previousVersion: String?
+    public var created: String { metadata.created }
+    public var previousVersion: String? { metadata.previousVersion }
     /// The published-file gate version its files passed (0: made before the gate existed).
-    public var publishedFileGate: Int = 0
+    public var publishedFileGate: Int { metadata.publishedFileGate }
 }
 
 /// Reads the releases of a dataset: versions, the latest released one, and its CSV.
 public enum ReleaseReader {
     /// Every complete version, oldest first (in-progress `.tmp-*` folders are ignored).
-    public static func versions(datasetId: String, root: URL) -> [ReleaseInfo] {
+    /// - Throws: when a release.json or latest.json cannot be read (a newer format, damage).
+    public static func versions(datasetId: String, root: URL) throws -> [ReleaseInfo] {
         let dir = releasesDirectory(datasetId, root)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
-        let latest = latestVersion(datasetId: datasetId, root: root)
-        return names.compactMap { ReleaseVersion($0) }.sorted().compactMap { v in
-            info(datasetId: datasetId, directory: dir.appendingPathComponent(v.text), latest: latest)
+        let latest = try latestVersion(datasetId: datasetId, root: root)
+        return try names.compactMap { ReleaseVersion($0) }.sorted().compactMap { v in
+            try info(directory: dir.appendingPathComponent(v.text), latest: latest)
         }
     }
 
     /// The version `latest.json` points at: the newest released (or approved) one.
-    public static func latest(datasetId: String, root: URL) -> ReleaseInfo? {
-        guard let version = latestVersion(datasetId: datasetId, root: root) else { return nil }
-        return info(datasetId: datasetId, directory: releasesDirectory(datasetId, root).appendingPathComponent(version), latest: version)
+    public static func latest(datasetId: String, root: URL) throws -> ReleaseInfo? {
+        guard let version = try latestVersion(datasetId: datasetId, root: root) else { return nil }
+        return try info(directory: releasesDirectory(datasetId, root).appendingPathComponent(version), latest: version)
     }
 
     /// The newest complete version whatever its status (the base for change detection).
-    public static func newest(datasetId: String, root: URL) -> ReleaseInfo? {
-        versions(datasetId: datasetId, root: root).last
+    public static func newest(datasetId: String, root: URL) throws -> ReleaseInfo? {
+        try versions(datasetId: datasetId, root: root).last
     }
 
     /// Streams the release's CSV back into batches in schema order (columns by header name;
@@ -90,24 +95,14 @@ public enum ReleaseReader {
         root.appendingPathComponent("releases").appendingPathComponent(datasetId)
     }
 
-    static func latestVersion(datasetId: String, root: URL) -> String? {
-        let url = releasesDirectory(datasetId, root).appendingPathComponent("latest.json")
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object["version"] as? String
+    static func latestVersion(datasetId: String, root: URL) throws -> String? {
+        try LatestPointer.read(datasetDirectory: releasesDirectory(datasetId, root))?.version
     }
 
-    static func info(datasetId: String, directory: URL, latest: String?) -> ReleaseInfo? {
-        let url = directory.appendingPathComponent("release.json")
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let version = o["version"] as? String, let hash = o["content_hash"] as? String else { return nil }
-        var status = o["status"] as? String ?? "released"
-        if version == latest { status = "released" }
-        return ReleaseInfo(datasetId: datasetId, version: version, directory: directory, contentHash: hash, status: status,
-                           holdReasons: o["hold_reasons"] as? [String] ?? [], rowCount: (o["row_count"] as? NSNumber)?.intValue ?? 0,
-                           created: o["created"] as? String ?? "", previousVersion: o["previous_version"] as? String,
-                           publishedFileGate: (o["published_file_gate"] as? NSNumber)?.intValue ?? 0)
+    /// The release in `directory`; nil when it is incomplete (no release.json).
+    static func info(directory: URL, latest: String?) throws -> ReleaseInfo? {
+        guard let metadata = try ReleaseMetadata.read(release: directory) else { return nil }
+        return ReleaseInfo(directory: directory, metadata: metadata, isLatest: metadata.version == latest)
     }
 }
 

@@ -25,14 +25,14 @@ public enum ReleaseSigning {
 
     public static func parseKey(_ text: String) -> [UInt8]? {
         let t = text.filter { !$0.isWhitespace }
-        if t.count == 64, let bytes = hexBytes(t) { return bytes }
+        if t.count == 64, let bytes = SHA256Hex.bytes(hex: t) { return bytes }
         if let d = Data(base64Encoded: t), d.count == 32 { return Array(d) }
         return nil
     }
 
     /// A public key written as 64 hex characters (what `publicKey(seed:)` returns), for `ReleaseVerifier`.
     public static func parsePublicKey(_ hex: String) -> [UInt8]? {
-        let bytes = hexBytes(hex.filter { !$0.isWhitespace })
+        let bytes = SHA256Hex.bytes(hex: hex.filter { !$0.isWhitespace })
         return bytes?.count == 32 ? bytes : nil
     }
 
@@ -94,26 +94,5 @@ public enum ReleaseSigning {
               let signature = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
         return key.isValidSignature(signature, for: message)
-    }
-
-    static func hexBytes(_ text: String) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
-            case 0x41...0x46: return c - 0x41 + 10
-            default: return nil
-            }
-        }
-        var i = 0
-        while i < chars.count {
-            guard let hi = value(chars[i]), let lo = value(chars[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
     }
 }

@@ -10,53 +10,22 @@ public enum ReleaseStatus: Sendable, Hashable {
     /// Complete but waits for a data officer (`ReleaseWriter.promote` publishes it).
     case awaitingApproval
 
-    /// The slug stored in release.json.
-    public var slug: String {
+    /// As stored in release.json.
+    public var stored: ReleaseMetadata.Status {
         switch self {
-        case .released: return "released"
-        case .held: return "held"
-        case .awaitingApproval: return "awaiting_approval"
+        case .released: return .released
+        case .held: return .held
+        case .awaitingApproval: return .awaitingApproval
         }
     }
+
+    /// The slug stored in release.json.
+    public var slug: String { stored.rawValue }
 
     public var holdReasons: [String] {
         if case .held(let reasons) = self { return reasons }
         return []
     }
-}
-
-/// One file of a release with its size and SHA-256 (lowercase hex).
-public struct ReleaseFile: Sendable, Hashable {
-    /// Relative to the release directory, `/`-separated.
-    public var path: String
-    public var bytes: Int
-    public var sha256: String
-
-    public init(path: String, bytes: Int, sha256: String) {
-        self.path = path
-        self.bytes = bytes
-        self.sha256 = sha256
-    }
-}
-
-/// A field added, removed or retyped since the previous version.
-public struct SchemaChange: Sendable, Hashable {
-    public enum Kind: String, Sendable { case added, removed, retyped }
-    public var kind: Kind
-    public var field: String
-    public var from: String?
-    public var to: String?
-}
-
-/// Rows added, removed and changed against the previous version.
-public struct ChangeSummary: Sendable, Hashable {
-    public var previousVersion: String
-    /// `primary_key` when rows were matched by key, `row` when by whole-row fingerprint.
-    public var comparedBy: String
-    public var added: Int
-    public var removed: Int
-    public var changed: Int
-    public var schemaChanges: [SchemaChange]
 }
 
 /// What `ReleaseWriter.finish` did.

@@ -40,8 +40,8 @@ public enum ReleaseVerifier {
         if isDir.boolValue {
             for file in try ReleaseFiles.list(path) {
                 let url = path.appendingPathComponent(file)
-                if file == ReleaseChecksums.sumsName { sums = FileManager.default.contents(atPath: url.path); continue }
-                if file == ReleaseChecksums.signatureName { signature = FileManager.default.contents(atPath: url.path); continue }
+                if file == SHA256Sums.fileName { sums = FileManager.default.contents(atPath: url.path); continue }
+                if file == SHA256Sums.signatureName { signature = FileManager.default.contents(atPath: url.path); continue }
                 actual[file] = try hashFile(url)
             }
         } else {
@@ -53,10 +53,10 @@ public enum ReleaseVerifier {
                 guard let slash = entry.name.firstIndex(of: "/") else { continue }
                 let file = String(entry.name[entry.name.index(after: slash)...])
                 if file.isEmpty || file.hasSuffix("/") { continue }
-                if file == ReleaseChecksums.sumsName || file == ReleaseChecksums.signatureName {
+                if file == SHA256Sums.fileName || file == SHA256Sums.signatureName {
                     var bytes = Data()
                     try zip.read(entry) { bytes.append(contentsOf: $0) }
-                    if file == ReleaseChecksums.sumsName { sums = bytes } else { signature = bytes }
+                    if file == SHA256Sums.fileName { sums = bytes } else { signature = bytes }
                     continue
                 }
                 var hasher = SHA256()
@@ -71,7 +71,8 @@ public enum ReleaseVerifier {
         var result = VerifyResult(verified: [], failures: unsafeEntries, signature: .absent)
         if isDir.boolValue { checkFileDropMarkers(in: path, actual: &actual, result: &result) }
         var listed = Set<String>()
-        for (file, expected) in try ReleaseChecksums.parse(sums) {
+        for entry in try SHA256Sums.parse(sums, file: path.appendingPathComponent(SHA256Sums.fileName).path).entries {
+            let (file, expected) = (entry.path, entry.sha256)
             listed.insert(file)
             guard let got = actual[file] else { result.failures.append("\(file): listed in SHA256SUMS but missing"); continue }
             if got == expected { result.verified.append(file) } else { result.failures.append("\(file): SHA-256 mismatch") }
@@ -83,7 +84,7 @@ public enum ReleaseVerifier {
             if let publicKey {
                 result.signature = ReleaseSigning.verify(signatureFile: signature, message: sums, publicKey: publicKey) ? .valid : .invalid
                 if result.signature == .invalid {
-                    result.failures.append("\(ReleaseChecksums.signatureName): 签名无效（不是这把公钥签的，或 SHA256SUMS 被改动过）")
+                    result.failures.append("\(SHA256Sums.signatureName): 签名无效（不是这把公钥签的，或 SHA256SUMS 被改动过）")
                 }
             } else {
                 result.signature = .notChecked
@@ -91,7 +92,7 @@ public enum ReleaseVerifier {
         } else if publicKey != nil {
             // Asking for a key check and getting none must not read as success: a stripped
             // signature is exactly what an attacker who replaced the files would leave.
-            result.failures.append("\(ReleaseChecksums.signatureName): 缺少签名文件，无法用给出的公钥验证发布方")
+            result.failures.append("\(SHA256Sums.signatureName): 缺少签名文件，无法用给出的公钥验证发布方")
         }
         return result
     }

@@ -32,9 +32,9 @@ public final class ReleaseWriter {
     let spoolDirectory: URL
     let zipWriter = ZipWriter()
     let previous: ReleaseInfo?
-    private let previousFields: [String]?
-    private let keyColumns: [Int]
-    private let sharedColumns: [Int]?
+    let previousFields: [String]?
+    let keyColumns: [Int]
+    let sharedColumns: [Int]?
     private var data: DataFileWriter?
     private var finished = false
 
@@ -70,7 +70,7 @@ public final class ReleaseWriter {
 
         // Held versions live in their own tree but share the version sequence and change detection.
         let heldDirectory = ReleaseReader.releasesDirectory(definition.id, ReleaseReader.heldRoot(outputRoot))
-        let existing = (ReleaseReader.versions(datasetId: definition.id, root: outputRoot)
+        let existing = (try ReleaseReader.versions(datasetId: definition.id, root: outputRoot)
             + ReleaseReader.versions(datasetId: definition.id, root: ReleaseReader.heldRoot(outputRoot)))
             .sorted { ReleaseVersion($0.version)! < ReleaseVersion($1.version)! }
         previous = existing.last
@@ -128,7 +128,7 @@ public final class ReleaseWriter {
     }
 
     /// A dataset whose first run failed or was held has nothing under `releases/<id>/`: leave no empty folder there.
-    private func removeDatasetDirectoryIfEmpty() {
+    func removeDatasetDirectoryIfEmpty() {
         _ = rmdir(datasetDirectory.path)
     }
 
@@ -151,114 +151,9 @@ public final class ReleaseWriter {
         }
     }
 
-    private func complete(data: DataFileWriter, reports: [StageReport], status: ReleaseStatus, gate: (any PublishedFileGate)?) throws -> ReleaseOutcome {
-        var status = status
-        let digests = try data.finish(schemaJSON: DataPackage.schemaFingerprintJSON(schema))
-        let previousWasHeld = previous.map { ReleaseReader.isHeld($0.directory, root: outputRoot) } ?? false
-        let requestedHeld: Bool = if case .held = status { true } else { false }
-        // A held version is not "unchanged" for a run that now passes: that run needs its own release.
-        // Nor is one with other data files: a changed `formats` takes effect at once, not at the next data change.
-        let sameFormats = previous.map { previous in
-            DatasetDefinition.DataFormat.allCases.allSatisfy { format in
-                FileManager.default.fileExists(atPath: previous.directory.appendingPathComponent("data/\(definition.id).\(format.rawValue)").path)
-                    == definition.formats.contains(format)
-            }
-        } ?? false
-        // Likewise a new or changed signing key: the next run gives researchers a release signed with it.
-        let sameSigner = previous.map { ReleaseSignature.of(release: $0.directory) == signature } ?? false
-        // And a version made before the published-file gate: its reports were never scanned.
-        let previousGated = (previous?.publishedFileGate ?? 0) >= ReleaseDescription.publishedFileGateVersion
-        if let previous, previous.contentHash == digests.contentHash, sameFormats, sameSigner, previousGated, !previousWasHeld || requestedHeld {
-            data.discard()
-            try? FileManager.default.removeItem(at: temporaryDirectory)
-            try? FileManager.default.removeItem(at: spoolDirectory)
-            let previousRoot = previous.directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            let zip = previousRoot.appendingPathComponent("packages/\(definition.id)-\(previous.version).zip")
-            return ReleaseOutcome(kind: .unchanged(previous.version), version: previous.version, directory: previous.directory,
-                                  zip: FileManager.default.fileExists(atPath: zip.path) ? zip : nil, status: previous.status,
-                                  contentHash: previous.contentHash, rowCount: previous.rowCount, bytes: 0, files: [], changes: nil)
-        }
-        var changes: ChangeSummary?
-        if let previous {
-            changes = try ChangeLog.compare(current: data, previous: previous, datasetId: definition.id, schema: schema,
-                                            keyColumns: keyColumns, sharedColumns: sharedColumns ?? [], previousFields: previousFields ?? [])
-        }
-        let id = definition.id
-        var files = [ReleaseFile(path: "data/\(id).csv", bytes: digests.csv.bytes, sha256: SHA256Hex.hex(digests.csv.sha256))]
-        if let json = digests.json {
-            files.append(ReleaseFile(path: "data/\(id).json", bytes: json.bytes, sha256: SHA256Hex.hex(json.sha256)))
-        }
-        let dataFiles = files
-        var info = ReleaseDescription(definition: definition, schema: schema, version: version, created: ReleaseTime.iso(runTime),
-                                      rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
-                                      previousVersion: previous?.version, changes: changes, dataFiles: dataFiles,
-                                      codeTables: codeTables,
-                                      signature: signature)
-        var metadata = try metadataFiles(info, reports: reports)
-        let findings = gate.map { gate in metadata.flatMap { gate.inspect(file: $0.name, bytes: $0.bytes) } } ?? []
-        if !findings.isEmpty {
-            // The reasons name files and places, never values, so the held files can say them.
-            var reasons = status.holdReasons
-            for reason in findings.map(\.reason) where !reasons.contains(reason) { reasons.append(reason) }
-            status = .held(reasons)
-            info.status = status
-            metadata = try metadataFiles(info, reports: reports)
-        }
-        let nowHeld: Bool = if case .held = status { true } else { false }
-        for (name, bytes) in metadata {
-            try DurableFile.write(bytes, to: temporaryDirectory.appendingPathComponent(name))
-            files.append(ReleaseFile(path: name, bytes: bytes.count, sha256: SHA256Hex.of(bytes)))
-        }
-        files.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
-        let sums = ReleaseChecksums.sumsFile(files)
-        try DurableFile.write(sums, to: temporaryDirectory.appendingPathComponent(ReleaseChecksums.sumsName))
-        if let signingKey {
-            let signature = try ReleaseSigning.sign(sums, seed: signingKey)
-            try DurableFile.write(signature, to: temporaryDirectory.appendingPathComponent(ReleaseChecksums.signatureName))
-        }
-        DurableFile.syncDirectory(temporaryDirectory.appendingPathComponent("data"))
-        DurableFile.syncDirectory(temporaryDirectory)
-
-        // Fail closed: a release the gate holds may carry what the gate caught, so neither it nor
-        // its zip goes where releases are served or uploaded from.
-        let targetRoot = nowHeld ? ReleaseReader.heldRoot(outputRoot) : outputRoot
-        let targetDirectory = ReleaseReader.releasesDirectory(id, targetRoot)
-        try FileManager.default.createDirectory(at: targetDirectory, withIntermediateDirectories: true)
-        let packages = targetRoot.appendingPathComponent("packages")
-        try FileManager.default.createDirectory(at: packages, withIntermediateDirectories: true)
-        let zip = packages.appendingPathComponent("\(id)-\(version).zip")
-        let zipTemp = packages.appendingPathComponent(".tmp-\(id)-\(version)-\(getpid()).zip")
-        let streams = try data.deflated()
-        var deflated: [String: DeflateSpool.Stream] = [:]
-        deflated["data/\(id).csv"] = streams.csv
-        deflated["data/\(id).json"] = streams.json
-        try ZipWriter.archive(directory: temporaryDirectory, prefix: "\(id)-\(version)", to: zipTemp, writer: zipWriter, deflated: deflated)
-        try? FileManager.default.removeItem(at: spoolDirectory)
-        if let gate, !nowHeld {
-            try inspectZip(zipTemp, prefix: "\(id)-\(version)", expected: files.map(\.path) + [ReleaseChecksums.sumsName]
-                           + (signingKey == nil ? [] : [ReleaseChecksums.signatureName]), gate: gate)
-        }
-        let final = targetDirectory.appendingPathComponent(version)
-        guard rename(zipTemp.path, zip.path) == 0 else { throw ODPError.io(zip.path, "cannot rename the zip into place") }
-        DurableFile.syncDirectory(packages)
-        guard rename(temporaryDirectory.path, final.path) == 0 else {
-            throw ODPError.io(final.path, "cannot rename the release into place: \(String(cString: strerror(errno)))")
-        }
-        DurableFile.syncDirectory(datasetDirectory)
-        DurableFile.syncDirectory(targetDirectory)
-        if nowHeld { removeDatasetDirectoryIfEmpty() }
-        if case .released = status {
-            try ReleaseWriter.writeLatest(datasetId: id, version: version, contentHash: digests.contentHash, root: outputRoot)
-        }
-        let all = files + [ReleaseFile(path: ReleaseChecksums.sumsName, bytes: sums.count, sha256: SHA256Hex.of(sums))]
-        return ReleaseOutcome(kind: .created(version), version: version, directory: final, zip: zip, status: status.slug,
-                              contentHash: digests.contentHash, rowCount: data.rowCount, bytes: all.reduce(0) { $0 + $1.bytes },
-                              files: files, changes: changes, gateFindings: findings)
-    }
-
     /// The report files, descriptor, README and release.json, in memory so the gate sees them
     /// before anything is written.
-    private func metadataFiles(_ info: ReleaseDescription, reports: [StageReport]) throws -> [(name: String, bytes: Data)] {
+    func metadataFiles(_ info: ReleaseDescription, reports: [StageReport]) throws -> [(name: String, bytes: Data)] {
         var out: [(name: String, bytes: Data)] = []
         for report in reports {
             for (name, bytes) in report.files.sorted(by: { $0.key < $1.key }) {
@@ -268,13 +163,13 @@ public final class ReleaseWriter {
         }
         out.append(("datapackage.json", try DataPackage.json(info)))
         out.append(("README.md", Data(ReleaseReadme.markdown(info, reports: reports).utf8)))
-        out.append(("release.json", try info.releaseJSON()))
+        out.append((ReleaseMetadata.fileName, try ArtifactCodec.encode(info.metadata)))
         return out
     }
 
     /// Reads the zip back: it must hold exactly the release's files under its prefix, and every
     /// entry but the data files passes the gate again, as the bytes a downloader will get.
-    private func inspectZip(_ zip: URL, prefix: String, expected: [String], gate: any PublishedFileGate) throws {
+    func inspectZip(_ zip: URL, prefix: String, expected: [String], gate: any PublishedFileGate) throws {
         let reader = try ZipReader(url: zip)
         let names = reader.entries.map(\.name).filter { !$0.hasSuffix("/") }
         let wanted = Set(expected.map { "\(prefix)/\($0)" })
@@ -297,17 +192,15 @@ public final class ReleaseWriter {
     /// Points `latest.json` at an existing complete version (after a data officer approves it).
     public static func promote(datasetId: String, version: String, root: URL) throws {
         let dir = ReleaseReader.releasesDirectory(datasetId, root).appendingPathComponent(version)
-        guard let info = ReleaseReader.info(datasetId: datasetId, directory: dir, latest: nil) else {
+        guard let metadata = try ReleaseMetadata.read(release: dir) else {
             throw ODPError.usage("release \(datasetId) \(version) does not exist or is incomplete")
         }
-        try writeLatest(datasetId: datasetId, version: version, contentHash: info.contentHash, root: root)
+        try writeLatest(datasetId: datasetId, version: version, contentHash: metadata.contentHash, root: root)
     }
 
     static func writeLatest(datasetId: String, version: String, contentHash: String, root: URL) throws {
-        let object: [String: Any] = ["dataset_id": datasetId, "version": version, "content_hash": contentHash,
-                                     "path": "\(version)/"]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        try DurableFile.replace(data + Data("\n".utf8), at: ReleaseReader.releasesDirectory(datasetId, root).appendingPathComponent("latest.json"))
+        try LatestPointer(datasetId: datasetId, version: version, contentHash: contentHash)
+            .write(datasetDirectory: ReleaseReader.releasesDirectory(datasetId, root))
     }
 
     /// Removes `.tmp-*` leftovers of killed runs (a folder of a live process is kept).
@@ -324,7 +217,7 @@ public final class ReleaseWriter {
         !id.isEmpty && id.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D } && !id.hasPrefix("-")
     }
 
-    static let reservedNames: Set<String> = ["datapackage.json", "README.md", "release.json", "SHA256SUMS", "SHA256SUMS.sig", "data"]
+    static let reservedNames: Set<String> = ["datapackage.json", "README.md", ReleaseMetadata.fileName, SHA256Sums.fileName, SHA256Sums.signatureName, "data"]
 
     static func isSafeReportName(_ name: String) -> Bool {
         !name.isEmpty && !name.hasPrefix(".") && !name.contains("/") && !name.contains("\\") && !reservedNames.contains(name)

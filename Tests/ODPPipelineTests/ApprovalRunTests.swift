@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 import ODPPipeline
 import Testing
 @testable import ODPPublish
@@ -52,11 +53,10 @@ struct ApprovalRunTests {
 
     func expectPublished(_ fixture: DemoFixture, _ version: String) throws {
         let release = fixture.output.appendingPathComponent("releases/\(Self.dataset)")
-        let latest = try JSONSerialization.jsonObject(with: Data(contentsOf: release.appendingPathComponent("latest.json"))) as? [String: Any]
-        #expect(latest?["version"] as? String == version)
+        #expect(try LatestPointer.read(datasetDirectory: release)?.version == version)
         let uploaded = fixture.output.appendingPathComponent("published/\(Self.dataset)/\(version)")
         #expect(FileManager.default.fileExists(atPath: uploaded.appendingPathComponent(FileDropTarget.doneMarker).path))
-        let files = try ReleaseFiles.load(release.appendingPathComponent(version))
+        let files = try UploadFile.release(release.appendingPathComponent(version))
         #expect(files.contains { $0.path == "data/\(Self.dataset).csv" })
         for file in files {
             #expect(FileManager.default.contents(atPath: uploaded.appendingPathComponent(file.path).path) == (try? Data(contentsOf: file.url)),

@@ -118,8 +118,8 @@ struct DemoCKANTests {
             }
             expectedNames.append(name)
             let dataset = try #require(remote, "\(definition.id) is not on CKAN as \(name)")
-            let release = try #require(ReleaseReader.latest(datasetId: definition.id, root: s.fixture.output))
-            expectResources(dataset, try ReleaseFiles.load(release.directory), of: definition.id)
+            let release = try #require(try ReleaseReader.latest(datasetId: definition.id, root: s.fixture.output))
+            expectResources(dataset, try UploadFile.release(release.directory), of: definition.id)
             let c = definition.catalog
             #expect(dataset.fields["title"] == c.title)
             #expect(dataset.fields["notes"] == c.summary)
@@ -138,7 +138,7 @@ struct DemoCKANTests {
         let list = try #require(try await offPool { try Self.fetch(listName, client: client) }, "the open-data list is not on CKAN")
         let catalog = s.fixture.output.appendingPathComponent("catalog")
         let names = ["open-list.csv", "open-list.json", "open-list.html", "dcat.jsonld"]
-        expectResources(list, try ReleaseFiles.loose(names.map { catalog.appendingPathComponent($0) }), of: "the open-data list")
+        expectResources(list, try UploadFile.loose(names.map { catalog.appendingPathComponent($0) }), of: "the open-data list")
         modified[listName] = list.fields["metadata_modified"]
         // Nothing else carries this test's tag: no second copy of any dataset.
         let tag = s.tag
@@ -146,7 +146,7 @@ struct DemoCKANTests {
         return modified
     }
 
-    func expectResources(_ dataset: RemoteDataset, _ files: [ODPPublish.ReleaseFile], of what: String) {
+    func expectResources(_ dataset: RemoteDataset, _ files: [ODPPublish.UploadFile], of what: String) {
         #expect(dataset.resources.count == files.count, "\(what): \(dataset.resources.map(\.name))")
         #expect(Set(dataset.resources.map(\.name)).count == dataset.resources.count, "\(what) has duplicate resources")
         for file in files {

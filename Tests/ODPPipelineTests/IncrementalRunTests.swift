@@ -50,7 +50,7 @@ struct IncrementalRunTests {
         let outcome = try #require(second.outcomes.first)
         #expect(outcome.status == .published)
         #expect(outcome.rowsReleased == 3)
-        let latest = try #require(ReleaseReader.latest(datasetId: "permits", root: fixture.output))
+        let latest = try #require(try ReleaseReader.latest(datasetId: "permits", root: fixture.output))
         let csv = try String(contentsOf: latest.directory.appendingPathComponent("data/permits.csv"), encoding: .utf8)
         #expect(csv.contains("P1,福州甲公司"))
         #expect(csv.contains("P2,福州乙公司（更名）"))

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import ODPPortal
+import ODPCore
 
 @Suite("Downloads: stable URLs, ETag, ranges, content types")
 struct DownloadTests {
@@ -24,6 +25,28 @@ struct DownloadTests {
             #expect(again.body.readableBytes == 0)
             let other = try await get(client, "/datasets/air-quality/2026.11.23.1/data/air-quality.csv", [.ifNoneMatch: "\"sha256-00\""])
             #expect(other.status == .ok)
+        }
+    }
+
+    @Test("SHA256SUMS.sig is offered only for a release whose release.json says it is signed; a newer release.json is left out")
+    func signatureAndNewerFormat() async throws {
+        try await withPortal { fixture, client in
+            let folder = fixture.root.appendingPathComponent("releases/air-quality/2026.11.23.1")
+            try Data("c2lnbmF0dXJl\n".utf8).write(to: folder.appendingPathComponent("SHA256SUMS.sig"))
+            #expect(try await get(client, "/datasets/air-quality/2026.11.23.1/SHA256SUMS.sig").status == .notFound)
+            let url = folder.appendingPathComponent("release.json")
+            var metadata = try #require(try ArtifactCodec.read(ReleaseMetadata.self, at: url))
+            metadata.signature = ReleaseSignature(publicKey: String(repeating: "ab", count: 32))
+            try ArtifactCodec.write(metadata, to: url)
+            let signed = try await get(client, "/datasets/air-quality/2026.11.23.1/SHA256SUMS.sig")
+            #expect(signed.status == .ok && signed.text == "c2lnbmF0dXJl\n")
+            // A release.json from a newer odp: that version is not shown, the others are.
+            let older = fixture.root.appendingPathComponent("releases/air-quality/2026.11.20.1/release.json")
+            var tree = try JSONDecoder().decode(ArtifactJSON.self, from: Data(contentsOf: older))
+            tree[ArtifactCodec.versionKey] = .int(Int64(ReleaseMetadata.schemaVersion + 1))
+            try tree.encoded(pretty: true).write(to: older)
+            #expect(try await get(client, "/datasets/air-quality/2026.11.20.1/data/air-quality.csv").status == .notFound)
+            #expect(try await get(client, "/datasets/air-quality/latest/data/air-quality.csv").status == .ok)
         }
     }
 

@@ -1,9 +1,11 @@
 import Foundation
 import ODPCore
+import Testing
 
-/// Writes a small output tree in a temp folder, following the shapes ODPRelease, ODPCheck
-/// and ODPDesensitize write (release.json, latest.json, datapackage.json, quality-report.json,
-/// privacy-report.json, SHA256SUMS, packages/*.zip, catalog/open-list.json).
+/// Writes a small output tree in a temp folder through the artifact types ODPRelease, ODPCheck
+/// and ODPDesensitize write with (release.json, latest.json, datapackage.json,
+/// quality-report.json, privacy-report.json, SHA256SUMS, catalog/open-list.json), plus
+/// packages/*.zip.
 struct PortalFixture {
     let root: URL
 
@@ -29,29 +31,23 @@ struct PortalFixture {
         try release(id: "held-data", version: "2026.11.23.1", status: "held", title: "暂缓数据",
                     csv: "a\r\n1\r\n", previous: nil)
 
-        var air: [String: Any] = ["dataset_id": "air-quality", "title": "空气质量日报", "code": "11000000-AQ-001", "provider": "市生态环境局"]
-        air["provider_code"] = "11110000000000001X"
-        air["summary"] = "全市国控站点每日空气质量监测数据（PM2.5、AQI）。"
-        air["domain"] = "生态环境"
-        air["open_type"] = "无条件开放"
-        air["update_cycle"] = "每日"
-        air["keywords"] = ["空气质量", "PM2.5"]
-        air["license"] = "CC-BY-4.0"
-        air["formats"] = ["CSV", "JSON"]
-        air["first_published"] = "2026-11-20T08:00:00Z"
-        var hostile: [String: Any] = ["dataset_id": "hostile", "title": Self.hostileTitle, "provider": "\"><img onerror=alert(3) src=x>"]
-        hostile["summary"] = "<b>bold</b> & 'quotes'"
-        hostile["domain"] = "测试<i>"
-        hostile["open_type"] = "有条件开放"
-        hostile["open_condition"] = "须签订协议"
-        hostile["update_cycle"] = "不定期"
-        hostile["keywords"] = ["<svg/onload=alert(4)>"]
-        let bus: [String: Any] = ["dataset_id": "bus-stops", "title": "公交站点", "provider": "市交通委", "domain": "交通出行",
-                                  "open_type": "无条件开放", "update_cycle": "每月"]
-        let openList: [[String: Any]] = [air, hostile, bus]
-        // The shape ODPRelease's OpenList.json writes: an object with a `datasets` array.
-        let listObject: [String: Any] = ["generated_at": "2026-11-23T08:00:00Z", "publisher": "测试", "count": openList.count, "datasets": openList]
-        try write("catalog/open-list.json", try JSONSerialization.data(withJSONObject: listObject, options: [.sortedKeys]))
+        func entry(_ index: Int, _ id: String, title: String, code: String = "", provider: String, providerCode: String = "",
+                   summary: String = "", domain: String, openType: String, openCondition: String? = nil, cycle: String,
+                   keywords: [String] = [], license: String = "", formats: [String] = [], firstPublished: String = "") -> OpenListDocument.Entry {
+            OpenListDocument.Entry(index: index, datasetId: id, title: title, code: code, provider: provider, providerCode: providerCode,
+                                   summary: summary, domain: domain, openType: openType, openCondition: openCondition, updateCycle: cycle,
+                                   formats: formats, firstPublished: firstPublished, lastUpdated: "", rowCount: 0, fields: [],
+                                   keywords: keywords, license: license, version: "", downloadURL: "", distributions: [], signature: nil)
+        }
+        let list = OpenListDocument(generatedAt: "2026-11-23T08:00:00Z", publisher: "测试", datasets: [
+            entry(1, "air-quality", title: "空气质量日报", code: "11000000-AQ-001", provider: "市生态环境局", providerCode: "11110000000000001X",
+                  summary: "全市国控站点每日空气质量监测数据（PM2.5、AQI）。", domain: "生态环境", openType: "无条件开放", cycle: "每日",
+                  keywords: ["空气质量", "PM2.5"], license: "CC-BY-4.0", formats: ["CSV", "JSON"], firstPublished: "2026-11-20T08:00:00Z"),
+            entry(2, "hostile", title: Self.hostileTitle, provider: "\"><img onerror=alert(3) src=x>", summary: "<b>bold</b> & 'quotes'",
+                  domain: "测试<i>", openType: "有条件开放", openCondition: "须签订协议", cycle: "不定期", keywords: ["<svg/onload=alert(4)>"]),
+            entry(3, "bus-stops", title: "公交站点", provider: "市交通委", domain: "交通出行", openType: "无条件开放", cycle: "每月"),
+        ])
+        try write("catalog/open-list.json", try ArtifactCodec.encode(list))
         try write("catalog/dcat.jsonld", Data(#"{"@context":"http://www.w3.org/ns/dcat#","@type":"Catalog","dataset":[]}"#.utf8))
         try write("state/approvals.json", Data("{}".utf8))
         try write("state/secret.txt", Data("top secret".utf8))
@@ -66,8 +62,7 @@ struct PortalFixture {
     }
 
     func latest(_ id: String, _ version: String) throws {
-        let o: [String: Any] = ["dataset_id": id, "version": version, "content_hash": "abc", "path": "\(version)/"]
-        try write("releases/\(id)/latest.json", try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]))
+        try write("releases/\(id)/latest.json", try ArtifactCodec.encode(LatestPointer(datasetId: id, version: version, contentHash: "hash-\(version)")))
     }
 
     /// - Parameter json: false lays the release out as `release: {formats: [csv]}` does (no JSON file or resource).
@@ -77,73 +72,64 @@ struct PortalFixture {
         let header = csv.split(separator: "\r\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
         files["data/\(id).csv"] = Data(csv.utf8)
         if json { files["data/\(id).json"] = Data("[]\n".utf8) }
-        let fields: [[String: Any]] = header.map { name -> [String: Any] in
-            ["name": name, "title": name == "station_name" ? "站点名称" : name, "type": "string", "description": "说明 \(name)"]
+        let fields = header.map { name in
+            DataPackageDescriptor.Field(name: name, title: name == "station_name" ? "站点名称" : name, type: "string", format: nil,
+                                        description: "说明 \(name)", constraints: nil)
         }
-        let license: [String: Any] = ["name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"]
-        let contributor: [String: Any] = ["title": "提供方", "roles": ["publisher"]]
-        let csvResource: [String: Any] = ["name": id, "path": "data/\(id).csv", "format": "csv", "schema": ["fields": fields] as [String: Any]]
-        let jsonResource: [String: Any] = ["name": "\(id)-json", "path": "data/\(id).json", "format": "json", "schema": ["fields": fields] as [String: Any]]
-        var package: [String: Any] = ["name": id, "title": title, "description": "摘要 \(title)", "version": version]
-        package["licenses"] = [license]
-        package["contributors"] = [contributor]
-        package["resources"] = json ? [csvResource, jsonResource] : [csvResource]
-        files["datapackage.json"] = try JSONSerialization.data(withJSONObject: package, options: [.sortedKeys])
-        let dimensions: [String: Any] = [
-            "规范性": ["score": 0.95, "passed": 19, "checks": 20, "english": "conformity"] as [String: Any],
-            "完整性": ["score": 0.9, "passed": 9, "checks": 10, "english": "completeness"] as [String: Any],
-            "时效性": ["note": "未评估", "english": "timeliness"] as [String: Any],
-        ]
-        let failingRule: [String: Any] = ["type": "range", "field": "aqi", "severity": "error", "dimension": "准确性",
-                                          "description": "AQI 在 0–500 之间", "rows_checked": 4, "failed": 1, "share": 0.25]
-        let passingRule: [String: Any] = ["type": "required", "field": "station_code", "severity": "error", "dimension": "完整性",
-                                          "description": "必填", "rows_checked": 4, "failed": 0, "share": 0.0]
-        let gate: [String: Any] = ["decision": "publish", "reasons": [String]()]
-        var quality: [String: Any] = ["dataset": id, "title": title, "rows_checked": 4, "rejected_rows": 1]
-        quality["reject_share"] = 0.25
-        quality["overall_score"] = 0.925
-        quality["dimensions"] = dimensions
-        quality["gate"] = gate
-        quality["rules"] = [failingRule, passingRule]
-        files["quality-report.json"] = try JSONSerialization.data(withJSONObject: quality, options: [.sortedKeys])
+        let schema = DataPackageDescriptor.TableSchema(fields: fields, primaryKey: nil)
+        let csvResource = DataPackageDescriptor.Resource(name: id, path: "data/\(id).csv", format: "csv", mediatype: "text/csv",
+                                                         title: "\(title)（CSV）", schema: schema)
+        let jsonResource = DataPackageDescriptor.Resource(name: "\(id)-json", path: "data/\(id).json", format: "json",
+                                                          mediatype: "application/json", title: "\(title)（JSON）", schema: schema)
+        let package = DataPackageDescriptor(
+            name: id, id: "", title: title, description: "摘要 \(title)", version: version, created: "",
+            licenses: [.init(name: "CC-BY-4.0", path: "https://creativecommons.org/licenses/by/4.0/", title: "CC-BY-4.0")],
+            sources: [.init(title: "提供方")], contributors: [.init(title: "提供方", roles: ["publisher"], email: nil)], keywords: nil,
+            resources: json ? [csvResource, jsonResource] : [csvResource], signature: nil)
+        files["datapackage.json"] = try ArtifactCodec.encode(package)
+        func rule(_ type: String, field: String, dimension: String, description: String, failed: Int) -> QualityReport.Rule {
+            QualityReport.Rule(type: type, field: field, severity: "error", dimension: dimension, dimensionEn: "", description: description,
+                               rowsChecked: 4, failed: failed, share: Double(failed) / 4, examples: [], note: nil, explained: nil, metric: nil)
+        }
+        let quality = QualityReport(
+            dataset: id, title: title, definitionHash: "", runDate: "2026-11-23", rowsRead: 4, rowsUnreadable: 0, rowsChecked: 4,
+            rejectedRows: 1, rejectShare: 0.25,
+            rules: [rule("range", field: "aqi", dimension: "准确性", description: "AQI 在 0–500 之间", failed: 1),
+                    rule("required", field: "station_code", dimension: "完整性", description: "必填", failed: 0)],
+            dimensions: ["规范性": .init(english: "conformity", score: 0.95, passed: 19, checks: 20),
+                         "完整性": .init(english: "completeness", score: 0.9, passed: 9, checks: 10),
+                         "时效性": .init(english: "timeliness", note: "未评估")],
+            gate: .init(decision: .publish, reasons: [], maxRejectShare: 0.02, allowEmpty: false, minScores: nil, minOverall: nil),
+            overallMethod: "", dimensionMethod: "", profile: nil, comparison: [:], problems: .init(count: 1, listed: 1, unreadable: 0),
+            overallScore: 0.925, overallScoreText: nil, benford: nil)
+        files["quality-report.json"] = try ArtifactCodec.encode(quality)
         files["quality-report.html"] = Data("<!DOCTYPE html><html><body><h1>质量报告</h1></body></html>".utf8)
-        var privacyFields: [[String: Any]] = header.map { name -> [String: Any] in
-            ["name": name, "title": name, "class": name == "station_name" ? "quasi" : "public"]
-        }
-        let dropped: [String: Any] = ["name": "contact_phone", "title": "联系电话", "class": "direct", "operator": "drop", "published": false]
-        privacyFields.append(dropped)
-        let hitBefore: [String: Any] = ["field": "contact_phone", "kind": "mobile", "count": 3, "first_row": 2]
-        let hitAfter: [String: Any] = ["field": "station_code", "kind": "region_code", "count": 3, "first_row": 2,
-                                       "allowed": true, "reason": "行政区划代码公开"]
-        let anonymity: [String: Any] = ["quasi_identifiers": ["station_name"], "k_target": 2, "k_achieved": 3, "records_suppressed": 1]
-        var privacy: [String: Any] = ["dataset": id, "records_in": 4, "records_out": 3]
-        privacy["fields"] = privacyFields
-        privacy["identifier_hits"] = ["before": [hitBefore], "after": [hitAfter]] as [String: Any]
-        privacy["k_anonymity"] = anonymity
-        privacy["hold_reasons"] = [String]()
-        files["privacy-report.json"] = try JSONSerialization.data(withJSONObject: privacy, options: [.sortedKeys])
+        let privacyFields = header.map { PrivacyReport.Field(name: $0, title: $0, privacyClass: $0 == "station_name" ? "quasi" : "public") }
+            + [PrivacyReport.Field(name: "contact_phone", title: "联系电话", privacyClass: "direct", operator: "drop", published: false)]
+        let privacy = PrivacyReport(
+            dataset: id, definitionHash: "", pseudonymKeyId: nil, pseudonymFormatVersion: nil, runDate: "2026-11-23", recordsIn: 4,
+            recordsOut: 3, fields: privacyFields,
+            identifierHits: .init(before: [.init(field: "contact_phone", kind: "mobile", count: 3, firstRow: 2)],
+                                  after: [.init(field: "station_code", kind: "region_code", count: 3, firstRow: 2, allowed: true, reason: "行政区划代码公开")]),
+            headerHits: [], holdReasons: [],
+            kAnonymity: .init(quasiIdentifiers: ["station_name"], kTarget: 2, kAchieved: 3, maxSuppression: 0.05, equivalenceClasses: 2,
+                              recordsSuppressed: 1, suppressedShare: 0.25, shareBelowK: 0, risk: nil),
+            lDiversity: .init(sensitiveFields: [], lTarget: nil, lAchieved: nil))
+        files["privacy-report.json"] = try ArtifactCodec.encode(privacy)
         files["README.md"] = Data("# \(title)\n".utf8)
         let created = version.prefix(10).replacingOccurrences(of: ".", with: "-") + "T08:00:00Z"
-        let dataFile: [String: Any] = ["path": "data/\(id).csv", "bytes": csv.utf8.count, "sha256": SHA256Hex.of(Array(csv.utf8))]
-        var releaseJSON: [String: Any] = ["dataset_id": id, "version": version, "status": status]
-        releaseJSON["hold_reasons"] = status == "held" ? ["质量不达标"] : [String]()
-        releaseJSON["content_hash"] = "hash-\(version)"
-        releaseJSON["created"] = created
-        releaseJSON["row_count"] = csv.split(separator: "\r\n").count - 1
-        releaseJSON["previous_version"] = previous ?? NSNull()
-        releaseJSON["data_files"] = [dataFile]
-        if let previous {
-            let schemaChange: [String: Any] = ["change": "added", "field": "aqi", "from": NSNull(), "to": "integer"]
-            let changes: [String: Any] = ["previous_version": previous, "compared_by": "primary_key", "added": 2, "removed": 0,
-                                          "changed": 1, "schema_changes": [schemaChange]]
-            releaseJSON["changes"] = changes
-        } else {
-            releaseJSON["changes"] = NSNull()
+        let changes = previous.map {
+            ChangeSummary(previousVersion: $0, comparedBy: "primary_key", added: 2, removed: 0, changed: 1,
+                          schemaChanges: [SchemaChange(kind: .added, field: "aqi", from: nil, to: "integer")])
         }
-        files["release.json"] = try JSONSerialization.data(withJSONObject: releaseJSON, options: [.sortedKeys])
-        var sums = ""
-        for name in files.keys.sorted() { sums += "\(SHA256Hex.of(Array(files[name]!)))  \(name)\n" }
-        files["SHA256SUMS"] = Data(sums.utf8)
+        let metadata = ReleaseMetadata(
+            datasetId: id, version: version, status: try #require(ReleaseMetadata.Status(rawValue: status)),
+            holdReasons: status == "held" ? ["质量不达标"] : [], contentHash: "hash-\(version)", created: created,
+            rowCount: csv.split(separator: "\r\n").count - 1, previousVersion: previous, definitionHash: "",
+            dataFiles: [ReleaseFile(path: "data/\(id).csv", bytes: csv.utf8.count, sha256: SHA256Hex.of(Array(csv.utf8)))],
+            publishedFileGate: 1, signature: nil, changes: changes)
+        files["release.json"] = try ArtifactCodec.encode(metadata)
+        files["SHA256SUMS"] = SHA256Sums(entries: files.map { .init(path: $0.key, sha256: SHA256Hex.of(Array($0.value))) }).render()
         for (name, data) in files { try write(dir + name, data) }
     }
 

@@ -42,7 +42,7 @@ struct CKANTargetTests {
     func checkPublished(_ s: Setup, _ definition: DatasetDefinition, _ release: URL, version: String) throws {
         let package = try #require(try s.client.package(CKANNames.dataset(code: definition.catalog.code)))
         let resources = package["resources"] as? [[String: Any]] ?? []
-        let files = try ReleaseFiles.load(release)
+        let files = try UploadFile.release(release)
         #expect(resources.count == files.count, "resources: \(resources.map { $0["name"] ?? "" })")
         #expect(Set(resources.compactMap { $0["name"] as? String }).count == resources.count)
         for file in files {
@@ -64,7 +64,7 @@ struct CKANTargetTests {
         let logs = LogLines()
         let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: logs.sink)
         let receipts = try publisher.publish(release: release, definition: definition, version: "2026.1")
-        #expect(receipts.count == 5)
+        #expect(receipts.count == Fixtures.releaseFileCount)
         try checkPublished(s, definition, release, version: "2026.1")
 
         let package = try #require(try s.client.package(CKANNames.dataset(code: definition.catalog.code)))
@@ -94,7 +94,7 @@ struct CKANTargetTests {
         // A fresh state folder (journal lost): the portal's hashes alone prevent re-uploads.
         let fresh = LogLines()
         let amnesiac = try Publisher(config: s.config, stateDirectory: s.dir.appendingPathComponent("state2"), environment: s.env, log: fresh.sink)
-        #expect(try amnesiac.publish(release: release, definition: definition, version: "2026.1").count == 5)
+        #expect(try amnesiac.publish(release: release, definition: definition, version: "2026.1").count == Fixtures.releaseFileCount)
         #expect(fresh.all.filter { $0.contains("uploaded") }.isEmpty)
         expectNoSecrets([s.token], logs: logs.all + again.all + fresh.all, state: s.state)
     }
@@ -118,7 +118,8 @@ struct CKANTargetTests {
         let logs = LogLines()
         let second = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: logs.sink)
         _ = try second.publish(release: v2, definition: definition, version: "v2")
-        #expect(logs.all.filter { $0.contains("uploaded") }.count == 3, "\(logs.all)")
+        // The CSV, datapackage.json, release.json and SHA256SUMS changed.
+        #expect(logs.all.filter { $0.contains("uploaded") }.count == 4, "\(logs.all)")
         #expect(logs.all.contains { $0.contains("removing data/stops-b.json") })
         #expect(logs.all.contains { $0.contains("already there") && $0.contains("README.md") })
         try checkPublished(s, definition, v2, version: "v2")
@@ -153,7 +154,7 @@ struct CKANTargetTests {
         #expect(failures > 0, "no run was interrupted")
         try checkPublished(brittle, definition, release, version: "v1")
         let receipts = Fixtures.lines(Fixtures.receiptsFile(brittle.state))
-        #expect(receipts.count == 5, "\(receipts)")
+        #expect(receipts.count == Fixtures.releaseFileCount, "\(receipts)")
         expectNoSecrets([s.token], logs: logs.all, state: s.state)
     }
 
@@ -181,7 +182,7 @@ struct CKANTargetTests {
         // Under the limit but over the probe threshold: the probe passes and the upload goes through.
         let medium = Fixtures.definition(id: "stops-medium", code: code())
         let release = Fixtures.release(in: s.dir, id: "stops-medium", rows: 15_000)
-        #expect(try ReleaseFiles.load(release).contains { $0.size > CKANTarget.probeThreshold && $0.size < 1 << 20 })
+        #expect(try UploadFile.release(release).contains { $0.size > CKANTarget.probeThreshold && $0.size < 1 << 20 })
         _ = try publisher.publish(release: release, definition: medium, version: "v1")
         try checkPublished(s, medium, release, version: "v1")
     }
@@ -218,7 +219,7 @@ struct CKANTargetTests {
         while threads.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.05) }
         #expect(errors.all.isEmpty, "\(errors.all)")
         try checkPublished(s, definition, release, version: "v1")
-        #expect(Fixtures.lines(Fixtures.receiptsFile(s.state)).count == 5)
+        #expect(Fixtures.lines(Fixtures.receiptsFile(s.state)).count == Fixtures.releaseFileCount)
     }
 
     @Test("with create_organizations each provider gets its own organization, created once")

@@ -15,7 +15,7 @@ struct DirectoryTargetTests {
         let publisher = try Publisher(config: try #require(config), stateDirectory: state, environment: [:])
         let release = Fixtures.release(in: dir)
         let receipts = try publisher.publish(release: release, definition: Fixtures.definition(), version: "v1")
-        #expect(receipts.count == 5)
+        #expect(receipts.count == Fixtures.releaseFileCount)
         #expect(receipts.map(\.file).last == "SHA256SUMS")
         for r in receipts {
             let copy = try Data(contentsOf: drop.appendingPathComponent("bus-stops/v1/\(r.file)"))
@@ -23,11 +23,11 @@ struct DirectoryTargetTests {
             #expect(r.remote.hasSuffix("bus-stops/v1/\(r.file)"))
         }
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: drop.appendingPathComponent("bus-stops/v1/manifest.json"))) as? [String: Any]
-        #expect((manifest?["files"] as? [[String: Any]])?.count == 5)
+        #expect((manifest?["files"] as? [[String: Any]])?.count == Fixtures.releaseFileCount)
         let done = try String(contentsOf: drop.appendingPathComponent("bus-stops/v1/_ODP_DONE"), encoding: .utf8)
         #expect(done.count == 65)
         let journalLines = Fixtures.lines(Fixtures.receiptsFile(state)).count
-        #expect(journalLines == 5)
+        #expect(journalLines == Fixtures.releaseFileCount)
 
         let again = try Publisher(config: try #require(config), stateDirectory: state, environment: [:])
         let second = try again.publish(release: release, definition: Fixtures.definition(), version: "v1")
@@ -55,16 +55,16 @@ struct DirectoryTargetTests {
             try FileManager.default.removeItem(at: version.appendingPathComponent(name))
         }
         let pending = try Publisher(config: try #require(config), stateDirectory: state, environment: [:]).status()
-        #expect(pending.filter { $0.state == .pending }.count == 3)
+        #expect(pending.filter { $0.state == .pending }.count == Fixtures.releaseFileCount - 2)
 
         let logs = LogLines()
         let resumed = try Publisher(config: try #require(config), stateDirectory: state, environment: [:], log: logs.sink)
         let receipts = try resumed.publish(release: release, definition: Fixtures.definition(), version: "v1")
-        #expect(receipts.count == 5)
+        #expect(receipts.count == Fixtures.releaseFileCount)
         #expect(logs.all.filter { $0.contains("uploaded") }.count == 3)
         let lines = Fixtures.lines(journal).filter { $0.hasSuffix("}") }
-        #expect(lines.count == 5)
-        #expect(Set(lines).count == 5)
+        #expect(lines.count == Fixtures.releaseFileCount)
+        #expect(Set(lines).count == Fixtures.releaseFileCount)
         #expect(FileManager.default.fileExists(atPath: version.appendingPathComponent("_ODP_DONE").path))
         #expect(try resumed.status().allSatisfy { $0.state == .published })
     }
@@ -107,7 +107,7 @@ struct DirectoryTargetTests {
         #expect(throws: ODPError.self) { try publisher.publish(release: Fixtures.release(in: dir), definition: Fixtures.definition(), version: "v1") }
         let status = try publisher.status()
         #expect(status.filter { $0.target == "good" }.allSatisfy { $0.state == .published && $0.receipt != nil })
-        #expect(status.filter { $0.target == "bad" }.count == 5)
+        #expect(status.filter { $0.target == "bad" }.count == Fixtures.releaseFileCount)
         #expect(status.filter { $0.target == "bad" }.allSatisfy { $0.state == .pending })
     }
 

@@ -70,7 +70,7 @@ enum FileDropScenario {
         let release = Fixtures.release(in: dir, id: "direct")
         let publisher = try Publisher(config: direct, stateDirectory: state, environment: server.environment, log: logs.sink)
         let receipts = try publisher.publish(release: release, definition: Fixtures.definition(id: "direct"), version: "v1")
-        #expect(receipts.count == 5)
+        #expect(receipts.count == Fixtures.releaseFileCount)
         try verify(server.root.appendingPathComponent("\(folder)/direct/v1"), release)
         let before = Fixtures.lines(Fixtures.receiptsFile(state)).count
         let again = LogLines()
@@ -99,13 +99,13 @@ enum FileDropScenario {
         }
         #expect(interrupted, "no run was interrupted")
         for (id, release) in releases { try verify(server.root.appendingPathComponent("\(folder)/\(id)/v1"), release) }
-        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(brittleState))).count == 5 * releases.count)
+        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(brittleState))).count == Fixtures.releaseFileCount * releases.count)
         expectNoSecrets(server.secrets, logs: logs.all, errors: errors, state: dir)
     }
 
     /// The folder holds exactly the release's files, manifest and done marker, byte for byte.
     static func verify(_ folder: URL, _ release: URL) throws {
-        let files = try ReleaseFiles.load(release)
+        let files = try UploadFile.release(release)
         for f in files {
             #expect(try Data(contentsOf: folder.appendingPathComponent(f.path)) == Data(contentsOf: f.url), "\(f.path)")
         }

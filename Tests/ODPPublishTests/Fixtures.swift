@@ -29,19 +29,32 @@ enum Fixtures {
         return DatasetDefinition(id: id, catalog: catalog, source: SourceSpec(kind: .csv, path: "x.csv"), schema: schema)
     }
 
-    /// A release folder as ODPRelease writes it; `seed` changes the content (a new version).
+    /// The files `release(in:)` publishes without a signature: five listed in SHA256SUMS and
+    /// SHA256SUMS itself.
+    static let releaseFileCount = 6
+
+    /// A release folder as ODPRelease writes it: data, descriptors, a release.json (with a
+    /// signer and SHA256SUMS.sig when `signature` is given) and SHA256SUMS over them; `seed`
+    /// changes the content (a new version).
     @discardableResult
-    static func release(in dir: URL, id: String = "bus-stops", seed: Int = 1, rows: Int = 50) -> URL {
+    static func release(in dir: URL, id: String = "bus-stops", seed: Int = 1, rows: Int = 50, signature: Data? = nil) -> URL {
         let root = dir.appendingPathComponent("release-\(id)-\(seed)")
         let fm = FileManager.default
         try! fm.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
         var csv = "stop_id,name,lon,lat\n"
         for i in 0..<rows { csv += "S\(seed)-\(i),站点\(i),117.\(i),36.\(seed)\n" }
+        let dataFile = ReleaseFile(path: "data/\(id).csv", bytes: csv.utf8.count, sha256: SHA256Hex.of(Array(csv.utf8)))
+        let metadata = ReleaseMetadata(
+            datasetId: id, version: "v\(seed)", status: .released, holdReasons: [], contentHash: dataFile.sha256,
+            created: "2026-12-07T08:00:00Z", rowCount: rows, previousVersion: nil, definitionHash: String(repeating: "0", count: 64),
+            dataFiles: [dataFile], publishedFileGate: 1,
+            signature: signature.map { _ in ReleaseSignature(publicKey: String(repeating: "ab", count: 32)) }, changes: nil)
         let files: [String: String] = [
             "data/\(id).csv": csv,
             "data/\(id).json": "[{\"stop_id\":\"S\(seed)-0\"}]\n",
             "datapackage.json": "{\"name\":\"\(id)\",\"version\":\"\(seed)\"}\n",
             "README.md": "# 公交站点\n\n版本 \(seed)\n",
+            "release.json": String(decoding: try! ArtifactCodec.encode(metadata), as: UTF8.self),
         ]
         var sums = ""
         for (path, text) in files.sorted(by: { $0.key < $1.key }) {
@@ -49,6 +62,7 @@ enum Fixtures {
             sums += "\(SHA256Hex.of(Array(text.utf8)))  \(path)\n"
         }
         try! sums.write(to: root.appendingPathComponent("SHA256SUMS"), atomically: true, encoding: .utf8)
+        try! signature?.write(to: root.appendingPathComponent("SHA256SUMS.sig"))
         return root
     }
 

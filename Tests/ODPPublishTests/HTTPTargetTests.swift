@@ -37,7 +37,7 @@ struct HTTPTargetTests {
     }
 
     func verify(_ folder: URL, _ release: URL) throws {
-        for f in try ReleaseFiles.load(release) {
+        for f in try UploadFile.release(release) {
             #expect(try Data(contentsOf: folder.appendingPathComponent(f.path)) == Data(contentsOf: f.url), "\(f.path)")
         }
     }
@@ -53,13 +53,13 @@ struct HTTPTargetTests {
         let release = Fixtures.release(in: dir)
         let publisher = try Publisher(config: try #require(config, "\(diags)"), stateDirectory: state, environment: environment, log: logs.sink)
         let receipts = try publisher.publish(release: release, definition: Fixtures.definition(), version: "v1")
-        #expect(receipts.count == 5)
+        #expect(receipts.count == Fixtures.releaseFileCount)
         #expect(receipts.allSatisfy { $0.remote.contains("/upload/\(folder)/bus-stops/v1/") })
         try verify(stored(folder, "bus-stops"), release)
-        #expect(writes(folder).count == 5)
+        #expect(writes(folder).count == Fixtures.releaseFileCount)
         _ = try Publisher(config: try #require(config), stateDirectory: state, environment: environment, log: logs.sink)
             .publish(release: release, definition: Fixtures.definition(), version: "v1")
-        #expect(writes(folder).count == 5)
+        #expect(writes(folder).count == Fixtures.releaseFileCount)
         expectNoSecrets(secrets, logs: logs.all, state: state)
     }
 
@@ -89,10 +89,10 @@ struct HTTPTargetTests {
         }
         #expect(interrupted, "no run was interrupted")
         for (id, release) in releases { try verify(stored(folder, id), release) }
-        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(b.appendingPathComponent("state")))).count == 5 * releases.count)
+        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(b.appendingPathComponent("state")))).count == Fixtures.releaseFileCount * releases.count)
         // A file is written again only when its answer was lost on the way back; never twice after a confirmed receipt.
         let perFile = Dictionary(grouping: writes(folder).filter { $0.contains("/resumed/") }, by: { $0.split(separator: " ")[1] })
-        #expect(perFile.count == 5)
+        #expect(perFile.count == Fixtures.releaseFileCount)
         expectNoSecrets(secrets, logs: logs.all, errors: errors, state: dir)
     }
 

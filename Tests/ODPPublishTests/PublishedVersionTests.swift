@@ -60,8 +60,10 @@ struct DirectoryImmutabilityTests {
         let release = Fixtures.release(in: dir)
         _ = try Publisher(config: try #require(config), stateDirectory: dir.appendingPathComponent("s1"), environment: [:])
             .publish(release: release, definition: Fixtures.definition(), version: "v1")
-        // The same release with one more file (a signature added later): the set differs.
-        try Data("c2lnbmF0dXJl\n".utf8).write(to: release.appendingPathComponent("SHA256SUMS.sig"))
+        // An earlier, interrupted upload of other content left its manifest and no _ODP_DONE.
+        let stored = dir.appendingPathComponent("drop/bus-stops/v1")
+        try FileManager.default.removeItem(at: stored.appendingPathComponent("_ODP_DONE"))
+        try Data("{\"files\":[]}\n".utf8).write(to: stored.appendingPathComponent("manifest.json"))
         var message = ""
         do {
             _ = try Publisher(config: try #require(config), stateDirectory: dir.appendingPathComponent("s2"), environment: [:])
@@ -87,15 +89,31 @@ struct DirectoryImmutabilityTests {
         let dir = Fixtures.tempDirectory("dir-sig")
         let drop = dir.appendingPathComponent("drop")
         let (config, _) = Fixtures.config("  - type: dir\n    path: drop", in: dir)
-        let release = Fixtures.release(in: dir)
         let signature = Data("c2lnbmF0dXJl\n".utf8)
-        try signature.write(to: release.appendingPathComponent("SHA256SUMS.sig"))
+        let release = Fixtures.release(in: dir, signature: signature)
         let receipts = try Publisher(config: try #require(config), stateDirectory: dir.appendingPathComponent("s"), environment: [:])
             .publish(release: release, definition: Fixtures.definition(), version: "v1")
         #expect(receipts.map(\.file).suffix(2) == ["SHA256SUMS", "SHA256SUMS.sig"])
         #expect(try Data(contentsOf: drop.appendingPathComponent("bus-stops/v1/SHA256SUMS.sig")) == signature)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: drop.appendingPathComponent("bus-stops/v1/manifest.json"))) as? [String: Any]
         #expect((manifest?["files"] as? [[String: Any]])?.contains { $0["path"] as? String == "SHA256SUMS.sig" } == true)
+    }
+
+    @Test("a signed release without its SHA256SUMS.sig, or a signature release.json does not declare, is refused before any upload")
+    func signatureMustMatchTheRelease() throws {
+        let dir = Fixtures.tempDirectory("dir-sig-contract")
+        let (config, _) = Fixtures.config("  - type: dir\n    path: drop", in: dir)
+        let signed = Fixtures.release(in: dir, seed: 1, signature: Data("c2lnbmF0dXJl\n".utf8))
+        try FileManager.default.removeItem(at: signed.appendingPathComponent("SHA256SUMS.sig"))
+        let unsigned = Fixtures.release(in: dir, seed: 2)
+        try Data("c2lnbmF0dXJl\n".utf8).write(to: unsigned.appendingPathComponent("SHA256SUMS.sig"))
+        for (release, words) in [(signed, "缺少 SHA256SUMS.sig"), (unsigned, "未声明签名")] {
+            let publisher = try Publisher(config: try #require(config), stateDirectory: dir.appendingPathComponent("s"), environment: [:])
+            #expect {
+                _ = try publisher.publish(release: release, definition: Fixtures.definition(), version: "v\(release.lastPathComponent)")
+            } throws: { "\($0)".contains(words) && "\($0)".contains("SHA256SUMS.sig") }
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("drop").path))
     }
 }
 

@@ -72,7 +72,7 @@ struct TLSTests {
         let (trusted, _) = Fixtures.config(yaml("    ca_file: cert.pem"), in: dir)
         let receipts = try Publisher(config: try #require(trusted), stateDirectory: dir.appendingPathComponent("s2"), environment: [:], log: logs.sink)
             .publish(release: release, definition: Fixtures.definition(), version: "v1")
-        #expect(receipts.count == 5)
+        #expect(receipts.count == Fixtures.releaseFileCount)
         #expect(try Data(contentsOf: dir.appendingPathComponent("sink/files/bus-stops/v1/README.md")) == Data(contentsOf: release.appendingPathComponent("README.md")))
         expectNoSecrets(["tls-token-value-1234", "tls-secret-value-5678"], logs: logs.all, errors: [message], state: dir.appendingPathComponent("s2"))
     }

@@ -106,7 +106,7 @@ struct IntegrityTests {
         #expect(try ReleaseVerifier.verify(path: outcome.directory, publicKey: publicKey).signature == .valid)
         #expect(try ReleaseVerifier.verify(path: outcome.zip!, publicKey: publicKey).signature == .valid)
         #expect(try ReleaseVerifier.verify(path: outcome.directory).signature == .notChecked)
-        let other = try #require(ReleaseSigning.hexBytes(try ReleaseSigning.publicKey(seed: ReleaseSigning.parseKey(ReleaseSigning.generateSigningKey())!)))
+        let other = try #require(SHA256Hex.bytes(hex: try ReleaseSigning.publicKey(seed: ReleaseSigning.parseKey(ReleaseSigning.generateSigningKey())!)))
         let wrong = try ReleaseVerifier.verify(path: outcome.directory, publicKey: other)
         #expect(wrong.signature == .invalid && !wrong.isValid)
 

@@ -16,7 +16,7 @@ struct ReleaseFormatsTests {
     func dataPaths(_ outcome: ReleaseOutcome) throws -> (folder: [String], sums: [String], zip: [String], package: [String], release: [String]) {
         let dir = outcome.directory
         let folder = try ReleaseFiles.list(dir).filter { $0.hasPrefix("data/") }
-        let sums = try ReleaseChecksums.parse(Data(contentsOf: dir.appendingPathComponent("SHA256SUMS"))).map(\.path).filter { $0.hasPrefix("data/") }
+        let sums = try SHA256Sums.parse(Data(contentsOf: dir.appendingPathComponent("SHA256SUMS")), file: "SHA256SUMS").entries.map(\.path).filter { $0.hasPrefix("data/") }
         let prefix = "enterprises-\(outcome.version)/"
         let zip = try ZipReader(url: try #require(outcome.zip)).entries.map(\.name)
             .filter { $0.hasPrefix(prefix + "data/") && !$0.hasSuffix("/") }.map { String($0.dropFirst(prefix.count)) }
@@ -85,11 +85,14 @@ struct ReleaseFormatsTests {
         let root = Fixture.temporaryDirectory()
         let definition = Fixture.definition(formats: [.csv])
         _ = try Fixture.release(root: root, definition: definition)
-        let entry = try #require(CatalogEntry.load(definition: definition, root: root, baseURL: nil))
+        let entry = try #require(try CatalogEntry.load(definition: definition, root: root, baseURL: nil))
         #expect(entry.files.map(\.format) == ["CSV"])
         #expect(OpenList.row(entry, index: 1)[10] == "CSV")
-        let distributions = DCATCatalog.dataset(entry, baseURL: nil)["dcat:distribution"] as? [[String: Any]] ?? []
+        guard case .array(let distributions)? = DCATCatalog.dataset(entry, baseURL: nil)["dcat:distribution"] else {
+            Issue.record("the DCAT dataset has no distribution list")
+            return
+        }
         #expect(distributions.count == 1)
-        #expect((distributions.first?["dcat:downloadURL"] as? [String: Any])?["@id"] as? String == entry.csvURL)
+        #expect(distributions.first?["dcat:downloadURL"]?["@id"] == .string(entry.csvURL))
     }
 }

@@ -15,7 +15,7 @@ struct ReleaseWriterTests {
         #expect(try ReleaseFiles.list(dir) == ["README.md", "SHA256SUMS", "data/enterprises.csv", "data/enterprises.json", "datapackage.json",
                                                "privacy-report.json", "quality-report.html", "quality-report.json", "release.json"])
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("packages/enterprises-2025.11.23.1.zip").path))
-        #expect(ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == "2025.11.23.1")
+        #expect(try ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == "2025.11.23.1")
         #expect(outcome.rowCount == 4)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("releases/enterprises").path)
         #expect(leftovers.sorted() == ["2025.11.23.1", "latest.json"])
@@ -109,9 +109,9 @@ struct ReleaseWriterTests {
         #expect(held.status == "held")
         #expect(held.directory.path.hasPrefix(ReleaseReader.heldRoot(root).path + "/"))
         #expect(held.zip?.path.hasPrefix(ReleaseReader.heldRoot(root).path + "/") == true)
-        #expect(ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == good.version)
-        #expect(ReleaseReader.versions(datasetId: "enterprises", root: root).map(\.status) == ["released"])
-        #expect(ReleaseReader.versions(datasetId: "enterprises", root: ReleaseReader.heldRoot(root)).map(\.version) == [held.version])
+        #expect(try ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == good.version)
+        #expect(try ReleaseReader.versions(datasetId: "enterprises", root: root).map(\.status) == ["released"])
+        #expect(try ReleaseReader.versions(datasetId: "enterprises", root: ReleaseReader.heldRoot(root)).map(\.version) == [held.version])
         #expect(Fixture.read(held.directory.appendingPathComponent("release.json")).contains("质量评分低于 80"))
         // A held version cannot be promoted: it is not in the tree releases are served from.
         #expect(throws: ODPError.self) { try ReleaseWriter.promote(datasetId: "enterprises", version: held.version, root: root) }
@@ -119,7 +119,7 @@ struct ReleaseWriterTests {
         let passing = try Fixture.release(root: root, rows: rows, time: Fixture.runTime + 120)
         #expect(!passing.isUnchanged)
         #expect(passing.version != held.version)
-        #expect(ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == passing.version)
+        #expect(try ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == passing.version)
         #expect(throws: ODPError.self) { try ReleaseWriter.promote(datasetId: "enterprises", version: "2025.11.23.9", root: root) }
     }
 

@@ -83,11 +83,11 @@ struct CompareExplanation {
 
     func covers(_ metric: String) -> Bool { self.metric == nil || self.metric == metric }
 
-    var json: [String: Any] {
-        var o: [String: Any] = ["text": text]
-        if let metric { o["metric"] = metric }
-        if let versionText { o["version"] = versionText }
-        if let until { o["until"] = until.isoDate }
+    var json: ArtifactJSON {
+        var o: ArtifactJSON = ["text": .string(text)]
+        if let metric { o["metric"] = .string(metric) }
+        if let versionText { o["version"] = .string(versionText) }
+        if let until { o["until"] = .string(until.isoDate) }
         return o
     }
 }

@@ -67,18 +67,12 @@ struct FieldProfile {
         String(decoding: (0..<16).map { UInt8(ascii: "a") + UInt8(truncatingIfNeeded: h >> (60 - 4 * $0)) & 0x0F }, as: UTF8.self)
     }
 
-    var json: [String: Any] {
-        var o: [String: Any] = ["name": name, "type": type, "non_null": nonNull, "null_rate": Report.round(nullRate)]
-        if let sum { o["sum"] = Report.round(sum) }
-        if let mean { o["mean"] = Report.round(mean) }
-        if let categories {
-            o["categories"] = categories.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }.map { key, v -> [String: Any] in
-                var c: [String: Any] = ["hash": key, "count": v.count]
-                if let t = v.value { c["value"] = t }
-                return c
-            }
+    var artifact: QualityProfile.Field {
+        let list = categories.map { table in
+            table.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }.map { QualityProfile.Category(hash: $0.key, count: $0.value.count, value: $0.value.value) }
         }
-        return o
+        return QualityProfile.Field(name: name, type: type, nonNull: nonNull, nullRate: Report.round(nullRate), sum: sum.map(Report.round),
+                                    mean: mean.map(Report.round), categories: list)
     }
 
     init(name: String, type: String, nonNull: Int, nullRate: Double, sum: Double?, mean: Double?,
@@ -88,27 +82,24 @@ struct FieldProfile {
     }
 
     /// - Parameter legacy: written before profiles described released values, with hex keys.
-    init?(json: [String: Any], legacy: Bool) {
-        guard let name = json["name"] as? String, let type = json["type"] as? String else { return nil }
-        self.name = name
-        self.type = type
-        nonNull = (json["non_null"] as? NSNumber)?.intValue ?? 0
-        nullRate = (json["null_rate"] as? NSNumber)?.doubleValue ?? 0
-        sum = (json["sum"] as? NSNumber)?.doubleValue
-        mean = (json["mean"] as? NSNumber)?.doubleValue
-        if let list = json["categories"] as? [[String: Any]] {
+    init(_ field: QualityProfile.Field, legacy: Bool) {
+        name = field.name
+        type = field.type
+        nonNull = field.nonNull
+        nullRate = field.nullRate
+        sum = field.sum
+        mean = field.mean
+        categories = field.categories.map { list in
             var c: [String: (count: Int, value: String?)] = [:]
             for item in list {
-                guard let h = item["hash"] as? String else { continue }
-                let count = (item["count"] as? NSNumber)?.intValue ?? 0
                 if legacy {
                     // Its texts may be values that were never released: keep only the fingerprint.
-                    if let fingerprint = UInt64(h, radix: 16) { c[Self.key(fingerprint)] = (count, nil) }
+                    if let fingerprint = UInt64(item.hash, radix: 16) { c[Self.key(fingerprint)] = (item.count, nil) }
                 } else {
-                    c[h] = (count, item["value"] as? String)
+                    c[item.hash] = (item.count, item.value)
                 }
             }
-            categories = c
+            return c
         }
     }
 }
@@ -122,23 +113,22 @@ struct DatasetProfile {
     var rowCount: Int
     var fields: [FieldProfile]
 
-    var json: [String: Any] { ["row_count": rowCount, "basis": Self.releasedBasis, "fields": fields.map(\.json)] }
+    var artifact: QualityProfile {
+        QualityProfile(basis: Self.releasedBasis, rowCount: rowCount, fields: fields.map(\.artifact))
+    }
 
     init(rowCount: Int, fields: [FieldProfile]) { self.rowCount = rowCount; self.fields = fields }
 
-    init?(json: [String: Any]) {
-        guard let n = (json["row_count"] as? NSNumber)?.intValue, let list = json["fields"] as? [[String: Any]] else { return nil }
-        rowCount = n
-        let legacy = json["basis"] as? String != Self.releasedBasis
-        fields = list.compactMap { FieldProfile(json: $0, legacy: legacy) }
+    init(_ profile: QualityProfile) {
+        rowCount = profile.rowCount
+        let legacy = profile.basis != Self.releasedBasis
+        fields = profile.fields.map { FieldProfile($0, legacy: legacy) }
     }
 
-    /// Reads `profile` from a previous release's quality-report.json; nil when absent or unreadable.
-    static func load(previousRelease: URL?) -> DatasetProfile? {
-        guard let dir = previousRelease,
-              let data = FileManager.default.contents(atPath: dir.appendingPathComponent("quality-report.json").path),
-              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let p = root["profile"] as? [String: Any] else { return nil }
-        return DatasetProfile(json: p)
+    /// The profile in a previous release's quality-report.json; nil when there is none.
+    /// - Throws: when the report cannot be read (damaged, or written by a newer odp).
+    static func load(previousRelease: URL?) throws -> DatasetProfile? {
+        guard let dir = previousRelease, let report = try QualityReport.read(release: dir) else { return nil }
+        return report.profile.map(DatasetProfile.init)
     }
 }

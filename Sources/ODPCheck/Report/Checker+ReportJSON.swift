@@ -2,60 +2,45 @@ import Foundation
 import ODPCore
 
 extension Checker {
-    func ruleJSON(_ t: RuleTally) -> [String: Any] {
-        var o: [String: Any] = [
-            "type": t.type, "severity": t.severity.rawValue, "dimension": t.dimension.rawValue,
-            "dimension_en": t.dimension.english, "description": t.label, "rows_checked": t.checked,
-            "failed": t.failed, "share": Report.round(t.share), "examples": t.examples,
-        ]
-        if let f = t.field { o["field"] = f }
+    func rule(_ t: RuleTally) -> QualityReport.Rule {
         // Row numbers only: a failing value belongs to a rejected row, which is not released;
         // the department sees the values in its feedback list (output/state/feedback/).
-        if let n = t.note { o["note"] = n }
-        if t.explained { o["explained"] = true }
-        if !t.metric.isEmpty { o["metric"] = t.metric }
-        return o
+        QualityReport.Rule(type: t.type, field: t.field, severity: t.severity.rawValue, dimension: t.dimension.rawValue,
+                           dimensionEn: t.dimension.english, description: t.label, rowsChecked: t.checked, failed: t.failed,
+                           share: Report.round(t.share), examples: t.examples, note: t.note, explained: t.explained ? true : nil,
+                           metric: t.metric.isEmpty ? nil : t.metric)
     }
 
-    func reportJSON(gate: GateDecision, profile: DatasetProfile, comparison: [String: Any]) -> [String: Any] {
-        var dims: [String: Any] = [:]
+    func qualityReport(gate: GateDecision, profile: DatasetProfile, comparison: ArtifactJSON) -> QualityReport {
+        var dimensions: [String: QualityReport.Dimension] = [:]
         for d in QualityDimension.allCases {
             if let s = gate.score(d), let v = gate.dimensions[d] {
-                var o: [String: Any] = ["score": Report.scoreValue(s), "score_text": Report.score(s), "passed": v.passed,
-                                        "checks": v.checks, "english": d.english]
-                if let r = gate.rows[d] { o["rows_passed"] = r.passed; o["rows"] = r.rows }
-                if let t = gate.tables[d] { o["table_checks_passed"] = t.passed; o["table_checks"] = t.checks }
-                dims[d.rawValue] = o
+                dimensions[d.rawValue] = QualityReport.Dimension(
+                    english: d.english, score: Report.scoreValue(s), scoreText: Report.score(s), passed: v.passed, checks: v.checks,
+                    rowsPassed: gate.rows[d]?.passed, rows: gate.rows[d]?.rows,
+                    tableChecksPassed: gate.tables[d]?.passed, tableChecks: gate.tables[d]?.checks)
             } else {
-                dims[d.rawValue] = ["note": "未评估", "english": d.english]
+                dimensions[d.rawValue] = QualityReport.Dimension(english: d.english, note: "未评估")
             }
         }
-        var gateJSON: [String: Any] = ["decision": gate.held ? "hold" : "publish", "reasons": gate.reasons,
-                                       "max_reject_share": settings.maxRejectShare, "allow_empty": settings.allowEmpty]
-        if !settings.minScores.isEmpty {
-            gateJSON["min_scores"] = Dictionary(uniqueKeysWithValues: settings.minScores.map { ($0.key.rawValue, $0.value) })
-        }
-        if let m = settings.minOverall { gateJSON["min_overall"] = m }
-        var root: [String: Any] = [
-            "dataset": definition.id, "title": definition.catalog.title, "definition_hash": definition.definitionHash,
-            "run_date": context.runDate.isoDate, "rows_read": counts.read, "rows_unreadable": counts.unreadable,
-            "rows_checked": rowsChecked, "rejected_rows": counts.rejected, "reject_share": Report.round(counts.rejectShare),
-            "rules": plan.tallies.map(ruleJSON), "dimensions": dims, "gate": gateJSON,
-            "overall_method": "mean_of_evaluated_dimensions", "dimension_method": "row_pass_share_times_table_check_pass_share", "profile": profile.json, "comparison": comparison,
-            "problems": ["count": counts.problemEntries, "listed": problems.count + unreadableEntries, "unreadable": unreadableEntries],
-        ]
-        if let o = gate.overall {
-            root["overall_score"] = Report.scoreValue(o)
-            root["overall_score_text"] = Report.score(o)
-        }
-        let benford = plan.tallies.filter { $0.type == "screen_benford" }.map { t -> [String: Any] in
+        let minScores = settings.minScores.isEmpty ? nil : Dictionary(uniqueKeysWithValues: settings.minScores.map { ($0.key.rawValue, $0.value) })
+        let gateEntry = QualityReport.Gate(decision: gate.held ? .hold : .publish, reasons: gate.reasons, maxRejectShare: settings.maxRejectShare,
+                                           allowEmpty: settings.allowEmpty, minScores: minScores, minOverall: settings.minOverall)
+        let benford = plan.tallies.filter { $0.type == "screen_benford" }.map { t -> ArtifactJSON in
             var o = t.metric
-            o["field"] = t.field ?? ""
-            if let n = t.note { o["note"] = n }
-            return o
+            o["field"] = .string(t.field ?? "")
+            if let n = t.note { o["note"] = .string(n) }
+            return .object(o)
         }
-        if !benford.isEmpty { root["benford"] = benford }
-        return root
+        return QualityReport(
+            dataset: definition.id, title: definition.catalog.title, definitionHash: definition.definitionHash,
+            runDate: context.runDate.isoDate, rowsRead: counts.read, rowsUnreadable: counts.unreadable, rowsChecked: rowsChecked,
+            rejectedRows: counts.rejected, rejectShare: Report.round(counts.rejectShare), rules: plan.tallies.map(rule),
+            dimensions: dimensions, gate: gateEntry, overallMethod: "mean_of_evaluated_dimensions",
+            dimensionMethod: "row_pass_share_times_table_check_pass_share", profile: profile.artifact, comparison: comparison,
+            problems: QualityReport.Problems(count: counts.problemEntries, listed: problems.count + unreadableEntries, unreadable: unreadableEntries),
+            overallScore: gate.overall.map(Report.scoreValue), overallScoreText: gate.overall.map(Report.score),
+            benford: benford.isEmpty ? nil : benford)
     }
 
     func readme(_ gate: GateDecision) -> String {

@@ -5,7 +5,7 @@ import ODPCore
 struct QualityReportHTML {
     let checker: Checker
     let gate: GateDecision
-    let comparison: [String: Any]
+    let comparison: ArtifactJSON
     /// The `compare.explain` list, already rendered (empty without explanations).
     let explanations: String
 
@@ -45,7 +45,8 @@ struct QualityReportHTML {
         for t in checker.plan.tallies where t.type == "screen_benford" {
             let title = d.schema.fields.first { $0.name == t.field }?.title ?? t.field ?? ""
             h += "<h2>本福特定律检验：\(escapeHTML(title))</h2><p>\(escapeHTML(t.note ?? ""))</p>\n"
-            if let o = t.metric["observed_first"] as? [Double], let e = t.metric["expected_first"] as? [Double] {
+            if let o = t.metric["observed_first"]?.arrayValue?.compactMap(\.doubleValue),
+               let e = t.metric["expected_first"]?.arrayValue?.compactMap(\.doubleValue) {
                 h += SVGChart.benford(observed: o, expected: e)
                 h += "<p>蓝色柱：实际首位数字比例；红线：本福特定律期望比例。</p>\n"
             }
@@ -58,28 +59,38 @@ struct QualityReportHTML {
 
     private func comparisonHTML() -> String {
         var h = "<h2>与上一版本比较</h2>" + explanations
-        if let note = comparison["note"] as? String { return h + "<p>\(escapeHTML(note))</p>\n" }
-        if let rows = comparison["row_count"] as? [String: Any] {
-            h += "<p>行数：\(rows["previous"] ?? "") → \(rows["current"] ?? "")</p>"
+        if let note = comparison["note"]?.stringValue { return h + "<p>\(escapeHTML(note))</p>\n" }
+        if let rows = comparison["row_count"] {
+            h += "<p>行数：\(number(rows["previous"])) → \(number(rows["current"]))</p>"
         }
-        if let schema = comparison["schema"] as? [String: Any] {
+        if let schema = comparison["schema"] {
             for (key, label) in [("added", "新增字段"), ("removed", "删除字段"), ("retyped", "类型改变")] {
-                if let list = schema[key] as? [String], !list.isEmpty { h += "<p>\(label)：\(escapeHTML(list.joined(separator: "、")))</p>" }
+                let list = strings(schema[key])
+                if !list.isEmpty { h += "<p>\(label)：\(escapeHTML(list.joined(separator: "、")))</p>" }
             }
         }
-        if let fields = comparison["fields"] as? [[String: Any]] {
+        if let fields = comparison["fields"]?.arrayValue {
             h += "<table><tr><th>字段</th><th>空值率（上版 → 本版）</th><th>均值（上版 → 本版）</th><th>新出现的类别</th><th>消失的类别</th></tr>"
             for f in fields {
-                let nulls = f["null_rate"] as? [String: Double]
-                let mean = f["mean"] as? [String: Double]
-                h += "<tr><td>\(escapeHTML(f["field"] as? String ?? ""))</td>"
-                h += "<td>\(nulls.map { "\(Report.percent($0["previous"] ?? 0)) → \(Report.percent($0["current"] ?? 0))" } ?? "—")</td>"
-                h += "<td>\(mean.map { "\($0["previous"] ?? 0) → \($0["current"] ?? 0)" } ?? "—")</td>"
-                h += "<td>\(escapeHTML((f["categories_appeared"] as? [String] ?? []).joined(separator: "、")))</td>"
-                h += "<td>\(escapeHTML((f["categories_vanished"] as? [String] ?? []).joined(separator: "、")))</td></tr>"
+                let nulls = f["null_rate"], mean = f["mean"]
+                h += "<tr><td>\(escapeHTML(f["field"]?.stringValue ?? ""))</td>"
+                h += "<td>\(nulls.map { "\(Report.percent($0["previous"]?.doubleValue ?? 0)) → \(Report.percent($0["current"]?.doubleValue ?? 0))" } ?? "—")</td>"
+                h += "<td>\(mean.map { "\(number($0["previous"])) → \(number($0["current"]))" } ?? "—")</td>"
+                h += "<td>\(escapeHTML(strings(f["categories_appeared"]).joined(separator: "、")))</td>"
+                h += "<td>\(escapeHTML(strings(f["categories_vanished"]).joined(separator: "、")))</td></tr>"
             }
             h += "</table>\n"
         }
         return h
     }
+
+    private func number(_ value: ArtifactJSON?) -> String {
+        switch value {
+        case .int(let n)?: return String(n)
+        case .double(let d)?: return "\(d)"
+        default: return ""
+        }
+    }
+
+    private func strings(_ value: ArtifactJSON?) -> [String] { value?.arrayValue?.compactMap(\.stringValue) ?? [] }
 }

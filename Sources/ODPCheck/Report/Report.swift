@@ -17,10 +17,6 @@ enum Report {
     static func score(_ x: Double) -> String { QualityScore.text(x) }
 
     static func scoreValue(_ x: Double) -> Double { QualityScore.value(x) }
-
-    static func json(_ object: Any) -> Data {
-        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
-    }
 }
 
 /// The scores and verdict derived from the tallies.

@@ -64,7 +64,7 @@ final class RuleTally {
     /// A flagged change the definition explains (`compare.explain`): shown, not held.
     var explained = false
     /// Extra figures (a table rule's measured value, Benford MAD …).
-    var metric: [String: Any] = [:]
+    var metric: [String: ArtifactJSON] = [:]
 
     init(type: String, field: String?, severity: CheckSeverity, dimension: QualityDimension, label: String) {
         self.type = type

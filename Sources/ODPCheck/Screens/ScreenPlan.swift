@@ -93,34 +93,34 @@ final class ScreenPlan {
             var failed = false
             switch t.kind {
             case .benford:
-                tally.metric["n"] = t.benford.n
-                tally.metric["span_orders"] = Report.round(t.benford.span)
+                tally.metric["n"] = ArtifactJSON(t.benford.n)
+                tally.metric["span_orders"] = ArtifactJSON(Report.round(t.benford.span))
                 if let reason = t.benford.notApplicable { tally.note = reason; continue }
                 let r = t.benford.result()
-                tally.metric["mad_first"] = Report.round(r.madFirst)
-                tally.metric["mad_first_two"] = Report.round(r.madFirstTwo)
-                tally.metric["conformity_first"] = r.first.rawValue
-                tally.metric["conformity_first_two"] = r.firstTwo.rawValue
-                tally.metric["observed_first"] = r.observedFirst.map(Report.round)
-                tally.metric["expected_first"] = r.expectedFirst.map(Report.round)
+                tally.metric["mad_first"] = ArtifactJSON(Report.round(r.madFirst))
+                tally.metric["mad_first_two"] = ArtifactJSON(Report.round(r.madFirstTwo))
+                tally.metric["conformity_first"] = .string(r.first.rawValue)
+                tally.metric["conformity_first_two"] = .string(r.firstTwo.rawValue)
+                tally.metric["observed_first"] = ArtifactJSON(r.observedFirst.map(Report.round))
+                tally.metric["expected_first"] = ArtifactJSON(r.expectedFirst.map(Report.round))
                 failed = r.first == .nonconformity || r.firstTwo == .nonconformity
                 tally.note = "首位数字：\(r.first.chinese)（MAD \(String(format: "%.4f", r.madFirst))）；前两位：\(r.firstTwo.chinese)（MAD \(String(format: "%.4f", r.madFirstTwo))）"
             case .heaping:
                 let h = t.heaping
-                tally.metric["n"] = h.n
+                tally.metric["n"] = ArtifactJSON(h.n)
                 if h.n < Heaping.minimumCount { tally.note = "样本量 \(h.n) 少于 \(Heaping.minimumCount)，未评估"; continue }
-                tally.metric["share_0_5"] = Report.round(h.shareZeroFive)
-                tally.metric["chi_square"] = Report.round(h.chiSquare)
-                tally.metric["chi_square_critical"] = Heaping.critical
-                tally.metric["last_digit_counts"] = h.last
+                tally.metric["share_0_5"] = ArtifactJSON(Report.round(h.shareZeroFive))
+                tally.metric["chi_square"] = ArtifactJSON(Report.round(h.chiSquare))
+                tally.metric["chi_square_critical"] = ArtifactJSON(Heaping.critical)
+                tally.metric["last_digit_counts"] = ArtifactJSON(h.last)
                 failed = h.heaped
                 tally.note = "尾数为 0 或 5 的比例 \(Report.percent(h.shareZeroFive))，χ² = \(String(format: "%.1f", h.chiSquare))（自由度 9、p = 0.001 的临界值 \(Heaping.critical)）"
             case .outliers:
                 guard let r = t.outliers.result(method: t.method, k: t.k) else { tally.note = "样本量不足，未评估"; continue }
-                tally.metric["method"] = t.method
-                tally.metric["low"] = Report.round(r.low)
-                tally.metric["high"] = Report.round(r.high)
-                tally.metric["estimated_share"] = Report.round(r.share)
+                tally.metric["method"] = .string(t.method)
+                tally.metric["low"] = ArtifactJSON(Report.round(r.low))
+                tally.metric["high"] = ArtifactJSON(Report.round(r.high))
+                tally.metric["estimated_share"] = ArtifactJSON(Report.round(r.share))
                 failed = r.share > t.maxShare
                 if failed { tally.examples = r.examples }
                 tally.note = "估计异常值比例 \(Report.percent(r.share))（阈值 \(Report.percent(t.maxShare))，基于 \(OutlierSketch.capacity) 个抽样值）"

@@ -12,7 +12,7 @@ enum ApprovalsPage {
         } else {
             b += "<table><tr><th>数据集</th><th>版本</th><th>生成时间</th><th>数据量</th><th>相对上一版本的变化</th><th></th></tr>"
             for (id, v) in pending {
-                let title = JSONValue.load(store.releaseDirectory(id, v.version).appendingPathComponent("datapackage.json"))?["title"].string ?? id
+                let title = store.dataPackage(id, v.version)?.title ?? id
                 b += "<tr><td>\(HTML.escape(title))<br><span class=\"mono muted\">\(HTML.escape(id))</span></td><td>\(HTML.escape(v.version))</td>"
                 b += "<td>\(HTML.time(v.created))</td><td>\(HTML.text(v.rowCount))</td><td>\(HTML.escape(v.changeSummary))</td>"
                 b += "<td><a class=\"btn\" href=\"\(reviewPath(id, v.version))\">审核</a></td></tr>"

@@ -80,18 +80,17 @@ enum DatasetPage {
     }
 
     static func quality(_ d: ReleaseDetail, filesBase: String?) -> String {
-        let q = d.quality
         var s = "<div class=\"card\"><h2>数据质量</h2>"
-        guard !q.isNull else { return s + "<p class=\"muted\">—</p></div>" }
-        let held = q["gate"]["decision"].string == "hold"
-        s += "<div class=\"grid2\"><div><p>综合得分</p>\(scoreBar(q["overall_score"].double))"
+        guard let q = d.quality else { return s + "<p class=\"muted\">—</p></div>" }
+        let held = q.gate.decision == .hold
+        s += "<div class=\"grid2\"><div><p>综合得分</p>\(scoreBar(q.overallScore))"
         s += "<p>\(HTML.escape(d.counts?.chinese ?? "—")) · 发布判定：<span class=\"tag \(held ? "red" : "green")\">\(held ? "暂缓发布" : "可以发布")</span></p>"
         if let base = filesBase { s += "<p><a class=\"btn light\" href=\"\(base)quality-report.html\">查看完整质量报告</a></p>" }
         s += "</div><table><tr><th>维度</th><th>得分</th><th>通过 / 检查</th></tr>"
-        for name in q["dimensions"].dimensionNames {
-            let dim = q["dimensions"][name]
-            s += "<tr><td>\(HTML.escape(name))</td><td>\(scoreBar(dim["score"].double))</td>"
-            s += "<td>\(dim["passed"].int.map(String.init) ?? "—") / \(dim["checks"].int.map(String.init) ?? "—")</td></tr>"
+        for name in q.dimensionNames {
+            let dim = q.dimensions[name]
+            s += "<tr><td>\(HTML.escape(name))</td><td>\(scoreBar(dim?.score))</td>"
+            s += "<td>\(dim?.passed.map(String.init) ?? "—") / \(dim?.checks.map(String.init) ?? "—")</td></tr>"
         }
         s += "</table></div>"
         let failing = d.failingRules
@@ -99,38 +98,36 @@ enum DatasetPage {
         if failing.isEmpty { return s + "<p class=\"muted\">全部规则通过。</p></div>" }
         s += "<div class=\"scroll\"><table><tr><th>规则</th><th>字段</th><th>维度</th><th>级别</th><th>说明</th><th>未通过</th><th>占比</th></tr>"
         for r in failing {
-            s += "<tr><td class=\"mono\">\(HTML.text(r["type"].string))</td><td>\(HTML.text(r["field"].string))</td><td>\(HTML.text(r["dimension"].string))</td>"
-            s += "<td>\(HTML.text(r["severity"].string))</td><td>\(HTML.text(r["description"].string))</td><td>\(HTML.text(r["failed"].int))</td>"
-            s += "<td>\(r["share"].double.map { String(format: "%.2f%%", $0 * 100) } ?? "—")</td></tr>"
+            s += "<tr><td class=\"mono\">\(HTML.escape(r.type))</td><td>\(HTML.text(r.field))</td><td>\(HTML.escape(r.dimension))</td>"
+            s += "<td>\(HTML.escape(r.severity))</td><td>\(HTML.escape(r.description))</td><td>\(HTML.text(r.failed))</td>"
+            s += "<td>\(String(format: "%.2f%%", r.share * 100))</td></tr>"
         }
         return s + "</table></div></div>"
     }
 
     static func privacy(_ d: ReleaseDetail) -> String {
-        let p = d.privacy
         var s = "<div class=\"card\"><h2>个人信息保护</h2>"
-        guard !p.isNull else { return s + "<p class=\"muted\">—</p></div>" }
-        let k = p["k_anonymity"]
+        guard let p = d.privacy else { return s + "<p class=\"muted\">—</p></div>" }
+        let k = p.kAnonymity
         s += "<table class=\"kv\">"
-        s += row("k-匿名", "目标 k = \(HTML.text(k["k_target"].string))，实际 k = \(HTML.text(k["k_achieved"].string))")
-        s += row("准标识符", k["quasi_identifiers"].strings.isEmpty ? "—" : HTML.escape(k["quasi_identifiers"].strings.joined(separator: "、")))
-        s += row("删除记录", "\(HTML.text(k["records_suppressed"].int)) 条（输入 \(HTML.text(p["records_in"].int)) 条，输出 \(HTML.text(p["records_out"].int)) 条）")
-        let before = p["identifier_hits"]["before"].array.reduce(0) { $0 + ($1["count"].int ?? 0) }
+        s += row("k-匿名", "目标 k = \(HTML.text(k.kTarget))，实际 k = \(HTML.text(k.kAchieved))")
+        s += row("准标识符", k.quasiIdentifiers.isEmpty ? "—" : HTML.escape(k.quasiIdentifiers.joined(separator: "、")))
+        s += row("删除记录", "\(HTML.text(k.recordsSuppressed)) 条（输入 \(HTML.text(p.recordsIn)) 条，输出 \(HTML.text(p.recordsOut)) 条）")
+        let before = p.identifierHits.before.reduce(0) { $0 + $1.count }
         let after = d.identifierHitsAfter
-        let unallowed = after.filter { $0["allowed"].bool != true }.reduce(0) { $0 + ($1["count"].int ?? 0) }
+        let unallowed = after.filter { $0.allowed != true }.reduce(0) { $0 + $1.count }
         s += row("标识符扫描", "脱敏前发现 \(HTML.formatted(before)) 处；发布值中未经允许的 \(HTML.formatted(unallowed)) 处")
         s += "</table>"
         if !after.isEmpty {
             s += "<h3>发布值中的标识符</h3><table><tr><th>字段</th><th>类别</th><th>次数</th><th>是否允许</th><th>理由</th></tr>"
             for h in after {
-                let ok = h["allowed"].bool == true
-                s += "<tr><td>\(HTML.text(h["field"].string))</td><td>\(HTML.text(h["kind"].string))</td><td>\(HTML.text(h["count"].int))</td>"
-                s += "<td><span class=\"tag \(ok ? "green" : "red")\">\(ok ? "允许" : "不允许")</span></td><td>\(HTML.text(h["reason"].string))</td></tr>"
+                let ok = h.allowed == true
+                s += "<tr><td>\(HTML.escape(h.field))</td><td>\(HTML.escape(h.kind))</td><td>\(HTML.text(h.count))</td>"
+                s += "<td><span class=\"tag \(ok ? "green" : "red")\">\(ok ? "允许" : "不允许")</span></td><td>\(HTML.text(h.reason))</td></tr>"
             }
             s += "</table>"
         }
-        let holds = p["hold_reasons"].strings
-        if !holds.isEmpty { s += "<ul>" + holds.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>" }
+        if !p.holdReasons.isEmpty { s += "<ul>" + p.holdReasons.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>" }
         return s + "</div>"
     }
 

@@ -49,26 +49,18 @@ public enum Preview {
         let p = try load(root: root, dataset: dataset, version: version, catalog: catalog)
         let store = PortalStore(root: root)
         let sample = p.detail.sample(store: store, rows: rows)
-        let q = p.detail.quality, k = p.detail.privacy["k_anonymity"]
-        let object: [String: Any] = [
-            "dataset": dataset,
+        let object: ArtifactJSON = [
+            "dataset": .string(dataset),
             "version": p.detail.version.json,
             "catalog": p.record.json,
-            "fields": p.detail.fields.map(\.json),
-            "sample": ["header": sample?.header ?? [], "rows": sample?.rows ?? []],
-            "quality": ["overall_score": q["overall_score"].raw ?? NSNull(), "gate": q["gate"].raw ?? NSNull(),
-                        "rows_read": q["rows_read"].raw ?? NSNull(), "rows_unreadable": q["rows_unreadable"].raw ?? NSNull(),
-                        "rows_checked": q["rows_checked"].raw ?? NSNull(), "rejected_rows": q["rejected_rows"].raw ?? NSNull(),
-                        "problems": q["problems"]["count"].raw ?? NSNull(),
-                        "dimensions": q["dimensions"].raw ?? NSNull(), "failing_rules": p.detail.failingRules.map { $0.raw ?? NSNull() }],
-            "privacy": ["k_target": k["k_target"].raw ?? NSNull(), "k_achieved": k["k_achieved"].raw ?? NSNull(),
-                        "quasi_identifiers": k["quasi_identifiers"].strings, "records_suppressed": k["records_suppressed"].raw ?? NSNull(),
-                        "identifier_hits_after": p.detail.identifierHitsAfter.map { $0.raw ?? NSNull() },
-                        "hold_reasons": p.detail.privacy["hold_reasons"].strings],
-            "changes": ["summary": p.detail.version.changeSummary, "detail": p.detail.version.changes.raw ?? NSNull(),
-                        "published_version": p.published ?? NSNull()],
+            "fields": .array(p.detail.fields.map(\.json)),
+            "sample": ["header": ArtifactJSON(sample?.header ?? []), "rows": .array((sample?.rows ?? []).map { ArtifactJSON($0) })],
+            "quality": p.detail.qualitySummary,
+            "privacy": p.detail.privacySummary,
+            "changes": ["summary": .string(p.detail.version.changeSummary), "detail": p.detail.version.json["changes"] ?? .null,
+                        "published_version": ArtifactJSON(p.published)],
         ]
-        return JSONValue.data(object) + Data("\n".utf8)
+        return try object.encoded(pretty: true) + Data("\n".utf8)
     }
 
     struct Loaded {

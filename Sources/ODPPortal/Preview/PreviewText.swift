@@ -65,49 +65,43 @@ struct PreviewText {
     }
 
     func quality() -> [String] {
-        let q = p.detail.quality
         var out = [style.heading("数据质量")]
-        guard !q.isNull else { return out + ["  —"] }
-        let held = q["gate"]["decision"].string == "hold"
-        let overall = q["overall_score"].double.map(QualityScore.text) ?? "—"
+        guard let q = p.detail.quality else { return out + ["  —"] }
+        let held = q.gate.decision == .hold
+        let overall = q.overallScore.map(QualityScore.text) ?? "—"
         out.append("  综合得分 \(style.bold(overall)) · " + (held ? style.red("暂缓发布") : style.green("可以发布")))
         // On a line of its own: the counts sentence is long, and a narrow terminal cuts it.
         out.append("  " + fit(p.detail.counts?.chinese ?? "—"))
-        let dims = q["dimensions"].dimensionNames.map { name -> [String] in
-            let d = q["dimensions"][name]
-            return [name, d["score"].double.map(QualityScore.text) ?? (d["note"].string ?? "—"),
-                    "\(d["passed"].int.map(String.init) ?? "—") / \(d["checks"].int.map(String.init) ?? "—")"]
+        let dims = q.dimensionNames.map { name -> [String] in
+            let d = q.dimensions[name]
+            return [name, d?.score.map(QualityScore.text) ?? (d?.note ?? "—"),
+                    "\(d?.passed.map(String.init) ?? "—") / \(d?.checks.map(String.init) ?? "—")"]
         }
         if !dims.isEmpty { out += TextTable(header: ["维度", "得分", "通过 / 检查"], rows: dims).render(width: width, style: style) }
         let failing = p.detail.failingRules
         out.append("  未通过的规则：\(failing.isEmpty ? style.green("无") : style.red(String(failing.count)))")
         if !failing.isEmpty {
-            let rows = failing.map { r in
-                [r["type"].string ?? "—", r["field"].string ?? "—", r["severity"].string ?? "—", r["failed"].string ?? "—", r["description"].string ?? "—"]
-            }
+            let rows = failing.map { r in [r.type, r.field ?? "—", r.severity, String(r.failed), r.description] }
             out += TextTable(header: ["规则", "字段", "级别", "未通过", "说明"], rows: rows).render(width: width, style: style)
         }
-        for reason in q["gate"]["reasons"].strings { out.append("  " + style.red("• ") + fit(reason, indent: 4)) }
+        for reason in q.gate.reasons { out.append("  " + style.red("• ") + fit(reason, indent: 4)) }
         return out
     }
 
     func privacy() -> [String] {
-        let pr = p.detail.privacy
         var out = [style.heading("个人信息保护")]
-        guard !pr.isNull else { return out + ["  —"] }
-        let k = pr["k_anonymity"]
-        out.append("  " + fit("k-匿名：目标 \(k["k_target"].string ?? "—")，实际 \(k["k_achieved"].string ?? "—")；删除记录 \(k["records_suppressed"].string ?? "—") 条"))
-        out.append("  " + fit("准标识符：" + (k["quasi_identifiers"].strings.isEmpty ? "—" : k["quasi_identifiers"].strings.joined(separator: "、"))))
+        guard let pr = p.detail.privacy else { return out + ["  —"] }
+        let k = pr.kAnonymity
+        out.append("  " + fit("k-匿名：目标 \(k.kTarget.map(String.init) ?? "—")，实际 \(k.kAchieved.map(String.init) ?? "—")；删除记录 \(k.recordsSuppressed) 条"))
+        out.append("  " + fit("准标识符：" + (k.quasiIdentifiers.isEmpty ? "—" : k.quasiIdentifiers.joined(separator: "、"))))
         let hits = p.detail.identifierHitsAfter
-        let bad = hits.filter { $0["allowed"].bool != true }
+        let bad = hits.filter { $0.allowed != true }
         out.append("  发布值中的标识符：\(hits.isEmpty ? style.green("未发现") : "\(hits.count) 类")" + (bad.isEmpty ? "" : style.red("（\(bad.count) 类未经允许）")))
         if !hits.isEmpty {
-            let rows = hits.map { h in
-                [h["field"].string ?? "—", h["kind"].string ?? "—", h["count"].string ?? "—", h["allowed"].bool == true ? "允许" : "不允许", h["reason"].string ?? "—"]
-            }
+            let rows = hits.map { h in [h.field, h.kind, String(h.count), h.allowed == true ? "允许" : "不允许", h.reason ?? "—"] }
             out += TextTable(header: ["字段", "类别", "次数", "是否允许", "理由"], rows: rows).render(width: width, style: style)
         }
-        for reason in pr["hold_reasons"].strings { out.append("  " + style.red("• ") + fit(reason, indent: 4)) }
+        for reason in pr.holdReasons { out.append("  " + style.red("• ") + fit(reason, indent: 4)) }
         return out
     }
 }

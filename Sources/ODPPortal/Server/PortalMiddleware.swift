@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 import Hummingbird
 
 /// Applied to every response, including errors and unknown paths: only GET/HEAD (and POST
@@ -35,7 +36,7 @@ struct PortalMiddleware: RouterMiddleware {
 
     static func error(_ status: HTTPResponse.Status, api: Bool) -> Response {
         if api {
-            return Responses.json(["error": status.reasonPhrase, "status": status.code], status: status)
+            return Responses.json(["error": .string(status.reasonPhrase), "status": .int(Int64(status.code))], status: status)
         }
         let message: String
         switch status.code {
@@ -56,9 +57,9 @@ enum Responses {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func json(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.data(object))))
+    static func json(_ object: ArtifactJSON, status: HTTPResponse.Status = .ok) -> Response {
+        let body = (try? object.encoded(pretty: true)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {

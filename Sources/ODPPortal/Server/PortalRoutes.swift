@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 import Hummingbird
 
 /// The portal's routes. Paths are taken from the raw request URI and decoded segment by
@@ -19,12 +20,12 @@ struct PortalRoutes: Sendable {
         router.get("/api/datasets") { request, _ in
             let query = CatalogQuery(query: CatalogQuery.parameters(request.uri.query))
             let list = query.apply(store.publishedDatasets())
-            return Responses.json(["count": list.count, "datasets": list.map(\.json)])
+            return Responses.json(["count": .int(Int64(list.count)), "datasets": .array(list.map(\.json))])
         }
         router.get("/api/datasets/{id}") { request, _ in try apiDataset(request) }
         router.get("/api/datasets/{id}/versions") { request, _ in
             let (id, versions) = try publishedVersions(request, index: 2)
-            return Responses.json(["dataset": id, "versions": versions.reversed().map(\.json)])
+            return Responses.json(["dataset": .string(id), "versions": .array(versions.reversed().map(\.json))])
         }
         let approvals = ApprovalRoutes(store: store, token: token, onDecision: onDecision)
         approvals.register(on: router)
@@ -68,23 +69,19 @@ struct PortalRoutes: Sendable {
         let detail = ReleaseDetail(store: store, id: id, version: version)
         var o = store.record(id, version: version).json
         o["version"] = version.json
-        o["fields"] = detail.fields.map(\.json)
-        o["downloads"] = detail.downloads.map { f -> [String: Any] in
-            ["label": f.label, "name": f.name, "bytes": f.bytes ?? NSNull(), "sha256": f.sha256 ?? NSNull(),
-             "url": "/datasets/\(id)/\(version.version)/\(f.name)", "latest_url": "/datasets/\(id)/latest/\(f.name)"]
-        }
-        o["quality"] = [
-            "overall_score": detail.quality["overall_score"].raw ?? NSNull(),
-            "dimensions": detail.quality["dimensions"].raw ?? NSNull(),
-            "gate": detail.quality["gate"]["decision"].raw ?? NSNull(),
-            "failing_rules": detail.failingRules.map { $0.raw ?? NSNull() },
-        ] as [String: Any]
-        let k = detail.privacy["k_anonymity"]
-        o["privacy"] = [
-            "k_target": k["k_target"].raw ?? NSNull(), "k_achieved": k["k_achieved"].raw ?? NSNull(),
-            "quasi_identifiers": k["quasi_identifiers"].strings, "identifier_hits_after": detail.identifierHitsAfter.map { $0.raw ?? NSNull() },
-        ] as [String: Any]
-        o["versions"] = versions.reversed().map(\.json)
+        o["fields"] = .array(detail.fields.map(\.json))
+        o["downloads"] = .array(detail.downloads.map { f in
+            ["label": .string(f.label), "name": .string(f.name), "bytes": ArtifactJSON(f.bytes), "sha256": ArtifactJSON(f.sha256),
+             "url": .string("/datasets/\(id)/\(version.version)/\(f.name)"), "latest_url": .string("/datasets/\(id)/latest/\(f.name)")]
+        })
+        let quality = detail.qualitySummary
+        o["quality"] = ["overall_score": quality["overall_score"] ?? .null, "dimensions": quality["dimensions"] ?? .null,
+                        "gate": quality["gate"]?["decision"] ?? .null, "failing_rules": quality["failing_rules"] ?? .null]
+        let privacy = detail.privacySummary
+        o["privacy"] = ["k_target": privacy["k_target"] ?? .null, "k_achieved": privacy["k_achieved"] ?? .null,
+                        "quasi_identifiers": privacy["quasi_identifiers"] ?? .null,
+                        "identifier_hits_after": privacy["identifier_hits_after"] ?? .null]
+        o["versions"] = .array(versions.reversed().map(\.json))
         return Responses.json(o)
     }
 
@@ -110,11 +107,12 @@ struct PortalRoutes: Sendable {
             return try FileResponder.respond(file: file, sha256: nil, request: request, downloadName: zipName)
         }
         let sums = store.checksums(id, version.version)
-        guard sums[name] != nil || name == "SHA256SUMS" || name == "SHA256SUMS.sig" else { throw HTTPError(.notFound) }
+        let listed = sums?[name] != nil || name == SHA256Sums.fileName || (name == SHA256Sums.signatureName && version.metadata.isSigned)
+        guard listed else { throw HTTPError(.notFound) }
         let folder = store.releaseDirectory(id, version.version)
         guard SafePath.contained(folder, in: store.releasesDirectory.appendingPathComponent(id)) != nil,
               let file = SafePath.contained(folder.appendingPathComponent(name), in: folder) else { throw HTTPError(.notFound) }
-        return try FileResponder.respond(file: file, sha256: sums[name], request: request, downloadName: (name as NSString).lastPathComponent)
+        return try FileResponder.respond(file: file, sha256: sums?[name], request: request, downloadName: (name as NSString).lastPathComponent)
     }
 
     func catalogFile(_ request: Request) throws -> Response {

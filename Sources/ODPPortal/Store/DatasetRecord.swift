@@ -1,8 +1,9 @@
 import Foundation
+import ODPCore
 
 /// The catalog metadata of one dataset as the portal shows it, merged from the open-data
 /// list (catalog/open-list.json) and the newest published release's datapackage.json.
-/// Every field may be missing on disk; pages show "—" for nil.
+/// A dataset not (yet) in the list has only what its descriptor says; pages show "—" for nil.
 struct DatasetRecord: Sendable {
     var id: String
     var title: String
@@ -34,64 +35,52 @@ struct DatasetRecord: Sendable {
         return terms.allSatisfy { haystack.contains($0) }
     }
 
-    var json: [String: Any] {
-        var o: [String: Any] = ["id": id, "title": title, "keywords": keywords, "formats": formats]
-        let optional: [(String, Any?)] = [
-            ("code", code), ("provider", provider), ("provider_code", providerCode), ("summary", summary),
-            ("domain", domain), ("open_type", openType), ("open_condition", openCondition),
-            ("update_cycle", updateCycle), ("license", license), ("license_url", licenseURL), ("contact", contact),
-            ("temporal", temporal), ("first_published", firstPublished), ("latest_version", latestVersion), ("updated", updated), ("row_count", rowCount),
+    var json: ArtifactJSON {
+        [
+            "id": .string(id), "title": .string(title), "keywords": ArtifactJSON(keywords), "formats": ArtifactJSON(formats),
+            "code": ArtifactJSON(code), "provider": ArtifactJSON(provider), "provider_code": ArtifactJSON(providerCode),
+            "summary": ArtifactJSON(summary), "domain": ArtifactJSON(domain), "open_type": ArtifactJSON(openType),
+            "open_condition": ArtifactJSON(openCondition), "update_cycle": ArtifactJSON(updateCycle),
+            "license": ArtifactJSON(license), "license_url": ArtifactJSON(licenseURL), "contact": ArtifactJSON(contact),
+            "temporal": ArtifactJSON(temporal), "first_published": ArtifactJSON(firstPublished),
+            "latest_version": ArtifactJSON(latestVersion), "updated": ArtifactJSON(updated), "row_count": ArtifactJSON(rowCount),
         ]
-        for (k, v) in optional { o[k] = v ?? NSNull() }
-        return o
     }
 }
 
 extension DatasetRecord {
-    /// Reads an open-list entry; keys follow the catalog's snake_case names, with the
-    /// Chinese 目录 names accepted as well.
-    mutating func merge(openList e: JSONValue) {
-        func s(_ keys: String...) -> String? {
-            for k in keys { if let v = e[k].string, !v.isEmpty { return v } }
-            return nil
-        }
-        title = s("title", "资源名称", "name") ?? title
-        code = s("code", "resource_code", "资源代码") ?? code
-        provider = s("provider", "提供方", "publisher") ?? provider
-        providerCode = s("provider_code", "提供方代码") ?? providerCode
-        summary = s("summary", "description", "资源摘要") ?? summary
-        domain = s("domain", "数据领域", "theme") ?? domain
-        openType = s("open_type", "开放属性") ?? openType
-        openCondition = s("open_condition", "开放条件") ?? openCondition
-        updateCycle = s("update_cycle", "更新周期", "frequency") ?? updateCycle
-        let kw = e.first("keywords", "关键字").strings
-        if !kw.isEmpty { keywords = kw }
-        license = s("license", "licence", "许可") ?? license
-        licenseURL = s("license_url") ?? licenseURL
-        if let c = s("contact", "contact_name", "联系方式") {
-            contact = [c, s("contact_email"), s("contact_phone")].compactMap { $0 }.joined(separator: " ")
-        }
-        if let start = s("temporal_start"), let end = s("temporal_end") { temporal = "\(start) 至 \(end)" }
-        updated = s("updated", "last_updated", "最近更新", "modified") ?? updated
-        firstPublished = s("first_published", "发布日期", "issued") ?? firstPublished
-        rowCount = e.first("row_count", "rows", "数据量").int ?? rowCount
-        let f = e.first("formats", "数据格式").strings
-        if !f.isEmpty { formats = f.map { $0.uppercased() } }
+    /// Takes the dataset's entry of the open-data list.
+    mutating func merge(openList e: OpenListDocument.Entry) {
+        // The list writes "" for metadata a definition leaves empty: those stay "—".
+        func given(_ text: String?) -> String? { text.flatMap { $0.isEmpty ? nil : $0 } }
+        title = given(e.title) ?? title
+        code = given(e.code) ?? code
+        provider = given(e.provider) ?? provider
+        providerCode = given(e.providerCode) ?? providerCode
+        summary = given(e.summary) ?? summary
+        domain = given(e.domain) ?? domain
+        openType = given(e.openType) ?? openType
+        openCondition = given(e.openCondition) ?? openCondition
+        updateCycle = given(e.updateCycle) ?? updateCycle
+        if !e.keywords.isEmpty { keywords = e.keywords }
+        license = given(e.license) ?? license
+        updated = given(e.lastUpdated) ?? updated
+        firstPublished = given(e.firstPublished) ?? firstPublished
+        rowCount = e.rowCount
+        if !e.formats.isEmpty { formats = e.formats.map { $0.uppercased() } }
     }
 
     /// Fills what the open list lacks from datapackage.json (Frictionless v2).
-    mutating func merge(dataPackage p: JSONValue) {
-        if title == id, let t = p["title"].string { title = t }
-        if code == nil { code = p["id"].string }
-        if summary == nil { summary = p["description"].string }
-        if keywords.isEmpty { keywords = p["keywords"].strings }
-        if provider == nil { provider = p["contributors"].array.first?["title"].string ?? p["sources"].array.first?["title"].string }
-        let lic = p["licenses"].array.first
-        if license == nil { license = lic?["name"].string }
-        if licenseURL == nil { licenseURL = lic?["path"].string }
-        if contact == nil { contact = p["contributors"].array.first?["email"].string }
-        if formats.isEmpty {
-            formats = p["resources"].array.compactMap { $0["format"].string?.uppercased() }
-        }
+    mutating func merge(dataPackage p: DataPackageDescriptor) {
+        if title == id { title = p.title }
+        if code == nil { code = p.id }
+        if summary == nil { summary = p.description }
+        if keywords.isEmpty { keywords = p.keywords ?? [] }
+        if provider == nil { provider = p.contributors.first?.title ?? p.sources.first?.title }
+        let lic = p.licenses.first
+        if license == nil { license = lic?.name }
+        if licenseURL == nil { licenseURL = lic?.path }
+        if contact == nil { contact = p.contributors.first?.email }
+        if formats.isEmpty { formats = p.resources.map { $0.format.uppercased() } }
     }
 }

@@ -1,7 +1,10 @@
 import Foundation
+import ODPCore
 
 /// Reads the output tree (releases, packages, catalog, state/approvals.json) on every
 /// request, so the portal always shows what is on disk without a cache to invalidate.
+/// Release files are read through their artifact types; one that cannot be read (damaged,
+/// or written by a newer odp) is left out of the pages rather than failing them.
 struct PortalStore: Sendable {
     let root: URL
 
@@ -13,7 +16,7 @@ struct PortalStore: Sendable {
     }
 
     func latestVersion(_ id: String) -> String? {
-        JSONValue.load(releasesDirectory.appendingPathComponent(id).appendingPathComponent("latest.json"))?["version"].string
+        (try? LatestPointer.read(datasetDirectory: releasesDirectory.appendingPathComponent(id)))??.version
     }
 
     func approvals() -> JSONValue {
@@ -32,40 +35,30 @@ struct PortalStore: Sendable {
         let latest = latestVersion(id)
         let decisions = (approvals ?? self.approvals())[id]
         return names.filter { SafePath.isVersion($0) }.sorted(by: SafePath.versionPrecedes).compactMap { v in
-            guard let r = JSONValue.load(dir.appendingPathComponent(v).appendingPathComponent("release.json")) else { return nil }
-            return VersionRecord(version: v, status: r["status"].string ?? "released", created: r["created"].string,
-                                 rowCount: r["row_count"].int, previousVersion: r["previous_version"].string,
-                                 holdReasons: r["hold_reasons"].strings, changes: r["changes"], decision: decisions[v],
-                                 isLatest: v == latest)
+            guard let metadata = (try? ReleaseMetadata.read(release: dir.appendingPathComponent(v))) ?? nil,
+                  metadata.version == v else { return nil }
+            return VersionRecord(metadata: metadata, decision: decisions[v], isLatest: v == latest)
         }
     }
 
-    func openList() -> [String: JSONValue] {
-        guard let list = JSONValue.load(root.appendingPathComponent("catalog/open-list.json")) else { return [:] }
-        // Either a bare array or an object holding the array under a list key.
-        var entries = list.array
-        if entries.isEmpty { entries = list.first("datasets", "items", "resources", "dataset").array }
-        var out: [String: JSONValue] = [:]
-        for e in entries {
-            if let id = e.first("dataset_id", "id", "name", "identifier").string { out[id] = e }
-        }
-        return out
+    /// The open-data list's entries by dataset id.
+    func openList() -> [String: OpenListDocument.Entry] {
+        guard let list = (try? OpenListDocument.read(catalogDirectory: root.appendingPathComponent("catalog"))) ?? nil else { return [:] }
+        return Dictionary(list.datasets.map { ($0.datasetId, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The catalog record of a dataset from its newest published version (nil when none is).
-    func dataset(_ id: String, versions: [VersionRecord]? = nil, openList: [String: JSONValue]? = nil) -> DatasetRecord? {
+    func dataset(_ id: String, versions: [VersionRecord]? = nil, openList: [String: OpenListDocument.Entry]? = nil) -> DatasetRecord? {
         let versions = versions ?? self.versions(id)
         guard let newest = versions.last(where: { $0.isPublished }) else { return nil }
         return record(id, version: newest, openList: openList)
     }
 
     /// The catalog record as of one version (the open list first, then its datapackage.json).
-    func record(_ id: String, version: VersionRecord, openList: [String: JSONValue]? = nil) -> DatasetRecord {
+    func record(_ id: String, version: VersionRecord, openList: [String: OpenListDocument.Entry]? = nil) -> DatasetRecord {
         var record = DatasetRecord(id: id, title: id)
         if let entry = (openList ?? self.openList())[id] { record.merge(openList: entry) }
-        if let package = JSONValue.load(releaseDirectory(id, version.version).appendingPathComponent("datapackage.json")) {
-            record.merge(dataPackage: package)
-        }
+        if let package = dataPackage(id, version.version) { record.merge(dataPackage: package) }
         record.latestVersion = version.version
         record.updated = version.created ?? record.updated
         record.rowCount = version.rowCount ?? record.rowCount
@@ -94,19 +87,14 @@ struct PortalStore: Sendable {
         return out.sorted { ($0.decision["time"].string ?? "") > ($1.decision["time"].string ?? "") }
     }
 
-    /// SHA256SUMS of a release as path → lowercase hex.
-    func checksums(_ id: String, _ version: String) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: releaseDirectory(id, version).appendingPathComponent("SHA256SUMS").path),
-              let text = String(data: data, encoding: .utf8) else { return [:] }
-        var out: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].count == 64 else { continue }
-            var path = parts[1]
-            if path.hasPrefix(" ") || path.hasPrefix("*") { path = path.dropFirst() }
-            out[String(path)] = parts[0].lowercased()
-        }
-        return out
+    /// SHA256SUMS of a release (nil when it has none or it cannot be read).
+    func checksums(_ id: String, _ version: String) -> SHA256Sums? {
+        (try? SHA256Sums.read(release: releaseDirectory(id, version))) ?? nil
+    }
+
+    /// The release's datapackage.json (nil when it has none or it cannot be read).
+    func dataPackage(_ id: String, _ version: String) -> DataPackageDescriptor? {
+        (try? DataPackageDescriptor.read(release: releaseDirectory(id, version))) ?? nil
     }
 
     func packageZip(_ id: String, _ version: String) -> URL {

@@ -32,10 +32,10 @@ struct FieldInfo: Sendable {
         return privacyClass == nil ? "—" : "未变换"
     }
 
-    var json: [String: Any] {
-        ["name": name, "title": title ?? NSNull(), "type": type ?? NSNull(), "description": description ?? NSNull(),
-         "class": privacyClass ?? NSNull(), "operator": operation ?? NSNull(), "note": note ?? NSNull(),
-         "published": published, "treatment": treatment]
+    var json: ArtifactJSON {
+        ["name": .string(name), "title": ArtifactJSON(title), "type": ArtifactJSON(type), "description": ArtifactJSON(description),
+         "class": ArtifactJSON(privacyClass), "operator": ArtifactJSON(operation), "note": ArtifactJSON(note),
+         "published": .bool(published), "treatment": .string(treatment)]
     }
 }
 
@@ -52,9 +52,10 @@ struct DownloadFile: Sendable {
 struct ReleaseDetail: Sendable {
     var id: String
     var version: VersionRecord
-    var dataPackage: JSONValue
-    var quality: JSONValue
-    var privacy: JSONValue
+    /// Each nil when the release has no such file or it cannot be read.
+    var dataPackage: DataPackageDescriptor?
+    var quality: QualityReport?
+    var privacy: PrivacyReport?
     var fields: [FieldInfo]
     var downloads: [DownloadFile]
 
@@ -62,30 +63,25 @@ struct ReleaseDetail: Sendable {
         self.id = id
         self.version = version
         let dir = store.releaseDirectory(id, version.version)
-        dataPackage = JSONValue.load(dir.appendingPathComponent("datapackage.json")) ?? JSONValue(nil)
-        quality = JSONValue.load(dir.appendingPathComponent("quality-report.json")) ?? JSONValue(nil)
-        privacy = JSONValue.load(dir.appendingPathComponent("privacy-report.json")) ?? JSONValue(nil)
+        dataPackage = store.dataPackage(id, version.version)
+        quality = (try? QualityReport.read(release: dir)) ?? nil
+        privacy = (try? PrivacyReport.read(release: dir)) ?? nil
         fields = Self.fields(dataPackage: dataPackage, privacy: privacy)
         downloads = Self.downloads(store: store, id: id, version: version.version)
     }
 
-    static func fields(dataPackage: JSONValue, privacy: JSONValue) -> [FieldInfo] {
-        let schemaFields = dataPackage["resources"].array.first?["schema"]["fields"].array ?? []
-        var byName: [String: JSONValue] = [:]
-        for f in privacy["fields"].array { if let n = f["name"].string { byName[n] = f } }
-        var out: [FieldInfo] = schemaFields.compactMap { f in
-            guard let name = f["name"].string else { return nil }
-            let p = byName[name] ?? JSONValue(nil)
-            return FieldInfo(name: name, title: f["title"].string ?? p["title"].string, type: f["type"].string ?? p["output_type"].string,
-                             description: f["description"].string, privacyClass: p["class"].string,
-                             operation: p["operator"].string, note: p["note"].string)
+    static func fields(dataPackage: DataPackageDescriptor?, privacy: PrivacyReport?) -> [FieldInfo] {
+        let byName = Dictionary((privacy?.fields ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var out: [FieldInfo] = (dataPackage?.fields ?? []).map { f in
+            let p = byName[f.name]
+            return FieldInfo(name: f.name, title: f.title, type: f.type, description: f.description, privacyClass: p?.privacyClass,
+                             operation: p?.operator, note: p?.note)
         }
         // Fields the privacy report lists but the release dropped.
         let listed = Set(out.map(\.name))
-        for f in privacy["fields"].array {
-            guard let name = f["name"].string, !listed.contains(name), f["published"].bool == false else { continue }
-            out.append(FieldInfo(name: name, title: f["title"].string, type: nil, description: nil, privacyClass: f["class"].string,
-                                 operation: f["operator"].string, note: f["note"].string, published: false))
+        for f in privacy?.fields ?? [] where !listed.contains(f.name) && !f.isPublished {
+            out.append(FieldInfo(name: f.name, title: f.title, type: nil, description: nil, privacyClass: f.privacyClass,
+                                 operation: f.operator, note: f.note, published: false))
         }
         return out
     }
@@ -107,7 +103,7 @@ struct ReleaseDetail: Sendable {
         for (label, name) in candidates {
             let url = dir.appendingPathComponent(name)
             guard let bytes = size(url) else { continue }
-            out.append(DownloadFile(label: label, name: name, bytes: bytes, sha256: sums[name]))
+            out.append(DownloadFile(label: label, name: name, bytes: bytes, sha256: sums?[name]))
         }
         let zip = store.packageZip(id, version)
         if let bytes = size(zip) {
@@ -122,19 +118,38 @@ struct ReleaseDetail: Sendable {
         CSVSample.read(store.releaseDirectory(id, version.version).appendingPathComponent("data/\(id).csv"), rows: rows)
     }
 
-    /// The quality report's row and problem counts; reports written before `rows_read` existed
-    /// had no unreadable rows in their counts, so rows checked were the rows read.
+    /// The quality report's row and problem counts.
     var counts: RowCounts? {
-        guard let read = quality["rows_read"].int ?? quality["rows_checked"].int, let rejected = quality["rejected_rows"].int else { return nil }
-        return RowCounts(read: read, unreadable: quality["rows_unreadable"].int ?? 0, rejected: rejected,
-                         problemEntries: quality["problems"]["count"].int ?? 0)
+        quality.map { RowCounts(read: $0.rowsRead, unreadable: $0.rowsUnreadable, rejected: $0.rejectedRows, problemEntries: $0.problems.count) }
     }
 
     /// Rules that found problems (failed > 0), worst first.
-    var failingRules: [JSONValue] {
-        quality["rules"].array.filter { ($0["failed"].int ?? 0) > 0 }.sorted { ($0["failed"].int ?? 0) > ($1["failed"].int ?? 0) }
+    var failingRules: [QualityReport.Rule] {
+        (quality?.rules ?? []).filter { $0.failed > 0 }.sorted { $0.failed > $1.failed }
     }
 
     /// Identifier hits still in the released values.
-    var identifierHitsAfter: [JSONValue] { privacy["identifier_hits"]["after"].array }
+    var identifierHitsAfter: [PrivacyReport.IdentifierHit] { privacy?.identifierHits.after ?? [] }
+
+    /// What the JSON answers (API, `odp preview --json`) say of quality: the report's own keys.
+    var qualitySummary: ArtifactJSON {
+        guard let quality, let tree = try? ArtifactJSON(encoding: quality) else { return [:] }
+        var out: ArtifactJSON = [:]
+        for key in ["overall_score", "gate", "rows_read", "rows_unreadable", "rows_checked", "rejected_rows", "dimensions"] {
+            out[key] = tree[key] ?? .null
+        }
+        out["problems"] = tree["problems"]?["count"] ?? .null
+        out["failing_rules"] = (try? ArtifactJSON(encoding: failingRules)) ?? .array([])
+        return out
+    }
+
+    /// The same for privacy: k-anonymity, identifiers left in released values, hold reasons.
+    var privacySummary: ArtifactJSON {
+        guard let privacy else { return [:] }
+        let k = privacy.kAnonymity
+        return ["k_target": ArtifactJSON(k.kTarget), "k_achieved": ArtifactJSON(k.kAchieved),
+                "quasi_identifiers": ArtifactJSON(k.quasiIdentifiers), "records_suppressed": ArtifactJSON(k.recordsSuppressed),
+                "identifier_hits_after": (try? ArtifactJSON(encoding: identifierHitsAfter)) ?? .array([]),
+                "hold_reasons": ArtifactJSON(privacy.holdReasons)]
+    }
 }

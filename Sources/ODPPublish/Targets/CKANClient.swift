@@ -27,7 +27,7 @@ struct CKANClient {
     }
 
     /// `resource_create` / `resource_patch` with the file streamed as the `upload` part.
-    func upload(_ action: String, fields: [String: String], file: ReleaseFile) throws(TransferError) -> [String: Any] {
+    func upload(_ action: String, fields: [String: String], file: UploadFile) throws(TransferError) -> [String: Any] {
         let request = TransferRequest(url: "\(base)/api/3/action/\(action)", method: "POST", headers: ["Authorization: \(token)"],
                                       body: .multipart(fields: fields.sorted { $0.key < $1.key }, fileField: "upload", file: file.url,
                                                        filename: file.name))

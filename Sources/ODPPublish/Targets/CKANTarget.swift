@@ -135,7 +135,7 @@ final class CKANTarget: PublishTarget {
         }
     }
 
-    private func upload(_ file: ReleaseFile, packageID: String, package: [String: Any], _ log: PublishLog) throws -> String {
+    private func upload(_ file: UploadFile, packageID: String, package: [String: Any], _ log: PublishLog) throws -> String {
         var fields = ["name": file.path, "hash": file.sha256, "size": String(file.size), "format": file.format]
         // Finds the copy a lost answer made, so a retry never adds a second resource.
         let recheck: () throws -> String? = {

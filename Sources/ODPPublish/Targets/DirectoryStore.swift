@@ -14,7 +14,7 @@ struct DirectoryStore: FileStore {
         return (attrs[.size] as? NSNumber)?.int64Value
     }
 
-    func sha256(_ path: String) throws -> String { try ReleaseFiles.hashFile(url(path)).0 }
+    func sha256(_ path: String) throws -> String { try UploadFile.hashFile(url(path)).0 }
 
     func put(_ local: URL, size: Int64, at path: String) throws {
         try write(to: path) { fd in

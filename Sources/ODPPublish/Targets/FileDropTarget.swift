@@ -65,7 +65,7 @@ final class FileDropTarget: PublishTarget {
     /// journaled file of the right size is taken as is (the rename made it complete), so a
     /// re-run of a large release does not download it again. Any other file there belongs to
     /// a published version and is never replaced; only the open-data list is rewritten.
-    private func present(_ file: ReleaseFile, at path: String, journaled: Bool, job: PublishJob) throws -> Bool {
+    private func present(_ file: UploadFile, at path: String, journaled: Bool, job: PublishJob) throws -> Bool {
         guard let size = try store.size(path) else { return false }
         if size == file.size, try journaled || store.sha256(path) == file.sha256 { return true }
         if job.isCatalog { return false }

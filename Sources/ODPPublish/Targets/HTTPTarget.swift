@@ -79,7 +79,7 @@ final class HTTPTarget: PublishTarget {
 
     /// HEAD on the check URL: 404 is absent; 2xx with this file's X-ODP-Content-SHA256 is the
     /// same file; 2xx with another hash, or with none, is a file this run cannot prove equal.
-    private func state(_ url: String, _ file: ReleaseFile) throws -> RemoteState {
+    private func state(_ url: String, _ file: UploadFile) throws -> RemoteState {
         try settings.retry.run("check \(file.path)", log: nil) { () throws -> RemoteState in
             let r = try Transfer.perform(TransferRequest(url: url, method: "HEAD", headers: baseHeaders()), options: options)
             if r.status == 404 { return .absent }
@@ -95,7 +95,7 @@ final class HTTPTarget: PublishTarget {
     }
 
     /// A fresh timestamp and nonce per try, so a gateway that refuses replays accepts the retry.
-    private func request(_ url: String, _ file: ReleaseFile) -> TransferRequest {
+    private func request(_ url: String, _ file: UploadFile) -> TransferRequest {
         var headers = baseHeaders()
         headers.append("X-ODP-Content-SHA256: \(file.sha256)")
         if let key {

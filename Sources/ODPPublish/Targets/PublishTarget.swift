@@ -7,7 +7,7 @@ struct PublishJob {
     var version: String
     /// Catalog metadata of the dataset; nil for the open-data list.
     var catalog: CatalogMetadata?
-    var files: [ReleaseFile]
+    var files: [UploadFile]
     var isCatalog: Bool { catalog == nil }
 }
 
@@ -59,16 +59,16 @@ final class PublishSession {
         self.job = job
     }
 
-    func key(_ file: ReleaseFile) -> JournalKey {
+    func key(_ file: UploadFile) -> JournalKey {
         JournalKey(target: target, dataset: job.dataset, version: job.version, file: file.path)
     }
 
     /// The journal's receipt for this exact content, if any.
-    func journaled(_ file: ReleaseFile) -> Receipt? { journal.receipt(for: key(file), sha256: file.sha256) }
+    func journaled(_ file: UploadFile) -> Receipt? { journal.receipt(for: key(file), sha256: file.sha256) }
 
     /// Records that `file` is on the target at `remote`. A receipt already journaled for the
     /// same place is reused, so re-publishing appends nothing.
-    func confirm(_ file: ReleaseFile, remote: String, uploaded: Bool) throws {
+    func confirm(_ file: UploadFile, remote: String, uploaded: Bool) throws {
         if let old = journaled(file), old.remote == remote {
             receipts.append(old)
             return

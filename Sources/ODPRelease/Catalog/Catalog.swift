@@ -43,7 +43,7 @@ public enum Catalog {
         var listed: [DatasetDefinition] = []
         var withheld: [(dataset: String, findings: [PublishedFileFinding])] = []
         for definition in definitions.sorted(by: { $0.id < $1.id }) {
-            guard let entry = CatalogEntry.load(definition: definition, root: outputRoot, baseURL: base) else { continue }
+            guard let entry = try CatalogEntry.load(definition: definition, root: outputRoot, baseURL: base) else { continue }
             if let gate {
                 let alone = try render([entry], publisher: publisher, base: base, generated: "")
                 let findings = alone.flatMap { gate.entry(definition).inspect(file: $0.0, bytes: $0.1) }
@@ -58,7 +58,7 @@ public enum Catalog {
         }
         // The generation time changes only with the content: an unchanged list keeps its files,
         // so a re-run on unchanged data uploads nothing (DESIGN.md, Outputs).
-        if let previous = previousGenerationTime(dir) {
+        if let previous = try OpenListDocument.read(catalogDirectory: dir)?.generatedAt {
             let same = try render(entries, publisher: publisher, base: base, generated: previous)
             let urls = same.map { dir.appendingPathComponent($0.0) }
             if zip(urls, same).allSatisfy({ FileManager.default.contents(atPath: $0.path) == $1.1 }) {
@@ -81,15 +81,9 @@ public enum Catalog {
     private static func render(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String) throws -> [(String, Data)] {
         [
             ("open-list.csv", OpenList.csv(entries)),
-            ("open-list.json", try OpenList.json(entries, generated: generated, publisher: publisher)),
+            (OpenListDocument.fileName, try OpenList.json(entries, generated: generated, publisher: publisher)),
             ("open-list.html", OpenListHTML.page(entries, generated: generated, publisher: publisher)),
             ("dcat.jsonld", try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated)),
         ]
-    }
-
-    private static func previousGenerationTime(_ dir: URL) -> String? {
-        guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("open-list.json").path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object["generated_at"] as? String
     }
 }

@@ -3,7 +3,7 @@ import ODPCore
 
 /// One dataset as listed in the open-data list: its metadata plus its latest release.
 struct CatalogEntry {
-    struct Field { var name: String; var title: String; var type: String }
+    typealias Field = OpenListDocument.Field
     struct DataFile { var path: String; var bytes: Int; var sha256: String; var format: String; var url: String }
 
     var definition: DatasetDefinition
@@ -29,29 +29,18 @@ struct CatalogEntry {
     }
 
     /// The entry for a dataset's latest release; nil when it was never released.
-    static func load(definition: DatasetDefinition, root: URL, baseURL: String?) -> CatalogEntry? {
-        guard let latest = ReleaseReader.latest(datasetId: definition.id, root: root) else { return nil }
-        let versions = ReleaseReader.versions(datasetId: definition.id, root: root)
-        let first = versions.first { $0.status == "released" }?.created ?? latest.created
-        var fields: [Field] = []
-        if let data = FileManager.default.contents(atPath: latest.directory.appendingPathComponent("datapackage.json").path),
-           let package = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let resource = (package["resources"] as? [[String: Any]])?.first,
-           let list = (resource["schema"] as? [String: Any])?["fields"] as? [[String: Any]] {
-            fields = list.map { Field(name: $0["name"] as? String ?? "", title: $0["title"] as? String ?? "", type: $0["type"] as? String ?? "string") }
+    static func load(definition: DatasetDefinition, root: URL, baseURL: String?) throws -> CatalogEntry? {
+        guard let latest = try ReleaseReader.latest(datasetId: definition.id, root: root) else { return nil }
+        let versions = try ReleaseReader.versions(datasetId: definition.id, root: root)
+        let first = versions.first { $0.status == ReleaseMetadata.Status.released.rawValue }?.created ?? latest.created
+        let fields = try DataPackageDescriptor.read(release: latest.directory)?.fields.map {
+            Field(name: $0.name, title: $0.title, type: $0.type)
+        } ?? []
+        let files = latest.metadata.dataFiles.map { f in
+            DataFile(path: f.path, bytes: f.bytes, sha256: f.sha256, format: f.path.hasSuffix(".csv") ? "CSV" : "JSON",
+                     url: url(base: baseURL, datasetId: definition.id, version: latest.version, path: f.path))
         }
-        var files: [DataFile] = []
-        var signature: ReleaseSignature?
-        if let data = FileManager.default.contents(atPath: latest.directory.appendingPathComponent("release.json").path),
-           let release = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            signature = ReleaseSignature.parse(release["signature"])
-            for f in release["data_files"] as? [[String: Any]] ?? [] {
-                guard let path = f["path"] as? String else { continue }
-                files.append(DataFile(path: path, bytes: (f["bytes"] as? NSNumber)?.intValue ?? 0, sha256: f["sha256"] as? String ?? "",
-                                      format: path.hasSuffix(".csv") ? "CSV" : "JSON",
-                                      url: url(base: baseURL, datasetId: definition.id, version: latest.version, path: path)))
-            }
-        }
-        return CatalogEntry(definition: definition, release: latest, firstPublished: first, fields: fields, files: files, signature: signature)
+        return CatalogEntry(definition: definition, release: latest, firstPublished: first, fields: fields, files: files,
+                            signature: latest.metadata.signature)
     }
 }

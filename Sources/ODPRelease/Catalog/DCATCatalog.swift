@@ -6,7 +6,7 @@ import ODPCore
 /// coverage and EU controlled vocabularies for access rights, frequency and file type.
 /// Every referenced node carries its class, so the DCAT-AP range shapes pass as well.
 enum DCATCatalog {
-    static let context: [String: String] = [
+    static let context: ArtifactJSON = [
         "dcat": "http://www.w3.org/ns/dcat#",
         "dct": "http://purl.org/dc/terms/",
         "foaf": "http://xmlns.com/foaf/0.1/",
@@ -22,9 +22,9 @@ enum DCATCatalog {
     static let euFileType = "http://publications.europa.eu/resource/authority/file-type/"
     static let euLanguage = "http://publications.europa.eu/resource/authority/language/"
 
-    static func zh(_ text: String) -> [String: Any] { ["@value": text, "@language": "zh"] }
-    static func typed(_ value: String, _ type: String) -> [String: Any] { ["@value": value, "@type": type] }
-    static func ref(_ id: String, _ type: String) -> [String: Any] { ["@id": id, "@type": type] }
+    static func zh(_ text: String) -> ArtifactJSON { ["@value": .string(text), "@language": "zh"] }
+    static func typed(_ value: String, _ type: String) -> ArtifactJSON { ["@value": .string(value), "@type": .string(type)] }
+    static func ref(_ id: String, _ type: String) -> ArtifactJSON { ["@id": .string(id), "@type": .string(type)] }
 
     static func frequency(_ cycle: UpdateCycle) -> String {
         switch cycle {
@@ -45,52 +45,52 @@ enum DCATCatalog {
 
     static func jsonld(_ entries: [CatalogEntry], publisher: String, baseURL: String?, generated: String) throws -> Data {
         let catalogIRI = baseURL.map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/catalog" } ?? "urn:odp:catalog"
-        var catalog: [String: Any] = [
-            "@id": catalogIRI,
+        var catalog: ArtifactJSON = [
+            "@id": .string(catalogIRI),
             "@type": "dcat:Catalog",
             "dct:title": zh("数据资源开放清单"),
             "dct:description": zh("\(publisher)发布的政务数据资源开放目录，由各数据集的目录元数据和最新发布版本自动生成。"),
             "dct:publisher": ["@type": "foaf:Agent", "foaf:name": zh(publisher)],
             "dct:modified": typed(generated, "xsd:dateTime"),
             "dct:language": ref(euLanguage + "ZHO", "dct:LinguisticSystem"),
-            "dcat:dataset": entries.map { dataset($0, baseURL: baseURL) },
+            "dcat:dataset": .array(entries.map { dataset($0, baseURL: baseURL) }),
         ]
         if let baseURL, !baseURL.isEmpty { catalog["foaf:homepage"] = ref(baseURL, "foaf:Document") }
-        let document: [String: Any] = ["@context": context, "@graph": [catalog]]
-        return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) + Data("\n".utf8)
+        let document: ArtifactJSON = ["@context": context, "@graph": [catalog]]
+        return try document.encoded(pretty: true) + Data("\n".utf8)
     }
 
-    static func license(_ id: String) -> [String: Any] {
-        var node: [String: Any] = ["@type": "dct:LicenseDocument", "rdfs:label": id]
-        if let url = DataPackage.licenseURL(id) { node["@id"] = url }
+    static func license(_ id: String) -> ArtifactJSON {
+        var node: ArtifactJSON = ["@type": "dct:LicenseDocument", "rdfs:label": .string(id)]
+        if let url = DataPackage.licenseURL(id) { node["@id"] = .string(url) }
         return node
     }
 
-    static func dataset(_ e: CatalogEntry, baseURL: String?) -> [String: Any] {
+    static func dataset(_ e: CatalogEntry, baseURL: String?) -> ArtifactJSON {
         let c = e.catalog
         let iri = datasetIRI(baseURL, e.id)
-        var contact: [String: Any] = ["@type": ["vcard:Kind", "vcard:Organization"], "vcard:fn": c.contactName ?? c.provider]
-        if let email = c.contactEmail { contact["vcard:hasEmail"] = ["@id": "mailto:\(email)"] }
-        if let phone = c.contactPhone { contact["vcard:hasTelephone"] = ["@id": "tel:\(phone.filter { $0.isNumber || $0 == "+" || $0 == "-" })"] }
-        var node: [String: Any] = [
-            "@id": iri,
+        var contact: ArtifactJSON = ["@type": ["vcard:Kind", "vcard:Organization"], "vcard:fn": .string(c.contactName ?? c.provider)]
+        if let email = c.contactEmail { contact["vcard:hasEmail"] = ["@id": .string("mailto:\(email)")] }
+        if let phone = c.contactPhone { contact["vcard:hasTelephone"] = ["@id": .string("tel:\(phone.filter { $0.isNumber || $0 == "+" || $0 == "-" })")] }
+        var node: ArtifactJSON = [
+            "@id": .string(iri),
             "@type": "dcat:Dataset",
-            "dct:identifier": c.code,
+            "dct:identifier": .string(c.code),
             "dct:title": zh(c.title),
             "dct:description": zh(c.summary),
-            "dct:publisher": ["@type": "foaf:Agent", "foaf:name": zh(c.provider), "dct:identifier": c.providerCode],
+            "dct:publisher": ["@type": "foaf:Agent", "foaf:name": zh(c.provider), "dct:identifier": .string(c.providerCode)],
             "dcat:contactPoint": contact,
             "dct:issued": typed(e.firstPublished, "xsd:dateTime"),
             "dct:modified": typed(e.release.created, "xsd:dateTime"),
-            "dcat:version": e.release.version,
+            "dcat:version": .string(e.release.version),
             "dct:accessRights": ref(euAccess + (c.openType == .unconditional ? "PUBLIC" : "RESTRICTED"), "dct:RightsStatement"),
             "dct:accrualPeriodicity": ref(euFrequency + frequency(c.updateCycle), "dct:Frequency"),
             "dct:language": ref(euLanguage + "ZHO", "dct:LinguisticSystem"),
-            "dcat:keyword": c.keywords.map(zh),
-            "dcat:distribution": e.files.map { distribution($0, entry: e, datasetIRI: iri) },
+            "dcat:keyword": .array(c.keywords.map(zh)),
+            "dcat:distribution": .array(e.files.map { distribution($0, entry: e, datasetIRI: iri) }),
         ]
         if c.temporalStart != nil || c.temporalEnd != nil {
-            var period: [String: Any] = ["@type": "dct:PeriodOfTime"]
+            var period: ArtifactJSON = ["@type": "dct:PeriodOfTime"]
             if let s = c.temporalStart { period["dcat:startDate"] = typed(s, "xsd:date") }
             if let t = c.temporalEnd { period["dcat:endDate"] = typed(t, "xsd:date") }
             node["dct:temporal"] = period
@@ -99,11 +99,11 @@ enum DCATCatalog {
         // signed the release's SHA256SUMS (SHA256SUMS.sig next to it).
         if let signature = e.signature {
             node["sec:verificationMethod"] = [
-                "@id": "\(iri)#signing-key-\(signature.fingerprint.prefix(16))",
+                "@id": .string("\(iri)#signing-key-\(signature.fingerprint.prefix(16))"),
                 "@type": "sec:Ed25519VerificationKey2018",
-                "sec:publicKeyHex": signature.publicKey,
+                "sec:publicKeyHex": .string(signature.publicKey),
                 "rdfs:comment": zh("Ed25519 公钥，用于验证发布包中 SHA256SUMS.sig 对 SHA256SUMS 的签名（SHA-256 指纹 \(signature.fingerprint)）"),
-            ] as [String: Any]
+            ]
         }
         if let condition = c.openCondition, !condition.isEmpty {
             node["dct:rights"] = ["@type": "dct:RightsStatement", "rdfs:label": zh("开放条件：\(condition)")]
@@ -111,14 +111,14 @@ enum DCATCatalog {
         return node
     }
 
-    static func distribution(_ f: CatalogEntry.DataFile, entry e: CatalogEntry, datasetIRI: String) -> [String: Any] {
+    static func distribution(_ f: CatalogEntry.DataFile, entry e: CatalogEntry, datasetIRI: String) -> ArtifactJSON {
         let csv = f.format == "CSV"
         return [
-            "@id": "\(datasetIRI)/\(e.release.version)/\(csv ? "csv" : "json")",
+            "@id": .string("\(datasetIRI)/\(e.release.version)/\(csv ? "csv" : "json")"),
             "@type": "dcat:Distribution",
             "dct:title": zh("\(e.catalog.title)（\(f.format)）"),
-            "dcat:accessURL": ["@id": f.url],
-            "dcat:downloadURL": ["@id": f.url],
+            "dcat:accessURL": ["@id": .string(f.url)],
+            "dcat:downloadURL": ["@id": .string(f.url)],
             "dct:format": ref(euFileType + f.format, "dct:MediaTypeOrExtent"),
             "dcat:mediaType": ref("https://www.iana.org/assignments/media-types/" + (csv ? "text/csv" : "application/json"), "dct:MediaType"),
             "dcat:byteSize": typed(String(f.bytes), "xsd:nonNegativeInteger"),
@@ -126,7 +126,7 @@ enum DCATCatalog {
                 "@type": "spdx:Checksum",
                 "spdx:algorithm": ["@id": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"],
                 "spdx:checksumValue": typed(f.sha256, "xsd:hexBinary"),
-            ] as [String: Any],
+            ],
             "dct:license": license(e.catalog.license),
             "dct:issued": typed(e.release.created, "xsd:dateTime"),
             "dct:modified": typed(e.release.created, "xsd:dateTime"),

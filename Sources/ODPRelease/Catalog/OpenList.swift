@@ -39,34 +39,21 @@ enum OpenList {
     }
 
     static func json(_ entries: [CatalogEntry], generated: String, publisher: String) throws -> Data {
-        let items: [[String: Any]] = entries.enumerated().map { i, e in
+        try ArtifactCodec.encode(document(entries, generated: generated, publisher: publisher))
+    }
+
+    static func document(_ entries: [CatalogEntry], generated: String, publisher: String) -> OpenListDocument {
+        let items = entries.enumerated().map { i, e in
             let c = e.catalog
-            return [
-                "index": i + 1,
-                "dataset_id": e.id,
-                "title": c.title,
-                "code": c.code,
-                "provider": c.provider,
-                "provider_code": c.providerCode,
-                "summary": c.summary,
-                "domain": c.domain,
-                "open_type": c.openType.rawValue,
-                "open_condition": c.openCondition ?? NSNull(),
-                "update_cycle": c.updateCycle.rawValue,
-                "formats": e.files.map(\.format),
-                "first_published": e.firstPublished,
-                "last_updated": e.release.created,
-                "row_count": e.release.rowCount,
-                "fields": e.fields.map { ["name": $0.name, "title": $0.title, "type": $0.type] },
-                "keywords": c.keywords,
-                "license": c.license,
-                "version": e.release.version,
-                "download_url": e.csvURL,
-                "distributions": e.files.map { ["format": $0.format, "url": $0.url, "bytes": $0.bytes, "sha256": $0.sha256] },
-                "signature": e.signature?.json ?? NSNull(),
-            ]
+            return OpenListDocument.Entry(
+                index: i + 1, datasetId: e.id, title: c.title, code: c.code, provider: c.provider, providerCode: c.providerCode,
+                summary: c.summary, domain: c.domain, openType: c.openType.rawValue, openCondition: c.openCondition,
+                updateCycle: c.updateCycle.rawValue, formats: e.files.map(\.format), firstPublished: e.firstPublished,
+                lastUpdated: e.release.created, rowCount: e.release.rowCount, fields: e.fields, keywords: c.keywords,
+                license: c.license, version: e.release.version, downloadURL: e.csvURL,
+                distributions: e.files.map { .init(format: $0.format, url: $0.url, bytes: $0.bytes, sha256: $0.sha256) },
+                signature: e.signature)
         }
-        let object: [String: Any] = ["generated_at": generated, "publisher": publisher, "count": items.count, "datasets": items]
-        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) + Data("\n".utf8)
+        return OpenListDocument(generatedAt: generated, publisher: publisher, datasets: items)
     }
 }

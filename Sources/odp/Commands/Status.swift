@@ -16,7 +16,7 @@ extension ODP {
             let layout = workspace.layout
             let states = DatasetState.loadAll(layout.stateFile)
             for definition in workspace.definitions {
-                let latest = ReleaseReader.latest(datasetId: definition.id, root: layout.root)
+                let latest = try ReleaseReader.latest(datasetId: definition.id, root: layout.root)
                 let state = states[definition.id]
                 print("\(definition.id)  \(definition.catalog.title)")
                 print("    latest release: \(latest?.version ?? "none")   last run: \(state?.lastOutcome ?? "never")")

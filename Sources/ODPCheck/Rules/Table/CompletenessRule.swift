@@ -30,7 +30,7 @@ enum CompletenessRule: CheckRule {
             }
             tally.checked = columns.count
             tally.failed = below.count
-            tally.metric = ["non_null_share": shares, "below_minimum": below]
+            tally.metric = ["non_null_share": ArtifactJSON(shares), "below_minimum": ArtifactJSON(below)]
             if !below.isEmpty { tally.note = "低于要求的字段：" + below.joined(separator: "、") }
         }
     }

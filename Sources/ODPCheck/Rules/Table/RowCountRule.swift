@@ -17,7 +17,7 @@ enum RowCountRule: CheckRule {
         rule.addFinish(tally: t) { table, tally in
             tally.checked = 1
             tally.failed = (lo.map { table.rowsChecked < $0 } ?? false) || (hi.map { table.rowsChecked > $0 } ?? false) ? 1 : 0
-            tally.metric["row_count"] = table.rowsChecked
+            tally.metric["row_count"] = ArtifactJSON(table.rowsChecked)
         }
     }
 }

@@ -28,7 +28,7 @@ enum SumEqualsRule: CheckRule {
             let expected = total ?? other.map { table.sums[$0] } ?? 0
             tally.checked = 1
             tally.failed = abs(table.sums[c] - expected) > tolerance ? 1 : 0
-            tally.metric = ["sum": Report.round(table.sums[c]), "expected": Report.round(expected)]
+            tally.metric = ["sum": ArtifactJSON(Report.round(table.sums[c])), "expected": ArtifactJSON(Report.round(expected))]
         }
     }
 }

@@ -1,0 +1,1 @@
+Y/dWuo6GqmPntACGgsNcy30czulwtNYqLeed40HYAooIjJlqQ59S7CtcsIH1jk3jFN0QMfz6FxyjoWJX4PY/AA==
