@@ -28,6 +28,13 @@ struct RuleRegistryTests {
         return Fixture.definition(fields: withRule)
     }
 
+    /// The rule's example compiled as a run compiles it (code tables loaded).
+    static func compiled(_ rule: any CheckRule.Type) -> RuleCompiler {
+        let compiler = RuleCompiler(definition: definition(rule), codeTables: ["gb2260": gb2260], knownTables: nil, runDate: Fixture.runDate)
+        compiler.compile()
+        return compiler
+    }
+
     @Test("README's table of rule types is the registry's, scope by scope")
     func readmeAgrees() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -58,9 +65,7 @@ struct RuleRegistryTests {
     @Test("each rule's example compiles without diagnostics into report lines its findings describe")
     func examplesMatchFindings() throws {
         for rule in RuleRegistry.all {
-            let compiler = RuleCompiler(definition: Self.definition(rule), codeTables: ["gb2260": Self.gb2260], knownTables: nil,
-                                        runDate: Fixture.runDate)
-            compiler.compile()
+            let compiler = Self.compiled(rule)
             #expect(compiler.diagnostics.isEmpty, "\(rule.slug): \(compiler.diagnostics)")
             let lines = compiler.plan.tallies.filter { $0.type == rule.slug }
             #expect(!lines.isEmpty, "\(rule.slug) made no report line")
@@ -74,9 +79,7 @@ struct RuleRegistryTests {
     @Test("the defaults each rule declares are what a line without severity or dimension gets")
     func defaults() throws {
         for rule in RuleRegistry.all {
-            let compiler = RuleCompiler(definition: Self.definition(rule), codeTables: ["gb2260": Self.gb2260], knownTables: nil,
-                                        runDate: Fixture.runDate)
-            compiler.compile()
+            let compiler = Self.compiled(rule)
             for line in compiler.plan.tallies where line.type == rule.slug {
                 #expect(line.severity == rule.defaultSeverity, "\(rule.slug)")
                 #expect(line.dimension == rule.defaultDimension, "\(rule.slug)")
