@@ -29,9 +29,10 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CSystem/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // No swift-crypto here: ODPCore's own hashing is small inputs (PortableSHA256); large
+        // files are hashed with swift-crypto in the stages that write or upload them.
         .target(name: "ODPCore", dependencies: [
             .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ODPExtract", dependencies: ["ODPCore", "CSQLite", "CLibPQ", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPDesensitize", dependencies: ["ODPCore", .product(name: "Crypto", package: "swift-crypto")]),

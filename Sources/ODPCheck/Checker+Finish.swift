@@ -55,34 +55,8 @@ extension Checker {
     }
 
     private func evaluateAggregates() {
-        for aggregate in plan.aggregates {
-            switch aggregate {
-            case .rowCount(let tally, let lo, let hi):
-                let t = plan.tallies[tally]
-                t.checked = 1
-                t.failed = (lo.map { rowsChecked < $0 } ?? false) || (hi.map { rowsChecked > $0 } ?? false) ? 1 : 0
-                t.metric["row_count"] = ArtifactJSON(rowsChecked)
-            case .completeness(let tally, let columns, let minimum):
-                let t = plan.tallies[tally]
-                var below: [String] = []
-                var shares: [String: Double] = [:]
-                for c in columns {
-                    let share = rowsChecked == 0 ? 1 : 1 - Double(nulls[c]) / Double(rowsChecked)
-                    shares[definition.schema.fields[c].name] = Report.round(share)
-                    if share < minimum { below.append(definition.schema.fields[c].name) }
-                }
-                t.checked = columns.count
-                t.failed = below.count
-                t.metric = ["non_null_share": ArtifactJSON(shares), "below_minimum": ArtifactJSON(below)]
-                if !below.isEmpty { t.note = "低于要求的字段：" + below.joined(separator: "、") }
-            case .sumEquals(let tally, let column, let total, let other, let tolerance):
-                let t = plan.tallies[tally]
-                let expected = total ?? other.map { sums[$0] } ?? 0
-                t.checked = 1
-                t.failed = abs(sums[column] - expected) > tolerance ? 1 : 0
-                t.metric = ["sum": ArtifactJSON(Report.round(sums[column])), "expected": ArtifactJSON(Report.round(expected))]
-            }
-        }
+        let totals = TableTotals(schema: definition.schema, rowsChecked: rowsChecked, nulls: nulls, sums: sums)
+        for aggregate in plan.aggregates { aggregate.finish(totals, plan.tallies[aggregate.tally]) }
     }
 
     /// 可访问性 is left 未评估: nothing the check stage measures says whether users can reach

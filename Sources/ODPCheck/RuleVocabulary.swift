@@ -6,37 +6,20 @@
 /// numbers. The department feedback list (`StageReport.problems`) carries the values and
 /// goes to `output/state/`, never into a release.
 ///
-/// ## Field rules (`fields[].rules`) — default severity `reject`
-/// | type | parameters | dimension |
-/// | --- | --- | --- |
-/// | `type` (implicit) | the field's `type`/`format`/`scale`, for `code` its `code_table:` (current codes; a `code_table` rule on the field checks instead); list it only to change `severity` | 规范性 |
-/// | `required` | – | 完整性 |
-/// | `unique` | – (second and later occurrences fail) | 准确性 |
-/// | `min`, `max` | `value` (number, or a date for date fields) | 准确性 |
-/// | `length` | `min`, `max` in characters | 规范性 |
-/// | `pattern` | `pattern` (see `BytePattern`; whole-cell match) | 规范性 |
-/// | `enum` | `values: [...]` | 规范性 |
-/// | `code_table` | `table`, optional `as_of_field` (date field: list in force that year), `level` (`section`…`class` or 1–4 of a table with a `level` column) | 规范性 |
-/// | `gb11643` | `check_birth` (`min_age`, `max_age`), `check_region` (`table`), `allow_15_digit` | 准确性 |
-/// | `gb32100` | `check_authority`, `check_region` (`table`), `region_field` | 准确性 |
-/// | `gb11714`, `luhn` | – | 准确性 |
-/// | `date_range` | `not_future`, `not_before`, `not_after` (also fails non-dates) | 准确性 |
-/// | `reference` | `dataset`, `field` (default severity `hold`) | 一致性 |
-///
+/// ## Rules
+/// Field rules (`fields[].rules`, default severity `reject`), row rules and table rules
+/// (`rules:`, default `reject` and `hold`) are the types listed in `RuleRegistry.all`, one
+/// file each under `Rules/Field`, `Rules/Row` and `Rules/Table`, with their parameters,
+/// default dimension and the report lines they emit. README's table of them is checked
+/// against the registry by a test. Besides them, every field gets the implicit `type` check:
+/// the field's `type`/`format`/`scale`, for `code` its `code_table:` (current codes; a
+/// `code_table` rule on the field checks instead), 规范性; list it only to change `severity`.
 /// `primary_key` adds two lines: presence (完整性) and uniqueness (准确性), both `reject`.
-///
-/// ## Row rules (`rules:`) — default severity `reject`, dimension 一致性
-/// `expression` (`expression`, `required`), `id_birth_matches` (`id`, `birth_date`, or
-/// `fields: [id, birth]`), `id_sex_matches` (`id`, `sex`, or `fields`),
-/// `region_matches_address` (`region`, `address`, `table` default `gb2260`).
-///
-/// ## Table rules (`rules:`) — default severity `hold`
-/// `row_count` (`min`, `max`), `duplicate_rows`, `duplicate_keys` (`fields`) — 64-bit
-/// fingerprints, later occurrences counted —, `completeness` (`fields` default all, `min`
-/// share), `sum_equals` (`field` and `total` or `equals_sum_of`, `tolerance` default
-/// 0.005), `reference` (`local_field`, `dataset`, `field`; keys come from
-/// `Checker.provideReference`: in `odp run` the other dataset's latest released CSV; without
-/// them the line says 未检查 and, unless the rule is a warning, the release is held).
+/// Table rules judged on the whole table (`row_count`, `completeness`, `sum_equals`) cannot
+/// `reject`. Duplicate rules use 64-bit fingerprints and count later occurrences; a
+/// `reference` rule's keys come from `Checker.provideReference` (in `odp run` the other
+/// dataset's latest released CSV; without them the line says 未检查 and, unless the rule is a
+/// warning, the release is held).
 ///
 /// ## Screens (`screens:`) — default severity `warn`, dimension 准确性
 /// `benford`, `heaping`, `outliers` (`method: auto | iqr | sigma | log`, `k` default 3, `max_share`

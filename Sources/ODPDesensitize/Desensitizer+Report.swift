@@ -8,13 +8,40 @@ extension Desensitizer {
         endFirstPass()
         let result = anonymity ?? AnonymityResult()
         let fields = outputSchema.fields
-        var holds: [String] = []
-        for h in headerHits {
-            let f = fields[h.field]
-            holds.append("字段“\(f.title)”（\(f.name)）的\(h.inTitle ? "标题" : "字段名")中含有\(h.kind.title)，请修改字段定义")
+        let published = publishedHits()
+        let source = sourceHits()
+        let holds = headerHoldReasons() + published.holds + [suppressionHoldReason(result)].compactMap { $0 }
+        let (fieldEntries, notes) = fieldEntries()
+        let report = PrivacyReport(
+            dataset: definition.id, definitionHash: definition.definitionHash,
+            pseudonymKeyId: usesPseudonym ? context.pseudonymKeyID : nil,
+            // With the key id, says which pseudonyms can be joined: both must match.
+            pseudonymFormatVersion: usesPseudonym ? PseudonymHMAC.formatVersion : nil,
+            runDate: context.runDate.isoDate, recordsIn: recordsIn, recordsOut: recordsIn - result.recordsSuppressed,
+            fields: fieldEntries, identifierHits: .init(before: source.rows, after: published.rows),
+            headerHits: headerHits.map { .init(field: fields[$0.field].name, kind: $0.kind.rawValue, in: $0.inTitle ? "title" : "name") },
+            holdReasons: holds, kAnonymity: kAnonymity(result),
+            lDiversity: .init(sensitiveFields: sensitiveColumns.map { fields[$0].name }, lTarget: settings.l, lAchieved: result.lAchieved))
+        let json = (try? ArtifactCodec.encode(report)) ?? Data()
+        return StageReport(files: [PrivacyReport.fileName: json], holdReasons: holds, readmeSection: readme(result), fieldNotes: notes,
+                           problems: redactions.problems(fields: definition.schema.fields),
+                           metrics: metrics(result, before: source.total, after: published.total, allowed: published.allowed))
+    }
+
+    /// A field name or title that is itself an identifier holds the release.
+    private func headerHoldReasons() -> [String] {
+        headerHits.map { h in
+            let f = outputSchema.fields[h.field]
+            return "字段“\(f.title)”（\(f.name)）的\(h.inTitle ? "标题" : "字段名")中含有\(h.kind.title)，请修改字段定义"
         }
-        var afterRows: [PrivacyReport.IdentifierHit] = []
-        var hitsAfter = 0, hitsAllowed = 0
+    }
+
+    /// Hits in the published values, per output field and kind: report rows, the hold reason
+    /// of each kind the field does not allow, and the counts outside and inside `allow:`.
+    private func publishedHits() -> (rows: [PrivacyReport.IdentifierHit], holds: [String], total: Int, allowed: Int) {
+        let fields = outputSchema.fields
+        var rows: [PrivacyReport.IdentifierHit] = [], holds: [String] = []
+        var total = 0, allowedTotal = 0
         for (o, col) in columns.enumerated() {
             for kind in IdentifierKind.allCases {
                 let count = identity[o] ? before.count(field: col.source, kind: kind) : after.count(field: o, kind: kind)
@@ -26,92 +53,106 @@ extension Desensitizer {
                 if let reason = allowed[o][kind] {
                     entry.allowed = true
                     entry.reason = reason
-                    hitsAllowed += count
+                    allowedTotal += count
                 } else {
                     entry.allowed = false
-                    hitsAfter += count
-                    let field = "字段“\(fields[o].title)”（\(fields[o].name)）的发布值中"
-                    if kind == .embedded {
-                        let named = embeddedFields.map { "“\($0.title)”（\($0.name)）" }.joined(separator: "、")
-                        holds.append(field + "含有同一行直接标识符字段\(named)的原值 \(count) 处（首次见于源数据第 \(row) 行），请对该字段使用 mask_embedded 掩码这部分内容")
-                    } else {
-                        holds.append(field + "发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息")
-                    }
+                    total += count
+                    holds.append(holdReason(field: fields[o], kind: kind, count: count, row: row, embedded: embeddedFields))
                 }
-                afterRows.append(entry)
+                rows.append(entry)
             }
         }
-        var beforeRows: [PrivacyReport.IdentifierHit] = []
-        var hitsBefore = 0
+        return (rows, holds, total, allowedTotal)
+    }
+
+    private func holdReason(field: FieldDefinition, kind: IdentifierKind, count: Int, row: Int, embedded: [FieldDefinition]) -> String {
+        let prefix = "字段“\(field.title)”（\(field.name)）的发布值中"
+        guard kind == .embedded else {
+            return prefix + "发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息"
+        }
+        let named = embedded.map { "“\($0.title)”（\($0.name)）" }.joined(separator: "、")
+        return prefix + "含有同一行直接标识符字段\(named)的原值 \(count) 处（首次见于源数据第 \(row) 行），请对该字段使用 mask_embedded 掩码这部分内容"
+    }
+
+    /// Hits in the source values, per source field and kind, and their total.
+    private func sourceHits() -> (rows: [PrivacyReport.IdentifierHit], total: Int) {
+        var rows: [PrivacyReport.IdentifierHit] = []
+        var total = 0
         let sourceFields = definition.schema.fields
         for (i, f) in sourceFields.enumerated() {
             for kind in IdentifierKind.allCases {
                 let count = before.count(field: i, kind: kind)
                 guard count > 0 else { continue }
-                hitsBefore += count
+                total += count
                 var entry = PrivacyReport.IdentifierHit(field: f.name, kind: kind.rawValue, count: count, firstRow: before.firstRow(field: i, kind: kind))
                 if kind == .embedded { entry.embeddedFields = before.embeddedSources[i].sorted().map { sourceFields[$0].name } }
-                beforeRows.append(entry)
+                rows.append(entry)
             }
         }
-        let suppressedShare = result.records == 0 ? 0 : Double(result.recordsSuppressed) / Double(result.records)
-        if settings.k != nil || settings.l != nil, !quasiColumns.isEmpty, suppressedShare > settings.maxSuppression {
-            let target = [settings.k.map { "k=\($0)" }, settings.l.map { "l=\($0)" }].compactMap { $0 }.joined(separator: "，")
-            holds.append("k-匿名/l-多样性（\(target)）需删除 \(result.recordsSuppressed) 条记录（占 \(percent(suppressedShare))），超过允许上限 \(percent(settings.maxSuppression))，请进一步泛化准标识符")
-        }
+        return (rows, total)
+    }
 
-        var fieldEntries: [PrivacyReport.Field] = []
+    /// k-anonymity or l-diversity that would leave out more records than `max_suppression` holds the release.
+    private func suppressionHoldReason(_ result: AnonymityResult) -> String? {
+        let share = suppressedShare(result)
+        guard settings.k != nil || settings.l != nil, !quasiColumns.isEmpty, share > settings.maxSuppression else { return nil }
+        let target = [settings.k.map { "k=\($0)" }, settings.l.map { "l=\($0)" }].compactMap { $0 }.joined(separator: "，")
+        return "k-匿名/l-多样性（\(target)）需删除 \(result.recordsSuppressed) 条记录（占 \(percent(share))），超过允许上限 \(percent(settings.maxSuppression))，请进一步泛化准标识符"
+    }
+
+    private func suppressedShare(_ result: AnonymityResult) -> Double {
+        result.records == 0 ? 0 : Double(result.recordsSuppressed) / Double(result.records)
+    }
+
+    /// Per source field: its class, operator and parameters, output type, cells blanked and
+    /// the data dictionary note; and the notes by field name.
+    private func fieldEntries() -> ([PrivacyReport.Field], [String: String]) {
+        var entries: [PrivacyReport.Field] = []
         var notes: [String: String] = [:]
         for f in definition.schema.fields {
             var entry = PrivacyReport.Field(name: f.name, title: f.title, privacyClass: f.privacyClass.rawValue)
             if let spec = f.desensitize {
                 entry.operator = spec.type
                 // Parameters for the audit, minus those that may hold data values (`value`, `equals`, `in`).
-                if case .map(let entries, _) = spec.params {
+                if case .map(let items, _) = spec.params {
                     var params: [String: String] = [:]
-                    for e in entries where !["op", "value", "equals", "in", "when"].contains(e.key) {
+                    for e in items where !["op", "value", "equals", "in", "when"].contains(e.key) {
                         if let v = e.value.scalar { params[e.key] = v }
                     }
                     if !params.isEmpty { entry.parameters = params }
                 }
             }
             if let o = outputSchema.index(of: f.name) {
-                entry.outputType = fields[o].type.rawValue
+                entry.outputType = outputSchema.fields[o].type.rawValue
                 if cellsBlanked[o] > 0 { entry.cellsBlanked = cellsBlanked[o] }
                 if rareBlanked[o] > 0 { entry.rareValuesBlanked = rareBlanked[o] }
                 if let note = note(for: columns[o]) { notes[f.name] = note; entry.note = note }
             } else {
                 entry.published = false
             }
-            fieldEntries.append(entry)
+            entries.append(entry)
         }
+        return (entries, notes)
+    }
 
+    private func kAnonymity(_ result: AnonymityResult) -> PrivacyReport.KAnonymity {
         let risk = quasiColumns.isEmpty ? nil : PrivacyReport.Risk(
             prosecutorMax: rounded(result.prosecutorMax), prosecutorAverage: rounded(result.prosecutorAverage),
             journalistMax: rounded(result.prosecutorMax), journalistAverage: rounded(result.prosecutorAverage),
             marketer: rounded(result.marketer), populationModel: "sample_equals_population",
             note: "记者攻击风险按“样本即总体”计算（无总体表时与检察官攻击风险相同）；营销者风险 = 等价类数 / 记录数")
-        let report = PrivacyReport(
-            dataset: definition.id, definitionHash: definition.definitionHash,
-            pseudonymKeyId: usesPseudonym ? context.pseudonymKeyID : nil,
-            // With the key id, says which pseudonyms can be joined: both must match.
-            pseudonymFormatVersion: usesPseudonym ? PseudonymHMAC.formatVersion : nil,
-            runDate: context.runDate.isoDate, recordsIn: recordsIn, recordsOut: recordsIn - result.recordsSuppressed,
-            fields: fieldEntries, identifierHits: .init(before: beforeRows, after: afterRows),
-            headerHits: headerHits.map { .init(field: fields[$0.field].name, kind: $0.kind.rawValue, in: $0.inTitle ? "title" : "name") },
-            holdReasons: holds,
-            kAnonymity: .init(quasiIdentifiers: quasiColumns.map { fields[$0].name }, kTarget: settings.k, kAchieved: result.kAchieved,
-                              maxSuppression: settings.maxSuppression, equivalenceClasses: result.classes,
-                              recordsSuppressed: result.recordsSuppressed, suppressedShare: rounded(suppressedShare),
-                              shareBelowK: rounded(result.shareBelowK), risk: risk),
-            lDiversity: .init(sensitiveFields: sensitiveColumns.map { fields[$0].name }, lTarget: settings.l, lAchieved: result.lAchieved))
-        let json = (try? ArtifactCodec.encode(report)) ?? Data()
+        return .init(quasiIdentifiers: quasiColumns.map { outputSchema.fields[$0].name }, kTarget: settings.k, kAchieved: result.kAchieved,
+                     maxSuppression: settings.maxSuppression, equivalenceClasses: result.classes,
+                     recordsSuppressed: result.recordsSuppressed, suppressedShare: rounded(suppressedShare(result)),
+                     shareBelowK: rounded(result.shareBelowK), risk: risk)
+    }
 
+    private func metrics(_ result: AnonymityResult, before: Int, after: Int, allowed: Int) -> DatasetMetrics {
         var metrics = DatasetMetrics()
         metrics.suppressedRecords = result.recordsSuppressed
-        metrics.identifierHitsBefore = hitsBefore
-        metrics.identifierHitsAfter = hitsAfter
-        metrics.identifierHitsAllowed = hitsAllowed
+        metrics.identifierHitsBefore = before
+        metrics.identifierHitsAfter = after
+        metrics.identifierHitsAllowed = allowed
         metrics.equivalenceClasses = result.classes
         metrics.k = result.kAchieved
         metrics.l = result.lAchieved
@@ -119,8 +160,7 @@ extension Desensitizer {
             metrics.prosecutorRiskMax = result.prosecutorMax
             metrics.marketerRisk = result.marketer
         }
-        return StageReport(files: [PrivacyReport.fileName: json], holdReasons: holds, readmeSection: readme(result),
-                           fieldNotes: notes, problems: redactions.problems(fields: definition.schema.fields), metrics: metrics)
+        return metrics
     }
 
     /// The direct fields whose values were found in output column `o`, in schema order.

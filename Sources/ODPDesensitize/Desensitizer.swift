@@ -1,5 +1,6 @@
 import Foundation
 import ODPCore
+import Synchronization
 
 /// The desensitization stage of one dataset: column operators, the identifier scan of
 /// every outgoing cell (the release gate), k-anonymity and l-diversity, and the privacy report.
@@ -16,16 +17,11 @@ public final class Desensitizer {
     let definition: DatasetDefinition
     let context: StageContext
     let settings: PrivacySettings
-    let columns: [ColumnTransform]
-    let scanner: IdentifierScanner
-    /// Source fields, as scanned for the "before" counts.
-    let sourceNameLike: [Bool]
-    let sourceCardLabelled: [Bool]
+    /// The compiled operators and scan settings both halves of `transform` read.
+    let plan: TransformPlan
+    var columns: [ColumnTransform] { plan.columns }
     /// Output columns whose value is the source value unchanged (their "after" hits are the "before" hits).
-    let identity: [Bool]
-    /// Source columns the parallel "before" scan reads: all but those whose operator scans
-    /// them anyway (`redact`), whose hits the build counts.
-    let beforeColumns: [Int]
+    var identity: [Bool] { plan.identity }
     /// Output columns by role.
     let quasiColumns: [Int]
     let sensitiveColumns: [Int]
@@ -33,13 +29,6 @@ public final class Desensitizer {
     /// Allowed identifier kinds per output column, with the audited reason.
     let allowed: [[IdentifierKind: String]]
     let headerHits: [(field: Int, kind: IdentifierKind, inTitle: Bool)]
-    /// The same-row check for direct values inside other cells, and the text columns it reads
-    /// with the source column each is made from: "before" every source column but the direct
-    /// ones that are dropped or changed (their output, if any, is read "after"); "after" the
-    /// changed columns (identity ones take their "before" hits).
-    let embedded: EmbeddedIdentifiers
-    let embeddedBefore: [(column: Int, origin: Int)]
-    let embeddedAfter: [(column: Int, origin: Int)]
 
     var before: HitCounter
     var after: HitCounter
@@ -67,7 +56,6 @@ public final class Desensitizer {
         self.context = context
         self.settings = settings
         let scanner = IdentifierScanner(today: context.runDate)
-        self.scanner = scanner
         let source = definition.schema
         var columns: [ColumnTransform] = []
         var outFields: [FieldDefinition] = []
@@ -86,18 +74,13 @@ public final class Desensitizer {
             columns.append(try ColumnTransform(source: i, field: field, op: op, sourceSchema: source, context: context,
                                                marker: Array(settings.redactMarker.utf8), scanner: scanner))
         }
-        self.columns = columns
         outputSchema = Schema(outFields)
-        sourceNameLike = source.fields.map { ChineseNames.isNameLike(name: $0.name, title: $0.title) }
-        sourceCardLabelled = source.fields.map(ColumnTransform.isCardLabelled)
         let identity = columns.map { col in
             if col.op == nil { return true }
             if case .suppressRare = col.op { return true }
             return false
         }
-        self.identity = identity
         let scannedByOperator = Set(columns.filter(\.scansSource).map(\.source))
-        beforeColumns = source.fields.indices.filter { !scannedByOperator.contains($0) }
         quasiColumns = outFields.indices.filter { outFields[$0].privacyClass == .quasi }
         sensitiveColumns = outFields.indices.filter { outFields[$0].privacyClass == .sensitive }
         rareColumns = columns.enumerated().compactMap { i, col in
@@ -118,12 +101,17 @@ public final class Desensitizer {
             }
         }
         headerHits = headers
-        embedded = EmbeddedIdentifiers(schema: source)
         let unchanged = Set(columns.indices.filter { identity[$0] }.map { columns[$0].source })
-        embeddedBefore = source.fields.indices
-            .filter { EmbeddedIdentifiers.searches(source.fields[$0].type) && (source.fields[$0].privacyClass != .direct || unchanged.contains($0)) }
-            .map { ($0, $0) }
-        embeddedAfter = columns.indices.filter { !identity[$0] && EmbeddedIdentifiers.searches(outFields[$0].type) }.map { ($0, columns[$0].source) }
+        plan = TransformPlan(
+            columns: columns, identity: identity, scanner: scanner,
+            sourceNameLike: source.fields.map { ChineseNames.isNameLike(name: $0.name, title: $0.title) },
+            sourceCardLabelled: source.fields.map(ColumnTransform.isCardLabelled),
+            beforeColumns: source.fields.indices.filter { !scannedByOperator.contains($0) },
+            embedded: EmbeddedIdentifiers(schema: source),
+            embeddedBefore: source.fields.indices
+                .filter { EmbeddedIdentifiers.searches(source.fields[$0].type) && (source.fields[$0].privacyClass != .direct || unchanged.contains($0)) }
+                .map { ($0, $0) },
+            embeddedAfter: columns.indices.filter { !identity[$0] && EmbeddedIdentifiers.searches(outFields[$0].type) }.map { ($0, columns[$0].source) })
         before = HitCounter(fields: source.fields.count)
         after = HitCounter(fields: outFields.count)
         classes = EquivalenceClasses(quasi: quasiColumns, sensitive: sensitiveColumns, l: settings.l)
@@ -135,31 +123,32 @@ public final class Desensitizer {
     /// Source-schema batch → output-schema batch (same rows, same `sourceRows`).
     ///
     /// The scan of the source cells ("before" counts) runs on a second core while the
-    /// output is built and its changed cells are scanned: the two touch disjoint state.
+    /// output is built and its changed cells are scanned. Both read only `plan`, a `Sendable`
+    /// value; each hands back what it counted through its own slot, and the totals are
+    /// merged here, on the calling thread, after both have finished.
     public func transform(_ batch: RowBatch) -> RowBatch {
         recordsIn += batch.rowCount
-        var out = RowBatch(columnCount: columns.count)
-        var beforeHits = HitCounter(fields: batch.columnCount)
-        var operatorHits = HitCounter(fields: batch.columnCount)
-        withUnsafeMutablePointer(to: &out) { outPointer in
-            withUnsafeMutablePointer(to: &beforeHits) { hitsPointer in
-                withUnsafeMutablePointer(to: &operatorHits) { operatorPointer in
-                    let work = UnsafeSendable((self, outPointer, hitsPointer, operatorPointer))
-                    DispatchQueue.concurrentPerform(iterations: 2) { part in
-                        let (me, outPointer, hitsPointer, operatorPointer) = work.value
-                        if part == 0 {
-                            outPointer.pointee = me.build(batch, sourceHits: &operatorPointer.pointee)
-                        } else {
-                            me.scan(batch, columns: me.beforeColumns, nameLike: me.sourceNameLike, cardLabelled: me.sourceCardLabelled,
-                                    into: &hitsPointer.pointee)
-                            me.scanEmbedded(batch, into: &hitsPointer.pointee)
-                        }
-                    }
-                }
+        let plan = self.plan
+        let built = Mutex<TransformPlan.BuiltBatch?>(nil)
+        let scanned = Mutex<HitCounter?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                let result = plan.build(batch)
+                built.withLock { $0 = result }
+            } else {
+                let result = plan.scanSource(batch)
+                scanned.withLock { $0 = result }
             }
         }
+        guard let output = built.withLock({ $0 }), let beforeHits = scanned.withLock({ $0 }) else {
+            preconditionFailure("concurrentPerform returned before both parts ran")
+        }
         before.merge(beforeHits)
-        before.merge(operatorHits)
+        before.merge(output.sourceHits)
+        after.merge(output.afterHits)
+        redactions.merge(output.redactions)
+        for (o, n) in output.blanked.enumerated() where n > 0 { cellsBlanked[o] += n }
+        let out = output.batch
         classes.add(out)
         if !rareColumns.isEmpty {
             out.withCells { cells in
@@ -171,96 +160,6 @@ public final class Desensitizer {
             }
         }
         return out
-    }
-
-    /// Applies the operators and scans each changed output cell ("after" counts) as it is
-    /// made. Operators that scan their source report those hits to `sourceHits`; a cell such
-    /// an operator left unchanged was just scanned clean with the same settings, so it is not
-    /// scanned again.
-    private func build(_ batch: RowBatch, sourceHits: inout HitCounter) -> RowBatch {
-        var out = RowBatch(columnCount: columns.count, rowCapacity: batch.rowCount, byteCapacity: batch.byteCount)
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(512)
-        let identity = self.identity
-        let sources = columns.map(\.source)
-        let scanner = self.scanner
-        batch.withCells { cells in
-            for r in 0..<batch.rowCount {
-                let row = batch.sourceRows[r]
-                for o in 0..<sources.count {
-                    // Most columns pass through: copy without touching the operator.
-                    if identity[o] {
-                        if let cell = cells[r, sources[o]] { out.appendCell(cell) } else { out.appendNull() }
-                        continue
-                    }
-                    let col = columns[o]
-                    scratch.removeAll(keepingCapacity: true)
-                    let result = col.apply(cells, row: r, out: &scratch) { kind in
-                        sourceHits.add(field: col.source, kind: kind, row: row)
-                        redactions.add(row: row, field: col.source, kind: kind)
-                    }
-                    func scanAfter(_ cell: UnsafeBufferPointer<UInt8>) {
-                        guard !cell.isEmpty else { return }
-                        scanner.scan(cell, nameLike: col.nameLike, cardLabelled: col.cardLabelled) { kind, _ in
-                            after.add(field: o, kind: kind, row: row)
-                        }
-                    }
-                    switch result {
-                    case .copy:
-                        guard let cell = cells[r, col.source] else { out.appendNull(); continue }
-                        if !col.scansSource { scanAfter(cell) }
-                        out.appendCell(cell)
-                    case .null:
-                        if !cells.isNullCell(r, col.source) { cellsBlanked[o] += 1 }
-                        out.appendNull()
-                    case .scratch:
-                        scratch.withUnsafeBufferPointer { cell in
-                            scanAfter(cell)
-                            out.appendCell(cell)
-                        }
-                    }
-                }
-                out.endRow(sourceRow: row)
-            }
-        }
-        scanEmbedded(batch, output: out, into: &after)
-        return out
-    }
-
-    /// Direct values of `batch` found in other cells of the same row: of `batch` itself
-    /// ("before"), or of `output` (see `EmbeddedIdentifiers`).
-    func scanEmbedded(_ batch: RowBatch, output: RowBatch? = nil, into counter: inout HitCounter) {
-        guard !embedded.direct.isEmpty else { return }
-        batch.sourceRows.withUnsafeBufferPointer { rows in
-            batch.withCells { cells in
-                guard let output else {
-                    embedded.scan(source: cells, target: cells, columns: embeddedBefore, rowCount: batch.rowCount, sourceRows: rows, into: &counter)
-                    return
-                }
-                output.withCells { outCells in
-                    embedded.scan(source: cells, target: outCells, columns: embeddedAfter, rowCount: batch.rowCount, sourceRows: rows, into: &counter)
-                }
-            }
-        }
-    }
-
-    func scan(_ batch: RowBatch, columns: [Int], nameLike: [Bool], cardLabelled: [Bool], into counter: inout HitCounter) {
-        let scanner = self.scanner
-        let rowCount = batch.rowCount
-        batch.sourceRows.withUnsafeBufferPointer { sourceRows in
-            batch.withCells { cells in
-                // Row-major, the order cells lie in the buffer: column by column measured 3× slower.
-                for r in 0..<rowCount {
-                    for c in columns {
-                        guard let cell = cells[r, c], !cell.isEmpty else { continue }
-                        // The closure captures only trivial values, so no reference counting per cell.
-                        scanner.scan(cell, nameLike: nameLike[c], cardLabelled: cardLabelled[c]) { kind, _ in
-                            counter.add(field: c, kind: kind, row: sourceRows[r])
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /// Whether the pipeline must spool transformed batches and replay them through
@@ -308,12 +207,6 @@ public final class Desensitizer {
         }
         return out
     }
-}
-
-/// Hands pointers to state that two parallel parts of `transform` touch disjointly.
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
 
 extension RowBatch.Cells {

@@ -101,7 +101,7 @@ struct EmbeddedIdentifierTests {
         #expect(after.count == 1, "in mc only: xm still holds 付强 but is not compared with itself")
         #expect(after.first?["field"] as? String == "mc" && after.first?["count"] as? Int == 1 && after.first?["first_row"] as? Int == 3)
         let plain = try Desensitizer(definition: Fixture.definition(["{name: mc, title: 名称, type: string, class: public}"]), context: Fixture.context())
-        #expect(plain.embedded.direct.isEmpty)
+        #expect(plain.plan.embedded.direct.isEmpty)
     }
 
     @Test("a value running across two neighbouring cells is no hit; one in each of two cells is one hit each")

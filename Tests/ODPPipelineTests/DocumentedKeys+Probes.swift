@@ -419,7 +419,7 @@ extension DocumentedKeysTests {
             #expect((rule["failed"] as? Int ?? 0) > 0 && !"\(rule)".contains("未检查"), "\(rule)")
             #expect(base.rules("reference").isEmpty)
         },
-        Probe(["rule.table.reference", "rule.table.reference.local_field"], { w in
+        Probe(["rule.table.reference", "rule.table.reference.local_field", "rule.table.reference.dataset", "rule.table.reference.field"], { w in
             w.referencedDataset()
             w.edit("rules:\n  - {type: expression", "rules:\n  - {type: reference, local_field: region_code, dataset: regions-ref, field: code, severity: warn}\n  - {type: expression")
         }) { base, variant in

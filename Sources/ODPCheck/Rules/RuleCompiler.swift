@@ -26,9 +26,6 @@ final class RuleCompiler {
         self.runDate = runDate
     }
 
-    static let fieldRuleTypes = ["required", "unique", "min", "max", "length", "pattern", "enum", "code_table",
-                                 "gb11643", "gb32100", "gb11714", "luhn", "date_range", "reference", "type"]
-
     func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
         diagnostics.append(Diagnostic(location, message, hint: hint))
     }
@@ -107,17 +104,17 @@ final class RuleCompiler {
             guard let t = FieldTypeCheck.test(for: field) else { return }
             test = t
         }
-        let custom = field.rules.first { $0.type == "type" }
+        let custom = field.rules.first { $0.type == RuleRegistry.typeSlug }
         var severity = CheckSeverity.reject
         if let custom {
             let r = custom.reader(context: "field `\(field.name)`.rules.type")
             severity = common(r, severity: .reject, dimension: .conformity).0
             diagnostics += r.finish()
         }
-        let tally = addTally("type", field: field.name, severity: severity, dimension: .conformity,
+        let tally = addTally(RuleRegistry.typeSlug, field: field.name, severity: severity, dimension: .conformity,
                              label: "「\(field.title)」应为\(FieldTypeCheck.describe(field))")
         let reject = severity == .reject
-        if case .date(let formats) = CompiledExpression.kind(of: field), field.rules.contains(where: { $0.type == "date_range" }) {
+        if case .date(let formats) = CompiledExpression.kind(of: field), field.rules.contains(where: { $0.type == DateRangeRule.slug }) {
             // The type check parses every date anyway: it keeps the day numbers for the
             // column's range rules, which then need not parse the cell again.
             let days = ParsedDays()
@@ -136,7 +133,7 @@ final class RuleCompiler {
     /// `code_table` rule on the field is the check instead, since it may judge a code by the
     /// list in force at the record's date; nil then, when validating, or when the table is missing.
     private func codeMembership(_ field: FieldDefinition) -> ((UnsafeBufferPointer<UInt8>) -> Bool)? {
-        let ruleTables = field.rules.filter { $0.type == "code_table" }.compactMap { $0.reader(context: "").string("table") }
+        let ruleTables = field.rules.filter { $0.type == CodeTableRule.slug }.compactMap { $0.reader(context: "").string("table") }
         guard let name = field.codeTable else {
             if ruleTables.isEmpty {
                 error("field `\(field.name)` has type `code` but names no code table", at: field.location,

@@ -61,11 +61,11 @@ struct DuplicateCheck {
     }
 }
 
-/// Rules decided once the whole table has been seen.
-enum TableAggregate {
-    case rowCount(tally: Int, min: Int?, max: Int?)
-    case completeness(tally: Int, columns: [Int], min: Double)
-    case sumEquals(tally: Int, column: Int, total: Double?, otherColumn: Int?, tolerance: Double)
+/// The finish hook of a rule decided once the whole table has been seen: it fills in its
+/// report line from the table's totals.
+struct TableAggregate {
+    let tally: Int
+    let finish: (TableTotals, RuleTally) -> Void
 }
 
 /// A caller-provided key set for `reference` rules (`Checker.provideReference`).

@@ -1,5 +1,9 @@
 /// The kinds of personal identifier the release gate looks for (GB/T 35273-2020 附录 B
-/// 个人信息举例). The raw value is the slug used in `allow: [{kind: …}]` and in reports.
+/// 个人信息举例): the detector registry. The raw value is the slug used in
+/// `allow: [{kind: …}]` and in reports; README's list of kinds is held to `allCases` by a
+/// test. The detectors are not separate units with hooks of their own: `IdentifierScanner`
+/// finds every kind in one pass over a cell's bytes (a pass per kind would multiply the
+/// scan, the largest share of desensitizing), and `EmbeddedIdentifiers` finds `embedded`.
 ///
 /// 统一社会信用代码 is deliberately absent: it identifies an organisation, and publishing it
 /// is required by the 企业信息公示 rules.
@@ -36,6 +40,25 @@ public enum IdentifierKind: String, Sendable, Hashable, CaseIterable, Codable, C
         case .ipv6: return "IPv6 地址"
         case .personName: return "人名"
         case .embedded: return "同一行直接标识符的原值"
+        }
+    }
+
+    /// English name, beside `title` in the detector list.
+    public var english: String {
+        switch self {
+        case .idCard: return "resident ID number (GB 11643)"
+        case .mobile: return "mobile phone number"
+        case .landline: return "fixed-line phone number"
+        case .bankCard: return "bank card number (Luhn)"
+        case .email: return "e-mail address"
+        case .passport: return "passport number"
+        case .hkMacauPermit: return "Hong Kong/Macau travel permit number"
+        case .taiwanPermit: return "Taiwan resident travel permit number"
+        case .plate: return "vehicle plate"
+        case .ipv4: return "IPv4 address"
+        case .ipv6: return "IPv6 address"
+        case .personName: return "person name (in name-like fields)"
+        case .embedded: return "a direct identifier of the same row inside another cell"
         }
     }
 

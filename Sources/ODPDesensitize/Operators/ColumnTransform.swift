@@ -2,8 +2,9 @@ import Foundation
 import ODPCore
 
 /// One output column: its source column and the compiled operator with what it needs at
-/// run time (HMAC state, date layouts, the region table).
-final class ColumnTransform {
+/// run time (HMAC state, date layouts, the region table). Immutable once built, so both
+/// halves of `Desensitizer.transform` may read it at once.
+final class ColumnTransform: Sendable {
     enum Result { case copy, null, scratch }
 
     /// `op` without its reference-counted payloads, for `apply` to switch on per cell:
@@ -24,15 +25,15 @@ final class ColumnTransform {
     let conditionValues: [[UInt8]]
     let nameLike: Bool
     let cardLabelled: Bool
-    var hmac: PseudonymHMAC?
-    var dateFormats: [DateFormat] = []
-    var regions: CodeTable?
+    let hmac: PseudonymHMAC?
+    let dateFormats: [DateFormat]
+    let regions: CodeTable?
     let runDate: CivilDateTime
     let scanner: IdentifierScanner
     /// Column index (source schema) for `suppress when`.
-    var conditionColumn: Int?
+    let conditionColumn: Int?
     /// Source columns whose values `mask_embedded` masks in this one.
-    var embeddedColumns: [Int] = []
+    let embeddedColumns: [Int]
 
     init(source: Int, field: FieldDefinition, op: Operator?, sourceSchema: Schema, context: StageContext,
          marker: [UInt8], scanner: IdentifierScanner) throws {
@@ -57,6 +58,8 @@ final class ColumnTransform {
         }
         self.constant = constant
         self.conditionValues = conditionValues
+        var hmac: PseudonymHMAC?, dateFormats: [DateFormat] = [], regions: CodeTable?
+        var conditionColumn: Int?, embeddedColumns: [Int] = []
         switch op {
         case .pseudonym:
             guard let key = context.pseudonymKey, !key.isEmpty, let keyID = context.pseudonymKeyID, !keyID.isEmpty else {
@@ -84,6 +87,11 @@ final class ColumnTransform {
         default:
             break
         }
+        self.hmac = hmac
+        self.dateFormats = dateFormats
+        self.regions = regions
+        self.conditionColumn = conditionColumn
+        self.embeddedColumns = embeddedColumns
     }
 
     static func isCardLabelled(_ field: FieldDefinition) -> Bool {

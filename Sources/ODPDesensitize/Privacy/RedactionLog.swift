@@ -17,6 +17,10 @@ struct RedactionLog {
         counts[Key(row: row, field: field, kind: kind), default: 0] += 1
     }
 
+    mutating func merge(_ other: RedactionLog) {
+        counts.merge(other.counts, uniquingKeysWith: +)
+    }
+
     /// One problem per row, field and kind, in row order.
     func problems(fields: [FieldDefinition]) -> [RowProblem] {
         counts.sorted { ($0.key.row, $0.key.field, $0.key.kind) < ($1.key.row, $1.key.field, $1.key.kind) }.map { key, count in

@@ -106,112 +106,165 @@ final class DataFileWriter {
         var key: Bool
     }
 
+    /// The row being formatted: the space reserved for it in the CSV and JSON buffers and
+    /// how much of each is used. Without JSON, `jp` only stands in and is never written.
+    private struct RowOutput {
+        var cp: UnsafeMutablePointer<UInt8>
+        var co = 0
+        var jp: UnsafeMutablePointer<UInt8>
+        var jo = 0
+        /// The row's worst case, reserved once so cells are formatted without bounds checks.
+        let csvNeed: Int
+        let jsonNeed: Int
+    }
+
     private func write<J: JSONOutput>(_ cells: RowBatch.Cells, rows: Int, plan: UnsafeBufferPointer<ColumnPlan>, keys: UnsafePointer<UInt8>,
                                       _: J.Type) throws {
         let base = cells.base.baseAddress ?? UnsafePointer(bitPattern: 1)!
-        let columns = plan.count
         for row in 0..<rows {
-            let first = row * columns
-            // Reserve the row's worst case once, then format without bounds checks.
-            var csvNeed = 2 + columns, jsonNeed = 4 + keyBytesTotal
-            for c in 0..<columns {
-                let l = max(0, Int(cells.lengths[first + c]))
-                let s = plan[c].code == 1 ? max(0, plan[c].scale) : 0
-                csvNeed += 2 * l + 24 + s
-                jsonNeed += 6 * l + 24 + s
-            }
-            var cp = try csv.reserve(csvNeed)
-            // Without JSON, `jp` only stands in for the argument and is never written.
-            var jp = J.on ? try json!.reserve(jsonNeed) : cp
-            var co = 0, jo = 0
-            if J.on, rowCount > 0 { jp[0] = UInt8(ascii: ","); jp[1] = 0x0A; jo = 2 }
-            var rowHash = Fingerprint.seed
-            var keyHash = Fingerprint.seed
-            for c in 0..<columns {
-                let col = plan[c]
-                if c > 0 { cp[co] = UInt8(ascii: ","); co += 1 }
-                if J.on { (jp + jo).update(from: keys + col.keyStart, count: col.keyLength); jo += col.keyLength }
-                let length = Int(cells.lengths[first + c])
-                let cellStart = co
-                if length < 0 {
-                    if J.on { jp[jo] = 0x6E; jp[jo + 1] = 0x75; jp[jo + 2] = 0x6C; jp[jo + 3] = 0x6C; jo += 4 }  // null
-                } else {
-                    let p = base + Int(cells.starts[first + c])
-                    switch col.code {
-                    case 0:
-                        CellText.writeString(p, length, neutralise: true, csv: cp, &co, json: jp, &jo, J.self)
-                    case 1:
-                        let scale: Int? = col.scale < 0 ? nil : col.scale
-                        if let n = CellText.normalizeNumber(p, length, scale: scale, into: cp + co) {
-                            if J.on { (jp + jo).update(from: cp + co, count: n); jo += n }
-                            co += n
-                        } else {
-                            scratch.removeAll(keepingCapacity: true)
-                            if DecimalText.normalize(UnsafeBufferPointer(start: p, count: length), scale: scale, into: &scratch) {
-                                if scratch.count > 2 * length + 24 + max(0, col.scale) {
-                                    // An exponent expanded past the row's reservation: commit and reserve again.
-                                    csv.count += co
-                                    cp = try csv.reserve(csvNeed + scratch.count)
-                                    co = 0
-                                    if J.on {
-                                        json!.count += jo
-                                        jp = try json!.reserve(jsonNeed + scratch.count)
-                                        jo = 0
-                                    }
-                                }
-                                let cellAt = co
-                                scratch.withUnsafeBufferPointer { b in
-                                    (cp + co).update(from: b.baseAddress!, count: b.count); co += b.count
-                                    if J.on { (jp + jo).update(from: b.baseAddress!, count: b.count); jo += b.count }
-                                }
-                                if fingerprinting { hashCell(cp + cellAt, co - cellAt, col, &rowHash, &keyHash) }
-                                continue
-                            } else {
-                                CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
-                            }
-                        }
-                    case 2:
-                        switch CellText.parseBoolean(p, length) {
-                        case true?:
-                            CellText.put("true", cp, &co); if J.on { CellText.put("true", jp, &jo) }
-                        case false?:
-                            CellText.put("false", cp, &co); if J.on { CellText.put("false", jp, &jo) }
-                        case nil:
-                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
-                        }
-                    case 3, 4:
-                        var parsed: CivilDateTime?
-                        for format in dateFormats[c] {
-                            if let v = format.parse(UnsafeBufferPointer(start: p, count: length)) { parsed = v; break }
-                        }
-                        if let v = parsed {
-                            let n = CellText.writeISO(v, time: col.code == 4, into: cp + co)
-                            if J.on { CellText.quote(cp + co, n, into: jp, &jo) }
-                            co += n
-                        } else {
-                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
-                        }
-                    case 6:
-                        if var v = TimestampText.parse(UnsafeBufferPointer(start: p, count: length)) {
-                            if col.scale != Int.min { v = v.converted(to: col.scale) }
-                            let n = v.write(to: cp + co)
-                            if J.on { CellText.quote(cp + co, n, into: jp, &jo) }
-                            co += n
-                        } else {
-                            CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
-                        }
-                    default:
-                        CellText.writeString(p, length, neutralise: false, csv: cp, &co, json: jp, &jo, J.self)
-                    }
-                }
-                if fingerprinting { hashCell(cp + cellStart, co - cellStart, col, &rowHash, &keyHash) }
-            }
-            cp[co] = 0x0D; cp[co + 1] = 0x0A; co += 2
-            csv.count += co
-            if J.on { jp[jo] = UInt8(ascii: "}"); jo += 1; json!.count += jo }
-            if let fingerprints { try fingerprints.append(key: keyHash, row: rowHash) }
-            rowCount += 1
+            try writeRow(cells, base: base, first: row * plan.count, plan: plan, keys: keys, J.self)
         }
+    }
+
+    @inline(__always)
+    private func writeRow<J: JSONOutput>(_ cells: RowBatch.Cells, base: UnsafePointer<UInt8>, first: Int, plan: UnsafeBufferPointer<ColumnPlan>,
+                                         keys: UnsafePointer<UInt8>, _: J.Type) throws {
+        var out = try reserveRow(cells, first: first, plan: plan, J.self)
+        if J.on, rowCount > 0 { out.jp[0] = UInt8(ascii: ","); out.jp[1] = 0x0A; out.jo = 2 }
+        var rowHash = Fingerprint.seed
+        var keyHash = Fingerprint.seed
+        for c in 0..<plan.count {
+            let col = plan[c]
+            if c > 0 { out.cp[out.co] = UInt8(ascii: ","); out.co += 1 }
+            if J.on { (out.jp + out.jo).update(from: keys + col.keyStart, count: col.keyLength); out.jo += col.keyLength }
+            let length = Int(cells.lengths[first + c])
+            var cellStart = out.co
+            if length < 0 {
+                if J.on { out.jp[out.jo] = 0x6E; out.jp[out.jo + 1] = 0x75; out.jp[out.jo + 2] = 0x6C; out.jp[out.jo + 3] = 0x6C; out.jo += 4 }  // null
+            } else {
+                cellStart = try writeCell(base + Int(cells.starts[first + c]), length, column: c, col, &out, J.self)
+            }
+            if fingerprinting { hashCell(out.cp + cellStart, out.co - cellStart, col, &rowHash, &keyHash) }
+        }
+        out.cp[out.co] = 0x0D; out.cp[out.co + 1] = 0x0A; out.co += 2
+        csv.count += out.co
+        if J.on { out.jp[out.jo] = UInt8(ascii: "}"); out.jo += 1; json!.count += out.jo }
+        if let fingerprints { try fingerprints.append(key: keyHash, row: rowHash) }
+        rowCount += 1
+    }
+
+    /// Reserves the row's worst case: every byte escaped, plus room for a number's scale.
+    @inline(__always)
+    private func reserveRow<J: JSONOutput>(_ cells: RowBatch.Cells, first: Int, plan: UnsafeBufferPointer<ColumnPlan>, _: J.Type) throws -> RowOutput {
+        var csvNeed = 2 + plan.count, jsonNeed = 4 + keyBytesTotal
+        for c in 0..<plan.count {
+            let l = max(0, Int(cells.lengths[first + c]))
+            let s = plan[c].code == 1 ? max(0, plan[c].scale) : 0
+            csvNeed += 2 * l + 24 + s
+            jsonNeed += 6 * l + 24 + s
+        }
+        let cp = try csv.reserve(csvNeed)
+        return RowOutput(cp: cp, jp: J.on ? try json!.reserve(jsonNeed) : cp, csvNeed: csvNeed, jsonNeed: jsonNeed)
+    }
+
+    /// Formats one non-null cell by its column's type; returns where the cell starts in
+    /// `out.cp` (for its fingerprint), which moves when the row had to be reserved again.
+    @inline(__always)
+    private func writeCell<J: JSONOutput>(_ p: UnsafePointer<UInt8>, _ length: Int, column c: Int, _ col: ColumnPlan,
+                                          _ out: inout RowOutput, _: J.Type) throws -> Int {
+        let start = out.co
+        switch col.code {
+        case 0:
+            CellText.writeString(p, length, neutralise: true, csv: out.cp, &out.co, json: out.jp, &out.jo, J.self)
+        case 1:
+            return try writeNumber(p, length, col, &out, J.self)
+        case 2:
+            writeBoolean(p, length, &out, J.self)
+        case 3, 4:
+            writeDate(p, length, formats: dateFormats[c], time: col.code == 4, &out, J.self)
+        case 6:
+            writeTimestamp(p, length, zone: col.scale, &out, J.self)
+        default:
+            CellText.writeString(p, length, neutralise: false, csv: out.cp, &out.co, json: out.jp, &out.jo, J.self)
+        }
+        return start
+    }
+
+    @inline(__always)
+    private func writeNumber<J: JSONOutput>(_ p: UnsafePointer<UInt8>, _ length: Int, _ col: ColumnPlan, _ out: inout RowOutput,
+                                            _: J.Type) throws -> Int {
+        let scale: Int? = col.scale < 0 ? nil : col.scale
+        if let n = CellText.normalizeNumber(p, length, scale: scale, into: out.cp + out.co) {
+            if J.on { (out.jp + out.jo).update(from: out.cp + out.co, count: n); out.jo += n }
+            out.co += n
+            return out.co - n
+        }
+        scratch.removeAll(keepingCapacity: true)
+        guard DecimalText.normalize(UnsafeBufferPointer(start: p, count: length), scale: scale, into: &scratch) else {
+            let start = out.co
+            CellText.writeString(p, length, neutralise: false, csv: out.cp, &out.co, json: out.jp, &out.jo, J.self)
+            return start
+        }
+        if scratch.count > 2 * length + 24 + max(0, col.scale) {
+            // An exponent expanded past the row's reservation: commit and reserve again.
+            csv.count += out.co
+            out.cp = try csv.reserve(out.csvNeed + scratch.count)
+            out.co = 0
+            if J.on {
+                json!.count += out.jo
+                out.jp = try json!.reserve(out.jsonNeed + scratch.count)
+                out.jo = 0
+            }
+        }
+        let start = out.co
+        scratch.withUnsafeBufferPointer { b in
+            (out.cp + out.co).update(from: b.baseAddress!, count: b.count); out.co += b.count
+            if J.on { (out.jp + out.jo).update(from: b.baseAddress!, count: b.count); out.jo += b.count }
+        }
+        return start
+    }
+
+    @inline(__always)
+    private func writeBoolean<J: JSONOutput>(_ p: UnsafePointer<UInt8>, _ length: Int, _ out: inout RowOutput, _: J.Type) {
+        switch CellText.parseBoolean(p, length) {
+        case true?:
+            CellText.put("true", out.cp, &out.co); if J.on { CellText.put("true", out.jp, &out.jo) }
+        case false?:
+            CellText.put("false", out.cp, &out.co); if J.on { CellText.put("false", out.jp, &out.jo) }
+        case nil:
+            CellText.writeString(p, length, neutralise: false, csv: out.cp, &out.co, json: out.jp, &out.jo, J.self)
+        }
+    }
+
+    /// A date or date-time in its declared layouts is written in ISO 8601; anything else as text.
+    @inline(__always)
+    private func writeDate<J: JSONOutput>(_ p: UnsafePointer<UInt8>, _ length: Int, formats: [DateFormat], time: Bool,
+                                          _ out: inout RowOutput, _: J.Type) {
+        var parsed: CivilDateTime?
+        for format in formats {
+            if let v = format.parse(UnsafeBufferPointer(start: p, count: length)) { parsed = v; break }
+        }
+        guard let v = parsed else {
+            CellText.writeString(p, length, neutralise: false, csv: out.cp, &out.co, json: out.jp, &out.jo, J.self)
+            return
+        }
+        let n = CellText.writeISO(v, time: time, into: out.cp + out.co)
+        if J.on { CellText.quote(out.cp + out.co, n, into: out.jp, &out.jo) }
+        out.co += n
+    }
+
+    /// Native timestamp text (`TimestampText`) in the one published form, converted to the
+    /// field's `time_zone` (`zone`, Int.min: none); anything else as text.
+    @inline(__always)
+    private func writeTimestamp<J: JSONOutput>(_ p: UnsafePointer<UInt8>, _ length: Int, zone: Int, _ out: inout RowOutput, _: J.Type) {
+        guard var v = TimestampText.parse(UnsafeBufferPointer(start: p, count: length)) else {
+            CellText.writeString(p, length, neutralise: false, csv: out.cp, &out.co, json: out.jp, &out.jo, J.self)
+            return
+        }
+        if zone != Int.min { v = v.converted(to: zone) }
+        let n = v.write(to: out.cp + out.co)
+        if J.on { CellText.quote(out.cp + out.co, n, into: out.jp, &out.jo) }
+        out.co += n
     }
 
     @inline(__always)

@@ -1,6 +1,12 @@
 import ODPCore
 
-extension Operator {
+enum MaskEmbeddedOperator: OperatorUnit {
+    static let slug = "mask_embedded"
+    static let parameters: String? = "`fields` (direct fields of the same row), `char` (default `*`): masks their values where they occur inside this field (宁阳县付强理发及美容服务部 → 宁阳县付*理发及美容服务部)"
+    static let summary = UnitSummary(chinese: "将同一行直接标识符字段的取值在本字段中掩码（中文姓名保留姓氏）",
+                                     english: "Masks the values of direct fields of the same row where they occur inside this one")
+    static let findings = ["其中含有的同一行{字段}的取值已掩码：中文姓名保留姓氏，其余字符以“{char}”代替"]
+
     /// `{op: mask_embedded, fields: [operator_name], char: "*"}` on a published field: the
     /// values of the named direct fields of the same row are masked where they occur in it.
     ///
@@ -8,7 +14,8 @@ extension Operator {
     /// - `fields` missing or empty, naming a field that does not exist, or one that is not
     ///   `class: direct` (only direct values are looked for by the same-row check).
     /// - On a direct field itself: the rest of a direct value would be published as it is.
-    static func parseMaskEmbedded(_ r: ConfigReader, label: String, field: FieldDefinition, schema: Schema) -> Operator? {
+    static func parse(_ op: OperatorParse) -> Operator? {
+        let r = op.r, label = op.label, field = op.field, schema = op.schema
         let char = r.string("char") ?? "*"
         if char.isEmpty { r.error("\(label).char must not be empty", at: r.raw("char")?.location) }
         if field.privacyClass == .direct {

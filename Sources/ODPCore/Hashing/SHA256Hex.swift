@@ -1,9 +1,8 @@
-import Crypto
-
-/// SHA-256 as lowercase hex, for content hashes, definition hashes and checksums.
+/// SHA-256 as lowercase hex, for content hashes, definition hashes and checksums of small
+/// inputs (see `PortableSHA256`).
 public enum SHA256Hex {
     public static func of(_ bytes: some Sequence<UInt8>) -> String {
-        hex(Array(SHA256.hash(data: Array(bytes))))
+        hex(PortableSHA256.digest(Array(bytes)))
     }
 
     public static func hex(_ digest: some Sequence<UInt8>) -> String {
@@ -35,13 +34,4 @@ public enum SHA256Hex {
         }
         return out
     }
-}
-
-/// Incremental SHA-256 over streamed output.
-public struct StreamingSHA256 {
-    private var hasher = SHA256()
-    public init() {}
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
-    public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
-    public func finalizeHex() -> String { SHA256Hex.hex(Array(hasher.finalize())) }
 }

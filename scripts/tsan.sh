@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the stage and pipeline tests under ThreadSanitizer: a CI step beside scripts/test.sh
+# (a full second build, kept apart in .build-tsan so the normal build stays incremental).
+# Desensitizing scans the source on a second thread while it builds the output; this is the
+# run that would catch a data race there or in the pipeline's stage threads. Integration
+# tests that need the servers skip unless scripts/test.sh's environment is exported.
+# Extra arguments go to `swift test` (e.g. another --filter).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+scratch="${ODP_TSAN_SCRATCH:-.build-tsan}"
+filter="${ODP_TSAN_FILTER:-ODPDesensitizeTests|ODPCheckTests|ODPPipelineTests}"
+swift build --build-tests --sanitize=thread --scratch-path "$scratch"
+# halt_on_error: the first race fails the run instead of scrolling past.
+TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}" \
+  swift test --skip-build --sanitize=thread --scratch-path "$scratch" --filter "$filter" "$@"
