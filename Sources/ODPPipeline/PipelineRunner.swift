@@ -169,4 +169,8 @@ public enum ODPExit {
     public static let commandLine: Int32 = 64
     /// Another run holds the run lock; this one did nothing (sysexits' EX_TEMPFAIL: try later).
     public static let locked: Int32 = 75
+    /// Stopped by SIGINT (Ctrl-C): the shell's 128 + signal number.
+    public static let interrupted: Int32 = 128 + SIGINT
+    /// Stopped by SIGTERM (`systemctl stop`, a pod ending): 128 + signal number.
+    public static let terminated: Int32 = 128 + SIGTERM
 }

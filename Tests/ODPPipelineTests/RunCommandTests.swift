@@ -61,9 +61,10 @@ struct RunCommandTests {
         let text = help.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
         let table = readme.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.dropFirst(2).first?.isNumber == true }
             .compactMap { Int32($0.dropFirst(2).prefix { $0.isNumber }) }
-        #expect(table == [0, 1, 2, 3, 64, 75], "README exit codes \(table)")
+        #expect(table == [0, 1, 2, 3, 64, 75, 130, 143], "README exit codes \(table)")
         for code in table { #expect(text.contains(" \(code) "), "odp --help does not explain exit code \(code)") }
-        let exits: [Int32] = [ODPExit.success, ODPExit.usage, ODPExit.held, ODPExit.failure, ODPExit.commandLine, ODPExit.locked]
+        let exits: [Int32] = [ODPExit.success, ODPExit.usage, ODPExit.held, ODPExit.failure, ODPExit.commandLine, ODPExit.locked,
+                              ODPExit.interrupted, ODPExit.terminated]
         #expect(exits == table)
         // Every subcommand --help lists is in README's command block, and the other way round.
         // Subcommand lines are indented two spaces; wrapped descriptions further.

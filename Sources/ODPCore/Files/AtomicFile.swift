@@ -36,10 +36,4 @@ public enum AtomicFile {
         let fd = open(dir.path, O_RDONLY)
         if fd >= 0 { fsync(fd); close(fd) }
     }
-
-    /// JSON with sorted keys and no escaped slashes: stable bytes for stable inputs.
-    public static func writeJSON(_ object: Any, to url: URL) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        try write(data + Data("\n".utf8), to: url)
-    }
 }

@@ -40,7 +40,7 @@ public struct PublishedFileScanner: PublishedFileGate {
     public func inspect(file: String, bytes: Data) -> [PublishedFileFinding] {
         let lower = file.lowercased()
         if lower.hasSuffix(".json") || lower.hasSuffix(".jsonld") {
-            guard let root = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]) else {
+            guard let root = try? JSONDecoder().decode(ArtifactJSON.self, from: bytes) else {
                 return [PublishedFileFinding(file: file, location: "", kind: "unreadable", title: "无法解析的 JSON（无法检查，按不通过处理）")]
             }
             var out: [PublishedFileFinding] = []
@@ -59,21 +59,25 @@ public struct PublishedFileScanner: PublishedFileGate {
         return out
     }
 
-    private func walk(_ value: Any, path: String, file: String, into out: inout [PublishedFileFinding]) {
+    private func walk(_ value: ArtifactJSON, path: String, file: String, into out: inout [PublishedFileFinding]) {
         switch value {
-        case let object as [String: Any]:
+        case .object(let object):
             for key in object.keys.sorted() {
                 let child = path + "." + key
                 out += findings(in: key, file: file, location: child + "（键名）")
                 walk(object[key]!, path: child, file: file, into: &out)
             }
-        case let array as [Any]:
+        case .array(let array):
             for (i, item) in array.enumerated() { walk(item, path: "\(path)[\(i)]", file: file, into: &out) }
-        case let string as String:
+        case .string(let string):
             out += findings(in: string, file: file, location: path)
-        default:
-            // Numbers are checked as their text: a phone number stored as a JSON number is one.
-            if let number = value as? NSNumber { out += findings(in: number.stringValue, file: file, location: path) }
+        // Numbers are checked as their text: a phone number stored as a JSON number is one.
+        case .int(let number):
+            out += findings(in: String(number), file: file, location: path)
+        case .double(let number):
+            out += findings(in: number == number.rounded() && abs(number) < 1e18 ? String(Int64(number)) : String(number), file: file, location: path)
+        case .null, .bool:
+            break
         }
     }
 

@@ -30,10 +30,10 @@ enum ApprovalsPage {
         if decided.isEmpty { b += "<p class=\"muted\">—</p>" } else {
             b += "<table><tr><th>数据集</th><th>版本</th><th>结论</th><th>审核人</th><th>意见</th><th>时间</th></tr>"
             for d in decided.prefix(50) {
-                let ok = d.decision["decision"].string == "approved"
+                let ok = d.decision.verdict == .approved
                 b += "<tr><td class=\"mono\">\(HTML.escape(d.id))</td><td>\(HTML.escape(d.version))</td>"
-                b += "<td><span class=\"tag \(ok ? "green" : "red")\">\(ok ? "通过" : "驳回")</span></td><td>\(HTML.text(d.decision["by"].string))</td>"
-                b += "<td>\(HTML.text(d.decision["note"].string))</td><td>\(HTML.time(d.decision["time"].string))</td></tr>"
+                b += "<td><span class=\"tag \(ok ? "green" : "red")\">\(ok ? "通过" : "驳回")</span></td><td>\(HTML.text(d.decision.by))</td>"
+                b += "<td>\(HTML.text(d.decision.note))</td><td>\(HTML.time(ISO8601DateFormatter().string(from: d.decision.time)))</td></tr>"
             }
             b += "</table>"
         }

@@ -19,8 +19,10 @@ struct PortalStore: Sendable {
         (try? LatestPointer.read(datasetDirectory: releasesDirectory.appendingPathComponent(id)))??.version
     }
 
-    func approvals() -> JSONValue {
-        JSONValue.load(root.appendingPathComponent("state/approvals.json")) ?? JSONValue(nil)
+    /// The data officers' decisions (an unreadable file reads as none: nothing unapproved is
+    /// shown as approved).
+    func approvals() -> ApprovalDecisions {
+        (try? ArtifactCodec.read(ApprovalDecisions.self, at: root.appendingPathComponent("state/approvals.json"))) ?? ApprovalDecisions()
     }
 
     func releaseDirectory(_ id: String, _ version: String) -> URL {
@@ -28,12 +30,12 @@ struct PortalStore: Sendable {
     }
 
     /// Every complete version (one with a readable release.json), oldest first.
-    func versions(_ id: String, approvals: JSONValue? = nil) -> [VersionRecord] {
+    func versions(_ id: String, approvals: ApprovalDecisions? = nil) -> [VersionRecord] {
         guard SafePath.isDatasetId(id) else { return [] }
         let dir = releasesDirectory.appendingPathComponent(id)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         let latest = latestVersion(id)
-        let decisions = (approvals ?? self.approvals())[id]
+        let decisions = (approvals ?? self.approvals()).decisions[id] ?? [:]
         return names.filter { SafePath.isVersion($0) }.sorted(by: SafePath.versionPrecedes).compactMap { v in
             guard let metadata = (try? ReleaseMetadata.read(release: dir.appendingPathComponent(v))) ?? nil,
                   metadata.version == v else { return nil }
@@ -80,11 +82,9 @@ struct PortalStore: Sendable {
     }
 
     /// Decided versions (approved or rejected), newest decision first.
-    func decided() -> [(id: String, version: String, decision: JSONValue)] {
-        let a = approvals()
-        var out: [(id: String, version: String, decision: JSONValue)] = []
-        for id in a.keys { for v in a[id].keys { out.append((id: id, version: v, decision: a[id][v])) } }
-        return out.sorted { ($0.decision["time"].string ?? "") > ($1.decision["time"].string ?? "") }
+    func decided() -> [(id: String, version: String, decision: ApprovalDecision)] {
+        approvals().decisions.flatMap { id, versions in versions.map { (id: id, version: $0.key, decision: $0.value) } }
+            .sorted { ($0.decision.time, $0.id, $0.version) > ($1.decision.time, $1.id, $1.version) }
     }
 
     /// SHA256SUMS of a release (nil when it has none or it cannot be read).

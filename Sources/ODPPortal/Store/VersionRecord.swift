@@ -5,7 +5,7 @@ import ODPCore
 struct VersionRecord: Sendable {
     var metadata: ReleaseMetadata
     /// The data officer's decision from state/approvals.json, if any.
-    var decision: JSONValue
+    var decision: ApprovalDecision?
     var isLatest: Bool
 
     var version: String { metadata.version }
@@ -21,17 +21,17 @@ struct VersionRecord: Sendable {
 
     /// Researchers see released versions and those a data officer approved.
     var isPublished: Bool {
-        isLatest || metadata.status == .released || decision["decision"].string == "approved"
+        isLatest || metadata.status == .released || decision?.verdict == .approved
     }
 
     /// Waiting for a data officer: complete, marked for approval, not yet decided.
     var isAwaitingApproval: Bool {
-        !isPublished && metadata.status == .awaitingApproval && decision["decision"].isNull
+        !isPublished && metadata.status == .awaitingApproval && decision == nil
     }
 
     var statusTitle: String {
         if isPublished { return "已发布" }
-        if decision["decision"].string == "rejected" { return "已驳回" }
+        if decision?.verdict == .rejected { return "已驳回" }
         switch metadata.status {
         case .held: return "暂缓发布"
         case .awaitingApproval: return "待审核"
