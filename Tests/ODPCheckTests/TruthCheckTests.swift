@@ -384,3 +384,27 @@ struct TruthCheckReadmeTests {
         _ = try Checker(definition: d, context: context)
     }
 }
+
+@Suite("Native timestamp text in every rule on a datetime field")
+struct NativeTimestampRuleTests {
+    let fields = """
+      - {name: created, title: 创建时间, type: datetime, class: public}
+      - {name: updated, title: 更新时间, type: datetime, class: public, rules: [{type: date_range, not_before: "2020-01-01"}]}
+    """
+
+    @Test("what PostgreSQL writes (fractions, +08, T or space) is compared by expressions and date_range, not skipped or rejected")
+    func comparedAsWritten() throws {
+        let d = Fixture.definition(fields: fields, extra: "rules:\n  - {type: expression, expression: \"updated >= created\"}")
+        let rows: [[String?]] = [
+            ["2026-05-01 10:00:00+08", "2026-05-01 10:00:00.123456+08:00"],   // later by a fraction: passes
+            ["2026-05-01T10:00:00.5", "2026-05-01 09:59:59"],                 // earlier: fails the expression
+            ["2019-01-01 00:00:00", "2019-12-31T23:59:59Z"],                   // before not_before: fails date_range only
+        ]
+        let (keep, report, _) = try Fixture.run(d, rows)
+        #expect(keep == [true, false, false])
+        #expect(Fixture.failed(report, type: "expression") == 1)
+        #expect(Fixture.checked(report, type: "expression") == 3, "no row is skipped as an unreadable date")
+        #expect(Fixture.failed(report, type: "date_range", field: "updated") == 1)
+        #expect(Fixture.failed(report, type: "type", field: "updated") == 0)
+    }
+}

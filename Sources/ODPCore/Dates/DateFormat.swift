@@ -22,6 +22,8 @@ public struct DateFormat: Sendable, Hashable {
     private typealias Words = (UInt64, UInt64, UInt64, UInt64)
     /// Where each field starts in a fixed-width layout, -1 when absent.
     private let at: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int)
+    /// Reads native timestamp text (`TimestampText`) instead of the layout.
+    private var native = false
 
     public init?(_ pattern: String) {
         var tokens: [Token] = []
@@ -80,14 +82,27 @@ public struct DateFormat: Sendable, Hashable {
     }
 
     // The tokens follow from the pattern, so the pattern alone decides equality.
-    public static func == (a: DateFormat, b: DateFormat) -> Bool { a.pattern == b.pattern }
-    public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
+    public static func == (a: DateFormat, b: DateFormat) -> Bool { a.pattern == b.pattern && a.native == b.native }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(pattern)
+        hasher.combine(native)
+    }
 
     public static let isoDate = DateFormat("YYYY-MM-DD")!
     public static let isoDateTime = DateFormat("YYYY-MM-DDThh:mm:ss")!
+    /// A `datetime` field without `format`: what PostgreSQL, openGauss and KingbaseES write
+    /// (`T` or space, fractional seconds, `Z`/`+08`/`+08:00`), read as the wall time it states,
+    /// so that every rule on the field (type, `date_range`, expressions, timeliness) accepts
+    /// the same text the writer publishes.
+    public static let nativeTimestamp: DateFormat = {
+        var f = DateFormat("YYYY-MM-DD hh:mm:ss")!
+        f.native = true
+        return f
+    }()
 
     /// Parses and checks the calendar (no 2月30日). Returns nil when the text does not fit.
     public func parse(_ text: UnsafeBufferPointer<UInt8>) -> CivilDateTime? {
+        if native { return TimestampText.parse(text)?.civil }
         if width >= 0 { return parseFixed(text) }
         var v = CivilDateTime(year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0)
         var i = 0

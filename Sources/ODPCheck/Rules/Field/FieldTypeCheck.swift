@@ -6,7 +6,7 @@ enum FieldTypeCheck {
     static func dateFormats(for field: FieldDefinition) -> [DateFormat] {
         if let f = field.format, let d = DateFormat(f) { return [d] }
         switch field.type {
-        case .datetime: return [DateFormat.isoDateTime, DateFormat("YYYY-MM-DD hh:mm:ss")!]
+        case .datetime: return [DateFormat.nativeTimestamp]
         case .yearmonth: return [DateFormat("YYYY-MM")!]
         case .time: return [DateFormat("hh:mm:ss")!]
         default: return [DateFormat.isoDate]
