@@ -79,10 +79,9 @@ struct RunOutputTests {
         let targets = "targets:\n  - {type: ftp, name: frontend, url: \"ftp://127.0.0.1:\(closed)/drop\", user: odp, password: env:ODP_TEST_PW, retry_budget: 2}"
         let workspace = try SourceIsolationTests.TwoDatasets(source: "{type: csv, path: sound.csv}", keys: targets)
         defer { workspace.remove() }
-        let started = Date()
         let run = try await OdpCommand.run(["run", "--config", workspace.config], environment: ["ODP_TEST_PW": "x"], logs: workspace.root)
-        // About 2 s alone; generous for a loaded machine running other suites at once.
-        #expect(Date().timeIntervalSince(started) < 120, "giving up is quick")
+        // Not a wall-clock bound (a loaded machine makes any bound flaky): the message shows
+        // that the 2 s budget, not the eight tries with their back-off, ended the waiting.
         #expect(run.stdout.contains("retry_budget"), "the budget, not the tries, ended the waiting: \(run.stdout)")
         #expect(run.status == ODPExit.failure, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains("FAILED") && run.stdout.contains("Run report: "), "\(run.stdout)")

@@ -175,7 +175,7 @@ enum Curl {
                 do {
                     let process = Process()
                     process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                    process.arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "20"] + arguments
+                    process.arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "120"] + arguments
                     let pipe = Pipe()
                     process.standardOutput = pipe
                     try process.run()
