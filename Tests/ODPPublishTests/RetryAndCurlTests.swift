@@ -85,11 +85,16 @@ struct RetryTests {
         let port = try FileDropFailureTests.FaultProxy.freePort()
         let url = "http://127.0.0.1:\(port)/upload"
         let p = RetryPolicy(attempts: 20, baseDelay: 0.2, maxDelay: 0.5, budget: RetryBudget(seconds: 1.5))
-        let started = Date()
         var message = ""
-        do { _ = try p.run("upload a", log: nil) { try Transfer.perform(TransferRequest(url: url), options: TransferOptions()) } } catch { message = "\(error)" }
-        let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed < 3, "gave up after \(elapsed) s")
+        var tries = 0
+        do {
+            _ = try p.run("upload a", log: nil) { () throws -> TransferResponse in
+                tries += 1
+                return try Transfer.perform(TransferRequest(url: url), options: TransferOptions())
+            }
+        } catch { message = "\(error)" }
+        // The budget, not the 20 tries, ended it (no wall-clock bound: flaky on a loaded machine).
+        #expect(tries < 20, "\(tries) tries")
         #expect(message.contains("连接被拒绝（connection refused）") && message.contains(url) && message.contains("retry_budget"), "\(message)")
         var tried = false
         var second = ""
