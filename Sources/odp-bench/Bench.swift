@@ -23,8 +23,10 @@ struct Bench {
             try ReconcileBench.run(rows: rows)
             return
         }
+        // `--truth`: the benchmark definition with the truth checks of issue 22 added.
+        let truth = flag("--truth", &args)
         if let one = option("--one", &args), let rows = Int(one) {
-            try runOne(rows: rows, dataDir: dataDir, mode: Mode(rawValue: option("--mode", &args) ?? "release") ?? .release)
+            try runOne(rows: rows, dataDir: dataDir, mode: Mode(rawValue: option("--mode", &args) ?? "release") ?? .release, truth: truth)
             return
         }
         let sizes = args.compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
@@ -38,7 +40,7 @@ struct Bench {
             for mode in Mode.allCases where mode != .stages || n <= 2_000_000 {
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-                child.arguments = ["--one", String(n), "--data", dataDir.path, "--mode", mode.rawValue]
+                child.arguments = ["--one", String(n), "--data", dataDir.path, "--mode", mode.rawValue] + (truth ? ["--truth"] : [])
                 let pipe = Pipe()
                 child.standardOutput = pipe
                 try child.run()
@@ -62,6 +64,12 @@ struct Bench {
         return value
     }
 
+    static func flag(_ name: String, _ args: inout [String]) -> Bool {
+        guard let i = args.firstIndex(of: name) else { return false }
+        args.remove(at: i)
+        return true
+    }
+
     enum Mode: String, CaseIterable {
         case extract, stages, reference, release
         /// The complete release again over a copy of the table with one row changed, after a
@@ -78,11 +86,11 @@ struct Bench {
 
     /// Copies the table into `work`, releases it once in a child process, then changes one
     /// cell of the copy's first row; returns the configuration reading the copy.
-    static func seedRerun(table: URL, work: URL) throws -> String {
+    static func seedRerun(table: URL, work: URL, truth: Bool) throws -> String {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let copy = work.appendingPathComponent("table.csv")
         try FileManager.default.copyItem(at: table, to: copy)
-        let config = try BenchWorkspace.write(table: copy, into: work, csvOnly: false)
+        let config = try BenchWorkspace.write(table: copy, into: work, csvOnly: false, truth: truth)
         let child = Process()
         child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         child.arguments = ["--seed", config]
@@ -102,13 +110,13 @@ struct Bench {
         return config
     }
 
-    static func runOne(rows: Int, dataDir: URL, mode: Mode) throws {
+    static func runOne(rows: Int, dataDir: URL, mode: Mode, truth: Bool) throws {
         let table = try DemoGenerator.benchmarkTable(rows: rows, in: dataDir)
         let inputBytes = (try FileManager.default.attributesOfItem(atPath: table.path)[.size] as? Int) ?? 0
         let work = dataDir.appendingPathComponent("run-\(rows)")
         try? FileManager.default.removeItem(at: work)
-        let configPath = mode == .rerun ? try seedRerun(table: table, work: work)
-            : try BenchWorkspace.write(table: table, into: work, csvOnly: mode == .reference)
+        let configPath = mode == .rerun ? try seedRerun(table: table, work: work, truth: truth)
+            : try BenchWorkspace.write(table: table, into: work, csvOnly: mode == .reference, truth: truth)
         var result = BenchResult(rows: rows, inputBytes: inputBytes, mode: mode.rawValue)
         let cpuBefore = cpuSeconds()
         let watch = Stopwatch()
