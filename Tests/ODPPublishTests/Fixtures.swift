@@ -79,10 +79,13 @@ enum Fixtures {
             let release = Fixtures.release(in: dir, id: id, seed: seed + k)
             var done = false
             var failures = 0
-            for _ in 0..<60 where !done {
+            // Runs with no retries through a proxy that faults 30% of the requests of every suite
+            // sharing it: each run resumes where the journal says, but under a loaded machine a
+            // run can make no progress; 200 keeps that from failing a correct publisher.
+            for _ in 0..<200 where !done {
                 do { try publish(release, id); done = true } catch { failures += 1; errors.append("\(error)") }
             }
-            #expect(done, "\(id) was not published in 60 runs")
+            #expect(done, "\(id) was not published in 200 runs; the last errors: \(errors.suffix(3))")
             releases.append((id, release))
             if failures > 0 { return (releases, true) }
         }
