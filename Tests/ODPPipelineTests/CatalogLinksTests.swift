@@ -95,7 +95,7 @@ struct CatalogLinksTests {
                                                   "--user-data-dir=\(profile.path)", "--no-first-run", "--dump-dom", url])
     }
 
-    static func curl(_ arguments: [String]) async throws -> String { try await run("/usr/bin/curl", ["--max-time", "30"] + arguments) }
+    static func curl(_ arguments: [String]) async throws -> String { try await run("/usr/bin/curl", ["--max-time", "120"] + arguments) }
 
     /// Waits on a Dispatch thread, so the in-process portal keeps the cooperative pool.
     static func run(_ executable: String, _ arguments: [String]) async throws -> String {
