@@ -28,7 +28,8 @@ struct RetryPolicy: Sendable {
     /// `recheck` runs once before every retry of an operation that is not idempotent: when the
     /// failed try did reach the server (the answer was lost on the way back), it returns the
     /// result found remotely and no second copy is made. It is not retried on its own: a
-    /// failing recheck just lets the retry go ahead.
+    /// failing recheck just lets the retry go ahead; if that retry then meets a conflict (HTTP
+    /// 409), the copy is probably there, so the loop waits and rechecks again.
     ///
     /// ## Errors
     /// `ODPError.io(what, …)` with the root cause: the first refusal, timeout, unreachable host
@@ -48,8 +49,11 @@ struct RetryPolicy: Sendable {
                 attempt += 1
                 failures.append(error)
                 budget.spend(Date().timeIntervalSince(tried), cause: Self.cause(failures).message)
-                guard error.retryable, attempt < min(attempts, error.maxAttempts ?? attempts) else {
-                    throw ODPError.io(what, Self.giveUp(failures, retried: error.retryable, since: started))
+                // A conflict on a retried create is usually the copy an earlier try made when
+                // its answer was lost and the recheck after it failed too: recheck again.
+                let conflictAfterRetry = recheck != nil && attempt > 1 && error.status == 409
+                guard error.retryable || conflictAfterRetry, attempt < min(attempts, error.maxAttempts ?? attempts) else {
+                    throw ODPError.io(what, Self.giveUp(failures, retried: error.retryable || conflictAfterRetry, since: started))
                 }
                 if let retryAfter = error.retryAfter, retryAfter > maxRetryAfter {
                     throw ODPError.io(what, "server asks to wait \(Int(retryAfter)) s; run again later (\(error.message))")

@@ -64,6 +64,35 @@ struct RetryTests {
         #expect(calls == 4 && rechecks == 3, "\(calls) tries, \(rechecks) rechecks")
     }
 
+    @Test("a conflict on a retried create, after a recheck that failed, is rechecked again and finds the copy")
+    func conflictAfterLostAnswer() throws {
+        let p = RetryPolicy(attempts: 4, baseDelay: 0.001, maxDelay: 0.002)
+        var (calls, rechecks) = (0, 0)
+        let value = try p.run("create", log: nil, recheck: { () throws -> String? in
+            rechecks += 1
+            if rechecks == 1 { throw TransferError(message: "recheck failed", retryable: true) }
+            return "found"
+        }) { () throws -> String in
+            calls += 1
+            if calls == 1 { throw TransferError(message: "connection reset", retryable: true) }
+            throw TransferError(message: "HTTP 409 That URL is already in use.", retryable: false, status: 409)
+        }
+        #expect(value == "found" && calls == 2 && rechecks == 2, "\(calls) tries, \(rechecks) rechecks")
+    }
+
+    @Test("a conflict on the first try is a real conflict: no retry")
+    func conflictFirstTry() throws {
+        let p = RetryPolicy(attempts: 4, baseDelay: 0.001, maxDelay: 0.002)
+        var calls = 0
+        #expect(throws: ODPError.self) {
+            try p.run("create", log: nil, recheck: { () throws -> String? in "found" }) { () throws -> String in
+                calls += 1
+                throw TransferError(message: "HTTP 409 That URL is already in use.", retryable: false, status: 409)
+            }
+        }
+        #expect(calls == 1)
+    }
+
     @Test("the final message names the root cause, not the 429 the retries provoked")
     func rootCause() throws {
         let p = RetryPolicy(attempts: 5, baseDelay: 0.001, maxDelay: 0.002)
