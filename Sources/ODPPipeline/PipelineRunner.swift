@@ -31,6 +31,8 @@ public struct PipelineRunner {
         /// Reporting steps that failed (run report, metrics, audit), each logged; the run's
         /// other results stand.
         public var reportingErrors: [String] = []
+        /// Each released dataset's 更新周期 standing at the end of the run.
+        public var timeliness: [String: DatasetTimeliness] = [:]
 
         public var exitCode: Int32 {
             if let signal { return signal.exitCode }
@@ -106,7 +108,8 @@ public struct PipelineRunner {
         do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout) } catch {
             summary.reportingErrors.append("run report: \(error)")
         }
-        do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: states, layout: layout) } catch {
+        summary.timeliness = timeliness(layout: layout)
+        do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: states, timeliness: summary.timeliness, layout: layout) } catch {
             summary.reportingErrors.append("metrics: \(error)")
         }
         Notifier(config: workspace.config, log: log).notify(summary)
@@ -118,6 +121,17 @@ public struct PipelineRunner {
         for problem in summary.reportingErrors { log.log(.error, problem) }
         recordOrLog(audit, "run_finished", details: AuditDetails(exitCode: Int(summary.exitCode), seconds: summary.seconds, signal: summary.signal?.name),
                     summary: &summary)
+    }
+
+    /// Read from the latest releases, so a dataset skipped by `--due` is judged too.
+    private func timeliness(layout: OutputLayout) -> [String: DatasetTimeliness] {
+        var out: [String: DatasetTimeliness] = [:]
+        for definition in workspace.definitions {
+            guard let latest = try? ReleaseReader.latest(datasetId: definition.id, root: layout.root),
+                  let t = DatasetTimeliness(cycle: definition.catalog.updateCycle, lastRelease: latest.created, now: options.runTime) else { continue }
+            out[definition.id] = t
+        }
+        return out
     }
 
     private func recordOrLog(_ audit: AuditTrail, _ event: String, dataset: String? = nil, details: AuditDetails, summary: inout Summary) {
