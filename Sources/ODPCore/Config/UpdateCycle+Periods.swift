@@ -64,7 +64,7 @@ extension UpdateCycle {
 /// Whether a dataset was updated within its 更新周期 (更新及时率), judged from its latest
 /// released version's time: an unchanged source keeps the old version and, when a whole
 /// period passes like that, the dataset is overdue — the department has not updated it.
-public struct DatasetTimeliness: Codable, Sendable, Equatable {
+public struct DatasetTimeliness: Codable, Sendable, Hashable {
     public var cycle: UpdateCycle
     /// The latest released version's time (ISO 8601 UTC).
     public var lastRelease: String
@@ -83,11 +83,21 @@ public struct DatasetTimeliness: Codable, Sendable, Equatable {
         overdueFrom = cycle.overdueFrom(lastRelease: released).map { ISO8601DateFormatter().string(from: $0) }
     }
 
+    /// 按时, 逾期, or 不定期 for a cycle that is never judged: the open list's 更新状态 column.
+    public var label: String { cycle == .irregular ? "不定期" : overdue ? "逾期" : "按时" }
+
     /// The site-wide 更新及时率: the share of judged datasets (不定期 ones are not judged) that
     /// are not overdue; nil when none is judged.
     public static func rate(_ all: [DatasetTimeliness]) -> Double? {
         let judged = all.filter { $0.cycle != .irregular }
         guard !judged.isEmpty else { return nil }
         return Double(judged.filter { !$0.overdue }.count) / Double(judged.count)
+    }
+
+    /// "更新及时率 75.0%（3/4 项按时）", or nil when no dataset is judged.
+    public static func rateText(_ all: [DatasetTimeliness]) -> String? {
+        guard let rate = rate(all) else { return nil }
+        let judged = all.filter { $0.cycle != .irregular }
+        return String(format: "更新及时率 %.1f%%", rate * 100) + "（\(judged.filter { !$0.overdue }.count)/\(judged.count) 项按时）"
     }
 }
