@@ -58,7 +58,7 @@ struct ValidateTests {
     func unknownOperator() {
         let d = diagnostics(["{name: xm, title: 姓名, type: string, class: direct, desensitize: {op: msk}}"])
         #expect(d.count == 1)
-        #expect(d.first?.message.contains("unknown operator `msk`") == true)
+        #expect(d.first?.message.contains("未知的脱敏算子（unknown operator）`msk`") == true)
         #expect(d.first?.hint?.contains("mask") == true)
         #expect(d.first?.location.line != nil)
     }
@@ -76,7 +76,7 @@ struct ValidateTests {
     @Test("allow needs a known kind and a reason")
     func allow() {
         let d = diagnostics(["{name: dh, title: 电话, type: string, class: public, allow: [{kind: landlin}, mobile]}"])
-        #expect(d.contains { $0.message.contains("unknown identifier kind `landlin`") && $0.hint?.contains("landline") == true })
+        #expect(d.contains { $0.message.contains("未知的标识符种类（unknown identifier kind）`landlin`") && $0.hint?.contains("landline") == true })
         #expect(d.filter { $0.message.contains("reason") }.count == 2)
     }
 

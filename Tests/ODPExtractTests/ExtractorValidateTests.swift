@@ -16,8 +16,8 @@ struct ExtractorValidateTests {
         let definition = try w.definition(source: "type: csv\npath: data/none.csv", fields: fields)
         let diagnostics = lint(definition)
         #expect(diagnostics.count == 1)
-        #expect(diagnostics.first?.message.contains("`data/none.csv` does not exist") == true)
-        #expect(diagnostics.first?.hint?.contains("relative paths") == true)
+        #expect(diagnostics.first?.message.contains("`data/none.csv` 不存在") == true)
+        #expect(diagnostics.first?.hint?.contains("相对路径") == true)
         #expect(diagnostics.first?.location.line == 13)
     }
 
@@ -35,10 +35,10 @@ struct ExtractorValidateTests {
         let diagnostics = lint(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?.message.contains("`id` / `编号`") == true)
-        #expect(diagnostics.first?.message.contains("available columns: `代码`") == true)
+        #expect(diagnostics.first?.message.contains("文件中的列（available columns）：`代码`") == true)
         try w.write("b.xlsx", bytes: SampleTable.xlsx())
         let sheet = lint(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 不存在", fields: fields))
-        #expect(sheet.first?.message.contains("sheet `不存在` not found") == true)
+        #expect(sheet.first?.message.contains("找不到工作表（sheet）`不存在`") == true)
         #expect(lint(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 人员", fields: fields)).isEmpty)
     }
 
@@ -49,7 +49,7 @@ struct ExtractorValidateTests {
         #expect(Extractor.validate(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
         #expect(Extractor.validate(try w.definition(source: "type: csv\npath: none.csv", fields: fields)).isEmpty)
         let probed = Extractor.probe(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
-        #expect(probed.first?.hint?.contains("columns") == true)
+        #expect(probed.first?.hint?.contains("`source` / `name` / `title`") == true)
     }
 
     @Test("the probe samples values: date-times that would not parse are a warning naming the field and the first row")
@@ -72,8 +72,8 @@ struct ExtractorValidateTests {
         try w.write("d.csv", "编号\n1\n")
         let csv = try w.definition(source: "type: csv\npath: d.csv\ndelimiter: \";\"\nquote: \";\"\nincremental: {watermark: id, deleted_flag: del, mode: full}", fields: fields)
         let messages = Extractor.validate(csv).map(\.message)
-        #expect(messages.contains { $0.contains("same character") })
-        #expect(messages.contains { $0.contains("deleted_flag needs `primary_key`") })
+        #expect(messages.contains { $0.contains("是同一个字符") })
+        #expect(messages.contains { $0.contains("deleted_flag 需要 `primary_key`") })
         let pg = try w.definition(source: "type: postgres\ntable: t\nconnection: {host: db, database: d, user: u, sslmode: verify-full}", fields: fields)
         let pgDiagnostics = Extractor.validate(pg)
         // sslmode without sslrootcert; the missing password is the parser's warning (it knows

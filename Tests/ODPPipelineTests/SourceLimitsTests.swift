@@ -179,6 +179,6 @@ struct SourceLimitsTests {
         defer { workspace.remove() }
         let errors = try workspace.load().errors.map(\.description)
         #expect(errors.contains { $0.contains("max_cell_mb") && $0.contains("broken.yml:") }, "\(errors)")
-        #expect(errors.contains { $0.contains("unknown key `max_cells_mb`") }, "\(errors)")
+        #expect(errors.contains { $0.contains("未知的键（unknown key）`max_cells_mb`") }, "\(errors)")
     }
 }
