@@ -214,9 +214,9 @@ struct IncrementalKeysTests {
     }
 
     @Test("a wrong lookback, policy, schedule or time zone is a definition error", arguments: [
-        (", lookback: soon", "", "not a duration"), (", null_watermark: skip", "", "null_watermark"), (", reconcile: {every: hourly}", "", "every"),
-        ("", "datetime, time_zone: Asia/Shanghai", "not understood"), ("", "string, time_zone: \"+08:00\"", "datetime fields only"),
-        ("", "datetime, format: \"YYYY-MM-DD hh:mm:ss\", time_zone: \"+08:00\"", "native timestamp text"),
+        (", lookback: soon", "", "不是时长（duration）"), (", null_watermark: skip", "", "null_watermark"), (", reconcile: {every: hourly}", "", "every"),
+        ("", "datetime, time_zone: Asia/Shanghai", "无法识别时区（time zone）`Asia/Shanghai`"), ("", "string, time_zone: \"+08:00\"", "只适用于 datetime 类型的字段"),
+        ("", "datetime, format: \"YYYY-MM-DD hh:mm:ss\", time_zone: \"+08:00\"", "原生时间戳文本"),
     ])
     func errors(incremental: String, field: String, message: String) {
         let errors = parse(incremental: incremental, field: field).2

@@ -83,7 +83,7 @@ struct ValidateTests {
     @Test("the privacy section: k below 2, unknown keys, references to undefined fields")
     func privacy() {
         let field = "{name: xb, title: 性别, type: string, class: quasi}"
-        #expect(diagnostics([field], privacy: "privacy:\n  k_anonymity: {k: 1}").contains { $0.message.contains("at least 2") })
+        #expect(diagnostics([field], privacy: "privacy:\n  k_anonymity: {k: 1}").contains { $0.message.contains("k_anonymity.k 至少为 2") })
         #expect(diagnostics([field], privacy: "privacy:\n  k_anonimity: {k: 5}").contains { $0.hint?.contains("k_anonymity") == true })
         let undefined = diagnostics([field, "{name: bz, title: 备注, type: string, class: public, desensitize: {op: suppress, when: {field: zhuangtai, equals: x}}}"])
         #expect(undefined.contains { $0.message.contains("zhuangtai") })
