@@ -74,13 +74,13 @@ public enum ReleaseVerifier {
         for entry in try SHA256Sums.parse(sums, file: path.appendingPathComponent(SHA256Sums.fileName).path).entries {
             let (file, expected) = (entry.path, entry.sha256)
             listed.insert(file)
-            guard let got = actual[file] else { result.failures.append("\(file)：列在 SHA256SUMS 中但文件缺失（listed in SHA256SUMS but missing）"); continue }
+            guard let got = actual[file] else { result.failures.append("\(file): 列在 SHA256SUMS 中但文件缺失（listed in SHA256SUMS but missing）"); continue }
             if got == expected { result.verified.append(file) } else {
-                result.failures.append(got.hasPrefix("无法读取（unreadable）：") ? "\(file)：\(got)" : "\(file)：SHA-256 不符（SHA-256 mismatch），文件被改动或损坏")
+                result.failures.append(got.hasPrefix("无法读取（unreadable）：") ? "\(file): \(got)" : "\(file): SHA-256 不符（SHA-256 mismatch），文件被改动或损坏")
             }
         }
         for file in actual.keys.sorted() where !listed.contains(file) {
-            result.failures.append("\(file)：未列在 SHA256SUMS 中（not listed in SHA256SUMS）")
+            result.failures.append("\(file): 未列在 SHA256SUMS 中（not listed in SHA256SUMS）")
         }
         if let signature {
             if let publicKey {

@@ -60,8 +60,8 @@ struct ExtractorValidateTests {
                       "{name: d, title: 日期, type: date, class: public}"]
         let found = Extractor.probe(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
         #expect(found.count == 2 && found.allSatisfy { $0.severity == .warning }, "\(found)")
-        #expect(found.contains { $0.message.contains("`t`: 1 of 3") && $0.message.contains("row 3") }, "\(found)")
-        #expect(found.contains { $0.message.contains("`d`: 1 of 3") && $0.message.contains("row 4") }, "\(found)")
+        #expect(found.contains { $0.message.contains("字段 `t`：抽样的 3 个值中有 1 个") && $0.message.contains("数据源第 3 行") }, "\(found)")
+        #expect(found.contains { $0.message.contains("字段 `d`：抽样的 3 个值中有 1 个") && $0.message.contains("数据源第 4 行") }, "\(found)")
         try w.write("d.csv", "id,t,d\n1,2026-05-01 10:00:00.123+08,2026-05-01\n")
         #expect(Extractor.probe(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
     }
