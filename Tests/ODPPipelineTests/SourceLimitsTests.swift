@@ -29,7 +29,7 @@ struct SourceLimitsTests {
         #expect(workspace.latest("sound"), "\(label): the other dataset is published\n\(output.suffix(2000))")
         #expect(!workspace.latest("broken"), "\(label)")
         #expect(output.contains(file) && output.contains("source.limits.\(key)"), "\(label): \(output.suffix(2000))")
-        #expect(output.contains("Run report:"), "\(label): the summary names the run report")
+        #expect(output.contains("运行报告（run report）："), "\(label): the summary names the run report")
         return output
     }
 
