@@ -56,7 +56,7 @@ struct RetryPolicy: Sendable {
                     throw ODPError.io(what, Self.giveUp(failures, retried: error.retryable || conflictAfterRetry, since: started))
                 }
                 if let retryAfter = error.retryAfter, retryAfter > maxRetryAfter {
-                    throw ODPError.io(what, "server asks to wait \(Int(retryAfter)) s; run again later (\(error.message))")
+                    throw ODPError.io(what, "服务器要求等待 \(Int(retryAfter)) 秒（Retry-After）；请稍后重新运行（\(error.message)）")
                 }
                 let wait = delay(afterAttempt: attempt, retryAfter: error.retryAfter)
                 guard budget.allows(wait) else {

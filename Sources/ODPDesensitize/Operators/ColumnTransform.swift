@@ -63,14 +63,14 @@ final class ColumnTransform: Sendable {
         switch op {
         case .pseudonym:
             guard let key = context.pseudonymKey, !key.isEmpty, let keyID = context.pseudonymKeyID, !keyID.isEmpty else {
-                let why = context.pseudonymKeyProblem ?? "keys.pseudonym in odp.yml"
-                throw ODPError.usage("field `\(field.name)`: pseudonym needs the pseudonym key (\(why)); refusing to publish without it")
+                let why = context.pseudonymKeyProblem ?? "odp.yml 中没有 keys.pseudonym"
+                throw ODPError.usage("字段 `\(field.name)`：假名化（pseudonym）需要假名化密钥（\(why)）；没有密钥不发布").coded(.secretUnavailable)
             }
             // The key id is hashed in, so a new key id rotates every pseudonym even with the same secret.
             hmac = PseudonymHMAC(key: key, keyID: keyID)
         case .generalize(.region(_, true)):
             guard let table = context.codeTables["gb2260"] else {
-                throw ODPError.usage("field `\(field.name)`: `name: true` needs the gb2260 code table (code_tables.gb2260 in odp.yml)")
+                throw ODPError.usage("字段 `\(field.name)`：`name: true` 需要 gb2260 代码表（odp.yml 中的 code_tables.gb2260）")
             }
             regions = table
         case .generalize:

@@ -32,11 +32,11 @@ enum Operator {
 
     /// Compiles a field's operator; problems go to `diagnostics` (nil when it cannot be used).
     static func parse(_ spec: RuleSpec, field: FieldDefinition, schema: Schema, into diagnostics: inout [Diagnostic]) -> Operator? {
-        let label = "field `\(field.name)`.desensitize"
+        let label = "字段 `\(field.name)`.desensitize"
         guard let unit = OperatorRegistry.unit(spec.type) else {
             let names = OperatorRegistry.slugs
-            let hint = Suggest.closest(to: spec.type, in: names).map { "did you mean `\($0)`?" } ?? "operators: \(names.joined(separator: ", "))"
-            diagnostics.append(Diagnostic(spec.location, "\(label): unknown operator `\(spec.type)`", hint: hint))
+            let hint = Suggest.hint(for: spec.type, in: names) ?? "可用的脱敏算子（operators）：\(names.joined(separator: ", "))"
+            diagnostics.append(Diagnostic(spec.location, "\(label)：未知的脱敏算子（unknown operator）`\(spec.type)`", hint: hint))
             return nil
         }
         let r = spec.reader(context: label)

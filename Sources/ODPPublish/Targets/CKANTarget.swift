@@ -76,8 +76,8 @@ final class CKANTarget: PublishTarget {
         }
         if let limit = sizeLimit ?? nil {
             for file in job.files where file.size > limit {
-            throw ODPError.io(file.path, "\(file.path) is \(file.size) bytes, over the portal's upload limit of \(limit >> 20) MB "
-                    + "(ckan.max_resource_size); nothing was uploaded. Ask the platform to raise the limit, or split the resource")
+            throw ODPError.io(file.path, "文件有 \(file.size) 字节，超过门户的上传上限 \(limit >> 20) MB（over the portal's upload limit，"
+                    + "ckan.max_resource_size）；什么也没有上传。请平台调高上限，或拆分该资源").coded(.publish)
             }
         }
         // A proxy in front of the portal (nginx client_max_body_size) answers 413 only after the
@@ -87,9 +87,8 @@ final class CKANTarget: PublishTarget {
             try Transfer.probeBodyLimit(url: "\(client.base)/api/3/action/status_show", size: largest.size, options: client.options)
         }
         if status == 413 {
-            throw ODPError.io(largest.path, "\(largest.path) is \(largest.size) bytes and the portal's web server refuses a request body "
-                + "that large (HTTP 413 to a probe without body); nothing was uploaded. Ask the platform to raise its upload limit "
-                + "(nginx client_max_body_size), or split the resource")
+            throw ODPError.io(largest.path, "文件有 \(largest.size) 字节，门户的 Web 服务器拒绝这么大的请求（HTTP 413，"
+                + "不带内容的探测请求即被拒绝）；什么也没有上传。请平台调高上传上限（nginx client_max_body_size），或拆分该资源").coded(.publish)
         }
     }
 
@@ -159,7 +158,7 @@ final class CKANTarget: PublishTarget {
         wanted.isPrivate = false
         for round in 1...4 {
             guard let current = try retrying("package_show \(name)", { try client.package(name) }) else {
-                throw ODPError.io(name, "dataset \(name) disappeared while publishing")
+                throw ODPError.io(name, "上传过程中门户上的数据集 \(name) 消失了（disappeared while publishing）")
             }
             if wanted.isMet(by: current) { return }
             let match = CKANRequest.Revise.Match(id: current.id, metadataModified: current.metadataModified ?? "")
