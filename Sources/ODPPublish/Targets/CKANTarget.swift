@@ -29,9 +29,11 @@ final class CKANTarget: PublishTarget {
         // One CKAN dataset carries the newest version's files, so a new version replaces the
         // resources; the version the dataset already names is published and stays as it is.
         let published = !job.isCatalog && package.publishedVersion == job.version
+        var kept: [String: String] = [:]
         for file in job.files {
             if let existing = package.resource(named: file.path), existing.hash == file.sha256 {
                 try session.confirm(file, remote: existing.id, uploaded: false)
+                kept[file.path] = existing.id
                 continue
             }
             if published {
@@ -39,18 +41,23 @@ final class CKANTarget: PublishTarget {
             }
             let id = try upload(file, packageID: packageID, package: package, session.log)
             try session.confirm(file, remote: id, uploaded: true)
+            kept[file.path] = id
             package = try retrying("package_show \(name)") { try client.package(name) } ?? package
         }
-        try prune(package, keep: Set(job.files.map(\.path)), session.log)
+        try prune(package, keep: kept, session.log)
         try updateMetadata(name, org: org, job: job, session.log)
     }
 
     /// Resources of files the new version no longer has are deleted before the metadata
-    /// names the new version, so the dataset lists exactly the release's files.
-    private func prune(_ package: CKANPackage, keep: Set<String>, _ log: PublishLog) throws {
-        for r in package.resources ?? [] {
-            guard let name = r.name, !keep.contains(name) else { continue }
-            log.note("\(settings.name): removing \(name), no longer in the release")
+    /// names the new version, so the dataset lists exactly the release's files. So is a second
+    /// resource of a kept file: the copy a create made when its request reached the portal
+    /// only after the client had timed out and rechecked.
+    private func prune(_ package: CKANPackage, keep: [String: String], _ log: PublishLog) throws {
+        let current = try retrying("package_show \(package.id)") { try client.package(package.id) } ?? package
+        for r in current.resources ?? [] {
+            guard let name = r.name, keep[name] != r.id else { continue }
+            log.note(keep[name] == nil ? "\(settings.name): removing \(name), no longer in the release"
+                                       : "\(settings.name): removing a second resource \(name) (\(r.id)) a late request made")
             do {
                 _ = try settings.retry.run("resource_delete \(name)", log: log) { try client.call("resource_delete", CKANRequest.ID(id: r.id)) }
             } catch let error as ODPError where "\(error)".contains("HTTP 404") {
