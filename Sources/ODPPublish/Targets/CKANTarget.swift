@@ -34,7 +34,7 @@ final class CKANTarget: PublishTarget {
                 try session.confirm(file, remote: existing.id, uploaded: false)
                 continue
             }
-            if published {
+            if published && !job.repair {
                 throw PublishedFile.refusal("\(client.base)/dataset/\(name) \(file.path)", version: job.version)
             }
             let id = try upload(file, packageID: packageID, package: package, session.log)
