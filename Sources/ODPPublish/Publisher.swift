@@ -112,9 +112,11 @@ public final class Publisher {
         return try journaled(job) ?? run(job)
     }
 
+    /// Named by its content whatever order the files come in (a run and `verify --targets` list them differently).
     private func catalogJob(_ files: [URL]) throws -> PublishJob {
         let loose = try UploadFile.loose(files)
-        let version = String(SHA256Hex.of(Array(loose.map { "\($0.path) \($0.sha256)" }.joined(separator: "\n").utf8)).prefix(16))
+        let lines = loose.map { "\($0.path) \($0.sha256)" }.sorted()
+        let version = String(SHA256Hex.of(Array(lines.joined(separator: "\n").utf8)).prefix(16))
         return PublishJob(dataset: "catalog", version: version, catalog: nil, files: loose)
     }
 
