@@ -15,7 +15,6 @@ struct InputCheck {
     let layout: OutputLayout
     let options: RunOptions
     let log: RunLog
-    private let references: [String: [String]]
 
     init(workspace: Workspace, context: StageContext, signingKey: [UInt8]?, options: RunOptions, log: RunLog) {
         let config = workspace.config
@@ -34,7 +33,6 @@ struct InputCheck {
         layout = workspace.layout
         self.options = options
         self.log = log
-        references = Dictionary(workspace.definitions.map { ($0.id, Checker.references(of: $0).map(\.dataset)) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The dataset's inputs as they are now; nil when they cannot be taken cheaply (a
@@ -49,7 +47,8 @@ struct InputCheck {
         }
         guard let taken else { return nil }
         var lines = ["definition \(definition.definitionHash)", "shared \(shared)"]
-        for id in references[definition.id] ?? [] { lines.append("reference \(id) \(states[id]?.lastVersion ?? "-")") }
+        // Compiled here, per dataset that is due, not for the whole catalog up front (`--due`).
+        for id in Checker.references(of: definition).map(\.dataset) { lines.append("reference \(id) \(states[id]?.lastVersion ?? "-")") }
         if dependsOnRunDate(definition) { lines.append("day \(options.runDate.isoDate)") }
         return DatasetInputs(settings: SHA256Hex.of(Array(lines.joined(separator: "\n").utf8)), files: taken.files, probe: taken.probe)
     }
