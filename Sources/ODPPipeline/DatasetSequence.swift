@@ -23,7 +23,10 @@ struct DatasetSequence {
         // rather than stopping the run before anything is reported.
         let signingKey = Result { try workspace.signingKey() }
         let references = ReferenceKeySource(definitions: workspace.definitions, root: layout.root)
+        let check = InputCheck(workspace: workspace, context: context, signingKey: try? signingKey.get(), options: options, log: log)
         var outcomes: [DatasetOutcome] = []
+        var skipped = 0
+        defer { saveSkipped(skipped, states: states) }
         for definition in workspace.runOrder where options.selects(definition.id) {
             let id = definition.id
             let state = states[id] ?? DatasetState()
@@ -36,16 +39,27 @@ struct DatasetSequence {
                 log.log(.info, "not due (\(definition.catalog.updateCycle.rawValue))", dataset: id)
                 continue
             }
+            let latest = (try? ReleaseReader.latest(datasetId: id, root: layout.root)) ?? nil
+            let inputs = check.inputs(of: definition, state: state, states: states)
+            if !options.force, InputCheck.unchanged(inputs, state: state, latestVersion: latest?.version) {
+                outcomes.append(unchanged(id, inputs: inputs, state: state, states: &states))
+                skipped += 1
+                references.finished(id, status: .unchanged)
+                continue
+            }
             log.log(.info, "started", dataset: id)
             var datasetContext = context
             // An unreadable release.json fails this dataset in its release writer, with the file named.
-            datasetContext.previousRelease = (try? ReleaseReader.latest(datasetId: id, root: layout.root))??.directory
+            datasetContext.previousRelease = latest?.directory
             let outcome: DatasetOutcome
             do {
                 let dataset = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
                                             audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
                                             signingKey: try signingKey.get(), stop: runner.stop)
-                let (done, next) = try dataset.run()
+                var (done, next) = try dataset.run()
+                // A dry run uploaded nothing: only a run that published may let the next one skip.
+                let good = !options.dryRun && (done.status == .published || done.status == .unchanged)
+                next.inputs = good ? inputs : nil
                 states[id] = next
                 try states.save(to: layout.stateFile)
                 outcome = done
@@ -61,6 +75,29 @@ struct DatasetSequence {
             references.finished(id, status: outcome.status)
         }
         return outcomes
+    }
+
+    /// A dataset whose inputs are those of its last good release: reported unchanged with
+    /// that version, its state saved with the rest at the end of the run.
+    private func unchanged(_ id: String, inputs: DatasetInputs?, state: DatasetState, states: inout DatasetStates) -> DatasetOutcome {
+        var outcome = DatasetOutcome(dataset: id, status: .unchanged)
+        outcome.version = state.lastVersion
+        var next = state
+        next.inputs = inputs
+        next.lastSuccess = options.runTime
+        next.lastOutcome = .unchanged
+        states[id] = next
+        log.log(.info, "unchanged: source, definition, code tables and keys as at version \(state.lastVersion ?? "-"); not extracted",
+                dataset: id)
+        return outcome
+    }
+
+    /// Skipped datasets' states are saved once, not per dataset: losing them to a crash only
+    /// means they are checked again. One audit entry counts them.
+    private func saveSkipped(_ count: Int, states: DatasetStates) {
+        guard count > 0 else { return }
+        do { try states.save(to: layout.stateFile) } catch { log.log(.error, "state not saved: \(error)") }
+        try? audit.record("datasets_unchanged", details: AuditDetails(datasets: count))
     }
 
     private func failed(_ id: String, _ error: Error) -> DatasetOutcome {

@@ -71,6 +71,10 @@ struct IncrementalExtraction {
 
     /// Why reconciliation runs now, or nil when it is not due.
     private func reconcileReason(_ staging: StagingStore) throws -> String? {
+        try Self.reconcileReason(definition, staging: staging, runTime: options.runTime)
+    }
+
+    private static func reconcileReason(_ definition: DatasetDefinition, staging: StagingStore, runTime: Date) throws -> String? {
         guard let incremental = definition.source.incremental else { return nil }
         if try staging.meta("run") == "open" { return "previous_run_incomplete" }
         switch incremental.reconcile {
@@ -79,8 +83,17 @@ struct IncrementalExtraction {
         case .cycle(let cycle):
             guard let text = try staging.meta("last_reconcile"), let last = ISO8601DateFormatter().date(from: text) else { return "first" }
             // The same calendar periods as `--due`: 每日 reconciles on the first run of each day.
-            return cycle.isDue(lastRelease: last, now: options.runTime) ? "schedule" : nil
+            return cycle.isDue(lastRelease: last, now: runTime) ? "schedule" : nil
         }
+    }
+
+    /// Whether the next run would reconcile (or refill) the staging copy, so it cannot be
+    /// skipped as unchanged. A copy that does not exist yet is due.
+    static func reconcileDue(_ definition: DatasetDefinition, layout: OutputLayout, runTime: Date) throws -> Bool {
+        let url = layout.staging(definition.id)
+        guard FileManager.default.fileExists(atPath: url.path) else { return true }
+        let staging = try StagingStore(url: url, schema: definition.schema, primaryKey: definition.primaryKey)
+        return try staging.schemaChanged || reconcileReason(definition, staging: staging, runTime: runTime) != nil
     }
 
     /// Marks the run complete: the next one reconciles only on its schedule.

@@ -11,12 +11,15 @@ public struct RunOptions: Sendable {
     public var dueOnly: Bool
     /// Dataset ids or globs (`scjg-*`); empty = all.
     public var datasets: [String]
+    /// Run datasets whose inputs are unchanged too (by default they are skipped).
+    public var force: Bool
 
-    public init(runTime: Date = Date(), dryRun: Bool = false, dueOnly: Bool = false, datasets: [String] = []) {
+    public init(runTime: Date = Date(), dryRun: Bool = false, dueOnly: Bool = false, datasets: [String] = [], force: Bool = false) {
         self.runTime = runTime
         self.dryRun = dryRun
         self.dueOnly = dueOnly
         self.datasets = datasets
+        self.force = force
     }
 
     /// Today's date in China Standard Time, for "not in the future" and age bands.

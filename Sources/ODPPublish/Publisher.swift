@@ -67,6 +67,22 @@ public final class Publisher {
         return try run(PublishJob(dataset: definition.id, version: version, catalog: definition.catalog, files: files))
     }
 
+    /// `odp verify --targets`: looks at every file of a published release on every target by
+    /// content (the journal is not trusted here) and uploads again what is missing or differs
+    /// from the journaled copy; those receipts come back with `newlyUploaded`.
+    public func repair(release directory: URL, definition: DatasetDefinition, version: String) throws -> [Receipt] {
+        var job = PublishJob(dataset: definition.id, version: version, catalog: definition.catalog, files: try UploadFile.release(directory))
+        job.repair = true
+        return try run(job)
+    }
+
+    /// The same for the open-data list files as last uploaded.
+    public func repairCatalog(files: [URL]) throws -> [Receipt] {
+        var job = try catalogJob(files)
+        job.repair = true
+        return try run(job)
+    }
+
     /// Every version of `definition` made on `day` (`YYYY.MM.DD`) that some target holds or
     /// the journal names, so the next release is numbered after all of them even when the
     /// local release folders were lost.
@@ -89,10 +105,33 @@ public final class Publisher {
     }
 
     /// The open-data list files, uploaded after the datasets they list.
+    /// When the journal already holds a receipt for every file on every target (an unchanged
+    /// list), no target is asked: `odp verify --targets` is what compares them with the journal.
     public func publishCatalog(files: [URL]) throws -> [Receipt] {
+        let job = try catalogJob(files)
+        return try journaled(job) ?? run(job)
+    }
+
+    /// Named by its content whatever order the files come in (a run and `verify --targets` list them differently).
+    private func catalogJob(_ files: [URL]) throws -> PublishJob {
         let loose = try UploadFile.loose(files)
-        let version = String(SHA256Hex.of(Array(loose.map { "\($0.path) \($0.sha256)" }.joined(separator: "\n").utf8)).prefix(16))
-        return try run(PublishJob(dataset: "catalog", version: version, catalog: nil, files: loose))
+        let lines = loose.map { "\($0.path) \($0.sha256)" }.sorted()
+        let version = String(SHA256Hex.of(Array(lines.joined(separator: "\n").utf8)).prefix(16))
+        return PublishJob(dataset: "catalog", version: version, catalog: nil, files: loose)
+    }
+
+    /// The journal's receipts for every file of `job` on every target, or nil when one is missing.
+    private func journaled(_ job: PublishJob) -> [Receipt]? {
+        journal.refresh()
+        var out: [Receipt] = []
+        for target in targets {
+            for file in job.files {
+                let key = JournalKey(target: target.settings.name, dataset: job.dataset, version: job.version, file: file.path)
+                guard let receipt = journal.receipt(for: key, sha256: file.sha256) else { return nil }
+                out.append(receipt)
+            }
+        }
+        return out
     }
 
     /// What is published where, and what a run set out to publish but has no receipt yet.

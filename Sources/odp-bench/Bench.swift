@@ -8,6 +8,7 @@ import ODPPipeline
 /// 15 columns), per size: extraction alone, the reference job (a CSV-only release: validate,
 /// desensitize, write the CSV, SHA-256, zip) and the complete release, per stage, next to the
 /// floor. Each run is a real pipeline run in a child process, so peak memory is its own.
+/// `--catalog N`: many small datasets instead of one large table (`CatalogBench`).
 @main
 struct Bench {
     static func main() throws {
@@ -17,6 +18,14 @@ struct Bench {
             // The first release of a re-run measurement, in a process of its own so the
             // measured run's peak memory is its own.
             _ = try release(configPath: config)
+            return
+        }
+        if let step = option("--catalog-step", &args), let config = option("--catalog-config", &args) {
+            try CatalogBench.measure(step, config: config)
+            return
+        }
+        if let n = option("--catalog", &args), let datasets = Int(n.replacingOccurrences(of: "_", with: "")) {
+            try CatalogBench.run(datasets: datasets, dataDir: dataDir, keep: flag("--keep", &args))
             return
         }
         if let n = option("--reconcile", &args), let rows = Int(n.replacingOccurrences(of: "_", with: "")) {

@@ -29,8 +29,8 @@ struct ReleaseSafetyRunTests {
         try csv.write(to: demo.appendingPathComponent("data/notices.csv"), atomically: true, encoding: .utf8)
     }
 
-    func run(_ fixture: DemoFixture) throws -> DatasetOutcome {
-        try #require(try fixture.run(RunOptions(runTime: Self.runTime, datasets: ["notices"])).outcomes.first)
+    func run(_ fixture: DemoFixture, force: Bool = false) throws -> DatasetOutcome {
+        try #require(try fixture.run(RunOptions(runTime: Self.runTime, datasets: ["notices"], force: force)).outcomes.first)
     }
 
     func contents(of folder: URL) throws -> [String: Data] {
@@ -72,10 +72,11 @@ struct ReleaseSafetyRunTests {
         let foreign = Data("notice_no,subject\r\nN1,别人放的文件\r\n".utf8)
         try foreign.write(to: copy)
         // The journal and the done marker are gone too (a set another system half replaced), so
-        // nothing vouches for the published copy and the upload must look at each file.
+        // nothing vouches for the published copy and the upload must look at each file; the
+        // source is unchanged, so only --force runs the dataset (and its upload) again.
         try FileManager.default.removeItem(at: fixture.output.appendingPathComponent("state/publish"))
         try FileManager.default.removeItem(at: fixture.output.appendingPathComponent("published/notices/2026.12.07.1/_ODP_DONE"))
-        let again = try run(fixture)
+        let again = try run(fixture, force: true)
         #expect(again.status == .failed)
         let error = again.error ?? ""
         #expect(error.contains("local") && error.contains(copy.path) && error.contains("拒绝覆盖"), "\(error)")

@@ -171,6 +171,7 @@ extension DatasetDefinition {
             break
         }
         if kind == .postgres {
+            spec.probe = r.string("probe")
             if let c = r.map("connection", required: true) {
                 let host = c.string("host", required: true) ?? ""
                 let db = c.string("database", required: true) ?? ""

@@ -90,6 +90,9 @@ public struct SourceSpec: Sendable, Hashable {
     public var query: String?
     /// Query parameters ($1, $2 … / ?), as text.
     public var parameters: [String]
+    /// `probe` (postgres): a cheap query whose answer changes whenever the data does
+    /// (`SELECT max(updated_at), count(*) FROM t`); an equal answer lets a run skip the dataset.
+    public var probe: String?
     public var connection: Connection?
     public var encoding: Encoding
     public var delimiter: UInt8

@@ -36,7 +36,7 @@ final class CKANTarget: PublishTarget {
                 kept[file.path] = existing.id
                 continue
             }
-            if published {
+            if published && !job.repair {
                 throw PublishedFile.refusal("\(client.base)/dataset/\(name) \(file.path)", version: job.version)
             }
             let id = try upload(file, packageID: packageID, package: package, session.log)

@@ -43,7 +43,7 @@ final class FileDropTarget: PublishTarget {
         let donePath = "\(folder)/\(Self.doneMarker)"
         // A complete set whose marker matches this manifest, as this odp or one before schema
         // versions wrote it, needs only its receipts.
-        let complete = try !job.isCatalog && store.size(donePath) != nil
+        let complete = try !job.isCatalog && !job.repair && store.size(donePath) != nil
             && (sameContent(donePath, "\(manifestHash)\n") || sameContent(donePath, "\(SHA256Hex.of(manifest.legacyEncoding()))\n"))
         for file in job.files {
             let path = "\(folder)/\(file.path)"
@@ -66,20 +66,22 @@ final class FileDropTarget: PublishTarget {
 
     /// The remote copy is trusted only when its content hashes to the release's sha256. A
     /// journaled file of the right size is taken as is (the rename made it complete), so a
-    /// re-run of a large release does not download it again. Any other file there belongs to
+    /// re-run of a large release does not download it again (a repair does). Any other file there belongs to
     /// a published version and is never replaced; only the open-data list is rewritten.
     private func present(_ file: UploadFile, at path: String, journaled: Bool, job: PublishJob) throws -> Bool {
         guard let size = try store.size(path) else { return false }
-        if size == file.size, try journaled || store.sha256(path) == file.sha256 { return true }
-        if job.isCatalog { return false }
+        if size == file.size, try (journaled && !job.repair) || store.sha256(path) == file.sha256 { return true }
+        // A repair replaces a copy that differs from what the journal says was published there.
+        if job.isCatalog || (job.repair && journaled) { return false }
         throw PublishedFile.refusal(store.describe(path), version: job.version)
     }
 
     /// The manifest and marker of a version are published bytes too.
+    /// A repair rewrites them when they differ: they are derived from the files just verified.
     private func putUnlessPublished(_ data: Data, at path: String, job: PublishJob) throws {
         if try store.size(path) != nil {
             if try store.sha256(path) == SHA256Hex.of(data) { return }
-            throw PublishedFile.refusal(store.describe(path), version: job.version)
+            if !job.repair { throw PublishedFile.refusal(store.describe(path), version: job.version) }
         }
         try store.put(data, at: path)
     }

@@ -37,7 +37,7 @@ final class HTTPTarget: PublishTarget {
             case .same:
                 try session.confirm(file, remote: target, uploaded: false)
                 continue
-            case .other where !job.isCatalog:
+            case .other where !job.isCatalog && !(job.repair && session.journaled(file) != nil):
                 throw PublishedFile.refusal(Transfer.redactURL(check), version: job.version)
             case .absent, .other:
                 break

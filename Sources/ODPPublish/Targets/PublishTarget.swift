@@ -8,6 +8,9 @@ struct PublishJob {
     /// Catalog metadata of the dataset; nil for the open-data list.
     var catalog: CatalogMetadata?
     var files: [UploadFile]
+    /// `odp verify --targets`: every remote copy is compared by content, and one that is
+    /// missing or differs from a file the journal says was published is uploaded again.
+    var repair = false
     var isCatalog: Bool { catalog == nil }
 }
 
@@ -69,8 +72,11 @@ final class PublishSession {
     /// Records that `file` is on the target at `remote`. A receipt already journaled for the
     /// same place is reused, so re-publishing appends nothing.
     func confirm(_ file: UploadFile, remote: String, uploaded: Bool) throws {
-        if let old = journaled(file), old.remote == remote {
+        if var old = journaled(file), old.remote == remote {
+            // A repair re-uploads journaled files: reported as uploaded, journaled once.
+            old.newlyUploaded = uploaded
             receipts.append(old)
+            if uploaded { log.note("\(target): uploaded again \(job.dataset)/\(job.version)/\(file.path)") }
             return
         }
         var r = Receipt(target: target, dataset: job.dataset, version: job.version, file: file.path, sha256: file.sha256,

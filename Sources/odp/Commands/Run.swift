@@ -23,6 +23,9 @@ extension ODP {
         @Flag(help: "Stop before upload.")
         var dryRun = false
 
+        @Flag(help: "Run datasets whose source, definition, code tables and keys are unchanged too (by default they are skipped).")
+        var force = false
+
         @Flag(help: "Print a JSON summary on stdout.")
         var json = false
 
@@ -52,7 +55,7 @@ extension ODP {
             stop.install()
             defer { stop.uninstall() }
             do {
-                summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets),
+                summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets, force: force),
                                              log: log, stop: stop).run()
             } catch { fail(error) }
             if json {
