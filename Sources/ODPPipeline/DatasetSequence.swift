@@ -4,63 +4,78 @@ import ODPPublish
 import ODPRelease
 
 /// The datasets of one run, in dependency order, each on its own: one dataset's failure is
-/// its outcome, never the run's end. A stop (signal) abandons the dataset in progress and
-/// starts no other.
-struct DatasetSequence {
+/// its outcome, never the run's end. Up to `--jobs` datasets run at once, each on one worker
+/// that alone touches its state, release folder and journal; a dataset whose `reference`
+/// rules name another waits until that one has finished. Outcomes come back in run order,
+/// whatever the number of jobs. A stop (signal) abandons the datasets in progress and starts
+/// no other.
+struct DatasetSequence: @unchecked Sendable {
     let runner: PipelineRunner
     let layout: OutputLayout
     let audit: AuditTrail
     let context: StageContext
     let publisher: Publisher?
     let approvals: Approvals
+    let store: StateStore
 
     private var options: RunOptions { runner.options }
     private var log: RunLog { runner.log }
 
-    func run(states: inout DatasetStates) -> [DatasetOutcome] {
+    func run() -> [DatasetOutcome] {
         let workspace = runner.workspace
         // Every release is signed, so an unreadable key fails each dataset (reported, audited)
         // rather than stopping the run before anything is reported.
-        let signingKey = Result { try workspace.signingKey() }
+        // Read once, then only read by the workers.
+        let signingKey = ThreadBound(Result { try workspace.signingKey() })
         let references = ReferenceKeySource(definitions: workspace.definitions, root: layout.root)
-        var outcomes: [DatasetOutcome] = []
-        for definition in workspace.runOrder where options.selects(definition.id) {
-            let id = definition.id
-            let state = states[id] ?? DatasetState()
-            if let signal = runner.stop.signal {
-                outcomes.append(interrupted(id, signal: signal, started: false))
-                continue
-            }
-            if options.dueOnly, !state.isDue(cycle: definition.catalog.updateCycle, now: options.runTime) {
-                outcomes.append(DatasetOutcome(dataset: id, status: .skipped))
-                log.log(.info, "not due (\(definition.catalog.updateCycle.rawValue))", dataset: id)
-                continue
-            }
-            log.log(.info, "started", dataset: id)
-            var datasetContext = context
-            // An unreadable release.json fails this dataset in its release writer, with the file named.
-            datasetContext.previousRelease = (try? ReleaseReader.latest(datasetId: id, root: layout.root))??.directory
-            let outcome: DatasetOutcome
-            do {
-                let dataset = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
-                                            audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
-                                            signingKey: try signingKey.get(), stop: runner.stop)
-                let (done, next) = try dataset.run()
-                states[id] = next
-                try states.save(to: layout.stateFile)
-                outcome = done
-                log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
-                        ["version": .string(outcome.version ?? "-"), "rows": .int(Int64(outcome.rowsRead)),
-                         "rejected": .int(Int64(outcome.rowsRejected)), "seconds": .string(String(format: "%.2f", outcome.seconds))])
-            } catch let failure as DatasetFailure where failure.error is RunStopped {
-                outcome = interrupted(id, signal: (failure.error as! RunStopped).signal, started: true, failure: failure)
-            } catch {
-                outcome = failed(id, error)
-            }
-            outcomes.append(outcome)
-            references.finished(id, status: outcome.status)
+        let order = workspace.runOrder.filter { options.selects($0.id) }
+        let pool = DatasetPool<DatasetOutcome>(jobs: options.jobs, waitsFor: Self.waits(order, all: workspace.definitions))
+        return pool.run { [self] i in
+            let outcome = run(order[i], references: references, signingKey: signingKey.value)
+            references.finished(order[i].id, status: outcome.status)
+            return outcome
         }
-        return outcomes
+    }
+
+    /// Per dataset of `order`: the earlier datasets of this run its `reference` rules name.
+    private static func waits(_ order: [DatasetDefinition], all: [DatasetDefinition]) -> [[Int]] {
+        let graph = ReferenceGraph(all, known: all)
+        let allIndex = Dictionary(all.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let position = Dictionary(order.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return order.enumerated().map { i, definition in
+            guard let n = allIndex[definition.id] else { return [] }
+            return graph.edges[n].compactMap { position[all[$0].id] }.filter { $0 < i }
+        }
+    }
+
+    private func run(_ definition: DatasetDefinition, references: ReferenceKeySource, signingKey: Result<[UInt8]?, Error>) -> DatasetOutcome {
+        let id = definition.id
+        if let signal = runner.stop.signal { return interrupted(id, signal: signal, started: false) }
+        let state: DatasetState
+        do { state = try store.datasetState(id) ?? DatasetState() } catch { return failed(id, error) }
+        if options.dueOnly, !state.isDue(cycle: definition.catalog.updateCycle, now: options.runTime) {
+            log.log(.info, "not due (\(definition.catalog.updateCycle.rawValue))", dataset: id)
+            return DatasetOutcome(dataset: id, status: .skipped)
+        }
+        log.log(.info, "started", dataset: id)
+        var datasetContext = context
+        // An unreadable release.json fails this dataset in its release writer, with the file named.
+        datasetContext.previousRelease = (try? ReleaseReader.latest(datasetId: id, root: layout.root))??.directory
+        do {
+            let dataset = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
+                                        audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
+                                        signingKey: try signingKey.get(), stop: runner.stop)
+            let (outcome, next) = try dataset.run()
+            try store.save(next, dataset: id)
+            log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
+                    ["version": .string(outcome.version ?? "-"), "rows": .int(Int64(outcome.rowsRead)),
+                     "rejected": .int(Int64(outcome.rowsRejected)), "seconds": .string(String(format: "%.2f", outcome.seconds))])
+            return outcome
+        } catch let failure as DatasetFailure where failure.error is RunStopped {
+            return interrupted(id, signal: (failure.error as! RunStopped).signal, started: true, failure: failure)
+        } catch {
+            return failed(id, error)
+        }
     }
 
     private func failed(_ id: String, _ error: Error) -> DatasetOutcome {

@@ -11,12 +11,16 @@ public struct RunOptions: Sendable {
     public var dueOnly: Bool
     /// Dataset ids or globs (`scjg-*`); empty = all.
     public var datasets: [String]
+    /// Datasets run at once (`--jobs`); at least 1. Outputs are the same whatever it is.
+    public var jobs: Int
 
-    public init(runTime: Date = Date(), dryRun: Bool = false, dueOnly: Bool = false, datasets: [String] = []) {
+    /// - Parameter jobs: nil means one per core.
+    public init(runTime: Date = Date(), dryRun: Bool = false, dueOnly: Bool = false, datasets: [String] = [], jobs: Int? = nil) {
         self.runTime = runTime
         self.dryRun = dryRun
         self.dueOnly = dueOnly
         self.datasets = datasets
+        self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Today's date in China Standard Time, for "not in the future" and age bands.

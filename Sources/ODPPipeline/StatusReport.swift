@@ -11,13 +11,13 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
     public init(workspace: Workspace) throws {
         let layout = workspace.layout
-        let states = try DatasetStates.load(layout.stateFile)
+        let store = try FileStateStore(directory: layout.state)
         let approvals = try Approvals(url: layout.approvals)
         let lastRuns = try Self.lastRuns(in: layout.runsDirectory, of: Set(workspace.definitions.map(\.id)))
-        let uploads = Dictionary(grouping: Publisher.status(stateDirectory: layout.state), by: \.dataset)
-        datasets = workspace.definitions.map { definition in
+        let uploads = Dictionary(grouping: Publisher.status(store: store), by: \.dataset)
+        datasets = try workspace.definitions.map { definition in
             let id = definition.id
-            var status = Self.state(id, lastRun: lastRuns[id], saved: states[id], approvals: approvals, layout: layout)
+            var status = Self.state(id, lastRun: lastRuns[id], saved: try store.datasetState(id), approvals: approvals, layout: layout)
             status.title = definition.catalog.title
             status.uploads = Self.uploads(uploads[id] ?? [])
             status.next = Self.next(status, layout: layout)
