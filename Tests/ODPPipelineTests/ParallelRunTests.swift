@@ -20,25 +20,12 @@ struct ParallelRunTests {
         let demo = fixture.root.appendingPathComponent("pipelines/demo")
         for (i, id) in (Self.small + ["par-broken"]).enumerated() {
             let rule = id == "par-1" ? ", {type: reference, dataset: par-0, field: code, severity: reject}" : ""
-            try """
-            id: \(id)
-            catalog:
-              title: 测试数据集\(i)
-              code: "TEST-PAR-\(i)"
-              provider: 测试局
-              provider_code: "11100000000000000X"
-              summary: 并行运行测试
-              domain: 测试
-              open_type: 无条件开放
-              update_cycle: 每月
-              license: CC-BY-4.0
-            source:
-              type: csv
-              path: data/\(id).csv
-            fields:
+            let fields = """
               - {name: code, title: 编号, type: string, class: public, rules: [required\(rule)]}
               - {name: amount, title: 金额, type: number, scale: 2, class: public}
-            """.write(to: demo.appendingPathComponent("\(id).yml"), atomically: true, encoding: .utf8)
+            """
+            try ReferenceRunTests.Pipeline.dataset(id: id, title: "测试数据集\(i)", file: "data/\(id).csv", fields: fields)
+                .write(to: demo.appendingPathComponent("\(id).yml"), atomically: true, encoding: .utf8)
             guard id != "par-broken" else { continue }
             let rows = (0..<(id == "par-5" ? 30_000 : 40 + i * 7)).map { "C\($0 % 40),\(Double($0 * 37 % 1000) / 100)" }
             try ("code,amount\n" + rows.joined(separator: "\n") + "\n")
