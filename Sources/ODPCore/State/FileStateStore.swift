@@ -62,7 +62,9 @@ public final class FileStateStore: StateStore {
     public func journaledDatasets() -> [String] { Self.visibleNames(in: journalRoot) }
 
     public func append(intents: [UploadIntent]) throws {
-        for intent in intents { try ArtifactCodec.appendLine(intent, to: intentsFile(dataset: intent.dataset)) }
+        for (dataset, lines) in Dictionary(grouping: intents, by: \.dataset).sorted(by: { $0.key < $1.key }) {
+            try ArtifactCodec.appendLines(lines, to: intentsFile(dataset: dataset))
+        }
     }
 
     public func append(_ receipt: Receipt) throws {
