@@ -3,8 +3,11 @@ import ODPCore
 
 /// 全程留痕: an append-only JSON-lines log where each entry carries the SHA-256 of the
 /// previous line, so any edit, deletion or reordering breaks the chain at that point.
-public final class AuditTrail {
+/// Datasets running in parallel record through one trail: a lock keeps the chain in the
+/// order the lines are written.
+public final class AuditTrail: @unchecked Sendable {
     public let url: URL
+    private let lock = NSLock()
     private var lastHash: String
 
     static let genesis = String(repeating: "0", count: 64)
@@ -13,17 +16,46 @@ public final class AuditTrail {
         self.url = url
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         lastHash = Self.genesis
-        guard let data = FileManager.default.contents(atPath: url.path) else { return }
+        // Only the end of the trail is read: it grows with every run and dataset, and opening
+        // it must cost the same at the thousandth run as at the first.
+        guard let (data, size) = try Self.tail(url) else { return }
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
         // A crash or a full disk can leave a torn last line. It was never acknowledged (an
-        // entry is one write of its line and newline, then fsync), so it is dropped, and the
+        // entry is one write of its line and newline, then fsync), so it is cut off, and the
         // repair is itself recorded. A complete line that is not JSON is left for `verify`.
         let torn = Self.tornTail(data)
         if torn != nil { lines.removeLast() }
         if let last = lines.last { lastHash = SHA256Hex.of(last) }
         guard let torn else { return }
-        try AtomicFile.write(lines.map { Data($0) + Data("\n".utf8) }.reduce(Data(), +), to: url)
-        try record("audit_repaired", details: AuditDetails(tornLine: lines.count + 1, droppedBytes: torn))
+        guard truncate(url.path, off_t(size - torn)) == 0 else { throw ODPError.system(url.path, errno: errno) }
+        try record("audit_repaired", details: AuditDetails(tornLine: Self.lineCount(url) + 1, droppedBytes: torn))
+    }
+
+    /// Complete lines in the file, counted a block at a time (only when repairing).
+    private static func lineCount(_ url: URL) -> Int {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return 0 }
+        defer { try? handle.close() }
+        var count = 0
+        while let block = try? handle.read(upToCount: 1 << 20), !block.isEmpty {
+            count += block.lazy.filter { $0 == UInt8(ascii: "\n") }.count
+        }
+        return count
+    }
+
+    /// The end of the trail, from at least two newlines before its end (so its last complete
+    /// line and any torn tail are whole), and the file's size; nil when there is no file.
+    private static func tail(_ url: URL) throws -> (Data, Int)? {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+        defer { try? handle.close() }
+        let size = Int(try handle.seekToEnd())
+        var span = 64 << 10
+        while true {
+            let start = max(0, size - span)
+            try handle.seek(toOffset: UInt64(start))
+            let data = try handle.readToEnd() ?? Data()
+            if start == 0 || data.lazy.filter({ $0 == UInt8(ascii: "\n") }).count >= 2 { return (data, size) }
+            span *= 4
+        }
     }
 
     /// The byte count of an incomplete final write: a last line with no newline that is not a
@@ -37,6 +69,8 @@ public final class AuditTrail {
 
     /// Appends one event. `details` must hold no personal value and no secret.
     public func record(_ event: String, dataset: String? = nil, details: AuditDetails? = nil) throws {
+        lock.lock()
+        defer { lock.unlock() }
         let entry = AuditEntry(time: ISO8601DateFormatter().string(from: Date()), event: event, prev: lastHash, dataset: dataset, details: details)
         var line = try ArtifactCodec.encodeLine(entry)
         let hash = SHA256Hex.of(line)

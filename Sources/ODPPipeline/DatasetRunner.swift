@@ -202,18 +202,73 @@ struct DatasetRunner {
         }
     }
 
-    /// Reads, checks, desensitizes and writes every batch. Reading and writing run on threads
-    /// of their own, handing batches through bounded queues, so the three overlap on a
-    /// multi-core machine while the batch order (and so every output byte) stays the same.
+    /// Reads, checks, desensitizes and writes every batch. A table that ends within its first
+    /// `inlineBatches` batches (most of a catalog) is handled on the dataset's own thread:
+    /// threads of its own would cost more than they overlap, and a run of thousands of small
+    /// datasets would start thousands of them. A larger table reads and writes on threads of
+    /// their own, handing batches through bounded queues, so the three overlap on a
+    /// multi-core machine. Either way the batch order (and so every output byte) is the same.
     /// When desensitization needs a second pass, transformed batches go to the spool instead.
     private func firstPass(_ stages: Stages, spool: FileHandle?, outcome: inout DatasetOutcome, clock: inout StageClock, started: Date) throws {
-        let (source, checker, desensitizer, writer, released) = (stages.source, stages.checker, stages.desensitizer, stages.writer, stages.released)
         let wall = Date()
+        defer { clock.add("stream", Date().timeIntervalSince(wall)) }
+        var head: [RowBatch] = []
+        var ended = false
+        while head.count <= Self.inlineBatches {
+            guard let batch = try clock.time("extract", { try stages.source.next(maxRows: Self.batchRows) }) else {
+                ended = true
+                break
+            }
+            head.append(batch)
+        }
+        guard !ended else {
+            var lastProgress = Date()
+            for batch in head {
+                let out = try transform(batch, stages: stages, outcome: &outcome, clock: &clock, started: started, lastProgress: &lastProgress)
+                if let spool {
+                    try clock.time("spool") { try out.spool(to: spool) }
+                } else {
+                    try clock.time("package") {
+                        stages.released.add(out)
+                        try stages.writer.write(out)
+                    }
+                    outcome.rowsReleased += out.rowCount
+                }
+            }
+            return
+        }
+        try threadedPass(stages, head: head, spool: spool, outcome: &outcome, clock: &clock, started: started)
+    }
+
+    /// Batches a table must exceed before its reading and writing get threads of their own.
+    static let inlineBatches = 2
+
+    /// Check (on source values), drop rejected rows, desensitize: the dataset thread's share of a batch.
+    private func transform(_ batch: RowBatch, stages: Stages, outcome: inout DatasetOutcome, clock: inout StageClock, started: Date,
+                           lastProgress: inout Date) throws -> RowBatch {
+        try stop.check()
+        outcome.rowsRead += batch.rowCount
+        let keep = clock.time("check") { stages.checker.check(batch) }
+        let kept = keep.contains(false) ? batch.filtered(keep) : batch
+        outcome.rowsRejected += batch.rowCount - kept.rowCount
+        let out = clock.time("desensitize") { stages.desensitizer.transform(kept) }
+        if Date().timeIntervalSince(lastProgress) > 0.2 {
+            log.progress(dataset: definition.id, rows: outcome.rowsRead, elapsed: Date().timeIntervalSince(started))
+            lastProgress = Date()
+        }
+        return out
+    }
+
+    /// The first pass of a larger table: `head` (already read) and the rest of the source.
+    private func threadedPass(_ stages: Stages, head: [RowBatch], spool: FileHandle?, outcome: inout DatasetOutcome, clock: inout StageClock,
+                              started: Date) throws {
+        let (writer, released) = (stages.writer, stages.released)
         let batches = HandOff<RowBatch>(capacity: 4)
         let outputs = HandOff<RowBatch>(capacity: 4)
-        let boundSource = ThreadBound(source)
+        let boundSource = ThreadBound(stages.source), boundHead = ThreadBound(head)
         let reader = StageThread(name: "odp-extract") { clock in
             defer { batches.close() }
+            for batch in boundHead.value { guard batches.put(batch) else { return } }
             while let batch = try clock.time("extract", { try boundSource.value.next(maxRows: Self.batchRows) }) {
                 guard batches.put(batch) else { return }
             }
@@ -233,21 +288,12 @@ struct DatasetRunner {
         var lastProgress = Date()
         do {
             while let batch = batches.take() {
-                try stop.check()
-                outcome.rowsRead += batch.rowCount
-                let keep = clock.time("check") { checker.check(batch) }
-                let kept = keep.contains(false) ? batch.filtered(keep) : batch
-                outcome.rowsRejected += batch.rowCount - kept.rowCount
-                let out = clock.time("desensitize") { desensitizer.transform(kept) }
+                let out = try transform(batch, stages: stages, outcome: &outcome, clock: &clock, started: started, lastProgress: &lastProgress)
                 if let spool {
                     try clock.time("spool") { try out.spool(to: spool) }
                 } else {
                     guard outputs.put(out) else { break }
                     outcome.rowsReleased += out.rowCount
-                }
-                if Date().timeIntervalSince(lastProgress) > 0.2 {
-                    log.progress(dataset: definition.id, rows: outcome.rowsRead, elapsed: Date().timeIntervalSince(started))
-                    lastProgress = Date()
                 }
             }
         } catch {
@@ -258,7 +304,6 @@ struct DatasetRunner {
         let read = reader.join(), written = packer.join()
         clock.merge(read.clock)
         clock.merge(written.clock)
-        clock.add("stream", Date().timeIntervalSince(wall))
         if let error = failure ?? read.error ?? written.error { throw error }
     }
 

@@ -1,103 +1,114 @@
 import Foundation
+import Synchronization
 import ODPCore
 import ODPPublish
 import ODPRelease
 
 /// The datasets of one run, in dependency order, each on its own: one dataset's failure is
-/// its outcome, never the run's end. A stop (signal) abandons the dataset in progress and
-/// starts no other.
-struct DatasetSequence {
+/// its outcome, never the run's end. Up to `--jobs` datasets run at once, each on one worker
+/// that alone touches its state, release folder and journal; a dataset whose `reference`
+/// rules name another waits until that one has finished. Outcomes come back in run order,
+/// whatever the number of jobs. A stop (signal) abandons the datasets in progress and starts
+/// no other.
+struct DatasetSequence: @unchecked Sendable {
     let runner: PipelineRunner
     let layout: OutputLayout
     let audit: AuditTrail
     let context: StageContext
     let publisher: Publisher?
     let approvals: Approvals
+    let store: StateStore
 
     private var options: RunOptions { runner.options }
     private var log: RunLog { runner.log }
 
-    func run(states: inout DatasetStates) -> [DatasetOutcome] {
+    func run() -> [DatasetOutcome] {
         let workspace = runner.workspace
         // Every release is signed, so an unreadable key fails each dataset (reported, audited)
         // rather than stopping the run before anything is reported.
-        let signingKey = Result { try workspace.signingKey() }
+        // Read once, then only read by the workers.
+        let signingKey = ThreadBound(Result { try workspace.signingKey() })
         let references = ReferenceKeySource(definitions: workspace.definitions, root: layout.root)
-        let check = InputCheck(workspace: workspace, context: context, signingKey: try? signingKey.get(), options: options, log: log)
-        var outcomes: [DatasetOutcome] = []
-        var skipped = 0
-        defer { saveSkipped(skipped, states: states) }
-        for definition in workspace.runOrder where options.selects(definition.id) {
-            let id = definition.id
-            let state = states[id] ?? DatasetState()
-            if let signal = runner.stop.signal {
-                outcomes.append(interrupted(id, signal: signal, started: false))
-                continue
-            }
-            if options.dueOnly, !state.isDue(cycle: definition.catalog.updateCycle, now: options.runTime) {
-                outcomes.append(DatasetOutcome(dataset: id, status: .skipped))
-                log.log(.info, "not due (\(definition.catalog.updateCycle.rawValue))", dataset: id)
-                continue
-            }
-            let latest = (try? ReleaseReader.latest(datasetId: id, root: layout.root)) ?? nil
-            let inputs = check.inputs(of: definition, state: state, states: states)
-            if !options.force, InputCheck.unchanged(inputs, state: state, latestVersion: latest?.version) {
-                outcomes.append(unchanged(id, inputs: inputs, state: state, states: &states))
-                skipped += 1
-                references.finished(id, status: .unchanged)
-                continue
-            }
-            log.log(.info, "started", dataset: id)
-            var datasetContext = context
-            // An unreadable release.json fails this dataset in its release writer, with the file named.
-            datasetContext.previousRelease = latest?.directory
-            let outcome: DatasetOutcome
-            do {
-                let dataset = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
-                                            audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
-                                            signingKey: try signingKey.get(), stop: runner.stop)
-                var (done, next) = try dataset.run()
-                // A dry run uploaded nothing: only a run that published may let the next one skip.
-                let good = !options.dryRun && (done.status == .published || done.status == .unchanged)
-                next.inputs = good ? inputs : nil
-                states[id] = next
-                try states.save(to: layout.stateFile)
-                outcome = done
-                log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
-                        ["version": .string(outcome.version ?? "-"), "rows": .int(Int64(outcome.rowsRead)),
-                         "rejected": .int(Int64(outcome.rowsRejected)), "seconds": .string(String(format: "%.2f", outcome.seconds))])
-            } catch let failure as DatasetFailure where failure.error is RunStopped {
-                outcome = interrupted(id, signal: (failure.error as! RunStopped).signal, started: true, failure: failure)
-            } catch {
-                outcome = failed(id, error)
-            }
-            outcomes.append(outcome)
-            references.finished(id, status: outcome.status)
+        let check = InputCheck(workspace: workspace, context: context, signingKey: try? signingKey.value.get(), options: options, log: log)
+        let skipped = SkipCount()
+        let order = workspace.runOrder.filter { options.selects($0.id) }
+        let pool = DatasetPool<DatasetOutcome>(jobs: options.jobs, waitsFor: Self.waits(order, all: workspace.definitions))
+        let outcomes = pool.run { [self] i in
+            let outcome = run(order[i], references: references, signingKey: signingKey.value, check: check, skipped: skipped)
+            references.finished(order[i].id, status: outcome.status)
+            return outcome
         }
+        let count = skipped.count.withLock { $0 }
+        if count > 0 { try? audit.record("datasets_unchanged", details: AuditDetails(datasets: count)) }
         return outcomes
     }
 
-    /// A dataset whose inputs are those of its last good release: reported unchanged with
-    /// that version, its state saved with the rest at the end of the run.
-    private func unchanged(_ id: String, inputs: DatasetInputs?, state: DatasetState, states: inout DatasetStates) -> DatasetOutcome {
+    /// Per dataset of `order`: the earlier datasets of this run its `reference` rules name.
+    private static func waits(_ order: [DatasetDefinition], all: [DatasetDefinition]) -> [[Int]] {
+        let graph = ReferenceGraph(all, known: all)
+        let allIndex = Dictionary(all.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let position = Dictionary(order.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return order.enumerated().map { i, definition in
+            guard let n = allIndex[definition.id] else { return [] }
+            return graph.edges[n].compactMap { position[all[$0].id] }.filter { $0 < i }
+        }
+    }
+
+    private func run(_ definition: DatasetDefinition, references: ReferenceKeySource, signingKey: Result<[UInt8]?, Error>,
+                     check: InputCheck, skipped: SkipCount) -> DatasetOutcome {
+        let id = definition.id
+        if let signal = runner.stop.signal { return interrupted(id, signal: signal, started: false) }
+        let state: DatasetState
+        do { state = try store.datasetState(id) ?? DatasetState() } catch { return failed(id, error) }
+        if options.dueOnly, !state.isDue(cycle: definition.catalog.updateCycle, now: options.runTime) {
+            log.log(.info, "not due (\(definition.catalog.updateCycle.rawValue))", dataset: id)
+            return DatasetOutcome(dataset: id, status: .skipped)
+        }
+        let latest = (try? ReleaseReader.latest(datasetId: id, root: layout.root)) ?? nil
+        // A referenced dataset has finished before this one starts (the pool waits for it).
+        let inputs = check.inputs(of: definition, state: state) { (try? store.datasetState($0))??.lastVersion }
+        if !options.force, InputCheck.unchanged(inputs, state: state, latestVersion: latest?.version) {
+            skipped.count.withLock { $0 += 1 }
+            return unchanged(id, inputs: inputs, state: state)
+        }
+        log.log(.info, "started", dataset: id)
+        var datasetContext = context
+        // An unreadable release.json fails this dataset in its release writer, with the file named.
+        datasetContext.previousRelease = latest?.directory
+        do {
+            let dataset = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
+                                        audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
+                                        signingKey: try signingKey.get(), stop: runner.stop)
+            var (outcome, next) = try dataset.run()
+            // A dry run uploaded nothing: only a run that published may let the next one skip.
+            let good = !options.dryRun && (outcome.status == .published || outcome.status == .unchanged)
+            next.inputs = good ? inputs : nil
+            try store.save(next, dataset: id)
+            log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
+                    ["version": .string(outcome.version ?? "-"), "rows": .int(Int64(outcome.rowsRead)),
+                     "rejected": .int(Int64(outcome.rowsRejected)), "seconds": .string(String(format: "%.2f", outcome.seconds))])
+            return outcome
+        } catch let failure as DatasetFailure where failure.error is RunStopped {
+            return interrupted(id, signal: (failure.error as! RunStopped).signal, started: true, failure: failure)
+        } catch {
+            return failed(id, error)
+        }
+    }
+
+    /// A dataset whose inputs are those of its last good run: nothing is extracted and no
+    /// target is asked. Its state records the check (a failed save only means the next run
+    /// checks again).
+    private func unchanged(_ id: String, inputs: DatasetInputs?, state: DatasetState) -> DatasetOutcome {
         var outcome = DatasetOutcome(dataset: id, status: .unchanged)
         outcome.version = state.lastVersion
         var next = state
         next.inputs = inputs
         next.lastSuccess = options.runTime
         next.lastOutcome = .unchanged
-        states[id] = next
+        do { try store.save(next, dataset: id) } catch { log.log(.warning, "state not saved: \(error)", dataset: id) }
         log.log(.info, "unchanged: source, definition, code tables and keys as at version \(state.lastVersion ?? "-"); not extracted",
                 dataset: id)
         return outcome
-    }
-
-    /// Skipped datasets' states are saved once, not per dataset: losing them to a crash only
-    /// means they are checked again. One audit entry counts them.
-    private func saveSkipped(_ count: Int, states: DatasetStates) {
-        guard count > 0 else { return }
-        do { try states.save(to: layout.stateFile) } catch { log.log(.error, "state not saved: \(error)") }
-        try? audit.record("datasets_unchanged", details: AuditDetails(datasets: count))
     }
 
     private func failed(_ id: String, _ error: Error) -> DatasetOutcome {
@@ -126,4 +137,10 @@ struct DatasetSequence {
         if started { log.log(.warning, "abandoned: interrupted by \(signal.name)", dataset: id) }
         return outcome
     }
+}
+
+/// How many datasets a run skipped as unchanged, counted by the workers: one audit entry
+/// records them all.
+private final class SkipCount: Sendable {
+    let count = Mutex(0)
 }

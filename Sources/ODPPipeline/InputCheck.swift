@@ -37,7 +37,7 @@ struct InputCheck {
 
     /// The dataset's inputs as they are now; nil when they cannot be taken cheaply (a
     /// database without a probe, a missing file, a reconciliation that is due), so it runs.
-    func inputs(of definition: DatasetDefinition, state: DatasetState, states: DatasetStates) -> DatasetInputs? {
+    func inputs(of definition: DatasetDefinition, state: DatasetState, lastVersion: (String) -> String?) -> DatasetInputs? {
         if reconciliationDue(definition) { return nil }
         let taken: SourceFingerprint.Taken?
         do { taken = try SourceFingerprint.take(definition, previous: state.inputs?.files ?? []) } catch {
@@ -48,7 +48,7 @@ struct InputCheck {
         guard let taken else { return nil }
         var lines = ["definition \(definition.definitionHash)", "shared \(shared)"]
         // Compiled here, per dataset that is due, not for the whole catalog up front (`--due`).
-        for id in Checker.references(of: definition).map(\.dataset) { lines.append("reference \(id) \(states[id]?.lastVersion ?? "-")") }
+        for id in Checker.references(of: definition).map(\.dataset) { lines.append("reference \(id) \(lastVersion(id) ?? "-")") }
         if dependsOnRunDate(definition) { lines.append("day \(options.runDate.isoDate)") }
         return DatasetInputs(settings: SHA256Hex.of(Array(lines.joined(separator: "\n").utf8)), files: taken.files, probe: taken.probe)
     }

@@ -11,7 +11,6 @@ public struct OutputLayout: Sendable {
     public var state: URL { root.appendingPathComponent("state") }
     public var lockFile: URL { state.appendingPathComponent("run.lock") }
     public var auditLog: URL { state.appendingPathComponent("audit.jsonl") }
-    public var stateFile: URL { state.appendingPathComponent("datasets.json") }
     public var runsDirectory: URL { state.appendingPathComponent("runs") }
     public var logFile: URL { state.appendingPathComponent("logs/odp.jsonl") }
     public var metricsFile: URL { state.appendingPathComponent("metrics/odp.prom") }

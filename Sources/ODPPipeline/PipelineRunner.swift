@@ -58,15 +58,16 @@ public struct PipelineRunner {
         defer { lock.release() }
         let audit = try AuditTrail(url: layout.auditLog)
         let context = try workspace.stageContext(runDate: options.runDate)
+        let store = try FileStateStore(directory: layout.state)
         let publisher = workspace.config.targets.isEmpty ? nil
-            : try Publisher(config: workspace.config, stateDirectory: layout.state, environment: ProcessInfo.processInfo.environment,
+            : try Publisher(config: workspace.config, stateDirectory: layout.state, store: store, environment: ProcessInfo.processInfo.environment,
                             log: { [log] line in log.log(.info, line) })
         removeLeftovers(publisher: publisher)
-        var states = try DatasetStates.load(layout.stateFile)
         let approvals = try Approvals(url: layout.approvals)
         try audit.record("run_started", details: AuditDetails(pid: Int(getpid()), datasets: workspace.definitions.count, dryRun: options.dryRun))
-        let datasets = DatasetSequence(runner: self, layout: layout, audit: audit, context: context, publisher: publisher, approvals: approvals)
-        var summary = Summary(outcomes: datasets.run(states: &states), reportURL: nil, seconds: 0)
+        let datasets = DatasetSequence(runner: self, layout: layout, audit: audit, context: context, publisher: publisher, approvals: approvals,
+                                       store: store)
+        var summary = Summary(outcomes: datasets.run(), reportURL: nil, seconds: 0)
         summary.signal = stop.signal
         if let signal = summary.signal {
             summary.catalogError = "未更新（not updated）：运行被 \(signal.name) 中断"
@@ -74,7 +75,7 @@ public struct PipelineRunner {
             finishCatalog(&summary, layout: layout, publisher: publisher, audit: audit)
         }
         summary.seconds = Date().timeIntervalSince(started)
-        report(&summary, states: states, layout: layout, audit: audit)
+        report(&summary, store: store, layout: layout, audit: audit)
         return summary
     }
 
@@ -104,12 +105,12 @@ public struct PipelineRunner {
 
     /// Run report, metrics, notification and the closing audit entries: each step runs
     /// whether or not the one before it worked.
-    private func report(_ summary: inout Summary, states: DatasetStates, layout: OutputLayout, audit: AuditTrail) {
+    private func report(_ summary: inout Summary, store: StateStore, layout: OutputLayout, audit: AuditTrail) {
         do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout) } catch {
             summary.reportingErrors.append("运行报告（run report）：\(ODPError.from(error))")
         }
         summary.timeliness = timeliness(layout: layout)
-        do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: states, timeliness: summary.timeliness, layout: layout) } catch {
+        do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: try store.datasetStates(), timeliness: summary.timeliness, layout: layout) } catch {
             summary.reportingErrors.append("监控指标（metrics）：\(ODPError.from(error))")
         }
         Notifier(config: workspace.config, log: log).notify(summary)

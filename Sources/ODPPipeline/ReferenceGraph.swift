@@ -88,6 +88,8 @@ struct ReferenceGraph {
     /// otherwise the definition order, unchanged. (Cycles are definition errors; their
     /// members keep definition order here.)
     func order() -> [Int] {
+        // Most catalogs have no references: no need for the quadratic placement below.
+        guard edges.contains(where: { !$0.isEmpty }) else { return Array(edges.indices) }
         var placed = [Bool](repeating: false, count: edges.count)
         var out: [Int] = []
         while out.count < edges.count {

@@ -6,8 +6,11 @@ import ODPRelease
 /// Supplies `reference` rules with the keys of the datasets they name, read from each
 /// one's latest released CSV (`latest.json`). A run orders datasets by their references,
 /// so a dataset released earlier in the same run is read as this run released it; one held
-/// or failed in this run is read as last published.
-final class ReferenceKeySource {
+/// or failed in this run is read as last published. Datasets running in parallel share it;
+/// one lock guards the cache (a dataset waits for those it references, so a key set read
+/// here is never one a running dataset is still writing).
+final class ReferenceKeySource: @unchecked Sendable {
+    private let lock = NSLock()
     private let definitions: [String: DatasetDefinition]
     private let root: URL
     private var cache: [String: Result<ReferenceKeys, Unavailable>] = [:]
@@ -23,11 +26,15 @@ final class ReferenceKeySource {
 
     /// Records a dataset's outcome in this run; its keys are read afresh afterwards.
     func finished(_ dataset: String, status: DatasetOutcome.Status) {
+        lock.lock()
+        defer { lock.unlock() }
         statuses[dataset] = status
         cache = cache.filter { !$0.key.hasPrefix(dataset + "\u{0}") }
     }
 
     func supply(_ checker: Checker) {
+        lock.lock()
+        defer { lock.unlock() }
         for (dataset, field) in checker.referencedFields {
             switch keys(dataset: dataset, field: field) {
             case .success(let keys): checker.provideReference(dataset: dataset, field: field, keys: keys)

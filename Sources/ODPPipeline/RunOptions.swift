@@ -13,13 +13,18 @@ public struct RunOptions: Sendable {
     public var datasets: [String]
     /// Run datasets whose inputs are unchanged too (by default they are skipped).
     public var force: Bool
+    /// Datasets run at once (`--jobs`); at least 1. Outputs are the same whatever it is.
+    public var jobs: Int
 
-    public init(runTime: Date = Date(), dryRun: Bool = false, dueOnly: Bool = false, datasets: [String] = [], force: Bool = false) {
+    /// - Parameter jobs: nil means one per core.
+    public init(runTime: Date = Date(), dryRun: Bool = false, dueOnly: Bool = false, datasets: [String] = [], force: Bool = false,
+                jobs: Int? = nil) {
         self.runTime = runTime
         self.dryRun = dryRun
         self.dueOnly = dueOnly
         self.datasets = datasets
         self.force = force
+        self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Today's date in China Standard Time, for "not in the future" and age bands.

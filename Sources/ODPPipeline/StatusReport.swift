@@ -11,14 +11,15 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
     public init(workspace: Workspace, now: Date = Date()) throws {
         let layout = workspace.layout
-        let states = try DatasetStates.load(layout.stateFile)
+        let store = try FileStateStore(directory: layout.state)
         let approvals = try Approvals(url: layout.approvals)
         let lastRuns = try Self.lastRuns(in: layout.runsDirectory, of: Set(workspace.definitions.map(\.id)))
-        let uploads = Dictionary(grouping: Publisher.status(stateDirectory: layout.state), by: \.dataset)
-        datasets = workspace.definitions.map { definition in
+        let uploads = Dictionary(grouping: Publisher.status(store: store), by: \.dataset)
+        datasets = try workspace.definitions.map { definition in
             let id = definition.id
             let latest = try? ReleaseReader.latest(datasetId: id, root: layout.root)
-            var status = Self.state(id, lastRun: lastRuns[id], saved: states[id], published: latest?.version, approvals: approvals, layout: layout)
+            var status = Self.state(id, lastRun: lastRuns[id], saved: try store.datasetState(id), published: latest?.version,
+                                    approvals: approvals, layout: layout)
             status.title = definition.catalog.title
             status.timeliness = latest.flatMap { DatasetTimeliness(cycle: definition.catalog.updateCycle, lastRelease: $0.created, now: now) }
             status.uploads = Self.uploads(uploads[id] ?? [])

@@ -35,9 +35,10 @@ public struct TargetVerification {
         let lock = RunLock(url: layout.lockFile)
         try lock.acquire()
         defer { lock.release() }
-        let publisher = try Publisher(config: workspace.config, stateDirectory: layout.state, environment: ProcessInfo.processInfo.environment,
-                                      log: { [log] line in log.log(.info, line) })
-        let published = Publisher.status(stateDirectory: layout.state).filter { $0.state == .published }
+        let store = try FileStateStore(directory: layout.state)
+        let publisher = try Publisher(config: workspace.config, stateDirectory: layout.state, store: store,
+                                      environment: ProcessInfo.processInfo.environment, log: { [log] line in log.log(.info, line) })
+        let published = Publisher.status(store: store).filter { $0.state == .published }
         let journaled = Set(published.map { "\($0.dataset)\u{1F}\($0.version)" })
         var result = Result()
         for definition in workspace.definitions {

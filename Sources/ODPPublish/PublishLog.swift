@@ -1,24 +1,18 @@
 import Foundation
 
 /// Progress and retry notes. Messages pass through the redactor before anyone sees them.
-final class PublishLog: @unchecked Sendable {
-    private let lock = NSLock()
+/// Nothing is kept here: a run of a whole catalog notes every file it uploads, and the sink
+/// (the run log) already writes each note out.
+final class PublishLog: Sendable {
     private let redactor: Redactor
     private let sink: (@Sendable (String) -> Void)?
-    private(set) var lines: [String] = []
 
     init(redactor: Redactor, sink: (@Sendable (String) -> Void)?) {
         self.redactor = redactor
         self.sink = sink
     }
 
-    func note(_ message: String) {
-        let clean = redactor.clean(message)
-        lock.lock()
-        lines.append(clean)
-        lock.unlock()
-        sink?(clean)
-    }
+    func note(_ message: String) { sink?(redactor.clean(message)) }
 }
 
 /// Removes secret values from any text that leaves the module (logs, errors, receipts).

@@ -3,10 +3,12 @@ import ODPCore
 
 /// Uploads complete releases to the configured targets, exactly once.
 ///
-/// Every file is confirmed in a journal of receipts (`<state>/publish/receipts.jsonl`) as
-/// soon as its target accepts it. Before uploading, the journal and the target itself are
+/// Every file is confirmed in the upload journal of its dataset (`StateStore`; by default
+/// `<state>/journal/<dataset>/receipts.jsonl`) as soon as its target accepts it. Before uploading, the journal and the target itself are
 /// consulted, so an interrupted or failed run resumes where it stopped and a repeated run
 /// uploads nothing. Writes to one dataset on one target are serialised by a lock file.
+/// Datasets running in parallel share one publisher: each target takes one call at a time
+/// (its retry budget and caches are its own), while different targets work at once.
 ///
 /// ```swift
 /// let publisher = try Publisher(config: config, stateDirectory: state, environment: ProcessInfo.processInfo.environment)
@@ -17,21 +19,24 @@ import ODPCore
 /// ## Errors
 /// A target that fails after its retries does not stop the others; the call then throws one
 /// `ODPError.publish` naming every failed target. Messages never contain secret values.
-public final class Publisher {
+public final class Publisher: @unchecked Sendable {
     private let targets: [PublishTarget]
+    /// One per target, in the same order: a target serves one dataset at a time in this process.
+    private let targetLocks: [NSLock]
     private let journal: Journal
     private let locks: URL
     private let redactor: Redactor
     private let log: PublishLog
 
-    /// - Parameter log: receives progress and retry notes (already free of secrets).
-    public init(config: PipelineConfig, stateDirectory: URL, environment: [String: String],
+    /// - Parameters:
+    ///   - store: where the upload journal is kept; nil opens the files under `stateDirectory`.
+    ///   - log: receives progress and retry notes (already free of secrets).
+    public init(config: PipelineConfig, stateDirectory: URL, store: StateStore? = nil, environment: [String: String],
                 log: (@Sendable (String) -> Void)? = nil) throws {
         let diagnostics = Publisher.validate(config)
         if diagnostics.contains(where: { $0.severity == .error }) { throw ODPError.definition(diagnostics.filter { $0.severity == .error }) }
-        let state = stateDirectory.appendingPathComponent("publish")
-        journal = try Journal(directory: state)
-        locks = state.appendingPathComponent("locks")
+        journal = Journal(store: try store ?? FileStateStore(directory: stateDirectory))
+        locks = stateDirectory.appendingPathComponent("publish/locks")
         try? FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true)
         var redactor = Redactor()
         var built: [PublishTarget] = []
@@ -53,6 +58,7 @@ public final class Publisher {
             built.append(try TargetFactory.make(settings, secrets: secrets, config: config, log: self.log))
         }
         targets = built
+        targetLocks = built.map { _ in NSLock() }
     }
 
     /// The folders of `dir` targets, where a killed run may have left temporary copies.
@@ -91,12 +97,11 @@ public final class Publisher {
     /// A target that cannot be asked fails the call (naming the target): guessing a number
     /// that may already be published is worse than not releasing today.
     public func existingVersions(definition: DatasetDefinition, day: String) throws -> [String] {
-        journal.refresh()
-        var found = Set(PublishedFile.versions(journal.intents().filter { $0.dataset == definition.id }.map(\.version), day: day))
-        found.formUnion(PublishedFile.versions(journal.receipts.keys.filter { $0.dataset == definition.id }.map(\.version), day: day))
-        for target in targets {
+        var found = Set(PublishedFile.versions(journal.intents(dataset: definition.id).map(\.version), day: day))
+        found.formUnion(PublishedFile.versions(journal.receipts(dataset: definition.id).keys.map(\.version), day: day))
+        for (target, lock) in zip(targets, targetLocks) {
             do {
-                found.formUnion(try target.existingVersions(dataset: definition.id, catalog: definition.catalog, day: day))
+                found.formUnion(try lock.withLock { try target.existingVersions(dataset: definition.id, catalog: definition.catalog, day: day) })
             } catch {
                 throw ODPError.publish(target.settings.name, "无法查询已发布的版本，为免重复使用版本号，本次不发布：\(redactor.clean("\(error)"))")
             }
@@ -122,12 +127,12 @@ public final class Publisher {
 
     /// The journal's receipts for every file of `job` on every target, or nil when one is missing.
     private func journaled(_ job: PublishJob) -> [Receipt]? {
-        journal.refresh()
+        let receipts = journal.receipts(dataset: job.dataset)
         var out: [Receipt] = []
         for target in targets {
             for file in job.files {
                 let key = JournalKey(target: target.settings.name, dataset: job.dataset, version: job.version, file: file.path)
-                guard let receipt = journal.receipt(for: key, sha256: file.sha256) else { return nil }
+                guard let receipt = receipts[key], receipt.sha256 == file.sha256 else { return nil }
                 out.append(receipt)
             }
         }
@@ -135,22 +140,26 @@ public final class Publisher {
     }
 
     /// What is published where, and what a run set out to publish but has no receipt yet.
-    public func status() -> [PublishStatusEntry] { Self.status(stateDirectory: journal.directory.deletingLastPathComponent()) }
+    public func status() -> [PublishStatusEntry] { Self.status(store: journal.store) }
 
-    /// The same, read from the journal under `stateDirectory` alone: no target is opened, so
-    /// no upload secret is needed (`odp status` on a machine without `CKAN_TOKEN`).
-    public static func status(stateDirectory: URL) -> [PublishStatusEntry] {
-        let directory = stateDirectory.appendingPathComponent("publish")
-        let receipts = Journal.receipts(in: directory)
+    /// The same, read from the journal alone: no target is opened, so no upload secret is
+    /// needed (`odp status` on a machine without `CKAN_TOKEN`).
+    public static func status(store: StateStore) -> [PublishStatusEntry] {
+        store.journaledDatasets().flatMap { status(dataset: $0, journal: Journal(store: store)) }
+            .sorted { ($0.target, $0.dataset, $0.version, $0.file) < ($1.target, $1.dataset, $1.version, $1.file) }
+    }
+
+    private static func status(dataset: String, journal: Journal) -> [PublishStatusEntry] {
+        let receipts = journal.receipts(dataset: dataset)
         var out: [PublishStatusEntry] = []
         var seen = Set<JournalKey>()
-        for i in Journal.intents(in: directory).reversed() {
+        for i in journal.intents(dataset: dataset).reversed() {
             guard seen.insert(i.key).inserted else { continue }
             let receipt = receipts[i.key].flatMap { $0.sha256 == i.sha256 ? $0 : nil }
             out.append(PublishStatusEntry(target: i.target, dataset: i.dataset, version: i.version, file: i.file, sha256: i.sha256,
                                           state: receipt == nil ? .pending : .published, receipt: receipt))
         }
-        return out.sorted { ($0.target, $0.dataset, $0.version, $0.file) < ($1.target, $1.dataset, $1.version, $1.file) }
+        return out
     }
 
     /// Checks `targets:` without touching the network: unknown types and keys, missing URLs,
@@ -177,12 +186,11 @@ public final class Publisher {
         })
         var receipts: [Receipt] = []
         var failures: [(String, String)] = []
-        for target in targets {
+        for (target, lock) in zip(targets, targetLocks) {
             let session = PublishSession(target: target.settings.name, journal: journal, log: log, job: job)
             do {
-                try withLock(target: target.settings.name, dataset: job.dataset) {
-                    journal.refresh()
-                    try target.publish(job, session: session)
+                try lock.withLock {
+                    try withLock(target: target.settings.name, dataset: job.dataset) { try target.publish(job, session: session) }
                 }
             } catch {
                 let message = redactor.clean("\(error)")

@@ -23,7 +23,13 @@ struct DemoCKANTests {
         let environment: [String: String]
 
         var listName: String { "odp-\(tag)-open-list" }
-        var receipts: URL { fixture.output.appendingPathComponent("state/publish/receipts.jsonl") }
+        /// Every receipt of the run's upload journal, as its lines.
+        var receiptLines: [String] {
+            let store = try? FileStateStore(directory: fixture.output.appendingPathComponent("state"))
+            return (store?.journaledDatasets() ?? []).flatMap { dataset in
+                ((try? String(contentsOf: store!.receiptsFile(dataset: dataset), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            }
+        }
 
         func run() async throws -> OdpCommand.Output {
             try await OdpCommand.run(["run", "--json", "--quiet", "--config", fixture.configPath], environment: environment, logs: fixture.root)
@@ -72,7 +78,7 @@ struct DemoCKANTests {
         #expect(first.status == ODPExit.held, "the demo holds one dataset: \(first.stderr.suffix(2000))")
         let modified = try await expectPublished(s)
 
-        let receiptLines = try Data(contentsOf: s.receipts).split(separator: 0x0A).count
+        let receiptLines = s.receiptLines.count
         let second = try await s.run()
         #expect(second.status == ODPExit.held, "\(second.stderr.suffix(2000))")
         let report = try runReport(second)
@@ -80,7 +86,7 @@ struct DemoCKANTests {
         for dataset in report {
             #expect(dataset["bytes_published"] as? Int == 0, "\(dataset["dataset"] ?? "?") uploaded again")
         }
-        #expect(try Data(contentsOf: s.receipts).split(separator: 0x0A).count == receiptLines, "a second run journaled new receipts")
+        #expect(s.receiptLines.count == receiptLines, "a second run journaled new receipts")
         #expect(try await expectPublished(s) == modified, "a second run changed datasets on CKAN")
         expectNoSecrets([s.environment["ODP_E2E_CKAN_TOKEN"]!], logs: [first.stdout, first.stderr, second.stdout, second.stderr],
                         state: s.fixture.output.appendingPathComponent("state"))
@@ -161,8 +167,7 @@ struct DemoCKANTests {
     }
 
     func portalReceipts(_ s: Setup) -> Int {
-        guard let data = FileManager.default.contents(atPath: s.receipts.path) else { return 0 }
-        return data.split(separator: 0x0A).filter { String(decoding: $0, as: UTF8.self).contains(#""target":"portal""#) }.count
+        s.receiptLines.filter { $0.contains(#""target":"portal""#) }.count
     }
 
     /// The datasets of the run report named by `odp run --json`.

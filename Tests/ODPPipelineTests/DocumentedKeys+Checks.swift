@@ -85,8 +85,9 @@ extension DocumentedKeysTests {
         Check(["odp.targets", "odp.targets[].name", "odp.targets[].type", "odp.targets[].path", "target.dir.path", "target.*.name"]) { run in
             let version = try #require(run.outcome?.version)
             #expect(run.publishedFiles.contains { $0.hasSuffix("\(version)/SHA256SUMS.sig") || $0.hasSuffix("\(version)/SHA256SUMS") }, "\(run.publishedFiles)")
-            let receipts = (try? String(contentsOf: run.output.appendingPathComponent("state/publish/receipts.jsonl"), encoding: .utf8)) ?? ""
-            #expect(receipts.contains("local-drop"), "receipts name the target")
+            let store = try FileStateStore(directory: run.output.appendingPathComponent("state"))
+            let receipts = store.journaledDatasets().flatMap { store.receipts(dataset: $0) }
+            #expect(!receipts.isEmpty && receipts.allSatisfy { $0.target == "local-drop" }, "receipts name the target")
         },
         Check(["catalog", "catalog.title", "catalog.code", "catalog.provider", "catalog.provider_code", "catalog.summary", "catalog.domain",
                "catalog.open_type", "catalog.open_condition", "catalog.update_cycle", "catalog.keywords", "catalog.license", "catalog.contact",

@@ -63,7 +63,7 @@ struct FormatV0Tests {
         try FileManager.default.createDirectory(at: publish, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: fixture("upload-journal.jsonl"), to: publish.appendingPathComponent("intents.jsonl"))
         try FileManager.default.copyItem(at: fixture("receipts.jsonl"), to: publish.appendingPathComponent("receipts.jsonl"))
-        let status = Publisher.status(stateDirectory: state)
+        let status = Publisher.status(store: try FileStateStore(directory: state))
         let lines = try String(contentsOf: fixture("upload-journal.jsonl"), encoding: .utf8).split(separator: "\n").count
         #expect(status.count == lines && lines > 30)
         #expect(status.allSatisfy { $0.state == .published && $0.receipt?.remote.isEmpty == false })

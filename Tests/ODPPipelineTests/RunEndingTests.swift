@@ -97,7 +97,9 @@ struct RunEndingTests {
             }
         }
         feeder.start()
-        let child = try OdpCommand.start(["run", "--config", ws.config], logs: ws.root)
+        // One job: `second` then waits behind the endless `first`, so the signal finds one
+        // dataset in progress and one not started (with more jobs `second` would finish meanwhile).
+        let child = try OdpCommand.start(["run", "--config", ws.config, "--jobs", "1"], logs: ws.root)
         // Rows are flowing once the first dataset has started and read a few batches.
         for _ in 0..<600 where !child.stderr.contains("[first] started") { try await Task.sleep(for: .milliseconds(50)) }
         try await Task.sleep(for: .milliseconds(700))

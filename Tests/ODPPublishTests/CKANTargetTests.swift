@@ -83,12 +83,12 @@ struct CKANTargetTests {
         #expect(csv.size == .int(receipts[0].size) || csv.size == .string("\(receipts[0].size)"))
 
         let modified = package.metadataModified
-        let journalLines = Fixtures.lines(Fixtures.receiptsFile(s.state)).count
+        let journalLines = Fixtures.receiptLines(s.state).count
         let again = LogLines()
         let second = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env, log: again.sink)
         #expect(try second.publish(release: release, definition: definition, version: "2026.1") == receipts)
         #expect(again.all.filter { $0.contains("uploaded") }.isEmpty, "\(again.all)")
-        #expect(Fixtures.lines(Fixtures.receiptsFile(s.state)).count == journalLines)
+        #expect(Fixtures.receiptLines(s.state).count == journalLines)
         #expect(try s.client.package(CKANNames.dataset(code: definition.catalog.code))?.metadataModified == modified)
 
         // A fresh state folder (journal lost): the portal's hashes alone prevent re-uploads.
@@ -153,7 +153,7 @@ struct CKANTargetTests {
         #expect(done)
         #expect(failures > 0, "no run was interrupted")
         try checkPublished(brittle, definition, release, version: "v1")
-        let receipts = Fixtures.lines(Fixtures.receiptsFile(brittle.state))
+        let receipts = Fixtures.receiptLines(brittle.state)
         #expect(receipts.count == Fixtures.releaseFileCount, "\(receipts)")
         expectNoSecrets([s.token], logs: logs.all, state: s.state)
     }
@@ -219,7 +219,7 @@ struct CKANTargetTests {
         while threads.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.05) }
         #expect(errors.all.isEmpty, "\(errors.all)")
         try checkPublished(s, definition, release, version: "v1")
-        #expect(Fixtures.lines(Fixtures.receiptsFile(s.state)).count == Fixtures.releaseFileCount)
+        #expect(Fixtures.receiptLines(s.state).count == Fixtures.releaseFileCount)
     }
 
     @Test("with create_organizations each provider gets its own organization, created once")

@@ -26,13 +26,13 @@ struct DirectoryTargetTests {
         #expect((manifest?["files"] as? [[String: Any]])?.count == Fixtures.releaseFileCount)
         let done = try String(contentsOf: drop.appendingPathComponent("bus-stops/v1/_ODP_DONE"), encoding: .utf8)
         #expect(done.count == 65)
-        let journalLines = Fixtures.lines(Fixtures.receiptsFile(state)).count
+        let journalLines = Fixtures.receiptLines(state).count
         #expect(journalLines == Fixtures.releaseFileCount)
 
         let again = try Publisher(config: try #require(config), stateDirectory: state, environment: [:])
         let second = try again.publish(release: release, definition: Fixtures.definition(), version: "v1")
         #expect(second == receipts)
-        #expect(Fixtures.lines(Fixtures.receiptsFile(state)).count == journalLines)
+        #expect(Fixtures.receiptLines(state).count == journalLines)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: drop.appendingPathComponent("bus-stops/v1").path).filter { $0.contains("odp-tmp") }
         #expect(leftovers.isEmpty)
     }
@@ -123,6 +123,6 @@ struct DirectoryTargetTests {
         #expect(receipts.count == 1)
         #expect(try Data(contentsOf: dir.appendingPathComponent("drop/catalog/open-list.csv")) == Data(contentsOf: list))
         _ = try publisher.publishCatalog(files: [list])
-        #expect(Fixtures.lines(Fixtures.receiptsFile(state)).count == 1)
+        #expect(Fixtures.receiptLines(state).count == 1)
     }
 }

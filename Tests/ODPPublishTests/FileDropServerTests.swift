@@ -72,12 +72,12 @@ enum FileDropScenario {
         let receipts = try publisher.publish(release: release, definition: Fixtures.definition(id: "direct"), version: "v1")
         #expect(receipts.count == Fixtures.releaseFileCount)
         try verify(server.root.appendingPathComponent("\(folder)/direct/v1"), release)
-        let before = Fixtures.lines(Fixtures.receiptsFile(state)).count
+        let before = Fixtures.receiptLines(state).count
         let again = LogLines()
         _ = try Publisher(config: direct, stateDirectory: state, environment: server.environment, log: again.sink)
             .publish(release: release, definition: Fixtures.definition(id: "direct"), version: "v1")
         #expect(again.all.filter { $0.contains("uploaded") }.isEmpty, "\(again.all)")
-        #expect(Fixtures.lines(Fixtures.receiptsFile(state)).count == before)
+        #expect(Fixtures.receiptLines(state).count == before)
 
         let (proxyConfig, _) = Fixtures.config(server.yaml("\(server.proxyURL)/\(folder)", "    retries: 12"), in: dir.appendingPathComponent("p"))
         let faulty = try Publisher(config: try #require(proxyConfig), stateDirectory: dir.appendingPathComponent("state-p"),
@@ -99,7 +99,7 @@ enum FileDropScenario {
         }
         #expect(interrupted, "no run was interrupted")
         for (id, release) in releases { try verify(server.root.appendingPathComponent("\(folder)/\(id)/v1"), release) }
-        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(brittleState))).count == Fixtures.releaseFileCount * releases.count)
+        #expect(Set(Fixtures.receiptLines(brittleState)).count == Fixtures.releaseFileCount * releases.count)
         expectNoSecrets(server.secrets, logs: logs.all, errors: errors, state: dir)
     }
 
@@ -138,7 +138,7 @@ struct SFTPTargetTests {
         let (config, _) = Fixtures.config(yaml, in: dir)
         let publisher = try Publisher(config: try #require(config), stateDirectory: dir.appendingPathComponent("s"), environment: [:])
         #expect(throws: ODPError.self) { try publisher.publish(release: Fixtures.release(in: dir), definition: Fixtures.definition(), version: "v1") }
-        #expect(Fixtures.lines(Fixtures.receiptsFile(dir.appendingPathComponent("s"))).isEmpty)
+        #expect(Fixtures.receiptLines(dir.appendingPathComponent("s")).isEmpty)
     }
 
     @Test("a known_hosts file pins the host key too")

@@ -97,7 +97,17 @@ enum Fixtures {
         return text.split(separator: "\n").map(String.init)
     }
 
-    static func receiptsFile(_ state: URL) -> URL { state.appendingPathComponent("publish/receipts.jsonl") }
+    /// One dataset's receipts journal under a state folder (`FileStateStore`'s layout).
+    static func receiptsFile(_ state: URL, dataset: String = "bus-stops") -> URL {
+        state.appendingPathComponent("journal/\(dataset)/receipts.jsonl")
+    }
+
+    /// Every receipt line of every dataset's journal under a state folder.
+    static func receiptLines(_ state: URL) -> [String] {
+        let journal = state.appendingPathComponent("journal")
+        let datasets = ((try? FileManager.default.contentsOfDirectory(atPath: journal.path)) ?? []).sorted()
+        return datasets.flatMap { lines(receiptsFile(state, dataset: $0)) }
+    }
 }
 
 /// A thread-safe collector for the publisher's log lines.

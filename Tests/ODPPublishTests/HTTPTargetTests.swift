@@ -89,7 +89,7 @@ struct HTTPTargetTests {
         }
         #expect(interrupted, "no run was interrupted")
         for (id, release) in releases { try verify(stored(folder, id), release) }
-        #expect(Set(Fixtures.lines(Fixtures.receiptsFile(b.appendingPathComponent("state")))).count == Fixtures.releaseFileCount * releases.count)
+        #expect(Set(Fixtures.receiptLines(b.appendingPathComponent("state"))).count == Fixtures.releaseFileCount * releases.count)
         // A file is written again only when its answer was lost on the way back; never twice after a confirmed receipt.
         let perFile = Dictionary(grouping: writes(folder).filter { $0.contains("/resumed/") }, by: { $0.split(separator: " ")[1] })
         #expect(perFile.count == Fixtures.releaseFileCount)

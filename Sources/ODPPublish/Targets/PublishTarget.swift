@@ -54,6 +54,9 @@ final class PublishSession {
     let log: PublishLog
     let job: PublishJob
     private(set) var receipts: [Receipt] = []
+    /// The dataset's journaled receipts, read at first use: under the publisher's lock for
+    /// this dataset and target, so no other writer appends to them meanwhile.
+    private lazy var journaledReceipts = journal.receipts(dataset: job.dataset)
 
     init(target: String, journal: Journal, log: PublishLog, job: PublishJob) {
         self.target = target
@@ -67,7 +70,10 @@ final class PublishSession {
     }
 
     /// The journal's receipt for this exact content, if any.
-    func journaled(_ file: UploadFile) -> Receipt? { journal.receipt(for: key(file), sha256: file.sha256) }
+    func journaled(_ file: UploadFile) -> Receipt? {
+        guard let r = journaledReceipts[key(file)], r.sha256 == file.sha256 else { return nil }
+        return r
+    }
 
     /// Records that `file` is on the target at `remote`. A receipt already journaled for the
     /// same place is reused, so re-publishing appends nothing.
@@ -82,6 +88,7 @@ final class PublishSession {
         var r = Receipt(target: target, dataset: job.dataset, version: job.version, file: file.path, sha256: file.sha256,
                         size: file.size, remote: remote, time: Receipt.now())
         try journal.append(r)
+        journaledReceipts[r.key] = r
         r.newlyUploaded = uploaded
         receipts.append(r)
         log.note("\(target): \(uploaded ? "uploaded" : "already there") \(job.dataset)/\(job.version)/\(file.path)")

@@ -54,6 +54,8 @@ final class DeflateSpool: @unchecked Sendable {
     private var chunks: [Int: Chunk] = [:]
     private var failure: ODPError?
     private var cancelled = false
+    /// Touched only by the writer's side (`available`).
+    private var idleThreadsStarted = false
 
     /// - Parameters:
     ///   - source: the file being written; read back as it grows.
@@ -77,6 +79,13 @@ final class DeflateSpool: @unchecked Sendable {
         }
         bound = DeflateChunk.bound(probe, chunkSize: zip.chunkSize)
         libdeflate_free_compressor(probe)
+    }
+
+    /// Starts the idle threads once the file holds a complete chunk: before that they could
+    /// claim nothing, and most files of a large catalog never get there, so their whole
+    /// compression is `finish`'s (on the shared dispatch pool) and they cost no thread.
+    private func startIdleThreads() {
+        idleThreadsStarted = true
         for _ in 0..<max(1, zip.threads) {
             let thread = Thread { [self] in
                 Self.yieldToEverythingElse()
@@ -93,8 +102,10 @@ final class DeflateSpool: @unchecked Sendable {
     }
 
     /// The source file now holds at least `bytes` bytes.
+    /// Called by the file's one writer (a serial queue), never concurrently.
     func available(_ bytes: Int) {
         written.store(bytes, ordering: .releasing)
+        if !idleThreadsStarted, bytes > zip.chunkSize { startIdleThreads() }
     }
 
     /// Compresses the rest on all cores and returns the stream once every chunk is in the spool.

@@ -25,12 +25,18 @@ extension ODP {
 
         @Flag(help: "Run datasets whose source, definition, code tables and keys are unchanged too (by default they are skipped).")
         var force = false
+        @Option(help: "Datasets run at once (default: the number of cores). Outputs are the same whatever it is.")
+        var jobs: Int?
 
         @Flag(help: "Print a JSON summary on stdout.")
         var json = false
 
         @Flag(help: "Only warnings and errors on stderr.")
         var quiet = false
+
+        func validate() throws {
+            if let jobs, jobs < 1 { throw ValidationError("--jobs 应为不小于 1 的整数 (--jobs must be at least 1), got \(jobs)") }
+        }
 
         func run() throws {
             let workspace: Workspace
@@ -55,7 +61,7 @@ extension ODP {
             stop.install()
             defer { stop.uninstall() }
             do {
-                summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets, force: force),
+                summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets, force: force, jobs: jobs),
                                              log: log, stop: stop).run()
             } catch { fail(error) }
             if json {

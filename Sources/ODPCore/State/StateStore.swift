@@ -1,0 +1,33 @@
+import Foundation
+
+/// Where a run keeps what the next run needs: each dataset's `DatasetState` and the upload
+/// journal (`UploadIntent`s and `Receipt`s). Every call names one dataset, so the cost of a
+/// call depends on that dataset's history, never on the size of the catalog.
+///
+/// `FileStateStore` is the embedded default (files under `output/state`); a shared store for
+/// runs sharded across machines (PostgreSQL) implements the same calls.
+///
+/// ## Concurrency
+/// Calls for different datasets may come from different threads at once. Calls for one
+/// dataset come from the one worker that holds its lock (the run's dataset worker, or the
+/// publisher's per-dataset-and-target lock), so implementations need no lock of their own
+/// for one dataset's records beyond what keeps appends whole.
+public protocol StateStore: AnyObject, Sendable {
+    /// The dataset's saved state, or nil before its first finished run.
+    func datasetState(_ dataset: String) throws -> DatasetState?
+    /// Replaces the dataset's state; readers see the old state or the new, never a mix.
+    func save(_ state: DatasetState, dataset: String) throws
+    /// Every dataset's state (for `odp status` and the metrics file).
+    func datasetStates() throws -> DatasetStates
+
+    /// The dataset's journaled intents, oldest first.
+    func intents(dataset: String) -> [UploadIntent]
+    /// The dataset's receipts, oldest first (a later receipt for the same file wins).
+    func receipts(dataset: String) -> [Receipt]
+    /// Every dataset (and `catalog`) the upload journal has entries for, sorted.
+    func journaledDatasets() -> [String]
+    /// Appends intents, each durable before the call returns. All belong to one dataset.
+    func append(intents: [UploadIntent]) throws
+    /// Appends one receipt, durable before the call returns.
+    func append(_ receipt: Receipt) throws
+}
