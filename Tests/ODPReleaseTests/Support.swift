@@ -26,7 +26,7 @@ enum Fixture {
     ])
 
     static func definition(id: String = "enterprises", schema: Schema = schema, primaryKey: [String] = ["id"], bom: Bool = false,
-                           formats: [DatasetDefinition.DataFormat] = DatasetDefinition.DataFormat.allCases) -> DatasetDefinition {
+                           formats: [DatasetDefinition.DataFormat] = DatasetDefinition.DataFormat.defaults) -> DatasetDefinition {
         DatasetDefinition(id: id, catalog: catalog, source: SourceSpec(kind: .csv, path: "x.csv"), schema: schema,
                           primaryKey: primaryKey, csvBOM: bom, formats: formats, definitionHash: "abc")
     }

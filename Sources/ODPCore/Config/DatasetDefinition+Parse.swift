@@ -60,7 +60,7 @@ extension DatasetDefinition {
         let gate = r.raw("gate")
         let approval = DatasetDefinition.Approval(rawValue: r.choice("approval", of: Approval.allCases.map(\.rawValue), default: "none") ?? "none") ?? .none
         var csvBOM = false
-        var formats = DataFormat.allCases
+        var formats = DataFormat.defaults
         if let release = r.map("release") {
             csvBOM = release.bool("csv_bom") ?? false
             formats = parseFormats(release)
@@ -92,17 +92,17 @@ extension DatasetDefinition {
     }
 
     /// `release.formats`: which data files a release carries. Mistakes are reported; the
-    /// definition still comes back (with every format when csv is missing) so the other
+    /// definition still comes back (with the default formats when csv is missing) so the other
     /// sections are validated, but it must not run.
     private static func parseFormats(_ r: ConfigReader) -> [DataFormat] {
-        guard let value = r.raw("formats") else { return DataFormat.allCases }
+        guard let value = r.raw("formats") else { return DataFormat.defaults }
         let items: [ConfigValue]
         switch value {
         case .list(let list, _): items = list
         case .scalar: items = [value]
         default:
             r.error("\(r.context).formats must be a list, found \(value.kindName)", at: value.location, hint: "e.g. `formats: [csv]`")
-            return DataFormat.allCases
+            return DataFormat.defaults
         }
         let names = DataFormat.allCases.map(\.rawValue)
         var formats: [DataFormat] = []
@@ -121,7 +121,7 @@ extension DatasetDefinition {
         guard formats.contains(.csv) else {
             r.error("\(r.context).formats must include `csv`", at: value.location,
                     hint: "the CSV is what the content hash and the change log are computed from; `[csv]` gives a CSV-only release")
-            return DataFormat.allCases
+            return DataFormat.defaults
         }
         return formats
     }
