@@ -24,12 +24,13 @@ if [[ "${1:-}" == "--test" ]]; then
   command -v pyshacl >/dev/null 2>&1 || pip install -q pyshacl >&2
   python3 -c "import frictionless, ijson" >/dev/null 2>&1 || pip install -q "frictionless[json]" >&2
   # The Parquet readers researchers use, kept in their own venv (made once, then reused), so
-  # the read-back tests check our files with pyarrow, DuckDB and polars themselves.
+  # the read-back tests check our files with pyarrow, DuckDB and polars themselves, and
+  # frictionless[parquet] (fastparquet) validates a Parquet resource against its schema.
   venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv-test"
-  if ! "$venv/bin/python" -c "import pyarrow, duckdb, polars" >/dev/null 2>&1; then
-    echo "setup: installing pyarrow, duckdb and polars into $venv" >&2
+  if ! "$venv/bin/python" -c "import pyarrow, duckdb, polars, fastparquet, frictionless" >/dev/null 2>&1; then
+    echo "setup: installing pyarrow, duckdb, polars and frictionless[parquet] into $venv" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q pyarrow duckdb polars >&2
+    "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" >&2
   fi
 fi
 

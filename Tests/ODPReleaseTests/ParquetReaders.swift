@@ -5,11 +5,21 @@ import Testing
 /// environment `scripts/setup.sh --test` makes) and compares every value with the CSV.
 enum ParquetReaders {
     /// The venv's python, or nil (the caller skips, or fails under `scripts/test.sh`).
-    static var python: String? {
+    static var python: String? { tool("python") }
+
+    /// A program of the venv (`python`, `frictionless`), or nil when the venv lacks it.
+    static func tool(_ name: String) -> String? {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let venv = ProcessInfo.processInfo.environment["ODP_TEST_VENV"] ?? root.appendingPathComponent(".venv-test").path
-        let python = venv + "/bin/python"
-        return access(python, X_OK) == 0 ? python : nil
+        let path = venv + "/bin/" + name
+        return access(path, X_OK) == 0 ? path : nil
+    }
+
+    /// Records the missing venv as a failure under `scripts/test.sh` (ODP_REQUIRE_SERVICES=1).
+    static func missing() {
+        if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" {
+            Issue.record("the test venv is missing: run scripts/setup.sh --test (pyarrow, duckdb, polars, frictionless[parquet] into .venv-test)")
+        }
     }
 
     /// What the readers report: per reader, the number of rows and the mismatches (at most a
@@ -28,12 +38,7 @@ enum ParquetReaders {
     /// - Parameter kinds: each column's name and how to read its CSV text: string, integer,
     ///   decimal, double, boolean, date, timestamp.
     static func check(parquet: URL, csv: URL, kinds: [(String, String)]) throws -> Report? {
-        guard let python else {
-            if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" {
-                Issue.record("the test venv is missing: run scripts/setup.sh --test (pip install pyarrow duckdb polars into .venv-test)")
-            }
-            return nil
-        }
+        guard let python else { missing(); return nil }
         let spec = String(decoding: try JSONSerialization.data(withJSONObject: kinds.map { [$0.0, $0.1] }), as: UTF8.self)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)

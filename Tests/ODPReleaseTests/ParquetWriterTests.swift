@@ -93,6 +93,12 @@ struct ParquetWriterTests {
         #expect(verified.isValid, "\(verified.failures)")
         let readme = Fixture.read(dir.appendingPathComponent("README.md"))
         #expect(readme.contains("`data/enterprises.parquet`：Apache Parquet") && readme.contains("Parquet 文件保留原值"))
+
+        // frictionless (with its Parquet plugin, fastparquet) checks every resource against the Table Schema.
+        guard let frictionless = ParquetReaders.tool("frictionless") else { ParquetReaders.missing(); return }
+        let result = try #require(try Fixture.run(frictionless, ["validate", "--json", "datapackage.json"], in: dir))
+        #expect(result.status == 0 && result.output.contains("\"valid\": true"), "\(result.output)")
+        #expect(result.output.contains("data/enterprises.parquet"))
     }
 
     @Test("the same rows give a byte-identical Parquet file")

@@ -81,6 +81,7 @@ enum Fixture {
     }
 
     static func which(_ tool: String) -> String? {
+        if tool.hasPrefix("/") { return access(tool, X_OK) == 0 ? tool : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let dirs = path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin", "/bin", "/root/.pyenv/shims"]
         for dir in dirs {

@@ -10,8 +10,25 @@ struct ParquetValueParser {
     private var scratch = [UInt8](repeating: 0, count: 64)
     private var slow: [UInt8] = []
 
+    /// Appends column `c` of every row of `cells`; returns the first row whose value its type
+    /// cannot hold (nothing of that row or after it is appended), or nil. The type is looked
+    /// at once per batch, and text (the common column) goes straight to the column.
+    mutating func append(_ cells: RowBatch.Cells, column c: Int, rows: Int, to column: ParquetColumnWriter) -> Int? {
+        if case .string = column.type.value {
+            for row in 0..<rows {
+                if let cell = cells[row, c] { column.append(cell.baseAddress ?? UnsafePointer(bitPattern: 1)!, cell.count) } else { column.appendNull() }
+            }
+            return nil
+        }
+        for row in 0..<rows {
+            guard let cell = cells[row, c] else { column.appendNull(); continue }
+            guard append(cell, to: column) else { return row }
+        }
+        return nil
+    }
+
     @inline(__always)
-    mutating func append(_ cell: UnsafeBufferPointer<UInt8>, to column: ParquetColumnWriter) -> Bool {
+    private mutating func append(_ cell: UnsafeBufferPointer<UInt8>, to column: ParquetColumnWriter) -> Bool {
         let p = cell.baseAddress ?? UnsafePointer(bitPattern: 1)!
         switch column.type.value {
         case .string:

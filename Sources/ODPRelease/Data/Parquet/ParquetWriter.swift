@@ -43,12 +43,11 @@ public final class ParquetWriter {
         precondition(batch.columnCount == columns.count, "batch has \(batch.columnCount) columns, schema \(columns.count)")
         try batch.withCells { cells in
             for (c, column) in columns.enumerated() {
-                for row in 0..<batch.rowCount {
-                    guard let cell = cells[row, c] else { column.appendNull(); continue }
-                    guard parser.append(cell, to: column) else {
-                        throw ODPError.data(SourceLocation(file: file.path.lastPathComponent, line: rowCount + row + 2, field: column.name),
-                                            "值与字段类型不符，无法写入 Parquet（typed value）：请把该字段的类型检查设为 error（拒绝此类行），或从 release.formats 去掉 parquet")
-                    }
+                if let row = parser.append(cells, column: c, rows: batch.rowCount, to: column) {
+                    // The line is the CSV's (header first); the message names the source row too.
+                    throw ODPError.data(SourceLocation(file: file.path.lastPathComponent, line: rowCount + row + 2, field: column.name),
+                                        "源数据第 \(batch.sourceRows[row]) 行的值与字段类型不符，无法写入 Parquet（typed value）："
+                                            + "请让该字段的类型检查拒绝此类行（severity: reject），或从 release.formats 去掉 parquet")
                 }
             }
         }
