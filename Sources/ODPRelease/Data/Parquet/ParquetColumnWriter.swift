@@ -5,7 +5,10 @@ import Foundation
 /// grown past `maxDictionaryBytes`, PLAIN (the chunk falls back as a whole: the indices
 /// so far are re-encoded, so a chunk has one encoding and at most one data page).
 /// Statistics are kept as PLAIN bytes, ready for the footer.
-final class ParquetColumnWriter {
+///
+/// A struct, mutated in place through `inout`: its buffers are then checked for exclusive
+/// access at compile time, not per cell at run time as a class's properties are.
+struct ParquetColumnWriter {
     let name: String
     let type: ParquetColumnType
     /// parquet-mr's and Arrow's default dictionary page limit: past it a dictionary no longer pays.
@@ -35,7 +38,7 @@ final class ParquetColumnWriter {
     /// Bytes held for the row group so far (levels, values, dictionary).
     var bufferedBytes: Int { levels.count + indices.count * 4 + plain.count + dictionary.page.count }
 
-    func appendNull() {
+    mutating func appendNull() {
         levels.append(0)
         nullCount += 1
     }
@@ -43,7 +46,7 @@ final class ParquetColumnWriter {
     /// Appends a value: its PLAIN bytes for a fixed-width type, its text for BYTE_ARRAY, one
     /// byte 0/1 for BOOLEAN.
     @inline(__always)
-    func append(_ p: UnsafeRawPointer, _ n: Int) {
+    mutating func append(_ p: UnsafeRawPointer, _ n: Int) {
         levels.append(1)
         if dictionaryOn {
             let (index, isNew) = dictionary.index(of: p, n)
@@ -60,14 +63,20 @@ final class ParquetColumnWriter {
     }
 
     @inline(__always)
-    private func appendPlain(_ value: UnsafeRawBufferPointer) {
+    private mutating func appendPlain(_ value: UnsafeRawBufferPointer) {
         if type.physical == .byteArray { withUnsafeBytes(of: UInt32(value.count).littleEndian) { plain.append(contentsOf: $0) } }
         plain.append(contentsOf: value)
     }
 
     /// The dictionary is too big: this chunk's values so far become PLAIN, and so do the rest.
-    private func fallBack() {
-        dictionary.forEachValue(indices) { appendPlain($0) }
+    private mutating func fallBack() {
+        var values: [UInt8] = []
+        let byteArray = type.physical == .byteArray
+        dictionary.forEachValue(indices) { value in
+            if byteArray { withUnsafeBytes(of: UInt32(value.count).littleEndian) { values.append(contentsOf: $0) } }
+            values.append(contentsOf: value)
+        }
+        plain += values
         indices.removeAll(keepingCapacity: false)
         dictionary.reset()
         dictionaryOn = false
@@ -76,7 +85,7 @@ final class ParquetColumnWriter {
     // MARK: Statistics
 
     @inline(__always)
-    private func updateStatistics(_ p: UnsafeRawPointer, _ n: Int) {
+    private mutating func updateStatistics(_ p: UnsafeRawPointer, _ n: Int) {
         guard hasValue else {
             hasValue = true
             minValue = Array(UnsafeRawBufferPointer(start: p, count: n))
@@ -110,7 +119,7 @@ final class ParquetColumnWriter {
     // MARK: Row group end
 
     /// Writes the chunk's pages (dictionary, then one data page) and starts the next chunk.
-    func flush(to sink: ParquetPageSink) throws -> ParquetChunkMetadata {
+    mutating func flush(to sink: ParquetPageSink) throws -> ParquetChunkMetadata {
         let rows = levels.count
         var page: [UInt8] = [0, 0, 0, 0]
         page.reserveCapacity(plain.count + indices.count + rows / 4 + 64)
@@ -151,7 +160,7 @@ final class ParquetColumnWriter {
         if plain.count & 7 != 0 { page.append(byte) }
     }
 
-    private func reset() {
+    private mutating func reset() {
         levels.removeAll(keepingCapacity: true)
         indices.removeAll(keepingCapacity: true)
         plain.removeAll(keepingCapacity: true)

@@ -13,7 +13,7 @@ struct ParquetValueParser {
     /// Appends column `c` of every row of `cells`; returns the first row whose value its type
     /// cannot hold (nothing of that row or after it is appended), or nil. The type is looked
     /// at once per batch, and text (the common column) goes straight to the column.
-    mutating func append(_ cells: RowBatch.Cells, column c: Int, rows: Int, to column: ParquetColumnWriter) -> Int? {
+    mutating func append(_ cells: RowBatch.Cells, column c: Int, rows: Int, to column: inout ParquetColumnWriter) -> Int? {
         if case .string = column.type.value {
             for row in 0..<rows {
                 if let cell = cells[row, c] { column.append(cell.baseAddress ?? UnsafePointer(bitPattern: 1)!, cell.count) } else { column.appendNull() }
@@ -22,13 +22,13 @@ struct ParquetValueParser {
         }
         for row in 0..<rows {
             guard let cell = cells[row, c] else { column.appendNull(); continue }
-            guard append(cell, to: column) else { return row }
+            guard append(cell, to: &column) else { return row }
         }
         return nil
     }
 
     @inline(__always)
-    private mutating func append(_ cell: UnsafeBufferPointer<UInt8>, to column: ParquetColumnWriter) -> Bool {
+    private mutating func append(_ cell: UnsafeBufferPointer<UInt8>, to column: inout ParquetColumnWriter) -> Bool {
         let p = cell.baseAddress ?? UnsafePointer(bitPattern: 1)!
         switch column.type.value {
         case .string:
@@ -36,22 +36,22 @@ struct ParquetValueParser {
             return true
         case .integer:
             guard let v = decimal(cell, scale: nil), v.scale == 0 else { return false }
-            return fixed(v.unscaled, column)
+            return fixed(v.unscaled, &column)
         case .decimal(let scale):
             guard let v = decimal(cell, scale: scale) else { return false }
-            return fixed(v.unscaled, column)
+            return fixed(v.unscaled, &column)
         case .double:
             guard let v = double(cell) else { return false }
-            return fixed(v, column)
+            return fixed(v, &column)
         case .boolean:
             guard let v = CellText.parseBoolean(p, cell.count) else { return false }
-            return fixed(UInt8(v ? 1 : 0), column)
+            return fixed(UInt8(v ? 1 : 0), &column)
         case .date(let formats):
             guard let v = civil(cell, formats) else { return false }
-            return fixed(Int32(CivilDays.days(v.year, v.month, v.day)), column)
+            return fixed(Int32(CivilDays.days(v.year, v.month, v.day)), &column)
         case .datetime(let formats):
             guard let v = civil(cell, formats) else { return false }
-            return fixed(Self.micros(v, fraction: 0), column)
+            return fixed(Self.micros(v, fraction: 0), &column)
         case .timestamp(let zone):
             guard let v = TimestampText.parse(cell) else { return false }
             // Sub-microsecond digits would be lost: not the CSV's value.
@@ -62,12 +62,12 @@ struct ParquetValueParser {
             var micros = Self.micros(v.civil, fraction: fraction)
             if let offset = v.offset ?? zone { micros -= Int64(offset) * 1_000_000 }
             if v.offset != nil { column.sawOffset = true } else { column.sawLocal = true }
-            return fixed(micros, column)
+            return fixed(micros, &column)
         }
     }
 
     @inline(__always)
-    private func fixed<T>(_ value: T, _ column: ParquetColumnWriter) -> Bool {
+    private func fixed<T>(_ value: T, _ column: inout ParquetColumnWriter) -> Bool {
         withUnsafeBytes(of: value) { column.append($0.baseAddress!, $0.count) }
         return true
     }

@@ -17,7 +17,7 @@ import ODPCore
 public final class ParquetWriter {
     let file: OutputFile
     private let sink: ParquetPageSink
-    private let columns: [ParquetColumnWriter]
+    private var columns: [ParquetColumnWriter]
     private let rowGroupBytes: Int
     private var rowGroups: [(rows: Int, chunks: [ParquetChunkMetadata])] = []
     private var rowsInGroup = 0
@@ -42,8 +42,9 @@ public final class ParquetWriter {
         guard batch.rowCount > 0 else { return }
         precondition(batch.columnCount == columns.count, "batch has \(batch.columnCount) columns, schema \(columns.count)")
         try batch.withCells { cells in
-            for (c, column) in columns.enumerated() {
-                if let row = parser.append(cells, column: c, rows: batch.rowCount, to: column) {
+            for c in columns.indices {
+                if let row = parser.append(cells, column: c, rows: batch.rowCount, to: &columns[c]) {
+                    let column = columns[c]
                     // The line is the CSV's (header first); the message names the source row too.
                     throw ODPError.data(SourceLocation(file: file.path.lastPathComponent, line: rowCount + row + 2, field: column.name),
                                         "源数据第 \(batch.sourceRows[row]) 行的值与字段类型不符，无法写入 Parquet（typed value）："
@@ -58,7 +59,9 @@ public final class ParquetWriter {
 
     private func flushRowGroup() throws {
         guard rowsInGroup > 0 else { return }
-        rowGroups.append((rowsInGroup, try columns.map { try $0.flush(to: sink) }))
+        var chunks: [ParquetChunkMetadata] = []
+        for c in columns.indices { chunks.append(try columns[c].flush(to: sink)) }
+        rowGroups.append((rowsInGroup, chunks))
         rowsInGroup = 0
     }
 
