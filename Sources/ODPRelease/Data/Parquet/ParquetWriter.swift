@@ -28,8 +28,9 @@ public final class ParquetWriter {
     /// Names the writer without a build time or version, so the file does not change with ODP's.
     static let createdBy = "ODP parquet writer (release format 1)"
 
-    /// - Parameter rowGroupBytes: buffered column bytes that close a row group (64 MiB keeps a
-    ///   1M-row, 15-column table to a handful of row groups and the writer under ~100 MB).
+    /// - Parameter rowGroupBytes: buffered column bytes that close a row group: the writer holds
+    ///   one row group's levels, values and dictionaries, plus its compressed pages while they
+    ///   are written (peak memory of a run with Parquet was not measured).
     public init(schema: Schema, url: URL, rowGroupBytes: Int = 64 << 20) throws {
         file = try OutputFile(path: url)
         sink = try ParquetPageSink(file: file)
