@@ -28,6 +28,8 @@ let package = Package(
                        providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CSystem/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CSystem/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
 
         // No swift-crypto here: ODPCore's own hashing is small inputs (PortableSHA256); large
         // files are hashed with swift-crypto in the stages that write or upload them.
@@ -38,7 +40,7 @@ let package = Package(
         .target(name: "ODPDesensitize", dependencies: ["ODPCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPCheck", dependencies: ["ODPCore"]),
         .target(name: "ODPRelease", dependencies: [
-            "ODPCore", "CZlib", "CDeflate", .product(name: "Crypto", package: "swift-crypto"),
+            "ODPCore", "CZlib", "CDeflate", "CZstd", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ODPPublish", dependencies: ["ODPCore", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPPortal", dependencies: ["ODPCore", .product(name: "Hummingbird", package: "hummingbird")]),

@@ -3,7 +3,7 @@
 # everything is there). `setup.sh` = build and run; `setup.sh --test` adds test peers.
 set -euo pipefail
 
-packages=(pkg-config libsqlite3-dev libpq-dev libdeflate-dev zlib1g-dev libcurl4-openssl-dev)
+packages=(pkg-config libsqlite3-dev libpq-dev libdeflate-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql zip unzip openssh-server openssh-client vsftpd python3-venv chromium fonts-noto-cjk)
 fi
@@ -23,6 +23,15 @@ if [[ "${1:-}" == "--test" ]]; then
   # Validators the tests run against our outputs (Frictionless, SHACL for DCAT-AP).
   command -v pyshacl >/dev/null 2>&1 || pip install -q pyshacl >&2
   python3 -c "import frictionless, ijson" >/dev/null 2>&1 || pip install -q "frictionless[json]" >&2
+  # The Parquet readers researchers use, kept in their own venv (made once, then reused), so
+  # the read-back tests check our files with pyarrow, DuckDB and polars themselves, and
+  # frictionless[parquet] (fastparquet) validates a Parquet resource against its schema.
+  venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv-test"
+  if ! "$venv/bin/python" -c "import pyarrow, duckdb, polars, fastparquet, frictionless" >/dev/null 2>&1; then
+    echo "setup: installing pyarrow, duckdb, polars and frictionless[parquet] into $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" >&2
+  fi
 fi
 
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"

@@ -18,6 +18,7 @@ struct UploadFile: Sendable, Hashable {
         switch (path as NSString).pathExtension.lowercased() {
         case "csv": return "CSV"
         case "json": return "JSON"
+        case "parquet": return "Parquet"
         case "jsonld": return "JSON-LD"
         case "md": return "Markdown"
         case "html": return "HTML"

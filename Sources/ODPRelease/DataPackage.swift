@@ -12,11 +12,11 @@ enum DataPackage {
         let tableSchema = tableSchema(r.schema, primaryKey: r.definition.primaryKey, codeTables: r.codeTables)
         let resources = zip(r.dataFiles, r.definition.formats).map { file, format in
             let csv = format == .csv
-            // frictionless-py computes no byte stats for JSON sources and would report
-            // bytes/hash as mismatches, so only the CSV states them; SHA256SUMS covers both.
+            // frictionless-py computes no byte stats for JSON or Parquet sources and would report
+            // bytes/hash as mismatches, so only the CSV states them; SHA256SUMS covers them all.
             return DataPackageDescriptor.Resource(
                 name: csv ? r.id : "\(r.id)-\(format.rawValue)", path: file.path, format: format.rawValue,
-                mediatype: csv ? "text/csv" : "application/json", title: "\(c.title)（\(format.rawValue.uppercased())）",
+                mediatype: format.mediaType, title: "\(c.title)（\(format.rawValue.uppercased())）",
                 schema: tableSchema, bytes: csv ? file.bytes : nil, hash: csv ? "sha256:\(file.sha256)" : nil,
                 dialect: csv ? DataPackageDescriptor.Dialect() : nil)
         }
@@ -103,4 +103,21 @@ enum DataPackage {
     /// The licence URL for DCAT and the open list (nil for unknown ids).
     static func licenseURL(_ id: String) -> String? { licenses[id.uppercased()]?.url }
     static func licenseTitle(_ id: String) -> String { licenses[id.uppercased()]?.title ?? id }
+}
+
+extension DatasetDefinition.DataFormat {
+    /// The IANA media type (Parquet's was registered in 2024).
+    var mediaType: String {
+        switch self {
+        case .csv: "text/csv"
+        case .json: "application/json"
+        case .parquet: "application/vnd.apache.parquet"
+        }
+    }
+
+    /// The format named by a data file's extension (`data/<id>.parquet`).
+    init?(path: String) {
+        guard let dot = path.lastIndex(of: ".") else { return nil }
+        self.init(rawValue: String(path[path.index(after: dot)...]))
+    }
 }

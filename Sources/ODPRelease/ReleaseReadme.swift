@@ -36,6 +36,11 @@ enum ReleaseReadme {
         if r.definition.formats.contains(.json) {
             s += "- `data/\(r.id).json`：JSON 数组，每行一个对象，键为字段名；整数与数值为 JSON 数字，布尔值为 true/false，日期为 ISO 8601 字符串，空值为 null。\n"
         }
+        if r.definition.formats.contains(.parquet) {
+            s += "- `data/\(r.id).parquet`：Apache Parquet 列式文件（ZSTD 压缩），pandas、polars、DuckDB、R（arrow）和 Spark 可直接读取；"
+                + "整数为 INT64，有小数位数的数值为 DECIMAL(18, 位数)，其他数值为 DOUBLE，日期为 DATE，日期时间为 TIMESTAMP（微秒），"
+                + "文本（含代码、年份、年月、时间）为 UTF-8 字符串，空值为 null，数值与 CSV 相同。\n"
+        }
         s += "- `datapackage.json`：Frictionless Data Package v2 描述文件（含表结构）。\n"
         s += "- 日期统一为 `YYYY-MM-DD`，日期时间为 `YYYY-MM-DDThh:mm:ss`；数值按声明的小数位数输出；布尔值为 true/false。空单元格表示缺失。\n"
 
@@ -57,7 +62,8 @@ enum ReleaseReadme {
 
         s += "\n## 公式字符处理\n\n"
         s += "为防止电子表格把单元格当作公式执行，CSV 文件中文本字段以 `=`、`+`、`-`、`@`、制表符或回车开头的值，已在开头加一个英文单引号 `'`（例如 `=1+2` 写作 `'=1+2`）。数值、日期等非文本字段不受影响"
-        s += r.definition.formats.contains(.json) ? "；JSON 文件保留原值，不加单引号。\n" : "。\n"
+        let verbatim = [(DatasetDefinition.DataFormat.json, "JSON"), (.parquet, "Parquet")].filter { r.definition.formats.contains($0.0) }.map(\.1)
+        s += verbatim.isEmpty ? "。\n" : "；\(verbatim.joined(separator: "、")) 文件保留原值，不加单引号。\n"
 
         s += "\n## 完整性校验\n\n"
         s += "`SHA256SUMS` 列出本目录中除其自身及签名文件外所有文件的 SHA-256 值，可在本目录下执行 `sha256sum -c SHA256SUMS` 校验。"

@@ -5,18 +5,21 @@ import ODPCore
 extension ReleaseWriter {
     typealias Digests = (csv: (sha256: [UInt8], bytes: Int), json: (sha256: [UInt8], bytes: Int)?, contentHash: String)
 
-    func complete(data: DataFileWriter, reports: [StageReport], status: ReleaseStatus, gate: (any PublishedFileGate)?) throws -> ReleaseOutcome {
+    func complete(data: DataFileWriter, parquet: ParquetWriter?, reports: [StageReport], status: ReleaseStatus,
+                  gate: (any PublishedFileGate)?) throws -> ReleaseOutcome {
         let digests = try data.finish(schemaJSON: DataPackage.schemaFingerprintJSON(schema))
         if let previous, isUnchanged(previous, contentHash: digests.contentHash, requested: status) {
+            parquet?.discard()
             return keepPrevious(previous, data: data)
         }
+        let parquetDigest = try parquet?.finish()
         let changes = try previous.map {
             try ChangeLog.compare(current: data, previous: $0, datasetId: definition.id, schema: schema,
                                   keyColumns: keyColumns, sharedColumns: sharedColumns ?? [], previousFields: previousFields ?? [])
         }
         let described = ReleaseDescription(definition: definition, schema: schema, version: version, created: ReleaseTime.iso(runTime),
                                            rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
-                                           previousVersion: previous?.version, changes: changes, dataFiles: dataFiles(digests),
+                                           previousVersion: previous?.version, changes: changes, dataFiles: dataFiles(digests, parquet: parquetDigest),
                                            codeTables: codeTables, signature: signature)
         let (info, metadata, findings) = try gatedMetadata(described, reports: reports, gate: gate)
         let files = try writeMetadata(metadata, dataFiles: info.dataFiles)
@@ -64,11 +67,15 @@ extension ReleaseWriter {
                               contentHash: previous.contentHash, rowCount: previous.rowCount, bytes: 0, files: [], changes: nil)
     }
 
-    private func dataFiles(_ digests: Digests) -> [ReleaseFile] {
+    /// The data files in `DataFormat` order, as `definition.formats` lists them.
+    private func dataFiles(_ digests: Digests, parquet: (sha256: [UInt8], bytes: Int)?) -> [ReleaseFile] {
         let id = definition.id
         var files = [ReleaseFile(path: "data/\(id).csv", bytes: digests.csv.bytes, sha256: SHA256Hex.hex(digests.csv.sha256))]
         if let json = digests.json {
             files.append(ReleaseFile(path: "data/\(id).json", bytes: json.bytes, sha256: SHA256Hex.hex(json.sha256)))
+        }
+        if let parquet {
+            files.append(ReleaseFile(path: "data/\(id).parquet", bytes: parquet.bytes, sha256: SHA256Hex.hex(parquet.sha256)))
         }
         return files
     }

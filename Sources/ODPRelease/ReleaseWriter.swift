@@ -36,6 +36,8 @@ public final class ReleaseWriter {
     let keyColumns: [Int]
     let sharedColumns: [Int]?
     private var data: DataFileWriter?
+    /// The Parquet copy (`release.formats` holds `parquet`), written from the same batches.
+    private var parquet: ParquetWriter?
     private var finished = false
 
     /// - Parameters:
@@ -107,6 +109,11 @@ public final class ReleaseWriter {
         data = try DataFileWriter(schema: schema, csvURL: dataDir.appendingPathComponent("\(definition.id).csv"),
                                   jsonURL: withJSON ? dataDir.appendingPathComponent("\(definition.id).json") : nil, bom: definition.csvBOM,
                                   keyColumns: keyColumns, fingerprintColumns: sharedColumns, spoolDirectory: spoolDirectory, zip: zipWriter)
+        if definition.formats.contains(.parquet) {
+            do {
+                parquet = try ParquetWriter(schema: schema, url: dataDir.appendingPathComponent("\(definition.id).parquet"))
+            } catch { abandon(); throw error }
+        }
     }
 
     deinit { if !finished { abandon() } }
@@ -114,13 +121,18 @@ public final class ReleaseWriter {
     /// Streams a batch to the data files. Columns follow `schema`.
     public func write(_ batch: RowBatch) throws {
         guard let data else { throw ODPError.usage("release writer already finished") }
-        do { try data.write(batch) } catch { abandon(); throw error }
+        do {
+            try data.write(batch)
+            try parquet?.write(batch)
+        } catch { abandon(); throw error }
     }
 
     /// Removes the temporary files (after a failure upstream). Safe to call twice.
     public func abandon() {
         data?.discard()
         data = nil
+        parquet?.discard()
+        parquet = nil
         finished = true
         try? FileManager.default.removeItem(at: temporaryDirectory)
         try? FileManager.default.removeItem(at: spoolDirectory)
@@ -141,9 +153,10 @@ public final class ReleaseWriter {
     public func finish(reports: [StageReport], status: ReleaseStatus, gate: (any PublishedFileGate)?) throws -> ReleaseOutcome {
         guard let data, !finished else { throw ODPError.usage("release writer already finished") }
         do {
-            let outcome = try complete(data: data, reports: reports, status: status, gate: gate)
+            let outcome = try complete(data: data, parquet: parquet, reports: reports, status: status, gate: gate)
             finished = true
             self.data = nil
+            parquet = nil
             return outcome
         } catch {
             abandon()

@@ -32,6 +32,10 @@ struct Bench {
             try ReconcileBench.run(rows: rows)
             return
         }
+        if let n = option("--formats", &args), let rows = Int(n.replacingOccurrences(of: "_", with: "")) {
+            try FormatsBench.run(rows: rows, dataDir: dataDir)
+            return
+        }
         // `--truth`: the benchmark definition with the truth checks of issue 22 added.
         let truth = flag("--truth", &args)
         if let one = option("--one", &args), let rows = Int(one) {

@@ -35,7 +35,7 @@ struct PublishedBytesTests {
             """.write(to: URL(fileURLWithPath: config), atomically: true, encoding: .utf8)
         }
 
-        func dataset(_ id: String, summary: String = "测试用的个体工商户名录。", csv: String) throws {
+        func dataset(_ id: String, summary: String = "测试用的个体工商户名录。", csv: String, formats: String = "[csv, json]") throws {
             try """
             id: \(id)
             catalog:
@@ -52,6 +52,7 @@ struct PublishedBytesTests {
             source: {type: csv, path: data/\(id).csv, on_error: reject}
             primary_key: [reg_no]
             gate: {max_reject_share: 0.5}
+            release: {formats: \(formats)}
             fields:
               - {name: reg_no, title: 注册号, type: string, class: public, rules: [{type: pattern, pattern: '[0-9]{6}'}]}
               - {name: shop, title: 名称, type: string, class: public}
@@ -89,12 +90,44 @@ struct PublishedBytesTests {
                         for case let entry as URL in FileManager.default.enumerator(at: unpacked, includingPropertiesForKeys: nil)! {
                             if let data = FileManager.default.contents(atPath: entry.path) { out.append((url.lastPathComponent + ":" + entry.lastPathComponent, data)) }
                         }
+                    } else if url.pathExtension == "parquet" {
+                        // Compressed pages hide text from a byte scan: scan the values pyarrow reads.
+                        out.append((url.path, try Self.parquetValues(url)))
                     } else {
                         out.append((url.path, try Data(contentsOf: url)))
                     }
                 }
             }
             return out
+        }
+
+        /// Every value and the footer's statistics of a Parquet file as text, read by pyarrow from
+        /// the test venv (`scripts/setup.sh --test`); a file that cannot be read fails the test.
+        static func parquetValues(_ url: URL) throws -> Data {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let python = (ProcessInfo.processInfo.environment["ODP_TEST_VENV"] ?? root.appendingPathComponent(".venv-test").path) + "/bin/python"
+            guard access(python, X_OK) == 0 else {
+                Issue.record("the test venv with pyarrow is missing (scripts/setup.sh --test): \(url.lastPathComponent) cannot be scanned")
+                return Data()
+            }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: python)
+            p.arguments = ["-c", """
+                import sys, pyarrow.parquet as pq
+                f = pq.ParquetFile(sys.argv[1])
+                print(f.read().to_pylist())
+                m = f.metadata
+                for g in range(m.num_row_groups):
+                    for c in range(m.num_columns):
+                        print(m.row_group(g).column(c).statistics)
+                """, url.path]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0 && !data.isEmpty, "pyarrow cannot read \(url.path)")
+            return data
         }
 
         func remove() { if ProcessInfo.processInfo.environment["ODP_KEEP"] == nil { try? FileManager.default.removeItem(at: root) } }
@@ -153,6 +186,21 @@ struct PublishedBytesTests {
         let second = try ws.run()
         #expect(second.outcomes.first?.status == .published, "\(second.outcomes)")
         #expect(second.outcomes.first?.version != first.outcomes.first?.version)
+        try assertNothingLeaks(ws)
+    }
+
+    @Test("with a Parquet copy, no planted value reaches the Parquet file's values or statistics either")
+    func parquetCopy() throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        try ws.dataset("leak-parquet", csv: Self.csv(rows: 30), formats: "[csv, parquet]")
+        let summary = try ws.run()
+        #expect(summary.outcomes.first?.status == .published, "\(summary.outcomes)")
+        let files = try ws.publishedFiles()
+        #expect(files.contains { $0.0.hasSuffix("releases/leak-parquet/\(summary.outcomes[0].version!)/data/leak-parquet.parquet") })
+        // The scan sees the values: the masked owner and the kept status are there as released.
+        let values = String(decoding: files.first { $0.0.hasSuffix(".parquet") }?.1 ?? Data(), as: UTF8.self)
+        #expect(values.contains("付*") && values.contains("存续"), "\(values.prefix(300))")
         try assertNothingLeaks(ws)
     }
 

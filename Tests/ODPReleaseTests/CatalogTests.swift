@@ -14,7 +14,8 @@ struct CatalogTests {
         var rows = Fixture.rows
         rows[0][1] = "新名称"
         _ = try Fixture.release(root: root, rows: rows, definition: a, time: Fixture.runTime + 60, status: .held(["评分过低"]))
-        var b = Fixture.definition(id: "licences")
+        // The second dataset carries a Parquet copy, so every catalog test sees a third format.
+        var b = Fixture.definition(id: "licences", formats: [.csv, .parquet])
         b.catalog.title = "许可证信息"
         b.catalog.code = "B-001"
         b.catalog.domain = "城建住房"
@@ -52,6 +53,7 @@ struct CatalogTests {
         #expect(lines[1].hasPrefix("1,\"企业<登记>信息 & \"\"名录\"\"\""))
         #expect(lines[1].contains(",\(first.version),https://data.example.gov.cn/enterprises/\(first.version)/data/enterprises.csv"))
         #expect(lines[2].contains("许可证信息") && lines[2].contains("有条件开放,签署数据使用协议,每日"))
+        #expect(lines[2].contains(",CSV、PARQUET,"), "\(lines[2])")
         #expect(!text.contains("未发布数据"))
     }
 
@@ -124,6 +126,23 @@ struct CatalogTests {
         #expect(html.contains("<script src=\"open-list.js\"></script>"))
         let script = Fixture.read(root.appendingPathComponent("catalog/open-list.js"))
         #expect(script.contains("addEventListener('change'"))
+    }
+
+    @Test("a Parquet copy is a DCAT distribution with the EU file type PARQUET, its IANA media type, size and SHA-256")
+    func dcatParquet() throws {
+        let (root, defs, _) = try scenario()
+        try Catalog.write(config: try config(base: "https://data.example.gov.cn"), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil)
+        let text = Fixture.read(root.appendingPathComponent("catalog/dcat.jsonld"))
+        let release = try #require(try ReleaseReader.latest(datasetId: "licences", root: root))
+        let file = try #require(release.metadata.dataFiles.first { $0.path == "data/licences.parquet" })
+        #expect(text.contains("/licences/\(release.version)/parquet\""))
+        #expect(text.contains("file-type/PARQUET\"") && text.contains("media-types/application/vnd.apache.parquet\""))
+        #expect(text.contains("https://data.example.gov.cn/licences/\(release.version)/data/licences.parquet"))
+        #expect(text.contains("\"\(file.sha256)\""))
+        #expect(!text.contains("/enterprises/\(release.version)/parquet"))
+        let list = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("catalog/open-list.json"))) as! [String: Any]
+        let items = list["datasets"] as! [[String: Any]]
+        #expect(items[1]["formats"] as? [String] == ["CSV", "PARQUET"])
     }
 
     @Test("dcat.jsonld conforms to the DCAT-AP 3.0.1 SHACL shapes, range checks included")

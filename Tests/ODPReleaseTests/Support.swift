@@ -26,7 +26,7 @@ enum Fixture {
     ])
 
     static func definition(id: String = "enterprises", schema: Schema = schema, primaryKey: [String] = ["id"], bom: Bool = false,
-                           formats: [DatasetDefinition.DataFormat] = DatasetDefinition.DataFormat.allCases) -> DatasetDefinition {
+                           formats: [DatasetDefinition.DataFormat] = DatasetDefinition.DataFormat.defaults) -> DatasetDefinition {
         DatasetDefinition(id: id, catalog: catalog, source: SourceSpec(kind: .csv, path: "x.csv"), schema: schema,
                           primaryKey: primaryKey, csvBOM: bom, formats: formats, definitionHash: "abc")
     }
@@ -81,6 +81,7 @@ enum Fixture {
     }
 
     static func which(_ tool: String) -> String? {
+        if tool.hasPrefix("/") { return access(tool, X_OK) == 0 ? tool : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let dirs = path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin", "/bin", "/root/.pyenv/shims"]
         for dir in dirs {

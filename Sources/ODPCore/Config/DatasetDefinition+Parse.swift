@@ -60,7 +60,7 @@ extension DatasetDefinition {
         let gate = r.raw("gate")
         let approval = DatasetDefinition.Approval(rawValue: r.choice("approval", of: Approval.allCases.map(\.rawValue), default: "none") ?? "none") ?? .none
         var csvBOM = false
-        var formats = DataFormat.allCases
+        var formats = DataFormat.defaults
         if let release = r.map("release") {
             csvBOM = release.bool("csv_bom") ?? false
             formats = parseFormats(release)
@@ -92,17 +92,17 @@ extension DatasetDefinition {
     }
 
     /// `release.formats`: which data files a release carries. Mistakes are reported; the
-    /// definition still comes back (with every format when csv is missing) so the other
+    /// definition still comes back (with the default formats when csv is missing) so the other
     /// sections are validated, but it must not run.
     private static func parseFormats(_ r: ConfigReader) -> [DataFormat] {
-        guard let value = r.raw("formats") else { return DataFormat.allCases }
+        guard let value = r.raw("formats") else { return DataFormat.defaults }
         let items: [ConfigValue]
         switch value {
         case .list(let list, _): items = list
         case .scalar: items = [value]
         default:
             r.error("\(r.context).formats 应为列表（list），实际是\(value.kindName)", at: value.location, hint: "例如 `formats: [csv]`")
-            return DataFormat.allCases
+            return DataFormat.defaults
         }
         let names = DataFormat.allCases.map(\.rawValue)
         var formats: [DataFormat] = []
@@ -121,7 +121,7 @@ extension DatasetDefinition {
         guard formats.contains(.csv) else {
             r.error("\(r.context).formats 必须包含 `csv`", at: value.location,
                     hint: "内容哈希和变更记录都由 CSV 计算；只要 CSV 时写 `[csv]`")
-            return DataFormat.allCases
+            return DataFormat.defaults
         }
         return formats
     }

@@ -5,7 +5,12 @@ import Foundation
 public struct DatasetDefinition: Sendable, Hashable {
     public enum Approval: String, Sendable, Hashable, CaseIterable { case none, required }
     /// A data file format a release can carry, in the order releases list them.
-    public enum DataFormat: String, Sendable, Hashable, CaseIterable { case csv, json }
+    public enum DataFormat: String, Sendable, Hashable, CaseIterable {
+        case csv, json, parquet
+
+        /// What a release carries when `release.formats` is not given.
+        public static let defaults: [DataFormat] = [.csv, .json]
+    }
 
     /// Stable id used in paths and URLs (lowercase ASCII, digits, `-`).
     public var id: String
@@ -42,7 +47,7 @@ public struct DatasetDefinition: Sendable, Hashable {
     public init(id: String, catalog: CatalogMetadata, source: SourceSpec, schema: Schema, primaryKey: [String] = [],
                 privacy: ConfigValue? = nil, rules: [RuleSpec] = [], compare: ConfigValue? = nil, screens: ConfigValue? = nil,
                 gate: ConfigValue? = nil, approval: Approval = .none, csvBOM: Bool = false,
-                formats: [DataFormat] = DataFormat.allCases, file: String = "",
+                formats: [DataFormat] = DataFormat.defaults, file: String = "",
                 definitionHash: String = "") {
         self.id = id
         self.catalog = catalog

@@ -41,7 +41,7 @@ struct CatalogEntry {
             Field(name: $0.name, title: $0.title, type: $0.type)
         } ?? []
         let files = latest.metadata.dataFiles.map { f in
-            DataFile(path: f.path, bytes: f.bytes, sha256: f.sha256, format: f.path.hasSuffix(".csv") ? "CSV" : "JSON",
+            DataFile(path: f.path, bytes: f.bytes, sha256: f.sha256, format: (DatasetDefinition.DataFormat(path: f.path) ?? .json).rawValue.uppercased(),
                      url: url(base: baseURL, datasetId: definition.id, version: latest.version, path: f.path))
         }
         return CatalogEntry(definition: definition, release: latest, firstPublished: first, fields: fields, files: files,

@@ -112,15 +112,15 @@ enum DCATCatalog {
     }
 
     static func distribution(_ f: CatalogEntry.DataFile, entry e: CatalogEntry, datasetIRI: String) -> ArtifactJSON {
-        let csv = f.format == "CSV"
+        let format = DatasetDefinition.DataFormat(rawValue: f.format.lowercased()) ?? .json
         return [
-            "@id": .string("\(datasetIRI)/\(e.release.version)/\(csv ? "csv" : "json")"),
+            "@id": .string("\(datasetIRI)/\(e.release.version)/\(format.rawValue)"),
             "@type": "dcat:Distribution",
             "dct:title": zh("\(e.catalog.title)（\(f.format)）"),
             "dcat:accessURL": ["@id": .string(f.url)],
             "dcat:downloadURL": ["@id": .string(f.url)],
             "dct:format": ref(euFileType + f.format, "dct:MediaTypeOrExtent"),
-            "dcat:mediaType": ref("https://www.iana.org/assignments/media-types/" + (csv ? "text/csv" : "application/json"), "dct:MediaType"),
+            "dcat:mediaType": ref("https://www.iana.org/assignments/media-types/" + format.mediaType, "dct:MediaType"),
             "dcat:byteSize": typed(String(f.bytes), "xsd:nonNegativeInteger"),
             "spdx:checksum": [
                 "@type": "spdx:Checksum",
