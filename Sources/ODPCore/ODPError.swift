@@ -41,11 +41,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.code = code
     }
 
-    /// `file:line:column: error: message (hint: …) [ODP-E0103]`, the format editors and CI
-    /// logs understand, with the error's code at the end.
+    /// `file:line:column: error: message（提示：…） [ODP-E0103]`, the format editors and CI
+    /// logs understand (the severity word stays English for them), with the error's code at the end.
     public var description: String {
         var text = "\(location): \(severity.rawValue): \(message)"
-        if let hint { text += " (hint: \(hint))" }
+        if let hint { text += "（提示：\(hint)）" }
         if severity == .error || code != nil { text += " [\(code ?? .definition)]" }
         return text
     }
@@ -109,10 +109,10 @@ public struct ODPError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .definition(let items): return items.map(\.description).joined(separator: "\n")
         case .data(let location, let message): return "\(location): \(message)"
-        case .source(let name, let message): return "source \(name): \(message)"
+        case .source(let name, let message): return "数据源 \(name)：\(message)"
         case .io(let path, let message): return "\(path): \(message)"
         case .usage(let message): return message
-        case .publish(let target, let message): return "target \(target): \(message)"
+        case .publish(let target, let message): return "上传目标 \(target)：\(message)"
         }
     }
 

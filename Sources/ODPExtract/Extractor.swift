@@ -57,11 +57,11 @@ public enum Extractor {
 
     private static func path(of definition: DatasetDefinition) throws -> String {
         guard let path = definition.source.path else {
-            throw ODPError.source(definition.id, "\(definition.source.kind.rawValue) source without `path`")
+            throw ODPError.source(definition.id, "\(definition.source.kind.rawValue) 数据源缺少 `path`")
         }
         let url = definition.resolve(path)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ODPError.source(definition.id, "source file not found: \(url.path)")
+            throw ODPError.source(definition.id, "找不到数据源文件（file not found）：\(url.path)")
         }
         return url.path
     }
@@ -80,10 +80,10 @@ public enum Extractor {
             let url = definition.resolve(path)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-                return [Diagnostic(spec.location, "source file `\(path)` does not exist (looked at \(url.path))",
-                                   hint: "relative paths resolve against the folder of the definition file")]
+                return [Diagnostic(spec.location, "数据源文件 `\(path)` 不存在（does not exist，查找位置 \(url.path)）",
+                                   hint: "相对路径以定义文件所在目录为起点")]
             }
-            if isDirectory.boolValue { return [Diagnostic(spec.location, "source path `\(path)` is a folder, not a file")] }
+            if isDirectory.boolValue { return [Diagnostic(spec.location, "source.path `\(path)` 是目录，不是文件（is a folder）")] }
         } else if spec.kind != .postgres {
             return []
         }
@@ -96,9 +96,9 @@ public enum Extractor {
             guard let sample = try source.next(maxRows: sampleRows) else { return [] }
             return SampleCheck.diagnostics(definition, sample: sample)
         } catch {
-            let message = "\(error)"
-            return [Diagnostic(spec.location, "the source cannot be read as defined: \(message)", hint: hint(for: message),
-                               severity: spec.kind == .postgres ? .warning : .error)]
+            let problem = ODPError.from(error)
+            return [Diagnostic(spec.location, "按定义无法读取数据源（source cannot be read）：\(problem.message)", hint: hint(for: problem.message),
+                               severity: spec.kind == .postgres ? .warning : .error, code: problem.code)]
         }
     }
 
@@ -108,10 +108,10 @@ public enum Extractor {
     /// Advice that fits the error at hand: a column hint on a locked database only misleads.
     private static func hint(for message: String) -> String? {
         if message.contains("available columns") || message.contains("available keys") || message.contains("columns but the dataset declares") {
-            return "check the fields' `source` / `name` / `title` against the file's columns, the `delimiter` and `skip_rows`"
+            return "对照文件的列检查各字段的 `source` / `name` / `title`，以及 `delimiter` 和 `skip_rows`"
         }
-        if message.contains("sheet") { return "check `sheet` against the workbook's sheet names" }
-        if message.contains("encoding") || message.contains("decode") { return "declare `encoding:` (UTF-8 or GB18030) in the source" }
+        if message.contains("sheet") { return "对照工作簿的工作表名称检查 `sheet`" }
+        if message.contains("encoding") || message.contains("decode") { return "在 source 下声明 `encoding:`（utf-8 或 gb18030）" }
         return nil
     }
 
@@ -122,30 +122,30 @@ public enum Extractor {
         let at = spec.location
         var out: [Diagnostic] = []
         if let path = spec.path, spec.kind == .xlsx, !path.lowercased().hasSuffix(".xlsx") {
-            out.append(Diagnostic(at, "`\(path)` does not look like an .xlsx file",
-                                  hint: "old .xls files are not supported: save as .xlsx or export CSV", severity: .warning))
+            out.append(Diagnostic(at, "`\(path)` 看起来不是 .xlsx 文件",
+                                  hint: "不支持旧的 .xls 格式：另存为 .xlsx 或导出 CSV", severity: .warning))
         }
         if spec.kind == .csv {
             if let quote = spec.quote, quote == spec.delimiter {
-                out.append(Diagnostic(at, "source.quote and source.delimiter are the same character"))
+                out.append(Diagnostic(at, "source.quote 与 source.delimiter 是同一个字符"))
             }
             if [0x0A, 0x0D].contains(spec.delimiter) {
-                out.append(Diagnostic(at, "source.delimiter cannot be a line break"))
+                out.append(Diagnostic(at, "source.delimiter 不能是换行符"))
             }
         }
         if spec.kind == .postgres, let c = spec.connection {
             if let root = c.sslRootCert, !FileManager.default.fileExists(atPath: definition.resolve(root).path) {
-                out.append(Diagnostic(at, "sslrootcert `\(root)` does not exist", hint: "relative paths resolve against the folder of the definition file"))
+                out.append(Diagnostic(at, "sslrootcert `\(root)` 不存在（does not exist）", hint: "相对路径以定义文件所在目录为起点"))
             }
             if ["verify-ca", "verify-full"].contains(c.sslMode), c.sslRootCert == nil {
-                out.append(Diagnostic(at, "sslmode \(c.sslMode) needs `sslrootcert` to verify the server", severity: .warning))
+                out.append(Diagnostic(at, "sslmode \(c.sslMode) 需要 `sslrootcert` 才能验证服务器证书", severity: .warning))
             }
         }
         if let table = spec.table, table.isEmpty {
-            out.append(Diagnostic(at, "source.table is empty"))
+            out.append(Diagnostic(at, "source.table 为空"))
         }
         if let incremental = spec.incremental, incremental.deletedFlag != nil, definition.primaryKey.isEmpty {
-            out.append(Diagnostic(at, "incremental.deleted_flag needs `primary_key` to say which rows were deleted"))
+            out.append(Diagnostic(at, "incremental.deleted_flag 需要 `primary_key`，才能确定哪些行已删除"))
         }
         return out
     }

@@ -24,7 +24,7 @@ public struct Approvals: Sendable {
     public mutating func record(dataset: String, version: String, approved: Bool, by: String, note: String?) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let fd = open(url.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ODPError.io(url.path, "cannot lock the approvals file") }
+        guard fd >= 0 else { throw ODPError.io(url.path, "无法锁定审核记录文件（cannot lock the approvals file）") }
         defer { close(fd) }
         flock(fd, LOCK_EX)
         defer { flock(fd, LOCK_UN) }

@@ -42,10 +42,10 @@ public final class AuditTrail {
         let hash = SHA256Hex.of(line)
         line.append(UInt8(ascii: "\n"))
         let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard fd >= 0 else { throw ODPError.io(url.path, "cannot open the audit trail") }
+        guard fd >= 0 else { throw ODPError.io(url.path, "无法打开审计日志（audit trail）") }
         defer { close(fd) }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count, fsync(fd) == 0 else { throw ODPError.io(url.path, "cannot append to the audit trail") }
+        guard written == line.count, fsync(fd) == 0 else { throw ODPError.io(url.path, "无法追加写入审计日志（audit trail）") }
         lastHash = hash
     }
 
@@ -71,7 +71,7 @@ public final class AuditTrail {
     /// Checks the chain from the first line.
     public static func verify(url: URL) throws -> Verification {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ODPError.io(url.path, "no audit trail here")
+            throw ODPError.io(url.path, "这里没有审计日志（no audit trail）")
         }
         var expected = genesis
         var n = 0
@@ -83,10 +83,10 @@ public final class AuditTrail {
             n += 1
             // Only the chain is checked here: an entry of a newer schema still links.
             guard let object = try? JSONDecoder().decode(ArtifactJSON.self, from: Data(line)), case .object = object else {
-                return Verification(entries: n, firstBrokenLine: n, problem: "line \(n) is not a JSON object")
+                return Verification(entries: n, firstBrokenLine: n, problem: "第 \(n) 行不是 JSON 对象（not a JSON object）")
             }
             guard object["prev"] == .string(expected) else {
-                return Verification(entries: n, firstBrokenLine: n, problem: "line \(n) does not follow line \(n - 1): an entry was changed, removed or inserted")
+                return Verification(entries: n, firstBrokenLine: n, problem: "第 \(n) 行与第 \(n - 1) 行的哈希链接不上（does not follow）：有记录被修改、删除或插入")
             }
             expected = SHA256Hex.of(line)
         }

@@ -19,7 +19,7 @@ public struct BeforeAfter {
     /// k-anonymity and rare-value blanking need the whole table and are not applied here.
     public static func sample(workspace: Workspace, dataset: String, rows: Int, runDate: CivilDateTime) throws -> BeforeAfter {
         guard let definition = workspace.definitions.first(where: { $0.id == dataset }) else {
-            throw ODPError.usage("no dataset `\(dataset)` in \(workspace.config.file)")
+            throw ODPError.usage("\(workspace.config.file) 中没有数据集 `\(dataset)`（no dataset）")
         }
         let context = try workspace.stageContext(runDate: runDate)
         let checker = try Checker(definition: definition, context: context)

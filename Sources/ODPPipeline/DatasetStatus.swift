@@ -70,10 +70,12 @@ public struct DatasetStatus: Codable, Sendable, Equatable {
     public var reasons: [String]
     public var lastRun: LastRun?
     public var uploads: [Uploads]
+    /// Whether the public version is within the dataset's 更新周期; nil before a release.
+    public var timeliness: DatasetTimeliness?
     /// Where to look next, for a person (Chinese, with paths and commands).
     public var next: [String]
 
     enum CodingKeys: String, CodingKey {
-        case dataset, title, version, state, publishedVersion = "published_version", reasons, lastRun = "last_run", uploads, next
+        case dataset, title, version, state, publishedVersion = "published_version", reasons, lastRun = "last_run", uploads, timeliness, next
     }
 }

@@ -78,9 +78,8 @@ struct IncrementalExtraction {
             return "every_run"
         case .cycle(let cycle):
             guard let text = try staging.meta("last_reconcile"), let last = ISO8601DateFormatter().date(from: text) else { return "first" }
-            guard let interval = cycle.interval else { return nil }
-            // The same slack as `--due`, so a daily cron at a fixed time is not skipped by minutes.
-            return options.runTime.timeIntervalSince(last) >= interval - 3_600 ? "schedule" : nil
+            // The same calendar periods as `--due`: 每日 reconciles on the first run of each day.
+            return cycle.isDue(lastRelease: last, now: options.runTime) ? "schedule" : nil
         }
     }
 

@@ -3,7 +3,7 @@ import ODPCore
 import ODPPublish
 
 /// Tells people when a night run needs them: datasets that failed, were held by a gate or
-/// await approval, a catalog that was not published, a run stopped by a signal. `notify.command` runs through /bin/sh with the event as JSON on stdin and
+/// await approval, datasets overdue for their 更新周期 (reminded on every run until updated), a catalog that was not published, a run stopped by a signal. `notify.command` runs through /bin/sh with the event as JSON on stdin and
 /// `ODP_EVENT_*` variables; `notify.webhook` receives the same JSON. Notification failures
 /// are logged, never fatal: the run's own exit code already says what happened.
 struct Notifier {
@@ -12,19 +12,20 @@ struct Notifier {
 
     func notify(_ summary: PipelineRunner.Summary) {
         let attention = summary.outcomes.filter { [.failed, .held, .awaitingApproval, .interrupted].contains($0.status) }
-        guard !attention.isEmpty || summary.signal != nil || summary.catalogError != nil,
+        let overdue = summary.timeliness.filter(\.value.overdue).keys.sorted()
+        guard !attention.isEmpty || !overdue.isEmpty || summary.signal != nil || summary.catalogError != nil,
               config.notifyCommand != nil || config.notifyWebhook != nil else { return }
         let event = RunNotification(report: summary.reportURL?.path ?? "", datasets: attention.map {
             RunNotification.Dataset(dataset: $0.dataset, status: $0.status, version: $0.version, reasons: $0.reasons, error: $0.error)
-        }, catalogError: summary.catalogError, signal: summary.signal?.name)
+        }, overdue: overdue, catalogError: summary.catalogError, signal: summary.signal?.name)
         guard let json = try? ArtifactCodec.encodeLine(event) else { return }
-        if let command = config.notifyCommand { run(command, json: json, attention: attention) }
+        if let command = config.notifyCommand { run(command, json: json, attention: attention, overdue: overdue) }
         if let webhook = config.notifyWebhook {
             do { try Webhook.post(url: webhook, json: json) } catch { log.log(.warning, "notification webhook failed: \(error)") }
         }
     }
 
-    private func run(_ command: String, json: Data, attention: [DatasetOutcome]) {
+    private func run(_ command: String, json: Data, attention: [DatasetOutcome], overdue: [String]) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -32,17 +33,31 @@ struct Notifier {
         var env = ProcessInfo.processInfo.environment
         env["ODP_EVENT_FAILED"] = attention.filter { $0.status == .failed || $0.status == .interrupted }.map(\.dataset).joined(separator: " ")
         env["ODP_EVENT_HELD"] = attention.filter { $0.status == .held || $0.status == .awaitingApproval }.map(\.dataset).joined(separator: " ")
+        env["ODP_EVENT_OVERDUE"] = overdue.joined(separator: " ")
         process.environment = env
-        let input = Pipe()
-        process.standardInput = input
         do {
+            // A file, not a pipe: a command that never reads its stdin must neither block a
+            // large event (a full pipe) nor kill the run with SIGPIPE.
+            let input = try Self.unlinkedFile(json)
+            defer { try? input.close() }
+            process.standardInput = input
             try process.run()
-            try input.fileHandleForWriting.write(contentsOf: json)
-            try input.fileHandleForWriting.close()
             process.waitUntilExit()
             if process.terminationStatus != 0 { log.log(.warning, "notification command exited with \(process.terminationStatus)") }
         } catch {
             log.log(.warning, "notification command could not run: \(error)")
         }
+    }
+
+    /// `data` in a temporary file that is already removed, read from its start.
+    private static func unlinkedFile(_ data: Data) throws -> FileHandle {
+        var template = Array((FileManager.default.temporaryDirectory.path + "/odp-event-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw ODPError.io("notification event", String(cString: strerror(errno))) }
+        unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        try handle.write(contentsOf: data)
+        try handle.seek(toOffset: 0)
+        return handle
     }
 }

@@ -31,6 +31,8 @@ public struct PipelineRunner {
         /// Reporting steps that failed (run report, metrics, audit), each logged; the run's
         /// other results stand.
         public var reportingErrors: [String] = []
+        /// Each released dataset's 更新周期 standing at the end of the run.
+        public var timeliness: [String: DatasetTimeliness] = [:]
 
         public var exitCode: Int32 {
             if let signal { return signal.exitCode }
@@ -67,7 +69,7 @@ public struct PipelineRunner {
         var summary = Summary(outcomes: datasets.run(states: &states), reportURL: nil, seconds: 0)
         summary.signal = stop.signal
         if let signal = summary.signal {
-            summary.catalogError = "not updated: the run was interrupted by \(signal.name)"
+            summary.catalogError = "未更新（not updated）：运行被 \(signal.name) 中断"
         } else {
             finishCatalog(&summary, layout: layout, publisher: publisher, audit: audit)
         }
@@ -104,10 +106,11 @@ public struct PipelineRunner {
     /// whether or not the one before it worked.
     private func report(_ summary: inout Summary, states: DatasetStates, layout: OutputLayout, audit: AuditTrail) {
         do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout) } catch {
-            summary.reportingErrors.append("run report: \(error)")
+            summary.reportingErrors.append("运行报告（run report）：\(ODPError.from(error))")
         }
-        do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: states, layout: layout) } catch {
-            summary.reportingErrors.append("metrics: \(error)")
+        summary.timeliness = timeliness(layout: layout)
+        do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: states, timeliness: summary.timeliness, layout: layout) } catch {
+            summary.reportingErrors.append("监控指标（metrics）：\(ODPError.from(error))")
         }
         Notifier(config: workspace.config, log: log).notify(summary)
         if let signal = summary.signal {
@@ -120,9 +123,20 @@ public struct PipelineRunner {
                     summary: &summary)
     }
 
+    /// Read from the latest releases, so a dataset skipped by `--due` is judged too.
+    private func timeliness(layout: OutputLayout) -> [String: DatasetTimeliness] {
+        var out: [String: DatasetTimeliness] = [:]
+        for definition in workspace.definitions {
+            guard let latest = try? ReleaseReader.latest(datasetId: definition.id, root: layout.root),
+                  let t = DatasetTimeliness(cycle: definition.catalog.updateCycle, lastRelease: latest.created, now: options.runTime) else { continue }
+            out[definition.id] = t
+        }
+        return out
+    }
+
     private func recordOrLog(_ audit: AuditTrail, _ event: String, dataset: String? = nil, details: AuditDetails, summary: inout Summary) {
         do { try audit.record(event, dataset: dataset, details: details) } catch {
-            summary.reportingErrors.append("audit trail (\(event)): \(error)")
+            summary.reportingErrors.append("审计日志（audit trail，\(event)）：\(ODPError.from(error))")
             log.log(.error, "audit trail (\(event)): \(error)")
         }
     }

@@ -22,14 +22,14 @@ public final class RunLock {
     public func acquire() throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ODPError.io(url.path, "cannot open the run lock: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ODPError.io(url.path, "无法打开运行锁（run lock）：\(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let busy = errno == EWOULDBLOCK
             close(fd)
-            guard busy else { throw ODPError.io(url.path, "cannot take the run lock: \(String(cString: strerror(errno)))") }
+            guard busy else { throw ODPError.io(url.path, "无法取得运行锁（run lock）：\(String(cString: strerror(errno)))") }
             let fields = Self.holder(url)
-            throw Conflict(message: "another odp run holds \(url.path) (pid \(fields["pid"] ?? "?") on \(fields["host"] ?? "?"), "
-                + "started \(fields["started"] ?? "?")); this run exits without doing anything")
+            throw Conflict(message: "另一个 odp 运行持有运行锁 \(url.path)（another odp run holds the lock：pid \(fields["pid"] ?? "?")，"
+                + "主机 \(fields["host"] ?? "?")，开始于 \(fields["started"] ?? "?")）；本次运行未做任何事，请等对方结束后再运行")
         }
         let text = "pid=\(getpid())\nhost=\(ProcessInfo.processInfo.hostName)\nstarted=\(ISO8601DateFormatter().string(from: Date()))\n"
         _ = ftruncate(fd, 0)

@@ -9,7 +9,7 @@ import ODPRelease
 public struct StatusReport: Codable, Sendable, Equatable {
     public var datasets: [DatasetStatus]
 
-    public init(workspace: Workspace) throws {
+    public init(workspace: Workspace, now: Date = Date()) throws {
         let layout = workspace.layout
         let states = try DatasetStates.load(layout.stateFile)
         let approvals = try Approvals(url: layout.approvals)
@@ -17,8 +17,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
         let uploads = Dictionary(grouping: Publisher.status(stateDirectory: layout.state), by: \.dataset)
         datasets = workspace.definitions.map { definition in
             let id = definition.id
-            var status = Self.state(id, lastRun: lastRuns[id], saved: states[id], approvals: approvals, layout: layout)
+            let latest = try? ReleaseReader.latest(datasetId: id, root: layout.root)
+            var status = Self.state(id, lastRun: lastRuns[id], saved: states[id], published: latest?.version, approvals: approvals, layout: layout)
             status.title = definition.catalog.title
+            status.timeliness = latest.flatMap { DatasetTimeliness(cycle: definition.catalog.updateCycle, lastRelease: $0.created, now: now) }
             status.uploads = Self.uploads(uploads[id] ?? [])
             status.next = Self.next(status, layout: layout)
             return status
@@ -40,9 +42,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         return found
     }
 
-    private static func state(_ id: String, lastRun: DatasetStatus.LastRun?, saved: DatasetState?, approvals: Approvals,
-                              layout: OutputLayout) -> DatasetStatus {
-        let published = (try? ReleaseReader.latest(datasetId: id, root: layout.root))??.version
+    private static func state(_ id: String, lastRun: DatasetStatus.LastRun?, saved: DatasetState?, published: String?,
+                              approvals: Approvals, layout: OutputLayout) -> DatasetStatus {
         let status = lastRun?.status ?? saved?.lastOutcome
         let version = lastRun?.version ?? saved?.lastVersion ?? published
         var state: DatasetStatus.State
@@ -66,7 +67,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case .skipped?, nil: state = published == nil ? .neverRun : .published
         }
         return DatasetStatus(dataset: id, title: "", version: version, state: state, publishedVersion: published, reasons: reasons,
-                             lastRun: lastRun, uploads: [], next: [])
+                             lastRun: lastRun, uploads: [], timeliness: nil, next: [])
     }
 
     private static func uploads(_ entries: [PublishStatusEntry]) -> [DatasetStatus.Uploads] {
@@ -97,6 +98,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case .rejected: out.append("已驳回：数据更正后下次 odp run 生成新版本")
         case .failed, .interrupted:
             out.append("错误见运行报告 \(s.lastRun?.report ?? layout.runsDirectory.path)；修复后重新运行 odp run --dataset \(id)")
+        }
+        if let t = s.timeliness, t.overdue {
+            out.append("已逾期：更新周期\(t.cycle.rawValue)，公开版本发布于 \(BeijingTime.text(t.lastRelease))，自 \(t.overdueFrom.map { BeijingTime.text($0) } ?? "—") 起未按周期更新；请部门提供新数据后运行 odp run --dataset \(id)")
         }
         for u in s.uploads where !u.pending.isEmpty {
             out.append("目标 \(u.target) 有 \(u.pending.count) 个文件待上传：下次 odp run 续传（日志 \(layout.logFile.path)）")

@@ -9,9 +9,11 @@ import ODPRelease
 extension Workspace {
     /// The pseudonym key bytes (`keys.pseudonym.secret`), or why they cannot be read.
     func pseudonymKey() -> Result<[UInt8], Error> {
-        guard let ref = config.pseudonymKey else { return .failure(ODPError.usage("odp.yml has no `keys.pseudonym`")) }
+        guard let ref = config.pseudonymKey else {
+            return .failure(ODPError.usage("odp.yml 没有配置假名化密钥（`keys.pseudonym`）").coded(.secretUnavailable))
+        }
         return Result { Array(try ref.secret.resolve(relativeTo: config.baseDirectory).utf8) }
-            .mapError { ODPError.usage("pseudonym key `\(ref.id)` (\(ref.secret)): \($0)") }
+            .mapError { ODPError.usage("假名化密钥（pseudonym key）`\(ref.id)`：\(ODPError.from($0).message)").coded(.secretUnavailable) }
     }
 
     /// The Ed25519 seed that signs every release's SHA256SUMS (`keys.signing`), read once per
@@ -25,10 +27,10 @@ extension Workspace {
         guard let ref = config.signingKey else { return nil }
         let text: String
         do { text = try ref.resolve(relativeTo: config.baseDirectory) } catch {
-            throw ODPError.usage("signing key keys.signing (\(ref)): \(error)")
+            throw ODPError.usage("签名密钥（signing key）keys.signing：\(ODPError.from(error).message)").coded(.secretUnavailable)
         }
         guard let seed = ReleaseSigning.parseKey(text) else {
-            throw ODPError.usage("keys.signing（\(ref)）不是 Ed25519 私钥：应为 32 字节种子的 64 位十六进制或 Base64，可用 `odp keys generate --out DIR` 生成")
+            throw ODPError.usage("keys.signing（\(ref)）不是 Ed25519 私钥：应为 32 字节种子的 64 位十六进制或 Base64，可用 `odp keys generate --out DIR` 生成").coded(.secretUnavailable)
         }
         return seed
     }
@@ -41,16 +43,18 @@ extension Workspace {
         var out: [Diagnostic] = []
         if config.pseudonymKey != nil, case .failure(let error) = workspace.pseudonymKey() {
             let users = definitions.flatMap { d in d.schema.fields.compactMap { f in f.desensitize.flatMap { $0.type == "pseudonym" ? (d, f, $0) : nil } } }
-            if users.isEmpty { out.append(Diagnostic(top, "\(error)", severity: .warning)) }
+            let problem = ODPError.from(error)
+            if users.isEmpty { out.append(Diagnostic(top, problem.message, severity: .warning, code: problem.code)) }
             for (definition, field, spec) in users {
-                out.append(Diagnostic(spec.location, "field `\(field.name)` of \(definition.id) cannot be pseudonymized: \(error)",
-                                      hint: "a run fails this dataset until the key can be read"))
+                out.append(Diagnostic(spec.location, "数据集 \(definition.id) 的字段 `\(field.name)` 无法假名化（pseudonymize）：\(problem.message)",
+                                      hint: "在密钥可读之前，运行时该数据集会失败", code: problem.code))
             }
         }
         do { _ = try workspace.signingKey() } catch {
-            out.append(Diagnostic(top, "\(error)", hint: "every release is signed: a run fails every dataset until the key can be read"))
+            let problem = ODPError.from(error)
+            out.append(Diagnostic(top, problem.message, hint: "每个版本都要签名：在密钥可读之前，运行时所有数据集都会失败", code: problem.code))
         }
-        out += Publisher.secretProblems(config).map { Diagnostic(top, $0, hint: "uploads to this target fail until it is set") }
+        out += Publisher.secretProblems(config).map { Diagnostic(top, $0, hint: "在设置之前，上传到该目标会失败", code: .secretUnavailable) }
         return out
     }
 }

@@ -41,7 +41,7 @@ public struct Workspace: Sendable {
             diagnostics += Checker.validate(definition, config: config)
             diagnostics += Desensitizer.validate(definition, config: config)
             if let other = ids[definition.id] {
-                diagnostics.append(Diagnostic(SourceLocation(file: file, line: 1), "dataset id `\(definition.id)` is also used by \(other)"))
+                diagnostics.append(Diagnostic(SourceLocation(file: file, line: 1), "数据集标识（dataset id）`\(definition.id)` 已被 \(other) 使用"))
             }
             ids[definition.id] = file
             definitions.append(definition)
@@ -49,7 +49,7 @@ public struct Workspace: Sendable {
         diagnostics += ReferenceGraph(definitions, known: definitions + otherDatasets(config, loaded: ids)).diagnostics
         for ref in config.codeTables {
             for path in [ref.path] + (ref.history.map { [$0] } ?? []) where !FileManager.default.fileExists(atPath: config.resolve(path).path) {
-                diagnostics.append(Diagnostic(SourceLocation(file: config.file), "code table `\(ref.name)`: file \(path) does not exist"))
+                diagnostics.append(Diagnostic(SourceLocation(file: config.file), "代码表（code table）`\(ref.name)`：文件 \(path) 不存在"))
             }
         }
         if openSources { diagnostics += secretDiagnostics(config, definitions: definitions) }
@@ -83,7 +83,7 @@ public struct Workspace: Sendable {
             context.pseudonymKeyID = ref.id
             switch pseudonymKey() {
             case .success(let key): context.pseudonymKey = key
-            case .failure(let error): context.pseudonymKeyProblem = "\(error)"
+            case .failure(let error): context.pseudonymKeyProblem = ODPError.from(error).message
             }
         }
         return context

@@ -16,7 +16,7 @@ final class Journal {
     init(directory: URL) throws {
         self.directory = directory
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw ODPError.io(directory.path, "cannot create the publish state folder: \(error.localizedDescription)")
+            throw ODPError.io(directory.path, "无法创建上传状态目录（cannot create the publish state folder）：\(ODPError.from(error, path: directory.path).message)")
         }
         refresh()
     }
@@ -61,7 +61,7 @@ final class Journal {
         var line = try ArtifactCodec.encodeLine(value)
         line.append(0x0A)
         let fd = open(url.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ODPError.io(url.path, "cannot open the journal: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ODPError.io(url.path, "无法打开上传日志（cannot open the journal）：\(String(cString: strerror(errno)))") }
         defer { close(fd) }
         // After a torn last line (a crash mid-write), start on a fresh line, or this entry
         // would join the torn one and be lost with it.
@@ -70,7 +70,7 @@ final class Journal {
         if end > 0, pread(fd, &last, 1, end - 1) == 1, last != 0x0A { line.insert(0x0A, at: line.startIndex) }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == line.count, fsync(fd) == 0 else {
-            throw ODPError.io(url.path, "cannot write the journal: \(String(cString: strerror(errno)))")
+            throw ODPError.io(url.path, "无法写入上传日志（cannot write the journal）：\(String(cString: strerror(errno)))")
         }
     }
 }

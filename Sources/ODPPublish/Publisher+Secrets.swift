@@ -13,12 +13,13 @@ extension Publisher {
     }
 
     /// For `odp validate`: one message per target whose secret cannot be read, naming the
-    /// target and the reference (never a value).
+    /// target and the reference (never a value), without the code (`ODP-E0106`), which the
+    /// diagnostic carrying it adds.
     public static func secretProblems(_ config: PipelineConfig,
                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         config.targets.compactMap { spec in
             guard let settings = TargetSettings.parse(spec, config: config).0 else { return nil }
-            do { _ = try secrets(of: settings, config: config, environment: environment) } catch { return "target \(settings.name): \(error)" }
+            do { _ = try secrets(of: settings, config: config, environment: environment) } catch { return "上传目标 \(settings.name)：\(ODPError.from(error).message)" }
             return nil
         }
     }

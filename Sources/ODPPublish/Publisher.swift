@@ -124,8 +124,8 @@ public final class Publisher {
             out += diagnostics
             guard let settings else { continue }
             if let first = names[settings.name] {
-                out.append(Diagnostic(spec.location, "target name `\(settings.name)` is used twice (first at \(first))",
-                                      hint: "give each target a distinct `name:`"))
+                out.append(Diagnostic(spec.location, "上传目标名 `\(settings.name)` 用了两次（used twice，第一次在 \(first)）",
+                                      hint: "给每个上传目标起不同的 `name:`"))
             }
             names[settings.name] = spec.location
         }
@@ -161,9 +161,9 @@ public final class Publisher {
         let safe = "\(target)--\(dataset)".map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
         let path = locks.appendingPathComponent(String(safe) + ".lock").path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ODPError.io(path, "cannot open lock file") }
+        guard fd >= 0 else { throw ODPError.io(path, "无法打开锁文件（cannot open lock file）") }
         defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw ODPError.io(path, "cannot lock") }
+        guard flock(fd, LOCK_EX) == 0 else { throw ODPError.io(path, "无法加锁（cannot lock）") }
         defer { flock(fd, LOCK_UN) }
         return try body()
     }

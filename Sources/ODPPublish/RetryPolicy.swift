@@ -25,11 +25,12 @@ struct RetryPolicy: Sendable {
 
     /// Runs `body` until it succeeds, fails for good, or the tries or the budget are spent.
     ///
-    /// `recheck` runs once before every retry of an operation that is not idempotent: when the
+    /// `recheck` runs before every retry of an operation that is not idempotent: when the
     /// failed try did reach the server (the answer was lost on the way back), it returns the
-    /// result found remotely and no second copy is made. It is not retried on its own: a
-    /// failing recheck just lets the retry go ahead; if that retry then meets a conflict (HTTP
-    /// 409), the copy is probably there, so the loop waits and rechecks again.
+    /// result found remotely and no second copy is made. The retry goes ahead only once a
+    /// recheck has answered that there is no copy: a recheck that fails takes a try of its own
+    /// (it is not a loop of its own), and the next try rechecks again. A conflict (HTTP 409)
+    /// on a retried create means the copy is probably there, so it is rechecked too.
     ///
     /// ## Errors
     /// `ODPError.io(what, …)` with the root cause: the first refusal, timeout, unreachable host
@@ -40,20 +41,24 @@ struct RetryPolicy: Sendable {
         }
         var attempt = 0
         var failures: [TransferError] = []
+        var mustRecheck = false
         let started = Date()
         while true {
             let tried = Date()
             do {
+                if mustRecheck, let recheck {
+                    do { if let found = try recheck() { return found } } catch let error as TransferError { throw error } catch {}
+                    mustRecheck = false
+                }
                 return try body()
             } catch let error as TransferError {
                 attempt += 1
                 failures.append(error)
                 budget.spend(Date().timeIntervalSince(tried), cause: Self.cause(failures).message)
-                // A conflict on a retried create is usually the copy an earlier try made when
-                // its answer was lost and the recheck after it failed too: recheck again.
                 let conflictAfterRetry = recheck != nil && attempt > 1 && error.status == 409
-                guard error.retryable || conflictAfterRetry, attempt < min(attempts, error.maxAttempts ?? attempts) else {
-                    throw ODPError.io(what, Self.giveUp(failures, retried: error.retryable || conflictAfterRetry, since: started))
+                let retryable = error.retryable || conflictAfterRetry
+                guard retryable, attempt < min(attempts, error.maxAttempts ?? attempts) else {
+                    throw ODPError.io(what, Self.giveUp(failures, retried: retryable, since: started))
                 }
                 if let retryAfter = error.retryAfter, retryAfter > maxRetryAfter {
                     throw ODPError.io(what, "server asks to wait \(Int(retryAfter)) s; run again later (\(error.message))")
@@ -67,7 +72,7 @@ struct RetryPolicy: Sendable {
                 log?.note("retry \(attempt)/\(attempts - 1) of \(what) in \(String(format: "%.2f", wait)) s: \(error.message)")
                 Thread.sleep(forTimeInterval: wait)
                 budget.spend(wait, cause: nil)
-                if let recheck, let found = try? recheck() { return found }
+                mustRecheck = recheck != nil
             }
         }
     }

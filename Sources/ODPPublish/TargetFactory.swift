@@ -10,7 +10,7 @@ enum TargetFactory {
         case .dir:
             return FileDropTarget(settings: s, store: DirectoryStore(root: URL(fileURLWithPath: s.path ?? ".")))
         case .ckan:
-            guard let token = secrets["token"] else { throw ODPError.usage("target \(s.name): token is not set") }
+            guard let token = secrets["token"] else { throw ODPError.usage("上传目标 \(s.name)：没有设置令牌（token is not set）").coded(.secretUnavailable) }
             return CKANTarget(settings: s, token: token, options: transfer, publisherName: config.publisher)
         case .sftp, .ftp:
             transfer.username = s.user

@@ -37,8 +37,8 @@ struct TargetSettings: Sendable {
     static func parse(_ spec: RuleSpec, config: PipelineConfig?) -> (TargetSettings?, [Diagnostic]) {
         guard let kind = Kind(rawValue: spec.type) else {
             let names = Kind.allCases.map(\.rawValue)
-            let hint = Suggest.closest(to: spec.type, in: names).map { "did you mean `\($0)`?" } ?? "use one of \(names.joined(separator: ", "))"
-            return (nil, [Diagnostic(spec.location, "target: unknown type `\(spec.type)`", hint: hint)])
+            let hint = Suggest.hint(for: spec.type, in: names) ?? "可选类型：\(names.joined(separator: ", "))"
+            return (nil, [Diagnostic(spec.location, "target：未知的上传目标类型（unknown type）`\(spec.type)`", hint: hint)])
         }
         let r = spec.reader(context: "target \(spec.type)")
         var s = TargetSettings(kind: kind, name: r.string("name") ?? spec.type, location: spec.location)
@@ -47,11 +47,11 @@ struct TargetSettings: Sendable {
         if let v = r.int("retries", range: 0...20) { s.retry.attempts = v + 1 }
         if let v = r.double("retry_base_delay") { s.retry.baseDelay = max(0, v) }
         if let v = r.double("retry_budget") {
-            if v > 0 { s.retry.budget = RetryBudget(seconds: v) } else { r.error("\(r.context).retry_budget must be more than 0 seconds", at: r.raw("retry_budget")?.location) }
+            if v > 0 { s.retry.budget = RetryBudget(seconds: v) } else { r.error("\(r.context).retry_budget 必须大于 0 秒", at: r.raw("retry_budget")?.location) }
         }
         for key in ["insecure", "verify_tls", "tls_verify", "ssl_verify", "insecure_skip_verify", "strict_host_key_checking"] where r.has(key) {
-            r.error("target \(spec.type).\(key): certificate and host key checks cannot be turned off", at: r.raw(key)?.location,
-                    hint: kind == .sftp ? "pin the host key with `host_key_sha256` or `known_hosts`" : "give the server's CA with `ca_file`")
+            r.error("target \(spec.type).\(key)：证书和主机密钥校验不能关闭（cannot be turned off）", at: r.raw(key)?.location,
+                    hint: kind == .sftp ? "用 `host_key_sha256` 或 `known_hosts` 固定主机密钥" : "用 `ca_file` 给出服务器的 CA 证书")
         }
         let resolve: (String) -> String = { p in config?.resolve(p).path ?? p }
         switch kind {
@@ -66,7 +66,7 @@ struct TargetSettings: Sendable {
             s.maxResourceSizeMB = r.int("max_resource_size_mb", range: 1...1_000_000)
             if let c = r.string("catalog_dataset") { s.catalogDataset = c }
             if s.organization == nil && !s.createOrganizations {
-                r.error("target ckan: give `organization`, or allow `create_organizations: true` (one organization per provider)")
+                r.error("target ckan：请给出 `organization`，或写 `create_organizations: true`（每个提供方一个组织）")
             }
         case .http:
             s.url = urlKey(r, schemes: ["http", "https"])
@@ -80,7 +80,7 @@ struct TargetSettings: Sendable {
                 for key in h.keys { if let v = h.string(key) { s.headers[key] = v } }
             }
             if let u = s.url, !u.contains("{file}") {
-                r.error("target http.url must contain {file} (and usually {dataset} and {version})", at: r.raw("url")?.location)
+                r.error("target http.url 必须包含 {file}（通常还有 {dataset} 和 {version}）", at: r.raw("url")?.location)
             }
         case .sftp, .ftp:
             s.url = urlKey(r, schemes: [kind.rawValue])
@@ -102,18 +102,18 @@ struct TargetSettings: Sendable {
                     s.knownHosts = nil
                 }
                 if s.knownHosts == nil && s.hostKeySHA256 == nil && !r.has("host_key_sha256") && !r.has("known_hosts") {
-                    r.error("target sftp: the server's host key is not pinned", hint: "add `host_key_sha256: SHA256:…` (ssh-keygen -lf key.pub) or `known_hosts: path`")
+                    r.error("target sftp：没有固定服务器的主机密钥（host key is not pinned）", hint: "加上 `host_key_sha256: SHA256:…`（ssh-keygen -lf key.pub）或 `known_hosts: 路径`")
                 }
-                if s.password == nil && s.privateKey == nil { r.error("target sftp: give `private_key: file:…` or `password: env:…`") }
-                if case .environment = s.privateKey { r.error("target sftp.private_key must be a `file:` reference (libcurl reads the key file)") }
+                if s.password == nil && s.privateKey == nil { r.error("target sftp：请给出 `private_key: file:…` 或 `password: env:…`") }
+                if case .environment = s.privateKey { r.error("target sftp.private_key 必须是 `file:` 引用（libcurl 读取密钥文件）") }
             } else {
                 s.ftpUsePasvAddress = r.bool("use_pasv_address") ?? false
-                if s.password == nil { r.error("target ftp: missing required key `password` (env:… or file:…)") }
+                if s.password == nil { r.error("target ftp：缺少必填键（missing required key）`password`（env:… 或 file:…）") }
             }
         }
         for (key, path) in [("ca_file", s.caFile), ("known_hosts", s.knownHosts)] {
             if let path, !FileManager.default.fileExists(atPath: path) {
-                r.error("\(r.context).\(key): `\(path)` does not exist", at: r.raw(key)?.location)
+                r.error("\(r.context).\(key)：`\(path)` 不存在（does not exist）", at: r.raw(key)?.location)
             }
         }
         let diagnostics = r.finish()
@@ -148,16 +148,16 @@ struct TargetSettings: Sendable {
         guard let url = r.string("url", required: true) else { return nil }
         let scheme = url.components(separatedBy: "://").first?.lowercased() ?? ""
         guard url.contains("://"), schemes.contains(scheme) else {
-            r.error("\(r.context).url must start with \(schemes.map { "\($0)://" }.joined(separator: " or "))", at: r.raw("url")?.location)
+            r.error("\(r.context).url 必须以 \(schemes.map { "\($0)://" }.joined(separator: " 或 ")) 开头", at: r.raw("url")?.location)
             return nil
         }
         if let at = url.range(of: "@"), url[url.range(of: "://")!.upperBound..<at.lowerBound].contains(":") {
-            r.error("\(r.context).url holds a password", at: r.raw("url")?.location, hint: "use `user:` and `password: env:…`")
+            r.error("\(r.context).url 中写了密码（url holds a password）", at: r.raw("url")?.location, hint: "改用 `user:` 和 `password: env:…`", code: .inlineSecret)
             return nil
         }
         if scheme == "http" || scheme == "ftp", let host = URLComponents(string: url.replacingOccurrences(of: "{", with: "%7B").replacingOccurrences(of: "}", with: "%7D"))?.host,
            !["127.0.0.1", "localhost", "::1"].contains(host) {
-            r.warning("\(r.context).url is not encrypted (\(scheme)://): credentials and data cross the network in clear", at: r.raw("url")?.location)
+            r.warning("\(r.context).url 未加密（not encrypted，\(scheme)://）：账号和数据以明文经过网络", at: r.raw("url")?.location)
         }
         return url
     }

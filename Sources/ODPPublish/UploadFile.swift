@@ -43,13 +43,13 @@ struct UploadFile: Sendable, Hashable {
         }
         let sumsURL = directory.appendingPathComponent(SHA256Sums.fileName)
         guard let sums = try SHA256Sums.read(release: directory) else {
-            throw ODPError.io(sumsURL.path, "release has no readable SHA256SUMS; only complete releases are published")
+            throw ODPError.io(sumsURL.path, "版本中没有可读的 SHA256SUMS（no readable SHA256SUMS）；只上传完整的版本")
         }
         var files: [UploadFile] = try sums.entries.map { entry in
             let url = directory.appendingPathComponent(entry.path)
             let (hash, size) = try hashFile(url)
             guard hash == entry.sha256 else {
-                throw ODPError.data(SourceLocation(file: url.path), "content does not match SHA256SUMS (file changed or truncated)")
+                throw ODPError.data(SourceLocation(file: url.path), "文件内容与 SHA256SUMS 不符（does not match）：文件被改动或截断")
             }
             return UploadFile(file: ReleaseFile(path: entry.path, bytes: Int(size), sha256: hash), url: url)
         }
@@ -86,7 +86,7 @@ struct UploadFile: Sendable, Hashable {
     }
 
     static func hashFile(_ url: URL) throws -> (String, Int64) {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw ODPError.io(url.path, "cannot read") }
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw ODPError.io(url.path, "无法读取（cannot read）") }
         defer { try? handle.close() }
         var hasher = StreamingSHA256()
         var size: Int64 = 0

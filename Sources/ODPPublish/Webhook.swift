@@ -24,6 +24,6 @@ public enum Webhook {
             }
             usleep(useconds_t(500_000 << attempt))
         }
-        throw ODPError.publish("webhook", "notification to \(url.split(separator: "?").first ?? "") failed: \(lastError)")
+        throw ODPError.publish("webhook", "发送通知到 \(url.split(separator: "?").first ?? "") 失败（notification failed）：\(lastError)")
     }
 }

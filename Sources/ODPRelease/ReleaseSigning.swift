@@ -17,9 +17,9 @@ public enum ReleaseSigning {
     /// Reads a key file (64 hex characters, or Base64 of 32 bytes).
     public static func loadKey(from url: URL) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw ODPError.io(url.path, "cannot read the signing key file")
+            throw ODPError.io(url.path, "无法读取签名密钥文件（signing key）")
         }
-        guard let key = parseKey(text) else { throw ODPError.io(url.path, "the signing key must be a 32-byte seed in hex (64 characters) or Base64") }
+        guard let key = parseKey(text) else { throw ODPError.io(url.path, "签名密钥应为 32 字节种子的十六进制（64 个字符）或 Base64 文本") }
         return key
     }
 

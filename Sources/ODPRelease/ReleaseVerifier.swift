@@ -32,7 +32,7 @@ public enum ReleaseVerifier {
     /// - Throws: when the path cannot be read or has no SHA256SUMS.
     public static func verify(path: URL, publicKey: [UInt8]? = nil) throws -> VerifyResult {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDir) else { throw ODPError.io(path.path, "does not exist") }
+        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDir) else { throw ODPError.io(path.path, "不存在（does not exist）") }
         var actual: [String: String] = [:]
         var unsafeEntries: [String] = []
         var sums: Data?
@@ -61,26 +61,26 @@ public enum ReleaseVerifier {
                 }
                 var hasher = SHA256()
                 do { try zip.read(entry) { hasher.update(bufferPointer: $0) } } catch {
-                    actual[file] = "unreadable: \(error)"
+                    actual[file] = "无法读取（unreadable）：\(ODPError.from(error).message)"
                     continue
                 }
                 actual[file] = SHA256Hex.hex(Array(hasher.finalize()))
             }
         }
-        guard let sums else { throw ODPError.io(path.path, "no SHA256SUMS in the release") }
+        guard let sums else { throw ODPError.io(path.path, "版本中没有 SHA256SUMS（no SHA256SUMS）") }
         var result = VerifyResult(verified: [], failures: unsafeEntries, signature: .absent)
         if isDir.boolValue { checkFileDropMarkers(in: path, actual: &actual, result: &result) }
         var listed = Set<String>()
         for entry in try SHA256Sums.parse(sums, file: path.appendingPathComponent(SHA256Sums.fileName).path).entries {
             let (file, expected) = (entry.path, entry.sha256)
             listed.insert(file)
-            guard let got = actual[file] else { result.failures.append("\(file): listed in SHA256SUMS but missing"); continue }
+            guard let got = actual[file] else { result.failures.append("\(file): 列在 SHA256SUMS 中但文件缺失（listed in SHA256SUMS but missing）"); continue }
             if got == expected { result.verified.append(file) } else {
-                result.failures.append(got.hasPrefix("unreadable: ") ? "\(file): \(got)" : "\(file): SHA-256 mismatch")
+                result.failures.append(got.hasPrefix("无法读取（unreadable）：") ? "\(file): \(got)" : "\(file): SHA-256 不符（SHA-256 mismatch），文件被改动或损坏")
             }
         }
         for file in actual.keys.sorted() where !listed.contains(file) {
-            result.failures.append("\(file): not listed in SHA256SUMS")
+            result.failures.append("\(file): 未列在 SHA256SUMS 中（not listed in SHA256SUMS）")
         }
         if let signature {
             if let publicKey {
@@ -122,7 +122,7 @@ public enum ReleaseVerifier {
     }
 
     static func hashFile(_ url: URL) throws -> String {
-        guard let h = FileHandle(forReadingAtPath: url.path) else { throw ODPError.io(url.path, "cannot read") }
+        guard let h = FileHandle(forReadingAtPath: url.path) else { throw ODPError.io(url.path, "无法读取（cannot read）") }
         defer { try? h.close() }
         var hasher = SHA256()
         while let block = try h.read(upToCount: 4 << 20), !block.isEmpty { hasher.update(data: block) }

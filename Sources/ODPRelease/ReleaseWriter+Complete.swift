@@ -134,10 +134,10 @@ extension ReleaseWriter {
                            + (signingKey == nil ? [] : [SHA256Sums.signatureName]), gate: gate)
         }
         let final = targetDirectory.appendingPathComponent(version)
-        guard rename(zipTemp.path, zip.path) == 0 else { throw ODPError.io(zip.path, "cannot rename the zip into place") }
+        guard rename(zipTemp.path, zip.path) == 0 else { throw ODPError.io(zip.path, "无法把 zip 改名到目标位置（cannot rename into place）") }
         DurableFile.syncDirectory(packages)
         guard rename(temporaryDirectory.path, final.path) == 0 else {
-            throw ODPError.io(final.path, "cannot rename the release into place: \(String(cString: strerror(errno)))")
+            throw ODPError.io(final.path, "无法把版本目录改名到目标位置（cannot rename into place）：\(String(cString: strerror(errno)))")
         }
         DurableFile.syncDirectory(datasetDirectory)
         DurableFile.syncDirectory(targetDirectory)

@@ -49,7 +49,7 @@ public final class ReleaseWriter {
     public init(definition: DatasetDefinition, schema: Schema, outputRoot: URL, runTime: Date, signingKey: [UInt8]? = nil,
                 codeTables: [String: CodeTable] = [:], minimumVersion: String? = nil) throws {
         guard ReleaseWriter.isSafeId(definition.id) else {
-            throw ODPError.usage("dataset id `\(definition.id)` must be lowercase ASCII letters, digits and `-`")
+            throw ODPError.usage("数据集标识（dataset id）`\(definition.id)` 只能由小写字母、数字和 `-` 组成")
         }
         if let key = signingKey, key.count != 32 { throw ODPError.usage("the signing key must be a 32-byte Ed25519 seed") }
         self.definition = definition
@@ -193,7 +193,7 @@ public final class ReleaseWriter {
     public static func promote(datasetId: String, version: String, root: URL) throws {
         let dir = ReleaseReader.releasesDirectory(datasetId, root).appendingPathComponent(version)
         guard let metadata = try ReleaseMetadata.read(release: dir) else {
-            throw ODPError.usage("release \(datasetId) \(version) does not exist or is incomplete")
+            throw ODPError.usage("版本 \(datasetId) \(version) 不存在或不完整（does not exist or is incomplete）").coded(.noRelease)
         }
         try writeLatest(datasetId: datasetId, version: version, contentHash: metadata.contentHash, root: root)
     }

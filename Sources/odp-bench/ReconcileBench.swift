@@ -53,11 +53,11 @@ enum ReconcileBench {
         guard let definition = DatasetDefinition.parse(yaml: yaml, file: work.appendingPathComponent("d.yml").path).0 else {
             throw ODPError.usage("the benchmark definition does not parse")
         }
-        var result: [String: Any] = ["rows": rows, "mode": "reconcile"]
+        var result: [String: ArtifactJSON] = ["rows": ArtifactJSON(rows), "mode": "reconcile"]
         func timed(_ name: String, _ body: () throws -> Void) rethrows {
             let watch = Stopwatch()
             try body()
-            result[name + "_seconds"] = (watch.elapsed * 1000).rounded() / 1000
+            result[name + "_seconds"] = ArtifactJSON((watch.elapsed * 1000).rounded() / 1000)
         }
         try timed("full_read") {
             var whole = definition
@@ -74,21 +74,23 @@ enum ReconcileBench {
             try store.replaceAll(source)
             watermark = source.watermark
         }
-        try timed("reconcile_clean") { result["reconcile_clean"] = try Reconciler.reconcile(definition, staging: store, environment: env).byKind }
+        try timed("reconcile_clean") { result["reconcile_clean"] = Self.counts(try Reconciler.reconcile(definition, staging: store, environment: env).byKind) }
         try psql("UPDATE \(table) SET amount = amount + 1, updated_at = timestamptz '2027-01-01 00:00:00+08' WHERE id % 100 = 0")
         try timed("incremental_1pct") {
             let source = try Extractor.open(definition, since: watermark, environment: env)
             defer { source.close() }
-            result["incremental_1pct_counts"] = "\(try store.merge(source))"
+            result["incremental_1pct_counts"] = ArtifactJSON("\(try store.merge(source))")
         }
         try psql("UPDATE \(table) SET name = name || '（改）' WHERE id % 100 = 1")
         try timed("reconcile_1pct_drift") {
             let found = try Reconciler.reconcile(definition, staging: store, environment: env)
-            result["reconcile_1pct_drift"] = found.byKind
-            result["reconcile_1pct_ranges_differing"] = found.rangesDiffering
-            result["reconcile_1pct_rows_reread"] = found.rowsReread
+            result["reconcile_1pct_drift"] = Self.counts(found.byKind)
+            result["reconcile_1pct_ranges_differing"] = ArtifactJSON(found.rangesDiffering)
+            result["reconcile_1pct_rows_reread"] = ArtifactJSON(found.rowsReread)
         }
-        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])
+        let data = try ArtifactJSON.object(result).encoded(pretty: true)
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
+
+    private static func counts(_ byKind: [String: Int]) -> ArtifactJSON { .object(byKind.mapValues { ArtifactJSON($0) }) }
 }

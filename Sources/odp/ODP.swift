@@ -54,15 +54,16 @@ struct PipelineOptions: ParsableArguments {
 /// so they get no second `error:`; anything else is coded (`ODPError.from`), never a dump.
 func fail(_ error: Error) -> Never {
     if error is ValidationError {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        let text = "\(error)"
+        FileHandle.standardError.write(Data("错误（error）：\(text)\(text.hasSuffix("]") ? "" : " [\(ErrorCode.usage)]")\n".utf8))
         Foundation.exit(ODPExit.commandLine)
     }
     if error is RunLock.Conflict {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("错误（error）：\(error) [\(ErrorCode.runLocked)]\n".utf8))
         Foundation.exit(ODPExit.locked)
     }
     let coded = ODPError.from(error)
-    let text = coded.diagnostics.isEmpty ? "error: \(coded)" : coded.description
+    let text = coded.diagnostics.isEmpty ? "错误（error）：\(coded)" : coded.description
     FileHandle.standardError.write(Data((text + "\n").utf8))
     if let e = error as? ODPError, e.isDefinitionError { Foundation.exit(ODPExit.usage) }
     Foundation.exit(ODPExit.failure)

@@ -61,7 +61,7 @@ struct CodeFieldTests {
         #expect(d.count == 1)
         let diagnostic = try #require(d.first)
         #expect(diagnostic.severity == .error)
-        #expect(diagnostic.message == "field `industry` has type `code` but names no code table")
+        #expect(diagnostic.message == "字段 `industry` 的类型是 `code`，但没有指定代码表（code table）")
         #expect(diagnostic.location.line == 17)
     }
 
@@ -76,21 +76,21 @@ struct CodeFieldTests {
         func diagnostics(_ field: String) -> [Diagnostic] { Checker.validate(Fixture.definition(fields: field), config: config) }
 
         let unknown = diagnostics("  - {name: region, title: 区划, type: code, code_table: gb2206, class: public}")
-        #expect(unknown.map(\.hint) == ["did you mean `gb2260`?"])
+        #expect(unknown.map(\.hint) == ["是否应为 `gb2260`？"])
         #expect(unknown.first?.location.line == 16)
         let conflict = diagnostics("  - {name: region, title: 区划, type: code, code_table: gb2260, class: public, rules: [{type: code_table, table: sex}]}")
-        #expect(conflict.count == 1 && conflict[0].message.contains("name different tables"))
+        #expect(conflict.count == 1 && conflict[0].message.contains("指向不同的代码表"))
         #expect(diagnostics("  - {name: region, title: 区划, type: code, code_table: gb2260, class: public, rules: [{type: code_table, table: gb2260}]}").isEmpty)
         #expect(diagnostics("  - {name: region, title: 区划, type: code, code_table: gb2260, class: public}").isEmpty)
         let bounded = diagnostics("  - {name: region, title: 区划, type: code, code_table: gb2260, class: public, rules: [{type: min, value: 1}]}")
-        #expect(bounded.contains { $0.message.contains("`min`/`max` apply to number and date fields, `region` is code") })
+        #expect(bounded.contains { $0.message.contains("`min`/`max` 只适用于数值和日期字段，`region` 是 code") })
     }
 
     @Test("parse: `code_table` on a field that is not a code is an error")
     func codeTableOnString() {
         let yaml = Self.definitionYAML(field: "  - {name: region, title: 区划, type: string, code_table: gb2260, class: public}")
         let (_, diagnostics) = DatasetDefinition.parse(yaml: yaml, file: "test.yml")
-        #expect(diagnostics.map(\.message) == ["field `region`: `code_table` applies to code fields only"])
+        #expect(diagnostics.map(\.message) == ["字段 `region`：`code_table` 只适用于 code 类型的字段"])
         #expect(diagnostics.first?.location.line == 5)
     }
 

@@ -94,9 +94,9 @@ struct ExpressionTests {
 
     @Test("parser errors name the offset of the problem")
     func parseErrors() {
-        for (source, offset, fragment) in [("a >= ", 4, "ends too early"), ("a + * b", 4, "unexpected `*`"),
-                                           ("(a > 1", 6, "missing `)`"), ("a > 'x", 4, "not closed"),
-                                           ("a > 1 b", 6, "unexpected `b`"), ("a # 1", 2, "unexpected character")] {
+        for (source, offset, fragment) in [("a >= ", 4, "ends too early"), ("a + * b", 4, "意外的 `*`"),
+                                           ("(a > 1", 6, "缺少 `)`"), ("a > 'x", 4, "not closed"),
+                                           ("a > 1 b", 6, "意外的 `b`"), ("a # 1", 2, "意外的字符")] {
             do {
                 _ = try Expression.parse(source)
                 Issue.record("`\(source)` should not parse")

@@ -59,7 +59,7 @@ struct SafeDefaultTests {
     @Test("a misspelled allow_empty is a definition error with a suggestion")
     func allowEmptyTypo() throws {
         let d = Fixture.definition(fields: fields, extra: "gate: {alow_empty: true}")
-        #expect { _ = try Checker(definition: d, context: Fixture.context()) } throws: { "\($0)".contains("did you mean `allow_empty`?") }
+        #expect { _ = try Checker(definition: d, context: Fixture.context()) } throws: { "\($0)".contains("是否应为 `allow_empty`？") }
     }
 
     @Test("without compare:, a fall in rows by more than half holds; a rise or a smaller fall only warns")

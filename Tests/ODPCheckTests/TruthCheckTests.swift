@@ -133,17 +133,17 @@ struct ExpressionFunctionTests {
         }
         let unknown = diagnostics("year_between(day, day) > 1")
         #expect(unknown.count == 1)
-        #expect(unknown.first?.message.contains("unknown function `year_between`; did you mean `years_between`?") == true, "\(unknown)")
+        #expect(unknown.first?.message.contains("未知的函数（unknown function）`year_between`；是否应为 `years_between`？") == true, "\(unknown)")
         // `  - {type: expression, expression: "` is 36 characters: the name starts at column 37.
         #expect(unknown.first?.location.column == 37, "\(unknown)")
         #expect(unknown.first?.location.line == 18)
         let arity = diagnostics("years_between(day) > 1")
-        #expect(arity.first?.message.contains("takes 2 argument(s)") == true, "\(arity)")
+        #expect(arity.first?.message.contains("需要 2 个参数（arguments）") == true, "\(arity)")
         let literal = diagnostics("day > date('2024-13-01')")
-        #expect(literal.first?.message.contains("is not a date") == true, "\(literal)")
+        #expect(literal.first?.message.contains("不是日期（not a date") == true, "\(literal)")
         #expect(literal.first?.location.column == 37 + 6)
         #expect(diagnostics("length(day) > 1 and starts_with(day, '2')").isEmpty)
-        #expect(diagnostics("length(day)").first?.message.contains("compares nothing") == true)
+        #expect(diagnostics("length(day)").first?.message.contains("没有比较（compares nothing）") == true)
     }
 }
 
@@ -222,7 +222,7 @@ struct IndustryTableTests {
         let d = Fixture.definition(fields: """
           - {name: region, title: 区划, type: string, class: public, rules: [{type: code_table, table: gb2260, level: county}]}
         """)
-        #expect(Checker.validate(d, config: nil).first?.message.contains("`county` is not a level") == true)
+        #expect(Checker.validate(d, config: nil).first?.message.contains("`county` 不是层级（not a level）") == true)
         let flat = Fixture.definition(fields: """
           - {name: region, title: 区划, type: string, class: public, rules: [{type: code_table, table: gb2260, level: 2}]}
         """)

@@ -20,48 +20,48 @@ struct ValidateTests {
     func unknownType() {
         let d = diagnostics("  - {name: amount, title: 金额, type: number, class: public, rules: [{type: requierd}]}")
         #expect(d.count == 1)
-        #expect(d[0].hint == "did you mean `required`?")
+        #expect(d[0].hint == "是否应为 `required`？")
         #expect(d[0].location.line == 16)
         let row = diagnostics(plain, "rules: [{type: duplicate_row}]")
-        #expect(row.first?.hint == "did you mean `duplicate_rows`?")
+        #expect(row.first?.hint == "是否应为 `duplicate_rows`？")
     }
 
     @Test("unknown and missing parameters are reported")
     func parameters() {
         let d = diagnostics("  - {name: amount, title: 金额, type: number, class: public, rules: [{type: min, valeu: 3}]}")
-        #expect(d.contains { $0.message.contains("missing required key `value`") })
-        #expect(d.contains { $0.message.contains("unknown key `valeu`") && $0.hint == "did you mean `value`?" })
+        #expect(d.contains { $0.message.contains("缺少必填键（missing required key）`value`") })
+        #expect(d.contains { $0.message.contains("未知的键（unknown key）`valeu`") && $0.hint == "是否应为 `value`？" })
     }
 
     @Test("fields that do not exist are named with a suggestion")
     func undefinedField() {
         let d = diagnostics(plain, "rules: [{type: duplicate_keys, fields: [amout]}]\nscreens: {heaping: {fields: [amont]}}")
         #expect(d.count == 2)
-        #expect(d.allSatisfy { $0.hint == "did you mean `amount`?" })
+        #expect(d.allSatisfy { $0.hint == "是否应为 `amount`？" })
     }
 
     @Test("a bad expression points at the column of the error")
     func badExpression() {
         let d = diagnostics(plain, "rules:\n  - {type: expression, expression: amount >= >= 3}")
         #expect(d.count == 1)
-        #expect(d[0].message.contains("unexpected `>=`"))
+        #expect(d[0].message.contains("意外的 `>=`"))
         #expect(d[0].location.column == 36 + 10)
         let unknown = diagnostics(plain, "rules:\n  - {type: expression, expression: amont > 0}")
-        #expect(unknown.first?.hint == "did you mean `amount`?")
+        #expect(unknown.first?.hint == "是否应为 `amount`？")
     }
 
     @Test("a bad pattern is a definition error")
     func badPattern() {
         let d = diagnostics("  - {name: code, title: 码, type: string, class: public, rules: [{type: pattern, pattern: '[a-z'}]}")
-        #expect(d.first?.message.contains("missing `]`") == true)
+        #expect(d.first?.message.contains("缺少 `]`") == true)
     }
 
     @Test("an invalid severity or dimension is refused")
     func severity() {
         let d = diagnostics(plain, "rules: [{type: row_count, min: 1, severity: hodl, dimension: 完整}]\ngate: {min_scores: {completenes: 0.9}}")
-        #expect(d.contains { $0.hint == "did you mean `hold`?" })
-        #expect(d.contains { $0.message.contains("`完整` is not a GB/T 36344 dimension") })
-        #expect(d.contains { $0.hint == "did you mean `completeness`?" })
+        #expect(d.contains { $0.hint == "是否应为 `hold`？" })
+        #expect(d.contains { $0.message.contains("`完整` 不是 GB/T 36344 的质量维度（dimension）") })
+        #expect(d.contains { $0.hint == "是否应为 `completeness`？" })
     }
 
     @Test("code table names are checked against the configuration")
@@ -76,7 +76,7 @@ struct ValidateTests {
         let fields = "  - {name: region, title: 区划, type: string, class: public, rules: [{type: code_table, table: gb2206}]}"
         let d = diagnostics(fields, config: config)
         #expect(d.count == 1)
-        #expect(d.first?.hint == "did you mean `gb2260`?")
+        #expect(d.first?.hint == "是否应为 `gb2260`？")
         #expect(diagnostics(fields).isEmpty, "without a config, names cannot be checked")
     }
 
@@ -88,6 +88,6 @@ struct ValidateTests {
         compare: {severity: reject}
         """)
         #expect(d.count == 3)
-        #expect(d.filter { $0.hint == "use `severity: hold` or `warn`" }.count == 2)
+        #expect(d.filter { $0.hint == "改用 `severity: hold` 或 `warn`" }.count == 2)
     }
 }

@@ -92,16 +92,17 @@ struct DefinitionParsingTests {
         let errors = diagnostics.filter { $0.severity == .error }
         func line(_ fragment: String) -> Int? { errors.first { $0.message.contains(fragment) }?.location.line }
         // 1. unknown key with a suggestion (and the missing key it was meant to be)
-        #expect(line("unknown key `update_cyle`") == 10)
-        #expect(errors.contains { $0.hint == "did you mean `update_cycle`?" })
+        #expect(line("未知的键（unknown key）`update_cyle`") == 10)
+        #expect(errors.contains { $0.hint == "是否应为 `update_cycle`？" })
         // 2. a secret written inline
-        #expect(line("secret written inline") == 15)
+        #expect(line("写入了明文密钥（secret written inline）") == 15)
+        #expect(errors.first { $0.message.contains("明文密钥") }?.description.hasSuffix("[ODP-E0104]") == true)
         // 3. a reference to an undefined field
-        #expect(line("refers to `cod`") == 16)
+        #expect(line("引用的 `cod`") == 16)
         // 4. a wrong value type
-        #expect(line("`strng` is not one of") == 20)
+        #expect(line("`strng` 不是可选值（not one of）") == 20)
         // 5. a field without a privacy class (fail closed)
-        #expect(line("missing `class`") == 22)
+        #expect(line("缺少 `class`") == 22)
         #expect(!errors.map(\.description).joined().contains("hunter2"))
     }
 
@@ -109,7 +110,7 @@ struct DefinitionParsingTests {
     func directNeedsOperator() {
         let yaml = validDefinition.replacingOccurrences(of: "    desensitize: {op: mask, keep_first: 1}\n", with: "")
         let (_, diagnostics) = DatasetDefinition.parse(yaml: yaml, file: "t.yml")
-        #expect(diagnostics.contains { $0.message.contains("direct identifier") })
+        #expect(diagnostics.contains { $0.message.contains("直接标识符（direct identifier）") })
     }
 
     @Test("有条件开放 requires 开放条件")
@@ -135,7 +136,7 @@ struct DefinitionParsingTests {
         let (definition, diagnostics) = DatasetDefinition.parse(yaml: yaml, file: "bomb.yml")
         #expect(definition == nil)
         #expect(diagnostics.count == 1)
-        #expect(diagnostics.first?.message.contains("expands to more than 20000 values") == true)
+        #expect(diagnostics.first?.message.contains("超过 20000 个值") == true)
         #expect(diagnostics.first?.location.file == "bomb.yml")
         // Aliases a definition really uses (a shared rule list) still work.
         let shared = validDefinition + "\nrules: &r [{type: unique, fields: [code]}]\ncompare: {rules: *r}\n"
@@ -155,11 +156,11 @@ struct DefinitionParsingTests {
 
     @Test("release.formats without csv, with an unknown format or with a duplicate is a definition error at its line and column",
           arguments: [
-              ("[json]", "[json]", "must include `csv`"),
-              ("[csv, xml]", "xml", "`xml` is not one of csv, json"),
-              ("[csv, csv]", "csv]", "lists `csv` twice"),
-              ("[csv, jsn]", "jsn", "`jsn` is not one of csv, json"),
-              ("{csv: true}", "{csv", "must be a list, found a mapping"),
+              ("[json]", "[json]", "必须包含 `csv`"),
+              ("[csv, xml]", "xml", "`xml` 不是可选值（not one of）csv, json"),
+              ("[csv, csv]", "csv]", "把 `csv` 列了两次"),
+              ("[csv, jsn]", "jsn", "`jsn` 不是可选值（not one of）csv, json"),
+              ("{csv: true}", "{csv", "应为列表（list），实际是映射（mapping）"),
           ])
     func releaseFormatErrors(list: String, at fragment: String, message: String) throws {
         let line = "  formats: \(list)"
@@ -172,7 +173,7 @@ struct DefinitionParsingTests {
         #expect(d.location.file == "t.yml")
         #expect(d.location.line == yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == line }.map { $0 + 1 })
         #expect(d.location.column == line.distance(from: line.startIndex, to: line.range(of: fragment, options: .backwards)!.lowerBound) + 1)
-        if list.contains("jsn") { #expect(d.hint == "did you mean `json`?") }
+        if list.contains("jsn") { #expect(d.hint == "是否应为 `json`？") }
     }
 
     @Test("secret references resolve from the environment and files, and name only themselves")
@@ -213,9 +214,9 @@ struct IncrementalKeysTests {
     }
 
     @Test("a wrong lookback, policy, schedule or time zone is a definition error", arguments: [
-        (", lookback: soon", "", "not a duration"), (", null_watermark: skip", "", "null_watermark"), (", reconcile: {every: hourly}", "", "every"),
-        ("", "datetime, time_zone: Asia/Shanghai", "not understood"), ("", "string, time_zone: \"+08:00\"", "datetime fields only"),
-        ("", "datetime, format: \"YYYY-MM-DD hh:mm:ss\", time_zone: \"+08:00\"", "native timestamp text"),
+        (", lookback: soon", "", "不是时长（duration）"), (", null_watermark: skip", "", "null_watermark"), (", reconcile: {every: hourly}", "", "every"),
+        ("", "datetime, time_zone: Asia/Shanghai", "无法识别时区（time zone）`Asia/Shanghai`"), ("", "string, time_zone: \"+08:00\"", "只适用于 datetime 类型的字段"),
+        ("", "datetime, format: \"YYYY-MM-DD hh:mm:ss\", time_zone: \"+08:00\"", "原生时间戳文本"),
     ])
     func errors(incremental: String, field: String, message: String) {
         let errors = parse(incremental: incremental, field: field).2

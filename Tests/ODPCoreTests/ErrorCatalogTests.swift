@@ -108,8 +108,8 @@ struct ErrorCatalogTests {
         let about = diagnostics.filter { $0.message.contains("password") }
         #expect(about.count == 1, "\(about)")
         #expect(about.first?.severity == .error)
-        #expect(!diagnostics.contains { $0.message.contains("no `password`") })
+        #expect(!diagnostics.contains { $0.message.contains("没有 `password`") })
         let without = postgres.replacingOccurrences(of: ", password: hunter2", with: "")
-        #expect(DatasetDefinition.parse(yaml: without, file: "pg.yml").1.contains { $0.severity == .warning && $0.message.contains("no `password`") })
+        #expect(DatasetDefinition.parse(yaml: without, file: "pg.yml").1.contains { $0.severity == .warning && $0.message.contains("没有 `password`") })
     }
 }

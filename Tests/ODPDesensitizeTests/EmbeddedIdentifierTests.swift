@@ -161,8 +161,8 @@ struct MaskEmbeddedValidationTests {
     @Test("a field that is not direct, a direct field carrying it, and a missing `fields` are errors")
     func misuse() {
         #expect(diagnostics("{op: mask_embedded, fields: [jycs]}").contains { $0.message.contains("not a direct identifier") && $0.location.line != nil })
-        #expect(diagnostics("{op: mask_embedded, fields: [operator_name]}", on: "direct").contains { $0.message.contains("itself a direct identifier") })
+        #expect(diagnostics("{op: mask_embedded, fields: [operator_name]}", on: "direct").contains { $0.message.contains("本身就是直接标识符") })
         #expect(diagnostics("{op: mask_embedded}").contains { $0.message.contains("`fields`") })
-        #expect(diagnostics("{op: mask_embedded, fields: []}").contains { $0.message.contains("at least one") })
+        #expect(diagnostics("{op: mask_embedded, fields: []}").contains { $0.message.contains("至少要列出一个字段") })
     }
 }

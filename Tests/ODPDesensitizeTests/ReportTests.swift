@@ -58,7 +58,7 @@ struct ValidateTests {
     func unknownOperator() {
         let d = diagnostics(["{name: xm, title: 姓名, type: string, class: direct, desensitize: {op: msk}}"])
         #expect(d.count == 1)
-        #expect(d.first?.message.contains("unknown operator `msk`") == true)
+        #expect(d.first?.message.contains("未知的脱敏算子（unknown operator）`msk`") == true)
         #expect(d.first?.hint?.contains("mask") == true)
         #expect(d.first?.location.line != nil)
     }
@@ -76,14 +76,14 @@ struct ValidateTests {
     @Test("allow needs a known kind and a reason")
     func allow() {
         let d = diagnostics(["{name: dh, title: 电话, type: string, class: public, allow: [{kind: landlin}, mobile]}"])
-        #expect(d.contains { $0.message.contains("unknown identifier kind `landlin`") && $0.hint?.contains("landline") == true })
+        #expect(d.contains { $0.message.contains("未知的标识符种类（unknown identifier kind）`landlin`") && $0.hint?.contains("landline") == true })
         #expect(d.filter { $0.message.contains("reason") }.count == 2)
     }
 
     @Test("the privacy section: k below 2, unknown keys, references to undefined fields")
     func privacy() {
         let field = "{name: xb, title: 性别, type: string, class: quasi}"
-        #expect(diagnostics([field], privacy: "privacy:\n  k_anonymity: {k: 1}").contains { $0.message.contains("at least 2") })
+        #expect(diagnostics([field], privacy: "privacy:\n  k_anonymity: {k: 1}").contains { $0.message.contains("k_anonymity.k 至少为 2") })
         #expect(diagnostics([field], privacy: "privacy:\n  k_anonimity: {k: 5}").contains { $0.hint?.contains("k_anonymity") == true })
         let undefined = diagnostics([field, "{name: bz, title: 备注, type: string, class: public, desensitize: {op: suppress, when: {field: zhuangtai, equals: x}}}"])
         #expect(undefined.contains { $0.message.contains("zhuangtai") })

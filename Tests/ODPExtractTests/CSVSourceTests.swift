@@ -172,7 +172,7 @@ struct CSVSourceTests {
         try w.write("d.csv", "code,name,qty\nA,é,1\n")
         #expect {
             _ = try readFile(w, options: "encoding: auto")
-        } throws: { error in "\(error)".contains("declare `encoding:") }
+        } throws: { error in "\(error)".contains("无法判断文件编码（encoding）") && "\(error)".contains("d.csv") && "\(error)".contains("`encoding: gb18030`") }
     }
 
     @Test("records and multibyte characters split across chunk boundaries read intact")

@@ -16,8 +16,8 @@ struct ExtractorValidateTests {
         let definition = try w.definition(source: "type: csv\npath: data/none.csv", fields: fields)
         let diagnostics = lint(definition)
         #expect(diagnostics.count == 1)
-        #expect(diagnostics.first?.message.contains("`data/none.csv` does not exist") == true)
-        #expect(diagnostics.first?.hint?.contains("relative paths") == true)
+        #expect(diagnostics.first?.message.contains("`data/none.csv` 不存在") == true)
+        #expect(diagnostics.first?.hint?.contains("相对路径") == true)
         #expect(diagnostics.first?.location.line == 13)
     }
 
@@ -35,10 +35,10 @@ struct ExtractorValidateTests {
         let diagnostics = lint(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?.message.contains("`id` / `编号`") == true)
-        #expect(diagnostics.first?.message.contains("available columns: `代码`") == true)
+        #expect(diagnostics.first?.message.contains("文件中的列（available columns）：`代码`") == true)
         try w.write("b.xlsx", bytes: SampleTable.xlsx())
         let sheet = lint(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 不存在", fields: fields))
-        #expect(sheet.first?.message.contains("sheet `不存在` not found") == true)
+        #expect(sheet.first?.message.contains("找不到工作表（sheet）`不存在`") == true)
         #expect(lint(try w.definition(source: "type: xlsx\npath: b.xlsx\nsheet: 人员", fields: fields)).isEmpty)
     }
 
@@ -49,7 +49,7 @@ struct ExtractorValidateTests {
         #expect(Extractor.validate(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
         #expect(Extractor.validate(try w.definition(source: "type: csv\npath: none.csv", fields: fields)).isEmpty)
         let probed = Extractor.probe(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
-        #expect(probed.first?.hint?.contains("columns") == true)
+        #expect(probed.first?.hint?.contains("`source` / `name` / `title`") == true)
     }
 
     @Test("the probe samples values: date-times that would not parse are a warning naming the field and the first row")
@@ -60,8 +60,8 @@ struct ExtractorValidateTests {
                       "{name: d, title: 日期, type: date, class: public}"]
         let found = Extractor.probe(try w.definition(source: "type: csv\npath: d.csv", fields: fields))
         #expect(found.count == 2 && found.allSatisfy { $0.severity == .warning }, "\(found)")
-        #expect(found.contains { $0.message.contains("`t`: 1 of 3") && $0.message.contains("row 3") }, "\(found)")
-        #expect(found.contains { $0.message.contains("`d`: 1 of 3") && $0.message.contains("row 4") }, "\(found)")
+        #expect(found.contains { $0.message.contains("字段 `t`：抽样的 3 个值中有 1 个") && $0.message.contains("数据源第 3 行") }, "\(found)")
+        #expect(found.contains { $0.message.contains("字段 `d`：抽样的 3 个值中有 1 个") && $0.message.contains("数据源第 4 行") }, "\(found)")
         try w.write("d.csv", "id,t,d\n1,2026-05-01 10:00:00.123+08,2026-05-01\n")
         #expect(Extractor.probe(try w.definition(source: "type: csv\npath: d.csv", fields: fields)).isEmpty)
     }
@@ -72,8 +72,8 @@ struct ExtractorValidateTests {
         try w.write("d.csv", "编号\n1\n")
         let csv = try w.definition(source: "type: csv\npath: d.csv\ndelimiter: \";\"\nquote: \";\"\nincremental: {watermark: id, deleted_flag: del, mode: full}", fields: fields)
         let messages = Extractor.validate(csv).map(\.message)
-        #expect(messages.contains { $0.contains("same character") })
-        #expect(messages.contains { $0.contains("deleted_flag needs `primary_key`") })
+        #expect(messages.contains { $0.contains("是同一个字符") })
+        #expect(messages.contains { $0.contains("deleted_flag 需要 `primary_key`") })
         let pg = try w.definition(source: "type: postgres\ntable: t\nconnection: {host: db, database: d, user: u, sslmode: verify-full}", fields: fields)
         let pgDiagnostics = Extractor.validate(pg)
         // sslmode without sslrootcert; the missing password is the parser's warning (it knows

@@ -93,6 +93,6 @@ struct IncrementalTests {
     func missingFlag() throws {
         let w = try Workspace()
         try w.write("d.csv", "编号,名称,版本\n1,a,9\n")
-        #expect { _ = try open(w, since: nil) } throws: { "\($0)".contains("deleted_flag column `删除标记` not found") }
+        #expect { _ = try open(w, since: nil) } throws: { "\($0)".contains("找不到删除标记（deleted_flag）列 `删除标记`") }
     }
 }

@@ -50,7 +50,7 @@ struct JSONSourceTests {
         } throws: { error in "\(error)".contains("d.json:2") && "\(error)".contains("tru") }
         #expect {
             _ = try read("{\"id\":1,\"name\":\"a\",\"extra\":1} {\"id\":2}\n", kind: "ndjson")
-        } throws: { error in "\(error)".contains("one JSON object per line") }
+        } throws: { error in "\(error)".contains("每行应只有一个 JSON 对象") }
     }
 
     @Test("a key missing from the first record lists the keys it has")
@@ -59,7 +59,7 @@ struct JSONSourceTests {
             _ = try read("[{\"id\": 1, \"title\": \"x\"}]")
         } throws: { error in
             let text = "\(error)"
-            return text.contains("`name`") && text.contains("`extra`") && text.contains("available keys: `id`, `title`")
+            return text.contains("`name`") && text.contains("`extra`") && text.contains("现有的键（available keys）：`id`, `title`")
         }
     }
 

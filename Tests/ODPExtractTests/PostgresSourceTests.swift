@@ -97,7 +97,7 @@ struct PostgresSourceTests {
             while try source.next(maxRows: 1000) != nil {}
         } throws: { error in
             let text = "\(error)"
-            return text.contains("lost the connection to PostgreSQL at ") && text.contains("table \(table)") && text.contains("after 1000 rows")
+            return text.contains("与 PostgreSQL ") && text.contains("的连接中断") && text.contains("表（table）\(table)") && text.contains("读取 1000 行后")
         }
     }
 
@@ -111,7 +111,7 @@ struct PostgresSourceTests {
             _ = try Extractor.open(definition, since: nil, environment: ["WRONG_PW": secret])
         } throws: { error in
             let text = "\(error)"
-            return text.contains("password authentication failed") && !text.contains(secret) && text.contains("source test-data")
+            return text.contains("password authentication failed") && !text.contains(secret) && text.contains("数据源 test-data")
         }
     }
 
@@ -126,7 +126,7 @@ struct PostgresSourceTests {
             _ = try Extractor.open(definition, since: nil, environment: PostgresTestServer.environment)
         } throws: { error in
             let text = "\(error)"
-            return text.contains("cannot connect to PostgreSQL at 127.0.0.1:1") && text.contains("refused") && !text.contains(s.password)
+            return text.contains("连接 PostgreSQL 127.0.0.1:1（cannot connect）") && text.contains("refused") && !text.contains(s.password)
         }
     }
 

@@ -65,7 +65,7 @@ struct SQLiteSourceTests {
     func errors() throws {
         let w = try Workspace()
         let missing = try w.definition(source: "type: sqlite\npath: nope.db\ntable: t", fields: Self.fields)
-        #expect { _ = try Extractor.open(missing, since: nil, environment: [:]) } throws: { "\($0)".contains("not found") }
+        #expect { _ = try Extractor.open(missing, since: nil, environment: [:]) } throws: { "\($0)".contains("file not found") && "\($0)".contains("nope.db") }
         _ = try Self.database(w)
         let bad = try w.definition(source: "type: sqlite\npath: src.db\ntable: nope", fields: Self.fields)
         #expect { _ = try Extractor.open(bad, since: nil, environment: [:]) } throws: { "\($0)".contains("no such table") }

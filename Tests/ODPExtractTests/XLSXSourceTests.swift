@@ -77,7 +77,7 @@ struct XLSXSourceTests {
         #expect(try read(w, options: "sheet: 2").rows == [["1", nil, nil]])
         #expect {
             _ = try read(w, options: "sheet: 统计")
-        } throws: { error in "\(error)".contains("`统计` not found") && "\(error)".contains("`封面`, `数据`") }
+        } throws: { error in "\(error)".contains("找不到工作表（sheet）`统计`") && "\(error)".contains("`封面`, `数据`") }
     }
 
     @Test("skip_rows passes titles above the header; a missing header names the field")
@@ -135,7 +135,7 @@ struct XLSXSourceTests {
         w.sheets = [("S", Self.header() + "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>99999999999999999999</v></c></row>")]
         #expect {
             _ = try read(w)
-        } throws: { error in "\(error)".contains("shared string index out of range") && "\(error)".contains(":2 [A]") }
+        } throws: { error in "\(error)".contains("共享字符串（shared string）编号超出范围") && "\(error)".contains(":2 [A]") }
     }
 
     @Test("a cell reference past column XFD is a row error, not an overflow or a huge allocation")
@@ -145,7 +145,7 @@ struct XLSXSourceTests {
             w.sheets = [("S", Self.header() + "<row r=\"2\"><c r=\"\(ref)\"><v>1</v></c></row>")]
             #expect {
                 _ = try read(w)
-            } throws: { error in "\(error)".contains("beyond column XFD") && "\(error)".contains("book.xlsx:2") }
+            } throws: { error in "\(error)".contains("最后一列 XFD") && "\(error)".contains("book.xlsx:2") }
         }
         var w = XLSXWriter()
         w.sheets = [("S", Self.header() + "<row r=\"2\"><c r=\"XFD2\"><v>1</v></c><c r=\"A2\"><v>2</v></c></row>")]
@@ -159,6 +159,6 @@ struct XLSXSourceTests {
         let definition = try w.definition(source: "type: xlsx\npath: book.xlsx", fields: Self.fields)
         #expect {
             _ = try Extractor.open(definition, since: nil, environment: [:])
-        } throws: { error in "\(error)".contains("not a readable XLSX file") }
+        } throws: { error in "\(error)".contains("不是可读的 XLSX 文件") }
     }
 }

@@ -48,7 +48,7 @@ struct CrashSafetyTests {
             for run in runs { codes.append(await run.wait()) }
             #expect(codes.sorted() == [ODPExit.held, ODPExit.locked], "exit codes \(codes)")
             let loser = runs[codes.firstIndex(of: ODPExit.locked) ?? 0].stderr
-            #expect(loser.contains("another odp run holds") && loser.contains("pid "), "\(loser)")
+            #expect(loser.contains("另一个 odp 运行持有运行锁") && loser.contains("pid ") && loser.contains("[ODP-E0003]"), "\(loser)")
         }
         #expect(try AuditTrail.verify(url: fixture.output.appendingPathComponent("state/audit.jsonl")).firstBrokenLine == nil)
     }

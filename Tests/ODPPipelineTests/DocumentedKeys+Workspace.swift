@@ -275,7 +275,10 @@ struct KeysWorkspace: Sendable {
         try Self.signingSeed.write(to: root.appendingPathComponent("secrets/signing.key"), atomically: true, encoding: .utf8)
         var runs: [KeysRun] = []
         var released: String?
-        for step in steps {
+        // One clock for the steps, a second apart: a schedule (`reconcile: {every: 每周}`)
+        // must not see a calendar period turn between them.
+        let started = Date()
+        for (index, step) in steps.enumerated() {
             var next = "@NEXT_VERSION@"
             if let released, let dot = released.lastIndex(of: "."), let n = Int(released[released.index(after: dot)...]) {
                 next = String(released[..<dot]) + ".\(n + 1)"
@@ -290,7 +293,7 @@ struct KeysWorkspace: Sendable {
                 runs.append(KeysRun(root: root, errors: workspace.errors.map(\.description), outcome: nil))
                 continue
             }
-            let summary = try PipelineRunner(workspace: workspace, options: RunOptions(), log: RunLog(logFile: nil, interactive: false, quiet: true)).run()
+            let summary = try PipelineRunner(workspace: workspace, options: RunOptions(runTime: started.addingTimeInterval(Double(index))), log: RunLog(logFile: nil, interactive: false, quiet: true)).run()
             let outcome = summary.outcomes.first { $0.dataset == id }
             if outcome?.status == .published, let version = outcome?.version { released = version }
             runs.append(KeysRun(root: root, errors: [], outcome: outcome))

@@ -211,7 +211,7 @@ struct IncrementalPostgresTests {
         try table.definition("{watermark: updated_at}").replacingOccurrences(of: "time_zone: \"+08:00\"", with: "format: \"YYYY-MM-DD hh:mm:ss\"")
             .write(to: file, atomically: true, encoding: .utf8)
         let found = try warnings()
-        #expect(found.contains { $0.contains("`updated_at`: 5 of 5 sampled values would not parse as datetime") }, "\(found)")
+        #expect(found.contains { $0.contains("字段 `updated_at`：抽样的 5 个值中有 5 个无法按 datetime 解析") }, "\(found)")
         // The native text needs no layout.
         try table.definition("{watermark: updated_at}").write(to: file, atomically: true, encoding: .utf8)
         let none = try warnings()

@@ -140,8 +140,8 @@ struct ScheduleAndMetricsTests {
                 #expect(parts.count == 4 && ["gauge", "counter"].contains(parts[3]))
                 typed.insert(String(parts[2]))
             } else if !line.hasPrefix("# HELP ") {
-                // name{label="value"} number
-                let match = line.firstMatch(of: /^([a-z_:][a-z0-9_:]*)\{dataset="[a-z0-9-]+"\} (-?[0-9.e+]+)$/)
+                // name{label="value"} number, or name number for a site-wide figure
+                let match = line.firstMatch(of: /^([a-z_:][a-z0-9_:]*)(?:\{dataset="[a-z0-9-]+"\})? (-?[0-9.e+]+)$/)
                 #expect(match != nil, "bad sample line: \(line)")
                 if let match { #expect(typed.contains(String(match.1)), "sample before its TYPE: \(line)") }
             }
@@ -167,5 +167,49 @@ struct NotificationTests {
         let datasets = try #require(object["datasets"] as? [[String: Any]])
         #expect(datasets.contains { $0["dataset"] as? String == "mzj-elderly-care" && $0["status"] as? String == "held" })
         #expect(!datasets.contains { $0["dataset"] as? String == "scjg-individual-business" })
+    }
+}
+
+@Suite("更新及时率: overdue datasets", .serialized)
+struct TimelinessTests {
+    /// 2026-09-15 12:00 Beijing time.
+    static let september = Date(timeIntervalSince1970: Double(CivilDays.days(2026, 9, 15)) * 86_400 + 4 * 3600)
+
+    @Test("a dataset released in September is overdue for 每月 in December; status, metrics and the notification say so")
+    func overdue() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let sink = fixture.root.appendingPathComponent("notified.json")
+        let config = fixture.root.appendingPathComponent("pipelines/odp.yml")
+        try (String(contentsOf: config, encoding: .utf8) + "notify:\n  command: printf '%s' \"$ODP_EVENT_OVERDUE\" > \(sink.path)\n")
+            .write(to: config, atomically: true, encoding: .utf8)
+        _ = try fixture.run(RunOptions(runTime: Self.september))
+        #expect(try String(contentsOf: sink, encoding: .utf8) == "", "nothing is overdue right after a release")
+        let october = Self.september.addingTimeInterval(20 * 86_400)   // 5 October: the next month, not overdue yet
+        let december = Self.september.addingTimeInterval(83 * 86_400)  // 7 December
+        let early = try StatusReport(workspace: fixture.workspace(), now: october)
+        let bus = try #require(early.datasets.first { $0.dataset == "jtys-bus-stops" }?.timeliness)
+        #expect(!bus.overdue && bus.cycle == .monthly)
+        #expect(bus.overdueFrom.map { BeijingTime.day($0) } == "2026-11-01")
+
+        let late = try StatusReport(workspace: fixture.workspace(), now: december)
+        let byId = Dictionary(uniqueKeysWithValues: late.datasets.map { ($0.dataset, $0) })
+        #expect(byId["jtys-bus-stops"]?.timeliness?.overdue == true)
+        #expect(byId["jtys-bus-stops"]?.next.contains { $0.hasPrefix("已逾期：更新周期每月") } == true)
+        #expect(byId["scjg-individual-business"]?.timeliness?.overdue == true)   // 每日
+        #expect(byId["mzj-elderly-care"]?.timeliness == nil)                     // held: nothing public to judge
+
+        // A run that selects no dataset still judges every released one.
+        let summary = try fixture.run(RunOptions(runTime: december, datasets: ["none-*"]))
+        #expect(summary.timeliness["jtys-bus-stops"]?.overdue == true)
+        let metrics = try String(contentsOf: fixture.output.appendingPathComponent("state/metrics/odp.prom"), encoding: .utf8)
+        #expect(metrics.contains("odp_overdue{dataset=\"jtys-bus-stops\"} 1.0"), "\(metrics)")
+        #expect(metrics.contains("odp_timeliness_ratio 0.0"), "\(metrics)")
+        #expect(try String(contentsOf: sink, encoding: .utf8) == "jtys-bus-stops scjg-individual-business sthj-air-quality-hourly")
+        // The department has not delivered new data: an unchanged run makes no release and
+        // the dataset stays overdue.
+        let unchanged = try fixture.run(RunOptions(runTime: december))
+        #expect(unchanged.outcomes.first { $0.dataset == "scjg-individual-business" }?.status == .unchanged)
+        #expect(unchanged.timeliness["scjg-individual-business"]?.overdue == true)
     }
 }

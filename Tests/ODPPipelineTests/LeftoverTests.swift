@@ -84,7 +84,7 @@ struct RunOutputTests {
         // that the 2 s budget, not the eight tries with their back-off, ended the waiting.
         #expect(run.stdout.contains("retry_budget"), "the budget, not the tries, ended the waiting: \(run.stdout)")
         #expect(run.status == ODPExit.failure, "\(run.stdout) \(run.stderr)")
-        #expect(run.stdout.contains("FAILED") && run.stdout.contains("Run report: "), "\(run.stdout)")
+        #expect(run.stdout.contains("FAILED") && run.stdout.contains("运行报告（run report）："), "\(run.stdout)")
         #expect(run.stdout.contains("connection refused") && run.stdout.contains("127.0.0.1:\(closed)"), "\(run.stdout)")
     }
 }

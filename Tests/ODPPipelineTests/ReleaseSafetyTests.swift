@@ -169,7 +169,7 @@ struct ReleaseSafetyTests {
         let expected = [truth.read, truth.rejected, truth.unreadable, truth.problemEntries]
 
         // Run summary (stdout).
-        #expect(try numbers(run.stdout, "registry \\S+: [^,]+, (\\d+) rows read, (\\d+) rejected \\((\\d+) unreadable\\), (\\d+) problem entries") == expected)
+        #expect(try numbers(run.stdout, "registry \\S+：[^，]+，读取 (\\d+) 行（rows read），剔除 (\\d+) 行（rejected，其中无法读取 (\\d+) 行 unreadable），问题数据 (\\d+) 条（problem entries）") == expected)
         // Run report (state/runs).
         let runs = try FileManager.default.contentsOfDirectory(at: w.output.appendingPathComponent("state/runs"), includingPropertiesForKeys: nil)
         let reportURL = try #require(runs.first)

@@ -27,7 +27,7 @@ struct RunCommandTests {
         try FileManager.default.copyItem(atPath: air, toPath: unlisted.path)
         let refused = try await OdpCommand.run(["run", "--config", fixture.configPath, unlisted.path], logs: logs)
         #expect(refused.status == ODPExit.commandLine)
-        #expect(refused.stderr.contains("datasets:") && refused.stderr.contains("`- demo/air-copy.yaml`"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("datasets:") && refused.stderr.contains("`- demo/air-copy.yaml`") && refused.stderr.contains("[ODP-E0001]"), "\(refused.stderr)")
         let validated = try await OdpCommand.run(["validate", "--config", fixture.configPath, unlisted.path], logs: logs)
         #expect(validated.status == ODPExit.success, "\(validated.stdout) \(validated.stderr)")
     }
@@ -42,7 +42,7 @@ struct RunCommandTests {
         #expect(try await OdpCommand.run(["run", "--quiet", "--config", fixture.configPath, air], logs: logs).status == ODPExit.success)
         let verified = try await OdpCommand.run(["verify", "--config", fixture.configPath, "sthj-air-quality-hourly"], logs: logs)
         #expect(verified.status == ODPExit.success, "\(verified.stdout) \(verified.stderr)")
-        #expect(verified.stdout.contains("file(s) verified, 0 failure(s)"), "\(verified.stdout)")
+        #expect(verified.stdout.contains("个文件（file(s) verified），失败 0 个（failure(s)）"), "\(verified.stdout)")
         let missing = try await OdpCommand.run(["verify", "--config", fixture.configPath, "no-such-dataset"], logs: logs)
         #expect(missing.status == ODPExit.commandLine && missing.stderr.contains("no-such-dataset"), "\(missing.stderr)")
         for command in [["status"], ["audit", "verify"], ["validate"], ["preview", "sthj-air-quality-hourly"]] {

@@ -61,7 +61,7 @@ struct RunEndingTests {
         let run = try await OdpCommand.run(["run", "--config", ws.config], logs: ws.root)
         #expect(run.status == 3, "\(run.stderr)")
         #expect(run.stdout.contains("first") && run.stdout.contains("second") && run.stdout.contains("published 已发布"))
-        #expect(run.stdout.contains("catalog 开放清单 not published") && run.stdout.contains("Run report:"))
+        #expect(run.stdout.contains("开放清单（catalog）未发布：") && run.stdout.contains("运行报告（run report）："))
         let report = try ws.report()
         #expect(report.exitCode == 3 && report.catalogError != nil)
         #expect(report.datasets.map(\.status) == [.published, .published])
@@ -110,7 +110,7 @@ struct RunEndingTests {
     func expectInterrupted(_ result: (status: Int32, stdout: String, ws: Workspace), name: String, code: Int32) throws {
         let ws = result.ws
         #expect(result.status == code)
-        #expect(result.stdout.contains("Interrupted by \(name)") && result.stdout.contains("Run report:"), "\(result.stdout)")
+        #expect(result.stdout.contains("运行被 \(name) 中断") && result.stdout.contains("运行报告（run report）："), "\(result.stdout)")
         let report = try ws.report()
         #expect(report.signal == name && report.exitCode == Int(code))
         #expect(report.datasets.map(\.dataset) == ["first", "second"])

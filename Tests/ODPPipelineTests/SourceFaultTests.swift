@@ -83,10 +83,10 @@ struct SourceFaultTests {
         }
         try #require(first.1, "the run ended before its PostgreSQL backend could be terminated")
         #expect(first.0.status == ODPExit.failure, "\(first.0.output)")
-        #expect(first.0.output.contains("source pg-lost: lost the connection to PostgreSQL at \(Self.host):\(Self.port)"), "\(first.0.output)")
-        #expect(first.0.output.contains("table \(table)"), "\(first.0.output)")
+        #expect(first.0.output.contains("数据源 pg-lost：与 PostgreSQL \(Self.host):\(Self.port)，数据库（database）"), "\(first.0.output)")
+        #expect(first.0.output.contains("表（table）\(table)"), "\(first.0.output)")
         // The summary says how far the dataset got before the connection was lost.
-        #expect(first.0.output.contains(/pg-lost: FAILED 失败, [1-9][0-9]* rows read/), "\(first.0.output)")
+        #expect(first.0.output.contains(/pg-lost：FAILED 失败，读取 [1-9][0-9]* 行（rows read）/), "\(first.0.output)")
         #expect(Self.leftovers(in: fixture.output).isEmpty, "\(Self.leftovers(in: fixture.output))")
         #expect(fixture.files(under: "releases/pg-lost").isEmpty)
         let audit = fixture.output.appendingPathComponent("state/audit.jsonl")

@@ -29,7 +29,7 @@ struct SourceLimitsTests {
         #expect(workspace.latest("sound"), "\(label): the other dataset is published\n\(output.suffix(2000))")
         #expect(!workspace.latest("broken"), "\(label)")
         #expect(output.contains(file) && output.contains("source.limits.\(key)"), "\(label): \(output.suffix(2000))")
-        #expect(output.contains("Run report:"), "\(label): the summary names the run report")
+        #expect(output.contains("运行报告（run report）："), "\(label): the summary names the run report")
         return output
     }
 
@@ -179,6 +179,6 @@ struct SourceLimitsTests {
         defer { workspace.remove() }
         let errors = try workspace.load().errors.map(\.description)
         #expect(errors.contains { $0.contains("max_cell_mb") && $0.contains("broken.yml:") }, "\(errors)")
-        #expect(errors.contains { $0.contains("unknown key `max_cells_mb`") }, "\(errors)")
+        #expect(errors.contains { $0.contains("未知的键（unknown key）`max_cells_mb`") }, "\(errors)")
     }
 }

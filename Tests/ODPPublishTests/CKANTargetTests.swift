@@ -165,7 +165,7 @@ struct CKANTargetTests {
         let release = Fixtures.release(in: s.dir, id: "stops-big", rows: 40_000)
         let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
         #expect { try publisher.publish(release: release, definition: definition, version: "v1") } throws: {
-            "\($0)".contains("over the portal's upload limit of 1 MB") && "\($0)".contains("data/stops-big.csv")
+            "\($0)".contains("超过门户的上传上限 1 MB") && "\($0)".contains("[ODP-E0401]") && "\($0)".contains("data/stops-big.csv")
         }
         #expect(try s.client.package(CKANNames.dataset(code: definition.catalog.code)) == nil)
     }
@@ -176,7 +176,7 @@ struct CKANTargetTests {
         let big = Fixtures.definition(id: "stops-huge", code: code())
         let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
         #expect { try publisher.publish(release: Fixtures.release(in: s.dir, id: "stops-huge", rows: 40_000), definition: big, version: "v1") } throws: {
-            "\($0)".contains("HTTP 413 to a probe") && "\($0)".contains("data/stops-huge.csv")
+            "\($0)".contains("门户的 Web 服务器拒绝这么大的请求（HTTP 413") && "\($0)".contains("data/stops-huge.csv")
         }
         #expect(try s.client.package(CKANNames.dataset(code: big.catalog.code)) == nil)
         // Under the limit but over the probe threshold: the probe passes and the upload goes through.

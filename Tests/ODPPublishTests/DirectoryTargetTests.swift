@@ -83,7 +83,7 @@ struct DirectoryTargetTests {
         let publisher = try Publisher(config: try #require(config), stateDirectory: dir.appendingPathComponent("state"), environment: [:])
         var message = ""
         do { _ = try publisher.publish(release: release, definition: Fixtures.definition(), version: "v1") } catch { message = "\(error)" }
-        #expect(message.contains("target dir") && message.contains(csv.path), "\(message)")
+        #expect(message.contains("上传目标 dir：") && message.contains(csv.path), "\(message)")
         #expect(try Data(contentsOf: csv) == tampered)
     }
 

@@ -41,7 +41,7 @@ struct ValidateTests {
     func unknownType() {
         let d = diagnostics("  - type: ckna\n    url: https://x")
         #expect(d.count == 1)
-        #expect(d.first?.message.contains("unknown type `ckna`") == true)
+        #expect(d.first?.message.contains("未知的上传目标类型（unknown type）`ckna`") == true)
         #expect(d.first?.hint?.contains("`ckan`") == true)
         #expect(d.first?.location.line == 4)
     }
@@ -49,27 +49,27 @@ struct ValidateTests {
     @Test("an unknown key is named with the closest known key")
     func unknownKey() {
         let d = diagnostics("  - type: dir\n    path: drop\n    pth: x")
-        #expect(d.contains { $0.message.contains("unknown key `pth`") && $0.hint?.contains("`path`") == true })
+        #expect(d.contains { $0.message.contains("未知的键（unknown key）`pth`") && $0.hint?.contains("`path`") == true })
     }
 
     @Test("a secret written inline is refused")
     func inlineSecret() {
         let d = diagnostics("  - type: ckan\n    url: https://x.org\n    token: abcdef123456\n    organization: o")
-        #expect(d.contains { $0.message.contains("secret written inline") })
+        #expect(d.contains { $0.message.contains("写入了明文密钥（secret written inline）") })
         #expect(!d.description.contains("abcdef123456") || d.allSatisfy { !$0.message.contains("abcdef123456") })
     }
 
     @Test("a missing url, a password in the url and a wrong scheme are errors")
     func urls() {
-        #expect(diagnostics("  - type: ckan\n    token: env:T\n    organization: o").contains { $0.message.contains("missing required key `url`") })
+        #expect(diagnostics("  - type: ckan\n    token: env:T\n    organization: o").contains { $0.message.contains("缺少必填键（missing required key）`url`") })
         #expect(diagnostics("  - type: ftp\n    url: ftp://u:pw@h/x\n    user: u\n    password: env:P").contains { $0.message.contains("holds a password") })
         #expect(diagnostics("  - type: sftp\n    url: ftp://h/x\n    user: u\n    password: env:P\n    known_hosts: kh").contains { $0.message.contains("sftp://") })
     }
 
     @Test("switching off TLS or host key checks is refused, and SFTP needs a pinned host key")
     func insecure() {
-        #expect(diagnostics("  - type: ckan\n    url: https://x.org\n    token: env:T\n    organization: o\n    insecure: true").contains { $0.message.contains("cannot be turned off") })
-        #expect(diagnostics("  - type: sftp\n    url: sftp://h/x\n    user: u\n    private_key: file:k").contains { $0.message.contains("host key is not pinned") })
+        #expect(diagnostics("  - type: ckan\n    url: https://x.org\n    token: env:T\n    organization: o\n    insecure: true").contains { $0.message.contains("不能关闭（cannot be turned off）") })
+        #expect(diagnostics("  - type: sftp\n    url: sftp://h/x\n    user: u\n    private_key: file:k").contains { $0.message.contains("没有固定服务器的主机密钥（host key is not pinned）") })
     }
 
     @Test("a CA file or known_hosts file that does not exist is an error")
@@ -95,7 +95,7 @@ struct ValidateTests {
         #expect {
             try publisher.publishCatalog(files: [file])
         } throws: { "\($0)".contains("portal") && "\($0)".contains("ODP_TEST_NO_SUCH_TOKEN") }
-        #expect(Publisher.secretProblems(loaded, environment: [:]) == ["target portal: secret env:ODP_TEST_NO_SUCH_TOKEN is not set: export ODP_TEST_NO_SUCH_TOKEN before running [ODP-E0106]"])
+        #expect(Publisher.secretProblems(loaded, environment: [:]) == ["上传目标 portal：密钥 env:ODP_TEST_NO_SUCH_TOKEN 未设置（not set）：运行前先设置环境变量 ODP_TEST_NO_SUCH_TOKEN（export ODP_TEST_NO_SUCH_TOKEN=…）"])
         #expect(Publisher.secretProblems(loaded, environment: ["ODP_TEST_NO_SUCH_TOKEN": "t0ken"]).isEmpty)
     }
 }

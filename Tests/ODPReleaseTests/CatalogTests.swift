@@ -46,13 +46,36 @@ struct CatalogTests {
         let urls = try Catalog.write(config: try config(base: "https://data.example.gov.cn"), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil).files
         #expect(urls.map(\.lastPathComponent) == ["open-list.csv", "open-list.json", "open-list.html", "open-list.js", "dcat.jsonld"])
         let text = Fixture.read(root.appendingPathComponent("catalog/open-list.csv"))
-        #expect(text.hasPrefix("\u{FEFF}序号,资源名称,资源代码,提供方,提供方代码,资源摘要,数据领域,开放属性,开放条件,更新周期,数据格式,发布日期,最近更新,数据量,信息项,关键字,许可协议,版本,下载地址,签名公钥（Ed25519）\r\n"))
+        #expect(text.hasPrefix("\u{FEFF}序号,资源名称,资源代码,提供方,提供方代码,资源摘要,数据领域,开放属性,开放条件,更新周期,数据格式,发布日期,最近更新,数据量,信息项,关键字,许可协议,版本,下载地址,签名公钥（Ed25519）,更新状态\r\n"))
         let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.count == 3)
         #expect(lines[1].hasPrefix("1,\"企业<登记>信息 & \"\"名录\"\"\""))
         #expect(lines[1].contains(",\(first.version),https://data.example.gov.cn/enterprises/\(first.version)/data/enterprises.csv"))
         #expect(lines[2].contains("许可证信息") && lines[2].contains("有条件开放,签署数据使用协议,每日"))
         #expect(!text.contains("未发布数据"))
+    }
+
+    @Test("the lists say which datasets are overdue for their 更新周期 and the 更新及时率, judged when generated")
+    func timeliness() throws {
+        let (root, defs, _) = try scenario()
+        // licences is 每日, enterprises 每月: three days later only licences is overdue.
+        let later = Fixture.runTime.addingTimeInterval(3 * 86_400)
+        _ = try Catalog.write(config: try config(base: nil), definitions: defs, outputRoot: root, generatedAt: later, gate: nil)
+        let document = try #require(try OpenListDocument.read(catalogDirectory: root.appendingPathComponent("catalog")))
+        let licences = try #require(document.datasets.first { $0.datasetId == "licences" })
+        #expect(licences.timeliness?.overdue == true && licences.timeliness?.cycle == .daily)
+        let enterprises = try #require(document.datasets.first { $0.datasetId == "enterprises" })
+        #expect(enterprises.timeliness?.overdue == false && enterprises.timeliness?.cycle == .monthly)
+        #expect(document.timelinessRate == 0.5)
+        let csv = Fixture.read(root.appendingPathComponent("catalog/open-list.csv"))
+        #expect(csv.components(separatedBy: "\r\n").contains { $0.contains("许可证信息") && $0.hasSuffix(",逾期") })
+        let html = Fixture.read(root.appendingPathComponent("catalog/open-list.html"))
+        #expect(html.contains("（逾期）") && html.contains("更新及时率 "))
+
+        _ = try Catalog.write(config: try config(base: nil), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil)
+        let fresh = try #require(try OpenListDocument.read(catalogDirectory: root.appendingPathComponent("catalog")))
+        #expect(fresh.datasets.allSatisfy { $0.timeliness?.overdue == false })
+        #expect(fresh.timelinessRate == 1)
     }
 
     @Test("the JSON list uses snake_case keys and relative URLs without a base URL")

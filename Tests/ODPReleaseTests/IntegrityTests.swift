@@ -39,10 +39,10 @@ struct IntegrityTests {
         try flipByte(outcome.directory.appendingPathComponent("README.md"))
         let broken = try ReleaseVerifier.verify(path: outcome.directory)
         #expect(!broken.isValid)
-        #expect(broken.failures == ["README.md: SHA-256 mismatch"])
+        #expect(broken.failures == ["README.md: SHA-256 不符（SHA-256 mismatch），文件被改动或损坏"])
 
         try Data("x".utf8).write(to: outcome.directory.appendingPathComponent("extra.txt"))
-        #expect(try ReleaseVerifier.verify(path: outcome.directory).failures.contains("extra.txt: not listed in SHA256SUMS"))
+        #expect(try ReleaseVerifier.verify(path: outcome.directory).failures.contains("extra.txt: 未列在 SHA256SUMS 中（not listed in SHA256SUMS）"))
     }
 
     @Test("a file-drop target's copy verifies: manifest.json and _ODP_DONE are checked against each other")

@@ -85,7 +85,7 @@ struct ReleaseFormatsTests {
         let root = Fixture.temporaryDirectory()
         let definition = Fixture.definition(formats: [.csv])
         _ = try Fixture.release(root: root, definition: definition)
-        let entry = try #require(try CatalogEntry.load(definition: definition, root: root, baseURL: nil))
+        let entry = try #require(try CatalogEntry.load(definition: definition, root: root, baseURL: nil, now: Fixture.runTime))
         #expect(entry.files.map(\.format) == ["CSV"])
         #expect(OpenList.row(entry, index: 1)[10] == "CSV")
         guard case .array(let distributions)? = DCATCatalog.dataset(entry, baseURL: nil)["dcat:distribution"] else {

@@ -38,15 +38,15 @@ struct CheckSettings {
             let r = ConfigReader(value, context: "gate")
             if let share = r.double("max_reject_share") {
                 if (0...1).contains(share) { maxRejectShare = share } else {
-                    r.error("gate.max_reject_share must be a share between 0 and 1", at: r.raw("max_reject_share")?.location)
+                    r.error("gate.max_reject_share 必须是 0 到 1 之间的比例", at: r.raw("max_reject_share")?.location)
                 }
             }
             if let scores = r.map("min_scores") {
                 for key in scores.keys {
                     let v = scores.double(key)
                     guard let d = QualityDimension(name: key) else {
-                        let hint = Suggest.closest(to: key, in: QualityDimension.allNames).map { "did you mean `\($0)`?" }
-                        scores.error("gate.min_scores: `\(key)` is not a GB/T 36344 dimension", hint: hint ?? QualityDimension.allNames.joined(separator: ", "))
+                        let hint = Suggest.hint(for: key, in: QualityDimension.allNames)
+                        scores.error("gate.min_scores：`\(key)` 不是 GB/T 36344 的质量维度（dimension）", hint: hint ?? QualityDimension.allNames.joined(separator: ", "))
                         continue
                     }
                     if let v { minScores[d] = v }
@@ -64,7 +64,7 @@ struct CheckSettings {
         if let name = t.string("field", required: true), let loc = t.raw("field")?.location,
            let c = compiler.column(name, at: loc, context: "\(r.context).timeliness.field") {
             if case .date = CompiledExpression.kind(of: compiler.schema.fields[c]) { timelinessField = c } else {
-                t.error("\(r.context).timeliness.field: `\(name)` is not a date field", at: loc)
+                t.error("\(r.context).timeliness.field：`\(name)` 不是日期字段（date field）", at: loc)
             }
         }
         maxAgeDays = t.int("max_age_days", required: true, range: 0...100_000)

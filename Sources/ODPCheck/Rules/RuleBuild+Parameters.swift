@@ -25,11 +25,11 @@ extension RuleBuild {
 
     private func boundParameter(_ field: FieldDefinition) -> Double? {
         if case .date = CompiledExpression.kind(of: field) {
-            if !r.has("value") { r.error("\(r.context): missing required key `value`") }
+            if !r.has("value") { r.error("\(r.context)：缺少必填键（missing required key）`value`") }
             return compiler.dateParameter(r, "value")
         }
         if field.type == .string || field.type == .code || field.type == .boolean {
-            r.error("\(r.context): `min`/`max` apply to number and date fields, `\(field.name)` is \(field.type.rawValue)")
+            r.error("\(r.context)：`min`/`max` 只适用于数值和日期字段，`\(field.name)` 是 \(field.type.rawValue)")
             return nil
         }
         return r.double("value", required: true)
@@ -61,7 +61,7 @@ extension RuleBuild {
         var cols: [Int]?
         if r.has("fields") { cols = columns("fields", required: true) } else if let a = column("id"), let b = column(named) { cols = [a, b] }
         guard let cols else { return nil }
-        guard cols.count == 2 else { r.error("\(context).fields: give two fields (ID and \(named))"); return nil }
+        guard cols.count == 2 else { r.error("\(context).fields：请给出两个字段（身份证号和\(named)）"); return nil }
         return (cols[0], cols[1])
     }
 

@@ -6,9 +6,9 @@ extension RuleCompiler {
         guard spec.type != RuleRegistry.typeSlug else { return }  // handled with the implicit type rule
         guard let rule = RuleRegistry.rule(spec.type, in: [.field]) else {
             let known = RuleRegistry.slugs([.field]) + [RuleRegistry.typeSlug]
-            let hint = Suggest.closest(to: spec.type, in: known).map { "did you mean `\($0)`?" }
-            error("field `\(field.name)`: unknown rule type `\(spec.type)`", at: spec.location,
-                  hint: hint ?? "field rules: \(known.joined(separator: ", "))")
+            let hint = Suggest.hint(for: spec.type, in: known)
+            error("字段 `\(field.name)`：未知的规则类型（unknown rule type）`\(spec.type)`", at: spec.location,
+                  hint: hint ?? "字段规则（field rules）：\(known.joined(separator: ", "))")
             return
         }
         compile(rule, spec, context: "field `\(field.name)`.rules.\(spec.type)", column: column, field: field)
@@ -30,8 +30,8 @@ extension RuleCompiler {
         defer { diagnostics += r.finish() }
         let (severity, dimension, message) = common(r, severity: rule.defaultSeverity, dimension: rule.defaultDimension)
         if severity == .reject, !rule.canRejectRows {
-            r.error("\(context): a table-wide rule cannot reject single rows", at: r.raw("severity")?.location,
-                    hint: "use `severity: hold` or `warn`")
+            r.error("\(context)：整表规则（table-wide rule）不能剔除单行", at: r.raw("severity")?.location,
+                    hint: "改用 `severity: hold` 或 `warn`")
         }
         rule.compile(RuleBuild(compiler: self, spec: spec, r: r, severity: severity, dimension: dimension, message: message,
                                column: column, field: field, context: context))
@@ -43,8 +43,8 @@ extension RuleCompiler {
         let fieldOnly = Set(RuleRegistry.slugs([.field])).subtracting(dataset)
         let hint = Suggest.closest(to: spec.type, in: dataset + RuleRegistry.slugs([.field]) + [RuleRegistry.typeSlug]).map {
             fieldOnly.contains($0) || $0 == RuleRegistry.typeSlug
-                ? "`\($0)` is a field rule: put it under the field's `rules:`" : "did you mean `\($0)`?"
+                ? "`\($0)` 是字段规则（field rule）：写在该字段的 `rules:` 下" : "是否应为 `\($0)`？"
         }
-        error("rules: unknown rule type `\(spec.type)`", at: spec.location, hint: hint ?? "dataset rules: \(dataset.joined(separator: ", "))")
+        error("rules：未知的规则类型（unknown rule type）`\(spec.type)`", at: spec.location, hint: hint ?? "数据集规则（dataset rules）：\(dataset.joined(separator: ", "))")
     }
 }

@@ -36,9 +36,9 @@ final class RuleCompiler {
         var d = dimension
         if let name = r.string("dimension") {
             if let parsed = QualityDimension(name: name) { d = parsed } else {
-                let hint = Suggest.closest(to: name, in: QualityDimension.allNames).map { "did you mean `\($0)`?" }
-                r.error("\(r.context).dimension: `\(name)` is not a GB/T 36344 dimension", at: r.raw("dimension")?.location,
-                        hint: hint ?? "use one of \(QualityDimension.allNames.joined(separator: ", "))")
+                let hint = Suggest.hint(for: name, in: QualityDimension.allNames)
+                r.error("\(r.context).dimension：`\(name)` 不是 GB/T 36344 的质量维度（dimension）", at: r.raw("dimension")?.location,
+                        hint: hint ?? "可选维度：\(QualityDimension.allNames.joined(separator: ", "))")
             }
         }
         return (s, d, r.string("message"))
@@ -59,9 +59,9 @@ final class RuleCompiler {
         if let t = byteTables[name] { return t }
         if let codeTables {
             guard let table = codeTables[name] else {
-                let hint = Suggest.closest(to: name, in: Array(codeTables.keys)).map { "did you mean `\($0)`?" }
-                error("\(context): code table `\(name)` is not loaded", at: location,
-                      hint: hint ?? "declare it under `code_tables:` in odp.yml")
+                let hint = Suggest.hint(for: name, in: Array(codeTables.keys))
+                error("\(context)：代码表（code table）`\(name)` 未加载", at: location,
+                      hint: hint ?? "在 odp.yml 的 `code_tables:` 下声明它")
                 return nil
             }
             let t = ByteCodeTable(table)
@@ -69,8 +69,8 @@ final class RuleCompiler {
             return t
         }
         if let knownTables, !knownTables.contains(name) {
-            let hint = Suggest.closest(to: name, in: Array(knownTables)).map { "did you mean `\($0)`?" }
-            error("\(context): unknown code table `\(name)`", at: location, hint: hint ?? "declare it under `code_tables:` in odp.yml")
+            let hint = Suggest.hint(for: name, in: Array(knownTables))
+            error("\(context)：未知的代码表（unknown code table）`\(name)`", at: location, hint: hint ?? "在 odp.yml 的 `code_tables:` 下声明它")
         }
         return nil
     }
@@ -79,7 +79,7 @@ final class RuleCompiler {
     func dateParameter(_ r: ConfigReader, _ key: String) -> Double? {
         guard let s = r.string(key) else { return nil }
         guard let d = DateFormat.isoDate.parse(s) ?? DateFormat.isoDateTime.parse(s) else {
-            r.error("\(r.context).\(key): `\(s)` is not a date (YYYY-MM-DD)", at: r.raw(key)?.location)
+            r.error("\(r.context).\(key)：`\(s)` 不是日期（not a date，YYYY-MM-DD）", at: r.raw(key)?.location)
             return nil
         }
         return CompiledExpression.dayNumber(d)
@@ -136,14 +136,14 @@ final class RuleCompiler {
         let ruleTables = field.rules.filter { $0.type == CodeTableRule.slug }.compactMap { $0.reader(context: "").string("table") }
         guard let name = field.codeTable else {
             if ruleTables.isEmpty {
-                error("field `\(field.name)` has type `code` but names no code table", at: field.location,
-                      hint: "add `code_table: <name>` (a table under `code_tables:` in odp.yml) or a `code_table` rule")
+                error("字段 `\(field.name)` 的类型是 `code`，但没有指定代码表（code table）", at: field.location,
+                      hint: "加上 `code_table: <名称>`（odp.yml 中 `code_tables:` 下的表）或一条 `code_table` 规则")
             }
             return nil
         }
         if let other = ruleTables.first(where: { $0 != name }) {
-            error("field `\(field.name)`: `code_table: \(name)` and its `code_table` rule (`\(other)`) name different tables",
-                  at: field.location, hint: "a code field holds codes of one table")
+            error("字段 `\(field.name)`：`code_table: \(name)` 与它的 `code_table` 规则（`\(other)`）指向不同的代码表",
+                  at: field.location, hint: "一个代码字段只能取自一张代码表")
             return nil
         }
         guard ruleTables.isEmpty, let table = byteTable(name, at: field.location, context: "field `\(field.name)`.code_table") else { return nil }

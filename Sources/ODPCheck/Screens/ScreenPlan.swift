@@ -37,8 +37,8 @@ final class ScreenPlan {
             guard let s = r.map(kind) else { continue }
             let (severity, dimension, _) = compiler.common(s, severity: .warn, dimension: .accuracy)
             if severity == .reject {
-                s.error("screens.\(kind): a screen judges a whole column and cannot reject single rows",
-                        at: s.raw("severity")?.location, hint: "use `severity: hold` or `warn`")
+                s.error("screens.\(kind)：筛查（screen）评判整列，不能剔除单行",
+                        at: s.raw("severity")?.location, hint: "改用 `severity: hold` 或 `warn`")
             }
             var method = "auto", k = 3.0, maxShare = 0.01
             if kind == "outliers" {
@@ -52,7 +52,7 @@ final class ScreenPlan {
                 guard let c = compiler.column(name, at: loc, context: "screens.\(kind).fields") else { continue }
                 let field = schema.fields[c]
                 if kind != "constant", field.type != .integer, field.type != .number {
-                    s.error("screens.\(kind): `\(name)` is \(field.type.rawValue); this screen needs an integer or number field", at: loc)
+                    s.error("screens.\(kind)：`\(name)` 是 \(field.type.rawValue) 字段；该筛查需要 integer 或 number 字段", at: loc)
                     continue
                 }
                 let tally = compiler.addTally("screen_\(kind)", field: name, severity: severity, dimension: dimension,

@@ -45,19 +45,19 @@ public enum ArtifactCodec {
     public static func decode<T: Artifact>(_ type: T.Type, from data: Data, file: String) throws -> T {
         var tree: ArtifactJSON
         do { tree = try JSONDecoder().decode(ArtifactJSON.self, from: data) } catch {
-            throw ODPError.io(file, "\(T.artifactName) 不是有效的 JSON (not valid JSON): \(error.localizedDescription)")
+            throw ODPError.io(file, "\(T.artifactName) 不是有效的 JSON (not valid JSON): \(error.localizedDescription)").coded(.artifact)
         }
         guard case .object(var members) = tree else {
-            throw ODPError.io(file, "\(T.artifactName) 的顶层应为 JSON 对象 (top level is not an object)")
+            throw ODPError.io(file, "\(T.artifactName) 的顶层应为 JSON 对象 (top level is not an object)").coded(.artifact)
         }
         let version: Int
         switch members.removeValue(forKey: versionKey) {
         case nil, .null?: version = 0
         case .int(let n)?: version = Int(n)
-        default: throw ODPError.io(file, "\(T.artifactName) 的 schema_version 不是整数 (schema_version is not an integer)")
+        default: throw ODPError.io(file, "\(T.artifactName) 的 schema_version 不是整数 (schema_version is not an integer)").coded(.artifact)
         }
         if version > T.schemaVersion {
-            throw ODPError.io(file, "\(T.artifactName) 由更新版本的 odp 写出 (schema_version \(version)，本程序最多支持 \(T.schemaVersion))，请升级 odp 后再读取 (written by a newer odp)")
+            throw ODPError.io(file, "\(T.artifactName) 由更新版本的 odp 写出 (schema_version \(version)，本程序最多支持 \(T.schemaVersion))，请升级 odp 后再读取 (written by a newer odp)").coded(.artifact)
         }
         tree = .object(members)
         if version < T.schemaVersion { try T.migrate(&tree, from: version) }
@@ -66,7 +66,7 @@ public enum ArtifactCodec {
             decoder.dateDecodingStrategy = .iso8601
             return try decoder.decode(T.self, from: try tree.encoded(pretty: false))
         } catch let error as DecodingError {
-            throw ODPError.io(file, "\(T.artifactName) 内容不符合格式 (does not match its schema): \(describe(error))")
+            throw ODPError.io(file, "\(T.artifactName) 内容不符合格式 (does not match its schema): \(describe(error))").coded(.artifact)
         }
     }
 
@@ -87,7 +87,7 @@ public enum ArtifactCodec {
             return keys.isEmpty ? "$" : "$." + keys.joined(separator: ".")
         }
         switch error {
-        case .keyNotFound(let key, let context): return "missing key \(key.stringValue) at \(path(context))"
+        case .keyNotFound(let key, let context): return "缺少键（missing key）\(key.stringValue)，位置 \(path(context))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             return "\(path(context)): \(context.debugDescription)"
         @unknown default: return "\(error)"

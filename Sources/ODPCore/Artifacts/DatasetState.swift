@@ -20,11 +20,7 @@ public struct DatasetState: Codable, Sendable, Equatable {
         self.lastOutcome = lastOutcome
     }
 
-    /// Whether the dataset's 更新周期 says it is due again.
-    public func isDue(cycle: UpdateCycle, now: Date) -> Bool {
-        guard let last = lastSuccess else { return true }
-        guard let interval = cycle.interval else { return false }
-        // A little slack so a daily cron at a fixed time is not skipped by a run that took minutes.
-        return now.timeIntervalSince(last) >= interval - 3_600
-    }
+    /// Whether the dataset's 更新周期 says it is due again: a new calendar period has begun
+    /// since its last good release.
+    public func isDue(cycle: UpdateCycle, now: Date) -> Bool { cycle.isDue(lastRelease: lastSuccess, now: now) }
 }

@@ -13,6 +13,9 @@ public struct OpenListDocument: Artifact, Hashable {
     public var publisher: String
     public var count: Int
     public var datasets: [Entry]
+    /// 更新及时率 when the list was generated: the share of listed datasets with a regular
+    /// 更新周期 that are not overdue (absent in lists written before it existed).
+    @OmittedWhenNil public var timelinessRate: Double?
 
     public init(generatedAt: String, publisher: String, datasets: [Entry]) {
         self.generatedAt = generatedAt
@@ -24,6 +27,7 @@ public struct OpenListDocument: Artifact, Hashable {
     enum CodingKeys: String, CodingKey {
         case publisher, count, datasets
         case generatedAt = "generated_at"
+        case timelinessRate = "timeliness_rate"
     }
 
     /// One dataset, from its catalog metadata (政务信息资源目录) and latest release.
@@ -55,12 +59,14 @@ public struct OpenListDocument: Artifact, Hashable {
         public var downloadURL: String
         public var distributions: [Distribution]
         @Nullable public var signature: ReleaseSignature?
+        /// 更新周期 standing when the list was generated (absent in older lists).
+        @OmittedWhenNil public var timeliness: DatasetTimeliness?
 
         public init(index: Int, datasetId: String, title: String, code: String, provider: String, providerCode: String,
                     summary: String, domain: String, openType: String, openCondition: String?, updateCycle: String,
                     formats: [String], firstPublished: String, lastUpdated: String, rowCount: Int, fields: [Field],
                     keywords: [String], license: String, version: String, downloadURL: String,
-                    distributions: [Distribution], signature: ReleaseSignature?) {
+                    distributions: [Distribution], signature: ReleaseSignature?, timeliness: DatasetTimeliness? = nil) {
             self.index = index
             self.datasetId = datasetId
             self.title = title
@@ -83,10 +89,11 @@ public struct OpenListDocument: Artifact, Hashable {
             self.downloadURL = downloadURL
             self.distributions = distributions
             self.signature = signature
+            self.timeliness = timeliness
         }
 
         enum CodingKeys: String, CodingKey {
-            case index, title, code, provider, summary, domain, formats, fields, keywords, license, version, distributions, signature
+            case index, title, code, provider, summary, domain, formats, fields, keywords, license, version, distributions, signature, timeliness
             case datasetId = "dataset_id"
             case providerCode = "provider_code"
             case openType = "open_type"

@@ -26,18 +26,32 @@ public struct RunNotification: Artifact, Equatable {
     /// Path of the run report.
     public var report: String
     public var datasets: [Dataset]
+    /// Datasets whose public version is older than their 更新周期 allows (absent in files
+    /// written before it existed).
+    public var overdue: [String]
     /// Why the open list and DCAT catalog were not updated, when they were not.
     public var catalogError: String?
     /// The signal that stopped the run, when one did.
     public var signal: String?
 
-    enum CodingKeys: String, CodingKey { case event, report, datasets, catalogError = "catalog_error", signal }
+    enum CodingKeys: String, CodingKey { case event, report, datasets, overdue, catalogError = "catalog_error", signal }
 
-    public init(report: String, datasets: [Dataset], catalogError: String? = nil, signal: String? = nil) {
+    public init(report: String, datasets: [Dataset], overdue: [String] = [], catalogError: String? = nil, signal: String? = nil) {
         event = "odp_run_attention"
         self.report = report
         self.datasets = datasets
+        self.overdue = overdue
         self.catalogError = catalogError
         self.signal = signal
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        event = try c.decode(String.self, forKey: .event)
+        report = try c.decode(String.self, forKey: .report)
+        datasets = try c.decode([Dataset].self, forKey: .datasets)
+        overdue = try c.decodeIfPresent([String].self, forKey: .overdue) ?? []
+        catalogError = try c.decodeIfPresent(String.self, forKey: .catalogError)
+        signal = try c.decodeIfPresent(String.self, forKey: .signal)
     }
 }

@@ -25,7 +25,7 @@ extension CodeTable {
             let parts = line.split(separator: ",", omittingEmptySubsequences: false)
             guard parts.count > max(ci, li) else { continue }
             guard let level = Int(parts[li].trimmingCharacters(in: .whitespaces)) else {
-                throw ODPError.data(SourceLocation(file: url.path, line: n + 1), "`level` must be a whole number (1 = top level)")
+                throw ODPError.data(SourceLocation(file: url.path, line: n + 1), "`level`（层级）应为整数（1 表示最高一级）")
             }
             out[parts[ci].trimmingCharacters(in: .whitespaces)] = level
         }

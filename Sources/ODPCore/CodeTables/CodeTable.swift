@@ -54,7 +54,7 @@ public struct CodeTable: Sendable {
 
     static func readText(_ url: URL) throws -> String {
         guard let data = FileManager.default.contents(atPath: url.path), var text = String(data: data, encoding: .utf8) else {
-            throw ODPError.io(url.path, "code table cannot be read (missing or not UTF-8)")
+            throw ODPError.io(url.path, "无法读取代码表（code table）：文件不存在、没有读权限或不是 UTF-8 文本")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         return text
@@ -69,7 +69,7 @@ public struct CodeTable: Sendable {
             let cols = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard let ci = cols.firstIndex(where: { ["code", "代码"].contains($0) }),
                   let ni = cols.firstIndex(where: { ["name", "名称"].contains($0) }) else {
-                throw ODPError.io(url.path, "code table CSV needs `code` (代码) and `name` (名称) columns")
+                throw ODPError.io(url.path, "代码表 CSV 需要 `code`（代码）和 `name`（名称）两列")
             }
             for line in lines.dropFirst() {
                 let parts = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -79,7 +79,7 @@ public struct CodeTable: Sendable {
         } else {
             for (n, line) in lines.enumerated() {
                 let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
-                guard parts.count == 2 else { throw ODPError.data(SourceLocation(file: url.path, line: n + 1), "expected `代码 名称`") }
+                guard parts.count == 2 else { throw ODPError.data(SourceLocation(file: url.path, line: n + 1), "应为 `代码 名称` 两项，以空格分隔") }
                 out[String(parts[0])] = String(parts[1]).trimmingCharacters(in: .whitespaces)
             }
         }
@@ -93,7 +93,7 @@ public struct CodeTable: Sendable {
         let cols = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard let ci = cols.firstIndex(where: { ["code", "代码"].contains($0) }),
               let ni = cols.firstIndex(where: { ["name", "名称"].contains($0) }) else {
-            throw ODPError.io(url.path, "history CSV needs `代码` and `名称` columns")
+            throw ODPError.io(url.path, "代码表历史 CSV（history）需要 `代码` 和 `名称` 两列")
         }
         let fi = cols.firstIndex(where: { ["from", "启用时间"].contains($0) })
         let ui = cols.firstIndex(where: { ["until", "变更/弃用时间"].contains($0) })

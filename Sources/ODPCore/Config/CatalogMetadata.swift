@@ -4,7 +4,7 @@ public enum OpenType: String, Sendable, Hashable, CaseIterable, Codable {
     case conditional = "有条件开放"
 }
 
-/// 更新周期, and how long each one lasts (for `--due`).
+/// 更新周期: its calendar periods are in `UpdateCycle+Periods.swift`.
 public enum UpdateCycle: String, Sendable, Hashable, CaseIterable, Codable {
     case realtime = "实时"
     case daily = "每日"
@@ -13,19 +13,6 @@ public enum UpdateCycle: String, Sendable, Hashable, CaseIterable, Codable {
     case quarterly = "每季度"
     case yearly = "每年"
     case irregular = "不定期"
-
-    /// Nominal interval in seconds; `nil` for 不定期 (run only when asked).
-    public var interval: Double? {
-        switch self {
-        case .realtime: return 0
-        case .daily: return 86_400
-        case .weekly: return 7 * 86_400
-        case .monthly: return 28 * 86_400
-        case .quarterly: return 90 * 86_400
-        case .yearly: return 365 * 86_400
-        case .irregular: return nil
-        }
-    }
 }
 
 /// The 政务信息资源目录 core metadata of one dataset. The open-data list, the data package

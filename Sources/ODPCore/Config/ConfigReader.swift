@@ -20,7 +20,7 @@ public final class ConfigReader {
             self.entries = []
         default:
             self.entries = []
-            diagnostics.append(Diagnostic(value.location, "\(context) must be a mapping (key: value), found \(value.kindName)"))
+            diagnostics.append(Diagnostic(value.location, "\(context) 应为映射（mapping，即 键: 值），实际是\(value.kindName)"))
         }
     }
 
@@ -37,8 +37,8 @@ public final class ConfigReader {
         return entry.value
     }
 
-    public func error(_ message: String, at location: SourceLocation? = nil, hint: String? = nil) {
-        diagnostics.append(Diagnostic(location ?? self.location, message, hint: hint))
+    public func error(_ message: String, at location: SourceLocation? = nil, hint: String? = nil, code: ErrorCode? = nil) {
+        diagnostics.append(Diagnostic(location ?? self.location, message, hint: hint, code: code))
     }
 
     public func warning(_ message: String, at location: SourceLocation? = nil, hint: String? = nil) {
@@ -49,15 +49,15 @@ public final class ConfigReader {
 
     public func string(_ key: String, required: Bool = false, hint: String? = nil) -> String? {
         guard let v = raw(key) else {
-            if required { error("\(context): missing required key `\(key)`", hint: hint) }
+            if required { error("\(context)：缺少必填键（missing required key）`\(key)`", hint: hint) }
             return nil
         }
         guard let s = v.scalar else {
-            error("\(context).\(key) must be a single value, found \(v.kindName)", at: v.location, hint: hint)
+            error("\(context).\(key) 应为单个值，实际是\(v.kindName)", at: v.location, hint: hint)
             return nil
         }
         if required && s.trimmingCharacters(in: .whitespaces).isEmpty {
-            error("\(context).\(key) must not be empty", at: v.location, hint: hint)
+            error("\(context).\(key) 不能为空", at: v.location, hint: hint)
             return nil
         }
         return s
@@ -66,11 +66,11 @@ public final class ConfigReader {
     public func int(_ key: String, required: Bool = false, range: ClosedRange<Int>? = nil) -> Int? {
         guard let s = string(key, required: required), let v = raw(key) else { return nil }
         guard let n = Int(s.trimmingCharacters(in: .whitespaces)) else {
-            error("\(context).\(key) must be a whole number, found `\(s)`", at: v.location)
+            error("\(context).\(key) 应为整数，实际是 `\(s)`", at: v.location)
             return nil
         }
         if let range, !range.contains(n) {
-            error("\(context).\(key) must be between \(range.lowerBound) and \(range.upperBound), found \(n)", at: v.location)
+            error("\(context).\(key) 应在 \(range.lowerBound) 到 \(range.upperBound) 之间，实际是 \(n)", at: v.location)
             return nil
         }
         return n
@@ -79,7 +79,7 @@ public final class ConfigReader {
     public func double(_ key: String, required: Bool = false) -> Double? {
         guard let s = string(key, required: required), let v = raw(key) else { return nil }
         guard let n = Double(s.trimmingCharacters(in: .whitespaces)) else {
-            error("\(context).\(key) must be a number, found `\(s)`", at: v.location)
+            error("\(context).\(key) 应为数字，实际是 `\(s)`", at: v.location)
             return nil
         }
         return n
@@ -91,18 +91,17 @@ public final class ConfigReader {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            error("\(context).\(key) must be true or false, found `\(s)`", at: v.location)
+            error("\(context).\(key) 应为 true 或 false，实际是 `\(s)`", at: v.location)
             return nil
         }
     }
 
-    /// A value from a closed vocabulary; a typo gets a "did you mean".
+    /// A value from a closed vocabulary; a typo gets a suggestion (`Suggest.hint`).
     public func choice(_ key: String, of allowed: [String], required: Bool = false, default fallback: String? = nil) -> String? {
         guard let s = string(key, required: required), let v = raw(key) else { return fallback }
         guard allowed.contains(s) else {
-            let suggestion = Suggest.closest(to: s, in: allowed).map { "did you mean `\($0)`?" }
-            error("\(context).\(key): `\(s)` is not one of \(allowed.joined(separator: ", "))", at: v.location,
-                  hint: suggestion ?? "use one of \(allowed.joined(separator: ", "))")
+            error("\(context).\(key)：`\(s)` 不是可选值（not one of）\(allowed.joined(separator: ", ")) 之一", at: v.location,
+                  hint: Suggest.hint(for: s, in: allowed) ?? "可选值：\(allowed.joined(separator: ", "))")
             return fallback
         }
         return s
@@ -111,7 +110,7 @@ public final class ConfigReader {
     /// A list of scalars; a single scalar is accepted as a one-item list.
     public func strings(_ key: String, required: Bool = false) -> [String] {
         guard let v = raw(key) else {
-            if required { error("\(context): missing required key `\(key)`") }
+            if required { error("\(context)：缺少必填键（missing required key）`\(key)`") }
             return []
         }
         switch v {
@@ -119,24 +118,24 @@ public final class ConfigReader {
         case .list(let items, _):
             return items.compactMap { item in
                 guard let s = item.scalar else {
-                    error("\(context).\(key) must be a list of values", at: item.location)
+                    error("\(context).\(key) 应为由单个值组成的列表（list）", at: item.location)
                     return nil
                 }
                 return s
             }
         default:
-            error("\(context).\(key) must be a list, found \(v.kindName)", at: v.location)
+            error("\(context).\(key) 应为列表（list），实际是\(v.kindName)", at: v.location)
             return []
         }
     }
 
     public func list(_ key: String, required: Bool = false) -> [ConfigValue] {
         guard let v = raw(key) else {
-            if required { error("\(context): missing required key `\(key)`") }
+            if required { error("\(context)：缺少必填键（missing required key）`\(key)`") }
             return []
         }
         guard case .list(let items, _) = v else {
-            error("\(context).\(key) must be a list, found \(v.kindName)", at: v.location)
+            error("\(context).\(key) 应为列表（list），实际是\(v.kindName)", at: v.location)
             return []
         }
         return items
@@ -145,7 +144,7 @@ public final class ConfigReader {
     /// A nested mapping, read by a child reader whose diagnostics are folded into this one at `finish()`.
     public func map(_ key: String, required: Bool = false) -> ConfigReader? {
         guard let v = raw(key) else {
-            if required { error("\(context): missing required section `\(key)`") }
+            if required { error("\(context)：缺少必填段（missing required section）`\(key)`") }
             return nil
         }
         let child = ConfigReader(v, context: "\(context).\(key)")
@@ -160,8 +159,8 @@ public final class ConfigReader {
     public func secret(_ key: String, required: Bool = false) -> SecretRef? {
         guard let s = string(key, required: required), let v = raw(key) else { return nil }
         if let ref = SecretRef(s) { return ref }
-        error("\(context).\(key) holds a secret written inline", at: v.location,
-              hint: "write `env:VARIABLE` or `file:/path/to/secret` instead, and keep the value out of the definition")
+        error("\(context).\(key) 写入了明文密钥（secret written inline）", at: v.location,
+              hint: "改写为 `env:变量名` 或 `file:/密钥/文件路径`，密钥的值不要写进定义文件", code: .inlineSecret)
         return nil
     }
 
@@ -169,9 +168,8 @@ public final class ConfigReader {
     @discardableResult
     public func finish() -> [Diagnostic] {
         for entry in entries where !asked.contains(entry.key) {
-            let hint = Suggest.closest(to: entry.key, in: asked).map { "did you mean `\($0)`?" }
-            diagnostics.append(Diagnostic(entry.keyLocation, "\(context): unknown key `\(entry.key)`",
-                                          hint: hint ?? "known keys: \(Array(Set(asked)).sorted().joined(separator: ", "))"))
+            diagnostics.append(Diagnostic(entry.keyLocation, "\(context)：未知的键（unknown key）`\(entry.key)`",
+                                          hint: Suggest.hint(for: entry.key, in: asked) ?? "可用的键：\(Array(Set(asked)).sorted().joined(separator: ", "))"))
         }
         for child in children { diagnostics.append(contentsOf: child.finish()) }
         children.removeAll()
@@ -182,6 +180,10 @@ public final class ConfigReader {
 
 /// "Did you mean" suggestions by edit distance.
 public enum Suggest {
+    /// `是否应为 `name`？`, the hint for a typo, when a candidate is close enough.
+    public static func hint(for word: String, in candidates: [String]) -> String? {
+        closest(to: word, in: candidates).map { "是否应为 `\($0)`？" }
+    }
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)
         var best: (String, Int)?

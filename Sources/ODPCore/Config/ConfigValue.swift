@@ -22,10 +22,10 @@ public indirect enum ConfigValue: Sendable, Hashable {
 
     public var kindName: String {
         switch self {
-        case .scalar: return "a value"
-        case .list: return "a list"
-        case .map: return "a mapping"
-        case .null: return "nothing"
+        case .scalar: return "单个值（value）"
+        case .list: return "列表（list）"
+        case .map: return "映射（mapping）"
+        case .null: return "空（nothing）"
         }
     }
 
@@ -76,8 +76,8 @@ public indirect enum ConfigValue: Sendable, Hashable {
         let loc = SourceLocation(file: file, line: node.mark?.line, column: node.mark?.column)
         budget -= 1
         guard budget >= 0 else {
-            throw ODPError.definition([Diagnostic(loc, "the definition expands to more than \(maxValues) values",
-                                                  hint: "aliases (`*name`) of aliases multiply; write the values out instead")])
+            throw ODPError.definition([Diagnostic(loc, "定义展开后超过 \(maxValues) 个值（expands to too many values）",
+                                                  hint: "别名（`*name`）套别名会成倍展开；请直接写出各个值")])
         }
         switch node {
         case .scalar(let scalar):

@@ -6,10 +6,10 @@ extension DatasetDefinition {
     /// sections) and every problem found. Callers must not run a definition with errors.
     public static func load(path: String) -> (DatasetDefinition?, [Diagnostic]) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return (nil, [Diagnostic(SourceLocation(file: path), "cannot read the definition file")])
+            return (nil, [Diagnostic(SourceLocation(file: path), "无法读取定义文件（cannot read）：文件不存在或没有读权限")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return (nil, [Diagnostic(SourceLocation(file: path), "the definition is not UTF-8 text", hint: "save the file as UTF-8")])
+            return (nil, [Diagnostic(SourceLocation(file: path), "定义文件不是 UTF-8 编码的文本（not UTF-8）", hint: "用 UTF-8 编码另存该文件")])
         }
         return parse(yaml: text, file: path)
     }
@@ -21,27 +21,27 @@ extension DatasetDefinition {
         } catch let error as ODPError {
             return (nil, error.diagnostics)
         } catch {
-            return (nil, [Diagnostic(SourceLocation(file: file), "\(error)")])
+            return (nil, [Diagnostic(SourceLocation(file: file), ODPError.from(error, path: file).message)])
         }
         let r = ConfigReader(root, context: "dataset")
         var extra: [Diagnostic] = []
 
-        let id = r.string("id", required: true, hint: "a stable id such as `scjg-individual-business`") ?? ""
+        let id = r.string("id", required: true, hint: "固定不变的标识，如 `scjg-individual-business`") ?? ""
         if !id.isEmpty, !id.utf8.allSatisfy({ (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d }) {
-            r.error("dataset.id `\(id)` may use only lowercase letters, digits and `-`", at: r.raw("id")?.location,
-                    hint: "it becomes part of file names and URLs")
+            r.error("dataset.id `\(id)` 只能由小写字母、数字和 `-` 组成", at: r.raw("id")?.location,
+                    hint: "它会成为文件名和网址（URL）的一部分")
         }
         let catalog = r.map("catalog", required: true).flatMap(parseCatalog)
         let source = r.map("source", required: true).flatMap(parseSource)
         var fields: [FieldDefinition] = []
         let fieldValues = r.list("fields", required: true)
-        if r.has("fields"), fieldValues.isEmpty { r.error("dataset.fields must list at least one field") }
+        if r.has("fields"), fieldValues.isEmpty { r.error("dataset.fields 至少要列出一个字段") }
         for (i, value) in fieldValues.enumerated() {
             if let f = parseField(value, index: i, into: &extra) { fields.append(f) }
         }
         var seen = Set<String>()
         for f in fields where !seen.insert(f.name).inserted {
-            extra.append(Diagnostic(f.location, "field `\(f.name)` is declared twice"))
+            extra.append(Diagnostic(f.location, "字段 `\(f.name)` 定义了两次（declared twice）"))
         }
         let names = fields.map(\.name)
         let primaryKey = r.strings("primary_key")
@@ -70,7 +70,7 @@ extension DatasetDefinition {
                 extra.append(undefinedField(inc.watermark, at: source.location, names: names, context: "source.incremental.watermark"))
             }
             if primaryKey.isEmpty, inc.mode == .merge {
-                extra.append(Diagnostic(source.location, "incremental merge needs `primary_key` to merge new rows into the previous release"))
+                extra.append(Diagnostic(source.location, "增量合并（incremental merge）需要 `primary_key`，才能把新行并入上一版本"))
             }
         }
         var diagnostics = r.finish() + extra
@@ -85,10 +85,10 @@ extension DatasetDefinition {
         return (definition, diagnostics)
     }
 
-    /// "`x` is not a field of this dataset (did you mean `y`?)": shared by every stage's validation.
+    /// "引用的 `x` 不是本数据集的字段" with a suggestion: shared by every stage's validation.
     public static func undefinedField(_ name: String, at location: SourceLocation, names: [String], context: String) -> Diagnostic {
-        let hint = Suggest.closest(to: name, in: names).map { "did you mean `\($0)`?" } ?? "fields: \(names.joined(separator: ", "))"
-        return Diagnostic(location, "\(context) refers to `\(name)`, which is not a field of this dataset", hint: hint)
+        let hint = Suggest.hint(for: name, in: names) ?? "本数据集的字段：\(names.joined(separator: ", "))"
+        return Diagnostic(location, "\(context) 引用的 `\(name)` 不是本数据集的字段（not a field）", hint: hint)
     }
 
     /// `release.formats`: which data files a release carries. Mistakes are reported; the
@@ -101,26 +101,26 @@ extension DatasetDefinition {
         case .list(let list, _): items = list
         case .scalar: items = [value]
         default:
-            r.error("\(r.context).formats must be a list, found \(value.kindName)", at: value.location, hint: "e.g. `formats: [csv]`")
+            r.error("\(r.context).formats 应为列表（list），实际是\(value.kindName)", at: value.location, hint: "例如 `formats: [csv]`")
             return DataFormat.allCases
         }
         let names = DataFormat.allCases.map(\.rawValue)
         var formats: [DataFormat] = []
         for item in items {
             guard let name = item.scalar, let format = DataFormat(rawValue: name) else {
-                let suggestion = item.scalar.flatMap { Suggest.closest(to: $0, in: names) }.map { "did you mean `\($0)`?" }
-                r.error("\(r.context).formats: \(item.scalar.map { "`\($0)`" } ?? item.kindName) is not one of \(names.joined(separator: ", "))",
-                        at: item.location, hint: suggestion ?? "use one of \(names.joined(separator: ", "))")
+                let suggestion = item.scalar.flatMap { Suggest.hint(for: $0, in: names) }
+                r.error("\(r.context).formats：\(item.scalar.map { "`\($0)`" } ?? item.kindName) 不是可选值（not one of）\(names.joined(separator: ", ")) 之一",
+                        at: item.location, hint: suggestion ?? "可选值：\(names.joined(separator: ", "))")
                 continue
             }
             if formats.contains(format) {
-                r.error("\(r.context).formats lists `\(name)` twice", at: item.location)
+                r.error("\(r.context).formats 把 `\(name)` 列了两次", at: item.location)
             }
             formats.append(format)
         }
         guard formats.contains(.csv) else {
-            r.error("\(r.context).formats must include `csv`", at: value.location,
-                    hint: "the CSV is what the content hash and the change log are computed from; `[csv]` gives a CSV-only release")
+            r.error("\(r.context).formats 必须包含 `csv`", at: value.location,
+                    hint: "内容哈希和变更记录都由 CSV 计算；只要 CSV 时写 `[csv]`")
             return DataFormat.allCases
         }
         return formats
@@ -136,11 +136,11 @@ extension DatasetDefinition {
         let openType = r.choice("open_type", of: OpenType.allCases.map(\.rawValue), required: true).flatMap(OpenType.init)
         let openCondition = r.string("open_condition")
         if openType == .conditional, openCondition == nil {
-            r.error("catalog: 有条件开放 needs `open_condition` (开放条件)", at: r.raw("open_type")?.location)
+            r.error("catalog：有条件开放需要填写 `open_condition`（开放条件）", at: r.raw("open_type")?.location)
         }
         let cycle = r.choice("update_cycle", of: UpdateCycle.allCases.map(\.rawValue), required: true).flatMap(UpdateCycle.init)
         let keywords = r.strings("keywords")
-        let license = r.string("license", required: true, hint: "e.g. CC-BY-4.0")
+        let license = r.string("license", required: true, hint: "例如 CC-BY-4.0")
         var contact: (String?, String?, String?) = (nil, nil, nil)
         if let c = r.map("contact") { contact = (c.string("name"), c.string("email"), c.string("phone")) }
         var temporal: (String?, String?) = (nil, nil)
@@ -165,7 +165,7 @@ extension DatasetDefinition {
             spec.query = r.string("query")
             spec.parameters = r.strings("parameters")
             if (spec.table == nil) == (spec.query == nil) {
-                r.error("source: give either `table` or `query`")
+                r.error("source：`table` 与 `query` 须给出且只给出其中一个")
             }
         default:
             break
@@ -177,8 +177,8 @@ extension DatasetDefinition {
                 let user = c.string("user", required: true) ?? ""
                 // Only a connection without the key: a literal password is already an error.
                 if !c.has("password") {
-                    c.warning("postgres connection has no `password`",
-                              hint: "use `password: env:NAME` or `file:path`; leave it out only for trust or certificate login")
+                    c.warning("postgres 连接（connection）没有 `password`",
+                              hint: "写 `password: env:变量名` 或 `file:路径`；只有 trust 或证书登录时才可省略")
                 }
                 spec.connection = SourceSpec.Connection(
                     host: host, port: c.int("port", range: 1...65535) ?? 5432, database: db, user: user,
@@ -194,12 +194,12 @@ extension DatasetDefinition {
             spec.encoding = r.choice("encoding", of: SourceSpec.Encoding.allCases.map(\.rawValue), default: "utf-8").flatMap(SourceSpec.Encoding.init) ?? .utf8
             if let d = r.string("delimiter") {
                 let bytes = Array((d == "\\t" ? "\t" : d).utf8)
-                if bytes.count == 1 { spec.delimiter = bytes[0] } else { r.error("source.delimiter must be one ASCII character", at: r.raw("delimiter")?.location) }
+                if bytes.count == 1 { spec.delimiter = bytes[0] } else { r.error("source.delimiter 必须是一个 ASCII 字符", at: r.raw("delimiter")?.location) }
             }
             if let q = r.string("quote") {
                 let bytes = Array(q.utf8)
                 if q == "none" { spec.quote = nil } else if bytes.count == 1 { spec.quote = bytes[0] } else {
-                    r.error("source.quote must be one ASCII character or `none`", at: r.raw("quote")?.location)
+                    r.error("source.quote 必须是一个 ASCII 字符或 `none`", at: r.raw("quote")?.location)
                 }
             }
             spec.maxQuotedLines = r.int("max_quoted_lines", range: 1...1_000_000) ?? SourceSpec.defaultMaxQuotedLines
@@ -232,8 +232,8 @@ extension DatasetDefinition {
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         if let n = Int(text), n >= 0 { return n }
         if let unit = text.last.flatMap({ units[$0] }), let n = Int(text.dropLast()), n >= 0 { return n * unit }
-        inc.error("source.incremental.lookback `\(text)` is not a duration", at: raw.location,
-                  hint: "write seconds (3600) or a duration: 90s, 30m, 2h, 1d; 0 turns the overlap off")
+        inc.error("source.incremental.lookback `\(text)` 不是时长（duration）", at: raw.location,
+                  hint: "写秒数（3600）或时长：90s、30m、2h、1d；0 表示不回看")
         return SourceSpec.Incremental.defaultLookback
     }
 
@@ -248,43 +248,43 @@ extension DatasetDefinition {
     private static func parseField(_ value: ConfigValue, index: Int, into extra: inout [Diagnostic]) -> FieldDefinition? {
         let r = ConfigReader(value, context: "fields[\(index)]")
         let name = r.string("name", required: true)
-        let label = name.map { "field `\($0)`" } ?? "fields[\(index)]"
+        let label = name.map { "字段 `\($0)`" } ?? "fields[\(index)]"
         let c = ConfigReader(value, context: label)
         _ = c.raw("name")
         let title = c.string("title", required: true, hint: "中文名称")
         let type = c.choice("type", of: FieldType.allCases.map(\.rawValue), required: true).flatMap(FieldType.init)
         let format = c.string("format")
         let scale = c.int("scale", range: 0...18)
-        if let type, scale != nil, type != .number { c.error("\(label): `scale` applies to number fields only", at: c.raw("scale")?.location) }
+        if let type, scale != nil, type != .number { c.error("\(label)：`scale` 只适用于 number 类型的字段", at: c.raw("scale")?.location) }
         let codeTable = c.string("code_table")
         if let type, codeTable != nil, type != .code {
-            c.error("\(label): `code_table` applies to code fields only", at: c.raw("code_table")?.location,
-                    hint: "use `type: code`, or a `code_table` rule on a string field")
+            c.error("\(label)：`code_table` 只适用于 code 类型的字段", at: c.raw("code_table")?.location,
+                    hint: "改为 `type: code`，或在 string 字段上用 `code_table` 规则")
         }
         if let type, format != nil, ![.date, .datetime, .time, .yearmonth].contains(type) {
-            c.error("\(label): `format` applies to date and time fields only", at: c.raw("format")?.location)
+            c.error("\(label)：`format` 只适用于日期和时间类型的字段", at: c.raw("format")?.location)
         }
         if let format, let formatLocation = c.raw("format")?.location, DateFormat(format) == nil {
-            c.error("\(label): date format `\(format)` is not understood", at: formatLocation,
-                    hint: "use tokens YYYY MM M DD D hh mm ss, e.g. `YYYY-MM-DD` or `YYYYMMDD hh:mm:ss`")
+            c.error("\(label)：无法识别日期格式（date format）`\(format)`", at: formatLocation,
+                    hint: "可用的记号：YYYY MM M DD D hh mm ss，例如 `YYYY-MM-DD` 或 `YYYYMMDD hh:mm:ss`")
         }
         var timeZone: Int?
         if let zone = c.string("time_zone") {
             timeZone = TimestampText.zoneOffset(zone)
             if type != .datetime {
-                c.error("\(label): `time_zone` applies to datetime fields only", at: c.raw("time_zone")?.location)
+                c.error("\(label)：`time_zone` 只适用于 datetime 类型的字段", at: c.raw("time_zone")?.location)
             } else if timeZone == nil {
-                c.error("\(label): time zone `\(zone)` is not understood", at: c.raw("time_zone")?.location,
-                        hint: "write an offset such as `+08:00` (北京时间) or `UTC`")
+                c.error("\(label)：无法识别时区（time zone）`\(zone)`", at: c.raw("time_zone")?.location,
+                        hint: "写时差，如 `+08:00`（北京时间）或 `UTC`")
             } else if format != nil {
-                c.error("\(label): `time_zone` needs the native timestamp text, not a `format`", at: c.raw("time_zone")?.location,
-                        hint: "leave out `format`: datetime then reads 2026-05-01 10:00:00.123+08 and ISO 8601 text")
+                c.error("\(label)：`time_zone` 要求读取原生时间戳文本，不能同时写 `format`", at: c.raw("time_zone")?.location,
+                        hint: "去掉 `format`：datetime 即可读取 2026-05-01 10:00:00.123+08 和 ISO 8601 文本")
             }
         }
         let privacy: PrivacyClass?
         if c.raw("class") == nil {
-            c.error("\(label): missing `class` (direct, quasi, sensitive or public)",
-                    hint: "every field must be classified so nothing personal is published by default")
+            c.error("\(label)：缺少 `class`（direct、quasi、sensitive 或 public）",
+                    hint: "每个字段都必须分级，默认不发布任何个人信息")
             privacy = nil
         } else {
             privacy = c.choice("class", of: PrivacyClass.allCases.map(\.rawValue)).flatMap(PrivacyClass.init)
@@ -294,8 +294,8 @@ extension DatasetDefinition {
             desensitize = RuleSpec.parse(d, context: "\(label).desensitize", typeKey: "op", into: &extra)
         }
         if privacy == .direct, desensitize == nil {
-            c.error("\(label) is a direct identifier but names no desensitization operator",
-                    hint: "add `desensitize: {op: drop}` or mask / pseudonym")
+            c.error("\(label) 是直接标识符（direct identifier），但没有指定脱敏算子（desensitize）",
+                    hint: "加上 `desensitize: {op: drop}`，或用 mask / pseudonym")
         }
         var rules: [RuleSpec] = []
         for v in c.list("rules") {

@@ -42,11 +42,11 @@ public struct PipelineConfig: Sendable {
 
     public static func load(path: String) -> (PipelineConfig?, [Diagnostic]) {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            return (nil, [Diagnostic(SourceLocation(file: path), "cannot read the pipeline configuration (missing or not UTF-8)")])
+            return (nil, [Diagnostic(SourceLocation(file: path), "无法读取全局配置（pipeline configuration）：文件不存在、没有读权限或不是 UTF-8 文本")])
         }
         let root: ConfigValue
         do { root = try ConfigValue.parse(yaml: text, file: path) } catch let e as ODPError { return (nil, e.diagnostics) } catch {
-            return (nil, [Diagnostic(SourceLocation(file: path), "\(error)")])
+            return (nil, [Diagnostic(SourceLocation(file: path), ODPError.from(error, path: path).message)])
         }
         let r = ConfigReader(root, context: "odp")
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -55,7 +55,7 @@ public struct PipelineConfig: Sendable {
         var files: [String] = []
         for pattern in patterns {
             let matches = Glob.expand(pattern, relativeTo: base)
-            if matches.isEmpty { r.warning("odp.datasets: `\(pattern)` matches no file", at: r.raw("datasets")?.location) }
+            if matches.isEmpty { r.warning("odp.datasets：`\(pattern)` 没有匹配到任何文件（matches no file）", at: r.raw("datasets")?.location) }
             files.append(contentsOf: matches)
         }
         var tables: [CodeTableRef] = []
@@ -87,7 +87,7 @@ public struct PipelineConfig: Sendable {
             notifyCommand = n.string("command")
             notifyWebhook = n.string("webhook")
             if let hook = notifyWebhook, !(hook.hasPrefix("https://") || hook.hasPrefix("http://")) {
-                n.error("odp.notify.webhook must be an http(s) URL", at: n.raw("webhook")?.location)
+                n.error("odp.notify.webhook 必须是 http(s) 网址（URL）", at: n.raw("webhook")?.location)
             }
         }
         let diagnostics = r.finish() + extra

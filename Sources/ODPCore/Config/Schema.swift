@@ -54,7 +54,7 @@ public struct RuleSpec: Sendable, Hashable {
             }
             return RuleSpec(type: t, params: value, location: loc)
         default:
-            diagnostics.append(Diagnostic(value.location, "\(context) must be a `\(typeKey)` name or a mapping with `\(typeKey)`, found \(value.kindName)"))
+            diagnostics.append(Diagnostic(value.location, "\(context) 应为 `\(typeKey)` 名称，或含 `\(typeKey)` 的映射（mapping），实际是\(value.kindName)"))
             return nil
         }
     }

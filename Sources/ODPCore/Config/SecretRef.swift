@@ -30,16 +30,16 @@ public enum SecretRef: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .environment(let name):
             guard let value = environment[name], !value.isEmpty else {
-                throw ODPError.usage("secret \(self) is not set: export \(name) before running").coded(.secretUnavailable)
+                throw ODPError.usage("密钥 \(self) 未设置（not set）：运行前先设置环境变量 \(name)（export \(name)=…）").coded(.secretUnavailable)
             }
             return value
         case .file(let path):
             let url = path.hasPrefix("/") || base == nil ? URL(fileURLWithPath: path) : base!.appendingPathComponent(path)
             guard let data = FileManager.default.contents(atPath: url.path), var text = String(data: data, encoding: .utf8) else {
-                throw ODPError.usage("secret \(self) cannot be read (missing file or not UTF-8)").coded(.secretUnavailable)
+                throw ODPError.usage("密钥 \(self) 无法读取（cannot be read）：文件不存在、没有读权限或不是 UTF-8 文本").coded(.secretUnavailable)
             }
             while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
-            guard !text.isEmpty else { throw ODPError.usage("secret \(self) is empty").coded(.secretUnavailable) }
+            guard !text.isEmpty else { throw ODPError.usage("密钥 \(self) 为空（empty）").coded(.secretUnavailable) }
             return text
         }
     }

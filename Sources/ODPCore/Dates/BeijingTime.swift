@@ -26,7 +26,7 @@ public enum BeijingTime {
         return String(format: "%04d-%02d-%02d", p.year, p.month, p.day)
     }
 
-    static func parse(_ iso: String) -> Date? {
+    public static func parse(_ iso: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         if let d = formatter.date(from: iso) { return d }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

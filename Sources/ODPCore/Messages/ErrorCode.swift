@@ -36,6 +36,8 @@ extension ErrorCode {
         "参数、选项或子命令不正确。运行 `odp help 子命令` 查看用法。")
     public static let configMissing = ErrorCode(2, "找不到全局配置 odp.yml",
         "默认读取 pipelines/odp.yml；在其他位置时用 `--config 路径` 指定。")
+    public static let runLocked = ErrorCode(3, "另一个 odp 运行正在进行（run lock held）",
+        "同一输出目录同时只能有一个 `odp run`。本次运行什么也没做，退出码 75；等对方结束后再运行。消息给出锁文件、对方的进程号（pid）、主机和开始时间；对方进程已不存在时，下次运行会自动接管锁。")
 
     // 01xx: definitions (odp.yml and dataset files)
     public static let yamlSyntax = ErrorCode(101, "YAML 语法错误（syntax error）",
@@ -79,7 +81,7 @@ extension ErrorCode {
 
     /// Every code, in number order: the catalog docs/errors.md is generated from.
     public static let all: [ErrorCode] = [
-        usage, configMissing, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
+        usage, configMissing, runLocked, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
         diskFull, permissionDenied, io, artifact, publish, noRelease, heldNotReviewable,
     ]
 }

@@ -14,10 +14,10 @@ enum OperatorRegistry {
     /// A field's operator with its checked parameters; problems go to `diagnostics` (nil
     /// when it cannot be used). Used both by `odp validate` and by `Desensitizer.init`.
     static func parse(_ spec: RuleSpec, field: FieldDefinition, schema: Schema, into diagnostics: inout [Diagnostic]) -> (any OperatorUnit)? {
-        let label = "field `\(field.name)`.desensitize"
+        let label = "字段 `\(field.name)`.desensitize"
         guard let unit = unit(spec.type) else {
-            let hint = Suggest.closest(to: spec.type, in: slugs).map { "did you mean `\($0)`?" } ?? "operators: \(slugs.joined(separator: ", "))"
-            diagnostics.append(Diagnostic(spec.location, "\(label): unknown operator `\(spec.type)`", hint: hint))
+            let hint = Suggest.hint(for: spec.type, in: slugs) ?? "可用的脱敏算子（operators）：\(slugs.joined(separator: ", "))"
+            diagnostics.append(Diagnostic(spec.location, "\(label)：未知的脱敏算子（unknown operator）`\(spec.type)`", hint: hint))
             return nil
         }
         let r = spec.reader(context: label)

@@ -22,25 +22,25 @@ struct PrivacySettings {
         if let ka = r.map("k_anonymity") {
             if let k = ka.int("k", required: true) {
                 if k < 2 {
-                    ka.error("privacy.k_anonymity.k must be at least 2, found \(k)", at: ka.raw("k")?.location,
-                             hint: "k = 1 protects nobody; use 2 or more (5 is common)")
+                    ka.error("privacy.k_anonymity.k 至少为 2，实际是 \(k)", at: ka.raw("k")?.location,
+                             hint: "k = 1 保护不了任何人；用 2 或更大（常用 5）")
                 } else {
                     settings.k = k
                 }
             }
             if let s = ka.double("max_suppression") {
                 if (0...1).contains(s) { settings.maxSuppression = s } else {
-                    ka.error("privacy.k_anonymity.max_suppression is a share between 0 and 1, found \(s)", at: ka.raw("max_suppression")?.location)
+                    ka.error("privacy.k_anonymity.max_suppression 应为 0 到 1 之间的比例，实际是 \(s)", at: ka.raw("max_suppression")?.location)
                 }
             }
         }
         if let ld = r.map("l_diversity") {
             if let l = ld.int("l", required: true) {
-                if l < 2 { ld.error("privacy.l_diversity.l must be at least 2, found \(l)", at: ld.raw("l")?.location) } else { settings.l = l }
+                if l < 2 { ld.error("privacy.l_diversity.l 至少为 2，实际是 \(l)", at: ld.raw("l")?.location) } else { settings.l = l }
             }
         }
         if let marker = r.string("redact_marker") {
-            if marker.isEmpty { r.error("privacy.redact_marker must not be empty", at: r.raw("redact_marker")?.location) } else {
+            if marker.isEmpty { r.error("privacy.redact_marker 不能为空", at: r.raw("redact_marker")?.location) } else {
                 settings.redactMarker = marker
             }
         }

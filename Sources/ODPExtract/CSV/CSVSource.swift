@@ -88,10 +88,10 @@ final class CSVSource: ProjectingSource, RowSource {
         for _ in 0..<definition.source.skipRows { try skipLine() }
         if definition.source.header {
             guard let header = try nextRecord() else {
-                throw ODPError.source(definition.id, "\(file): the file has no header row")
+                throw ODPError.source(definition.id, "\(file)：文件没有表头行（no header row）")
             }
             if let problem = readable(header) {
-                throw ODPError.data(SourceLocation(file: file, line: header.line), "header: \(problem.message)")
+                throw ODPError.data(SourceLocation(file: file, line: header.line), "表头（header）：\(problem.message)")
             }
             let names = (0..<cells.count).map { cells.string($0) }
             expectedCells = cells.count

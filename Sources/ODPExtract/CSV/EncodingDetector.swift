@@ -34,20 +34,20 @@ enum EncodingDetector {
         switch (utf8, gb) {
         case (let u?, let g?):
             if u >= minimumEvidence { return .utf8 }
-            throw ambiguous(file, datasetID, "the text is valid in both UTF-8 and GB18030 and has only \(max(u, g)) non-ASCII characters")
+            throw ambiguous(file, datasetID, "文本按 UTF-8 和 GB18030 都能读通，且只有 \(max(u, g)) 个非 ASCII 字符")
         case (let u?, nil):
             _ = u
             return .utf8
         case (nil, let g?):
             if g >= minimumEvidence { return .gb18030 }
-            throw ambiguous(file, datasetID, "the text is not UTF-8 and has too few non-ASCII characters (\(g)) to be sure it is GB18030")
+            throw ambiguous(file, datasetID, "文本不是 UTF-8，非 ASCII 字符太少（\(g) 个），无法确定是 GB18030")
         case (nil, nil):
-            throw ODPError.source(datasetID, "\(file): encoding: auto could not recognise the file as UTF-8 or GB18030; declare `encoding:` in the source")
+            throw ODPError.source(datasetID, "\(file)：encoding: auto 无法识别文件编码（encoding），既不是 UTF-8 也不是 GB18030；请在 source 下声明 `encoding:`")
         }
     }
 
     private static func ambiguous(_ file: String, _ id: String, _ why: String) -> ODPError {
-        .source(id, "\(file): encoding: auto cannot tell the encoding (\(why)); declare `encoding: utf-8` or `encoding: gb18030` in the source")
+        .source(id, "\(file)：encoding: auto 无法判断文件编码（encoding）：\(why)；请在 source 下声明 `encoding: utf-8` 或 `encoding: gb18030`")
     }
 
     /// Multibyte characters when the sample is valid UTF-8, else nil.

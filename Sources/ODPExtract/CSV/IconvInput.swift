@@ -20,7 +20,7 @@ final class IconvInput: ByteInput {
         self.inner = inner
         let cd = iconv_open("UTF-8", encoding)
         guard let cd, cd != iconv_t(bitPattern: -1) else {
-            throw ODPError.source(datasetID, "the system cannot decode \(encoding) (iconv_open failed)")
+            throw ODPError.source(datasetID, "系统无法解码 \(encoding) 编码（encoding；iconv_open failed）")
         }
         converter = cd
         raw = .allocate(capacity: rawCapacity)

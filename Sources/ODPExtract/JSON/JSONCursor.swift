@@ -35,8 +35,8 @@ struct JSONCursor {
     }
 
     mutating func expect(_ c: UInt8, _ what: String) throws {
-        guard let x = try peek() else { throw Fault.syntax("unexpected end of file, expected \(what)") }
-        guard x == c else { throw Fault.syntax("expected \(what), found `\(Self.show(x))`") }
+        guard let x = try peek() else { throw Fault.syntax("文件意外结束（unexpected end of file），应为 \(what)") }
+        guard x == c else { throw Fault.syntax("应为 \(what)，实际是 `\(Self.show(x))`") }
         p += 1
     }
 
@@ -54,12 +54,12 @@ struct JSONCursor {
             }
             guard p < end else {
                 if !eof { throw Fault.needMore }
-                throw Fault.syntax("unterminated string")
+                throw Fault.syntax("字符串没有结束引号（unterminated string）")
             }
             let c = b[p]
             if c == 0x22 { p += 1; return }
-            if c < 0x20 { throw Fault.syntax("control character inside a string (write it as an escape)") }
-            guard p + 1 < end else { if !eof { throw Fault.needMore }; throw Fault.syntax("unterminated string") }
+            if c < 0x20 { throw Fault.syntax("字符串中有控制字符（control character），应写成转义形式") }
+            guard p + 1 < end else { if !eof { throw Fault.needMore }; throw Fault.syntax("字符串没有结束引号（unterminated string）") }
             let e = b[p + 1]
             p += 2
             switch e {
@@ -73,23 +73,23 @@ struct JSONCursor {
                 var scalar = try hex4()
                 if (0xD800..<0xDC00).contains(scalar) {
                     guard p + 1 < end || eof else { throw Fault.needMore }
-                    guard p + 1 < end, b[p] == 0x5C, b[p + 1] == UInt8(ascii: "u") else { throw Fault.syntax("unpaired surrogate in \\u escape") }
+                    guard p + 1 < end, b[p] == 0x5C, b[p + 1] == UInt8(ascii: "u") else { throw Fault.syntax("\\u 转义中有不成对的代理项（unpaired surrogate）") }
                     p += 2
                     let low = try hex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw Fault.syntax("unpaired surrogate in \\u escape") }
+                    guard (0xDC00..<0xE000).contains(low) else { throw Fault.syntax("\\u 转义中有不成对的代理项（unpaired surrogate）") }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 } else if (0xDC00..<0xE000).contains(scalar) {
-                    throw Fault.syntax("unpaired surrogate in \\u escape")
+                    throw Fault.syntax("\\u 转义中有不成对的代理项（unpaired surrogate）")
                 }
                 for unit in String(UnicodeScalar(scalar)!).utf8 { out.append(unit) }
             default:
-                throw Fault.syntax("unknown escape `\\\(Self.show(e))`")
+                throw Fault.syntax("未知的转义（unknown escape）`\\\(Self.show(e))`")
             }
         }
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard p + 4 <= end else { if !eof { throw Fault.needMore }; throw Fault.syntax("short \\u escape") }
+        guard p + 4 <= end else { if !eof { throw Fault.needMore }; throw Fault.syntax("\\u 转义不完整（short escape）") }
         var v: UInt32 = 0
         for _ in 0..<4 {
             let c = b[p]
@@ -98,7 +98,7 @@ struct JSONCursor {
             case 0x30...0x39: d = c - 0x30
             case 0x41...0x46: d = c - 0x41 + 10
             case 0x61...0x66: d = c - 0x61 + 10
-            default: throw Fault.syntax("bad \\u escape")
+            default: throw Fault.syntax("\\u 转义无效（bad escape）")
             }
             v = v << 4 | UInt32(d)
             p += 1
@@ -118,8 +118,8 @@ struct JSONCursor {
         if p == end, !eof { throw Fault.needMore }
         let text = UnsafeRawBufferPointer(start: b + s, count: p - s)
         if Self.isLiteral(text) || Self.isNumber(text) { return text }
-        if text.isEmpty, let c = try peek() { throw Fault.syntax("unexpected `\(Self.show(c))`") }
-        throw Fault.syntax("`\(String(decoding: text, as: UTF8.self))` is not a JSON value")
+        if text.isEmpty, let c = try peek() { throw Fault.syntax("意外的字符 `\(Self.show(c))`") }
+        throw Fault.syntax("`\(String(decoding: text, as: UTF8.self))` 不是 JSON 值（not a JSON value）")
     }
 
     static func isLiteral(_ t: UnsafeRawBufferPointer) -> Bool {
@@ -147,7 +147,7 @@ struct JSONCursor {
         var depth = 0
         repeat {
             try skipSpace()
-            guard let c = try peek() else { throw Fault.syntax("unexpected end of file inside a nested value") }
+            guard let c = try peek() else { throw Fault.syntax("文件在嵌套的值内部意外结束（unexpected end of file）") }
             switch c {
             case 0x7B, 0x5B:
                 depth += 1
@@ -164,7 +164,7 @@ struct JSONCursor {
                 p += 1
                 while true {
                     while p < end, b[p] != 0x22, b[p] != 0x5C { p += 1 }
-                    guard p < end else { if !eof { throw Fault.needMore }; throw Fault.syntax("unterminated string") }
+                    guard p < end else { if !eof { throw Fault.needMore }; throw Fault.syntax("字符串没有结束引号（unterminated string）") }
                     if b[p] == 0x5C { p += 2; continue }
                     p += 1
                     break

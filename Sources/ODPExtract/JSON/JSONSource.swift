@@ -78,7 +78,7 @@ final class JSONSource: ProjectingSource, RowSource {
             ColumnName.candidates(for: definition.schema.fields[$0]).map { "`\($0)`" }.joined(separator: " / ")
         }
         guard missing.isEmpty else {
-            throw ODPError.source(datasetID, "\(file): no key \(missing.joined(separator: ", ")) in the first record; available keys: \(keysSeen.map { "`\($0)`" }.joined(separator: ", "))")
+            throw ODPError.source(datasetID, "\(file)：第一条记录中没有键 \(missing.joined(separator: ", "))（no key）；现有的键（available keys）：\(keysSeen.map { "`\($0)`" }.joined(separator: ", "))")
         }
     }
 
@@ -118,13 +118,13 @@ final class JSONSource: ProjectingSource, RowSource {
             try object(&c)
             while c.p < c.end, c.b[c.p] == 0x20 || c.b[c.p] == 0x09 || c.b[c.p] == 0x0D { c.p += 1 }
             guard let after = try c.peek() else { return true }
-            guard after == 0x0A else { throw JSONCursor.Fault.syntax("one JSON object per line expected, found `\(JSONCursor.show(after))` after the object") }
+            guard after == 0x0A else { throw JSONCursor.Fault.syntax("每行应只有一个 JSON 对象，对象之后却是 `\(JSONCursor.show(after))`") }
             return true
         case .array:
             if state == 2 { return false }
             try c.skipSpace()
             if state == 0 {
-                try c.expect(UInt8(ascii: "["), "a JSON array of objects (`[`)")
+                try c.expect(UInt8(ascii: "["), "由对象组成的 JSON 数组（`[`）")
                 try c.skipSpace()
                 if try c.peek() == UInt8(ascii: "]") { c.p += 1; state = 2; return false }
                 // Commit the `[` so a refill inside the first object does not parse it twice.
@@ -135,10 +135,10 @@ final class JSONSource: ProjectingSource, RowSource {
             }
             try object(&c)
             try c.skipSpace()
-            guard let sep = try c.peek() else { throw JSONCursor.Fault.syntax("unexpected end of file, expected `,` or `]`") }
+            guard let sep = try c.peek() else { throw JSONCursor.Fault.syntax("文件意外结束（unexpected end of file），应为 `,` 或 `]`") }
             c.p += 1
             if sep == UInt8(ascii: "]") { state = 2 } else if sep != UInt8(ascii: ",") {
-                throw JSONCursor.Fault.syntax("expected `,` or `]` after a record, found `\(JSONCursor.show(sep))`")
+                throw JSONCursor.Fault.syntax("记录之后应为 `,` 或 `]`，实际是 `\(JSONCursor.show(sep))`")
             }
             return true
         }
@@ -149,7 +149,7 @@ final class JSONSource: ProjectingSource, RowSource {
         let collectKeys = firstKeys == nil
         if collectKeys { keysSeen.removeAll() }
         guard try c.peek() == UInt8(ascii: "{") else {
-            throw JSONCursor.Fault.syntax("record \(index + 1) is not a JSON object")
+            throw JSONCursor.Fault.syntax("第 \(index + 1) 条记录不是 JSON 对象（not a JSON object）")
         }
         c.p += 1
         try c.skipSpace()
@@ -169,22 +169,22 @@ final class JSONSource: ProjectingSource, RowSource {
             try value(&c, slot: slot)
             if slot == nil { record.truncate(to: mark) }
             try c.skipSpace()
-            guard let sep = try c.peek() else { throw JSONCursor.Fault.syntax("unexpected end of file inside an object") }
+            guard let sep = try c.peek() else { throw JSONCursor.Fault.syntax("文件在对象内部意外结束（unexpected end of file）") }
             c.p += 1
             if sep == UInt8(ascii: "}") { return }
-            guard sep == UInt8(ascii: ",") else { throw JSONCursor.Fault.syntax("expected `,` or `}`, found `\(JSONCursor.show(sep))`") }
+            guard sep == UInt8(ascii: ",") else { throw JSONCursor.Fault.syntax("应为 `,` 或 `}`，实际是 `\(JSONCursor.show(sep))`") }
         }
     }
 
     private func value(_ c: inout JSONCursor, slot: Int?) throws {
-        guard let first = try c.peek() else { throw JSONCursor.Fault.syntax("unexpected end of file, expected a value") }
+        guard let first = try c.peek() else { throw JSONCursor.Fault.syntax("文件意外结束（unexpected end of file），应为一个值") }
         if let slot { record.beginValue(slot); if firstKeys == nil { seen[slot] = true } }
         let valueStart = record.count
         switch first {
         case 0x22:
             let mark = record.count
             try c.string(into: record)
-            if !UTF8Check.isValid(record.bytes + mark, record.count - mark) { throw JSONCursor.Fault.syntax("invalid UTF-8 in a string") }
+            if !UTF8Check.isValid(record.bytes + mark, record.count - mark) { throw JSONCursor.Fault.syntax("字符串中有无效的 UTF-8 字节") }
         case 0x7B, 0x5B:
             try c.compact(into: record)
         default:

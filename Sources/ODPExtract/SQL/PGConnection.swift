@@ -16,10 +16,10 @@ final class PGConnection {
         let spec = definition.source
         datasetID = definition.id
         guard let c = spec.connection else {
-            throw ODPError.source(definition.id, "postgres source without `connection`")
+            throw ODPError.source(definition.id, "postgres 数据源缺少 `connection`")
         }
         secret = try c.password?.resolve(relativeTo: definition.baseDirectory, environment: environment)
-        origin = "\(c.host):\(c.port), database \(c.database), " + (spec.table.map { "table \($0)" } ?? "query")
+        origin = "\(c.host):\(c.port)，数据库（database）\(c.database)，" + (spec.table.map { "表（table）\($0)" } ?? "查询（query）")
         var params: [(String, String)] = [
             ("host", c.host), ("port", String(c.port)), ("dbname", c.database), ("user", c.user),
             ("sslmode", c.sslMode), ("connect_timeout", "10"), ("client_encoding", "UTF8"),
@@ -31,7 +31,7 @@ final class PGConnection {
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = scrub(lastError())
             close()
-            throw ODPError.source(datasetID, "cannot connect to PostgreSQL at \(c.host):\(c.port) as \(c.user): \(message)")
+            throw ODPError.source(datasetID, "无法以用户 \(c.user) 连接 PostgreSQL \(c.host):\(c.port)（cannot connect）：\(message)")
         }
     }
 
@@ -58,7 +58,7 @@ final class PGConnection {
     deinit { close() }
 
     /// Runs a statement that returns no rows.
-    func command(_ sql: String, parameters: [String] = [], doing what: String = "query failed") throws {
+    func command(_ sql: String, parameters: [String] = [], doing what: String = "查询失败（query failed）") throws {
         let result = execute(sql, parameters: parameters)
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result, doing: what) }
@@ -78,7 +78,7 @@ final class PGConnection {
     func columns(_ sql: String, parameters: [String]) throws -> (names: [String], bools: [Bool]) {
         let result = execute("SELECT * FROM (\(sql)) AS odp_source LIMIT 0", parameters: parameters)
         defer { PQclear(result) }
-        guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw failure(result, doing: "reading the columns failed") }
+        guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw failure(result, doing: "读取列名失败（reading the columns failed）") }
         let count = PQnfields(result)
         return ((0..<count).map { String(cString: PQfname(result, $0)) }, (0..<count).map { PQftype(result, $0) == 16 })
     }
@@ -101,9 +101,9 @@ final class PGConnection {
     func failure(_ result: OpaquePointer?, doing what: String) -> ODPError {
         let message = scrub(result.flatMap(Self.describe) ?? lastError())
         if PQstatus(handle) != CONNECTION_OK {
-            return ODPError.source(datasetID, "lost the connection to PostgreSQL at \(origin) (\(what)): \(message)")
+            return ODPError.source(datasetID, "与 PostgreSQL \(origin) 的连接中断（lost the connection；\(what)）：\(message)")
         }
-        return ODPError.source(datasetID, "\(what): \(message)")
+        return ODPError.source(datasetID, "\(what)：\(message)")
     }
 
     /// The server's error from its fields: message, detail, hint and SQLSTATE. The flattened

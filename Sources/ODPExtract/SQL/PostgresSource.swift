@@ -58,7 +58,7 @@ final class PostgresSource: ProjectingSource, RowSource {
         fetchCount += 1
         guard PQresultStatus(result) == PGRES_TUPLES_OK else {
             defer { PQclear(result) }
-            throw connection.failure(result, doing: "reading rows failed after \(ordinal) rows")
+            throw connection.failure(result, doing: "读取 \(ordinal) 行后读取失败（reading rows failed）")
         }
         pending = result
     }

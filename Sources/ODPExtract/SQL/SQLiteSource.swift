@@ -28,7 +28,7 @@ final class SQLiteSource: ProjectingSource, RowSource {
         floats = FloatCells(columns: 0)
         super.init(datasetID: definition.id, fieldCount: definition.schema.fields.count, onError: definition.source.onError)
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ODPError.source(definition.id, "SQLite file not found: \(path)")
+            throw ODPError.source(definition.id, "找不到 SQLite 文件（file not found）：\(path)")
         }
         var handle: OpaquePointer?
         let rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
@@ -36,7 +36,7 @@ final class SQLiteSource: ProjectingSource, RowSource {
         guard rc == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
             close()
-            throw ODPError.source(definition.id, "cannot open SQLite file \(path): \(message)")
+            throw ODPError.source(definition.id, "无法打开 SQLite 文件 \(path)（cannot open）：\(message)")
         }
         sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
         RowDigest.register(in: handle)
@@ -69,14 +69,14 @@ final class SQLiteSource: ProjectingSource, RowSource {
     private func prepare(_ sql: String, parameters: [String]) throws {
         var stmt: OpaquePointer?
         guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK else {
-            let error = failure(sqlite3_errcode(db), "SQL error")
+            let error = failure(sqlite3_errcode(db), "SQL 错误（SQL error）")
             sqlite3_finalize(stmt)
             throw error
         }
         statement = stmt
         let expected = Int(sqlite3_bind_parameter_count(stmt))
         guard expected == parameters.count else {
-            throw ODPError.source(datasetID, "\(file): the query has \(expected) parameters but \(parameters.count) values are given")
+            throw ODPError.source(datasetID, "\(file)：查询有 \(expected) 个参数，但 source.parameters 给了 \(parameters.count) 个值")
         }
         for (i, value) in parameters.enumerated() {
             sqlite3_bind_text(stmt, Int32(i + 1), value, -1, sqliteTransient)
@@ -89,9 +89,9 @@ final class SQLiteSource: ProjectingSource, RowSource {
         let message = String(cString: sqlite3_errmsg(db))
         if rc & 0xFF == SQLITE_BUSY || rc & 0xFF == SQLITE_LOCKED {
             let seconds = Self.busyTimeoutMilliseconds / 1000
-            return ODPError.source(datasetID, "\(file): 数据库被其他程序锁定，已重试 \(seconds) 秒仍未释放，请待对方写入完成后重新运行 (SQLite: \(message))")
+            return ODPError.source(datasetID, "\(file)：数据库被其他程序锁定（database is locked），已重试 \(seconds) 秒仍未释放，请待对方写入完成后重新运行（SQLite：\(message)）")
         }
-        return ODPError.source(datasetID, "\(file): \(what): \(message)")
+        return ODPError.source(datasetID, "\(file)：\(what)：\(message)")
     }
 
     func next(maxRows: Int) throws -> RowBatch? {
@@ -101,7 +101,7 @@ final class SQLiteSource: ProjectingSource, RowSource {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { finished = true; break }
             guard rc == SQLITE_ROW else {
-                throw failure(rc, "read failed at row \(ordinal + 1)")
+                throw failure(rc, "读取第 \(ordinal + 1) 行失败（read failed）")
             }
             ordinal += 1
             floats.load(statement)

@@ -23,7 +23,7 @@ final class SourceChecksums {
             let connection = try PGConnection(definition: definition, environment: environment)
             let (names, bools) = try connection.columns(base, parameters: parameters)
             return try SourceChecksums(definition, dialect: .postgres, names: names, bools: bools,
-                                       run: { try connection.rows($0, parameters: parameters, doing: "reconciliation checksums failed") },
+                                       run: { try connection.rows($0, parameters: parameters, doing: "对账校验和计算失败（reconciliation checksums failed）") },
                                        finish: { connection.close() })
         case .sqlite:
             let reader = try SQLiteQuery(definition: definition)
@@ -88,7 +88,7 @@ final class SQLiteQuery {
         parameters = definition.source.parameters
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else {
             defer { close() }
-            throw ODPError.source(datasetID, "cannot open SQLite file \(path): \(String(cString: sqlite3_errmsg(db)))")
+            throw ODPError.source(datasetID, "无法打开 SQLite 文件 \(path)（cannot open）：\(String(cString: sqlite3_errmsg(db)))")
         }
         sqlite3_busy_timeout(db, SQLiteSource.busyTimeoutMilliseconds)
         RowDigest.register(in: db)
@@ -113,7 +113,7 @@ final class SQLiteQuery {
             while true {
                 let rc = sqlite3_step(stmt)
                 if rc == SQLITE_DONE { return out }
-                guard rc == SQLITE_ROW else { throw error("reconciliation checksums failed") }
+                guard rc == SQLITE_ROW else { throw error("对账校验和计算失败（reconciliation checksums failed）") }
                 out.append((0..<sqlite3_column_count(stmt)).map { i in sqlite3_column_text(stmt, i).map { String(cString: $0) } })
             }
         }
@@ -130,6 +130,6 @@ final class SQLiteQuery {
     }
 
     private func error(_ what: String) -> ODPError {
-        ODPError.source(datasetID, "\(path): \(what): \(String(cString: sqlite3_errmsg(db)))")
+        ODPError.source(datasetID, "\(path)：\(what)：\(String(cString: sqlite3_errmsg(db)))")
     }
 }

@@ -27,7 +27,7 @@ public final class StagingStore {
         self.primaryKey = primaryKey
         columns = schema.names
         keyIndexes = try primaryKey.map { key in
-            guard let i = schema.index(of: key) else { throw ODPError.usage("staging: primary key `\(key)` is not a field") }
+            guard let i = schema.index(of: key) else { throw ODPError.usage("暂存库（staging）：主键（primary key）`\(key)` 不是本数据集的字段") }
             return i
         }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -35,7 +35,7 @@ public final class StagingStore {
         guard sqlite3_open_v2(url.path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(handle)
-            throw ODPError.io(url.path, "cannot open the staging store: \(message)")
+            throw ODPError.io(url.path, "无法打开暂存库（staging store）：\(message)")
         }
         db = handle
         sqlite3_busy_timeout(handle, 5000)
@@ -79,7 +79,7 @@ public final class StagingStore {
     /// whose values did not change are not counted as updated.
     @discardableResult
     public func merge(_ source: RowSource) throws -> (inserted: Int, updated: Int, deleted: Int) {
-        guard !primaryKey.isEmpty else { throw ODPError.usage("staging: merging needs a primary key") }
+        guard !primaryKey.isEmpty else { throw ODPError.usage("暂存库（staging）：合并需要主键（primary key）") }
         let list = columns.map(SQLText.quoteIdentifier).joined(separator: ", ")
         let marks = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
         let keyList = primaryKey.map(SQLText.quoteIdentifier).joined(separator: ", ")
@@ -125,7 +125,7 @@ public final class StagingStore {
 
     /// All rows, ordered by primary key (as text), as the schema's columns.
     public func reader() throws -> RowSource {
-        guard let db else { throw ODPError.io(url.path, "the staging store is closed") }
+        guard let db else { throw ODPError.io(url.path, "暂存库（staging store）已关闭") }
         let list = columns.map(SQLText.quoteIdentifier).joined(separator: ", ")
         let order = primaryKey.isEmpty ? "rowid" : primaryKey.map(SQLText.quoteIdentifier).joined(separator: ", ")
         return try SQLiteSource(database: db, sql: "SELECT \(list) FROM staged ORDER BY \(order)", fieldCount: columns.count,
@@ -135,7 +135,7 @@ public final class StagingStore {
     /// The rows whose key digest starts with one of `prefixes` (all rows when nil), in
     /// key-digest order.
     func reader(inRanges prefixes: [String]?) throws -> RowSource {
-        guard let db else { throw ODPError.io(url.path, "the staging store is closed") }
+        guard let db else { throw ODPError.io(url.path, "暂存库（staging store）已关闭") }
         let list = columns.map(SQLText.quoteIdentifier).joined(separator: ", ")
         let keys = digestColumns(primaryKey)
         let filter = prefixes.map { " WHERE " + DigestSQL.sqlite.keyFilter(keys: keys, prefixes: $0) } ?? ""

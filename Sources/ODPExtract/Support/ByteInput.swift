@@ -21,7 +21,7 @@ final class FileInput: ByteInput {
         fd = open(path, O_RDONLY)
         if fd < 0 {
             let reason = String(cString: strerror(errno))
-            throw ODPError.source(datasetID, "cannot open \(path): \(reason)")
+            throw ODPError.source(datasetID, "无法打开 \(path)（cannot open）：\(reason)")
         }
     }
 
@@ -30,7 +30,7 @@ final class FileInput: ByteInput {
             let n = Glibc.read(fd, buffer, capacity)
             if n >= 0 { return n }
             if errno == EINTR { continue }
-            throw ODPError.io(path, "read failed: \(String(cString: strerror(errno)))")
+            throw ODPError.io(path, "读取失败（read failed）：\(String(cString: strerror(errno)))")
         }
     }
 

@@ -60,17 +60,17 @@ struct Projection {
         let available = cleaned.map { "`\($0)`" }.joined(separator: ", ")
         if !missing.isEmpty {
             let list = missing.joined(separator: ", ")
-            throw ODPError.source(definition.id, "\(file): no column for \(list); available columns: \(available)")
+            throw ODPError.source(definition.id, "\(file)：找不到字段 \(list) 对应的列（no column）；文件中的列（available columns）：\(available)")
         }
         func named(_ name: String, role: String) throws -> Int {
             if let f = definition.schema.index(of: name) { return fieldColumns[f] }
             if let i = cleaned.firstIndex(of: name) { return i }
-            throw ODPError.source(definition.id, "\(file): \(role) column `\(name)` not found; available columns: \(available)")
+            throw ODPError.source(definition.id, "\(file)：找不到\(role)列 `\(name)`（column not found）；文件中的列（available columns）：\(available)")
         }
         let incremental = definition.source.incremental
-        let watermark = try incremental.map { try named($0.watermark, role: "watermark") }
-        let deleted = try incremental?.deletedFlag.map { try named($0, role: "deleted_flag") }
-        let keys = try definition.primaryKey.map { try named($0, role: "primary key") }
+        let watermark = try incremental.map { try named($0.watermark, role: "更新时间（watermark）") }
+        let deleted = try incremental?.deletedFlag.map { try named($0, role: "删除标记（deleted_flag）") }
+        let keys = try definition.primaryKey.map { try named($0, role: "主键（primary key）") }
         var projection = Projection(fieldColumns: fieldColumns, watermarkColumn: watermark, deletedColumn: deleted, keyColumns: keys,
                                     since: incremental == nil ? nil : since.map { Array($0.utf8) }, filterSince: filterSince,
                                     nullPolicy: incremental?.nullWatermark ?? .changed)
@@ -84,7 +84,7 @@ struct Projection {
             i < definition.schema.fields.count ? ColumnName.candidates(for: definition.schema.fields[i])[0] : "column\(i + 1)"
         }
         if columnCount < definition.schema.fields.count {
-            throw ODPError.source(definition.id, "\(file): the first row has \(columnCount) columns but the dataset declares \(definition.schema.fields.count) fields")
+            throw ODPError.source(definition.id, "\(file)：第 1 行只有 \(columnCount) 列，而数据集定义了 \(definition.schema.fields.count) 个字段（columns but the dataset declares more fields）")
         }
         return try resolve(definition, columns: names, file: file, since: since, filterSince: true)
     }

@@ -18,11 +18,11 @@ enum SampleCheck {
             }
             guard bad > 0, let firstRow else { continue }
             let expected = field.type == .datetime && field.format == nil
-                ? "datetime reads 2026-05-01 10:00:00, a `T` separator, fractional seconds and +08 / +08:00 offsets"
-                : "the declared format is `\(field.format ?? "YYYY-MM-DD")`"
+                ? "datetime 可读取 2026-05-01 10:00:00、`T` 分隔符、小数秒和 +08 / +08:00 时差"
+                : "定义的格式是 `\(field.format ?? "YYYY-MM-DD")`"
             out.append(Diagnostic(field.location,
-                                  "field `\(field.name)`: \(bad) of \(values) sampled values would not parse as \(field.type.rawValue) (first at source row \(firstRow)); those rows would be rejected",
-                                  hint: expected + "; declare `format:` for another layout", severity: .warning))
+                                  "字段 `\(field.name)`：抽样的 \(values) 个值中有 \(bad) 个无法按 \(field.type.rawValue) 解析（首个在数据源第 \(firstRow) 行）；这些行会被剔除",
+                                  hint: expected + "；其他写法请声明 `format:`", severity: .warning))
         }
         return out
     }

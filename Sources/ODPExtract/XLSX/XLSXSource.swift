@@ -50,7 +50,7 @@ final class XLSXSource: ProjectingSource, RowSource {
         let skip = definition.source.skipRows
         while true {
             guard let row = try nextRow() else {
-                if definition.source.header { throw ODPError.source(datasetID, "\(file): the sheet has no header row") }
+                if definition.source.header { throw ODPError.source(datasetID, "\(file)：工作表（sheet）没有表头行（no header row）") }
                 return
             }
             if row <= skip { continue }
@@ -111,7 +111,7 @@ final class XLSXSource: ProjectingSource, RowSource {
             let ref = XMLScan.attribute("r", in: b, open: c.open, close: c.close)
             column = ref.flatMap(Self.columnIndex) ?? column + 1
             guard column < Self.maxColumns else {
-                throw ODPError.data(SourceLocation(file: file, line: row), "cell reference beyond column XFD, the last one a worksheet has")
+                throw ODPError.data(SourceLocation(file: file, line: row), "单元格引用超出了工作表的最后一列 XFD（cell reference beyond column XFD）")
             }
             let type = XMLScan.attribute("t", in: b, open: c.open, close: c.close)
             let style = XMLScan.integer(XMLScan.attribute("s", in: b, open: c.open, close: c.close)) ?? 0
@@ -146,7 +146,7 @@ final class XLSXSource: ProjectingSource, RowSource {
         switch t {
         case "s":
             guard let i = XMLScan.integer(raw), let text = workbook.sharedString(i) else {
-                throw ODPError.data(SourceLocation(file: file, line: row, field: Self.columnName(column)), "shared string index out of range")
+                throw ODPError.data(SourceLocation(file: file, line: row, field: Self.columnName(column)), "共享字符串（shared string）编号超出范围，文件可能已损坏")
             }
             record.append(text)
         case "b":

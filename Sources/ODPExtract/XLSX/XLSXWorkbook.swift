@@ -188,12 +188,12 @@ final class XLSXWorkbook {
 
     /// The sheet's part path, by name or 1-based position; the first sheet when nil.
     func sheetPart(_ wanted: String?) throws -> String {
-        guard !sheets.isEmpty else { throw ODPError.source(archive.datasetID, "\(archive.path) has no worksheets") }
+        guard !sheets.isEmpty else { throw ODPError.source(archive.datasetID, "\(archive.path) 中没有工作表（no worksheets / sheet）") }
         guard let wanted else { return sheets[0].part }
         if let hit = sheets.first(where: { $0.name == wanted }) { return hit.part }
         if let n = Int(wanted), n >= 1, n <= sheets.count { return sheets[n - 1].part }
         let names = sheets.map { "`\($0.name)`" }.joined(separator: ", ")
-        throw ODPError.source(archive.datasetID, "\(archive.path): sheet `\(wanted)` not found; sheets: \(names)")
+        throw ODPError.source(archive.datasetID, "\(archive.path)：找不到工作表（sheet）`\(wanted)`；现有工作表：\(names)")
     }
 
     func sharedString(_ i: Int) -> UnsafeRawBufferPointer? {

@@ -27,7 +27,7 @@ final class ZipArchive {
         self.datasetID = datasetID
         self.limits = limits
         fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ODPError.source(datasetID, "cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ODPError.source(datasetID, "无法打开 \(path)（cannot open）：\(String(cString: strerror(errno)))") }
         do { try readDirectory() } catch { close(); throw error }
     }
 
@@ -38,7 +38,7 @@ final class ZipArchive {
     }
 
     private func broken(_ why: String) -> ODPError {
-        ODPError.source(datasetID, "\(path) is not a readable XLSX file (\(why)); save it again from the spreadsheet program as .xlsx")
+        ODPError.source(datasetID, "\(path) 不是可读的 XLSX 文件（\(why)）；请用电子表格程序重新另存为 .xlsx")
     }
 
     func readBytes(at offset: Int, count: Int) throws -> [UInt8] {
@@ -48,7 +48,7 @@ final class ZipArchive {
             while done < count {
                 let n = pread(fd, b.baseAddress! + done, count - done, off_t(offset + done))
                 if n < 0, errno == EINTR { continue }
-                guard n > 0 else { throw broken("unexpected end of file") }
+                guard n > 0 else { throw broken("文件意外结束（unexpected end of file）") }
                 done += n
             }
         }
@@ -57,7 +57,7 @@ final class ZipArchive {
 
     private func readDirectory() throws {
         let size = Int(lseek(fd, 0, SEEK_END))
-        guard size >= 22 else { throw broken("too short") }
+        guard size >= 22 else { throw broken("文件太短（too short）") }
         let tailSize = min(size, 22 + 65_535)
         let tail = try readBytes(at: size - tailSize, count: tailSize)
         var eocd = -1
@@ -66,17 +66,17 @@ final class ZipArchive {
             if tail[i] == 0x50, tail[i + 1] == 0x4B, tail[i + 2] == 0x05, tail[i + 3] == 0x06 { eocd = i; break }
             i -= 1
         }
-        guard eocd >= 0 else { throw broken("no end of central directory") }
+        guard eocd >= 0 else { throw broken("找不到 zip 中央目录结尾（no end of central directory）") }
         let count = Int(le16(tail, eocd + 10))
         let dirSize = Int(le32(tail, eocd + 12))
         let dirOffset = Int(le32(tail, eocd + 16))
-        guard dirOffset + dirSize <= size else { throw broken("central directory out of range") }
+        guard dirOffset + dirSize <= size else { throw broken("zip 中央目录超出文件范围（central directory out of range）") }
         let dir = try readBytes(at: dirOffset, count: dirSize)
         var p = 0
         for _ in 0..<count {
-            guard p + 46 <= dir.count, le32(dir, p) == 0x0201_4B50 else { throw broken("bad central directory entry") }
+            guard p + 46 <= dir.count, le32(dir, p) == 0x0201_4B50 else { throw broken("zip 中央目录条目损坏（bad central directory entry）") }
             let nameLength = Int(le16(dir, p + 28)), extraLength = Int(le16(dir, p + 30)), commentLength = Int(le16(dir, p + 32))
-            guard p + 46 + nameLength <= dir.count else { throw broken("bad central directory entry") }
+            guard p + 46 + nameLength <= dir.count else { throw broken("zip 中央目录条目损坏（bad central directory entry）") }
             let name = String(decoding: dir[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)
             entries[name] = Entry(name: name, method: le16(dir, p + 10), compressedSize: Int(le32(dir, p + 20)),
                                   size: Int(le32(dir, p + 24)), localHeaderOffset: Int(le32(dir, p + 42)))
@@ -87,14 +87,14 @@ final class ZipArchive {
     /// Where the entry's data starts (after its local header).
     func dataOffset(_ entry: Entry) throws -> Int {
         let header = try readBytes(at: entry.localHeaderOffset, count: 30)
-        guard le32(header, 0) == 0x0403_4B50 else { throw broken("bad local header for \(entry.name)") }
+        guard le32(header, 0) == 0x0403_4B50 else { throw broken("\(entry.name) 的 zip 本地文件头损坏（bad local header）") }
         return entry.localHeaderOffset + 30 + Int(le16(header, 26)) + Int(le16(header, 28))
     }
 
     func input(_ name: String) throws -> ZipEntryInput {
-        guard let entry = entries[name] else { throw broken("missing part \(name)") }
+        guard let entry = entries[name] else { throw broken("缺少部件 \(name)（missing part）") }
         if entry.size > limits.maxUncompressedBytes { throw ZipEntryInput.tooLarge(self, entry, entry.size) }
-        guard entry.method == 0 || entry.method == 8 else { throw broken("unsupported compression method \(entry.method) for \(name)") }
+        guard entry.method == 0 || entry.method == 8 else { throw broken("\(name) 使用了不支持的压缩方法 \(entry.method)（unsupported compression method）") }
         return try ZipEntryInput(archive: self, entry: entry, offset: try dataOffset(entry))
     }
 
@@ -145,7 +145,7 @@ final class ZipEntryInput: ByteInput {
         stream.initialize(to: z_stream())
         if entry.method == 8 {
             let rc = inflateInit2_(stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard rc == Z_OK else { throw ODPError.source(archive.datasetID, "zlib could not start (\(rc))") }
+            guard rc == Z_OK else { throw ODPError.source(archive.datasetID, "zlib 无法启动（zlib could not start，\(rc)）") }
         }
     }
 
@@ -206,7 +206,7 @@ final class ZipEntryInput: ByteInput {
     }
 
     private func corrupt() -> ODPError {
-        ODPError.source(archive.datasetID, "\(archive.path): part \(entry.name) is damaged (cannot inflate)")
+        ODPError.source(archive.datasetID, "\(archive.path)：部件 \(entry.name) 已损坏，无法解压（cannot inflate）")
     }
 
     func close() {}

@@ -15,7 +15,7 @@ enum DatasetPage {
         if let d = record.domain { b += "<span>\(HTML.escape(d))</span>" }
         if let o = record.openType { b += "<span class=\"tag \(o.contains("有条件") ? "orange" : "green")\">\(HTML.escape(o))</span>" }
         b += "<span class=\"tag \(v.isPublished ? "green" : "orange")\">\(HTML.escape(v.statusTitle))</span>"
-        b += "<span class=\"tag grey\">版本 \(HTML.escape(v.version))</span></div><p>\(HTML.text(record.summary))</p>"
+        b += "<span class=\"tag grey\">版本 \(HTML.escape(v.version))</span>" + record.overdueTag + "</div><p>\(HTML.text(record.summary))</p>"
         b += "<div class=\"grid2\"><table class=\"kv\">"
         b += row("资源代码", HTML.text(record.code)) + row("提供方", HTML.text(record.provider))
         b += row("提供方代码", HTML.text(record.providerCode)) + row("数据领域", HTML.text(record.domain))

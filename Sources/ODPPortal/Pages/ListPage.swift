@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// The open-data list (开放数据目录) with text search and the four filters.
 enum ListPage {
@@ -11,7 +12,9 @@ enum ListPage {
         body += select("open", "开放属性", values: all.compactMap(\.openType), selected: query.open)
         body += select("cycle", "更新周期", values: all.compactMap(\.updateCycle), selected: query.cycle)
         body += "<p><button class=\"btn\" type=\"submit\">筛选</button> <a class=\"btn light\" href=\"/\">重置</a></p></form>"
-        body += "<div class=\"card\"><h2>平台概况</h2><p class=\"big\">\(all.count)</p><p class=\"muted\">个已开放数据集</p></div></aside><section>"
+        body += "<div class=\"card\"><h2>平台概况</h2><p class=\"big\">\(all.count)</p><p class=\"muted\">个已开放数据集</p>"
+            + (DatasetTimeliness.rateText(all.compactMap { $0.timeliness() }).map { "<p class=\"muted\">\(HTML.escape($0))</p>" } ?? "")
+            + "</div></aside><section>"
         body += "<form class=\"search\" method=\"get\" action=\"/\"><input type=\"search\" name=\"q\" value=\"\(HTML.escape(query.q))\" placeholder=\"搜索数据集名称、摘要、关键字或提供方\">"
         for (k, v) in [("domain", query.domain), ("provider", query.provider), ("open", query.open), ("cycle", query.cycle)] where !v.isEmpty {
             body += "<input type=\"hidden\" name=\"\(k)\" value=\"\(HTML.escape(v))\">"
@@ -30,6 +33,7 @@ enum ListPage {
         if let d = r.domain { s += "<span>\(HTML.escape(d))</span>" }
         if let o = r.openType { s += "<span class=\"tag \(o.contains("有条件") ? "orange" : "green")\">\(HTML.escape(o))</span>" }
         if let c = r.updateCycle { s += "<span class=\"tag grey\">\(HTML.escape(c))更新</span>" }
+        s += r.overdueTag
         s += "</div><p>\(HTML.text(r.summary))</p><div class=\"meta\"><span>提供方：\(HTML.text(r.provider))</span>"
         s += "<span>最近更新：\(HTML.time(r.updated))</span><span>数据量：\(HTML.text(r.rowCount)) 条</span><span>"
         s += r.formats.map { "<span class=\"fmt\">\(HTML.escape($0))</span>" }.joined() + "</span></div></article>"

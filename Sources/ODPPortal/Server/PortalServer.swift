@@ -39,7 +39,7 @@ public struct PortalServer: Sendable {
                 catalogs: [String: CatalogMetadata] = [:], onDecision: @escaping PortalDecisionHandler) throws {
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
         if !Self.isLoopback(host), token == nil {
-            throw ODPError.usage("refusing to serve on \(host) without a token: approvals would be open to the network (set a token or bind to 127.0.0.1)")
+            throw ODPError.usage("没有令牌（token）时拒绝在 \(host) 上提供服务：审核操作会暴露给网络（请设置令牌，或绑定 127.0.0.1）")
         }
         self.root = root
         self.host = host

@@ -35,6 +35,18 @@ struct DatasetRecord: Sendable {
         return terms.allSatisfy { haystack.contains($0) }
     }
 
+    /// Judged when the page is served, from the 更新周期 and the latest release's time.
+    func timeliness(now: Date = Date()) -> DatasetTimeliness? {
+        guard let cycle = updateCycle.flatMap(UpdateCycle.init(rawValue:)), let updated else { return nil }
+        return DatasetTimeliness(cycle: cycle, lastRelease: updated, now: now)
+    }
+
+    /// A red 逾期 tag for an overdue dataset, nothing otherwise.
+    var overdueTag: String {
+        guard let t = timeliness(), t.overdue else { return "" }
+        return "<span class=\"tag red\" title=\"超过更新周期（\(HTML.escape(t.cycle.rawValue))）未发布新版本\">逾期未更新</span>"
+    }
+
     var json: ArtifactJSON {
         [
             "id": .string(id), "title": .string(title), "keywords": ArtifactJSON(keywords), "formats": ArtifactJSON(formats),
@@ -44,6 +56,7 @@ struct DatasetRecord: Sendable {
             "license": ArtifactJSON(license), "license_url": ArtifactJSON(licenseURL), "contact": ArtifactJSON(contact),
             "temporal": ArtifactJSON(temporal), "first_published": ArtifactJSON(firstPublished),
             "latest_version": ArtifactJSON(latestVersion), "updated": ArtifactJSON(updated), "row_count": ArtifactJSON(rowCount),
+            "overdue": timeliness().map { .bool($0.overdue) } ?? .null,
         ]
     }
 }

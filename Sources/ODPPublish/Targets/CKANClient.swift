@@ -26,7 +26,7 @@ struct CKANClient {
     func call<Result: Decodable>(_ action: String, _ body: some Encodable, as: Result.Type) throws(TransferError) -> Result {
         let data: Data
         do { data = try ArtifactJSON(encoding: body).encoded(pretty: false) } catch {
-            throw TransferError(message: "\(action): cannot encode request", retryable: false)
+            throw TransferError(message: "\(action)：无法编码请求（cannot encode request）", retryable: false)
         }
         let request = TransferRequest(url: "\(base)/api/3/action/\(action)", method: "POST",
                                       headers: ["Authorization: \(token)", "Content-Type: application/json"], body: .json(data))
@@ -73,7 +73,7 @@ struct CKANClient {
         if response.status == 200, let envelope, envelope.success == true {
             // `resource_delete` and others answer `"result": null`.
             do { return try JSONDecoder().decode(Result.self, from: try (envelope.result ?? .null).encoded(pretty: false)) } catch {
-                throw TransferError(message: "CKAN \(action): unexpected answer: \(error)", retryable: false)
+                throw TransferError(message: "CKAN \(action)：门户的答复无法识别（unexpected answer）：\(error)", retryable: false)
             }
         }
         var error = TransferError.httpStatus(response, what: "CKAN \(action)")

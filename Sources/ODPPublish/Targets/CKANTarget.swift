@@ -29,9 +29,11 @@ final class CKANTarget: PublishTarget {
         // One CKAN dataset carries the newest version's files, so a new version replaces the
         // resources; the version the dataset already names is published and stays as it is.
         let published = !job.isCatalog && package.publishedVersion == job.version
+        var kept: [String: String] = [:]
         for file in job.files {
             if let existing = package.resource(named: file.path), existing.hash == file.sha256 {
                 try session.confirm(file, remote: existing.id, uploaded: false)
+                kept[file.path] = existing.id
                 continue
             }
             if published {
@@ -39,18 +41,23 @@ final class CKANTarget: PublishTarget {
             }
             let id = try upload(file, packageID: packageID, package: package, session.log)
             try session.confirm(file, remote: id, uploaded: true)
+            kept[file.path] = id
             package = try retrying("package_show \(name)") { try client.package(name) } ?? package
         }
-        try prune(package, keep: Set(job.files.map(\.path)), session.log)
+        try prune(package, keep: kept, session.log)
         try updateMetadata(name, org: org, job: job, session.log)
     }
 
     /// Resources of files the new version no longer has are deleted before the metadata
-    /// names the new version, so the dataset lists exactly the release's files.
-    private func prune(_ package: CKANPackage, keep: Set<String>, _ log: PublishLog) throws {
-        for r in package.resources ?? [] {
-            guard let name = r.name, !keep.contains(name) else { continue }
-            log.note("\(settings.name): removing \(name), no longer in the release")
+    /// names the new version, so the dataset lists exactly the release's files. So is a second
+    /// resource of a kept file: the copy a create made when its request reached the portal
+    /// only after the client had timed out and rechecked.
+    private func prune(_ package: CKANPackage, keep: [String: String], _ log: PublishLog) throws {
+        let current = try retrying("package_show \(package.id)") { try client.package(package.id) } ?? package
+        for r in current.resources ?? [] {
+            guard let name = r.name, keep[name] != r.id else { continue }
+            log.note(keep[name] == nil ? "\(settings.name): removing \(name), no longer in the release"
+                                       : "\(settings.name): removing a second resource \(name) (\(r.id)) a late request made")
             do {
                 _ = try settings.retry.run("resource_delete \(name)", log: log) { try client.call("resource_delete", CKANRequest.ID(id: r.id)) }
             } catch let error as ODPError where "\(error)".contains("HTTP 404") {
@@ -76,8 +83,8 @@ final class CKANTarget: PublishTarget {
         }
         if let limit = sizeLimit ?? nil {
             for file in job.files where file.size > limit {
-            throw ODPError.io(file.path, "\(file.path) is \(file.size) bytes, over the portal's upload limit of \(limit >> 20) MB "
-                    + "(ckan.max_resource_size); nothing was uploaded. Ask the platform to raise the limit, or split the resource")
+            throw ODPError.io(file.path, "文件有 \(file.size) 字节，超过门户的上传上限 \(limit >> 20) MB（over the portal's upload limit，"
+                    + "ckan.max_resource_size）；什么也没有上传。请平台调高上限，或拆分该资源").coded(.publish)
             }
         }
         // A proxy in front of the portal (nginx client_max_body_size) answers 413 only after the
@@ -87,9 +94,8 @@ final class CKANTarget: PublishTarget {
             try Transfer.probeBodyLimit(url: "\(client.base)/api/3/action/status_show", size: largest.size, options: client.options)
         }
         if status == 413 {
-            throw ODPError.io(largest.path, "\(largest.path) is \(largest.size) bytes and the portal's web server refuses a request body "
-                + "that large (HTTP 413 to a probe without body); nothing was uploaded. Ask the platform to raise its upload limit "
-                + "(nginx client_max_body_size), or split the resource")
+            throw ODPError.io(largest.path, "文件有 \(largest.size) 字节，门户的 Web 服务器拒绝这么大的请求（HTTP 413，"
+                + "不带内容的探测请求即被拒绝）；什么也没有上传。请平台调高上传上限（nginx client_max_body_size），或拆分该资源").coded(.publish)
         }
     }
 
@@ -159,7 +165,7 @@ final class CKANTarget: PublishTarget {
         wanted.isPrivate = false
         for round in 1...4 {
             guard let current = try retrying("package_show \(name)", { try client.package(name) }) else {
-                throw ODPError.io(name, "dataset \(name) disappeared while publishing")
+                throw ODPError.io(name, "上传过程中门户上的数据集 \(name) 消失了（disappeared while publishing）")
             }
             if wanted.isMet(by: current) { return }
             let match = CKANRequest.Revise.Match(id: current.id, metadataModified: current.metadataModified ?? "")

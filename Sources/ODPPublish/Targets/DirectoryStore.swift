@@ -18,7 +18,7 @@ struct DirectoryStore: FileStore {
 
     func put(_ local: URL, size: Int64, at path: String) throws {
         try write(to: path) { fd in
-            guard let input = FileHandle(forReadingAtPath: local.path) else { throw ODPError.io(local.path, "cannot read") }
+            guard let input = FileHandle(forReadingAtPath: local.path) else { throw ODPError.io(local.path, "无法读取（cannot read）") }
             defer { try? input.close() }
             while true {
                 let chunk = input.readData(ofLength: 1 << 20)
@@ -47,14 +47,14 @@ struct DirectoryStore: FileStore {
         let final = url(path)
         let folder = final.deletingLastPathComponent()
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw ODPError.io(folder.path, "cannot create folder: \(error.localizedDescription)")
+            throw ODPError.io(folder.path, "无法创建目录（cannot create folder）：\(ODPError.from(error, path: folder.path).message)")
         }
         let temp = folder.appendingPathComponent(TemporaryName.upload(final.lastPathComponent, local: true))
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ODPError.io(temp.path, "cannot create: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ODPError.io(temp.path, "无法创建（cannot create）：\(String(cString: strerror(errno)))") }
         do {
             try body(fd)
-            guard fsync(fd) == 0 else { throw ODPError.io(temp.path, "fsync failed: \(String(cString: strerror(errno)))") }
+            guard fsync(fd) == 0 else { throw ODPError.io(temp.path, "写入磁盘失败（fsync failed）：\(String(cString: strerror(errno)))") }
             close(fd)
         } catch {
             close(fd)
@@ -64,7 +64,7 @@ struct DirectoryStore: FileStore {
         guard rename(temp.path, final.path) == 0 else {
             let message = String(cString: strerror(errno))
             unlink(temp.path)
-            throw ODPError.io(final.path, "cannot rename into place: \(message)")
+            throw ODPError.io(final.path, "无法改名到目标位置（cannot rename into place）：\(message)")
         }
         let dirfd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd >= 0 { fsync(dirfd); close(dirfd) }
@@ -76,7 +76,7 @@ struct DirectoryStore: FileStore {
             while offset < buf.count {
                 let n = Foundation.write(fd, buf.baseAddress! + offset, buf.count - offset)
                 if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw ODPError.io(path, "write failed: \(String(cString: strerror(errno)))") }
+                guard n > 0 else { throw ODPError.io(path, "写入失败（write failed）：\(String(cString: strerror(errno)))") }
                 offset += n
             }
         }

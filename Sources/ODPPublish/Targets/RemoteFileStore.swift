@@ -57,7 +57,7 @@ struct RemoteFileStore: FileStore {
 
     func put(_ data: Data, at path: String) throws {
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("odp-put-\(UUID().uuidString)")
-        do { try data.write(to: temp) } catch { throw ODPError.io(temp.path, "cannot write a temporary file") }
+        do { try data.write(to: temp) } catch { throw ODPError.io(temp.path, "无法写入临时文件（cannot write a temporary file）") }
         defer { try? FileManager.default.removeItem(at: temp) }
         try upload(.file(temp, size: Int64(data.count)), at: path)
     }

@@ -44,7 +44,7 @@ public enum Catalog {
         var listed: [DatasetDefinition] = []
         var withheld: [(dataset: String, findings: [PublishedFileFinding])] = []
         for definition in definitions.sorted(by: { $0.id < $1.id }) {
-            guard let entry = try CatalogEntry.load(definition: definition, root: outputRoot, baseURL: base) else { continue }
+            guard let entry = try CatalogEntry.load(definition: definition, root: outputRoot, baseURL: base, now: generatedAt) else { continue }
             if let gate {
                 let alone = try render([entry], publisher: publisher, base: base, generated: "")
                 let findings = alone.flatMap { gate.entry(definition).inspect(file: $0.0, bytes: $0.1) }

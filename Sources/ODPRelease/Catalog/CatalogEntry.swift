@@ -15,6 +15,8 @@ struct CatalogEntry {
     var files: [DataFile]
     /// The key that signed the latest release's SHA256SUMS (nil when it is unsigned).
     var signature: ReleaseSignature?
+    /// Whether the latest release is within the 更新周期, judged when the list is generated.
+    var timeliness: DatasetTimeliness?
 
     var catalog: CatalogMetadata { definition.catalog }
     var id: String { definition.id }
@@ -31,7 +33,7 @@ struct CatalogEntry {
     }
 
     /// The entry for a dataset's latest release; nil when it was never released.
-    static func load(definition: DatasetDefinition, root: URL, baseURL: String?) throws -> CatalogEntry? {
+    static func load(definition: DatasetDefinition, root: URL, baseURL: String?, now: Date) throws -> CatalogEntry? {
         guard let latest = try ReleaseReader.latest(datasetId: definition.id, root: root) else { return nil }
         let versions = try ReleaseReader.versions(datasetId: definition.id, root: root)
         let first = versions.first { $0.status == ReleaseMetadata.Status.released.rawValue }?.created ?? latest.created
@@ -43,6 +45,7 @@ struct CatalogEntry {
                      url: url(base: baseURL, datasetId: definition.id, version: latest.version, path: f.path))
         }
         return CatalogEntry(definition: definition, release: latest, firstPublished: first, fields: fields, files: files,
-                            signature: latest.metadata.signature)
+                            signature: latest.metadata.signature,
+                            timeliness: DatasetTimeliness(cycle: definition.catalog.updateCycle, lastRelease: latest.created, now: now))
     }
 }

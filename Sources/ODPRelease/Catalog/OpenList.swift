@@ -5,14 +5,14 @@ import ODPCore
 enum OpenList {
     static let headers = ["序号", "资源名称", "资源代码", "提供方", "提供方代码", "资源摘要", "数据领域", "开放属性", "开放条件", "更新周期",
                           "数据格式", "发布日期", "最近更新", "数据量", "信息项", "关键字", "许可协议", "版本", "下载地址",
-                          "签名公钥（Ed25519）"]
+                          "签名公钥（Ed25519）", "更新状态"]
 
     static func row(_ e: CatalogEntry, index: Int) -> [String] {
         let c = e.catalog
         return [String(index), c.title, c.code, c.provider, c.providerCode, c.summary, c.domain, c.openType.rawValue, c.openCondition ?? "",
                 c.updateCycle.rawValue, e.files.map(\.format).joined(separator: "、"), BeijingTime.day(e.firstPublished),
                 BeijingTime.day(e.release.created), String(e.release.rowCount), fieldList(e), c.keywords.joined(separator: "、"),
-                c.license, e.release.version, e.csvURL, e.signature?.publicKey ?? ""]
+                c.license, e.release.version, e.csvURL, e.signature?.publicKey ?? "", e.timeliness?.label ?? ""]
     }
 
     static func fieldList(_ e: CatalogEntry) -> String {
@@ -52,8 +52,10 @@ enum OpenList {
                 lastUpdated: e.release.created, rowCount: e.release.rowCount, fields: e.fields, keywords: c.keywords,
                 license: c.license, version: e.release.version, downloadURL: e.csvURL,
                 distributions: e.files.map { .init(format: $0.format, url: $0.url, bytes: $0.bytes, sha256: $0.sha256) },
-                signature: e.signature)
+                signature: e.signature, timeliness: e.timeliness)
         }
-        return OpenListDocument(generatedAt: generated, publisher: publisher, datasets: items)
+        var document = OpenListDocument(generatedAt: generated, publisher: publisher, datasets: items)
+        document.timelinessRate = DatasetTimeliness.rate(entries.compactMap(\.timeliness)).map { ($0 * 10_000).rounded() / 10_000 }
+        return document
     }
 }

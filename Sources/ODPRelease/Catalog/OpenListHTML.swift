@@ -36,7 +36,8 @@ enum OpenListHTML {
         <h1>数据资源开放清单</h1>
 
         """
-        h += "<p>发布单位：\(escape(publisher))　生成时间：\(escape(BeijingTime.text(generated)))　<span class=\"count\" id=\"count\">共 \(entries.count) 项</span></p>\n"
+        h += "<p>发布单位：\(escape(publisher))　生成时间：\(escape(BeijingTime.text(generated)))　<span class=\"count\" id=\"count\">共 \(entries.count) 项</span>"
+            + (DatasetTimeliness.rateText(entries.compactMap(\.timeliness)).map { "　\(escape($0))" } ?? "") + "</p>\n"
         for key in Set(entries.compactMap(\.signature)).sorted(by: { $0.publicKey < $1.publicKey }) {
             h += "<p>发布包签名：Ed25519 公钥 <code>\(key.publicKey)</code>（SHA-256 指纹 <code>\(key.fingerprint)</code>）。"
                 + "下载发布包后，可将公钥存为 signing.pub，运行 <code>odp verify 发布包 --public-key signing.pub</code> 核验。</p>\n"
@@ -59,7 +60,7 @@ enum OpenListHTML {
             h += ">"
             let cells = [String(i + 1), c.title, c.code, c.provider, c.summary, c.domain, c.openType.rawValue, c.openCondition ?? "",
                          c.updateCycle.rawValue, e.files.map(\.format).joined(separator: "、"), BeijingTime.day(e.firstPublished),
-                         BeijingTime.day(e.release.created), "\(e.release.rowCount) 条", OpenList.fieldList(e), c.license, e.release.version]
+                         BeijingTime.day(e.release.created) + (e.timeliness?.overdue == true ? "（逾期）" : ""), "\(e.release.rowCount) 条", OpenList.fieldList(e), c.license, e.release.version]
             for cell in cells { h += "<td>\(escape(cell))</td>" }
             h += "<td>" + e.files.map { "<a href=\"\(escape($0.url))\">\(escape($0.format))</a>" }.joined(separator: " ") + "</td>"
             h += "</tr>\n"

@@ -9,7 +9,7 @@ final class CSVRecordReader {
     private let blockSize: Int
 
     init(url: URL, blockSize: Int = 4 << 20) throws {
-        guard let h = FileHandle(forReadingAtPath: url.path) else { throw ODPError.io(url.path, "cannot open the CSV file") }
+        guard let h = FileHandle(forReadingAtPath: url.path) else { throw ODPError.io(url.path, "无法打开 CSV 文件（cannot open）") }
         handle = h
         path = url.path
         self.blockSize = blockSize

@@ -43,7 +43,7 @@ final class OutputFile {
                 let n = Foundation.write(fd, p + done, count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    error = ODPError.io(path, "write failed: \(String(cString: strerror(errno)))")
+                    error = ODPError.io(path, "写入失败（write failed）：\(String(cString: strerror(errno)))")
                     return
                 }
                 done += n
@@ -58,7 +58,7 @@ final class OutputFile {
     init(path: URL, capacity: Int = 4 << 20, deflate: (spool: URL, zip: ZipWriter)? = nil) throws {
         self.path = path
         fd = open(path.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ODPError.io(path.path, "cannot create file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ODPError.io(path.path, "无法创建文件（cannot create file）：\(String(cString: strerror(errno)))") }
         let spool: DeflateSpool?
         do {
             spool = try deflate.map { try DeflateSpool(source: path, spool: $0.spool, zip: $0.zip) }
@@ -136,7 +136,7 @@ final class OutputFile {
             closed = true
             let synced = fsync(fd)
             Foundation.close(fd)
-            guard synced == 0 else { throw ODPError.io(path.path, "fsync failed: \(String(cString: strerror(errno)))") }
+            guard synced == 0 else { throw ODPError.io(path.path, "写入磁盘失败（fsync failed）：\(String(cString: strerror(errno)))") }
         }
         return (Array(state.hasher.finalize()), bytesFlushed)
     }
@@ -174,7 +174,7 @@ enum DurableFile {
         try write(data, to: tmp)
         guard rename(tmp.path, url.path) == 0 else {
             unlink(tmp.path)
-            throw ODPError.io(url.path, "cannot rename into place: \(String(cString: strerror(errno)))")
+            throw ODPError.io(url.path, "无法改名到目标位置（cannot rename into place）：\(String(cString: strerror(errno)))")
         }
         syncDirectory(url.deletingLastPathComponent())
     }

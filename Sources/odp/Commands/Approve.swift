@@ -27,7 +27,7 @@ struct DecisionOptions: ParsableArguments {
         try approvals.record(dataset: dataset, version: version, approved: approved, by: by, note: note)
         try AuditTrail(url: layout.auditLog).record(approved ? "release_approved" : "release_rejected", dataset: dataset,
                                                     details: AuditDetails(version: version, by: by, note: note ?? ""))
-        print("\(dataset) \(version): \(approved ? "approved 已批准 — the next run publishes it" : "rejected 已驳回")")
+        print("\(dataset) \(version)：\(approved ? "approved 已批准，下次运行 odp run 时发布" : "rejected 已驳回")")
     }
 
     /// Why a held release cannot be approved or rejected, and what to do instead.

@@ -16,10 +16,10 @@ extension ODP {
                 let workspace = try pipeline.workspace()
                 let result = try AuditTrail.verify(url: workspace.layout.auditLog)
                 if let line = result.firstBrokenLine {
-                    print("audit trail BROKEN at entry \(line): \(result.problem ?? "")")
+                    print("审计日志在第 \(line) 条记录处断裂（audit trail BROKEN at entry \(line)）：\(result.problem ?? "")")
                     throw ExitCode(ODPExit.failure)
                 }
-                print("audit trail intact: \(result.entries) entries")
+                print("审计日志完整（audit trail intact）：共 \(result.entries) 条记录")
                 if let torn = result.tornFinalWrite {
                     // Not tampering: the chain up to it holds, and the bytes were never acknowledged.
                     print("审计日志末尾有一次未写完的记录（\(torn) 字节，可能因磁盘已满或进程中断）：不是篡改，之前的记录完整；下次运行时会删除并记录 audit_repaired")

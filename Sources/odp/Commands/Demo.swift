@@ -17,7 +17,7 @@ extension ODP {
 
             func run() throws {
                 try DemoGenerator.generateDemo(into: URL(fileURLWithPath: output))
-                print("demo data written to \(output)")
+                print("演示数据已写入（demo data written）：\(output)")
             }
         }
     }

@@ -26,7 +26,7 @@ extension ODP {
         var beforeAfter = false
 
         func validate() throws {
-            if beforeAfter && json { throw ValidationError("--before-after prints to the terminal only; it cannot be combined with --json") }
+            if beforeAfter && json { throw ValidationError("--before-after 只输出到终端，不能与 --json 同时使用") }
         }
 
         var view: SampleView {

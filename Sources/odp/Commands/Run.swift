@@ -41,7 +41,7 @@ extension ODP {
             for path in definitions {
                 let wanted = URL(fileURLWithPath: path).standardizedFileURL.path
                 guard let match = workspace.definitions.first(where: { URL(fileURLWithPath: $0.file).standardizedFileURL.path == wanted }) else {
-                    FileHandle.standardError.write(Data("error: \(notListed(path))\n".utf8))
+                    FileHandle.standardError.write(Data("错误（error）：\(notListed(path)) [\(ErrorCode.usage)]\n".utf8))
                     throw ExitCode(ODPExit.commandLine)
                 }
                 datasets.append(match.id)
@@ -77,7 +77,9 @@ extension ODP {
             print("")
             for o in summary.outcomes {
                 let version = o.version.map { " \($0)" } ?? ""
-                print("  \(o.dataset)\(version): \(o.status.label), \(o.rowsRead) rows read, \(o.rowsRejected) rejected\(o.counts.unreadable > 0 ? " (\(o.counts.unreadable) unreadable)" : ""), \(o.counts.problemEntries) problem entries, \(o.rowsReleased) released (\(String(format: "%.2f", o.seconds)) s)")
+                let unreadable = o.counts.unreadable > 0 ? "，其中无法读取 \(o.counts.unreadable) 行 unreadable" : ""
+                print("  \(o.dataset)\(version)：\(o.status.label)，读取 \(o.rowsRead) 行（rows read），剔除 \(o.rowsRejected) 行（rejected\(unreadable)），"
+                    + "问题数据 \(o.counts.problemEntries) 条（problem entries），发布 \(o.rowsReleased) 行（released），用时 \(String(format: "%.2f", o.seconds)) 秒")
                 for reason in o.reasons { print("      - \(reason)") }
                 if let error = o.error { print("      - \(error)") }
                 if o.status == .held {
@@ -85,12 +87,12 @@ extension ODP {
                 }
             }
             if let signal = summary.signal {
-                print("\nInterrupted by \(signal.name) 运行被中断: no half-made release is left; the open list was not updated; exit \(summary.exitCode)")
+                print("\n运行被 \(signal.name) 中断（interrupted by \(signal.name)）：没有留下半成品版本，开放清单未更新；退出码 \(summary.exitCode)")
             }
-            if let error = summary.catalogError, summary.signal == nil { print("  catalog 开放清单 not published: \(error)") }
-            for problem in summary.reportingErrors { print("  reporting failed: \(problem)") }
-            print("\nOutput: \(layout.root.path)  (open list: catalog/open-list.html)")
-            if let report = summary.reportURL { print("Run report: \(report.path)") }
+            if let error = summary.catalogError, summary.signal == nil { print("  开放清单（catalog）未发布：\(error)") }
+            for problem in summary.reportingErrors { print("  报告写入失败（reporting failed）：\(problem)") }
+            print("\n输出目录（output）：\(layout.root.path)（开放清单：catalog/open-list.html）")
+            if let report = summary.reportURL { print("运行报告（run report）：\(report.path)") }
         }
     }
 }

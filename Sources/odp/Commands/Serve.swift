@@ -30,7 +30,7 @@ extension ODP {
             let layout = workspace.layout
             var secret: String?
             if let token {
-                guard let ref = SecretRef(token) else { throw ValidationError("--token takes env:NAME or file:PATH, not the token itself") }
+                guard let ref = SecretRef(token) else { throw ValidationError("--token 只接受 env:变量名 或 file:路径，不能直接写令牌本身") }
                 secret = try ref.resolve()
             }
             let catalogs = Dictionary(workspace.definitions.map { ($0.id, $0.catalog) }, uniquingKeysWith: { a, _ in a })
@@ -43,7 +43,7 @@ extension ODP {
             }
             let shownHost = host.contains(":") ? "[\(host)]" : host
             try await server.run { port in
-                FileHandle.standardError.write(Data("ODP portal on http://\(shownHost):\(port)/  (Ctrl-C to stop)\n".utf8))
+                FileHandle.standardError.write(Data("ODP 门户（portal）已启动：http://\(shownHost):\(port)/（按 Ctrl-C 停止）\n".utf8))
             }
         }
     }

@@ -26,10 +26,17 @@ extension ODP {
             for d in report.datasets { print(Self.text(d)) }
         }
 
+        static func timeliness(_ t: DatasetTimeliness) -> String {
+            let released = BeijingTime.day(t.lastRelease)
+            if t.overdue { return "  已逾期 overdue（更新周期\(t.cycle.rawValue)，发布于 \(released)）" }
+            guard let due = t.overdueFrom else { return "  发布于 \(released)" }
+            return "  发布于 \(released)，按时 on time（\(BeijingTime.day(due)) 前需更新）"
+        }
+
         static func text(_ d: DatasetStatus) -> String {
             var lines = ["\(d.dataset)  \(d.title)"]
             lines.append("    最新版本 newest: \(d.version ?? "无 none")  \(d.state.label)")
-            lines.append("    公开版本 public: \(d.publishedVersion ?? "无 none")")
+            lines.append("    公开版本 public: \(d.publishedVersion ?? "无 none")\(d.timeliness.map(Self.timeliness) ?? "")")
             for reason in d.reasons { lines.append("      - \(reason)") }
             if let run = d.lastRun {
                 lines.append("    上次运行 last run: \(run.started)  \(run.status.label)\(run.error.map { " — \($0)" } ?? "")")

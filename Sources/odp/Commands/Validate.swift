@@ -24,13 +24,13 @@ extension ODP {
             let workspace: Workspace
             do { workspace = try pipeline.workspace(files: paths, openSources: true) } catch let error as ODPError {
                 for d in error.diagnostics { print(d) }
-                if error.diagnostics.isEmpty { print("error: \(error)") }  // diagnostics print their own `error:`
+                if error.diagnostics.isEmpty { print("错误（error）：\(error)") }  // diagnostics print their own `error:`
                 throw ExitCode(ODPExit.usage)
             }
             for d in workspace.diagnostics { print(d) }
             let errors = workspace.errors.count
             let warnings = workspace.diagnostics.count - errors
-            FileHandle.standardError.write(Data("\(workspace.definitions.count) dataset definition(s) checked: \(errors) error(s), \(warnings) warning(s)\n".utf8))
+            FileHandle.standardError.write(Data("已检查 \(workspace.definitions.count) 个数据集定义（definitions checked）：错误 \(errors) 个（errors），警告 \(warnings) 个（warnings）\n".utf8))
             if errors > 0 { throw ExitCode(ODPExit.usage) }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ODPCore
 import ODPPipeline
 import ODPRelease
 
@@ -25,17 +26,17 @@ extension ODP {
             var key: [UInt8]?
             if let publicKey {
                 guard let text = try? String(contentsOfFile: publicKey, encoding: .utf8), let parsed = ReleaseSigning.parseKey(text) else {
-                    throw ValidationError("\(publicKey) does not hold a 32-byte public key in hex or Base64")
+                    throw ValidationError("\(publicKey) 不是 32 字节公钥（public key）的十六进制或 Base64 文本")
                 }
                 key = parsed
             }
             let release = try release()
             let result: VerifyResult
             do { result = try ReleaseVerifier.verify(path: release, publicKey: key) } catch {
-                FileHandle.standardError.write(Data("verification FAILED: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("验证失败（verification FAILED）：\(ODPError.from(error))\n".utf8))
                 throw ExitCode(3)
             }
-            for failure in result.failures { print("FAILED  \(failure)") }
+            for failure in result.failures { print("失败 FAILED  \(failure)") }
             let signature: String
             switch result.signature {
             case .absent: signature = key == nil ? "无签名" : "缺少签名 SHA256SUMS.sig，验证失败"
@@ -43,7 +44,7 @@ extension ODP {
             case .valid: signature = "签名有效"
             case .invalid: signature = "签名无效，验证失败"
             }
-            print("\(result.verified.count) file(s) verified, \(result.failures.count) failure(s); \(signature)")
+            print("已验证 \(result.verified.count) 个文件（file(s) verified），失败 \(result.failures.count) 个（failure(s)）；\(signature)")
             if !result.isValid { throw ExitCode(3) }
         }
 
@@ -51,11 +52,11 @@ extension ODP {
         private func release() throws -> URL {
             if FileManager.default.fileExists(atPath: path) { return URL(fileURLWithPath: path) }
             let parts = path.split(separator: "/").map(String.init)
-            guard (1...2).contains(parts.count) else { throw ValidationError("\(path): no such release folder or zip") }
+            guard (1...2).contains(parts.count) else { throw ValidationError("\(path)：没有这个版本目录或 zip 文件（no such release）") }
             let root: URL
             do { root = try pipeline.workspace().layout.root } catch { fail(error) }
             guard let version = parts.count == 2 ? parts[1] : (try? ReleaseReader.latest(datasetId: parts[0], root: root))?.version else {
-                throw ValidationError("\(path): no such file, and dataset \(parts[0]) has no release under \(root.path)/releases")
+                throw ValidationError("\(path)：没有这个文件，数据集 \(parts[0]) 在 \(root.path)/releases 下也没有这个版本（no release）")
             }
             return root.appendingPathComponent("releases/\(parts[0])/\(version)")
         }

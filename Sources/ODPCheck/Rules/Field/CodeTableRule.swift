@@ -20,7 +20,7 @@ enum CodeTableRule: CheckRule {
         if let dateField = r.string("as_of_field"), let loc = r.raw("as_of_field")?.location {
             if let c = rule.compiler.column(dateField, at: loc, context: "\(context).as_of_field") {
                 if case .date(let formats) = CompiledExpression.kind(of: rule.schema.fields[c]) { asOf = (c, formats) } else {
-                    r.error("\(context).as_of_field: `\(dateField)` is not a date field", at: loc)
+                    r.error("\(context).as_of_field：`\(dateField)` 不是日期字段（date field）", at: loc)
                 }
             }
         }

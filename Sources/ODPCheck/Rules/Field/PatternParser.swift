@@ -18,13 +18,13 @@ struct PatternParser {
             let c = chars[i]
             if c == "|" { alts.append([]); i += 1; continue }
             if c == ")" {
-                if topLevel { throw fail("unbalanced `)`") }
+                if topLevel { throw fail("多余的 `)`（unbalanced）") }
                 return alts
             }
             let node = try parseAtom()
             alts[alts.count - 1].append(try parseQuantifier(node))
         }
-        if !topLevel { throw fail("missing `)`") }
+        if !topLevel { throw fail("缺少 `)`") }
         return alts
     }
 
@@ -43,13 +43,13 @@ struct PatternParser {
         case "[": return try parseClass()
         case "\\":
             i += 1
-            guard i < chars.count else { throw fail("pattern ends with `\\`") }
+            guard i < chars.count else { throw fail("模式以 `\\` 结尾") }
             let e = chars[i]
             i += 1
             if let (set, neg) = Self.escapeSet(e) { return .set(set, negatedUnicode: neg, min: 1, max: 1) }
-            guard e.isASCII, !e.isLetter, !e.isNumber else { throw fail("unsupported escape `\\\(e)`", at: i - 2) }
+            guard e.isASCII, !e.isLetter, !e.isNumber else { throw fail("不支持的转义（unsupported escape）`\\\(e)`", at: i - 2) }
             return literal(e)
-        case "*", "+", "?", "{": throw fail("quantifier `\(c)` has nothing to repeat")
+        case "*", "+", "?", "{": throw fail("量词（quantifier）`\(c)` 前面没有可重复的内容")
         default:
             i += 1
             return literal(c)
@@ -100,15 +100,15 @@ struct PatternParser {
                 }
                 c = chars[i]
             }
-            guard let lo = c.asciiValue else { throw fail("character classes accept ASCII characters only", at: i) }
+            guard let lo = c.asciiValue else { throw fail("字符类（character class）只接受 ASCII 字符", at: i) }
             i += 1
             if i + 1 < chars.count, chars[i] == "-", chars[i + 1] != "]" {
-                guard let hi = chars[i + 1].asciiValue, hi >= lo else { throw fail("bad range in character class", at: i) }
+                guard let hi = chars[i + 1].asciiValue, hi >= lo else { throw fail("字符类中的范围无效（bad range）", at: i) }
                 for b in lo...hi { s.insert(b) }
                 i += 2
             } else { s.insert(lo) }
         }
-        guard i < chars.count else { throw fail("missing `]`", at: open) }
+        guard i < chars.count else { throw fail("缺少 `]`", at: open) }
         i += 1
         if negated { s.invertASCII() }
         return .set(s, negatedUnicode: negated, min: 1, max: 1)
@@ -126,13 +126,13 @@ struct PatternParser {
             i += 1
             var text = ""
             while i < chars.count, chars[i] != "}" { text.append(chars[i]); i += 1 }
-            guard i < chars.count else { throw fail("missing `}`", at: start) }
+            guard i < chars.count else { throw fail("缺少 `}`", at: start) }
             i += 1
             let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count <= 2, let a = Int(parts[0]) else { throw fail("bad repeat count `{\(text)}`", at: start) }
+            guard parts.count <= 2, let a = Int(parts[0]) else { throw fail("无效的重复次数（repeat count）`{\(text)}`", at: start) }
             lo = a
             hi = parts.count == 1 ? a : parts[1].isEmpty ? Int.max : (Int(parts[1]) ?? -1)
-            guard hi >= lo else { throw fail("bad repeat count `{\(text)}`", at: start) }
+            guard hi >= lo else { throw fail("无效的重复次数（repeat count）`{\(text)}`", at: start) }
         default: return node
         }
         switch node {
@@ -140,7 +140,7 @@ struct PatternParser {
         case .anyChar: return .anyChar(min: lo, max: hi)
         case .literal(let b, _, _): return .literal(b, min: lo, max: hi)
         case .group(let a, _, _): return .group(a, min: lo, max: hi)
-        case .start, .end: throw fail("an anchor cannot be repeated")
+        case .start, .end: throw fail("锚点（anchor）不能重复")
         }
     }
 }

@@ -18,7 +18,7 @@ enum PatternRule: CheckRule {
         } catch let e as BytePattern.SyntaxError {
             var loc = rule.r.raw("pattern")?.location ?? rule.spec.location
             loc.column = loc.column.map { $0 + e.offset }
-            rule.compiler.error("\(rule.context): bad pattern: \(e.message) (at character \(e.offset + 1))", at: loc)
+            rule.compiler.error("\(rule.context)：无效的模式（bad pattern）：\(e.message)（第 \(e.offset + 1) 个字符处）", at: loc)
         } catch {}
     }
 }

@@ -7,8 +7,8 @@ extension RuleCompiler {
         guard let text = r.string("level") else { return nil }
         if let n = Int(text), (1...CodeTable.levelNames.count).contains(n) { return n }
         if let i = CodeTable.levelNames.firstIndex(of: text) { return i + 1 }
-        r.error("\(r.context).level: `\(text)` is not a level", at: r.raw("level")?.location,
-                hint: "use \(CodeTable.levelNames.joined(separator: ", ")) or 1–\(CodeTable.levelNames.count)")
+        r.error("\(r.context).level：`\(text)` 不是层级（not a level）", at: r.raw("level")?.location,
+                hint: "可写 \(CodeTable.levelNames.joined(separator: ", ")) 或 1–\(CodeTable.levelNames.count)")
         return nil
     }
 
@@ -17,8 +17,8 @@ extension RuleCompiler {
         guard let level else { return byteTable(name, at: location, context: context) }
         guard let whole = codeTables?[name] else { return byteTable(name, at: location, context: context) }
         if whole.levels.isEmpty {
-            error("\(context).level: code table `\(name)` has no levels", at: location,
-                  hint: "a CSV table with a `level` (层级) column names each code's level, e.g. codes/gb4754-2017.csv")
+            error("\(context).level：代码表（code table）`\(name)` 没有层级（levels）", at: location,
+                  hint: "带 `level`（层级）列的 CSV 代码表才标明每个代码的层级，如 codes/gb4754-2017.csv")
             return nil
         }
         let key = "\(name)#\(level)"

@@ -29,7 +29,7 @@ extension RuleCompiler {
                 return age >= lo && age <= hi
             }
         } else if minAge != nil || maxAge != nil {
-            r.error("\(r.context): `min_age`/`max_age` apply with `check_birth: true`", at: (r.raw("min_age") ?? r.raw("max_age"))?.location)
+            r.error("\(r.context)：`min_age`/`max_age` 需要同时写 `check_birth: true`", at: (r.raw("min_age") ?? r.raw("max_age"))?.location)
         }
         if r.bool("check_region") ?? false {
             let name = r.string("table") ?? "gb2260"
@@ -40,7 +40,7 @@ extension RuleCompiler {
                 return table.inForce(region, sinceYear: b.year)
             }
         } else if r.has("table") {
-            r.error("\(r.context): `table` applies with `check_region: true`", at: r.raw("table")?.location)
+            r.error("\(r.context)：`table` 需要同时写 `check_region: true`", at: r.raw("table")?.location)
         }
     }
 
@@ -64,7 +64,7 @@ extension RuleCompiler {
                 }
             }
         } else if r.has("table") {
-            r.error("\(r.context): `table` applies with `check_region: true`", at: r.raw("table")?.location)
+            r.error("\(r.context)：`table` 需要同时写 `check_region: true`", at: r.raw("table")?.location)
         }
         if let name = r.string("region_field"), let loc = r.raw("region_field")?.location,
            let regionColumn = column(name, at: loc, context: "\(r.context).region_field") {

@@ -44,7 +44,7 @@ final class CompiledExpression {
                 return .constant(.text(UnsafeBufferPointer(rebasing: buffer[0..<bytes.count])))
             case .field(let name, let offset):
                 guard let i = schema.index(of: name) else {
-                    throw Expression.SyntaxError(offset: offset, message: "`\(name)` is not a field of this dataset")
+                    throw Expression.SyntaxError(offset: offset, message: "`\(name)` 不是本数据集的字段（not a field）")
                 }
                 return .field(i, Self.kind(of: schema.fields[i]))
             case .negate(let x): return .negate(try bind(x))

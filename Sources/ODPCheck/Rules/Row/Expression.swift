@@ -33,7 +33,7 @@ indirect enum Expression {
         var p = ExpressionParser(tokens: try ExpressionLexer.tokens(source))
         let e = try p.parseOr()
         if p.index < p.tokens.count {
-            throw SyntaxError(offset: p.tokens[p.index].offset, message: "unexpected `\(p.tokens[p.index].text)`")
+            throw SyntaxError(offset: p.tokens[p.index].offset, message: "意外的 `\(p.tokens[p.index].text)`")
         }
         return e
     }
@@ -80,13 +80,13 @@ enum ExpressionLexer {
             if c.isNumber, c.isASCII {
                 var s = ""
                 while i < chars.count, chars[i].isASCII, chars[i].isNumber || chars[i] == "." { s.append(chars[i]); i += 1 }
-                guard Double(s) != nil else { throw Expression.SyntaxError(offset: start, message: "bad number `\(s)`") }
+                guard Double(s) != nil else { throw Expression.SyntaxError(offset: start, message: "无效的数字 `\(s)`") }
                 out.append(ExpressionToken(kind: .number, text: s, offset: start))
             } else if c == "'" || c == "\"" {
                 i += 1
                 var s = ""
                 while i < chars.count, chars[i] != c { s.append(chars[i]); i += 1 }
-                guard i < chars.count else { throw Expression.SyntaxError(offset: start, message: "string literal is not closed") }
+                guard i < chars.count else { throw Expression.SyntaxError(offset: start, message: "字符串的引号没有闭合（string literal is not closed）") }
                 i += 1
                 out.append(ExpressionToken(kind: .text, text: s, offset: start))
             } else if c.isLetter || c == "_" {
@@ -100,7 +100,7 @@ enum ExpressionLexer {
                 } else if "+-*/<>()=,".contains(c) {
                     out.append(ExpressionToken(kind: .symbol, text: c == "=" ? "==" : String(c), offset: start)); i += 1
                 } else {
-                    throw Expression.SyntaxError(offset: start, message: "unexpected character `\(c)`")
+                    throw Expression.SyntaxError(offset: start, message: "意外的字符 `\(c)`")
                 }
             }
         }
@@ -169,7 +169,7 @@ struct ExpressionParser {
     }
 
     mutating func parsePrimary() throws -> Expression {
-        guard index < tokens.count else { throw Expression.SyntaxError(offset: endOffset, message: "expression ends too early") }
+        guard index < tokens.count else { throw Expression.SyntaxError(offset: endOffset, message: "表达式不完整（ends too early）") }
         let t = tokens[index]
         index += 1
         switch t.kind {
@@ -180,7 +180,7 @@ struct ExpressionParser {
             case "true": return .bool(true)
             case "false": return .bool(false)
             case "null": return .null
-            case "and", "or", "not": throw Expression.SyntaxError(offset: t.offset, message: "`\(t.text)` needs a value before it")
+            case "and", "or", "not": throw Expression.SyntaxError(offset: t.offset, message: "`\(t.text)` 前面缺少一个值")
             default:
                 if index < tokens.count, tokens[index].kind == .symbol, tokens[index].text == "(" { return try parseCall(t) }
                 return .field(t.text, offset: t.offset)
@@ -188,10 +188,10 @@ struct ExpressionParser {
         case .symbol:
             if t.text == "(" {
                 let e = try parseOr()
-                guard accept(")") else { throw Expression.SyntaxError(offset: index < tokens.count ? tokens[index].offset : endOffset, message: "missing `)`") }
+                guard accept(")") else { throw Expression.SyntaxError(offset: index < tokens.count ? tokens[index].offset : endOffset, message: "缺少 `)`") }
                 return e
             }
-            throw Expression.SyntaxError(offset: t.offset, message: "unexpected `\(t.text)`")
+            throw Expression.SyntaxError(offset: t.offset, message: "意外的 `\(t.text)`")
         }
     }
 
@@ -203,7 +203,7 @@ struct ExpressionParser {
             repeat { args.append(try parseOr()) } while accept(",")
             guard accept(")") else {
                 throw Expression.SyntaxError(offset: index < tokens.count ? tokens[index].offset : endOffset,
-                                             message: "missing `)` after the arguments of `\(name.text)`")
+                                             message: "`\(name.text)` 的参数后缺少 `)`")
             }
         }
         return .call(name.text, args, offset: name.offset)

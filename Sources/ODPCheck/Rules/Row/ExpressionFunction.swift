@@ -50,11 +50,11 @@ enum ExpressionFunction: String, CaseIterable {
 extension CompiledExpression {
     static func bindCall(_ name: String, _ args: [Node], at offset: Int) throws -> Node {
         guard let f = ExpressionFunction(rawValue: name) else {
-            let hint = Suggest.closest(to: name, in: ExpressionFunction.allCases.map(\.rawValue)).map { "; did you mean `\($0)`?" } ?? ""
-            throw Expression.SyntaxError(offset: offset, message: "unknown function `\(name)`\(hint)")
+            let hint = Suggest.closest(to: name, in: ExpressionFunction.allCases.map(\.rawValue)).map { "；是否应为 `\($0)`？" } ?? ""
+            throw Expression.SyntaxError(offset: offset, message: "未知的函数（unknown function）`\(name)`\(hint)")
         }
         guard f.arity.contains(args.count) else {
-            throw Expression.SyntaxError(offset: offset, message: "`\(name)` takes \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "\(f.arity.lowerBound)–\(f.arity.upperBound)") argument(s): \(f.usage)")
+            throw Expression.SyntaxError(offset: offset, message: "`\(name)` 需要 \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "\(f.arity.lowerBound)–\(f.arity.upperBound)") 个参数（arguments）：\(f.usage)")
         }
         let bound = args.map { arg -> Node in
             if f.readsText, case .field(let column, _) = arg { return .field(column, .text) }
@@ -64,14 +64,14 @@ extension CompiledExpression {
         var formats = [DateFormat.isoDate, DateFormat.isoDateTime]
         if bound.count == 2 {
             guard case .constant(.text(let pattern)) = bound[1], let format = DateFormat(String(decoding: pattern, as: UTF8.self)) else {
-                throw Expression.SyntaxError(offset: offset, message: "the second argument of `date` is a format in quotes, e.g. 'YYYYMMDD'")
+                throw Expression.SyntaxError(offset: offset, message: "`date` 的第二个参数是加引号的格式，如 'YYYYMMDD'")
             }
             formats = [format]
         }
         // A literal is read once, here, so a typo is a definition error rather than a null per row.
         if case .constant(.text(let text)) = bound[0] {
             guard let d = formats.parse(text) else {
-                throw Expression.SyntaxError(offset: offset, message: "`\(String(decoding: text, as: UTF8.self))` is not a date (\(formats[0].pattern))")
+                throw Expression.SyntaxError(offset: offset, message: "`\(String(decoding: text, as: UTF8.self))` 不是日期（not a date，\(formats[0].pattern)）")
             }
             return .constant(.number(dayNumber(d)))
         }

@@ -18,8 +18,8 @@ enum ExpressionRule: CheckRule {
         do {
             let e = try Expression.parse(text)
             guard e.isLogical else {
-                rule.compiler.error("rules.expression: `\(text)` computes a value but compares nothing", at: loc,
-                                    hint: "write a comparison such as `a + b == total`")
+                rule.compiler.error("rules.expression：`\(text)` 只算出一个值，没有比较（compares nothing）", at: loc,
+                                    hint: "写成比较式，如 `a + b == total`")
                 return
             }
             let compiled = try CompiledExpression(e, schema: schema)
@@ -32,9 +32,9 @@ enum ExpressionRule: CheckRule {
             var at = loc
             // Columns count from the value's first character (after the quote of a quoted one).
             at.column = at.column.map { $0 + e.offset }
-            let hint = e.message.contains("is not a field")
-                ? Suggest.closest(to: String(e.message.split(separator: "`")[0]), in: schema.names).map { "did you mean `\($0)`?" } : nil
-            rule.compiler.error("rules.expression: \(e.message) (at character \(e.offset + 1) of `\(text)`)", at: at, hint: hint)
+            let hint = e.message.contains("（not a field）")
+                ? Suggest.hint(for: String(e.message.split(separator: "`")[0]), in: schema.names) : nil
+            rule.compiler.error("rules.expression：\(e.message)（`\(text)` 的第 \(e.offset + 1) 个字符处）", at: at, hint: hint)
         } catch {}
     }
 }

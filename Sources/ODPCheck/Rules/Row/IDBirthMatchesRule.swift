@@ -13,7 +13,7 @@ enum IDBirthMatchesRule: CheckRule {
     static func compile(_ rule: RuleBuild) {
         guard let (id, other) = rule.idPair(named: "birth_date") else { return }
         guard case .date(let formats) = CompiledExpression.kind(of: rule.schema.fields[other]) else {
-            rule.r.error("rules.id_birth_matches: `\(rule.schema.fields[other].name)` is not a date field"); return
+            rule.r.error("rules.id_birth_matches：`\(rule.schema.fields[other].name)` 不是日期字段（date field）"); return
         }
         let t = rule.tally("\(rule.title(id))中的出生日期应与\(rule.title(other))一致", field: rule.schema.fields[id].name)
         rule.addRowCheck(tally: t, valueColumn: id) { row, cells in

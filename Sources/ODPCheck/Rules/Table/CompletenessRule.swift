@@ -16,7 +16,7 @@ enum CompletenessRule: CheckRule {
         let columns = cols.isEmpty ? Array(0..<rule.schema.fields.count) : cols
         let minimum = rule.r.double("min", required: true) ?? 1
         if !(0...1).contains(minimum) {
-            rule.r.error("rules.completeness.min must be a share between 0 and 1", at: rule.r.raw("min")?.location)
+            rule.r.error("rules.completeness.min 必须是 0 到 1 之间的比例", at: rule.r.raw("min")?.location)
         }
         let t = rule.tally("每个字段非空比例应不低于 \(Int((minimum * 100).rounded()))%",
                            field: cols.isEmpty ? nil : cols.map { rule.schema.fields[$0].name }.joined(separator: ","))

@@ -16,9 +16,9 @@ enum SumEqualsRule: CheckRule {
         guard let c = rule.column("field") else { return }
         let total = r.double("total")
         let other = r.has("equals_sum_of") ? rule.column("equals_sum_of") : nil
-        if (total == nil) == (other == nil) { r.error("rules.sum_equals: give either `total` or `equals_sum_of`") }
+        if (total == nil) == (other == nil) { r.error("rules.sum_equals：`total` 与 `equals_sum_of` 须给出且只给出其中一个") }
         for col in [c] + (other.map { [$0] } ?? []) where ![.integer, .number].contains(schema.fields[col].type) {
-            r.error("rules.sum_equals: `\(schema.fields[col].name)` is not a number field")
+            r.error("rules.sum_equals：`\(schema.fields[col].name)` 不是数值字段（number field）")
         }
         let tolerance = r.double("tolerance") ?? 0.005
         rule.compiler.plan.summedColumns.insert(c)

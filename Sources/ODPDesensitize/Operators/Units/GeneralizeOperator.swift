@@ -32,13 +32,13 @@ struct GeneralizeOperator: OperatorUnit {
         switch to {
         case "year_month", "year":
             guard dateLike.contains(field.type) || (to == "year" && field.type == .yearmonth) else {
-                r.error("\(label): `to: \(to)` needs a date field, `\(field.name)` is \(field.type.rawValue)", at: location)
+                r.error("\(label)：`to: \(to)` 需要日期字段（needs a date field），`\(field.name)` 是 \(field.type.rawValue)", at: location)
                 return nil
             }
             return to == "year" ? .year : .yearMonth
         case "age_band":
             guard dateLike.contains(field.type) || field.type == .string else {
-                r.error("\(label): `to: age_band` needs a birth date or an ID number field", at: location)
+                r.error("\(label)：`to: age_band` 需要出生日期或身份证号字段", at: location)
                 return nil
             }
             return .ageBand(width: r.int("width", range: 1...50) ?? 5, top: r.int("top", range: 1...150))
@@ -49,15 +49,15 @@ struct GeneralizeOperator: OperatorUnit {
             return .district
         default:
             guard field.type == .integer || field.type == .number else {
-                r.error("\(label): `to: range` needs an integer or number field", at: location)
+                r.error("\(label)：`to: range` 需要 integer 或 number 字段", at: location)
                 return nil
             }
             let width = r.double("width"), top = r.double("top"), bottom = r.double("bottom")
             if width == nil, top == nil, bottom == nil {
-                r.error("\(label): `to: range` needs `width`, `top` or `bottom`", at: location)
+                r.error("\(label)：`to: range` 需要 `width`、`top` 或 `bottom`", at: location)
                 return nil
             }
-            if let width, width <= 0 { r.error("\(label).width must be greater than 0", at: r.raw("width")?.location); return nil }
+            if let width, width <= 0 { r.error("\(label).width 必须大于 0", at: r.raw("width")?.location); return nil }
             return .range(width: width, top: top, bottom: bottom)
         }
     }
@@ -80,7 +80,7 @@ struct GeneralizeOperator: OperatorUnit {
         var regions: CodeTable?
         if case .region(_, true) = target {
             guard let table = c.context.codeTables["gb2260"] else {
-                throw ODPError.usage("field `\(c.field.name)`: `name: true` needs the gb2260 code table (code_tables.gb2260 in odp.yml)")
+                throw ODPError.usage("字段 `\(c.field.name)`：`name: true` 需要 gb2260 代码表（odp.yml 中的 code_tables.gb2260）")
             }
             regions = table
         }

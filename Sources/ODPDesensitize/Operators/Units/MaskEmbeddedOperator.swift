@@ -21,24 +21,24 @@ struct MaskEmbeddedOperator: OperatorUnit {
     static func parse(_ op: OperatorParse) -> MaskEmbeddedOperator? {
         let r = op.r, label = op.label, field = op.field, schema = op.schema
         let char = r.string("char") ?? "*"
-        if char.isEmpty { r.error("\(label).char must not be empty", at: r.raw("char")?.location) }
+        if char.isEmpty { r.error("\(label).char 不能为空", at: r.raw("char")?.location) }
         if field.privacyClass == .direct {
-            r.error("\(label): `mask_embedded` masks only what another field holds; `\(field.name)` is itself a direct identifier",
-                    at: r.raw("op")?.location ?? r.location, hint: "use mask, pseudonym or drop on a direct field")
+            r.error("\(label)：`mask_embedded` 只遮盖其他字段的值；`\(field.name)` 本身就是直接标识符（direct identifier）",
+                    at: r.raw("op")?.location ?? r.location, hint: "直接标识符字段请用 mask、pseudonym 或 drop")
         }
         let items: [ConfigValue]
         switch r.raw("fields") {
         case nil:
-            r.error("\(label): missing required key `fields`", hint: "e.g. `fields: [operator_name]`: the direct fields whose values to mask here")
+            r.error("\(label)：缺少必填键（missing required key）`fields`", hint: "例如 `fields: [operator_name]`：要在本字段中遮盖其值的直接标识符字段")
             return nil
         case .list(let list, _)?: items = list
         case let value?: items = [value]
         }
-        if items.isEmpty { r.error("\(label).fields must name at least one field", at: r.raw("fields")?.location) }
+        if items.isEmpty { r.error("\(label).fields 至少要列出一个字段", at: r.raw("fields")?.location) }
         var names: [String] = []
         for item in items {
             guard let name = item.scalar else {
-                r.error("\(label).fields must be a list of field names", at: item.location)
+                r.error("\(label).fields 应为字段名列表", at: item.location)
                 continue
             }
             guard let other = schema.fields.first(where: { $0.name == name }) else {
@@ -46,8 +46,8 @@ struct MaskEmbeddedOperator: OperatorUnit {
                 continue
             }
             guard other.privacyClass == .direct else {
-                r.error("\(label).fields: `\(name)` is not a direct identifier (class: \(other.privacyClass.rawValue))", at: item.location,
-                        hint: "only the values of `class: direct` fields are looked for in other fields")
+                r.error("\(label).fields：`\(name)` 不是直接标识符（not a direct identifier，class: \(other.privacyClass.rawValue)）", at: item.location,
+                        hint: "只在其他字段中查找 `class: direct` 字段的值")
                 continue
             }
             names.append(name)

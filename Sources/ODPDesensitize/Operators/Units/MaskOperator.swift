@@ -16,7 +16,7 @@ struct MaskOperator: OperatorUnit, CellOperator {
         let first = r.int("keep_first", range: 0...64) ?? 0
         let last = r.int("keep_last", range: 0...64) ?? 0
         let char = r.string("char") ?? "*"
-        if char.isEmpty { r.error("\(op.label).char must not be empty", at: r.raw("char")?.location) }
+        if char.isEmpty { r.error("\(op.label).char 不能为空", at: r.raw("char")?.location) }
         return MaskOperator(keepFirst: first, keepLast: last, char: Array(char.utf8))
     }
 

@@ -18,8 +18,8 @@ struct PseudonymOperator: OperatorUnit {
 
     func compile(_ c: OperatorCompile) throws -> any CellOperator {
         guard let key = c.context.pseudonymKey, !key.isEmpty, let keyID = c.context.pseudonymKeyID, !keyID.isEmpty else {
-            let why = c.context.pseudonymKeyProblem ?? "keys.pseudonym in odp.yml"
-            throw ODPError.usage("field `\(c.field.name)`: pseudonym needs the pseudonym key (\(why)); refusing to publish without it")
+            let why = c.context.pseudonymKeyProblem ?? "odp.yml 中没有 keys.pseudonym"
+            throw ODPError.usage("字段 `\(c.field.name)`：假名化（pseudonym）需要假名化密钥（\(why)）；没有密钥不发布").coded(.secretUnavailable)
         }
         // The key id is hashed in, so a new key id rotates every pseudonym even with the same secret.
         return Cell(prefix: prefix, bytes: bytes, hmac: PseudonymHMAC(key: key, keyID: keyID))

@@ -20,15 +20,15 @@ struct RoundOperator: OperatorUnit, CellOperator {
         let multiple = r.double("to")
         var result: RoundOperator?
         if (digits == nil) == (multiple == nil) {
-            r.error("\(label): `round` needs exactly one of `digits` or `to`", at: op.spec.location,
-                    hint: "e.g. `{op: round, digits: 1}` or `{op: round, to: 100}`")
+            r.error("\(label)：`round` 需要 `digits` 与 `to` 中的一个（且只要一个）", at: op.spec.location,
+                    hint: "例如 `{op: round, digits: 1}` 或 `{op: round, to: 100}`")
         } else if let multiple, multiple <= 0 {
-            r.error("\(label).to must be greater than 0", at: r.raw("to")?.location)
+            r.error("\(label).to 必须大于 0", at: r.raw("to")?.location)
         } else {
             result = RoundOperator(rounding: digits.map(Rounding.digits) ?? .multiple(multiple!))
         }
         if field.type != .integer && field.type != .number {
-            r.error("\(label): `round` applies to integer and number fields, `\(field.name)` is \(field.type.rawValue)", at: op.spec.location)
+            r.error("\(label)：`round` 只适用于 integer 和 number 字段，`\(field.name)` 是 \(field.type.rawValue)", at: op.spec.location)
         }
         return result
     }

@@ -21,8 +21,8 @@ struct SuppressOperator: OperatorUnit {
         let rare = r.int("when_count_below", range: 2...1_000_000)
         let when = r.map("when")
         if (rare == nil) == (when == nil) {
-            r.error("\(label): `suppress` needs exactly one of `when` or `when_count_below`", at: spec.location,
-                    hint: "e.g. `when: {field: status, equals: 注销}` or `when_count_below: 5`")
+            r.error("\(label)：`suppress` 需要 `when` 与 `when_count_below` 中的一个（且只要一个）", at: spec.location,
+                    hint: "例如 `when: {field: status, equals: 注销}` 或 `when_count_below: 5`")
             return nil
         }
         if let rare { return SuppressOperator(condition: .rare(below: rare)) }
@@ -34,7 +34,7 @@ struct SuppressOperator: OperatorUnit {
         var values = when.strings("in")
         if let equals = when.string("equals") { values.append(equals) }
         if values.isEmpty {
-            when.error("\(label).when needs `equals` or `in`")
+            when.error("\(label).when 需要 `equals` 或 `in`")
             return nil
         }
         return SuppressOperator(condition: .when(field: name, values: values.map { Array($0.utf8) }))
