@@ -43,7 +43,7 @@ extension Desensitizer {
         var rows: [PrivacyReport.IdentifierHit] = [], holds: [String] = []
         var total = 0, allowedTotal = 0
         for (o, col) in columns.enumerated() {
-            for kind in IdentifierKind.allCases {
+            for kind in DetectorRegistry.kinds {
                 let count = identity[o] ? before.count(field: col.source, kind: kind) : after.count(field: o, kind: kind)
                 guard count > 0 else { continue }
                 let row = identity[o] ? before.firstRow(field: col.source, kind: kind) : after.firstRow(field: o, kind: kind)
@@ -57,21 +57,12 @@ extension Desensitizer {
                 } else {
                     entry.allowed = false
                     total += count
-                    holds.append(holdReason(field: fields[o], kind: kind, count: count, row: row, embedded: embeddedFields))
+                    holds.append(DetectorRegistry.unit(kind).holdReason(DetectorHit(field: fields[o], count: count, row: row, embedded: embeddedFields)))
                 }
                 rows.append(entry)
             }
         }
         return (rows, holds, total, allowedTotal)
-    }
-
-    private func holdReason(field: FieldDefinition, kind: IdentifierKind, count: Int, row: Int, embedded: [FieldDefinition]) -> String {
-        let prefix = "字段“\(field.title)”（\(field.name)）的发布值中"
-        guard kind == .embedded else {
-            return prefix + "发现\(kind.title) \(count) 处（首次见于源数据第 \(row) 行），该字段未声明允许公开此类信息"
-        }
-        let named = embedded.map { "“\($0.title)”（\($0.name)）" }.joined(separator: "、")
-        return prefix + "含有同一行直接标识符字段\(named)的原值 \(count) 处（首次见于源数据第 \(row) 行），请对该字段使用 mask_embedded 掩码这部分内容"
     }
 
     /// Hits in the source values, per source field and kind, and their total.
@@ -80,7 +71,7 @@ extension Desensitizer {
         var total = 0
         let sourceFields = definition.schema.fields
         for (i, f) in sourceFields.enumerated() {
-            for kind in IdentifierKind.allCases {
+            for kind in DetectorRegistry.kinds {
                 let count = before.count(field: i, kind: kind)
                 guard count > 0 else { continue }
                 total += count
@@ -170,7 +161,7 @@ extension Desensitizer {
     }
 
     var usesPseudonym: Bool {
-        columns.contains { if case .pseudonym = $0.op { return true } else { return false } }
+        columns.contains { $0.unit is PseudonymOperator }
     }
 
     private func readme(_ result: AnonymityResult) -> String {
@@ -188,39 +179,8 @@ extension Desensitizer {
     /// How a field was desensitized, in Chinese, for the data dictionary.
     func note(for col: ColumnTransform) -> String? {
         let quasi = col.field.privacyClass == .quasi ? "（准标识符，参与 k-匿名评估）" : ""
-        guard let op = col.op else { return quasi.isEmpty ? nil : "未变换\(quasi)" }
-        let text: String
-        switch op {
-        case .drop: return nil
-        case .mask(let first, let last, let char):
-            text = "已掩码：保留前 \(first) 个、后 \(last) 个字符，其余以“\(String(decoding: char, as: UTF8.self))”代替"
-        case .pseudonym:
-            text = "已假名化（HMAC-SHA256，密钥编号 \(context.pseudonymKeyID ?? "")，格式版本 \(PseudonymHMAC.formatVersion)，只含字母）：同一取值在同一密钥编号下得到相同假名，可用于关联"
-        case .generalize(let g):
-            switch g {
-            case .yearMonth: text = "已泛化到年月"
-            case .year: text = "已泛化到年"
-            case .ageBand(let width, let top): text = "已泛化为 \(width) 岁一档的年龄段（按 \(context.runDate.isoDate) 计算）\(top.map { "，\($0) 岁及以上合并" } ?? "")"
-            case .region(let digits, let name): text = "行政区划已泛化到\(digits == 4 ? "地市" : "省")级\(name ? "，以名称表示" : "")"
-            case .district: text = "地址已截取到区/县级"
-            case .range(let width, let top, let bottom):
-                var parts: [String] = []
-                if let width { parts.append("按 \(ColumnTransform.format(width, like: width)) 分段") }
-                if let top { parts.append("\(ColumnTransform.format(top, like: top)) 及以上合并") }
-                if let bottom { parts.append("低于 \(ColumnTransform.format(bottom, like: bottom)) 合并") }
-                text = "数值已泛化：" + parts.joined(separator: "，")
-            }
-        case .round(.digits(let d)): text = "已舍入到小数点后 \(d) 位"
-        case .round(.multiple(let m)): text = "已舍入到 \(ColumnTransform.format(m, like: m)) 的倍数"
-        case .suppressWhen: text = "满足条件的记录中该字段已置空"
-        case .suppressRare(let below): text = "出现次数少于 \(below) 次的取值已置空"
-        case .replace: text = "已替换为固定值"
-        case .redact: text = "文本中的个人信息已替换为“\(settings.redactMarker)”"
-        case .maskEmbedded(let names, let char):
-            let named = names.compactMap { name in definition.schema.fields.first { $0.name == name }?.title }.joined(separator: "、")
-            text = "其中含有的同一行\(named)的取值已掩码：中文姓名保留姓氏，其余字符以“\(String(decoding: char, as: UTF8.self))”代替"
-        }
-        return text + quasi
+        guard let unit = col.unit else { return quasi.isEmpty ? nil : "未变换\(quasi)" }
+        return unit.note(OperatorNote(context: context, schema: definition.schema, redactMarker: settings.redactMarker)) + quasi
     }
 
     private func percent(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }

@@ -8,20 +8,18 @@ extension Desensitizer {
     public static func validate(_ definition: DatasetDefinition, config: PipelineConfig?) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let settings = PrivacySettings.parse(definition.privacy, into: &diagnostics)
-        let kinds = IdentifierKind.allCases.map(\.rawValue)
+        let kinds = DetectorRegistry.slugs
         var pseudonymAt: SourceLocation?
         var regionNamesAt: SourceLocation?
         var quasi = 0, sensitive = 0
         for field in definition.schema.fields {
             let label = "字段 `\(field.name)`"
-            var op: Operator?
-            if let spec = field.desensitize {
-                op = Operator.parse(spec, field: field, schema: definition.schema, into: &diagnostics)
-                if case .pseudonym = op { pseudonymAt = spec.location }
-                if case .generalize(.region(_, true)) = op { regionNamesAt = spec.location }
-            }
             var dropped = false
-            if case .drop = op { dropped = true }
+            if let spec = field.desensitize, let unit = OperatorRegistry.parse(spec, field: field, schema: definition.schema, into: &diagnostics) {
+                if unit.needs.contains(.pseudonymKey) { pseudonymAt = spec.location }
+                if unit.needs.contains(.regionNames) { regionNamesAt = spec.location }
+                dropped = unit.output(field) == nil
+            }
             if !dropped, field.privacyClass == .quasi { quasi += 1 }
             if !dropped, field.privacyClass == .sensitive { sensitive += 1 }
             for spec in field.allow {

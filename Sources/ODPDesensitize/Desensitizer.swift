@@ -25,7 +25,8 @@ public final class Desensitizer {
     /// Output columns by role.
     let quasiColumns: [Int]
     let sensitiveColumns: [Int]
-    let rareColumns: [(column: Int, below: Int)]
+    /// Output columns whose operator works after the first pass (`ColumnFinish`), with its state.
+    var finishes: [(column: Int, hook: any ColumnFinish)]
     /// Allowed identifier kinds per output column, with the audited reason.
     let allowed: [[IdentifierKind: String]]
     let headerHits: [(field: Int, kind: IdentifierKind, inTitle: Bool)]
@@ -34,7 +35,6 @@ public final class Desensitizer {
     var after: HitCounter
     var classes: EquivalenceClasses
     var anonymity: AnonymityResult?
-    var rareCounts: [[UInt64: Int]]
     var cellsBlanked: [Int]
     var rareBlanked: [Int]
     var recordsIn = 0
@@ -60,33 +60,22 @@ public final class Desensitizer {
         var columns: [ColumnTransform] = []
         var outFields: [FieldDefinition] = []
         for (i, field) in source.fields.enumerated() {
-            let op = field.desensitize.flatMap { Operator.parse($0, field: field, schema: source, into: &ignored) }
-            if case .drop = op { continue }
+            let unit = field.desensitize.flatMap { OperatorRegistry.parse($0, field: field, schema: source, into: &ignored) }
             var out = field
-            if let op {
-                out.type = op.outputType(for: field)
-                if out.type != field.type { out.scale = nil; out.format = nil; out.codeTable = nil }
-                if out.type == .yearmonth { out.format = "YYYY-MM" }
-                if out.type == .year { out.format = "YYYY" }
-                if case .round(.digits(let d)) = op, field.type == .number { out.scale = d }
+            if let unit {
+                guard let published = unit.output(field) else { continue }
+                out = published
             }
             outFields.append(out)
-            columns.append(try ColumnTransform(source: i, field: field, op: op, sourceSchema: source, context: context,
+            columns.append(try ColumnTransform(source: i, field: field, unit: unit, sourceSchema: source, context: context,
                                                marker: Array(settings.redactMarker.utf8), scanner: scanner))
         }
         outputSchema = Schema(outFields)
-        let identity = columns.map { col in
-            if col.op == nil { return true }
-            if case .suppressRare = col.op { return true }
-            return false
-        }
+        let identity = columns.map(\.op.passesThrough)
         let scannedByOperator = Set(columns.filter(\.scansSource).map(\.source))
         quasiColumns = outFields.indices.filter { outFields[$0].privacyClass == .quasi }
         sensitiveColumns = outFields.indices.filter { outFields[$0].privacyClass == .sensitive }
-        rareColumns = columns.enumerated().compactMap { i, col in
-            if case .suppressRare(let below) = col.op { return (i, below) }
-            return nil
-        }
+        finishes = columns.enumerated().compactMap { i, col in col.op.finish().map { (column: i, hook: $0) } }
         allowed = outFields.map { f in
             var kinds: [IdentifierKind: String] = [:]
             for spec in f.allow {
@@ -115,7 +104,6 @@ public final class Desensitizer {
         before = HitCounter(fields: source.fields.count)
         after = HitCounter(fields: outFields.count)
         classes = EquivalenceClasses(quasi: quasiColumns, sensitive: sensitiveColumns, l: settings.l)
-        rareCounts = Array(repeating: [:], count: outFields.count)
         cellsBlanked = Array(repeating: 0, count: outFields.count)
         rareBlanked = Array(repeating: 0, count: outFields.count)
     }
@@ -150,12 +138,11 @@ public final class Desensitizer {
         for (o, n) in output.blanked.enumerated() where n > 0 { cellsBlanked[o] += n }
         let out = output.batch
         classes.add(out)
-        if !rareColumns.isEmpty {
+        if !finishes.isEmpty {
             out.withCells { cells in
-                for (c, _) in rareColumns {
-                    for r in 0..<out.rowCount where !cells.isNullCell(r, c) {
-                        rareCounts[c][EquivalenceClasses.hash(cells, row: r, column: c), default: 0] += 1
-                    }
+                for i in finishes.indices {
+                    let c = finishes[i].column
+                    for r in 0..<out.rowCount where !cells.isNullCell(r, c) { finishes[i].hook.count(cells, row: r, column: c) }
                 }
             }
         }
@@ -163,10 +150,11 @@ public final class Desensitizer {
     }
 
     /// Whether the pipeline must spool transformed batches and replay them through
-    /// `suppress` after `endFirstPass()`: k-anonymity or l-diversity is enforced, or a field
-    /// blanks rare values. Known before the first pass, since spooling starts there.
+    /// `suppress` after `endFirstPass()`: k-anonymity or l-diversity is enforced, or an
+    /// operator works after the first pass (blanks rare values). Known before the first pass,
+    /// since spooling starts there.
     public var needsSecondPass: Bool {
-        ((settings.k != nil || settings.l != nil) && !quasiColumns.isEmpty) || !rareColumns.isEmpty
+        ((settings.k != nil || settings.l != nil) && !quasiColumns.isEmpty) || !finishes.isEmpty
     }
 
     public func endFirstPass() {
@@ -179,7 +167,7 @@ public final class Desensitizer {
     public func suppress(_ batch: RowBatch) -> RowBatch {
         endFirstPass()
         let keys = anonymity?.suppressedKeys ?? []
-        guard !keys.isEmpty || !rareColumns.isEmpty else { return batch }
+        guard !keys.isEmpty || !finishes.isEmpty else { return batch }
         var keep = [Bool](repeating: true, count: batch.rowCount)
         var blank = [Bool](repeating: false, count: batch.rowCount * batch.columnCount)
         batch.withCells { cells in
@@ -189,15 +177,15 @@ public final class Desensitizer {
                     recordsSuppressed += 1
                     continue
                 }
-                for (c, below) in rareColumns where !cells.isNullCell(r, c) {
-                    if rareCounts[c][EquivalenceClasses.hash(cells, row: r, column: c), default: 0] < below {
+                for (c, hook) in finishes where !cells.isNullCell(r, c) {
+                    if hook.blanks(cells, row: r, column: c) {
                         blank[r * batch.columnCount + c] = true
                         rareBlanked[c] += 1
                     }
                 }
             }
         }
-        guard !rareColumns.isEmpty else { return batch.filtered(keep) }
+        guard !finishes.isEmpty else { return batch.filtered(keep) }
         var out = RowBatch(columnCount: batch.columnCount, rowCapacity: batch.rowCount, byteCapacity: batch.byteCount)
         for r in 0..<batch.rowCount where keep[r] {
             for c in 0..<batch.columnCount {

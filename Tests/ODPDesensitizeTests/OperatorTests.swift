@@ -74,6 +74,21 @@ struct OperatorTests {
         #expect(try single(top, ["150.5", "99.5"]) == ["≥100", "99.5"])
     }
 
+    @Test("each operator says what its field becomes: type, scale and format")
+    func outputFields() throws {
+        let def = Fixture.definition([
+            "{name: je, title: 金额, type: number, scale: 2, class: public, desensitize: {op: round, digits: 1}}",
+            "{name: csrq, title: 出生日期, type: date, format: YYYYMMDD, class: quasi, desensitize: {op: generalize, to: year_month}}",
+            "{name: nl, title: 年龄, type: integer, class: quasi, desensitize: {op: generalize, to: range, top: 80}}",
+            "{name: sr, title: 收入, type: number, scale: 2, class: sensitive, desensitize: {op: mask, keep_first: 1}}",
+            "{name: zt, title: 状态, type: string, class: public, desensitize: {op: suppress, when_count_below: 2}}",
+        ])
+        let fields = try Desensitizer(definition: def, context: Fixture.context()).outputSchema.fields
+        #expect(fields.map(\.type) == [.number, .yearmonth, .integer, .string, .string])
+        #expect(fields.map(\.scale) == [1, nil, nil, nil, nil])
+        #expect(fields.map(\.format) == [nil, "YYYY-MM", nil, nil, nil])
+    }
+
     @Test("round keeps digits or rounds to a multiple")
     func round() throws {
         let digits = "{name: je, title: 金额, type: number, class: public, desensitize: {op: round, digits: 1}}"

@@ -32,14 +32,35 @@ struct VocabularyRegistryTests {
         }
     }
 
-    @Test("README's list of identifier kinds is the detectors' list")
-    func detectorKinds() throws {
-        let start = try #require(Self.readme.range(of: "kinds: `"))
-        let end = try #require(Self.readme[start.upperBound...].range(of: "`"))
-        let kinds = Self.readme[start.upperBound..<end.lowerBound].split(whereSeparator: \.isWhitespace).map(String.init)
-        #expect(kinds == IdentifierKind.allCases.map(\.rawValue))
-        for kind in IdentifierKind.allCases {
-            #expect(!kind.title.isEmpty && !kind.english.isEmpty, "\(kind)")
+    @Test("README's detector table lists the registry's detectors, in order, with their names and rules")
+    func detectorTable() throws {
+        let lines = Self.readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = try #require(lines.firstIndex(of: "| kind | 名称 (name) | detects |"))
+        let rows = Array(lines[(header + 2)...].prefix { $0.hasPrefix("| ") })
+        let expected = DetectorRegistry.all.map { unit in
+            "| `\(unit.slug)` | \(unit.summary.chinese) (\(unit.summary.english)) | \(unit.parameters ?? "–") |"
         }
+        #expect(rows == expected)
+    }
+
+    @Test("every identifier kind has exactly one detector, at its counter index, with a name and a finding")
+    func detectorsComplete() {
+        #expect(DetectorRegistry.all.count == IdentifierKind.count)
+        #expect(Set(DetectorRegistry.slugs).count == DetectorRegistry.all.count)
+        for (i, unit) in DetectorRegistry.byKind.enumerated() {
+            #expect(unit.kind.index == i, "\(unit.slug)")
+            #expect(IdentifierKind(rawValue: unit.slug) == unit.kind, "\(unit.slug)")
+            #expect(!unit.summary.chinese.isEmpty && !unit.summary.english.isEmpty && !unit.findings.isEmpty, "\(unit.slug)")
+        }
+    }
+
+    @Test("a detector's hold reason names the field, the kind, the count and the first row")
+    func holdReasons() {
+        let field = FieldDefinition(name: "phone", title: "电话", type: .string)
+        let reason = MobileDetector.holdReason(DetectorHit(field: field, count: 3, row: 7, embedded: []))
+        #expect(reason == "字段“电话”（phone）的发布值中发现手机号码 3 处（首次见于源数据第 7 行），该字段未声明允许公开此类信息")
+        let owner = FieldDefinition(name: "owner", title: "经营者", type: .string)
+        let embedded = EmbeddedIdentifierDetector.holdReason(DetectorHit(field: field, count: 1, row: 2, embedded: [owner]))
+        #expect(embedded.contains("“经营者”（owner）") && embedded.contains("mask_embedded"))
     }
 }

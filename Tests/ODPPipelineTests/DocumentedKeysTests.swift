@@ -104,10 +104,6 @@ struct DocumentedKeysTests {
             keys.formUnion(try yamlKeys(explain, prefix: ""))
         }
         if backticked(paragraph("`reference` (field rule")).contains("local_field") { keys.insert("rule.table.reference.local_field") }
-        // The identifier kinds a field may `allow:`.
-        if let kinds = backticked(paragraph("Every outgoing cell")).first(where: { $0.hasPrefix("id_card ") }) {
-            for kind in kinds.split(whereSeparator: \.isWhitespace) { keys.insert("allow.kind.\(kind)") }
-        }
         // Source-specific keys: "`csv` takes `encoding` (…), …; `xlsx` takes …".
         for clause in paragraph("Source-specific keys:").split(separator: ";") {
             let tokens = backticked(String(clause))
@@ -118,9 +114,11 @@ struct DocumentedKeysTests {
         for token in backticked(paragraph("`source.limits` bounds")) where token.hasPrefix("max_") {
             keys.insert("source.limits.\(token)")
         }
-        // Desensitization operators: the op, and every name in its parameter column.
+        // Desensitization operators: the op, and every name in its parameter column. The
+        // section's other table, of three columns, lists the identifier kinds a field may `allow:`.
         for row in tableRows(section("### Desensitization")) where row.count >= 2 {
             guard let op = backticked(row[0]).first else { continue }
+            if row.count >= 3 { keys.insert("allow.kind.\(op)"); continue }
             keys.insert("desensitize.\(op)")
             for token in backticked(row[1]) { for w in words(token) { keys.insert("desensitize.\(op).\(w)") } }
         }

@@ -12,26 +12,8 @@ import ODPCore
 /// after `ORD-` does not match. Every candidate is validated (check digit, birth date,
 /// province code, Luhn and IIN, number prefixes) to keep false positives down.
 ///
-/// Kinds and what is required:
-/// - `id_card`: 18 characters with a GB 11643 check character, or the legacy 15 digits;
-///   a real birth date between 1900 and today and a province code that exists.
-/// - `mobile`: 11 digits with a current 3-digit prefix, optionally `+86`/`0086`/`86-` and
-///   3-4-4 grouping with spaces or hyphens.
-/// - `landline`: `0` + 2–3 digit area code, then `-` (or the code in parentheses) and 7–8 digits.
-/// - `bank_card`: 16–19 digits passing Luhn and starting 62 (UnionPay), 4, 51–55 or 35;
-///   in a field labelled as a card (`cardLabelled`), Luhn alone.
-/// - `passport`: `E`/`G` + 8 digits, or `E` + letter + 7 digits.
-/// - `hk_macau_permit`: `C` + 8 digits or `C` + letter + 7 digits (往来港澳通行证),
-///   `H`/`M` + 8 or 10 digits (港澳居民来往内地通行证).
-/// - `taiwan_permit`: 8 digits, only when `台胞` or `台湾居民` appears shortly before in the
-///   same cell; a bare 8-digit number is far too common to flag.
-/// - `plate`: a province abbreviation, a letter and 5 characters (at least one digit), or
-///   6 for new-energy plates with `D`/`F` first or last.
-/// - `ipv4`: exactly four dotted octets ≤ 255 (`1.2.3.4.5` is not an address); `ipv6`:
-///   eight groups, or a `::` form with at least two groups.
-/// - `person_name`: only when `nameLike`: 2–4 Chinese characters starting with one of
-///   the common surnames, touching no digit or Latin letter and not ending like a place or
-///   organisation (see `ChineseNames.scan`).
+/// What each kind requires is its detector's, in `Detectors/Units` (`DetectorRegistry`,
+/// README's detector table); `person_name` only when `nameLike`.
 public struct IdentifierScanner: Sendable {
     /// Birth dates after this day (YYYYMMDD) are not real.
     let today: Int

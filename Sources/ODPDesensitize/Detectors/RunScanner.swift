@@ -1,7 +1,9 @@
 import ODPCore
 
-/// Classifies one run of `[0-9A-Za-z.@_%+:-]` found by `IdentifierScanner` (see there for
-/// the rules). Internal: everything here works on byte offsets into the cell.
+/// Classifies one run of `[0-9A-Za-z.@_%+:-]` found by `IdentifierScanner`: cuts it into
+/// chains of words and hands each to the detectors' scan hooks that fit its shape. The hooks
+/// (what a value must be to count) are extensions of this type in the detectors' own files
+/// under `Detectors/Units`. Internal: everything here works on byte offsets into the cell.
 struct RunScanner {
     let p: UnsafeBufferPointer<UInt8>
     let table: UnsafeBufferPointer<UInt8>
@@ -187,182 +189,19 @@ struct RunScanner {
             }
             return false
         }
+        // A capital letter first: a document number or a plate (their files hold the rules).
         guard isUpper(ws) else { return false }
-        let first = p[ws]
-        let restDigits = ((ws + 1)..<we).allSatisfy(isDigit)
-        let letterThen7 = len == 9 && isUpper(ws + 1) && p[ws + 1] != 0x49 && p[ws + 1] != 0x4f && ((ws + 2)..<we).allSatisfy(isDigit)
-        if len == 9 {
-            if restDigits, first == UInt8(ascii: "E") || first == UInt8(ascii: "G") { found(.passport, range); return true }
-            if letterThen7, first == UInt8(ascii: "E") { found(.passport, range); return true }
-            if restDigits, first == UInt8(ascii: "C") || first == UInt8(ascii: "H") || first == UInt8(ascii: "M") {
-                found(.hkMacauPermit, range); return true
-            }
-            if letterThen7, first == UInt8(ascii: "C") { found(.hkMacauPermit, range); return true }
-        }
-        if len == 11, restDigits, first == UInt8(ascii: "H") || first == UInt8(ascii: "M") {
-            found(.hkMacauPermit, range); return true
-        }
-        if len == 6 || len == 7, let provinceStart = ChineseNames.provinceAbbreviation(endingAt: ws, in: p) {
-            guard first != 0x49, first != 0x4f else { return false }
-            var anyDigit = false
-            for i in (ws + 1)..<we {
-                if isDigit(i) { anyDigit = true } else if !isUpper(i) { return false }
-            }
-            guard anyDigit else { return false }
-            if len == 7 {
-                let d = UInt8(ascii: "D"), f = UInt8(ascii: "F")
-                guard p[ws + 1] == d || p[ws + 1] == f || p[we - 1] == d || p[we - 1] == f else { return false }
-            }
-            found(.plate, provinceStart..<we); return true
-        }
+        if passport(ws, we) { found(.passport, range); return true }
+        if hkMacauPermit(ws, we) { found(.hkMacauPermit, range); return true }
+        if let start = plateStart(ws, we) { found(.plate, start..<we); return true }
         return false
     }
 
-    // MARK: Validators
+    /// Every character after the first of [ws, we) is a digit.
+    func restDigits(_ ws: Int, _ we: Int) -> Bool { ((ws + 1)..<we).allSatisfy(isDigit) }
 
-    @inline(__always) func mobilePrefix(_ q: Int) -> Bool {
-        guard digit(q) == 1 else { return false }
-        let d2 = digit(q + 2)
-        switch digit(q + 1) {
-        case 3, 8: return true
-        case 4: return d2 >= 5
-        case 5, 9: return d2 != 4
-        case 6: return d2 == 2 || d2 == 5 || d2 == 6 || d2 == 7
-        case 7: return d2 <= 8
-        default: return false
-        }
-    }
-
-    @inline(__always) func province(_ q: Int) -> Bool {
-        switch digit(q) * 10 + digit(q + 1) {
-        case 11...15, 21...23, 31...37, 41...46, 50...54, 61...65, 71, 81, 82: return true
-        default: return false
-        }
-    }
-
-    func validBirth(_ year: Int, _ month: Int, _ day: Int) -> Bool {
-        year >= 1900 && (1...12).contains(month) && day >= 1 && day <= CivilDateTime.daysIn(month: month, year: year)
-            && year * 10000 + month * 100 + day <= today
-    }
-
-    func id18(_ q: Int) -> Bool {
-        guard province(q), Checksums.gb11643(UnsafeBufferPointer(rebasing: p[q..<(q + 18)])) else { return false }
-        let year = digit(q + 6) * 1000 + digit(q + 7) * 100 + digit(q + 8) * 10 + digit(q + 9)
-        return validBirth(year, digit(q + 10) * 10 + digit(q + 11), digit(q + 12) * 10 + digit(q + 13))
-    }
-
-    func id15(_ q: Int) -> Bool {
-        guard province(q) else { return false }
-        return validBirth(1900 + digit(q + 6) * 10 + digit(q + 7), digit(q + 8) * 10 + digit(q + 9), digit(q + 10) * 10 + digit(q + 11))
-    }
-
-    func cardValid(_ digits: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard Checksums.luhn(digits) else { return false }
-        if cardLabelled { return true }
-        let a = Int(digits[0]) - 0x30, b = Int(digits[1]) - 0x30
-        return (a == 6 && b == 2) || a == 4 || (a == 5 && (1...5).contains(b)) || (a == 3 && b == 5)
-    }
-
-    func ipv4(_ s: Int, _ e: Int) -> Bool {
-        var value = 0, len = 0, parts = 0
-        for k in s...e {
-            if k == e || p[k] == UInt8(ascii: ".") {
-                guard len > 0, len <= 3, value <= 255 else { return false }
-                parts += 1; value = 0; len = 0
-            } else {
-                value = value * 10 + digit(k); len += 1
-            }
-        }
-        return parts == 4
-    }
-
-    func ipv6(_ s: Int, _ e: Int) -> Range<Int>? {
-        var end = e
-        while end > s, p[end - 1] == UInt8(ascii: ".") { end -= 1 }
-        var groups = 0, current = 0, colonsInRow = 0
-        var compressed = false, strong = false
-        for k in s..<end {
-            let c = p[k]
-            if c == UInt8(ascii: ":") {
-                if current > 0 {
-                    if current >= 3 { strong = true }
-                    groups += 1; current = 0; colonsInRow = 1
-                } else {
-                    colonsInRow += 1
-                    if colonsInRow == 2 { if compressed { return nil }; compressed = true } else if colonsInRow > 2 { return nil }
-                }
-            } else if isDigit(k) || (0x61...0x66).contains(c | 0x20) && table[Int(c)] & ByteClass.alpha != 0 {
-                if table[Int(c)] & ByteClass.alpha != 0 { strong = true }
-                current += 1
-                colonsInRow = 0
-                if current > 4 { return nil }
-            } else {
-                return nil
-            }
-        }
-        if current > 0 { groups += 1 } else if colonsInRow == 1 { return nil }
-        if compressed { return groups >= 2 && groups <= 7 && strong ? s..<end : nil }
-        return groups == 8 ? s..<end : nil
-    }
-
-    func email(_ s: Int, _ e: Int) -> Range<Int>? {
-        var at = -1
-        for k in s..<e where p[k] == UInt8(ascii: "@") {
-            if at >= 0 { return nil }
-            at = k
-        }
-        guard at > s else { return nil }
-        var ls = at
-        while ls > s, isAlnum(ls - 1) || [0x2e, 0x5f, 0x25, 0x2b, 0x2d].contains(p[ls - 1]) { ls -= 1 }
-        while ls < at, p[ls] == UInt8(ascii: ".") { ls += 1 }
-        guard at - ls >= 1, at - ls <= 64, p[at - 1] != UInt8(ascii: ".") else { return nil }
-        var de = at + 1
-        while de < e, isAlnum(de) || p[de] == UInt8(ascii: ".") || p[de] == UInt8(ascii: "-") { de += 1 }
-        while de > at + 1, p[de - 1] == UInt8(ascii: ".") || p[de - 1] == UInt8(ascii: "-") { de -= 1 }
-        // Labels: at least two, none empty, the last all letters and two or more long.
-        var labels = 0, labelLength = 0, lastAlpha = true
-        for k in (at + 1)...de {
-            if k == de || p[k] == UInt8(ascii: ".") {
-                guard labelLength > 0, labelLength <= 63 else { return nil }
-                labels += 1
-                if k == de, !(lastAlpha && labelLength >= 2) { return nil }
-                labelLength = 0; lastAlpha = true
-            } else {
-                labelLength += 1
-                if table[Int(p[k])] & ByteClass.alpha == 0 { lastAlpha = false }
-            }
-        }
-        return labels >= 2 ? ls..<de : nil
-    }
-
-    /// `(010)` / `（0531）` right before the number, optionally with one space: returns
-    /// where the opening parenthesis starts.
-    func parenAreaCode(before cs: Int) -> Int? {
-        var j = cs - 1
-        if j >= 0, p[j] == UInt8(ascii: " ") { j -= 1 }
-        if j >= 0, p[j] == UInt8(ascii: ")") { j -= 1 } else if j >= 2, p[j - 2] == 0xEF, p[j - 1] == 0xBC, p[j] == 0x89 { j -= 3 } else { return nil }
-        var digits = 0
-        while j >= 0, isDigit(j) { digits += 1; j -= 1 }
-        guard (3...4).contains(digits), digit(j + 1) == 0, digit(j + 2) != 0 else { return nil }
-        if j >= 0, p[j] == UInt8(ascii: "(") { return j }
-        if j >= 2, p[j - 2] == 0xEF, p[j - 1] == 0xBC, p[j] == 0x88 { return j - 2 }
-        return nil
-    }
-
-    /// 台胞 or 台湾居民 within the 45 bytes before (about 15 Chinese characters).
-    func taiwanContext(before cs: Int) -> Bool {
-        let from = max(0, cs - 45)
-        var k = from
-        while k + 6 <= cs {
-            if p[k] == 0xE5, p[k + 1] == 0x8F, p[k + 2] == 0xB0 {
-                if p[k + 3] == 0xE8, p[k + 4] == 0x83, p[k + 5] == 0x9E { return true }
-                if k + 12 <= cs, p[k + 3] == 0xE6, p[k + 4] == 0xB9, p[k + 5] == 0xBE,
-                   p[k + 6] == 0xE5, p[k + 7] == 0xB1, p[k + 8] == 0x85, p[k + 9] == 0xE6, p[k + 10] == 0xB0, p[k + 11] == 0x91 {
-                    return true
-                }
-            }
-            k += 1
-        }
-        return false
+    /// A 9-character word of two capitals (not I or O second) and 7 digits.
+    func letterThen7(_ ws: Int, _ we: Int) -> Bool {
+        we - ws == 9 && isUpper(ws + 1) && p[ws + 1] != 0x49 && p[ws + 1] != 0x4f && ((ws + 2)..<we).allSatisfy(isDigit)
     }
 }
