@@ -6,7 +6,11 @@ import Testing
 /// does not hold a thread of Swift's cooperative pool.
 struct OdpCommand {
     static var binary: URL? {
-        let candidates: [String?] = [ProcessInfo.processInfo.environment["ODP_BIN"], DemoFixture.repository.appendingPathComponent(".build/debug/odp").path]
+        // Beside the test bundle first: the same build (scripts/tsan.sh builds into .build-tsan).
+        let beside = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("odp").path
+        let candidates: [String?] = [ProcessInfo.processInfo.environment["ODP_BIN"], beside,
+                                     DemoFixture.repository.appendingPathComponent(".build/debug/odp").path]
         return candidates.compactMap { $0 }.map(URL.init(fileURLWithPath:)).first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
