@@ -7,7 +7,8 @@ extension Desensitizer {
         definition.schema.fields.contains { field in
             var ignored: [Diagnostic] = []
             guard let spec = field.desensitize,
-                  case .generalize(.ageBand)? = Operator.parse(spec, field: field, schema: definition.schema, into: &ignored) else { return false }
+                  let unit = OperatorRegistry.parse(spec, field: field, schema: definition.schema, into: &ignored) as? GeneralizeOperator,
+                  case .ageBand = unit.target else { return false }
             return true
         }
     }
