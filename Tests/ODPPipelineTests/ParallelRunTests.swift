@@ -88,7 +88,9 @@ struct ParallelRunTests {
     ///   id, status, version and row counts;
     /// - `state/metrics/odp.prom`: `odp_duration_seconds`;
     /// - `state/journal/*/receipts.jsonl`: the `time` a target confirmed a file; its
-    ///   `remote` is a path under the fixture's own folder, which differs by construction.
+    ///   `remote` is a path under the fixture's own folder, which differs by construction;
+    /// - `state/datasets/*.json`: the source fingerprints' paths (the fixture's folder) and
+    ///   file times (the two fixtures' files were written at different moments).
     /// Everything else — releases, packages, the catalog, the published copies, dataset
     /// state, intents, feedback lists — must be identical as it is.
     static func comparable(_ path: String, _ data: Data, root: URL) -> String {
@@ -99,6 +101,10 @@ struct ParallelRunTests {
         }
         if path == "state/metrics/odp.prom" {
             return text.split(separator: "\n").filter { !$0.hasPrefix("odp_duration_seconds") }.joined(separator: "\n")
+        }
+        if path.hasPrefix("state/datasets/") {
+            text = text.replacingOccurrences(of: root.path, with: "<fixture>")
+            return text.replacing(/"(mtime|ctime)_ns" : [0-9]+/, with: "")
         }
         if path.hasSuffix("receipts.jsonl") {
             text = text.replacingOccurrences(of: root.path, with: "<fixture>")
