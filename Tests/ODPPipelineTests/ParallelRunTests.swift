@@ -89,8 +89,9 @@ struct ParallelRunTests {
     /// - `state/metrics/odp.prom`: `odp_duration_seconds`;
     /// - `state/journal/*/receipts.jsonl`: the `time` a target confirmed a file; its
     ///   `remote` is a path under the fixture's own folder, which differs by construction;
-    /// - `state/datasets/*.json`: the source fingerprints' paths (the fixture's folder) and
-    ///   file times (the two fixtures' files were written at different moments).
+    /// - `state/datasets/*.json`: the source fingerprints' paths (the fixture's folder), file
+    ///   times (the two fixtures' files were written at different moments) and the settings
+    ///   digest (it covers the targets, whose `path:` is the fixture's folder).
     /// Everything else — releases, packages, the catalog, the published copies, dataset
     /// state, intents, feedback lists — must be identical as it is.
     static func comparable(_ path: String, _ data: Data, root: URL) -> String {
@@ -104,7 +105,7 @@ struct ParallelRunTests {
         }
         if path.hasPrefix("state/datasets/") {
             text = text.replacingOccurrences(of: root.path, with: "<fixture>")
-            return text.replacing(/"(mtime|ctime)_ns" : [0-9]+/, with: "")
+            return text.replacing(/"(mtime|ctime)_ns" : [0-9]+/, with: "").replacing(/"settings" : "[0-9a-f]+"/, with: "")
         }
         if path.hasSuffix("receipts.jsonl") {
             text = text.replacingOccurrences(of: root.path, with: "<fixture>")
