@@ -30,37 +30,3 @@ extension KeyedDecodingContainer {
         try decodeIfPresent(type, forKey: key) ?? Nullable(wrappedValue: nil)
     }
 }
-
-/// An optional key added to an artifact after its files were first written: absent when nil,
-/// so files without it read back and re-encode to the same bytes.
-@propertyWrapper
-public struct OmittedWhenNil<Value: Codable & Sendable>: Codable, Sendable {
-    public var wrappedValue: Value?
-
-    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        wrappedValue = c.decodeNil() ? nil : try c.decode(Value.self)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
-    }
-}
-
-extension OmittedWhenNil: Equatable where Value: Equatable {}
-extension OmittedWhenNil: Hashable where Value: Hashable {}
-
-extension KeyedDecodingContainer {
-    public func decode<T>(_ type: OmittedWhenNil<T>.Type, forKey key: Key) throws -> OmittedWhenNil<T> {
-        try decodeIfPresent(type, forKey: key) ?? OmittedWhenNil(wrappedValue: nil)
-    }
-}
-
-extension KeyedEncodingContainer {
-    public mutating func encode<T>(_ value: OmittedWhenNil<T>, forKey key: Key) throws {
-        if let wrapped = value.wrappedValue { try encode(wrapped, forKey: key) }
-    }
-}

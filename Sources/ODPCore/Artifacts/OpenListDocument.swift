@@ -15,7 +15,7 @@ public struct OpenListDocument: Artifact, Hashable {
     public var datasets: [Entry]
     /// 更新及时率 when the list was generated: the share of listed datasets with a regular
     /// 更新周期 that are not overdue (absent in lists written before it existed).
-    @OmittedWhenNil public var timelinessRate: Double?
+    public var timelinessRate: Double?
 
     public init(generatedAt: String, publisher: String, datasets: [Entry]) {
         self.generatedAt = generatedAt
@@ -59,8 +59,9 @@ public struct OpenListDocument: Artifact, Hashable {
         public var downloadURL: String
         public var distributions: [Distribution]
         @Nullable public var signature: ReleaseSignature?
-        /// 更新周期 standing when the list was generated (absent in older lists).
-        @OmittedWhenNil public var timeliness: DatasetTimeliness?
+        /// 更新周期 standing when the list was generated. A plain optional, unlike the keys
+        /// above: absent in lists written before it, so those re-encode unchanged.
+        public var timeliness: DatasetTimeliness?
 
         public init(index: Int, datasetId: String, title: String, code: String, provider: String, providerCode: String,
                     summary: String, domain: String, openType: String, openCondition: String?, updateCycle: String,
