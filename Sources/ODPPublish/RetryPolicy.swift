@@ -6,8 +6,9 @@ import ODPCore
 /// failed together do not come back together. A server's Retry-After wins when longer.
 ///
 /// Every operation of one target draws on one `RetryBudget`: the time its failed tries and
-/// waits may take in one run. A target that is down is given up on within the budget, and
-/// its remaining operations fail at once, naming the cause.
+/// waits may take in one run with no success in between. A target that is down is given up
+/// on within the budget, and its remaining operations fail at once, naming the cause; a
+/// flaky one that keeps answering is not (each operation is still bounded by its tries).
 struct RetryPolicy: Sendable {
     var attempts = 8
     var baseDelay = 0.25
@@ -47,10 +48,17 @@ struct RetryPolicy: Sendable {
             let tried = Date()
             do {
                 if mustRecheck, let recheck {
-                    do { if let found = try recheck() { return found } } catch let error as TransferError { throw error } catch {}
+                    do {
+                        if let found = try recheck() {
+                            budget.answered()
+                            return found
+                        }
+                    } catch let error as TransferError { throw error } catch {}
                     mustRecheck = false
                 }
-                return try body()
+                let result = try body()
+                budget.answered()
+                return result
             } catch let error as TransferError {
                 attempt += 1
                 failures.append(error)
@@ -95,7 +103,9 @@ struct RetryPolicy: Sendable {
 }
 
 /// Time one target may spend on failed tries and waits in one run (`retry_budget`), shared
-/// by every operation on it.
+/// by every operation on it. A success gives the time back: the budget exists to give up on a
+/// target that is down, and one that answers is not; counting a flaky target's failures over
+/// the whole run gave up on a 30%-faulty CKAN after a few hundred calls that mostly worked.
 final class RetryBudget: @unchecked Sendable {
     static let defaultSeconds = 60.0
     let seconds: Double
@@ -110,6 +120,12 @@ final class RetryBudget: @unchecked Sendable {
             spent += time
             if let cause { lastCause = cause }
         }
+    }
+
+    /// The target answered: it is not down. Once spent the budget stays spent, so every
+    /// operation after the give-up fails the same way.
+    func answered() {
+        lock.withLock { if spent < seconds { spent = 0 } }
     }
 
     func allows(_ wait: Double) -> Bool { lock.withLock { spent + wait <= seconds } }
