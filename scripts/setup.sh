@@ -32,6 +32,13 @@ if [[ "${1:-}" == "--test" ]]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" >&2
   fi
+  # cffconvert validates each release's CITATION.cff against the CFF 1.2.0 schema. It pins
+  # jsonschema 3, which frictionless cannot share, so it has a venv of its own inside.
+  if [[ ! -x "$venv/cff/bin/cffconvert" ]]; then
+    echo "setup: installing cffconvert into $venv/cff" >&2
+    python3 -m venv "$venv/cff"
+    "$venv/cff/bin/pip" install -q cffconvert >&2
+  fi
 fi
 
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"

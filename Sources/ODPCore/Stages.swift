@@ -90,9 +90,14 @@ public struct StageReport: Sendable {
     public var problems: [RowProblem]
     /// Headline numbers for logs, metrics and the run report (score, rejected rows, k …).
     public var metrics: DatasetMetrics
+    /// The desensitizer's report as a value (its bytes are in `files`), for the stages after
+    /// it that describe the release (provenance.json).
+    public var privacy: PrivacyReport?
 
     public init(files: [String: Data] = [:], holdReasons: [String] = [], readmeSection: String? = nil,
-                fieldNotes: [String: String] = [:], problems: [RowProblem] = [], metrics: DatasetMetrics = DatasetMetrics()) {
+                fieldNotes: [String: String] = [:], problems: [RowProblem] = [], metrics: DatasetMetrics = DatasetMetrics(),
+                privacy: PrivacyReport? = nil) {
+        self.privacy = privacy
         self.files = files
         self.holdReasons = holdReasons
         self.readmeSection = readmeSection

@@ -25,7 +25,8 @@ extension Desensitizer {
         let json = (try? ArtifactCodec.encode(report)) ?? Data()
         return StageReport(files: [PrivacyReport.fileName: json], holdReasons: holds, readmeSection: readme(result), fieldNotes: notes,
                            problems: redactions.problems(fields: definition.schema.fields),
-                           metrics: metrics(result, before: source.total, after: published.total, allowed: published.allowed))
+                           metrics: metrics(result, before: source.total, after: published.total, allowed: published.allowed),
+                           privacy: report)
     }
 
     /// A field name or title that is itself an identifier holds the release.

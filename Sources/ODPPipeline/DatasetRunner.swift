@@ -95,7 +95,7 @@ struct DatasetRunner {
         do {
             let writer = try ReleaseWriter(definition: definition, schema: desensitizer.outputSchema, outputRoot: layout.root,
                                            runTime: options.runTime, signingKey: signingKey, codeTables: context.codeTables,
-                                           minimumVersion: try publishedVersionFloor())
+                                           minimumVersion: try publishedVersionFloor(), publishing: ReleasePublishing(config: context.config))
             checker.releaseVersion = writer.version
             return Stages(checker: checker, desensitizer: desensitizer, source: source, staging: staging, writer: writer,
                           released: ReleasedProfile(schema: desensitizer.outputSchema))

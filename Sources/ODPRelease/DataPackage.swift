@@ -59,7 +59,7 @@ enum DataPackage {
         if let unit = f.unit, !unit.isEmpty { description += "（单位：\(unit)）" }
         var values: [String]?
         if let codes {
-            let all = Set(codes.current.keys).union(codes.history.keys)
+            let all = codes.allCodes
             if all.count <= maxEnumCodes { values = all.sorted() }
         }
         let constraints = required || values != nil ? DataPackageDescriptor.Constraints(required: required ? true : nil, enum: values) : nil

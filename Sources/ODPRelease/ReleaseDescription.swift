@@ -20,6 +20,8 @@ struct ReleaseDescription {
     var codeTables: [String: CodeTable] = [:]
     /// Set when SHA256SUMS is signed.
     var signature: ReleaseSignature?
+    /// Who publishes it where: its identifiers and citation.
+    var publishing = ReleasePublishing()
 
     var id: String { definition.id }
 

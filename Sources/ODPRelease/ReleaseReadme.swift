@@ -70,6 +70,12 @@ enum ReleaseReadme {
         s += "如有 `SHA256SUMS.sig`，它是以 Ed25519 私钥对 `SHA256SUMS` 全文所作签名的 Base64 文本，可用发布方公布的公钥验证。"
         s += "内容哈希（content_hash，见 `release.json`）为 `\(r.contentHash)`。\n"
 
+        s += "\n## 引用与来源\n\n"
+        s += "- 本版本标识：`\(ReleaseCitation.versionIdentifier(r))`；数据集（各版本）标识：`\(ReleaseCitation.seriesIdentifier(r))`。\n"
+        s += "- 建议引用格式（GB/T 7714-2015，请将“引用日期”换为您访问的日期）：\n\n  \(ReleaseCitation.gbt7714(r))\n\n"
+        s += "- `CITATION.cff`（引用文件格式 CFF 1.2.0）与 `datacite.json`（DataCite 元数据 4）供文献管理软件和数据登记使用；"
+        s += "`\(ReleaseProvenance.fileName)` 记录数据来源系统与表、各处理步骤、逐字段脱敏方式、代码表版本、ODP 版本和定义文件哈希。\n"
+
         s += "\n## 变更记录\n\n"
         if let ch = r.changes {
             let by = ch.comparedBy == "primary_key" ? "按主键比对" : "按整行比对"

@@ -20,7 +20,7 @@ extension ReleaseWriter {
         let described = ReleaseDescription(definition: definition, schema: schema, version: version, created: ReleaseTime.iso(runTime),
                                            rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
                                            previousVersion: previous?.version, changes: changes, dataFiles: dataFiles(digests, parquet: parquetDigest),
-                                           codeTables: codeTables, signature: signature)
+                                           codeTables: codeTables, signature: signature, publishing: publishing)
         let (info, metadata, findings) = try gatedMetadata(described, reports: reports, gate: gate)
         let files = try writeMetadata(metadata, dataFiles: info.dataFiles)
         let sums = try writeChecksums(files)

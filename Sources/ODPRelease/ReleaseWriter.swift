@@ -24,6 +24,7 @@ public final class ReleaseWriter {
     /// The public half of `signingKey`, as the release states it.
     let signature: ReleaseSignature?
     let codeTables: [String: CodeTable]
+    let publishing: ReleasePublishing
     /// The version this writer will create (unless the data turns out unchanged).
     public let version: String
     let datasetDirectory: URL
@@ -48,8 +49,9 @@ public final class ReleaseWriter {
     ///   - minimumVersion: the highest version known elsewhere (upload targets, receipts); the new
     ///     version comes after it, so a version published before the local folders were lost is
     ///     never made again with other bytes.
+    ///   - publishing: the publisher and public base URL, for the version's identifiers and citation.
     public init(definition: DatasetDefinition, schema: Schema, outputRoot: URL, runTime: Date, signingKey: [UInt8]? = nil,
-                codeTables: [String: CodeTable] = [:], minimumVersion: String? = nil) throws {
+                codeTables: [String: CodeTable] = [:], minimumVersion: String? = nil, publishing: ReleasePublishing = ReleasePublishing()) throws {
         guard ReleaseWriter.isSafeId(definition.id) else {
             throw ODPError.usage("数据集标识（dataset id）`\(definition.id)` 只能由小写字母、数字和 `-` 组成")
         }
@@ -61,6 +63,7 @@ public final class ReleaseWriter {
         self.signingKey = signingKey
         signature = try signingKey.map { ReleaseSignature(publicKey: try ReleaseSigning.publicKey(seed: $0)) }
         self.codeTables = codeTables
+        self.publishing = publishing
         datasetDirectory = ReleaseReader.releasesDirectory(definition.id, outputRoot)
         let fm = FileManager.default
         do {
@@ -175,6 +178,9 @@ public final class ReleaseWriter {
             }
         }
         out.append(("datapackage.json", try DataPackage.json(info)))
+        out.append((ReleaseProvenance.fileName, try ProvenanceRecord.json(info, reports: reports)))
+        out.append(("CITATION.cff", Data(ReleaseCitation.cff(info).utf8)))
+        out.append(("datacite.json", try DataCiteRecord.json(info)))
         out.append(("README.md", Data(ReleaseReadme.markdown(info, reports: reports).utf8)))
         out.append((ReleaseMetadata.fileName, try ArtifactCodec.encode(info.metadata)))
         return out

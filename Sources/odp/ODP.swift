@@ -30,7 +30,7 @@ struct ODP: AsyncParsableCommand {
         143 / 130 stopped by SIGTERM / SIGINT (the dataset in progress is abandoned; the run
         report and audit trail say so).
         """,
-        version: "0.1.0",
+        version: ODPBuild.version,
         subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
                       Audit.self, Keys.self, Demo.self, Errors.self])
 }

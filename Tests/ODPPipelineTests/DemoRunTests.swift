@@ -41,6 +41,24 @@ struct DemoRunTests {
             #expect(FileManager.default.fileExists(atPath: fixture.output.appendingPathComponent("catalog/\(name)").path))
         }
         #expect(try AuditTrail.verify(url: fixture.output.appendingPathComponent("state/audit.jsonl")).firstBrokenLine == nil)
+        try expectProvenance(fixture.output.appendingPathComponent("releases/scjg-individual-business/\(market.version ?? "")"))
+    }
+
+    /// provenance.json tells how each field was treated exactly as the privacy report does,
+    /// names the source table and the code tables the checks used, and the pseudonym key.
+    func expectProvenance(_ release: URL) throws {
+        func read<T: Artifact>(_ type: T.Type, _ name: String) throws -> T {
+            try ArtifactCodec.decode(type, from: Data(contentsOf: release.appendingPathComponent(name)), file: name)
+        }
+        let provenance = try read(ReleaseProvenance.self, ReleaseProvenance.fileName)
+        let privacy = try read(PrivacyReport.self, PrivacyReport.fileName)
+        #expect(provenance.fields.map(\.field) == privacy.fields.map(\.name))
+        #expect(provenance.fields.map(\.operator) == privacy.fields.map(\.operator))
+        #expect(provenance.fields.first { $0.field == "id_number" }?.published == false, "the dropped ID number")
+        #expect(provenance.source.kind == "sqlite" && provenance.source.table == "market_registrations")
+        #expect(Set(provenance.codeTables.map(\.name)) == ["gb2260", "industry"], "\(provenance.codeTables)")
+        #expect(provenance.pseudonymKeyId == privacy.pseudonymKeyId)
+        #expect(provenance.stages.first { $0.name == "desensitize" }?.summary.contains("k-匿名（k = 3）") == true)
     }
 
     @Test("re-running on unchanged data makes no new version and uploads nothing")

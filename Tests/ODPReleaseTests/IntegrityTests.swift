@@ -16,7 +16,7 @@ struct IntegrityTests {
         let outcome = try Fixture.release(root: Fixture.temporaryDirectory())
         let sums = Fixture.read(outcome.directory.appendingPathComponent("SHA256SUMS"))
         let paths = sums.split(separator: "\n").map { String($0.split(separator: " ", maxSplits: 1)[1].dropFirst()) }
-        #expect(paths == ["README.md", "data/enterprises.csv", "data/enterprises.json", "datapackage.json", "privacy-report.json",
+        #expect(paths == ["CITATION.cff", "README.md", "data/enterprises.csv", "data/enterprises.json", "datacite.json", "datapackage.json", "privacy-report.json", "provenance.json",
                           "quality-report.html", "quality-report.json", "release.json"])
         guard let ok = try Fixture.run("sha256sum", ["-c", "SHA256SUMS"], in: outcome.directory) else {
             Issue.record("sha256sum (coreutils) is missing"); return
@@ -32,9 +32,9 @@ struct IntegrityTests {
     func verifier() throws {
         let outcome = try Fixture.release(root: Fixture.temporaryDirectory())
         let dir = try ReleaseVerifier.verify(path: outcome.directory)
-        #expect(dir.isValid && dir.failures.isEmpty && dir.verified.count == 8 && dir.signature == .absent)
+        #expect(dir.isValid && dir.failures.isEmpty && dir.verified.count == 11 && dir.signature == .absent)
         let zip = try ReleaseVerifier.verify(path: outcome.zip!)
-        #expect(zip.isValid && zip.verified.count == 8, "\(zip.failures)")
+        #expect(zip.isValid && zip.verified.count == 11, "\(zip.failures)")
 
         try flipByte(outcome.directory.appendingPathComponent("README.md"))
         let broken = try ReleaseVerifier.verify(path: outcome.directory)
@@ -53,7 +53,7 @@ struct IntegrityTests {
         try Data("\(SHA256Hex.of(manifest))\n".utf8).write(to: outcome.directory.appendingPathComponent(FileDropMarkers.done))
         let copy = try ReleaseVerifier.verify(path: outcome.directory)
         #expect(copy.isValid, "\(copy.failures)")
-        #expect(copy.verified.count == 10)
+        #expect(copy.verified.count == 13)
         try Data("0000\n".utf8).write(to: outcome.directory.appendingPathComponent(FileDropMarkers.done))
         #expect(try ReleaseVerifier.verify(path: outcome.directory).failures == ["_ODP_DONE: 与 manifest.json 的 SHA-256 不符"])
     }
@@ -108,12 +108,12 @@ struct IntegrityTests {
     func verifierZipCorruption() throws {
         let outcome = try Fixture.release(root: Fixture.temporaryDirectory())
         let zipURL = outcome.zip!
-        // Flip a byte inside the first entry's data (README.md, stored after its 30-byte header and name).
-        let nameLength = "enterprises-\(outcome.version)/README.md".utf8.count
+        // Flip a byte inside the first entry's data (CITATION.cff, stored after its 30-byte header and name).
+        let nameLength = "enterprises-\(outcome.version)/CITATION.cff".utf8.count
         try flipByte(zipURL, at: 30 + nameLength + 5)
         let result = try ReleaseVerifier.verify(path: zipURL)
         #expect(!result.isValid)
-        #expect(result.failures.contains { $0.hasPrefix("README.md:") }, "\(result.failures)")
+        #expect(result.failures.contains { $0.hasPrefix("CITATION.cff:") }, "\(result.failures)")
     }
 
     @Test("SHA256SUMS.sig is a valid Ed25519 signature; a wrong key or edited sums fail")

@@ -7,11 +7,12 @@ enum ParquetReaders {
     /// The venv's python, or nil (the caller skips, or fails under `scripts/test.sh`).
     static var python: String? { tool("python") }
 
-    /// A program of the venv (`python`, `frictionless`), or nil when the venv lacks it.
-    static func tool(_ name: String) -> String? {
+    /// A program of the venv (`python`, `frictionless`) or of a venv inside it (`cff`), or nil
+    /// when the venv lacks it.
+    static func tool(_ name: String, inside: String? = nil) -> String? {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let venv = ProcessInfo.processInfo.environment["ODP_TEST_VENV"] ?? root.appendingPathComponent(".venv-test").path
-        let path = venv + "/bin/" + name
+        let path = venv + (inside.map { "/" + $0 } ?? "") + "/bin/" + name
         return access(path, X_OK) == 0 ? path : nil
     }
 

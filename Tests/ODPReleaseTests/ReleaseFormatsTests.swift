@@ -5,8 +5,8 @@ import Testing
 
 @Suite("Release formats")
 struct ReleaseFormatsTests {
-    static let commonFiles = ["README.md", "SHA256SUMS", "data/enterprises.csv", "datapackage.json", "privacy-report.json",
-                              "quality-report.html", "quality-report.json", "release.json"]
+    static let commonFiles = ["CITATION.cff", "README.md", "SHA256SUMS", "data/enterprises.csv", "datacite.json", "datapackage.json",
+                              "privacy-report.json", "provenance.json", "quality-report.html", "quality-report.json", "release.json"]
 
     func json(_ url: URL) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
@@ -49,7 +49,7 @@ struct ReleaseFormatsTests {
         #expect(bothReadme.contains("`data/enterprises.json`：JSON 数组") && bothReadme.contains("JSON 文件保留原值"))
 
         let verified = try ReleaseVerifier.verify(path: try #require(csv.zip))
-        #expect(verified.isValid && verified.verified.count == 7, "\(verified.failures)")
+        #expect(verified.isValid && verified.verified.count == 10, "\(verified.failures)")
         // The deflate spool of the data pass is gone with the temporary folder.
         let left = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("releases/enterprises").path)
         #expect(left.sorted() == [csv.version, "latest.json"])

@@ -12,8 +12,8 @@ struct ReleaseWriterTests {
         #expect(outcome.kind == .created("2025.11.23.1"))
         let dir = root.appendingPathComponent("releases/enterprises/2025.11.23.1")
         #expect(outcome.directory.path == dir.path)
-        #expect(try ReleaseFiles.list(dir) == ["README.md", "SHA256SUMS", "data/enterprises.csv", "data/enterprises.json", "datapackage.json",
-                                               "privacy-report.json", "quality-report.html", "quality-report.json", "release.json"])
+        #expect(try ReleaseFiles.list(dir) == ["CITATION.cff", "README.md", "SHA256SUMS", "data/enterprises.csv", "data/enterprises.json", "datacite.json",
+                                               "datapackage.json", "privacy-report.json", "provenance.json", "quality-report.html", "quality-report.json", "release.json"])
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("packages/enterprises-2025.11.23.1.zip").path))
         #expect(try ReleaseReader.latest(datasetId: "enterprises", root: root)?.version == "2025.11.23.1")
         #expect(outcome.rowCount == 4)

@@ -36,6 +36,22 @@ public struct CodeTable: Sendable {
 
     public func contains(_ code: String) -> Bool { current[code] != nil }
 
+    /// Every code, current or historical.
+    public var allCodes: Set<String> { Set(current.keys).union(history.keys) }
+
+    /// A fingerprint of the table's content (its version, since tables carry no number): the
+    /// SHA-256 of `code TAB name TAB from TAB until LF` lines in code order, current names first.
+    public var contentSHA256: String {
+        var text = ""
+        for code in allCodes.sorted() {
+            if let name = current[code] { text += "\(code)\t\(name)\t\t\n" }
+            for entry in history[code] ?? [] {
+                text += "\(code)\t\(entry.name)\t\(entry.from.map(String.init) ?? "")\t\(entry.until.map(String.init) ?? "")\n"
+            }
+        }
+        return SHA256Hex.of(Data(text.utf8))
+    }
+
     /// Whether `code` was in force during `year` (falls back to the current list without history).
     public func contains(_ code: String, inYear year: Int) -> Bool {
         guard let entries = history[code] else { return history.isEmpty ? current[code] != nil : false }

@@ -2,6 +2,9 @@ import Foundation
 
 /// `pipelines/odp.yml`: what is shared by every dataset of a deployment.
 public struct PipelineConfig: Sendable {
+    /// `publisher` when odp.yml names none.
+    public static let defaultPublisher = "数据资源管理部门"
+
     public struct CodeTableRef: Sendable, Hashable {
         public var name: String
         /// Current table: `代码 名称` lines or a CSV with `code,name` columns.
@@ -81,7 +84,7 @@ public struct PipelineConfig: Sendable {
             if let spec = RuleSpec.parse(v, context: "target", into: &extra) { targets.append(spec) }
         }
         let baseURL = r.string("public_base_url")
-        let publisher = r.string("publisher") ?? "数据资源管理部门"
+        let publisher = r.string("publisher") ?? PipelineConfig.defaultPublisher
         var notifyCommand: String?, notifyWebhook: String?
         if let n = r.map("notify") {
             notifyCommand = n.string("command")

@@ -115,7 +115,12 @@ extension FieldDefinition {
     /// `table` of its `code_table` rule; nil for other types (a masked code is no longer one).
     public var codeTableName: String? {
         guard type == .code else { return nil }
-        return codeTable ?? rules.lazy.filter { $0.type == "code_table" }.compactMap { $0.reader(context: "").string("table") }.first
+        return referencedCodeTables.first
+    }
+
+    /// Every code table the field is checked against, whatever its type.
+    public var referencedCodeTables: [String] {
+        (codeTable.map { [$0] } ?? []) + rules.filter { $0.type == "code_table" }.compactMap { $0.reader(context: "").string("table") }
     }
 }
 

@@ -39,7 +39,7 @@ public enum Catalog {
     public static func write(config: PipelineConfig?, definitions: [DatasetDefinition], outputRoot: URL, generatedAt: Date,
                              gate: Gate?) throws -> Written {
         let base = config?.publicBaseURL
-        let publisher = config?.publisher ?? "数据资源管理部门"
+        let publisher = config?.publisher ?? PipelineConfig.defaultPublisher
         var entries: [CatalogEntry] = []
         var listed: [DatasetDefinition] = []
         var withheld: [(dataset: String, findings: [PublishedFileFinding])] = []
