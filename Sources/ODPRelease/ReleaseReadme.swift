@@ -80,6 +80,11 @@ enum ReleaseReadme {
         if let ch = r.changes {
             let by = ch.comparedBy == "primary_key" ? "按主键比对" : "按整行比对"
             s += "与上一版本 \(ch.previousVersion) 相比（\(by)）：新增 \(ch.added) 条，删除 \(ch.removed) 条，修改 \(ch.changed) 条。\n"
+            if let d = ch.delta {
+                s += "\n增量文件 `\(d.path)` 只含变化的行（新增 \(d.added)、修改 \(d.changed)、删除 \(d.removed)、仅位置变化 \(d.moved) 行），"
+                s += "已有上一版本的用户无需重新下载全表：在上一版本的行中去掉增量文件按主键列出的行，其余行保持顺序，"
+                s += "再把 `_op` 为 added、changed、moved 的行按 `_position`（从 1 起，不含表头）由小到大插入，即得本版本的 CSV（逐字节相同）。\n"
+            }
             if ch.schemaChanges.isEmpty {
                 s += "\n表结构无变化。\n"
             } else {

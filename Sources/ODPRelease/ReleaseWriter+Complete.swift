@@ -13,16 +13,18 @@ extension ReleaseWriter {
             return keepPrevious(previous, data: data)
         }
         let parquetDigest = try parquet?.finish()
-        let changes = try previous.map {
+        var changes = try previous.map {
             try ChangeLog.compare(current: data, previous: $0, datasetId: definition.id, schema: schema,
                                   keyColumns: keyColumns, sharedColumns: sharedColumns ?? [], previousFields: previousFields ?? [])
         }
+        let delta = try previous.flatMap { try writeDelta(against: $0) }
+        changes?.delta = delta?.summary
         let described = ReleaseDescription(definition: definition, schema: schema, version: version, created: ReleaseTime.iso(runTime),
                                            rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
                                            previousVersion: previous?.version, changes: changes, dataFiles: dataFiles(digests, parquet: parquetDigest),
                                            codeTables: codeTables, signature: signature, publishing: publishing)
         let (info, metadata, findings) = try gatedMetadata(described, reports: reports, gate: gate)
-        let files = try writeMetadata(metadata, dataFiles: info.dataFiles)
+        let files = try writeMetadata(metadata, dataFiles: info.dataFiles + [delta?.file].compactMap { $0 })
         let sums = try writeChecksums(files)
         let (final, zip) = try place(data: data, files: files, held: isHeld(info.status), gate: gate)
         if case .released = info.status {
@@ -32,6 +34,17 @@ extension ReleaseWriter {
         return ReleaseOutcome(kind: .created(version), version: version, directory: final, zip: zip, status: info.status.slug,
                               contentHash: digests.contentHash, rowCount: data.rowCount, bytes: bytes,
                               files: files, changes: changes, gateFindings: findings)
+    }
+
+    /// `data/<id>.delta.csv` against the previous version, when one can be made (`ReleaseDelta`).
+    private func writeDelta(against previous: ReleaseInfo) throws -> (summary: DeltaSummary, file: ReleaseFile)? {
+        let path = ReleaseDelta.fileName(definition.id)
+        let url = temporaryDirectory.appendingPathComponent(path)
+        guard let summary = try ReleaseDelta.write(previous: previous.directory.appendingPathComponent("data/\(definition.id).csv"),
+                                                   current: temporaryDirectory.appendingPathComponent("data/\(definition.id).csv"),
+                                                   keyFields: definition.primaryKey, output: url, scratch: spoolDirectory) else { return nil }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        return (summary, ReleaseFile(path: path, bytes: bytes, sha256: try ReleaseVerifier.hashFile(url)))
     }
 
     private func isHeld(_ status: ReleaseStatus) -> Bool {

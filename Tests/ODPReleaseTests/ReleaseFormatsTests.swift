@@ -15,11 +15,13 @@ struct ReleaseFormatsTests {
     /// The data file paths each place of a release names, so both layouts are checked the same way.
     func dataPaths(_ outcome: ReleaseOutcome) throws -> (folder: [String], sums: [String], zip: [String], package: [String], release: [String]) {
         let dir = outcome.directory
-        let folder = try ReleaseFiles.list(dir).filter { $0.hasPrefix("data/") }
-        let sums = try SHA256Sums.parse(Data(contentsOf: dir.appendingPathComponent("SHA256SUMS")), file: "SHA256SUMS").entries.map(\.path).filter { $0.hasPrefix("data/") }
+        // The format files; a later version's row delta (empty when only the formats changed) is not one.
+        func isFormat(_ path: String) -> Bool { path.hasPrefix("data/") && !path.hasSuffix(".delta.csv") }
+        let folder = try ReleaseFiles.list(dir).filter(isFormat)
+        let sums = try SHA256Sums.parse(Data(contentsOf: dir.appendingPathComponent("SHA256SUMS")), file: "SHA256SUMS").entries.map(\.path).filter(isFormat)
         let prefix = "enterprises-\(outcome.version)/"
         let zip = try ZipReader(url: try #require(outcome.zip)).entries.map(\.name)
-            .filter { $0.hasPrefix(prefix + "data/") && !$0.hasSuffix("/") }.map { String($0.dropFirst(prefix.count)) }
+            .filter { $0.hasPrefix(prefix) && !$0.hasSuffix("/") }.map { String($0.dropFirst(prefix.count)) }.filter(isFormat)
         let resources = try json(dir.appendingPathComponent("datapackage.json"))["resources"] as? [[String: Any]] ?? []
         let files = try json(dir.appendingPathComponent("release.json"))["data_files"] as? [[String: Any]] ?? []
         return (folder, sums, zip.sorted(), resources.compactMap { $0["path"] as? String }, files.compactMap { $0["path"] as? String })

@@ -10,6 +10,9 @@ public struct ChangeSummary: Codable, Sendable, Hashable {
     public var removed: Int
     public var changed: Int
     public var schemaChanges: [SchemaChange]
+    /// The row-level delta file against the previous version; absent when none could be made
+    /// (no primary key, a changed header, a repeated key).
+    public var delta: DeltaSummary?
 
     public init(previousVersion: String, comparedBy: String, added: Int, removed: Int, changed: Int, schemaChanges: [SchemaChange]) {
         self.previousVersion = previousVersion
@@ -21,7 +24,7 @@ public struct ChangeSummary: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case added, removed, changed
+        case added, removed, changed, delta
         case previousVersion = "previous_version"
         case comparedBy = "compared_by"
         case schemaChanges = "schema_changes"
@@ -47,5 +50,24 @@ public struct SchemaChange: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case kind = "change"
         case field, from, to
+    }
+}
+
+/// What `data/<id>.delta.csv` holds: rows by operation.
+public struct DeltaSummary: Codable, Sendable, Hashable {
+    /// The file's path in the release.
+    public var path: String
+    public var added: Int
+    public var changed: Int
+    public var removed: Int
+    /// Unchanged rows listed because they stand elsewhere in the new order.
+    public var moved: Int
+
+    public init(path: String, added: Int, changed: Int, removed: Int, moved: Int) {
+        self.path = path
+        self.added = added
+        self.changed = changed
+        self.removed = removed
+        self.moved = moved
     }
 }
