@@ -22,14 +22,8 @@ public struct Approvals: Sendable {
     /// Re-reads the file under an exclusive lock before writing, so two decisions made at
     /// once (portal and CLI) never overwrite each other.
     public mutating func record(dataset: String, version: String, approved: Bool, by: String, note: String?) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let fd = open(url.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ODPError.io(url.path, "无法锁定审核记录文件（cannot lock the approvals file）") }
-        defer { close(fd) }
-        flock(fd, LOCK_EX)
-        defer { flock(fd, LOCK_UN) }
-        file = try Approvals(url: url).file
-        file.decisions[dataset, default: [:]][version] = ApprovalDecision(verdict: approved ? .approved : .rejected, by: by, note: note, time: Date())
-        try ArtifactCodec.write(file, to: url)
+        file = try ArtifactCodec.update(ApprovalDecisions.self, at: url, empty: ApprovalDecisions()) {
+            $0.decisions[dataset, default: [:]][version] = ApprovalDecision(verdict: approved ? .approved : .rejected, by: by, note: note, time: Date())
+        }
     }
 }

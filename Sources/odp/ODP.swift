@@ -32,7 +32,7 @@ struct ODP: AsyncParsableCommand {
         """,
         version: ODPBuild.version,
         subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
-                      Audit.self, Keys.self, Demo.self, Errors.self])
+                      Audit.self, Erratum.self, Keys.self, Demo.self, Errors.self])
 }
 
 /// Options shared by commands that read a pipeline.

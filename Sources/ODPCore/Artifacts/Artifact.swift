@@ -81,6 +81,24 @@ public enum ArtifactCodec {
         try AtomicFile.write(try encode(value), to: url)
     }
 
+    /// Reads, changes and writes the artifact at `url` under an exclusive lock (`<url>.lock`),
+    /// so two writers at once (portal and CLI, two pods on one volume) never overwrite each
+    /// other's change. A missing file starts as `empty`. Returns what was written.
+    @discardableResult
+    public static func update<T: Artifact>(_ type: T.Type, at url: URL, empty: @autoclosure () -> T,
+                                           _ change: (inout T) throws -> Void) throws -> T {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(url.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ODPError.io(url.path, "无法锁定文件（cannot lock）：\(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        var value = try read(type, at: url) ?? empty()
+        try change(&value)
+        try write(value, to: url)
+        return value
+    }
+
     private static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }

@@ -78,10 +78,12 @@ extension ErrorCode {
         "output/releases/ 与 output/held/ 下都没有该数据集的这个版本。用 `odp status` 或 `odp preview 数据集` 查看现有版本。")
     public static let heldNotReviewable = ErrorCode(502, "被暂缓的版本不能审核（held release）",
         "发布闸门暂缓的版本不能审核通过或驳回：按暂缓原因修正源数据或定义，再运行 `odp run`。暂缓版本在 output/held/ 下，被剔除的行在 output/state/feedback/ 下。")
+    public static let erratumRejected = ErrorCode(503, "勘误不能记录（erratum rejected）",
+        "勘误说明会公开发布：不能为空、不超过 2000 字，且不得含手机号码、身份证号等个人信息（与发布文件相同的扫描）；编号须是该数据集已有的勘误。改写说明后重试。")
 
     /// Every code, in number order: the catalog docs/errors.md is generated from.
     public static let all: [ErrorCode] = [
         usage, configMissing, runLocked, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
-        diskFull, permissionDenied, io, artifact, publish, noRelease, heldNotReviewable,
+        diskFull, permissionDenied, io, artifact, publish, noRelease, heldNotReviewable, erratumRejected,
     ]
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// UTC calendar text for release times and versions, without locale-dependent formatters.
-enum ReleaseTime {
+public enum ReleaseTime {
     static func parts(_ date: Date) -> tm {
         var t = time_t(floor(date.timeIntervalSince1970))
         var out = tm()
@@ -10,7 +10,7 @@ enum ReleaseTime {
     }
 
     /// `2026-11-23T11:29:38Z`
-    static func iso(_ date: Date) -> String {
+    public static func iso(_ date: Date) -> String {
         let p = parts(date)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(p.tm_year) + 1900, Int(p.tm_mon) + 1, Int(p.tm_mday),
                       Int(p.tm_hour), Int(p.tm_min), Int(p.tm_sec))
