@@ -145,6 +145,32 @@ struct CatalogTests {
         #expect(items[1]["formats"] as? [String] == ["CSV", "PARQUET"])
     }
 
+    @Test("the DCAT-AP 3.0.1 recommended shapes warn only about what a definition cannot say: bbox, centroid, an undeclared period, a homepage without public_base_url")
+    func dcatRecommended() throws {
+        let (root, defs, _) = try scenario()
+        let reference = URL(fileURLWithPath: "/work/shared/reference/dcat-ap-3.0.1")
+        let shapes = root.appendingPathComponent("shapes-recommended.ttl")
+        try (Data(contentsOf: reference.appendingPathComponent("shapes_recommended.ttl")) + Data("\n".utf8)
+             + Data(contentsOf: reference.appendingPathComponent("range.ttl"))).write(to: shapes)
+        for base in [nil, "https://data.example.gov.cn"] as [String?] {
+            try Catalog.write(config: try config(base: base), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil)
+            guard let result = try Fixture.run("pyshacl", ["-s", shapes.path, "-df", "json-ld", root.appendingPathComponent("catalog/dcat.jsonld").path]) else {
+                if Fixture.servicesRequired { Issue.record("pyshacl is not installed (pip install pyshacl)") }
+                return
+            }
+            let paths = Set(result.output.split(separator: "\n").compactMap { line -> String? in
+                guard let r = line.range(of: "Result Path: ") else { return nil }
+                return String(line[r.upperBound...]).trimmingCharacters(in: .whitespaces)
+            })
+            var explained: Set<String> = ["dcat:bbox", "dcat:centroid", "dct:temporal"]
+            if base == nil { explained.insert("foaf:homepage") }
+            #expect(paths.isSubset(of: explained), "\(paths.subtracting(explained)): \(result.output.suffix(3000))")
+            #expect(!paths.isEmpty || result.output.contains("Conforms: True"))
+        }
+        let text = Fixture.read(root.appendingPathComponent("catalog/dcat.jsonld"))
+        #expect(text.contains("publishertype/LocalAuthority") && text.contains("licencetype/Attribution") && text.contains("planned-availability/STABLE"))
+    }
+
     @Test("dcat.jsonld conforms to the DCAT-AP 3.0.1 SHACL shapes, range checks included")
     func dcatConforms() throws {
         let (root, defs, _) = try scenario()

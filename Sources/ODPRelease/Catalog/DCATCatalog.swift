@@ -15,6 +15,8 @@ enum DCATCatalog {
         "xsd": "http://www.w3.org/2001/XMLSchema#",
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
         "sec": "https://w3id.org/security#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "dcatap": "http://data.europa.eu/r5r/",
     ]
 
     static let euAccess = "http://publications.europa.eu/resource/authority/access-right/"
@@ -25,6 +27,21 @@ enum DCATCatalog {
     static func zh(_ text: String) -> ArtifactJSON { ["@value": .string(text), "@language": "zh"] }
     static func typed(_ value: String, _ type: String) -> ArtifactJSON { ["@value": .string(value), "@type": .string(type)] }
     static func ref(_ id: String, _ type: String) -> ArtifactJSON { ["@id": .string(id), "@type": .string(type)] }
+
+    static func concept(_ c: DCATVocabulary.Concept) -> ArtifactJSON {
+        ["@id": .string(c.iri), "@type": "skos:Concept", "skos:prefLabel": zh(c.label)]
+    }
+
+    static func agent(_ name: String, identifier: String? = nil) -> ArtifactJSON {
+        var node: ArtifactJSON = ["@type": "foaf:Agent", "foaf:name": zh(name), "dct:type": concept(DCATVocabulary.localAuthorityConcept)]
+        if let identifier { node["dct:identifier"] = .string(identifier) }
+        return node
+    }
+
+    /// A GB/T 2260 region as a dct:Location (there are no official URIs for the codes).
+    static func location(_ region: String) -> ArtifactJSON {
+        ["@type": "dct:Location", "dct:identifier": .string(region), "skos:inScheme": zh("GB/T 2260 中华人民共和国行政区划代码")]
+    }
 
     static func frequency(_ cycle: UpdateCycle) -> String {
         switch cycle {
@@ -50,12 +67,19 @@ enum DCATCatalog {
             "@type": "dcat:Catalog",
             "dct:title": zh("数据资源开放清单"),
             "dct:description": zh("\(publisher)发布的政务数据资源开放目录，由各数据集的目录元数据和最新发布版本自动生成。"),
-            "dct:publisher": ["@type": "foaf:Agent", "foaf:name": zh(publisher)],
+            "dct:publisher": agent(publisher),
             "dct:modified": typed(generated, "xsd:dateTime"),
+            "dct:license": license("CC0-1.0"),
+            "dcat:themeTaxonomy": ["@id": .string(DCATVocabulary.dataTheme), "@type": "skos:ConceptScheme", "dct:title": zh(DCATVocabulary.themeTaxonomyTitle)],
             "dct:language": ref(euLanguage + "ZHO", "dct:LinguisticSystem"),
             "dcat:dataset": .array(entries.map { dataset($0, baseURL: baseURL) }),
         ]
         if let baseURL, !baseURL.isEmpty { catalog["foaf:homepage"] = ref(baseURL, "foaf:Document") }
+        // The catalog was first issued when its first dataset was: stable across runs.
+        if let first = entries.map(\.firstPublished).min() { catalog["dct:issued"] = typed(first, "xsd:dateTime") }
+        if let city = DCATVocabulary.sharedCity(entries.compactMap { DCATVocabulary.region(ofCreditCode: $0.catalog.providerCode) }) {
+            catalog["dct:spatial"] = location(city)
+        }
         let document: ArtifactJSON = ["@context": context, "@graph": [catalog]]
         return try document.encoded(pretty: true) + Data("\n".utf8)
     }
@@ -63,6 +87,8 @@ enum DCATCatalog {
     static func license(_ id: String) -> ArtifactJSON {
         var node: ArtifactJSON = ["@type": "dct:LicenseDocument", "rdfs:label": .string(id)]
         if let url = DataPackage.licenseURL(id) { node["@id"] = .string(url) }
+        let types = DCATVocabulary.licenceTypes(id).map(concept)
+        if !types.isEmpty { node["dct:type"] = .array(types) }
         return node
     }
 
@@ -78,7 +104,7 @@ enum DCATCatalog {
             "dct:identifier": .string(c.code),
             "dct:title": zh(c.title),
             "dct:description": zh(c.summary),
-            "dct:publisher": ["@type": "foaf:Agent", "foaf:name": zh(c.provider), "dct:identifier": .string(c.providerCode)],
+            "dct:publisher": agent(c.provider, identifier: c.providerCode),
             "dcat:contactPoint": contact,
             "dct:issued": typed(e.firstPublished, "xsd:dateTime"),
             "dct:modified": typed(e.release.created, "xsd:dateTime"),
@@ -89,6 +115,8 @@ enum DCATCatalog {
             "dcat:keyword": .array(c.keywords.map(zh)),
             "dcat:distribution": .array(e.files.map { distribution($0, entry: e, datasetIRI: iri) }),
         ]
+        if let theme = DCATVocabulary.theme(domain: c.domain) { node["dcat:theme"] = concept(theme) }
+        if let region = DCATVocabulary.region(ofCreditCode: c.providerCode) { node["dct:spatial"] = location(region) }
         if c.temporalStart != nil || c.temporalEnd != nil {
             var period: ArtifactJSON = ["@type": "dct:PeriodOfTime"]
             if let s = c.temporalStart { period["dcat:startDate"] = typed(s, "xsd:date") }
@@ -111,12 +139,24 @@ enum DCATCatalog {
         return node
     }
 
+    static func description(_ format: DatasetDefinition.DataFormat, version: String) -> String {
+        let kind = switch format {
+        case .csv: "CSV 文件，UTF-8 编码，逗号分隔（RFC 4180）"
+        case .json: "JSON 数组，每行一个对象"
+        case .parquet: "Apache Parquet 列式文件（ZSTD 压缩）"
+        }
+        return "版本 \(version) 的全部数据：\(kind)；SHA-256 校验值见 spdx:checksum 与发布包中的 SHA256SUMS。"
+    }
+
     static func distribution(_ f: CatalogEntry.DataFile, entry e: CatalogEntry, datasetIRI: String) -> ArtifactJSON {
         let format = DatasetDefinition.DataFormat(rawValue: f.format.lowercased()) ?? .json
         return [
             "@id": .string("\(datasetIRI)/\(e.release.version)/\(format.rawValue)"),
             "@type": "dcat:Distribution",
             "dct:title": zh("\(e.catalog.title)（\(f.format)）"),
+            "dct:description": zh(description(format, version: e.release.version)),
+            // A version's files never change once published (immutable versions).
+            "dcatap:availability": concept(DCATVocabulary.stable),
             "dcat:accessURL": ["@id": .string(f.url)],
             "dcat:downloadURL": ["@id": .string(f.url)],
             "dct:format": ref(euFileType + f.format, "dct:MediaTypeOrExtent"),
