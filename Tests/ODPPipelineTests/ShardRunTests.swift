@@ -153,6 +153,55 @@ struct ShardRunTests {
         }
     }
 
+    @Test("shards share the run lock, one process per index; a whole run and the shards exclude each other")
+    func locks() throws {
+        let fixture = try fixture()
+        defer { fixture.remove() }
+        let state = fixture.output.appendingPathComponent("state")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let shard0 = RunOptions(jobs: 1, shard: ShardSelection(index: 0, count: 2))
+        let whole = RunLock(url: state.appendingPathComponent("run.lock"))
+        try whole.acquire()
+        #expect(throws: RunLock.Conflict.self) { _ = try fixture.run(shard0) }
+        whole.release()
+        // Another shard of the job, and another process of index 0.
+        let otherShard = RunLock(url: state.appendingPathComponent("run.lock"))
+        try otherShard.acquire(shared: true)
+        defer { otherShard.release() }
+        let sameIndex = RunLock(url: state.appendingPathComponent("run-shard-0-of-2.lock"))
+        try sameIndex.acquire()
+        #expect(throws: RunLock.Conflict.self) { _ = try fixture.run(shard0) }
+        sameIndex.release()
+        #expect(try fixture.run(shard0).exitCode == 0)
+        #expect(throws: RunLock.Conflict.self) { _ = try fixture.run() }
+    }
+
+    @Test("odp catalog --wait-for: returns at once when the plan's datasets have finished; at the timeout names the rest and exits 3")
+    func catalogWait() throws {
+        let fixture = try fixture()
+        defer { fixture.remove() }
+        let workspace = try fixture.workspace()
+        let log = RunLog(logFile: nil, interactive: false, quiet: true)
+        // Shard 0 of 2 runs; shard 1 never does.
+        _ = try fixture.run(RunOptions(jobs: 2, shard: ShardSelection(index: 0, count: 2, planID: "half")))
+        let plan = try #require(try ArtifactCodec.read(ShardPlan.self, at: fixture.output.appendingPathComponent("state/plans/half.json")))
+        let started = Date()
+        let summary = try PipelineRunner(workspace: workspace, options: RunOptions(), log: log)
+            .catalog(wait: ShardWait(planID: "half", shards: 2, timeout: 1, interval: 0.2))
+        #expect(Date().timeIntervalSince(started) >= 1)
+        #expect(summary.outcomes.map(\.dataset).sorted() == plan.datasets(of: 1).sorted())
+        #expect(summary.outcomes.allSatisfy { $0.status == .failed && ($0.error ?? "").contains("ODP-E0011") })
+        #expect(summary.exitCode == 3)
+        // The list is built anyway, from the releases there are: shard 0's.
+        let list = try #require(try ArtifactCodec.read(OpenListDocument.self, at: fixture.output.appendingPathComponent("catalog/open-list.json")))
+        #expect(Set(list.datasets.map(\.datasetId)) == Set(plan.datasets(of: 0)))
+
+        _ = try fixture.run(RunOptions(jobs: 2, shard: ShardSelection(index: 1, count: 2, planID: "half")))
+        let done = try PipelineRunner(workspace: workspace, options: RunOptions(), log: log)
+            .catalog(wait: ShardWait(planID: "half", shards: 2, timeout: 60, interval: 0.2))
+        #expect(done.outcomes.isEmpty && done.exitCode == 0, "\(done.outcomes.map { ($0.dataset, $0.error) })")
+    }
+
     @Test("--shard values that make no sense are refused with ODP-E0010")
     func badShard() throws {
         for (text, env) in [("3/3", [String: String]()), ("-1/2", [:]), ("a/2", [:]), ("1/0", [:]), ("1", [:]), ("1", ["JOB_COMPLETIONS": "x"]), ("1/2/3", [:])] {
