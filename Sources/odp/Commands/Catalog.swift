@@ -8,11 +8,10 @@ extension ODP {
         static let configuration = CommandConfiguration(
             abstract: "Build the open list (开放清单) and DCAT from every latest release on the output and upload them; runs no dataset.",
             discussion: """
-            The last step of a sharded run (`odp run --shard i/N`, which leaves the catalog out), or of runs
-            with --no-catalog. With --wait-for it first waits until every dataset of that shard plan has
-            finished in its job. Exit codes as for `odp run`: 2 an entry withheld by the published-file
-            gate; 3 the catalog not published, or datasets of the plan unfinished at --timeout (the list
-            is still built from the releases there are, ODP-E0011).
+            The last step of a sharded run (`odp run --shard i/N`, which leaves the catalog out), or of runs with --no-catalog. \
+            With --wait-for it first waits until every dataset of that shard plan has finished in its job. \
+            Exit codes as for `odp run`: 2 an entry withheld by the published-file gate; 3 the catalog not published, \
+            or datasets of the plan unfinished at --timeout (the list is still built from the releases there are, ODP-E0011).
 
             Example (the catalog Job after the Indexed Job odp-shards-28391220):
               odp catalog --wait-for odp-shards-28391220 --shards 4 --timeout 7200
@@ -40,7 +39,7 @@ extension ODP {
                 if shards != nil { throw ValidationError("--shards 只能与 --wait-for 一起使用 (--shards needs --wait-for) [\(ErrorCode.shard)]") }
                 return
             }
-            do { try ShardPlan.checkID(waitFor) } catch { throw ValidationError("\(ODPError.from(error)) [\(ErrorCode.shard)]") }
+            do { try ShardPlan.checkID(waitFor) } catch { throw ValidationError("\(ODPError.from(error))") }
             guard let count = shardCount, count >= 1 else {
                 throw ValidationError("--wait-for 需要不小于 1 的分片总数：给出 --shards N（与 Indexed Job 的 completions 相同）或设置环境变量 JOB_COMPLETIONS [\(ErrorCode.shard)]")
             }

@@ -55,7 +55,7 @@ extension ODP {
         private func shardSelection() throws -> ShardSelection? {
             guard let shard else { return nil }
             do { return try ShardSelection.parse(shard, plan: plan, environment: ProcessInfo.processInfo.environment) } catch {
-                throw ValidationError("\(ODPError.from(error)) [\(ErrorCode.shard)]")
+                throw ValidationError("\(ODPError.from(error))")
             }
         }
 
