@@ -27,10 +27,12 @@ if [[ "${1:-}" == "--test" ]]; then
   # the read-back tests check our files with pyarrow, DuckDB and polars themselves, and
   # frictionless[parquet] (fastparquet) validates a Parquet resource against its schema.
   venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv-test"
-  if ! "$venv/bin/python" -c "import pyarrow, duckdb, polars, fastparquet, frictionless" >/dev/null 2>&1; then
-    echo "setup: installing pyarrow, duckdb, polars and frictionless[parquet] into $venv" >&2
+  # kubernetes-validate checks deploy/kubernetes/ against the Kubernetes schemas it ships
+  # (offline), for KubernetesManifestTests.
+  if ! "$venv/bin/python" -c "import pyarrow, duckdb, polars, fastparquet, frictionless, kubernetes_validate" >/dev/null 2>&1; then
+    echo "setup: installing pyarrow, duckdb, polars, frictionless[parquet] and kubernetes-validate into $venv" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" >&2
+    "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" kubernetes-validate >&2
   fi
   # cffconvert validates each release's CITATION.cff against the CFF 1.2.0 schema. It pins
   # jsonschema 3, which frictionless cannot share, so it has a venv of its own inside.

@@ -9,6 +9,8 @@ public final class AuditTrail: @unchecked Sendable {
     public let url: URL
     private let lock = NSLock()
     private var lastHash: String
+    /// The trail's size after this process's last write (or when it was opened).
+    private var knownSize = 0
 
     static let genesis = String(repeating: "0", count: 64)
 
@@ -19,6 +21,7 @@ public final class AuditTrail: @unchecked Sendable {
         // Only the end of the trail is read: it grows with every run and dataset, and opening
         // it must cost the same at the thousandth run as at the first.
         guard let (data, size) = try Self.tail(url) else { return }
+        knownSize = size
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
         // A crash or a full disk can leave a torn last line. It was never acknowledged (an
         // entry is one write of its line and newline, then fsync), so it is cut off, and the
@@ -28,6 +31,7 @@ public final class AuditTrail: @unchecked Sendable {
         if let last = lines.last { lastHash = SHA256Hex.of(last) }
         guard let torn else { return }
         guard truncate(url.path, off_t(size - torn)) == 0 else { throw ODPError.system(url.path, errno: errno) }
+        knownSize = size - torn
         try record("audit_repaired", details: AuditDetails(tornLine: Self.lineCount(url) + 1, droppedBytes: torn))
     }
 
@@ -71,16 +75,28 @@ public final class AuditTrail: @unchecked Sendable {
     public func record(_ event: String, dataset: String? = nil, details: AuditDetails? = nil) throws {
         lock.lock()
         defer { lock.unlock() }
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { throw ODPError.io(url.path, "无法打开审计日志（audit trail）") }
+        defer { close(fd) }
+        // The shards of a sharded run append to one trail from several processes: the file
+        // lock orders their lines, and a trail that grew since this process last wrote has
+        // another process's line last, which this entry must link to.
+        guard flock(fd, LOCK_EX) == 0 else { throw ODPError.system(url.path, errno: errno) }
+        defer { flock(fd, LOCK_UN) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw ODPError.system(url.path, errno: errno) }
+        if Int(status.st_size) != knownSize, let (data, _) = try Self.tail(url),
+           let last = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).last {
+            lastHash = SHA256Hex.of(last)
+        }
         let entry = AuditEntry(time: ISO8601DateFormatter().string(from: Date()), event: event, prev: lastHash, dataset: dataset, details: details)
         var line = try ArtifactCodec.encodeLine(entry)
         let hash = SHA256Hex.of(line)
         line.append(UInt8(ascii: "\n"))
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard fd >= 0 else { throw ODPError.io(url.path, "无法打开审计日志（audit trail）") }
-        defer { close(fd) }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == line.count, fsync(fd) == 0 else { throw ODPError.io(url.path, "无法追加写入审计日志（audit trail）") }
         lastHash = hash
+        knownSize = Int(status.st_size) + line.count
     }
 
     private static func isObject(_ bytes: Data.SubSequence) -> Bool {

@@ -18,6 +18,8 @@ struct DatasetSequence: @unchecked Sendable {
     let publisher: Publisher?
     let approvals: Approvals
     let store: StateStore
+    /// A shard's datasets (from its shard plan); nil runs every selected dataset.
+    var assigned: Set<String>? = nil
 
     private var options: RunOptions { runner.options }
     private var log: RunLog { runner.log }
@@ -31,11 +33,12 @@ struct DatasetSequence: @unchecked Sendable {
         let references = ReferenceKeySource(definitions: workspace.definitions, root: layout.root)
         let check = InputCheck(workspace: workspace, context: context, signingKey: try? signingKey.value.get(), options: options, log: log)
         let skipped = SkipCount()
-        let order = workspace.runOrder.filter { options.selects($0.id) }
+        let order = workspace.runOrder.filter { options.selects($0.id) && assigned?.contains($0.id) != false }
         let pool = DatasetPool<DatasetOutcome>(jobs: options.jobs, waitsFor: Self.waits(order, all: workspace.definitions))
         let outcomes = pool.run { [self] i in
             let outcome = run(order[i], references: references, signingKey: signingKey.value, check: check, skipped: skipped)
             references.finished(order[i].id, status: outcome.status)
+            if let plan = options.shard?.planID, outcome.status != .interrupted { markFinished(order[i].id, plan: plan) }
             return outcome
         }
         let count = skipped.count.withLock { $0 }
@@ -83,6 +86,8 @@ struct DatasetSequence: @unchecked Sendable {
             // A dry run uploaded nothing: only a run that published may let the next one skip.
             let good = !options.dryRun && (outcome.status == .published || outcome.status == .unchanged)
             next.inputs = good ? inputs : nil
+            next.lastSeconds = (outcome.seconds * 1000).rounded() / 1000
+            next.lastRows = outcome.rowsRead
             try store.save(next, dataset: id)
             log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
                     ["version": .string(outcome.version ?? "-"), "rows": .int(Int64(outcome.rowsRead)),
@@ -92,6 +97,18 @@ struct DatasetSequence: @unchecked Sendable {
             return interrupted(id, signal: (failure.error as! RunStopped).signal, started: true, failure: failure)
         } catch {
             return failed(id, error)
+        }
+    }
+
+    /// Records that this job's run of the dataset is over, whatever its outcome, for
+    /// `odp catalog --wait-for`. A failed save only makes the catalog wait for it (and name it).
+    private func markFinished(_ id: String, plan: String) {
+        do {
+            var state = try store.datasetState(id) ?? DatasetState()
+            state.plan = plan
+            try store.save(state, dataset: id)
+        } catch {
+            log.log(.warning, "shard plan \(plan): finish not recorded: \(error)", dataset: id)
         }
     }
 

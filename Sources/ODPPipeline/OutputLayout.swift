@@ -10,6 +10,8 @@ public struct OutputLayout: Sendable {
     public var catalog: URL { root.appendingPathComponent("catalog") }
     public var state: URL { root.appendingPathComponent("state") }
     public var lockFile: URL { state.appendingPathComponent("run.lock") }
+    /// One process per shard index at a time (a retried pod waits for none: the old one is gone).
+    public func shardLock(_ shard: ShardSelection) -> URL { state.appendingPathComponent("run-\(shard.label).lock") }
     public var auditLog: URL { state.appendingPathComponent("audit.jsonl") }
     public var runsDirectory: URL { state.appendingPathComponent("runs") }
     public var logFile: URL { state.appendingPathComponent("logs/odp.jsonl") }

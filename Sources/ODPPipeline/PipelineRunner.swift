@@ -53,25 +53,30 @@ public struct PipelineRunner {
         guard workspace.errors.isEmpty else { throw ODPError.definition(workspace.errors) }
         let started = Date()
         let layout = workspace.layout
+        // Shards of one job share the run lock; a whole run or `odp catalog` excludes them all.
         let lock = RunLock(url: layout.lockFile)
-        try lock.acquire()
+        try lock.acquire(shared: options.shard != nil)
         defer { lock.release() }
+        let shardLock = options.shard.map { RunLock(url: layout.shardLock($0)) }
+        try shardLock?.acquire()
+        defer { shardLock?.release() }
         let audit = try AuditTrail(url: layout.auditLog)
         let context = try workspace.stageContext(runDate: options.runDate)
         let store = try FileStateStore(directory: layout.state)
-        let publisher = workspace.config.targets.isEmpty ? nil
-            : try Publisher(config: workspace.config, stateDirectory: layout.state, store: store, environment: ProcessInfo.processInfo.environment,
-                            log: { [log] line in log.log(.info, line) })
-        removeLeftovers(publisher: publisher)
+        let publisher = try makePublisher(store: store)
+        // Other shards are writing: their temporary names are no leftovers (and pids of other
+        // machines mean nothing here). A whole run or `odp catalog` sweeps.
+        if options.shard == nil { removeLeftovers(publisher: publisher) }
+        let assigned = try options.shard.map { try Set(shardDatasets($0, store: store)) }
         let approvals = try Approvals(url: layout.approvals)
         try audit.record("run_started", details: AuditDetails(pid: Int(getpid()), datasets: workspace.definitions.count, dryRun: options.dryRun))
         let datasets = DatasetSequence(runner: self, layout: layout, audit: audit, context: context, publisher: publisher, approvals: approvals,
-                                       store: store)
+                                       store: store, assigned: assigned)
         var summary = Summary(outcomes: datasets.run(), reportURL: nil, seconds: 0)
         summary.signal = stop.signal
         if let signal = summary.signal {
             summary.catalogError = "未更新（not updated）：运行被 \(signal.name) 中断"
-        } else {
+        } else if options.catalog {
             finishCatalog(&summary, layout: layout, publisher: publisher, audit: audit)
         }
         summary.seconds = Date().timeIntervalSince(started)
@@ -79,8 +84,17 @@ public struct PipelineRunner {
         return summary
     }
 
+    /// The upload targets' publisher, nil without targets.
+    func makePublisher(store: StateStore) throws -> Publisher? {
+        workspace.config.targets.isEmpty ? nil
+            : try Publisher(config: workspace.config, stateDirectory: workspace.layout.state, store: store,
+                            environment: ProcessInfo.processInfo.environment, log: { [log] line in log.log(.info, line) })
+    }
+
     /// The open list and DCAT catalog; a failure leaves the datasets' own results standing.
-    private func finishCatalog(_ summary: inout Summary, layout: OutputLayout, publisher: Publisher?, audit: AuditTrail) {
+    /// - Parameter listWithheld: a withheld dataset with no outcome in `summary` gets one
+    ///   (`odp catalog`, which runs no dataset).
+    func finishCatalog(_ summary: inout Summary, layout: OutputLayout, publisher: Publisher?, audit: AuditTrail, listWithheld: Bool = false) {
         var withheld: [(dataset: String, findings: [PublishedFileFinding])] = []
         do {
             withheld = try publishCatalog(layout: layout, publisher: publisher, audit: audit)
@@ -99,6 +113,10 @@ public struct PipelineRunner {
             if let i = summary.outcomes.firstIndex(where: { $0.dataset == id }), summary.outcomes[i].status != .failed {
                 summary.outcomes[i].status = .held
                 summary.outcomes[i].reasons += reasons
+            } else if listWithheld, !summary.outcomes.contains(where: { $0.dataset == id }) {
+                var held = DatasetOutcome(dataset: id, status: .held)
+                held.reasons = reasons
+                summary.outcomes.append(held)
             }
         }
     }
@@ -106,13 +124,15 @@ public struct PipelineRunner {
     /// Run report, metrics, notification and the closing audit entries: each step runs
     /// whether or not the one before it worked.
     private func report(_ summary: inout Summary, store: StateStore, layout: OutputLayout, audit: AuditTrail) {
-        do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout) } catch {
+        do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout, shard: options.shard) } catch {
             summary.reportingErrors.append("运行报告（run report）：\(ODPError.from(error))")
         }
         summary.timeliness = timeliness(layout: layout)
-        do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: try store.datasetStates(), timeliness: summary.timeliness, layout: layout) } catch {
+        // One metrics file for the whole output: shards of other machines would overwrite each
+        // other's (and their pids may collide in its temporary name).
+        if options.shard == nil { do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: try store.datasetStates(), timeliness: summary.timeliness, layout: layout) } catch {
             summary.reportingErrors.append("监控指标（metrics）：\(ODPError.from(error))")
-        }
+        } }
         Notifier(config: workspace.config, log: log).notify(summary)
         if let signal = summary.signal {
             let abandoned = summary.outcomes.filter { $0.status == .interrupted }.map(\.dataset)

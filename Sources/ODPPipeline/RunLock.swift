@@ -19,17 +19,31 @@ public final class RunLock {
     }
 
     /// Takes the lock or throws a message naming the holder.
-    public func acquire() throws {
+    ///
+    /// - Parameter shared: the shards of a sharded run (`--shard`) hold it together; a whole run
+    ///   or `odp catalog` holds it alone. Shared holders do not write their names into the file.
+    /// - Parameter patience: seconds to keep trying while another holds it (`odp catalog` after
+    ///   shards, which hold it a moment longer than their last dataset).
+    public func acquire(shared: Bool = false, patience: TimeInterval = 0) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ODPError.io(url.path, "无法打开运行锁（run lock）：\(String(cString: strerror(errno)))") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        let deadline = Date().addingTimeInterval(patience)
+        while flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0, errno == EWOULDBLOCK, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        guard flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             let busy = errno == EWOULDBLOCK
             close(fd)
             guard busy else { throw ODPError.io(url.path, "无法取得运行锁（run lock）：\(String(cString: strerror(errno)))") }
             let fields = Self.holder(url)
-            throw Conflict(message: "另一个 odp 运行持有运行锁 \(url.path)（another odp run holds the lock：pid \(fields["pid"] ?? "?")，"
-                + "主机 \(fields["host"] ?? "?")，开始于 \(fields["started"] ?? "?")）；本次运行未做任何事，请等对方结束后再运行")
+            let holder = fields.isEmpty ? "分片运行（odp run --shard）正在进行"
+                : "pid \(fields["pid"] ?? "?")，主机 \(fields["host"] ?? "?")，开始于 \(fields["started"] ?? "?")"
+            throw Conflict(message: "另一个 odp 运行持有运行锁 \(url.path)（another odp run holds the lock：\(holder)）；本次运行未做任何事，请等对方结束后再运行")
+        }
+        if shared {
+            self.fd = fd
+            return
         }
         let text = "pid=\(getpid())\nhost=\(ProcessInfo.processInfo.hostName)\nstarted=\(ISO8601DateFormatter().string(from: Date()))\n"
         _ = ftruncate(fd, 0)
@@ -39,7 +53,8 @@ public final class RunLock {
 
     public func release() {
         guard fd >= 0 else { return }
-        _ = ftruncate(fd, 0)
+        // Truncating under a shared lock would erase nothing of ours and race the others.
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { _ = ftruncate(fd, 0) }
         close(fd)
         fd = -1
     }

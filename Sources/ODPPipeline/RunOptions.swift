@@ -15,10 +15,17 @@ public struct RunOptions: Sendable {
     public var force: Bool
     /// Datasets run at once (`--jobs`); at least 1. Outputs are the same whatever it is.
     public var jobs: Int
+    /// This process's shard of a sharded run (`--shard`): only the datasets the shard plan gives
+    /// it, no open list.
+    public var shard: ShardSelection?
+    /// Build and upload the open list and DCAT after the datasets (not with `--no-catalog` or `--shard`).
+    public var catalog: Bool
 
     /// - Parameter jobs: nil means one per core.
     public init(runTime: Date = Date(), dryRun: Bool = false, dueOnly: Bool = false, datasets: [String] = [], force: Bool = false,
-                jobs: Int? = nil) {
+                jobs: Int? = nil, shard: ShardSelection? = nil, catalog: Bool = true) {
+        self.shard = shard
+        self.catalog = catalog && shard == nil
         self.runTime = runTime
         self.dryRun = dryRun
         self.dueOnly = dueOnly

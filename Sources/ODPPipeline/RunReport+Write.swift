@@ -10,8 +10,11 @@ extension RunReport {
     }
 
     /// Writes it under `state/runs/` (atomically) and returns its path.
-    func write(layout: OutputLayout) throws -> URL {
-        let url = layout.runsDirectory.appendingPathComponent("\(started.replacingOccurrences(of: ":", with: ""))-\(getpid()).json")
+    /// A shard's report names its shard: the shards of a job start at the same second, on
+    /// machines where the pid may be the same.
+    func write(layout: OutputLayout, shard: ShardSelection? = nil) throws -> URL {
+        let suffix = shard.map { "-" + $0.label } ?? ""
+        let url = layout.runsDirectory.appendingPathComponent("\(started.replacingOccurrences(of: ":", with: ""))-\(getpid())\(suffix).json")
         try ArtifactCodec.write(self, to: url)
         return url
     }

@@ -12,6 +12,8 @@ struct ODP: AsyncParsableCommand {
         Examples:
           odp run                         run every dataset of pipelines/odp.yml
           odp run --dataset 'scjg-*' --dry-run
+          odp run --shard 0/4 --plan JOB  one shard of a sharded run (Kubernetes Indexed Job)
+          odp catalog [--wait-for JOB --shards 4 --timeout 7200]   the open list and DCAT alone
           odp validate                    lint every definition (file:line:column: message)
           odp verify output/releases/sthj-air-quality-hourly/<version>
           odp preview scjg-individual-business
@@ -31,7 +33,7 @@ struct ODP: AsyncParsableCommand {
         report and audit trail say so).
         """,
         version: ODPBuild.version,
-        subcommands: [Run.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
+        subcommands: [Run.self, Catalog.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
                       Audit.self, Erratum.self, Keys.self, Demo.self, Errors.self])
 }
 

@@ -41,9 +41,9 @@ struct DeploymentExampleTests {
         #expect(fields[5].contains("-eq 2"))
     }
 
-    @Test("the Kubernetes CronJob forbids concurrent runs and takes secrets from a Secret")
+    @Test("the single-pod Kubernetes CronJob forbids concurrent runs and takes secrets from a Secret")
     func cronJob() throws {
-        let text = try String(contentsOf: Self.deploy.appendingPathComponent("kubernetes-cronjob.yaml"), encoding: .utf8)
+        let text = try String(contentsOf: Self.deploy.appendingPathComponent("kubernetes/city/cronjob.yaml"), encoding: .utf8)
         let doc = try #require(try Yams.load(yaml: text) as? [String: Any])
         #expect(doc["kind"] as? String == "CronJob")
         let spec = try #require(doc["spec"] as? [String: Any])

@@ -12,13 +12,24 @@ public struct DatasetState: Codable, Sendable, Equatable {
     /// The inputs of the last run that published (or found unchanged) this dataset; nil
     /// after any other outcome, so only a good release is ever reused without a run.
     public var inputs: DatasetInputs?
+    /// Wall time and rows read of the last run that did not skip it: the cost a shard plan
+    /// balances by (`ShardPlan`).
+    public var lastSeconds: Double?
+    public var lastRows: Int?
+    /// The shard plan (the Kubernetes Job) whose run last finished this dataset, whatever its
+    /// outcome: `odp catalog --wait-for` waits until every dataset of the plan carries it.
+    public var plan: String?
 
     enum CodingKeys: String, CodingKey {
         case watermark, lastSuccess = "last_success", lastVersion = "last_version", lastOutcome = "last_outcome", inputs
+        case lastSeconds = "last_seconds", lastRows = "last_rows", plan
     }
 
     public init(watermark: String? = nil, lastSuccess: Date? = nil, lastVersion: String? = nil, lastOutcome: DatasetRunStatus? = nil,
-                inputs: DatasetInputs? = nil) {
+                inputs: DatasetInputs? = nil, lastSeconds: Double? = nil, lastRows: Int? = nil, plan: String? = nil) {
+        self.lastSeconds = lastSeconds
+        self.lastRows = lastRows
+        self.plan = plan
         self.watermark = watermark
         self.lastSuccess = lastSuccess
         self.lastVersion = lastVersion

@@ -9,26 +9,41 @@ public enum AtomicFile {
             throw ODPError.from(error, path: dir.path)
         }
         let tmp = dir.appendingPathComponent(TemporaryName.atomic(url.lastPathComponent))
-        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw ODPError.system(tmp.path, errno: errno) }
-        var ok = true
+        var failure = writeDurably(data, to: tmp, flags: O_TRUNC)
+        if failure == 0, rename(tmp.path, url.path) != 0 { failure = errno }
+        guard failure == 0 else {
+            unlink(tmp.path)
+            throw ODPError.system(url.path, errno: failure)
+        }
+        syncDirectory(dir)
+    }
+
+    /// Creates `url`, which must not exist yet, with `data`, fsynced (a file another step then
+    /// links or renames into place).
+    public static func writeExclusive(_ data: Data, to url: URL) throws {
+        let failure = writeDurably(data, to: url, flags: O_EXCL)
+        guard failure == 0 else {
+            if failure != EEXIST { unlink(url.path) }
+            throw ODPError.system(url.path, errno: failure)
+        }
+    }
+
+    /// Writes and fsyncs the whole of `data`; the errno of the first failure, or 0.
+    private static func writeDurably(_ data: Data, to url: URL, flags: Int32) -> Int32 {
+        let fd = open(url.path, O_WRONLY | O_CREAT | flags, 0o644)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
         var failure: Int32 = 0
         data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { ok = false; failure = errno; break }
+                if n <= 0 { failure = errno; break }
                 offset += n
             }
         }
-        if ok, fsync(fd) != 0 { ok = false; failure = errno }
-        close(fd)
-        if ok, rename(tmp.path, url.path) != 0 { ok = false; failure = errno }
-        guard ok else {
-            unlink(tmp.path)
-            throw ODPError.system(url.path, errno: failure)
-        }
-        syncDirectory(dir)
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        return failure
     }
 
     /// Makes a rename durable (the directory entry itself must reach the disk).

@@ -38,6 +38,10 @@ extension ErrorCode {
         "默认读取 pipelines/odp.yml；在其他位置时用 `--config 路径` 指定。")
     public static let runLocked = ErrorCode(3, "另一个 odp 运行正在进行（run lock held）",
         "同一输出目录同时只能有一个 `odp run`。本次运行什么也没做，退出码 75；等对方结束后再运行。消息给出锁文件、对方的进程号（pid）、主机和开始时间；对方进程已不存在时，下次运行会自动接管锁。")
+    public static let shard = ErrorCode(10, "分片参数错误（--shard / --plan）",
+        "`--shard i/N` 中 i 是从 0 起的分片序号（Kubernetes 的 JOB_COMPLETION_INDEX），N 是分片总数，须 0 ≤ i < N；只写 `--shard i` 时 N 取自环境变量 JOB_COMPLETIONS。`--plan`（或环境变量 ODP_JOB_ID）只能含字母、数字、`.`、`_`、`-`，且不以 `.` 开头。已保存的分片计划（state/plans/<计划>.json）的分片数与 N 不同时也报此错：同一作业的所有分片须使用相同的 N。本次运行什么也没做，退出码 64。")
+    public static let shardWait = ErrorCode(11, "等待分片超时（shards not finished）",
+        "`odp catalog --wait-for 计划 --timeout 秒` 在时限内没有等到计划中的每个数据集在本作业中运行结束（分片 Pod 失败、被驱逐或仍在运行）。开放清单仍按各数据集现有的最新版本生成并上传；未结束的数据集逐一列出，退出码 3。查看对应分片 Pod 的日志（`kubectl logs`），必要时重新运行该分片。")
 
     // 01xx: definitions (odp.yml and dataset files)
     public static let yamlSyntax = ErrorCode(101, "YAML 语法错误（syntax error）",
@@ -83,7 +87,7 @@ extension ErrorCode {
 
     /// Every code, in number order: the catalog docs/errors.md is generated from.
     public static let all: [ErrorCode] = [
-        usage, configMissing, runLocked, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
+        usage, configMissing, runLocked, shard, shardWait, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
         diskFull, permissionDenied, io, artifact, publish, noRelease, heldNotReviewable, erratumRejected,
     ]
 }

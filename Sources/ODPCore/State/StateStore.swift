@@ -30,4 +30,10 @@ public protocol StateStore: AnyObject, Sendable {
     func append(intents: [UploadIntent]) throws
     /// Appends one receipt, durable before the call returns.
     func append(_ receipt: Receipt) throws
+
+    /// The shard plan stored under `id`, storing `proposed` first when there is none: the first
+    /// writer wins, and every caller (the shards of one Kubernetes Job, racing on different
+    /// machines) gets the winner's bytes back. `id` is a plan id (`--plan`, `ODP_JOB_ID`), at
+    /// most letters, digits, `.`, `_` and `-`, not starting with `.`.
+    func claimPlan(id: String, proposed: Data) throws -> Data
 }

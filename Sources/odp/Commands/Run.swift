@@ -28,6 +28,17 @@ extension ODP {
         @Option(help: "Datasets run at once (default: the number of cores). Outputs are the same whatever it is.")
         var jobs: Int?
 
+        @Option(help: ArgumentHelp("This process's shard of a sharded run: i/N, i from 0 (Kubernetes' JOB_COMPLETION_INDEX); `--shard i` takes N from JOB_COMPLETIONS. Runs only the datasets the shard plan gives it; implies --no-catalog.",
+                                   valueName: "i/N"))
+        var shard: String?
+
+        @Option(help: ArgumentHelp("The shard plan every shard of one job shares (default: the ODP_JOB_ID environment variable). Without one, each shard computes the plan itself.",
+                                   valueName: "ID"))
+        var plan: String?
+
+        @Flag(help: "Do not build or upload the open list and DCAT (`odp catalog` does it later).")
+        var noCatalog = false
+
         @Flag(help: "Print a JSON summary on stdout.")
         var json = false
 
@@ -36,15 +47,41 @@ extension ODP {
 
         func validate() throws {
             if let jobs, jobs < 1 { throw ValidationError("--jobs 应为不小于 1 的整数 (--jobs must be at least 1), got \(jobs)") }
+            if plan != nil, shard == nil { throw ValidationError("--plan 只能与 --shard 一起使用 (--plan needs --shard) [\(ErrorCode.shard)]") }
+            _ = try shardSelection()
         }
 
-        func run() throws {
+        /// `--shard` and `--plan` (or `ODP_JOB_ID`), parsed; nil without `--shard`.
+        private func shardSelection() throws -> ShardSelection? {
+            guard let shard else { return nil }
+            do { return try ShardSelection.parse(shard, plan: plan, environment: ProcessInfo.processInfo.environment) } catch {
+                throw ValidationError("\(ODPError.from(error))")
+            }
+        }
+
+        /// The pipeline's workspace; definition errors are printed and end the command with exit 1.
+        static func runnableWorkspace(_ pipeline: PipelineOptions) throws -> Workspace {
             let workspace: Workspace
             do { workspace = try pipeline.workspace() } catch { fail(error) }
             if !workspace.errors.isEmpty {
                 for d in workspace.diagnostics { FileHandle.standardError.write(Data("\(d)\n".utf8)) }
                 throw ExitCode(ODPExit.usage)
             }
+            return workspace
+        }
+
+        /// Prints the summary (or its JSON) and ends the command with its exit code.
+        static func finish(_ summary: PipelineRunner.Summary, json: Bool, layout: OutputLayout) throws -> Never {
+            if json {
+                print(String(decoding: try RunSummaryJSON(summary).encoded(), as: UTF8.self))
+            } else {
+                printSummary(summary, layout: layout)
+            }
+            throw ExitCode(summary.exitCode)
+        }
+
+        func run() throws {
+            let workspace = try Self.runnableWorkspace(pipeline)
             let log = RunLog(logFile: workspace.layout.logFile, quiet: quiet)
             var datasets = self.datasets
             for path in definitions {
@@ -61,15 +98,11 @@ extension ODP {
             stop.install()
             defer { stop.uninstall() }
             do {
-                summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets, force: force, jobs: jobs),
+                summary = try PipelineRunner(workspace: workspace, options: RunOptions(dryRun: dryRun, dueOnly: due, datasets: datasets, force: force, jobs: jobs,
+                                                                                        shard: try shardSelection(), catalog: !noCatalog),
                                              log: log, stop: stop).run()
             } catch { fail(error) }
-            if json {
-                print(String(decoding: try RunSummaryJSON(summary).encoded(), as: UTF8.self))
-            } else {
-                printSummary(summary, layout: workspace.layout)
-            }
-            throw ExitCode(summary.exitCode)
+            try Self.finish(summary, json: json, layout: workspace.layout)
         }
 
         /// `odp validate FILE` checks any file; `odp run` runs only what odp.yml lists, so say how to list it.
@@ -82,7 +115,8 @@ extension ODP {
                 + "`odp validate \(path)` 可先检查该文件"
         }
 
-        private func printSummary(_ summary: PipelineRunner.Summary, layout: OutputLayout) {
+        /// Also `odp catalog`'s summary.
+        static func printSummary(_ summary: PipelineRunner.Summary, layout: OutputLayout) {
             print("")
             for o in summary.outcomes {
                 let version = o.version.map { " \($0)" } ?? ""
