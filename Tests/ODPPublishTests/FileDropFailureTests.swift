@@ -20,8 +20,13 @@ struct FileDropFailureTests {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", script.path, "--listen", "\(port)", "--target", "\(target)", "--rate", "\(rate)", "--modes", modes, "--seed", "\(seed)"] + extra
             try process.run()
-            for _ in 0..<100 where !TLSTests.listening(port) { usleep(50_000) }
-            try #require(TLSTests.listening(port), "the fault proxy did not start")
+            // Probes until the first answer and no further: each probe is a connection the proxy counts (`--fail-after`).
+            var up = false
+            for _ in 0..<100 where !up {
+                up = TLSTests.listening(port)
+                if !up { usleep(50_000) }
+            }
+            try #require(up, "the fault proxy did not start")
         }
 
         /// SIGKILL: the test runner's threads block SIGTERM, and a child started from one inherits that mask.

@@ -45,12 +45,13 @@ struct TornStateTests {
         let name = CKANNames.dataset(code: definition.catalog.code)
 
         var seen: [String] = []
+        var errors: [String] = []
         var interruptions = 0
         var done = false
         for k in 1...80 where !done {
             // Every request after the k-th fails: cut before it reaches CKAN, or after CKAN did
-            // the work but before the client hears the answer.
-            let proxy = try FileDropFailureTests.FaultProxy(target: ckanPort, modes: "drop-before,drop-after", seed: k, extra: ["--fail-after", "\(k)"])
+            // the work but before the client hears the answer. The proxy's start-up probe is one more connection.
+            let proxy = try FileDropFailureTests.FaultProxy(target: ckanPort, modes: "drop-before,drop-after", seed: k, extra: ["--fail-after", "\(k + 1)"])
             let yaml = """
               - type: ckan
                 name: portal
@@ -62,16 +63,19 @@ struct TornStateTests {
             """
             let config = try #require(Fixtures.config(yaml, in: s.dir.appendingPathComponent("k\(k)")).0)
             do {
-                _ = try Publisher(config: config, stateDirectory: s.state, environment: s.env).publish(release: v2, definition: definition, version: "v2")
+                _ = try withExtendedLifetime(proxy) {
+                    try Publisher(config: config, stateDirectory: s.state, environment: s.env).publish(release: v2, definition: definition, version: "v2")
+                }
                 done = true
             } catch {
                 interruptions += 1
+                errors.append("\(error)")
             }
             let package = try s.client.package(name)
             #expect(versions.problem(package) == nil, "after \(k) requests: \(versions.problem(package) ?? "")")
             seen.append(package?.version ?? "nil")
         }
-        #expect(done)
+        #expect(done, "the last errors: \(errors.suffix(3))")
         #expect(interruptions >= 8, "publishing v2 took only \(interruptions + 1) requests")
         #expect(seen.contains("v1") && seen.contains("v2"), "\(seen)")
         // Once switched it stays switched.
