@@ -18,11 +18,15 @@ of connections, injects one fault instead:
                file over an existing one)
 ODP opens one connection per request, so a connection fault is a request fault.
 
+With --fail-after K the first K connections pass untouched and every later one gets a fault
+from --modes (--rate is ignored): a run interrupted right after its K-th request, for
+testing what an interruption at each point leaves behind.
+
 With --max-body N it also plays a web server's body limit (nginx client_max_body_size):
 a request announcing a Content-Length above N is answered 413 before its body is read.
 
 Usage: fault-proxy.py --listen PORT --target PORT [--rate 0.3] [--modes a,b] [--seed N]
-                      [--stall 8] [--max-connections N] [--max-body N] [--log FILE]
+                      [--stall 8] [--max-connections N] [--max-body N] [--fail-after K] [--log FILE]
 Send SIGTERM to stop. The proxy only ever connects to 127.0.0.1.
 """
 import argparse
@@ -53,6 +57,7 @@ def parse():
     p.add_argument("--max-connections", type=int, default=100000)
     p.add_argument("--log", default=None)
     p.add_argument("--max-body", type=int, default=None)
+    p.add_argument("--fail-after", type=int, default=None)
     return p.parse_args()
 
 
@@ -154,7 +159,11 @@ async def handle(client_reader, client_writer):
     COUNT["connections"] += 1
     n = COUNT["connections"]
     mode = None
-    if n <= ARGS.max_connections and MODES and RNG.random() < ARGS.rate:
+    if ARGS.fail_after is not None:
+        if n > ARGS.fail_after and MODES:
+            mode = RNG.choice(MODES)
+            COUNT["faults"] += 1
+    elif n <= ARGS.max_connections and MODES and RNG.random() < ARGS.rate:
         mode = RNG.choice(MODES)
         COUNT["faults"] += 1
     log(f"conn {n} fault={mode}")

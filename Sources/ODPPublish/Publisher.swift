@@ -69,15 +69,20 @@ public final class Publisher: @unchecked Sendable {
     /// Uploads every file of a complete release directory (hashes from its SHA256SUMS) to
     /// every target and returns one receipt per file and target. Idempotent.
     public func publish(release directory: URL, definition: DatasetDefinition, version: String) throws -> [Receipt] {
+        try run(releaseJob(directory, definition: definition, version: version))
+    }
+
+    private func releaseJob(_ directory: URL, definition: DatasetDefinition, version: String) throws -> PublishJob {
         let files = try UploadFile.release(directory)
-        return try run(PublishJob(dataset: definition.id, version: version, catalog: definition.catalog, files: files))
+        let contentHash = try ReleaseMetadata.read(release: directory)?.contentHash
+        return PublishJob(dataset: definition.id, version: version, catalog: definition.catalog, files: files, contentHash: contentHash)
     }
 
     /// `odp verify --targets`: looks at every file of a published release on every target by
     /// content (the journal is not trusted here) and uploads again what is missing or differs
     /// from the journaled copy; those receipts come back with `newlyUploaded`.
     public func repair(release directory: URL, definition: DatasetDefinition, version: String) throws -> [Receipt] {
-        var job = PublishJob(dataset: definition.id, version: version, catalog: definition.catalog, files: try UploadFile.release(directory))
+        var job = try releaseJob(directory, definition: definition, version: version)
         job.repair = true
         return try run(job)
     }

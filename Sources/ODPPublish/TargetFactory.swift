@@ -11,7 +11,7 @@ enum TargetFactory {
             return FileDropTarget(settings: s, store: DirectoryStore(root: URL(fileURLWithPath: s.path ?? ".")))
         case .ckan:
             guard let token = secrets["token"] else { throw ODPError.usage("上传目标 \(s.name)：没有设置令牌（token is not set）").coded(.secretUnavailable) }
-            return CKANTarget(settings: s, token: token, options: transfer, publisherName: config.publisher)
+            return CKANTarget(settings: s, token: token, options: transfer, publisherName: config.publisher, portal: config.publicBaseURL)
         case .sftp, .ftp:
             transfer.username = s.user
             transfer.password = secrets["password"]

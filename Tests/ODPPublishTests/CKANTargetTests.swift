@@ -273,4 +273,38 @@ struct CKANTargetTests {
         let r = try #require(package.resource(named: "open-list.json"))
         #expect(try s.client.download(try #require(r.url)).sha256 == receipts[0].sha256)
     }
+    @Test("the metadata is complete: department as author, portal page as url, contact with phone, every resource described in Chinese, internal files marked")
+    func metadata() throws {
+        guard let base = try setup("ckan-meta") else { return }
+        let yaml = try String(contentsOf: base.dir.appendingPathComponent("odp.yml"), encoding: .utf8)
+        try yaml.replacingOccurrences(of: "output: out\n", with: "output: out\npublic_base_url: https://data.example.gov.cn/odp/\n")
+            .write(to: base.dir.appendingPathComponent("odp.yml"), atomically: true, encoding: .utf8)
+        let config = try #require(PipelineConfig.load(path: base.dir.appendingPathComponent("odp.yml").path).0)
+        var definition = Fixtures.definition(id: "stops-m", code: code())
+        definition.catalog.contactName = "张三"
+        definition.catalog.contactEmail = "open@example.gov.cn"
+        definition.catalog.contactPhone = "0531-12345678"
+        _ = try Publisher(config: config, stateDirectory: base.state, environment: base.env)
+            .publish(release: Fixtures.release(in: base.dir, id: "stops-m"), definition: definition, version: "v1")
+        let package = try #require(try base.client.package(CKANNames.dataset(code: definition.catalog.code)))
+        #expect(package.author == "市交通运输局")
+        #expect(package.url == "https://data.example.gov.cn/odp/datasets/stops-m")
+        #expect(package.maintainer == "张三")
+        #expect(package.maintainerEmail == "open@example.gov.cn")
+        let extras = Dictionary(uniqueKeysWithValues: (package.extras ?? []).map { ($0.key, $0.value) })
+        #expect(extras["联系电话"] == "0531-12345678")
+        #expect(extras["历史版本"] == "https://data.example.gov.cn/odp/api/datasets/stops-m/versions")
+        let resources = Dictionary(uniqueKeysWithValues: (package.resources ?? []).map { ($0.name ?? "", $0) })
+        #expect(resources["data/stops-m.csv"]?.description == "数据文件（CSV）")
+        #expect(resources["data/stops-m.csv"]?.resourceType == "data")
+        #expect(resources["README.md"]?.resourceType == "documentation")
+        for name in ["release.json", "SHA256SUMS", "datapackage.json"] {
+            #expect(resources[name]?.resourceType == "metadata", "\(name)")
+            #expect(resources[name]?.description?.hasPrefix("【内部文件】") == true, "\(name)")
+        }
+        #expect((package.resources ?? []).allSatisfy { !($0.description ?? "").isEmpty })
+        // Data first, the internal files last.
+        #expect(package.resources?.first?.name == "data/stops-m.csv")
+        #expect(package.resources?.last?.name == "SHA256SUMS")
+    }
 }

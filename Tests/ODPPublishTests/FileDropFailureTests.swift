@@ -13,15 +13,20 @@ struct FileDropFailureTests {
         let port: Int
         private let process = Process()
 
-        init(target: Int, modes: String, rate: Double = 1, seed: Int = 7) throws {
+        init(target: Int, modes: String, rate: Double = 1, seed: Int = 7, extra: [String] = []) throws {
             port = try FaultProxy.freePort()
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("scripts/fault-proxy.py")
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script.path, "--listen", "\(port)", "--target", "\(target)", "--rate", "\(rate)", "--modes", modes, "--seed", "\(seed)"]
+            process.arguments = ["python3", script.path, "--listen", "\(port)", "--target", "\(target)", "--rate", "\(rate)", "--modes", modes, "--seed", "\(seed)"] + extra
             try process.run()
-            for _ in 0..<100 where !TLSTests.listening(port) { usleep(50_000) }
-            try #require(TLSTests.listening(port), "the fault proxy did not start")
+            // Probes until the first answer and no further: each probe is a connection the proxy counts (`--fail-after`).
+            var up = false
+            for _ in 0..<100 where !up {
+                up = TLSTests.listening(port)
+                if !up { usleep(50_000) }
+            }
+            try #require(up, "the fault proxy did not start")
         }
 
         /// SIGKILL: the test runner's threads block SIGTERM, and a child started from one inherits that mask.

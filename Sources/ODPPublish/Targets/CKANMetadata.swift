@@ -3,7 +3,8 @@ import ODPCore
 
 /// Maps the 政务信息资源目录 metadata onto CKAN's dataset fields and extras.
 enum CKANMetadata {
-    static func fields(_ job: PublishJob, publisher: String) -> CKANPackageFields {
+    /// `portal` is `public_base_url`: the dataset's page there becomes CKAN's `url`.
+    static func fields(_ job: PublishJob, publisher: String, portal: String? = nil) -> CKANPackageFields {
         guard let c = job.catalog else {
             return CKANPackageFields(title: "开放数据目录（开放清单）", notes: "\(publisher)发布的公共数据开放清单。", version: job.version,
                                      extras: [.init(key: "odp_kind", value: "open-data-list")])
@@ -13,10 +14,21 @@ enum CKANMetadata {
             "提供方": c.provider, "提供方代码": c.providerCode, "odp_version": job.version,
         ]
         if let condition = c.openCondition { extras["开放条件"] = condition }
+        if let phone = c.contactPhone { extras["联系电话"] = phone }
+        // CKAN keeps only the current version's files; every version stays downloadable in the portal.
+        if let base = portal.flatMap(trimmed) { extras["历史版本"] = "\(base)/api/datasets/\(job.dataset)/versions" }
         return CKANPackageFields(title: c.title, notes: c.summary, licenseId: license(c.license), version: job.version,
                                  tags: tags(c.keywords).map { .init(name: $0) },
                                  extras: extras.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: $0.value) },
-                                 maintainer: c.contactName, maintainerEmail: c.contactEmail)
+                                 maintainer: c.contactName, maintainerEmail: c.contactEmail, author: c.provider,
+                                 url: portal.flatMap(trimmed).map { "\($0)/datasets/\(job.dataset)" })
+    }
+
+    /// `public_base_url` without its trailing slash; nil when empty. The dataset's page under
+    /// it is the address the DCAT catalog names the dataset by.
+    private static func trimmed(_ base: String) -> String? {
+        let out = base.hasSuffix("/") ? String(base.dropLast()) : base
+        return out.isEmpty ? nil : out
     }
 
     /// CKAN's licence register uses its own ids; SPDX ids it does not know pass through.

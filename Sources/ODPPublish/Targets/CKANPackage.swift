@@ -11,6 +11,26 @@ struct CKANPackage: Decodable, Sendable {
         var format: String?
         /// CKAN answers a number, a numeric string or null.
         var size: ArtifactJSON?
+        var description: String?
+        var resourceType: String?
+        /// Every field as CKAN answered it: the switch writes resources back whole, because
+        /// `package_update` drops the fields a resource dict leaves out (an upload's `url`).
+        var raw: ArtifactJSON
+
+        enum CodingKeys: String, CodingKey { case id, name, hash, url, format, size, description, resourceType = "resource_type" }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            name = try c.decodeIfPresent(String.self, forKey: .name)
+            hash = try c.decodeIfPresent(String.self, forKey: .hash)
+            url = try c.decodeIfPresent(String.self, forKey: .url)
+            format = try c.decodeIfPresent(String.self, forKey: .format)
+            size = try c.decodeIfPresent(ArtifactJSON.self, forKey: .size)
+            description = try c.decodeIfPresent(String.self, forKey: .description)
+            resourceType = try c.decodeIfPresent(String.self, forKey: .resourceType)
+            raw = try ArtifactJSON(from: decoder)
+        }
     }
 
     struct Organization: Decodable, Sendable {
@@ -30,6 +50,8 @@ struct CKANPackage: Decodable, Sendable {
     var licenseId: String?
     var maintainer: String?
     var maintainerEmail: String?
+    var author: String?
+    var url: String?
     var tags: [CKANPackageFields.Tag]?
     var extras: [CKANPackageFields.Extra]?
     var resources: [Resource]?
@@ -37,7 +59,7 @@ struct CKANPackage: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, state, isPrivate = "private", version, metadataModified = "metadata_modified", title, notes
-        case licenseId = "license_id", maintainer, maintainerEmail = "maintainer_email", tags, extras, resources, organization
+        case licenseId = "license_id", maintainer, maintainerEmail = "maintainer_email", author, url, tags, extras, resources, organization
     }
 
     /// The version the dataset has published: `version`, which only the metadata update

@@ -1,3 +1,5 @@
+import ODPCore
+
 /// The catalog metadata ODP writes to a CKAN dataset (`package_create`, the `update` of
 /// `package_revise`). Absent fields are left as the dataset has them.
 struct CKANPackageFields: Encodable, Sendable, Equatable {
@@ -18,10 +20,17 @@ struct CKANPackageFields: Encodable, Sendable, Equatable {
     var extras: [Extra]
     var maintainer: String?
     var maintainerEmail: String?
+    /// The providing department (提供方).
+    var author: String?
+    /// The dataset's page in the ODP portal, when `public_base_url` is set.
+    var url: String?
+    /// The complete resource list, each as CKAN answered it with ODP's name, description and
+    /// type: the switch to a version writes it in one `package_revise`.
+    var resources: [ArtifactJSON]?
 
     enum CodingKeys: String, CodingKey {
         case name, ownerOrg = "owner_org", isPrivate = "private", title, notes, licenseId = "license_id", version, tags, extras
-        case maintainer, maintainerEmail = "maintainer_email"
+        case maintainer, maintainerEmail = "maintainer_email", author, url, resources
     }
 
     /// Whether `current` already carries these fields, so an unchanged re-run writes nothing.
@@ -29,10 +38,16 @@ struct CKANPackageFields: Encodable, Sendable, Equatable {
         func same(_ want: String?, _ have: String?) -> Bool { want == nil || want == have }
         guard same(name, current.name), same(title, current.title), same(notes, current.notes), same(licenseId, current.licenseId),
               same(version, current.version), same(maintainer, current.maintainer), same(maintainerEmail, current.maintainerEmail),
-              same(ownerOrg, current.organization?.name) else { return false }
+              same(author, current.author), same(url, current.url), same(ownerOrg, current.organization?.name) else { return false }
         if let isPrivate, isPrivate != current.isPrivate { return false }
         if let tags, Set(tags) != Set(current.tags ?? []) { return false }
         let have = Dictionary((current.extras ?? []).map { ($0.key, $0.value) }) { a, _ in a }
-        return extras.allSatisfy { have[$0.key] == $0.value }
+        guard extras.allSatisfy({ have[$0.key] == $0.value }) else { return false }
+        guard let resources else { return true }
+        let listed = current.resources ?? []
+        return listed.count == resources.count && zip(resources, listed).allSatisfy { want, r in
+            want["id"] == .string(r.id) && want["name"] == r.name.map(ArtifactJSON.string)
+                && want["description"] == r.description.map(ArtifactJSON.string) && want["resource_type"] == r.resourceType.map(ArtifactJSON.string)
+        }
     }
 }

@@ -19,6 +19,8 @@ enum CKANRequest {
             enum CodingKeys: String, CodingKey { case id, metadataModified = "metadata_modified" }
         }
         var match: Match
+        /// `-resources` drops the old resource list, so `update` replaces it whole.
+        var filter: [String]?
         var update: CKANPackageFields
     }
 }

@@ -3,21 +3,30 @@ import ODPCore
 
 /// Publishes to a CKAN portal (2.9+) through its Action API.
 ///
-/// Order, so the portal never lists a file that is not there: the dataset is created
-/// private, each release file becomes one resource (uploaded only when its `hash` differs),
-/// and only then is the metadata written and the dataset made public, guarded by `match`
-/// on the `metadata_modified` just read. CKAN loses resources when uploads to one dataset
-/// run in parallel (each `resource_create` rewrites the package); here they never do.
+/// A researcher who reads the dataset at any moment sees one version whole: its `version`
+/// and exactly its files. So a version is first uploaded completely, each new or changed
+/// file as a resource named `（上传中 <version>）<path>` (visibly not part of the current set),
+/// and then switched to in one `package_revise`: it writes the metadata and `version`, opens
+/// the dataset, and replaces the resource list with the new version's resources under their
+/// final names — in one database transaction, guarded by `match` on the `metadata_modified`
+/// just read. Unchanged files keep their resource. A new dataset stays private until then.
+///
+/// Resuming after a crash needs no local state: a staged resource with the right hash is
+/// the upload, found again by its name. CKAN loses resources when uploads to one dataset run
+/// in parallel (each `resource_create` rewrites the package); here they never do.
 final class CKANTarget: PublishTarget {
     let settings: TargetSettings
     let client: CKANClient
     let publisherName: String
+    /// `public_base_url`: the dataset's portal page becomes CKAN's `url`.
+    let portal: String?
     private var sizeLimit: Int64??
 
-    init(settings: TargetSettings, token: String, options: TransferOptions, publisherName: String) {
+    init(settings: TargetSettings, token: String, options: TransferOptions, publisherName: String, portal: String? = nil) {
         self.settings = settings
         client = CKANClient(url: settings.url ?? "", token: token, options: options)
         self.publisherName = publisherName
+        self.portal = portal
     }
 
     func publish(_ job: PublishJob, session: PublishSession) throws {
@@ -25,44 +34,26 @@ final class CKANTarget: PublishTarget {
         let org = try organization(for: job, session.log)
         let name = job.catalog.map { CKANNames.dataset(code: $0.code) } ?? settings.catalogDataset
         var package = try ensurePackage(name, org: org, job: job, session.log)
-        let packageID = package.id
-        // One CKAN dataset carries the newest version's files, so a new version replaces the
-        // resources; the version the dataset already names is published and stays as it is.
+        // The version the dataset already names is published and stays as it is.
         let published = !job.isCatalog && package.publishedVersion == job.version
-        var kept: [String: String] = [:]
+        var chosen: [String: String] = [:]
+        var uploaded: Set<String> = []
         for file in job.files {
-            if let existing = package.resource(named: file.path), existing.hash == file.sha256 {
-                try session.confirm(file, remote: existing.id, uploaded: false)
-                kept[file.path] = existing.id
+            let staging = CKANResourceLabel.stagingName(file, version: job.version)
+            if let r = package.resource(named: file.path) ?? package.resource(named: staging), r.hash == file.sha256 {
+                chosen[file.path] = r.id
                 continue
             }
             if published && !job.repair {
                 throw PublishedFile.refusal("\(client.base)/dataset/\(name) \(file.path)", version: job.version)
             }
-            let id = try upload(file, packageID: packageID, package: package, session.log)
-            try session.confirm(file, remote: id, uploaded: true)
-            kept[file.path] = id
+            chosen[file.path] = try stage(file, name: staging, version: job.version, packageID: package.id, session.log)
+            uploaded.insert(file.path)
             package = try retrying("package_show \(name)") { try client.package(name) } ?? package
         }
-        try prune(package, keep: kept, session.log)
-        try updateMetadata(name, org: org, job: job, session.log)
-    }
-
-    /// Resources of files the new version no longer has are deleted before the metadata
-    /// names the new version, so the dataset lists exactly the release's files. So is a second
-    /// resource of a kept file: the copy a create made when its request reached the portal
-    /// only after the client had timed out and rechecked.
-    private func prune(_ package: CKANPackage, keep: [String: String], _ log: PublishLog) throws {
-        let current = try retrying("package_show \(package.id)") { try client.package(package.id) } ?? package
-        for r in current.resources ?? [] {
-            guard let name = r.name, keep[name] != r.id else { continue }
-            log.note(keep[name] == nil ? "\(settings.name): removing \(name), no longer in the release"
-                                       : "\(settings.name): removing a second resource \(name) (\(r.id)) a late request made")
-            do {
-                _ = try settings.retry.run("resource_delete \(name)", log: log) { try client.call("resource_delete", CKANRequest.ID(id: r.id)) }
-            } catch let error as ODPError where "\(error)".contains("HTTP 404") {
-                continue
-            }
+        try switchTo(name, org: org, job: job, resources: chosen, session.log)
+        for file in job.files {
+            try session.confirm(file, remote: chosen[file.path] ?? "", uploaded: uploaded.contains(file.path))
         }
     }
 
@@ -138,50 +129,69 @@ final class CKANTarget: PublishTarget {
         }
     }
 
-    private func upload(_ file: UploadFile, packageID: String, package: CKANPackage, _ log: PublishLog) throws -> String {
-        var fields = ["name": file.path, "hash": file.sha256, "size": String(file.size), "format": file.format]
-        // Finds the copy a lost answer made, so a retry never adds a second resource.
+    /// Uploads `file` as a new resource under its staging name. A retry first looks for the
+    /// copy a lost answer made, so it never adds a second one; a copy that still arrives late
+    /// is not in the list the switch writes, which removes it.
+    private func stage(_ file: UploadFile, name: String, version: String, packageID: String, _ log: PublishLog) throws -> String {
+        let fields = ["package_id": packageID, "name": name, "hash": file.sha256, "size": String(file.size), "format": file.format,
+                      "description": CKANResourceLabel.stagingDescription(version: version)]
         let recheck: () throws -> String? = {
-            guard let p = try self.client.package(packageID), let r = p.resource(named: file.path), r.hash == file.sha256 else { return nil }
+            guard let p = try self.client.package(packageID), let r = p.resource(named: name), r.hash == file.sha256 else { return nil }
             return r.id
         }
-        if let existing = package.resource(named: file.path) {
-            fields["id"] = existing.id
-            return try settings.retry.run("resource_patch \(file.path)", log: log, recheck: recheck) {
-                try client.upload("resource_patch", fields: fields, file: file).id
-            }
-        }
-        fields["package_id"] = packageID
         return try settings.retry.run("resource_create \(file.path)", log: log, recheck: recheck) {
             try client.upload("resource_create", fields: fields, file: file).id
         }
     }
 
-    /// Writes the catalog metadata and opens the dataset, unless it already says exactly that.
-    /// `package_revise` with `match` refuses the write when someone changed the dataset since
-    /// it was read; then it is read again.
-    private func updateMetadata(_ name: String, org: String, job: PublishJob, _ log: PublishLog) throws {
-        var wanted = CKANMetadata.fields(job, publisher: publisherName)
+    /// The switch: one `package_revise` writes the catalog metadata and `version`, opens the
+    /// dataset and replaces its resource list with exactly `resources` under their final
+    /// names (`filter` drops the old list first; otherwise CKAN merges the lists by position).
+    /// Resources of the old version, and staged copies no longer wanted, go in the same
+    /// transaction. Nothing is written when the dataset already says exactly that. `match`
+    /// refuses the write when someone changed the dataset since it was read; then it is
+    /// read again. After the write the dataset is read back until it shows the list, so a
+    /// late request that changed it meanwhile is undone.
+    private func switchTo(_ name: String, org: String, job: PublishJob, resources: [String: String], _ log: PublishLog) throws {
+        var wanted = CKANMetadata.fields(job, publisher: publisherName, portal: portal)
         wanted.isPrivate = false
-        for round in 1...4 {
+        for round in 1...Self.switchRounds {
             guard let current = try retrying("package_show \(name)", { try client.package(name) }) else {
                 throw ODPError.io(name, "上传过程中门户上的数据集 \(name) 消失了（disappeared while publishing）")
             }
+            wanted.resources = try job.files.map { file in
+                guard let id = resources[file.path], var r = current.resources?.first(where: { $0.id == id })?.raw else {
+                    throw ODPError.io("\(name) \(file.path)", "上传过程中门户上的资源被删除（resource deleted while publishing）；请重新运行")
+                }
+                r["name"] = .string(file.path)
+                r["description"] = .string(CKANResourceLabel.description(file))
+                r["resource_type"] = .string(CKANResourceLabel.kind(file).rawValue)
+                return r
+            }
             if wanted.isMet(by: current) { return }
-            let match = CKANRequest.Revise.Match(id: current.id, metadataModified: current.metadataModified ?? "")
+            if round == Self.switchRounds { break }
+            let paths = Set(job.files.map(\.path))
+            for r in current.resources ?? [] where !resources.values.contains(r.id) {
+                let what = r.name.map { paths.contains($0) ? "\($0) of the version before" : $0 } ?? r.id
+                log.note("\(settings.name): removing \(what) with the switch to \(job.version)")
+            }
+            let revise = CKANRequest.Revise(match: .init(id: current.id, metadataModified: current.metadataModified ?? ""), filter: ["-resources"], update: wanted)
             do {
                 _ = try settings.retry.run("package_revise \(name)", log: log, recheck: {
                     try self.client.package(name).flatMap { wanted.isMet(by: $0) ? true : nil }
                 }) { () throws -> Bool in
-                    try client.call("package_revise", CKANRequest.Revise(match: match, update: wanted))
+                    try client.call("package_revise", revise)
                     return true
                 }
-                return
-            } catch let error as ODPError where round < 4 && "\(error)".contains("409") {
+                log.note("\(settings.name): \(name) switched to \(job.version)")
+            } catch let error as ODPError where "\(error)".contains("409") {
                 log.note("\(settings.name): \(name) changed while publishing; reading it again")
             }
         }
+        throw ODPError.io(name, "数据集在切换版本时一再被改动，未能切换到版本 \(job.version)（changed while switching）；请重新运行")
     }
+
+    static let switchRounds = 5
 
     private func retrying<T>(_ what: String, _ body: () throws -> T) throws -> T {
         try settings.retry.run(what, log: nil, body)

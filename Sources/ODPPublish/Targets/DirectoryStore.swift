@@ -32,6 +32,8 @@ struct DirectoryStore: FileStore {
         try write(to: path) { fd in try Self.writeAll(fd, data, path: path) }
     }
 
+    func read(_ path: String) throws -> Data? { FileManager.default.contents(atPath: url(path).path) }
+
     func list(_ folder: String) throws -> [String] {
         let dir = url(folder)
         var isDir: ObjCBool = false

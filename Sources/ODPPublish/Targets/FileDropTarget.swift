@@ -10,6 +10,8 @@ protocol FileStore {
     func sha256(_ path: String) throws -> String
     func put(_ local: URL, size: Int64, at path: String) throws
     func put(_ data: Data, at path: String) throws
+    /// A small file's bytes (a marker or pointer), nil when it does not exist.
+    func read(_ path: String) throws -> Data?
     /// Names of the entries of `folder`; empty when it does not exist.
     func list(_ folder: String) throws -> [String]
     /// The address recorded in receipts.
@@ -21,9 +23,13 @@ protocol FileStore {
 ///     <base>/<dataset>/<version>/<file…>            each under a temp name, then renamed
 ///     <base>/<dataset>/<version>/manifest.json      files, sha256, sizes
 ///     <base>/<dataset>/<version>/_ODP_DONE          the manifest's sha256: the set is complete
+///     <base>/<dataset>/latest.json                  the current version, moved last
 ///     <base>/catalog/<file>                         the open-data list, last
 ///
-/// A receiving system waits for `_ODP_DONE` and checks files against the manifest.
+/// A receiving system waits for `_ODP_DONE` and checks files against the manifest. A reader
+/// that wants "the current version" follows `latest.json`: it is replaced atomically, only
+/// after every file of the version it names was seen complete, and never moves back to an
+/// older version, so it never points at a half-uploaded folder.
 final class FileDropTarget: PublishTarget {
     let settings: TargetSettings
     let store: FileStore
@@ -55,9 +61,33 @@ final class FileDropTarget: PublishTarget {
             try store.put(file.url, size: file.size, at: path)
             try session.confirm(file, remote: store.describe(path), uploaded: true)
         }
-        guard !job.isCatalog, !complete else { return }
-        try putUnlessPublished(manifestBytes, at: "\(folder)/\(FileDropMarkers.manifest)", job: job)
-        try putUnlessPublished(Data("\(manifestHash)\n".utf8), at: donePath, job: job)
+        guard !job.isCatalog else { return }
+        if !complete {
+            try putUnlessPublished(manifestBytes, at: "\(folder)/\(FileDropMarkers.manifest)", job: job)
+            try putUnlessPublished(Data("\(manifestHash)\n".utf8), at: donePath, job: job)
+        }
+        try movePointer(job, folder: folder)
+    }
+
+    /// Points `<dataset>/latest.json` at this version once each of its files is there at its
+    /// size (`put` renamed it into place whole). A newer version already named stays named:
+    /// re-publishing or repairing an old version does not turn the clock back.
+    private func movePointer(_ job: PublishJob, folder: String) throws {
+        let path = "\(job.dataset)/\(LatestPointer.fileName)"
+        let bytes = try ArtifactCodec.encode(LatestPointer(datasetId: job.dataset, version: job.version, contentHash: job.contentHash ?? ""))
+        if let data = try store.read(path) {
+            if data == bytes { return }
+            if let current = try? ArtifactCodec.decode(LatestPointer.self, from: data, file: store.describe(path)),
+               PublishedFile.precedes(job.version, current.version) { return }
+        }
+        let expected: [(String, Int64?)] = job.files.map { ($0.path, Optional($0.size)) } + [(FileDropMarkers.manifest, nil), (FileDropMarkers.done, nil)]
+        for (name, size) in expected {
+            let there = try store.size("\(folder)/\(name)")
+            guard there != nil, size == nil || there == size else {
+                throw ODPError.io(store.describe("\(folder)/\(name)"), "版本不完整，不切换当前版本（latest.json）：此文件缺失或不完整（missing or incomplete）")
+            }
+        }
+        try store.put(bytes, at: path)
     }
 
     func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String] {

@@ -8,6 +8,8 @@ struct PublishJob {
     /// Catalog metadata of the dataset; nil for the open-data list.
     var catalog: CatalogMetadata?
     var files: [UploadFile]
+    /// release.json's `content_hash`, for the `latest.json` a file drop moves; nil for the open-data list.
+    var contentHash: String?
     /// `odp verify --targets`: every remote copy is compared by content, and one that is
     /// missing or differs from a file the journal says was published is uploaded again.
     var repair = false
@@ -36,6 +38,14 @@ enum PublishedFile {
     static func refusal(_ place: String, version: String) -> ODPError {
         .io(place, "拒绝覆盖：这里已有版本 \(version) 的已发布文件，内容与本次不同。已发布的版本不可更改；"
             + "本地的发布记录（output/releases、output/state）可能丢失或被改动过。请核对后重新运行，ODP 会为新内容选用新的版本号")
+    }
+
+    /// Whether version `a` is older than `b`: `YYYY.MM.DD.N` part by part as numbers (a
+    /// leading `v` and other non-digits are ignored), then as text.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        func parts(_ v: String) -> [Int] { v.split(separator: ".").map { Int($0.filter(\.isNumber)) ?? 0 } }
+        let (x, y) = (parts(a), parts(b))
+        return x == y ? a < b : x.lexicographicallyPrecedes(y)
     }
 
     /// The names among `names` that are versions of `day` (`2026.12.07.3` for `2026.12.07`).

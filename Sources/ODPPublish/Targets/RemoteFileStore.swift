@@ -62,6 +62,14 @@ struct RemoteFileStore: FileStore {
         try upload(.file(temp, size: Int64(data.count)), at: path)
     }
 
+    func read(_ path: String) throws -> Data? {
+        try retry.run("download \(path)", log: log) { () throws -> Data? in
+            do { return try Transfer.perform(TransferRequest(url: url(path)), options: options).body } catch let error as TransferError where Self.absent.contains(error.curlCode ?? 0) {
+                return nil
+            }
+        }
+    }
+
     /// A directory listing (names only: SFTP readdir, FTP NLST). A folder that is not there
     /// yet lists as empty, as `size` treats a missing file.
     func list(_ folder: String) throws -> [String] {
