@@ -175,10 +175,10 @@ struct Bench {
                 if let info = Floor.infoZip(csv) { result.infozip6 = .init(seconds: info.seconds, bytes: info.outputBytes) }
             }
             // The peers' outputs are compared with this one (`Peers.compare`).
-            if mode == .reference, let csv = BenchWorkspace.releasedCSV(in: work) {
+            if mode == .reference {
                 let kept = Peers.odpCSV(rows: rows, dataDir: dataDir)
                 try? FileManager.default.removeItem(at: kept)
-                try FileManager.default.copyItem(at: csv, to: kept)
+                if let csv = BenchWorkspace.releasedCSV(in: work) { try FileManager.default.copyItem(at: csv, to: kept) }
             }
             if let zip = BenchWorkspace.zip(in: work) {
                 result.zipBytes = (try FileManager.default.attributesOfItem(atPath: zip.path)[.size] as? Int) ?? 0

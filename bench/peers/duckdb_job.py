@@ -29,12 +29,12 @@ def main():
     rows = con.execute(f"""
     COPY (
       WITH source AS (
-        SELECT *, row_number() OVER () AS line FROM read_csv('{table}', all_varchar = true, header = true)
+        SELECT *, row_number() OVER () AS line, count(*) OVER (PARTITION BY uscc) AS uscc_count FROM read_csv('{table}', all_varchar = true, header = true)
       ), checked AS (
         SELECT * FROM source
         WHERE uscc IS NOT NULL AND length(uscc) = 18
           AND substr('{c.USCC_CHARS}', (31 - {uscc_sum} % 31) % 31 + 1, 1) = substr(uscc, 18, 1)
-          AND count(*) OVER (PARTITION BY uscc) = 1
+          AND uscc_count = 1
           AND shop_name IS NOT NULL AND operator_name IS NOT NULL
           AND (id_number IS NULL OR (length(id_number) = 18
                AND coalesce(substr('{c.ID_CHECK}', {id_sum} % 11 + 1, 1) = substr(id_number, 18, 1), false)))

@@ -118,8 +118,9 @@ struct ParquetColumnWriter {
 
     // MARK: Row group end
 
-    /// Writes the chunk's pages (dictionary, then one data page) and starts the next chunk.
-    mutating func flush(to sink: ParquetPageSink) throws -> ParquetChunkMetadata {
+    /// The chunk's pages (dictionary, then one data page), uncompressed, for the page sink;
+    /// starts the next chunk.
+    mutating func takeChunk() -> ParquetChunk {
         let rows = levels.count
         var page: [UInt8] = [0, 0, 0, 0]
         page.reserveCapacity(plain.count + indices.count + rows / 4 + 64)
@@ -127,27 +128,23 @@ struct ParquetColumnWriter {
         let levelBytes = UInt32(page.count - 4).littleEndian
         withUnsafeBytes(of: levelBytes) { for k in 0..<4 { page[k] = $0[k] } }
 
-        var meta = ParquetChunkMetadata(physical: type.physical, path: name, rows: rows, nullCount: nullCount,
-                                        min: hasValue ? minValue : nil, max: hasValue ? maxValue : nil)
-        let startOffset = sink.offset
+        var chunk = ParquetChunk(metadata: ParquetChunkMetadata(physical: type.physical, path: name, rows: rows, nullCount: nullCount,
+                                                                min: hasValue ? minValue : nil, max: hasValue ? maxValue : nil),
+                                 dictionary: nil, data: [], encoding: .plain)
         if dictionaryOn && dictionary.count > 0 {
-            meta.dictionaryPageOffset = startOffset
-            let sizes = try sink.writeDictionaryPage(dictionary.page, count: dictionary.count)
-            meta.add(sizes)
+            chunk.dictionary = (dictionary.page, dictionary.count)
             let width = max(1, RLEHybrid.bitWidth(UInt32(dictionary.count - 1)))
             page.append(UInt8(width))
             RLEHybrid.encode(indices, bitWidth: width, into: &page)
-            meta.encodings = [.plain, .rle, .rleDictionary]
-            meta.dataPageOffset = sink.offset
-            meta.add(try sink.writeDataPage(page, rows: rows, encoding: .rleDictionary))
+            chunk.metadata.encodings = [.plain, .rle, .rleDictionary]
+            chunk.encoding = .rleDictionary
         } else {
             if type.physical == .boolean { packBooleans(into: &page) } else { page += plain }
-            meta.encodings = [.plain, .rle]
-            meta.dataPageOffset = startOffset
-            meta.add(try sink.writeDataPage(page, rows: rows, encoding: .plain))
+            chunk.metadata.encodings = [.plain, .rle]
         }
+        chunk.data = page
         reset()
-        return meta
+        return chunk
     }
 
     /// PLAIN booleans are bit-packed, least significant bit first.
