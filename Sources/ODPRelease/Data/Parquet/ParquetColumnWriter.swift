@@ -54,13 +54,23 @@ struct ParquetColumnWriter {
             // A value already in the dictionary cannot move the minimum or maximum.
             if isNew {
                 updateStatistics(p, n)
-                if dictionary.page.count > Self.maxDictionaryBytes { fallBack() }
+                if dictionary.page.count > Self.maxDictionaryBytes || mostlyDistinct { fallBack() }
             }
             return
         }
         updateStatistics(p, n)
         appendPlain(UnsafeRawBufferPointer(start: p, count: n))
     }
+
+    /// The chunk's first values are mostly distinct (keys, pseudonyms, timestamps): a
+    /// dictionary would only be filled to its limit and thrown away, so the chunk goes PLAIN
+    /// at once, as parquet-mr's and Arrow's writers judge a dictionary by its early ratio.
+    @inline(__always)
+    private var mostlyDistinct: Bool {
+        dictionary.count == Self.trialEntries && levels.count - nullCount <= 2 * Self.trialEntries
+    }
+
+    static let trialEntries = 4096
 
     @inline(__always)
     private mutating func appendPlain(_ value: UnsafeRawBufferPointer) {
