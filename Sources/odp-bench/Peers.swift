@@ -48,6 +48,7 @@ enum Peers {
             }
             result.rowsReleased = peer.rows
             result.peakRSSBytes = peer.peakRSSBytes
+            result.cpuSeconds = peer.cpuSeconds
             result.peerAgreement = try compare(odp: odpCSV(rows: rows, dataDir: dataDir), peer: work.appendingPathComponent("\(BenchmarkPipeline.datasetID).csv"),
                                                python: python)
             results.append(result)
@@ -67,13 +68,15 @@ enum Peers {
         return status == 0 ? "same" : (text.isEmpty ? "compare.py failed (exit \(status))" : text)
     }
 
-    /// What a peer script writes to `--report`: the rows it released and its peak memory.
+    /// What a peer script writes to `--report`: the rows it released, its peak memory and CPU time.
     struct PeerReport: Decodable {
         var rows: Int
         var peakRSSBytes: Int
+        var cpuSeconds: Double
         enum CodingKeys: String, CodingKey {
             case rows
             case peakRSSBytes = "peak_rss_bytes"
+            case cpuSeconds = "cpu_seconds"
         }
     }
 

@@ -85,16 +85,18 @@ enum Report {
     static func printPeers(_ peers: [BenchResult], odp: [BenchResult]) {
         guard let first = peers.first else { return }
         Swift.print(String(format: "peers, same run — %d rows: the real job (same checks and desensitization), CSV, sha256sum, zip -6", first.rows))
-        func seconds(_ mode: String) -> Double? { odp.first { $0.mode == mode }?.seconds }
         for peer in peers {
             guard let s = peer.seconds else { continue }
             let rss = Double(peer.peakRSSBytes ?? 0) / 1_048_576
             Swift.print(String(format: "  %@ %8.2f s  %9.0f rows/s  peak RSS %.0f MB  output vs ODP's: %@", pad(String(peer.mode.dropFirst(5))), s,
                                Double(peer.rows) / s, rss, peer.peerAgreement ?? "not compared"))
+            if let cpu = peer.cpuSeconds { Swift.print(String(format: "    %@ %.2f s", pad("CPU time (user + system)"), cpu)) }
             for (mode, label, target) in [("reference", "ODP CSV-only job", "target ≥ 2.5×"), ("light", "ODP light CSV-only job", ""),
                                           ("release", "ODP complete release", "target ≥ 1.5×")] {
-                guard let o = seconds(mode) else { continue }
-                Swift.print(String(format: "    %@ %.2f× its speed%@", pad(label + ":"), s / o, target.isEmpty ? "" : "   (\(target))"))
+                guard let o = odp.first(where: { $0.mode == mode }), let os = o.seconds else { continue }
+                // On a shared machine the CPU-time ratio says more than the wall-time one.
+                let cpuRatio = peer.cpuSeconds.flatMap { p in o.cpuSeconds.map { String(format: ", %.2f× its CPU time", p / $0) } } ?? ""
+                Swift.print(String(format: "    %@ %.2f× its speed%@%@", pad(label + ":"), s / os, cpuRatio, target.isEmpty ? "" : "   (\(target))"))
             }
         }
         Swift.print("")
