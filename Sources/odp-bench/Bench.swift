@@ -38,6 +38,8 @@ struct Bench {
         }
         // `--truth`: the benchmark definition with the truth checks of issue 22 added.
         let truth = flag("--truth", &args)
+        // `--no-peers`: ODP and the floor only (no venv, no polars or DuckDB runs).
+        let noPeers = flag("--no-peers", &args)
         if let one = option("--one", &args), let rows = Int(one) {
             try runOne(rows: rows, dataDir: dataDir, mode: Mode(rawValue: option("--mode", &args) ?? "release") ?? .release, truth: truth)
             return
@@ -66,6 +68,7 @@ struct Bench {
                 results.append(object)
                 Report.print(object)
             }
+            if !noPeers { results += try Peers.runAll(rows: n, dataDir: dataDir, odp: results.filter { $0.rows == n }) }
         }
         Report.printScaling(results)
     }
@@ -84,7 +87,9 @@ struct Bench {
     }
 
     enum Mode: String, CaseIterable {
-        case extract, stages, reference, release
+        /// `reference`: the CSV-only release of the real job (`BenchmarkPipeline.Job.real`);
+        /// `light`: the same without k-anonymity, pseudonyms and the unique key (the old reference).
+        case extract, stages, reference, light, release
         /// The complete release again over a copy of the table with one row changed, after a
         /// first release: the change log compares every row with the previous version.
         case rerun
@@ -129,7 +134,8 @@ struct Bench {
         let work = dataDir.appendingPathComponent("run-\(rows)")
         try? FileManager.default.removeItem(at: work)
         let configPath = mode == .rerun ? try seedRerun(table: table, work: work, truth: truth)
-            : try BenchWorkspace.write(table: table, into: work, csvOnly: mode == .reference, truth: truth)
+            : try BenchWorkspace.write(table: table, into: work, csvOnly: mode == .reference || mode == .light, truth: truth,
+                                       job: mode == .light ? .light : .real)
         var result = BenchResult(rows: rows, inputBytes: inputBytes, mode: mode.rawValue)
         let cpuBefore = cpuSeconds()
         let watch = Stopwatch()
@@ -167,6 +173,12 @@ struct Bench {
                 let odpZip = try Floor.odpZip(csv)
                 result.zipCSV = .init(seconds: odpZip.seconds, bytes: odpZip.outputBytes)
                 if let info = Floor.infoZip(csv) { result.infozip6 = .init(seconds: info.seconds, bytes: info.outputBytes) }
+            }
+            // The peers' outputs are compared with this one (`Peers.compare`).
+            if mode == .reference {
+                let kept = Peers.odpCSV(rows: rows, dataDir: dataDir)
+                try? FileManager.default.removeItem(at: kept)
+                if let csv = BenchWorkspace.releasedCSV(in: work) { try FileManager.default.copyItem(at: csv, to: kept) }
             }
             if let zip = BenchWorkspace.zip(in: work) {
                 result.zipBytes = (try FileManager.default.attributesOfItem(atPath: zip.path)[.size] as? Int) ?? 0

@@ -30,6 +30,8 @@ struct BenchResult: Codable {
     var infozip6: Timing?
     var zipBytes: Int?
     var peakRSSBytes: Int?
+    /// A peer's run (`mode` "peer-polars", "peer-duckdb"): "same" when its released rows match ODP's.
+    var peerAgreement: String?
 
     init(rows: Int, inputBytes: Int, mode: String) {
         self.rows = rows

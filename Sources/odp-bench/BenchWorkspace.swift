@@ -4,13 +4,16 @@ import ODPDemoData
 
 /// Where a benchmark run's pipeline (`BenchmarkPipeline`) and outputs live.
 enum BenchWorkspace {
+    /// The repository's root (the peers' scripts live under it in `bench/peers`).
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var codes: URL { repository.appendingPathComponent("pipelines/codes") }
+
     /// - Parameter truth: the truth-check variant (issue 22): the benchmark definition plus the
     ///   ID number's birth and region checks, the USCC's authority and region checks, and two
     ///   row expressions on the operator's age, so their cost can be set beside the plain job.
-    static func write(table: URL, into dir: URL, csvOnly: Bool, truth: Bool = false) throws -> String {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let codes = repo.appendingPathComponent("pipelines/codes")
-        let config = try BenchmarkPipeline.write(table: table, codes: codes, into: dir, csvOnly: csvOnly)
+    /// - Parameter job: `.real` (k-anonymity, pseudonyms, a unique key) unless a run asks for the light job.
+    static func write(table: URL, into dir: URL, csvOnly: Bool, truth: Bool = false, job: BenchmarkPipeline.Job = .real) throws -> String {
+        let config = try BenchmarkPipeline.write(table: table, codes: codes, into: dir, csvOnly: csvOnly, job: job)
         if truth { try addTruthChecks(in: dir, codes: codes) }
         return config
     }

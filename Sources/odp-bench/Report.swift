@@ -13,11 +13,12 @@ enum Report {
         case "extract": "extract only"
         case "rerun": "re-run of the complete release, one row changed: the change log compares every row with the previous version"
         case "stages": "check and desensitize alone, on batches already in memory (check on one core; desensitize scans the source on the second, as in a run)"
-        case "reference": "reference job: CSV-only release (validate, desensitize, write CSV, SHA-256, zip)"
+        case "reference": "reference job: CSV-only release of the real job (validate with a unique key, HMAC pseudonym, masks, k-anonymity k = 5, write CSV, SHA-256, zip)"
+        case "light": "light job: the same CSV-only release without k-anonymity, pseudonym and unique key (the former reference)"
         default: "complete release (CSV, JSON, reports, datapackage.json, zip of everything)"
         }
         Swift.print(String(format: "%@ — %d rows, %.0f MB input", title, rows, input / 1_048_576))
-        let target = mode == "reference" ? "   (target ≤ 3.0 s)" : ""
+        let target = mode == "light" ? "   (target ≤ 3.0 s)" : ""
         if mode != "stages" {
             Swift.print(String(format: "  %@ %8.2f s  %@  peak RSS %.0f MB%@", pad("total"), seconds, rate(seconds), rss, target))
         }
@@ -41,8 +42,8 @@ enum Report {
                 Swift.print(String(format: "  %@ %8.2f s  %@", pad("  " + stage + " (busy)"), s, rate(s)))
             }
             if let stream = stages["stream"] {
-                let written = mode == "reference" ? "CSV" : "CSV+JSON"
-                let goal = mode == "reference" ? "   (target ≥ 1.5M rows/s)" : ""
+                let written = mode == "reference" || mode == "light" ? "CSV" : "CSV+JSON"
+                let goal = mode == "light" ? "   (target ≥ 1.5M rows/s)" : ""
                 Swift.print(String(format: "  %@ %8.2f s  %@%@", pad("read+validate+desens.+" + written), stream, rate(stream), goal))
             }
         }
@@ -77,6 +78,28 @@ enum Report {
     /// Left-aligned label column (`%-28@` does not pad on Linux).
     static func pad(_ label: String) -> String {
         label.count >= 30 ? label : label + String(repeating: " ", count: 30 - label.count)
+    }
+
+    /// The peers of the same run, each against ODP's CSV-only job and complete release of the
+    /// same size: a ratio above 1 means ODP took less time. Never compared across runs.
+    static func printPeers(_ peers: [BenchResult], odp: [BenchResult]) {
+        guard let first = peers.first else { return }
+        Swift.print(String(format: "peers, same run — %d rows: the real job (same checks and desensitization), CSV, sha256sum, zip -6", first.rows))
+        for peer in peers {
+            guard let s = peer.seconds else { continue }
+            let rss = Double(peer.peakRSSBytes ?? 0) / 1_048_576
+            Swift.print(String(format: "  %@ %8.2f s  %9.0f rows/s  peak RSS %.0f MB  output vs ODP's: %@", pad(String(peer.mode.dropFirst(5))), s,
+                               Double(peer.rows) / s, rss, peer.peerAgreement ?? "not compared"))
+            if let cpu = peer.cpuSeconds { Swift.print(String(format: "    %@ %.2f s", pad("CPU time (user + system)"), cpu)) }
+            for (mode, label, target) in [("reference", "ODP CSV-only job", "target ≥ 2.5×"), ("light", "ODP light CSV-only job", ""),
+                                          ("release", "ODP complete release", "target ≥ 1.5×")] {
+                guard let o = odp.first(where: { $0.mode == mode }), let os = o.seconds else { continue }
+                // On a shared machine the CPU-time ratio says more than the wall-time one.
+                let cpuRatio = peer.cpuSeconds.flatMap { p in o.cpuSeconds.map { String(format: ", %.2f× its CPU time", p / $0) } } ?? ""
+                Swift.print(String(format: "    %@ %.2f× its speed%@%@", pad(label + ":"), s / os, cpuRatio, target.isEmpty ? "" : "   (\(target))"))
+            }
+        }
+        Swift.print("")
     }
 
     static func printScaling(_ results: [BenchResult]) {

@@ -119,8 +119,9 @@ struct ParquetWriterTests {
         for chunk in 0..<8 {
             var rows: [[String?]] = []
             for i in (chunk * 5000)..<((chunk + 1) * 5000) {
-                // 64 distinct bytes per row: 30,000 of them pass the 1 MiB dictionary limit within a row group.
-                let note = String(repeating: String(format: "%08x", i &* 2_654_435_761 % 4_294_967_291), count: 8)
+                // Each 128-byte note three times in a row: not mostly distinct at first (the early
+                // PLAIN decision), but about 8,000 of them pass the 1 MiB dictionary limit within a row group.
+                let note = String(repeating: String(format: "%08x", (i / 3) &* 2_654_435_761 % 4_294_967_291), count: 16)
                 rows.append([String(i), note])
                 csv += "\(i),\(note)\r\n"
             }
@@ -134,9 +135,11 @@ struct ParquetWriterTests {
         }
         #expect(report.rowGroups > 1)
         let notes = try #require(report.columns["note"])
-        // The decision is per chunk: the last row group (10,000 rows, 680 KB of distinct notes) keeps its dictionary.
+        // The decision is per chunk: the last row group (15,000 rows, 660 KB of distinct notes) keeps its dictionary.
         #expect(notes.first?.encodings == ["PLAIN", "RLE"] && notes.last?.encodings.contains("RLE_DICTIONARY") == true, "\(notes.map(\.encodings))")
         #expect(report.columns["id"]?.allSatisfy { $0.min != nil && $0.nulls == 0 } == true)
+        // Every id is distinct: each chunk is PLAIN from its first 8,192 values on, without a dictionary.
+        #expect(report.columns["id"]?.allSatisfy { $0.encodings == ["PLAIN", "RLE"] } == true, "\(report.columns["id"]?.map(\.encodings) ?? [])")
     }
 
     @Test("a value that does not match its type fails the release with the row and field, and leaves nothing behind")

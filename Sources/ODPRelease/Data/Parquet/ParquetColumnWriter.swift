@@ -54,13 +54,23 @@ struct ParquetColumnWriter {
             // A value already in the dictionary cannot move the minimum or maximum.
             if isNew {
                 updateStatistics(p, n)
-                if dictionary.page.count > Self.maxDictionaryBytes { fallBack() }
+                if dictionary.page.count > Self.maxDictionaryBytes || mostlyDistinct { fallBack() }
             }
             return
         }
         updateStatistics(p, n)
         appendPlain(UnsafeRawBufferPointer(start: p, count: n))
     }
+
+    /// The chunk's first values are mostly distinct (keys, pseudonyms, timestamps): a
+    /// dictionary would only be filled to its limit and thrown away, so the chunk goes PLAIN
+    /// at once, as parquet-mr's and Arrow's writers judge a dictionary by its early ratio.
+    @inline(__always)
+    private var mostlyDistinct: Bool {
+        dictionary.count == Self.trialEntries && levels.count - nullCount <= 2 * Self.trialEntries
+    }
+
+    static let trialEntries = 4096
 
     @inline(__always)
     private mutating func appendPlain(_ value: UnsafeRawBufferPointer) {
@@ -118,8 +128,9 @@ struct ParquetColumnWriter {
 
     // MARK: Row group end
 
-    /// Writes the chunk's pages (dictionary, then one data page) and starts the next chunk.
-    mutating func flush(to sink: ParquetPageSink) throws -> ParquetChunkMetadata {
+    /// The chunk's pages (dictionary, then one data page), uncompressed, for the page sink;
+    /// starts the next chunk.
+    mutating func takeChunk() -> ParquetChunk {
         let rows = levels.count
         var page: [UInt8] = [0, 0, 0, 0]
         page.reserveCapacity(plain.count + indices.count + rows / 4 + 64)
@@ -127,27 +138,23 @@ struct ParquetColumnWriter {
         let levelBytes = UInt32(page.count - 4).littleEndian
         withUnsafeBytes(of: levelBytes) { for k in 0..<4 { page[k] = $0[k] } }
 
-        var meta = ParquetChunkMetadata(physical: type.physical, path: name, rows: rows, nullCount: nullCount,
-                                        min: hasValue ? minValue : nil, max: hasValue ? maxValue : nil)
-        let startOffset = sink.offset
+        var chunk = ParquetChunk(metadata: ParquetChunkMetadata(physical: type.physical, path: name, rows: rows, nullCount: nullCount,
+                                                                min: hasValue ? minValue : nil, max: hasValue ? maxValue : nil),
+                                 dictionary: nil, data: [], encoding: .plain)
         if dictionaryOn && dictionary.count > 0 {
-            meta.dictionaryPageOffset = startOffset
-            let sizes = try sink.writeDictionaryPage(dictionary.page, count: dictionary.count)
-            meta.add(sizes)
+            chunk.dictionary = (dictionary.page, dictionary.count)
             let width = max(1, RLEHybrid.bitWidth(UInt32(dictionary.count - 1)))
             page.append(UInt8(width))
             RLEHybrid.encode(indices, bitWidth: width, into: &page)
-            meta.encodings = [.plain, .rle, .rleDictionary]
-            meta.dataPageOffset = sink.offset
-            meta.add(try sink.writeDataPage(page, rows: rows, encoding: .rleDictionary))
+            chunk.metadata.encodings = [.plain, .rle, .rleDictionary]
+            chunk.encoding = .rleDictionary
         } else {
             if type.physical == .boolean { packBooleans(into: &page) } else { page += plain }
-            meta.encodings = [.plain, .rle]
-            meta.dataPageOffset = startOffset
-            meta.add(try sink.writeDataPage(page, rows: rows, encoding: .plain))
+            chunk.metadata.encodings = [.plain, .rle]
         }
+        chunk.data = page
         reset()
-        return meta
+        return chunk
     }
 
     /// PLAIN booleans are bit-packed, least significant bit first.

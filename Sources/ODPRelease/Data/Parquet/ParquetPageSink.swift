@@ -27,6 +27,19 @@ final class ParquetPageSink {
     /// Where the next page starts in the file.
     var offset: Int { file.totalBytes }
 
+    /// Compresses and appends one column chunk's pages; returns its metadata with offsets and sizes.
+    func write(_ chunk: ParquetChunk) throws -> ParquetChunkMetadata {
+        var meta = chunk.metadata
+        let startOffset = offset
+        if let dictionary = chunk.dictionary {
+            meta.dictionaryPageOffset = startOffset
+            meta.add(try writeDictionaryPage(dictionary.page, count: dictionary.count))
+        }
+        meta.dataPageOffset = offset
+        meta.add(try writeDataPage(chunk.data, rows: meta.rows, encoding: chunk.encoding))
+        return meta
+    }
+
     /// Sizes of one page as written: header plus body, uncompressed and compressed.
     struct Sizes { var uncompressed: Int; var compressed: Int }
 
@@ -66,6 +79,15 @@ final class ParquetPageSink {
         try compressed.withUnsafeBufferPointer { try file.append(UnsafeBufferPointer(rebasing: $0[0..<n])) }
         return Sizes(uncompressed: t.bytes.count + body.count, compressed: t.bytes.count + n)
     }
+}
+
+/// One column chunk of a finished row group, its pages not yet compressed.
+struct ParquetChunk {
+    /// Offsets and sizes are filled in when the pages are written.
+    var metadata: ParquetChunkMetadata
+    var dictionary: (page: [UInt8], count: Int)?
+    var data: [UInt8]
+    var encoding: ParquetPageSink.Encoding
 }
 
 /// What the footer says about one column chunk.

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import ODPCore
 
@@ -9,6 +10,10 @@ import ODPCore
 /// The bytes depend only on the rows and the schema: no timestamps, a fixed `created_by`,
 /// single-threaded ZSTD.
 ///
+/// A finished row group's pages are compressed and written on a background queue while the
+/// next row group is built (ZSTD was the largest single cost on the writing thread); at most
+/// one row group waits there, so memory stays bounded at about two row groups.
+///
 /// ## Errors
 /// A value that does not match its field's type (the CSV would carry it as text) cannot be
 /// typed: the release fails with the row and field named, rather than publish a Parquet copy
@@ -16,10 +21,12 @@ import ODPCore
 /// mix with and without a UTC offset.
 public final class ParquetWriter {
     let file: OutputFile
-    private let sink: ParquetPageSink
     private var columns: [ParquetColumnWriter]
     private let rowGroupBytes: Int
-    private var rowGroups: [(rows: Int, chunks: [ParquetChunkMetadata])] = []
+    /// Owned by `queue` between `flushRowGroup()` and `pending.wait()`.
+    private let written: WrittenGroups
+    private let queue = DispatchQueue(label: "odp.release.parquet")
+    private let pending = DispatchGroup()
     private var rowsInGroup = 0
     private(set) var rowCount = 0
     private var parser = ParquetValueParser()
@@ -33,7 +40,7 @@ public final class ParquetWriter {
     ///   are written (peak memory of a run with Parquet was not measured).
     public init(schema: Schema, url: URL, rowGroupBytes: Int = 64 << 20) throws {
         file = try OutputFile(path: url)
-        sink = try ParquetPageSink(file: file)
+        written = WrittenGroups(sink: try ParquetPageSink(file: file))
         columns = schema.fields.map { ParquetColumnWriter(name: $0.name, type: ParquetColumnType($0)) }
         self.rowGroupBytes = rowGroupBytes
         try file.append(Self.magic)
@@ -58,17 +65,21 @@ public final class ParquetWriter {
         if columns.reduce(0, { $0 + $1.bufferedBytes }) >= rowGroupBytes { try flushRowGroup() }
     }
 
+    /// Hands the row group's pages to the background queue, after the previous one is written.
     private func flushRowGroup() throws {
         guard rowsInGroup > 0 else { return }
-        var chunks: [ParquetChunkMetadata] = []
-        for c in columns.indices { chunks.append(try columns[c].flush(to: sink)) }
-        rowGroups.append((rowsInGroup, chunks))
+        pending.wait()
+        if let error = written.error { throw error }
+        let group = WrittenGroups.Group(rows: rowsInGroup, chunks: columns.indices.map { columns[$0].takeChunk() })
         rowsInGroup = 0
+        queue.async(group: pending) { [written] in written.write(group) }
     }
 
     /// Writes the last row group and the footer, and closes the file.
     public func finish() throws -> (sha256: [UInt8], bytes: Int) {
         try flushRowGroup()
+        pending.wait()
+        if let error = written.error { throw error }
         let footer = try footerBytes()
         try file.append(footer)
         try withUnsafeBytes(of: UInt32(footer.count).littleEndian) { try file.append(Array($0)) }
@@ -76,7 +87,28 @@ public final class ParquetWriter {
         return try file.close()
     }
 
-    public func discard() { file.discard() }
+    public func discard() {
+        pending.wait()
+        file.discard()
+    }
+
+    /// The row groups written so far (on the background queue) and the first error.
+    private final class WrittenGroups: @unchecked Sendable {
+        struct Group: @unchecked Sendable { var rows: Int; var chunks: [ParquetChunk] }
+        let sink: ParquetPageSink
+        var groups: [(rows: Int, chunks: [ParquetChunkMetadata])] = []
+        var error: Error?
+        init(sink: ParquetPageSink) { self.sink = sink }
+
+        func write(_ group: Group) {
+            guard error == nil else { return }
+            do {
+                groups.append((group.rows, try group.chunks.map { try sink.write($0) }))
+            } catch {
+                self.error = error
+            }
+        }
+    }
 
     /// FileMetaData (parquet.thrift), Thrift compact protocol.
     private func footerBytes() throws -> [UInt8] {
@@ -95,8 +127,8 @@ public final class ParquetWriter {
             column.type.schemaElement(name: column.name, utc: column.isUTC, into: &t)
         }
         t.i64(3, Int64(rowCount))
-        t.list(4, of: .structure, count: rowGroups.count)
-        for (ordinal, group) in rowGroups.enumerated() {
+        t.list(4, of: .structure, count: written.groups.count)
+        for (ordinal, group) in written.groups.enumerated() {
             t.beginElement()
             t.list(1, of: .structure, count: group.chunks.count)
             for chunk in group.chunks { chunk.write(into: &t) }
