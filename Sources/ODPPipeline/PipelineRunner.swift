@@ -56,17 +56,19 @@ public struct PipelineRunner {
         let lock = RunLock(url: layout.lockFile)
         try lock.acquire()
         defer { lock.release() }
-        let audit = try AuditTrail(url: layout.auditLog)
+        let shared = try workspace.openStateStore()
+        let audit = try workspace.auditTrail(store: shared)
         let context = try workspace.stageContext(runDate: options.runDate)
-        let store = try FileStateStore(directory: layout.state)
+        let leases = DatasetLeases(store: shared, ttl: TimeInterval(workspace.config.state.leaseSeconds))
+        let store = FencedStateStore(shared, leases: leases)
         let publisher = workspace.config.targets.isEmpty ? nil
             : try Publisher(config: workspace.config, stateDirectory: layout.state, store: store, environment: ProcessInfo.processInfo.environment,
                             log: { [log] line in log.log(.info, line) })
         removeLeftovers(publisher: publisher)
-        let approvals = try Approvals(url: layout.approvals)
+        let approvals = try Approvals(layout: layout, store: shared)
         try audit.record("run_started", details: AuditDetails(pid: Int(getpid()), datasets: workspace.definitions.count, dryRun: options.dryRun))
         let datasets = DatasetSequence(runner: self, layout: layout, audit: audit, context: context, publisher: publisher, approvals: approvals,
-                                       store: store)
+                                       store: store, leases: leases)
         var summary = Summary(outcomes: datasets.run(), reportURL: nil, seconds: 0)
         summary.signal = stop.signal
         if let signal = summary.signal {
@@ -75,7 +77,7 @@ public struct PipelineRunner {
             finishCatalog(&summary, layout: layout, publisher: publisher, audit: audit)
         }
         summary.seconds = Date().timeIntervalSince(started)
-        report(&summary, store: store, layout: layout, audit: audit)
+        report(&summary, store: shared, layout: layout, audit: audit)
         return summary
     }
 
@@ -106,7 +108,7 @@ public struct PipelineRunner {
     /// Run report, metrics, notification and the closing audit entries: each step runs
     /// whether or not the one before it worked.
     private func report(_ summary: inout Summary, store: StateStore, layout: OutputLayout, audit: AuditTrail) {
-        do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout) } catch {
+        do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout, store: store) } catch {
             summary.reportingErrors.append("运行报告（run report）：\(ODPError.from(error))")
         }
         summary.timeliness = timeliness(layout: layout)

@@ -9,12 +9,20 @@ extension RunReport {
                   catalogError: summary.catalogError, signal: summary.signal.map(\.name))
     }
 
-    /// Writes it under `state/runs/` (atomically) and returns its path.
-    func write(layout: OutputLayout) throws -> URL {
-        let url = layout.runsDirectory.appendingPathComponent("\(started.replacingOccurrences(of: ":", with: ""))-\(getpid()).json")
+    /// Writes it under `state/runs/` (atomically) and returns its path; a shared state store
+    /// gets it too (document `runs/<name>`), where `odp status` on any pod reads it.
+    func write(layout: OutputLayout, store: StateStore) throws -> URL {
+        let name = "\(started.replacingOccurrences(of: ":", with: ""))-\(getpid()).json"
+        let url = layout.runsDirectory.appendingPathComponent(name)
         try ArtifactCodec.write(self, to: url)
+        if let records = store as? SharedRecords {
+            let data = try ArtifactCodec.encode(self)
+            try records.updateDocument(Self.documentPrefix + name) { _ in data }
+        }
         return url
     }
+
+    static let documentPrefix = "runs/"
 
     static func stamp(_ time: Date) -> String { ISO8601DateFormatter().string(from: time) }
 }

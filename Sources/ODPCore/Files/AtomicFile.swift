@@ -4,6 +4,30 @@ import Foundation
 /// a temporary sibling, fsync, rename. Used for state, pointers and reports.
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
+        let tmp = try temporary(data, beside: url)
+        guard rename(tmp.path, url.path) == 0 else {
+            let failure = errno
+            unlink(tmp.path)
+            throw ODPError.system(url.path, errno: failure)
+        }
+        syncDirectory(url.deletingLastPathComponent())
+    }
+
+    /// Writes the file only when it does not exist yet (`link(2)` of a complete temporary
+    /// file, which fails with EEXIST); false when another writer got there first.
+    public static func create(_ data: Data, at url: URL) throws -> Bool {
+        let tmp = try temporary(data, beside: url)
+        defer { unlink(tmp.path) }
+        guard link(tmp.path, url.path) == 0 else {
+            if errno == EEXIST { return false }
+            throw ODPError.system(url.path, errno: errno)
+        }
+        syncDirectory(url.deletingLastPathComponent())
+        return true
+    }
+
+    /// A complete, fsync'd temporary sibling of `url` holding `data`.
+    private static func temporary(_ data: Data, beside url: URL) throws -> URL {
         let dir = url.deletingLastPathComponent()
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
             throw ODPError.from(error, path: dir.path)
@@ -23,12 +47,11 @@ public enum AtomicFile {
         }
         if ok, fsync(fd) != 0 { ok = false; failure = errno }
         close(fd)
-        if ok, rename(tmp.path, url.path) != 0 { ok = false; failure = errno }
         guard ok else {
             unlink(tmp.path)
             throw ODPError.system(url.path, errno: failure)
         }
-        syncDirectory(dir)
+        return tmp
     }
 
     /// Makes a rename durable (the directory entry itself must reach the disk).

@@ -30,4 +30,22 @@ public protocol StateStore: AnyObject, Sendable {
     func append(intents: [UploadIntent]) throws
     /// Appends one receipt, durable before the call returns.
     func append(_ receipt: Receipt) throws
+
+    /// Stores `proposed` under `id` unless a plan is stored there already, and returns the
+    /// stored bytes: the first writer wins, so every shard of a run works from one plan.
+    func claimPlan(id: String, proposed: Data) throws -> Data
+
+    /// Takes the dataset's lease for `ttl` seconds, or takes it over when its holder let it
+    /// expire; nil when another owner holds an unexpired lease. Taking it (again) gives a new,
+    /// larger token; the same owner re-acquiring keeps its token.
+    func acquireLease(dataset: String, owner: String, ttl: TimeInterval) throws -> DatasetLease?
+    /// Extends a lease still held; false when it expired and was taken over (or released).
+    func renew(_ lease: DatasetLease, ttl: TimeInterval) throws -> Bool
+    /// Whether `lease` is still the dataset's current, unexpired lease: the fencing check made
+    /// before each write that publishes.
+    func holds(_ lease: DatasetLease) throws -> Bool
+    /// Ends a lease at once (a no-op when it was already taken over).
+    func release(_ lease: DatasetLease) throws
+    /// Datasets whose lease is held and unexpired (for tests and `odp status`).
+    func heldLeases() throws -> [DatasetLease]
 }
