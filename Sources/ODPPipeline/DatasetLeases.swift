@@ -10,12 +10,16 @@ public final class DatasetLeases: Sendable {
     let store: StateStore
     let owner: String
     let ttl: TimeInterval
+    let heartbeat: TimeInterval
     private let held = Mutex<[String: Held]>([:])
 
-    public init(store: StateStore, owner: String = DatasetLease.newOwner(), ttl: TimeInterval) {
+    /// - Parameter heartbeat: seconds between renewals; by default a third of the lease, so
+    ///   two may fail (a slow database) before it lapses.
+    public init(store: StateStore, owner: String = DatasetLease.newOwner(), ttl: TimeInterval, heartbeat: TimeInterval? = nil) {
         self.store = store
         self.owner = owner
         self.ttl = ttl
+        self.heartbeat = heartbeat ?? ttl / 3
     }
 
     /// One held lease and its heartbeat.
@@ -34,10 +38,9 @@ public final class DatasetLeases: Sendable {
     /// Takes the dataset's lease; nil when another live worker holds it.
     public func acquire(_ dataset: String) throws -> DatasetLease? {
         guard let lease = try store.acquireLease(dataset: dataset, owner: owner, ttl: ttl) else { return nil }
-        // A third of the lease: two heartbeats may fail (a slow database) before it lapses.
         let timer = DispatchSource.makeTimerSource(queue: .global())
         let entry = Held(lease: lease, timer: timer)
-        timer.schedule(deadline: .now() + ttl / 3, repeating: ttl / 3)
+        timer.schedule(deadline: .now() + heartbeat, repeating: heartbeat)
         timer.setEventHandler { [store, ttl] in
             if (try? store.renew(lease, ttl: ttl)) == false { entry.lost.withLock { $0 = true } }
         }

@@ -29,8 +29,8 @@ extension PostgresStateStore {
 
     func createSchema() throws {
         try serial { c in
-            try c.command("SELECT pg_advisory_lock(hashtext($1))", parameters: ["odp-state:" + schema], doing: "锁定状态库失败（locking the schema failed）")
-            defer { try? c.command("SELECT pg_advisory_unlock(hashtext($1))", parameters: ["odp-state:" + schema]) }
+            _ = try c.rows("SELECT pg_advisory_lock(hashtext($1))", parameters: ["odp-state:" + schema], doing: "锁定状态库失败（locking the schema failed）")
+            defer { _ = try? c.rows("SELECT pg_advisory_unlock(hashtext($1))", parameters: ["odp-state:" + schema], doing: "解锁状态库失败") }
             try c.command("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"", doing: "创建模式失败（creating the schema failed）")
             try c.command("CREATE TABLE IF NOT EXISTS \(table("schema_version")) (version int NOT NULL)", doing: "创建模式失败（creating the schema failed）")
             let found = try c.rows("SELECT coalesce(max(version), 0) FROM \(table("schema_version"))", doing: "读取模式版本失败（reading the schema version failed）")

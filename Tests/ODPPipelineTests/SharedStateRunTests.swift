@@ -58,7 +58,7 @@ struct SharedStateRunTests {
     func leasedElsewhereIsSkipped() throws {
         let fixture = try DemoFixture()
         defer { fixture.remove() }
-        let leased = DemoFixture.datasets[1]
+        let leased = DemoFixture.datasets[0]
         let other = try FileStateStore(directory: fixture.output.appendingPathComponent("state"))
         let lease = try #require(try other.acquireLease(dataset: leased, owner: "other-pod", ttl: 300))
         let first = try fixture.run()
@@ -79,13 +79,13 @@ struct SharedStateRunTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("odp-fence-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
         let shared = try FileStateStore(directory: folder)
-        let leases = DatasetLeases(store: shared, owner: "stalled-pod", ttl: 0.5)
+        // A stalled worker: its heartbeat does not come in time.
+        let leases = DatasetLeases(store: shared, owner: "stalled-pod", ttl: 0.5, heartbeat: 3600)
         let fenced = FencedStateStore(shared, leases: leases)
         defer { leases.release("a") }
         _ = try #require(try leases.acquire("a"))
         try fenced.append(Conformance.receipt("a", 1))
         Thread.sleep(forTimeInterval: 1.0)
-        // The heartbeat (every ttl/3) cannot renew an expired lease; another pod takes it over.
         let taker = try #require(try FileStateStore(directory: folder).acquireLease(dataset: "a", owner: "new-pod", ttl: 60))
         #expect(taker.token == 2)
         for write in [{ try fenced.append(Conformance.receipt("a", 2)) }, { try fenced.append(intents: [Conformance.intent("a", 3)]) },
