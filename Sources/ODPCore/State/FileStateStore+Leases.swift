@@ -24,7 +24,7 @@ extension FileStateStore {
             if let current, current.owner == owner, current.expires > now {
                 return (current.with(expires: now + ttl), DatasetLease(dataset: dataset, owner: owner, token: current.token))
             }
-            if let current, current.expires > now { return (nil, nil) }
+            if let current, current.expires > now, !current.holderDied { return (nil, nil) }
             let record = LeaseRecord(token: (current?.token ?? 0) + 1, owner: owner, expires: now + ttl)
             return (record, DatasetLease(dataset: dataset, owner: owner, token: record.token))
         }
@@ -69,6 +69,15 @@ extension FileStateStore {
         var expires: TimeInterval
 
         func with(expires: TimeInterval) -> LeaseRecord { LeaseRecord(token: token, owner: owner, expires: expires) }
+
+        /// The holder was a process on this machine that no longer runs (killed with -9): its
+        /// lease is taken over at once rather than after `lease_seconds`. Every holder of a
+        /// local store runs here, so the next run after a crash does not wait for the expiry.
+        var holderDied: Bool {
+            let parts = owner.split(separator: ":")
+            guard parts.count == 3, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = Int32(parts[1]), pid != getpid() else { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }
         func matches(_ lease: DatasetLease) -> Bool { token == lease.token && owner == lease.owner }
 
         init(token: Int64, owner: String, expires: TimeInterval) {
