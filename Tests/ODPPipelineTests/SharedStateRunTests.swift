@@ -148,9 +148,9 @@ struct SharedStateRunTests {
         let store = try PostgresStateStore(url: url, schema: schema)
         let intact = try AuditTrail.verify(records: store)
         #expect(intact.entries == 20 && intact.firstBrokenLine == nil)
-        try SourceFaultTests.psql("UPDATE \(schema).audit SET line = replace(line, '\"files\":7', '\"files\":8') WHERE line LIKE '%\"files\":7%'")
+        let edited = Int(try SourceFaultTests.psql("SELECT seq FROM \(schema).audit WHERE line LIKE '%\"files\":7%'")) ?? 0
+        try SourceFaultTests.psql("UPDATE \(schema).audit SET line = replace(line, '\"files\":7', '\"files\":8') WHERE seq = \(edited)")
         let broken = try AuditTrail.verify(records: store)
-        let edited = Int(try SourceFaultTests.psql("SELECT seq FROM \(schema).audit WHERE line LIKE '%\"files\":8%' ORDER BY seq LIMIT 1")) ?? 0
         #expect(broken.firstBrokenLine != nil)
         #expect(edited > 0 && broken.firstBrokenLine == min(edited + 1, 20), "edited row \(edited)")
         // The newest row has no successor: the head's hash catches its edit.
