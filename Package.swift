@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "ODPCore", dependencies: [
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "ODPExtract", dependencies: ["ODPCore", "CSQLite", "CLibPQ", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        // libpq, shared by the PostgreSQL source and the PostgreSQL state store.
+        .target(name: "ODPPostgres", dependencies: ["ODPCore", "CLibPQ"]),
+        .target(name: "ODPExtract", dependencies: ["ODPCore", "ODPPostgres", "CSQLite", "CLibPQ", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPDesensitize", dependencies: ["ODPCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPCheck", dependencies: ["ODPCore"]),
         .target(name: "ODPRelease", dependencies: [
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "ODPPortal", dependencies: ["ODPCore", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "ODPDemoData", dependencies: ["ODPCore", "CSQLite", "CZlib"]),
         .target(name: "ODPPipeline", dependencies: [
-            "ODPCore", "ODPExtract", "ODPDesensitize", "ODPCheck", "ODPRelease", "ODPPublish",
+            "ODPCore", "ODPExtract", "ODPDesensitize", "ODPCheck", "ODPRelease", "ODPPublish", "ODPPostgres",
         ]),
         .executableTarget(name: "odp", dependencies: [
             "ODPCore", "ODPPipeline", "ODPRelease", "ODPPublish", "ODPDemoData", "ODPPortal",
@@ -68,7 +70,7 @@ let package = Package(
         .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish"]),
         .testTarget(name: "ODPPortalTests", dependencies: ["ODPPortal", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ODPPipelineTests", dependencies: [
-            "ODPPipeline", "ODPDemoData", "ODPRelease", "ODPPublish", "ODPPortal", "CSQLite", .product(name: "Yams", package: "Yams"),
+            "ODPPipeline", "ODPDemoData", "ODPRelease", "ODPPublish", "ODPPortal", "ODPPostgres", "CSQLite", "CLibPQ", .product(name: "Yams", package: "Yams"),
         ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import ODPCore
+import ODPPostgres
 
 /// A cheap look at a dataset's source, so a run can tell that nothing changed since the last
 /// one without reading any row.

@@ -5,8 +5,13 @@ import ODPCore
 /// previous line, so any edit, deletion or reordering breaks the chain at that point.
 /// Datasets running in parallel record through one trail: a lock keeps the chain in the
 /// order the lines are written.
+///
+/// With a shared state store (`state: {type: postgres}`) the same lines are rows of the
+/// store (`SharedRecords`), which serialises appends from every pod; `verify` checks them
+/// with the same rules.
 public final class AuditTrail: @unchecked Sendable {
     public let url: URL
+    private let records: SharedRecords?
     private let lock = NSLock()
     private var lastHash: String
     /// The trail's size after this process's last write (or when it was opened).
@@ -14,8 +19,16 @@ public final class AuditTrail: @unchecked Sendable {
 
     static let genesis = String(repeating: "0", count: 64)
 
+    /// The trail kept by a shared store; the chain's head is read at each append.
+    public init(records: SharedRecords) {
+        url = URL(fileURLWithPath: "/dev/null")
+        self.records = records
+        lastHash = Self.genesis
+    }
+
     public init(url: URL) throws {
         self.url = url
+        records = nil
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         lastHash = Self.genesis
         // Only the end of the trail is read: it grows with every run and dataset, and opening
@@ -73,6 +86,13 @@ public final class AuditTrail: @unchecked Sendable {
 
     /// Appends one event. `details` must hold no personal value and no secret.
     public func record(_ event: String, dataset: String? = nil, details: AuditDetails? = nil) throws {
+        if let records {
+            try records.appendAuditLine { previous in
+                try ArtifactCodec.encodeLine(AuditEntry(time: ISO8601DateFormatter().string(from: Date()), event: event, prev: previous,
+                                                        dataset: dataset, details: details))
+            }
+            return
+        }
         lock.lock()
         defer { lock.unlock() }
         let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
@@ -123,11 +143,26 @@ public final class AuditTrail: @unchecked Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ODPError.io(url.path, "这里没有审计日志（no audit trail）")
         }
-        var expected = genesis
-        var n = 0
         let torn = tornTail(data)
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if torn != nil { lines.removeLast() }
+        return verify(lines: lines.map { Data($0) }, torn: torn)
+    }
+
+    /// Checks the chain of a shared store's rows, oldest first.
+    public static func verify(records: SharedRecords) throws -> Verification {
+        let (lines, head) = try records.auditChain()
+        var result = verify(lines: lines, torn: nil)
+        if result.firstBrokenLine == nil, let last = lines.last, SHA256Hex.of(last) != head {
+            result.firstBrokenLine = lines.count
+            result.problem = "第 \(lines.count) 行与链头（chain head）记录的哈希不符：最后一条记录被修改"
+        }
+        return result
+    }
+
+    private static func verify(lines: [Data], torn: Int?) -> Verification {
+        var expected = genesis
+        var n = 0
         for line in lines {
             if line.isEmpty { continue }
             n += 1

@@ -26,6 +26,9 @@ struct DatasetRunner {
 
     /// Asked to stop (SIGTERM/SIGINT): checked between batches and before packaging.
     let stop: RunStopFlag
+    /// Throws when this run's lease on the dataset was taken over: checked before the release
+    /// is promoted (the journal writes of the upload are checked by the run's state store).
+    let fence: () throws -> Void
 
     static let batchRows = 8192
 
@@ -184,6 +187,7 @@ struct DatasetRunner {
             }
             return .awaitingApproval
         }
+        try fence()
         let wasLatest = try ReleaseReader.latest(datasetId: id, root: layout.root)?.version == release.version
         if !wasLatest { try ReleaseWriter.promote(datasetId: id, version: release.version, root: layout.root) }
         try upload(release, outcome: &outcome, clock: &clock)

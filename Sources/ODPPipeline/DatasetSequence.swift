@@ -18,6 +18,7 @@ struct DatasetSequence: @unchecked Sendable {
     let publisher: Publisher?
     let approvals: Approvals
     let store: StateStore
+    let leases: DatasetLeases
     /// A shard's datasets (from its shard plan); nil runs every selected dataset.
     var assigned: Set<String>? = nil
 
@@ -61,6 +62,12 @@ struct DatasetSequence: @unchecked Sendable {
                      check: InputCheck, skipped: SkipCount) -> DatasetOutcome {
         let id = definition.id
         if let signal = runner.stop.signal { return interrupted(id, signal: signal, started: false) }
+        do {
+            guard try leases.acquire(id) != nil else { return leasedElsewhere(id) }
+        } catch {
+            return failed(id, error)
+        }
+        defer { leases.release(id) }
         let state: DatasetState
         do { state = try store.datasetState(id) ?? DatasetState() } catch { return failed(id, error) }
         if options.dueOnly, !state.isDue(cycle: definition.catalog.updateCycle, now: options.runTime) {
@@ -81,7 +88,7 @@ struct DatasetSequence: @unchecked Sendable {
         do {
             let dataset = DatasetRunner(definition: definition, context: datasetContext, layout: layout, options: options, log: log,
                                         audit: audit, publisher: publisher, state: state, approvals: approvals, references: references,
-                                        signingKey: try signingKey.get(), stop: runner.stop)
+                                        signingKey: try signingKey.get(), stop: runner.stop, fence: { [leases] in try leases.check(id) })
             var (outcome, next) = try dataset.run()
             // A dry run uploaded nothing: only a run that published may let the next one skip.
             let good = !options.dryRun && (outcome.status == .published || outcome.status == .unchanged)
@@ -125,6 +132,15 @@ struct DatasetSequence: @unchecked Sendable {
         do { try store.save(next, dataset: id) } catch { log.log(.warning, "state not saved: \(error)", dataset: id) }
         log.log(.info, "unchanged: source, definition, code tables and keys as at version \(state.lastVersion ?? "-"); not extracted",
                 dataset: id)
+        return outcome
+    }
+
+    /// Another live worker (a pod of a sharded run, or one retried in its place) holds the
+    /// dataset's lease: it is that worker's to finish. Not a failure of this run.
+    private func leasedElsewhere(_ id: String) -> DatasetOutcome {
+        var outcome = DatasetOutcome(dataset: id, status: .skipped)
+        outcome.reasons = ["另一个进程正在处理该数据集（leased by another worker），本次跳过"]
+        log.log(.info, "skipped: leased by another worker", dataset: id)
         return outcome
     }
 

@@ -31,13 +31,13 @@ extension PipelineRunner {
         guard workspace.errors.isEmpty else { throw ODPError.definition(workspace.errors) }
         let started = Date()
         let layout = workspace.layout
-        let unfinished = try wait.map { try waitForShards($0, store: try FileStateStore(directory: layout.state)) } ?? []
+        let store = try workspace.openStateStore()
+        let unfinished = try wait.map { try waitForShards($0, store: store) } ?? []
         let lock = RunLock(url: layout.lockFile)
         // The shards hold the lock a moment after their last dataset (reports, audit).
         try lock.acquire(patience: wait == nil ? 0 : 600)
         defer { lock.release() }
-        let audit = try AuditTrail(url: layout.auditLog)
-        let store = try FileStateStore(directory: layout.state)
+        let audit = try workspace.auditTrail(store: store)
         let publisher = try makePublisher(store: store)
         removeLeftovers(publisher: publisher)
         var summary = Summary(outcomes: unfinished.map { id in

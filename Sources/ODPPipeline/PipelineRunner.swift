@@ -60,18 +60,20 @@ public struct PipelineRunner {
         let shardLock = options.shard.map { RunLock(url: layout.shardLock($0)) }
         try shardLock?.acquire()
         defer { shardLock?.release() }
-        let audit = try AuditTrail(url: layout.auditLog)
+        let shared = try workspace.openStateStore()
+        let audit = try workspace.auditTrail(store: shared)
         let context = try workspace.stageContext(runDate: options.runDate)
-        let store = try FileStateStore(directory: layout.state)
+        let leases = DatasetLeases(store: shared, ttl: TimeInterval(workspace.config.state.leaseSeconds))
+        let store = FencedStateStore(shared, leases: leases)
         let publisher = try makePublisher(store: store)
         // Other shards are writing: their temporary names are no leftovers (and pids of other
         // machines mean nothing here). A whole run or `odp catalog` sweeps.
         if options.shard == nil { removeLeftovers(publisher: publisher) }
-        let assigned = try options.shard.map { try Set(shardDatasets($0, store: store)) }
-        let approvals = try Approvals(url: layout.approvals)
+        let assigned = try options.shard.map { try Set(shardDatasets($0, store: shared)) }
+        let approvals = try Approvals(layout: layout, store: shared)
         try audit.record("run_started", details: AuditDetails(pid: Int(getpid()), datasets: workspace.definitions.count, dryRun: options.dryRun))
         let datasets = DatasetSequence(runner: self, layout: layout, audit: audit, context: context, publisher: publisher, approvals: approvals,
-                                       store: store, assigned: assigned)
+                                       store: store, leases: leases, assigned: assigned)
         var summary = Summary(outcomes: datasets.run(), reportURL: nil, seconds: 0)
         summary.signal = stop.signal
         if let signal = summary.signal {
@@ -80,7 +82,7 @@ public struct PipelineRunner {
             finishCatalog(&summary, layout: layout, publisher: publisher, audit: audit)
         }
         summary.seconds = Date().timeIntervalSince(started)
-        report(&summary, store: store, layout: layout, audit: audit)
+        report(&summary, store: shared, layout: layout, audit: audit)
         return summary
     }
 
@@ -124,7 +126,7 @@ public struct PipelineRunner {
     /// Run report, metrics, notification and the closing audit entries: each step runs
     /// whether or not the one before it worked.
     private func report(_ summary: inout Summary, store: StateStore, layout: OutputLayout, audit: AuditTrail) {
-        do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout, shard: options.shard) } catch {
+        do { summary.reportURL = try RunReport(summary, options: options).write(layout: layout, store: store, shard: options.shard) } catch {
             summary.reportingErrors.append("运行报告（run report）：\(ODPError.from(error))")
         }
         summary.timeliness = timeliness(layout: layout)

@@ -9,15 +9,23 @@ extension RunReport {
                   catalogError: summary.catalogError, signal: summary.signal.map(\.name))
     }
 
-    /// Writes it under `state/runs/` (atomically) and returns its path.
-    /// A shard's report names its shard: the shards of a job start at the same second, on
-    /// machines where the pid may be the same.
-    func write(layout: OutputLayout, shard: ShardSelection? = nil) throws -> URL {
+    /// Writes it under `state/runs/` (atomically) and returns its path; a shared state store
+    /// gets it too (document `runs/<name>`), where `odp status` on any pod reads it. A shard's
+    /// report names its shard: the shards of a job start at the same second, on machines where
+    /// the pid may be the same.
+    func write(layout: OutputLayout, store: StateStore, shard: ShardSelection? = nil) throws -> URL {
         let suffix = shard.map { "-" + $0.label } ?? ""
-        let url = layout.runsDirectory.appendingPathComponent("\(started.replacingOccurrences(of: ":", with: ""))-\(getpid())\(suffix).json")
+        let name = "\(started.replacingOccurrences(of: ":", with: ""))-\(getpid())\(suffix).json"
+        let url = layout.runsDirectory.appendingPathComponent(name)
         try ArtifactCodec.write(self, to: url)
+        if let records = store as? SharedRecords {
+            let data = try ArtifactCodec.encode(self)
+            try records.updateDocument(Self.documentPrefix + name) { _ in data }
+        }
         return url
     }
+
+    static let documentPrefix = "runs/"
 
     static func stamp(_ time: Date) -> String { ISO8601DateFormatter().string(from: time) }
 }

@@ -11,9 +11,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
     public init(workspace: Workspace, now: Date = Date()) throws {
         let layout = workspace.layout
-        let store = try FileStateStore(directory: layout.state)
-        let approvals = try Approvals(url: layout.approvals)
-        let lastRuns = try Self.lastRuns(in: layout.runsDirectory, of: Set(workspace.definitions.map(\.id)))
+        let store = try workspace.openStateStore()
+        let approvals = try Approvals(layout: layout, store: store)
+        let lastRuns = try Self.lastRuns(in: Self.runReports(layout: layout, store: store), of: Set(workspace.definitions.map(\.id)))
         let uploads = Dictionary(grouping: Publisher.status(store: store), by: \.dataset)
         datasets = try workspace.definitions.map { definition in
             let id = definition.id
@@ -28,16 +28,35 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
-    /// The newest run report entry of each dataset, newest reports first, until all are found.
-    private static func lastRuns(in directory: URL, of ids: Set<String>) throws -> [String: DatasetStatus.LastRun] {
+    /// Run reports, newest first: the shared store's when it keeps records (every pod's),
+    /// else the files under `state/runs/`.
+    struct RunReports {
+        var names: [String]
+        var read: (String) throws -> RunReport?
+        var path: (String) -> String
+    }
+
+    private static func runReports(layout: OutputLayout, store: StateStore) throws -> RunReports {
+        if let records = store as? SharedRecords {
+            let prefix = RunReport.documentPrefix
+            return RunReports(names: try records.documentNames(prefix: prefix).sorted(by: >),
+                              read: { name in try records.document(name).map { try ArtifactCodec.decode(RunReport.self, from: $0, file: name) } },
+                              path: { "state.\($0)" })
+        }
+        let directory = layout.runsDirectory
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted(by: >)
+        return RunReports(names: names, read: { try ArtifactCodec.read(RunReport.self, at: directory.appendingPathComponent($0)) },
+                          path: { directory.appendingPathComponent($0).path })
+    }
+
+    /// The newest run report entry of each dataset, newest reports first, until all are found.
+    private static func lastRuns(in reports: RunReports, of ids: Set<String>) throws -> [String: DatasetStatus.LastRun] {
         var found: [String: DatasetStatus.LastRun] = [:]
-        for name in names where found.count < ids.count {
-            let url = directory.appendingPathComponent(name)
-            guard let report = try ArtifactCodec.read(RunReport.self, at: url) else { continue }
+        for name in reports.names where found.count < ids.count {
+            guard let report = try reports.read(name) else { continue }
             for d in report.datasets where ids.contains(d.dataset) && found[d.dataset] == nil && d.status != .skipped {
-                found[d.dataset] = DatasetStatus.LastRun(started: report.started, status: d.status, version: d.version, error: d.error, report: url.path)
+                found[d.dataset] = DatasetStatus.LastRun(started: report.started, status: d.status, version: d.version, error: d.error, report: reports.path(name))
             }
         }
         return found

@@ -35,7 +35,7 @@ public struct TargetVerification {
         let lock = RunLock(url: layout.lockFile)
         try lock.acquire()
         defer { lock.release() }
-        let store = try FileStateStore(directory: layout.state)
+        let store = try workspace.openStateStore()
         let publisher = try Publisher(config: workspace.config, stateDirectory: layout.state, store: store,
                                       environment: ProcessInfo.processInfo.environment, log: { [log] line in log.log(.info, line) })
         let published = Publisher.status(store: store).filter { $0.state == .published }

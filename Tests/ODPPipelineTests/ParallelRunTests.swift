@@ -87,6 +87,8 @@ struct ParallelRunTests {
     /// - `state/runs/*.json`: the run's start time and durations: compared as its datasets'
     ///   id, status, version and row counts;
     /// - `state/metrics/odp.prom`: `odp_duration_seconds`;
+    /// - `state/leases/*.lease`: the owner (host, pid, a random part) and expiry of a released
+    ///   lease: compared by its fencing token;
     /// - `state/journal/*/receipts.jsonl`: the `time` a target confirmed a file; its
     ///   `remote` is a path under the fixture's own folder, which differs by construction;
     /// - `state/datasets/*.json`: the source fingerprints' paths (the fixture's folder), file
@@ -100,6 +102,7 @@ struct ParallelRunTests {
         if path.hasPrefix("state/runs/"), let report = try? ArtifactCodec.decode(RunReport.self, from: data, file: path) {
             return report.datasets.map { "\($0.dataset) \($0.status) \($0.version ?? "-") \($0.rowsRead) \($0.rowsRejected)" }.joined(separator: "\n")
         }
+        if path.hasPrefix("state/leases/") { return String(text.prefix { $0 != "\n" }) }
         if path == "state/metrics/odp.prom" {
             return text.split(separator: "\n").filter { !$0.hasPrefix("odp_duration_seconds") }.joined(separator: "\n")
         }

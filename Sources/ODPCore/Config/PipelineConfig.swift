@@ -35,6 +35,8 @@ public struct PipelineConfig: Sendable {
     /// `notify:` — a shell command and/or a webhook told about failed and held datasets.
     public var notifyCommand: String?
     public var notifyWebhook: String?
+    /// `state:` — files (default) or a shared PostgreSQL store.
+    public var state = StateConfig()
     public var raw: ConfigValue
 
     public var baseDirectory: URL { URL(fileURLWithPath: file).deletingLastPathComponent() }
@@ -93,11 +95,13 @@ public struct PipelineConfig: Sendable {
                 n.error("odp.notify.webhook 必须是 http(s) 网址（URL）", at: n.raw("webhook")?.location)
             }
         }
+        let state = r.map("state").map(StateConfig.parse) ?? StateConfig()
         let diagnostics = r.finish() + extra
-        let config = PipelineConfig(
+        var config = PipelineConfig(
             file: path, outputDirectory: output.hasPrefix("/") ? URL(fileURLWithPath: output) : base.appendingPathComponent(output).standardizedFileURL,
             datasetFiles: files, codeTables: tables, pseudonymKey: pseudonym, signingKey: signing, targets: targets,
             publicBaseURL: baseURL, publisher: publisher, notifyCommand: notifyCommand, notifyWebhook: notifyWebhook, raw: root)
+        config.state = state
         return (diagnostics.contains { $0.severity == .error } ? nil : config, diagnostics)
     }
 }

@@ -85,9 +85,16 @@ extension ErrorCode {
     public static let erratumRejected = ErrorCode(503, "勘误不能记录（erratum rejected）",
         "勘误说明会公开发布：不能为空、不超过 2000 字，且不得含手机号码、身份证号等个人信息（与发布文件相同的扫描）；编号须是该数据集已有的勘误。改写说明后重试。")
 
+    // 06xx: shared state (PostgreSQL, sharded runs)
+    public static let stateStore = ErrorCode(601, "共享状态库不可用（state store unavailable）",
+        "odp.yml 的 `state: {type: postgres}` 指向的 PostgreSQL 无法连接、拒绝登录，或读写失败。检查 `state.url` 引用的密钥、网络和数据库权限（需能在 `state.schema` 模式下建表）。消息不含连接串和密码。")
+    public static let leaseLost = ErrorCode(602, "数据集租约已被接管（lease lost）",
+        "本进程处理该数据集时租约过期并被另一个进程接管（例如本进程停顿超过 `state.lease_seconds`）。为免重复发布，本进程停止处理该数据集、不再上传；接管者会从上传记录续传。通常无需处理；频繁出现时调大 `state.lease_seconds`。")
+
     /// Every code, in number order: the catalog docs/errors.md is generated from.
     public static let all: [ErrorCode] = [
         usage, configMissing, runLocked, shard, shardWait, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
         diskFull, permissionDenied, io, artifact, publish, noRelease, heldNotReviewable, erratumRejected,
+        stateStore, leaseLost,
     ]
 }

@@ -36,4 +36,18 @@ public protocol StateStore: AnyObject, Sendable {
     /// machines) gets the winner's bytes back. `id` is a plan id (`--plan`, `ODP_JOB_ID`), at
     /// most letters, digits, `.`, `_` and `-`, not starting with `.`.
     func claimPlan(id: String, proposed: Data) throws -> Data
+
+    /// Takes the dataset's lease for `ttl` seconds, or takes it over when its holder let it
+    /// expire; nil when another owner holds an unexpired lease. Taking it (again) gives a new,
+    /// larger token; the same owner re-acquiring keeps its token.
+    func acquireLease(dataset: String, owner: String, ttl: TimeInterval) throws -> DatasetLease?
+    /// Extends a lease still held; false when it expired and was taken over (or released).
+    func renew(_ lease: DatasetLease, ttl: TimeInterval) throws -> Bool
+    /// Whether `lease` is still the dataset's current, unexpired lease: the fencing check made
+    /// before each write that publishes.
+    func holds(_ lease: DatasetLease) throws -> Bool
+    /// Ends a lease at once (a no-op when it was already taken over).
+    func release(_ lease: DatasetLease) throws
+    /// Datasets whose lease is held and unexpired (for tests and `odp status`).
+    func heldLeases() throws -> [DatasetLease]
 }

@@ -1,6 +1,7 @@
 import CLibPQ
 import Foundation
 import ODPCore
+import ODPPostgres
 
 /// Reads a PostgreSQL table or query through libpq with a server-side cursor inside a
 /// read-only transaction, `fetchSize` rows per round trip, so memory stays at one batch.

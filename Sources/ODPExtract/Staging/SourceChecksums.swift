@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import ODPCore
+import ODPPostgres
 
 /// Key-range checksums of a SQL source, computed by its own database, over exactly the rows
 /// and text the reader would put in the staging copy: deletion-flagged rows are left out, and

@@ -23,9 +23,10 @@ struct DecisionOptions: ParsableArguments {
             }
             throw ODPError.usage("\(dataset) 没有版本 \(version)（no release）：\(layout.releases.path) 与 \(heldRoot.path) 下都没有；用 odp status 查看各数据集的版本").coded(.noRelease)
         }
-        var approvals = try Approvals(url: layout.approvals)
+        let store = try workspace.openStateStore()
+        var approvals = try Approvals(layout: layout, store: store)
         try approvals.record(dataset: dataset, version: version, approved: approved, by: by, note: note)
-        try AuditTrail(url: layout.auditLog).record(approved ? "release_approved" : "release_rejected", dataset: dataset,
+        try workspace.auditTrail(store: store).record(approved ? "release_approved" : "release_rejected", dataset: dataset,
                                                     details: AuditDetails(version: version, by: by, note: note ?? ""))
         print("\(dataset) \(version)：\(approved ? "approved 已批准，下次运行 odp run 时发布" : "rejected 已驳回")")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ODPCore
 import ODPPipeline
 
 extension ODP {
@@ -14,7 +15,8 @@ extension ODP {
 
             func run() throws {
                 let workspace = try pipeline.workspace()
-                let result = try AuditTrail.verify(url: workspace.layout.auditLog)
+                let store = try workspace.openStateStore()
+                let result = try (store as? SharedRecords).map(AuditTrail.verify(records:)) ?? AuditTrail.verify(url: workspace.layout.auditLog)
                 if let line = result.firstBrokenLine {
                     print("审计日志在第 \(line) 条记录处断裂（audit trail BROKEN at entry \(line)）：\(result.problem ?? "")")
                     throw ExitCode(ODPExit.failure)

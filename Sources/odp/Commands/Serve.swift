@@ -36,9 +36,10 @@ extension ODP {
             let catalogs = Dictionary(workspace.definitions.map { ($0.id, $0.catalog) }, uniquingKeysWith: { a, _ in a })
             let server = try PortalServer(root: layout.root, host: host, port: port, token: secret, allowedHosts: allowHosts,
                                           catalogs: catalogs) { dataset, version, approved, by, note in
-                var approvals = try Approvals(url: layout.approvals)
+                let store = try workspace.openStateStore()
+                var approvals = try Approvals(layout: layout, store: store)
                 try approvals.record(dataset: dataset, version: version, approved: approved, by: by, note: note)
-                try AuditTrail(url: layout.auditLog).record(approved ? "release_approved" : "release_rejected", dataset: dataset,
+                try workspace.auditTrail(store: store).record(approved ? "release_approved" : "release_rejected", dataset: dataset,
                                                             details: AuditDetails(version: version, by: by, note: note ?? "", via: "portal"))
             }
             let shownHost = host.contains(":") ? "[\(host)]" : host

@@ -2,40 +2,36 @@ import CLibPQ
 import Foundation
 import ODPCore
 
-/// One libpq connection to a dataset's PostgreSQL source, shared by the row reader and the
-/// reconciliation checksums. The password goes only to `PQconnectdbParams` and never into a
-/// message.
-final class PGConnection {
-    private(set) var handle: OpaquePointer?
-    private let secret: String?
-    let datasetID: String
-    /// Server, database and table, so a lost connection names what was being read.
-    let origin: String
+/// One libpq connection: a dataset's PostgreSQL source (ODPExtract) or the shared state
+/// store. Secrets go only to `PQconnectdbParams` and never into a message: every error text
+/// is scrubbed of them.
+public final class PGConnection {
+    public private(set) var handle: OpaquePointer?
+    private let secrets: [String]
+    /// What is being read or written (server, database, table), so a lost connection names it.
+    public let origin: String
+    /// Wraps a message into the caller's error (the dataset's source error, the state store's).
+    private let wrap: (String) -> ODPError
 
-    init(definition: DatasetDefinition, environment: [String: String]) throws {
-        let spec = definition.source
-        datasetID = definition.id
-        guard let c = spec.connection else {
-            throw ODPError.source(definition.id, "postgres 数据源缺少 `connection`")
-        }
-        secret = try c.password?.resolve(relativeTo: definition.baseDirectory, environment: environment)
-        origin = "\(c.host):\(c.port)，数据库（database）\(c.database)，" + (spec.table.map { "表（table）\($0)" } ?? "查询（query）")
-        var params: [(String, String)] = [
-            ("host", c.host), ("port", String(c.port)), ("dbname", c.database), ("user", c.user),
-            ("sslmode", c.sslMode), ("connect_timeout", "10"), ("client_encoding", "UTF8"),
-            ("application_name", "odp"), ("options", "-c DateStyle=ISO,YMD"),
-        ]
-        if let root = c.sslRootCert { params.append(("sslrootcert", definition.resolve(root).path)) }
-        if let secret { params.append(("password", secret)) }
-        handle = Self.connect(params)
+    /// - Parameters:
+    ///   - parameters: libpq keywords and values; with `expandDatabase`, `dbname` may be a
+    ///     `postgres://` URI.
+    ///   - secrets: values that must never appear in a message (passwords, URIs carrying one).
+    ///   - refused: the start of the message when the connection fails ("无法以用户 … 连接").
+    public init(parameters: [(String, String)], expandDatabase: Bool = false, secrets: [String], origin: String, refused: String,
+                wrap: @escaping (String) -> ODPError) throws {
+        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+        self.origin = origin
+        self.wrap = wrap
+        handle = Self.connect(parameters, expand: expandDatabase)
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = scrub(lastError())
             close()
-            throw ODPError.source(datasetID, "无法以用户 \(c.user) 连接 PostgreSQL \(c.host):\(c.port)（cannot connect）：\(message)")
+            throw wrap("\(refused)：\(message)")
         }
     }
 
-    private static func connect(_ params: [(String, String)]) -> OpaquePointer? {
+    private static func connect(_ params: [(String, String)], expand: Bool) -> OpaquePointer? {
         let keys = params.map { strdup($0.0) }
         let values = params.map { strdup($0.1) }
         defer {
@@ -46,11 +42,11 @@ final class PGConnection {
         var k = keys.map { UnsafePointer<CChar>($0) } + [nil]
         var v = values.map { UnsafePointer<CChar>($0) } + [nil]
         return k.withUnsafeMutableBufferPointer { kb in
-            v.withUnsafeMutableBufferPointer { vb in PQconnectdbParams(kb.baseAddress, vb.baseAddress, 0) }
+            v.withUnsafeMutableBufferPointer { vb in PQconnectdbParams(kb.baseAddress, vb.baseAddress, expand ? 1 : 0) }
         }
     }
 
-    func close() {
+    public func close() {
         if let handle { PQfinish(handle) }
         handle = nil
     }
@@ -58,14 +54,14 @@ final class PGConnection {
     deinit { close() }
 
     /// Runs a statement that returns no rows.
-    func command(_ sql: String, parameters: [String] = [], doing what: String = "查询失败（query failed）") throws {
+    public func command(_ sql: String, parameters: [String] = [], doing what: String = "查询失败（query failed）") throws {
         let result = execute(sql, parameters: parameters)
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result, doing: what) }
     }
 
     /// Runs a query and returns its rows as text (NULL as nil); for small results only.
-    func rows(_ sql: String, parameters: [String] = [], doing what: String) throws -> [[String?]] {
+    public func rows(_ sql: String, parameters: [String] = [], doing what: String) throws -> [[String?]] {
         let result = execute(sql, parameters: parameters)
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw failure(result, doing: what) }
@@ -75,7 +71,7 @@ final class PGConnection {
     }
 
     /// The result columns of `sql` (names and whether each is boolean), without reading rows.
-    func columns(_ sql: String, parameters: [String]) throws -> (names: [String], bools: [Bool]) {
+    public func columns(_ sql: String, parameters: [String]) throws -> (names: [String], bools: [Bool]) {
         let result = execute("SELECT * FROM (\(sql)) AS odp_source LIMIT 0", parameters: parameters)
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw failure(result, doing: "读取列名失败（reading the columns failed）") }
@@ -84,7 +80,7 @@ final class PGConnection {
     }
 
     /// The caller clears the result.
-    func execute(_ sql: String, parameters: [String]) -> OpaquePointer? {
+    public func execute(_ sql: String, parameters: [String]) -> OpaquePointer? {
         let copies = parameters.map { strdup($0) }
         defer { copies.forEach { free($0) } }
         var pointers = copies.map { UnsafePointer<CChar>($0) }
@@ -93,23 +89,23 @@ final class PGConnection {
         }
     }
 
-    func lastError() -> String {
+    public func lastError() -> String {
         guard let handle, let text = PQerrorMessage(handle) else { return "unknown error" }
         return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func failure(_ result: OpaquePointer?, doing what: String) -> ODPError {
+    public func failure(_ result: OpaquePointer?, doing what: String) -> ODPError {
         let message = scrub(result.flatMap(Self.describe) ?? lastError())
         if PQstatus(handle) != CONNECTION_OK {
-            return ODPError.source(datasetID, "与 PostgreSQL \(origin) 的连接中断（lost the connection；\(what)）：\(message)")
+            return wrap("与 PostgreSQL \(origin) 的连接中断（lost the connection；\(what)）：\(message)")
         }
-        return ODPError.source(datasetID, "\(what)：\(message)")
+        return wrap("\(what)：\(message)")
     }
 
     /// The server's error from its fields: message, detail, hint and SQLSTATE. The flattened
     /// text would carry the echoed query line and its `^` marker, which mean nothing on one
     /// line; the position is left out too, as it counts in the cursor's wrapping of the query.
-    static func describe(_ result: OpaquePointer) -> String? {
+    public static func describe(_ result: OpaquePointer) -> String? {
         func field(_ code: Character) -> String? {
             guard let p = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
             let s = String(cString: p).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -125,10 +121,9 @@ final class PGConnection {
 
     /// One line (libpq wraps its messages over several), and never the password: servers do
     /// not echo it, but a message must not carry one whatever happens.
-    func scrub(_ text: String) -> String {
+    public func scrub(_ text: String) -> String {
         let line = text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && $0 != "^" }.joined(separator: " ")
-        guard let secret, secret.count >= 4 else { return line }
-        return line.replacingOccurrences(of: secret, with: "***")
+        return secrets.reduce(line) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 }
