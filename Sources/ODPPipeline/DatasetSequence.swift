@@ -63,7 +63,7 @@ struct DatasetSequence: @unchecked Sendable {
         let id = definition.id
         if let signal = runner.stop.signal { return interrupted(id, signal: signal, started: false) }
         do {
-            guard try leases.acquire(id) != nil else { return leasedElsewhere(id) }
+            guard try acquireLease(id) else { return leasedElsewhere(id) }
         } catch {
             return failed(id, error)
         }
@@ -137,6 +137,22 @@ struct DatasetSequence: @unchecked Sendable {
 
     /// Another live worker (a pod of a sharded run, or one retried in its place) holds the
     /// dataset's lease: it is that worker's to finish. Not a failure of this run.
+    /// In a shard the plan gives the dataset to this index alone, so a lease held elsewhere is
+    /// most likely a killed attempt of this index (a pod the Job controller retried): wait for
+    /// it to lapse, one lease period at most, rather than leave the dataset out of the job. A
+    /// holder still renewing it after that is alive, and the dataset is skipped.
+    private func acquireLease(_ id: String) throws -> Bool {
+        if try leases.acquire(id) != nil { return true }
+        guard options.shard != nil else { return false }
+        log.log(.info, "leased by another worker; waiting up to \(Int(leases.ttl) + 2) s for the lease to lapse", dataset: id)
+        let deadline = Date().addingTimeInterval(leases.ttl + 2)
+        while Date() < deadline, runner.stop.signal == nil {
+            Thread.sleep(forTimeInterval: 1)
+            if try leases.acquire(id) != nil { return true }
+        }
+        return false
+    }
+
     private func leasedElsewhere(_ id: String) -> DatasetOutcome {
         var outcome = DatasetOutcome(dataset: id, status: .skipped)
         outcome.reasons = ["另一个进程正在处理该数据集（leased by another worker），本次跳过"]
