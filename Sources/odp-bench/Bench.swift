@@ -9,6 +9,7 @@ import ODPPipeline
 /// desensitize, write the CSV, SHA-256, zip) and the complete release, per stage, next to the
 /// floor. Each run is a real pipeline run in a child process, so peak memory is its own.
 /// `--catalog N`: many small datasets instead of one large table (`CatalogBench`).
+/// `--portal N`: the catalog step and `odp serve` under load at N datasets (`PortalBench`).
 @main
 struct Bench {
     static func main() throws {
@@ -26,6 +27,15 @@ struct Bench {
         }
         if let n = option("--catalog", &args), let datasets = Int(n.replacingOccurrences(of: "_", with: "")) {
             try CatalogBench.run(datasets: datasets, dataDir: dataDir, keep: flag("--keep", &args))
+            return
+        }
+        if let config = option("--portal-catalog", &args) {
+            try PortalBench.measureCatalog(config: config)
+            return
+        }
+        if let n = option("--portal", &args), let datasets = Int(n.replacingOccurrences(of: "_", with: "")) {
+            try PortalBench.run(datasets: datasets, dataDir: dataDir, keep: flag("--keep", &args),
+                               requests: Int(option("--requests", &args) ?? "") ?? 2_000, concurrency: Int(option("--concurrency", &args) ?? "") ?? 8)
             return
         }
         if let n = option("--reconcile", &args), let rows = Int(n.replacingOccurrences(of: "_", with: "")) {
