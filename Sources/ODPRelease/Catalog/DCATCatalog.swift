@@ -53,11 +53,12 @@ enum DCATCatalog {
             "dct:publisher": ["@type": "foaf:Agent", "foaf:name": zh(publisher)],
             "dct:modified": typed(generated, "xsd:dateTime"),
             "dct:language": ref(euLanguage + "ZHO", "dct:LinguisticSystem"),
-            "dcat:dataset": .array(entries.map { dataset($0, baseURL: baseURL) }),
         ]
         if let baseURL, !baseURL.isEmpty { catalog["foaf:homepage"] = ref(baseURL, "foaf:Document") }
-        let document: ArtifactJSON = ["@context": context, "@graph": [catalog]]
-        return try document.encoded(pretty: true) + Data("\n".utf8)
+        return try JSONSplice.encode(count: entries.count, element: { dataset(entries[$0], baseURL: baseURL) }) { datasets in
+            catalog["dcat:dataset"] = datasets
+            return ["@context": context, "@graph": [catalog]]
+        } + Data("\n".utf8)
     }
 
     static func license(_ id: String) -> ArtifactJSON {
