@@ -35,7 +35,7 @@ struct Bench {
         }
         if let n = option("--portal", &args), let datasets = Int(n.replacingOccurrences(of: "_", with: "")) {
             try PortalBench.run(datasets: datasets, dataDir: dataDir, keep: flag("--keep", &args),
-                               requests: Int(option("--requests", &args) ?? "") ?? 2_000, concurrency: Int(option("--concurrency", &args) ?? "") ?? 8)
+                               seconds: Int(option("--seconds", &args) ?? "") ?? 10, connections: Int(option("--connections", &args) ?? "") ?? 8)
             return
         }
         if let n = option("--reconcile", &args), let rows = Int(n.replacingOccurrences(of: "_", with: "")) {
@@ -85,6 +85,23 @@ struct Bench {
         let value = args[i + 1]
         args.removeSubrange(i...(i + 1))
         return value
+    }
+
+    /// A measurement in a child process of this binary (so its peak RSS is its own), which
+    /// prints its result as JSON.
+    static func child<T: Decodable>(_ arguments: [String], as type: T.Type, what: String) throws -> T {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let result = try? JSONDecoder().decode(T.self, from: data) else {
+            throw ODPError.usage("\(what) failed (exit \(process.terminationStatus))")
+        }
+        return result
     }
 
     static func flag(_ name: String, _ args: inout [String]) -> Bool {

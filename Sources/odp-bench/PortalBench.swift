@@ -9,7 +9,7 @@ import ODPRelease
 /// a first run of N datasets would take hours), then
 /// 1. the catalog step (open list CSV/JSON/HTML and DCAT, through the published-file gate as
 ///    `odp run` does), in a child process so its time, CPU and peak RSS are its own;
-/// 2. `odp serve` on loopback and ApacheBench (`ab`) against the list, a deep page in another
+/// 2. `odp serve` on loopback and `wrk` against the list, a deep page in another
 ///    order, a department page, a text search, a search by field name and a dataset page:
 ///    p50/p95/p99 and requests per second for each.
 enum PortalBench {
@@ -22,7 +22,7 @@ enum PortalBench {
         var bytes: [String: Int]
     }
 
-    static func run(datasets n: Int, dataDir: URL, keep: Bool, requests: Int, concurrency: Int) throws {
+    static func run(datasets n: Int, dataDir: URL, keep: Bool, seconds: Int, connections: Int) throws {
         let dir = dataDir.appendingPathComponent("portal-\(n)")
         try? FileManager.default.removeItem(at: dir)
         FileHandle.standardError.write(Data("writing \(n) releases in \(dir.path)…\n".utf8))
@@ -37,7 +37,7 @@ enum PortalBench {
         for (name, bytes) in catalog.bytes.sorted(by: { $0.key < $1.key }) {
             print(String(format: "    %@ %8.1f MB", Report.pad(name), Double(bytes) / 1_048_576))
         }
-        try serveAndLoad(config: config, n: n, requests: requests, concurrency: concurrency)
+        try serveAndLoad(config: config, n: n, seconds: seconds, connections: connections)
     }
 
     /// One dataset's latest release, through the artifact types the release writer uses.
@@ -73,18 +73,7 @@ enum PortalBench {
     }
 
     private static func catalogChild(config: String) throws -> CatalogResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["--portal-catalog", config]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let result = try? JSONDecoder().decode(CatalogResult.self, from: data) else {
-            throw ODPError.usage("the portal benchmark's catalog step failed (exit \(process.terminationStatus))")
-        }
-        return result
+        try Bench.child(["--portal-catalog", config], as: CatalogResult.self, what: "the portal benchmark's catalog step")
     }
 
     /// In the child: the catalog step as `odp run` ends, from loading the workspace on.
@@ -107,18 +96,23 @@ enum PortalBench {
     }
 
     /// Starts `odp serve` (the `odp` beside this binary) on a free loopback port, times the
-    /// first request (which builds the index), runs `ab` per page and stops the server.
-    private static func serveAndLoad(config: String, n: Int, requests: Int, concurrency: Int) throws {
-        guard let ab = ["/usr/bin/ab", "/usr/sbin/ab"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw ODPError.usage("ab (ApacheBench) is not installed: apt-get install -y apache2-utils (scripts/setup.sh --test)")
+    /// first request (which builds the index), runs `wrk` per page and stops the server.
+    private static func serveAndLoad(config: String, n: Int, seconds: Int, connections: Int) throws {
+        // wrk, not ab: ab speaks HTTP/1.0 and waits for the server to close, which the portal's
+        // HTTP/1.1 server does not do for it.
+        let wrk = "/usr/bin/wrk"
+        guard FileManager.default.isExecutableFile(atPath: wrk) else {
+            throw ODPError.usage("wrk is not installed: apt-get install -y wrk (scripts/setup.sh --test)")
         }
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("odp-bench-\(getpid()).lua")
+        try Data(Self.script.utf8).write(to: script)
+        defer { try? FileManager.default.removeItem(at: script) }
         let odp = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("odp")
         let port = 18_000 + Int(getpid() % 2_000)
         let server = Process()
         server.executableURL = odp
         server.arguments = ["serve", "--config", config, "--port", String(port)]
-        let errors = Pipe()
-        server.standardError = errors
+        server.standardError = FileHandle.nullDevice
         server.standardOutput = FileHandle.nullDevice
         try server.run()
         defer { server.terminate(); server.waitUntilExit() }
@@ -133,18 +127,20 @@ enum PortalBench {
         print(String(format: "\n  odp serve: first list page (loads the definitions' catalog and builds the index) %.2f s after start, that request %.2f s",
                      watch.elapsed, first))
         let middle = CatalogWorkspace.id(n / 2)
+        let departmentPage = min(3, max(1, n / CatalogWorkspace.departments.count / 20))
         let pages: [(String, String)] = [
             ("list, page 1", "/"),
             ("list, page 500 by update time", "/?sort=updated&page=\(min(500, max(1, n / 20)))"),
-            ("department page 3", "/departments/\(percent(CatalogWorkspace.departments[1]))?page=3"),
+            ("department page \(departmentPage)", "/departments/\(percent(CatalogWorkspace.departments[1]))?page=\(departmentPage)"),
             ("search: title words", "/?q=\(percent("目录第\(n / 3 + 1)项"))"),
             ("search: field name", "/?q=district&sort=provider&page=2"),
             ("dataset page", "/datasets/\(middle)"),
         ]
-        print(String(format: "\n  %@ %8@ %8@ %8@ %10@   (ab -k -n %d -c %d, ms)", Report.pad("page"), "p50", "p95", "p99", "req/s", requests, concurrency))
+        print("\n  \(Report.pad("page")) \(["p50", "p95", "p99"].map { $0.padding(toLength: 8, withPad: " ", startingAt: 0) }.joined(separator: " "))"
+              + "   req/s   (wrk, \(connections) connections, \(seconds) s per page, ms)")
         for (label, path) in pages {
-            let r = try load(ab: ab, url: base + path, requests: requests, concurrency: concurrency)
-            print(String(format: "  %@ %8d %8d %8d %10.0f%@", Report.pad(label), r.p50, r.p95, r.p99, r.rate, r.failed > 0 ? "  \(r.failed) failed" : ""))
+            let r = try load(wrk: wrk, script: script.path, url: base + path, seconds: seconds, connections: connections)
+            print(String(format: "  %@ %8.1f %8.1f %8.1f %7.0f%@", Report.pad(label), r.p50, r.p95, r.p99, r.rate, r.failed > 0 ? "  \(r.failed) errors" : ""))
         }
         let rss = (try? String(contentsOfFile: "/proc/\(server.processIdentifier)/status", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? "?"
@@ -152,7 +148,7 @@ enum PortalBench {
     }
 
     static func percent(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s
+        s.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")) ?? s
     }
 
     /// A GET answered 200.
@@ -166,34 +162,33 @@ enum PortalBench {
         return curl.terminationStatus == 0
     }
 
-    struct Load { var p50 = 0, p95 = 0, p99 = 0, failed = 0; var rate = 0.0 }
+    struct Load { var p50 = 0.0, p95 = 0.0, p99 = 0.0, rate = 0.0, failed = 0 }
 
-    /// Runs `ab` and reads its percentile table ("  95%    12") and "Requests per second".
-    private static func load(ab: String, url: String, requests: Int, concurrency: Int) throws -> Load {
+    /// wrk's Lua hook: percentiles in microseconds, requests, duration, errors, on one line.
+    static let script = """
+        done = function(summary, latency, requests)
+          local e = summary.errors
+          io.write(string.format("ODP %d %d %d %d %d %d\\n", latency:percentile(50), latency:percentile(95), latency:percentile(99),
+            summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout))
+        end
+        """
+
+    /// Runs `wrk` (HTTP/1.1, keep-alive) against one URL for `seconds`.
+    private static func load(wrk: String, script: String, url: String, seconds: Int, connections: Int) throws -> Load {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ab)
-        process.arguments = ["-q", "-k", "-n", String(requests), "-c", String(concurrency), url]
+        process.executableURL = URL(fileURLWithPath: wrk)
+        process.arguments = ["-t", "2", "-c", String(connections), "-d", "\(seconds)s", "--timeout", "10s", "-s", script, url]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        var r = Load()
-        for line in text.split(separator: "\n") {
-            let words = line.split(separator: " ")
-            guard let first = words.first else { continue }
-            switch first {
-            case "50%": r.p50 = Int(words.last ?? "") ?? 0
-            case "95%": r.p95 = Int(words.last ?? "") ?? 0
-            case "99%": r.p99 = Int(words.last ?? "") ?? 0
-            case "Requests" where words.count > 3: r.rate = Double(words[3]) ?? 0
-            case "Failed" where words.count > 2: r.failed += Int(words[2]) ?? 0
-            case "Non-2xx" where words.count > 2: r.failed += Int(words[2]) ?? 0
-            default: break
-            }
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ODP ") }) else {
+            throw ODPError.usage("wrk failed for \(url):\n\(text)")
         }
-        guard process.terminationStatus == 0, r.rate > 0 else { throw ODPError.usage("ab failed for \(url):\n\(text)") }
-        return r
+        let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard v.count == 6, v[3] > 0 else { throw ODPError.usage("wrk answered no request for \(url):\n\(text)") }
+        return Load(p50: v[0] / 1000, p95: v[1] / 1000, p99: v[2] / 1000, rate: v[3] / (v[4] / 1_000_000), failed: Int(v[5]))
     }
 }
