@@ -33,9 +33,12 @@ struct DatasetRecord: Sendable {
     }
 
     /// A red 逾期 tag for an overdue dataset, nothing otherwise.
+    /// Judged with the cycle's arithmetic alone: `DatasetTimeliness` also formats the date it
+    /// becomes overdue with a new ISO8601DateFormatter, which cost most of a list page's time.
     var overdueTag: String {
-        guard let t = timeliness(), t.overdue else { return "" }
-        return "<span class=\"tag red\" title=\"超过更新周期（\(HTML.escape(t.cycle.rawValue))）未发布新版本\">逾期未更新</span>"
+        guard let cycle = updateCycle.flatMap(UpdateCycle.init(rawValue:)), let last = updated.flatMap(BeijingTime.parse),
+              cycle.isOverdue(lastRelease: last, now: Date()) else { return "" }
+        return "<span class=\"tag red\" title=\"超过更新周期（\(HTML.escape(cycle.rawValue))）未发布新版本\">逾期未更新</span>"
     }
 
     var json: ArtifactJSON {
