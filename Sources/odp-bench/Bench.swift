@@ -9,6 +9,7 @@ import ODPPipeline
 /// desensitize, write the CSV, SHA-256, zip) and the complete release, per stage, next to the
 /// floor. Each run is a real pipeline run in a child process, so peak memory is its own.
 /// `--catalog N`: many small datasets instead of one large table (`CatalogBench`).
+/// `--portal N`: the catalog step and `odp serve` under load at N datasets (`PortalBench`).
 @main
 struct Bench {
     static func main() throws {
@@ -26,6 +27,15 @@ struct Bench {
         }
         if let n = option("--catalog", &args), let datasets = Int(n.replacingOccurrences(of: "_", with: "")) {
             try CatalogBench.run(datasets: datasets, dataDir: dataDir, keep: flag("--keep", &args))
+            return
+        }
+        if let config = option("--portal-catalog", &args) {
+            try PortalBench.measureCatalog(config: config)
+            return
+        }
+        if let n = option("--portal", &args), let datasets = Int(n.replacingOccurrences(of: "_", with: "")) {
+            try PortalBench.run(datasets: datasets, dataDir: dataDir, keep: flag("--keep", &args),
+                               seconds: Int(option("--seconds", &args) ?? "") ?? 10, connections: Int(option("--connections", &args) ?? "") ?? 8)
             return
         }
         if let n = option("--reconcile", &args), let rows = Int(n.replacingOccurrences(of: "_", with: "")) {
@@ -78,6 +88,23 @@ struct Bench {
         let value = args[i + 1]
         args.removeSubrange(i...(i + 1))
         return value
+    }
+
+    /// A measurement in a child process of this binary (so its peak RSS is its own), which
+    /// prints its result as JSON.
+    static func child<T: Decodable>(_ arguments: [String], as type: T.Type, what: String) throws -> T {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let result = try? JSONDecoder().decode(T.self, from: data) else {
+            throw ODPError.usage("\(what) failed (exit \(process.terminationStatus))")
+        }
+        return result
     }
 
     static func flag(_ name: String, _ args: inout [String]) -> Bool {

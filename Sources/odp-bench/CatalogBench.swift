@@ -61,18 +61,8 @@ enum CatalogBench {
     }
 
     private static func child(_ step: Step, config: String) throws -> StepResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["--catalog-step", step.rawValue, "--catalog-config", config]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let result = try? JSONDecoder().decode(StepResult.self, from: data) else {
-            throw ODPError.usage("the catalog benchmark's \(step.rawValue) step failed (exit \(process.terminationStatus))")
-        }
-        return result
+        try Bench.child(["--catalog-step", step.rawValue, "--catalog-config", config], as: StepResult.self,
+                             what: "the catalog benchmark's \(step.rawValue) step")
     }
 
     /// In the child: one step, measured from loading the workspace on.

@@ -4,6 +4,12 @@ import Foundation
 /// 5,000 rows each (log-uniform, so most are small, as in a city's catalog), the same bytes
 /// for the same N.
 enum CatalogWorkspace {
+    /// 40 提供方, as in the seeds' city.
+    static let departments = ["市场监管局", "生态环境局", "民政局", "交通运输局", "教育局", "卫生健康委", "公安局", "财政局", "税务局",
+                              "人社局", "自然资源局", "住建局", "水利局", "农业农村局", "商务局", "文旅局", "应急管理局", "统计局",
+                              "医保局", "城管局", "司法局", "审计局", "国资委", "发改委", "工信局", "科技局", "民宗局", "退役军人局",
+                              "林业局", "体育局", "信访局", "档案局", "气象局", "邮政管理局", "烟草专卖局", "供销社", "残联", "妇联",
+                              "团市委", "总工会"]
     static let minRows = 50
     static let maxRows = 5_000
 
@@ -18,18 +24,21 @@ enum CatalogWorkspace {
     static func id(_ i: Int) -> String { String(format: "bench-%05d", i + 1) }
 
     /// Writes `odp.yml`, `defs/*.yml` and `data/*.csv` under `dir` (kept when already there
-    /// for this N) and returns the path of `odp.yml` and every source file.
-    static func write(datasets n: Int, into dir: URL) throws -> (config: String, sources: [URL]) {
+    /// for this N) and returns the path of `odp.yml` and every source file. Without
+    /// `withSources` the CSV sources are not written (`odp-bench --portal` writes releases
+    /// directly).
+    static func write(datasets n: Int, into dir: URL, withSources: Bool = true) throws -> (config: String, sources: [URL]) {
         let fm = FileManager.default
         let config = dir.appendingPathComponent("odp.yml")
         let sources = (0..<n).map { dir.appendingPathComponent("data/\(id($0)).csv") }
         if fm.fileExists(atPath: config.path) { return (config.path, sources) }
         try fm.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         try fm.createDirectory(at: dir.appendingPathComponent("defs"), withIntermediateDirectories: true)
-        let departments = ["市场监管局", "生态环境局", "民政局", "交通运输局", "教育局", "卫生健康委"]
+        let domains = ["市场监管", "生态环境", "民生服务", "交通出行", "教育文化", "医疗卫生", "城建住房", "财税金融"]
         for i in 0..<n {
-            try csv(rows: rows(i), seed: i).write(to: sources[i])
+            if withSources { try csv(rows: rows(i), seed: i).write(to: sources[i]) }
             let department = departments[i % departments.count]
+            let domain = domains[(i / departments.count) % domains.count]
             try """
             id: \(id(i))
             catalog:
@@ -38,7 +47,7 @@ enum CatalogWorkspace {
               provider: \(department)
               provider_code: 11350100MB1995472L
               summary: 基准测试生成的数据集
-              domain: 基准
+              domain: \(domain)
               open_type: 无条件开放
               update_cycle: 每日
               license: CC-BY-4.0
@@ -53,8 +62,8 @@ enum CatalogWorkspace {
               - {name: district, title: 区县, type: string, class: public}
             """.write(to: dir.appendingPathComponent("defs/\(id(i)).yml"), atomically: false, encoding: .utf8)
         }
-        let list = (0..<n).map { "  - defs/\(id($0)).yml" }.joined(separator: "\n")
-        try "output: out\ndatasets:\n\(list)\n".write(to: config, atomically: true, encoding: .utf8)
+        // A pattern, not N entries: odp.yml's YAML refuses more than 20,000 values (ODP-E0103).
+        try "output: out\ndatasets:\n  - \"defs/*.yml\"\n".write(to: config, atomically: true, encoding: .utf8)
         return (config.path, sources)
     }
 

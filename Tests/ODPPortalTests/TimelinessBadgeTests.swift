@@ -13,7 +13,7 @@ struct TimelinessBadgeTests {
     }
 
     @Test("a 每日 dataset last released a week ago is tagged 逾期未更新 in the list, and the 更新及时率 counts it")
-    func badge() {
+    func badge() throws {
         let stale = record(cycle: "每日", updated: Date().addingTimeInterval(-7 * 86_400))
         let fresh = record(cycle: "每年", updated: Date())
         let irregular = record(cycle: "不定期", updated: Date().addingTimeInterval(-900 * 86_400))
@@ -21,7 +21,7 @@ struct TimelinessBadgeTests {
         #expect(!ListPage.card(fresh).contains("逾期"))
         #expect(!ListPage.card(irregular).contains("逾期"))
         #expect(stale.json["overdue"] == .bool(true))
-        let page = ListPage.render(all: [stale, fresh, irregular], query: CatalogQuery(query: [:]))
+        let page = try ListPage.render(index: PortalIndex(records: [stale, fresh, irregular]), query: CatalogQuery())
         #expect(page.contains("更新及时率 50.0%（1/2 项按时）"))
     }
 }

@@ -62,6 +62,7 @@ enum Layout {
     .bar i{display:block;height:100%;background:#2e7d32}.bar i.mid{background:#f9a825}.bar i.low{background:#c62828}
     .big{font-size:30px;font-weight:700;color:#0a3d7a}.muted{color:#6b7785}.mono{font-family:"DejaVu Sans Mono",monospace;font-size:12px;word-break:break-all}
     .empty{padding:40px;text-align:center;color:#6b7785}.count{color:#6b7785;margin:0 0 10px}
+    .pager{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:8px 0}.facets{columns:3 220px;padding-left:18px}
     .notice{background:#fff8e1;border:1px solid #ffe0a3;padding:10px 14px;border-radius:4px;margin-bottom:14px}
     textarea,input.text{width:100%;padding:6px 8px;border:1px solid #c5ced8;border-radius:4px;font:inherit}
     .actions{display:flex;gap:8px;align-items:flex-end;flex-wrap:wrap}.actions div{flex:1;min-width:160px}

@@ -1,30 +1,110 @@
 import Foundation
+import Hummingbird
 import ODPCore
 
-/// The open-data list (开放数据目录) with text search and the four filters.
+/// The open-data list (开放数据目录): text search (over titles, summaries, keywords,
+/// providers and the field names and titles of the schema), the four filters, three orders
+/// and pages of `CatalogQuery.size`, all server-side (no script). A department's or a
+/// topic's page is the same list with its 提供方 or 数据领域 fixed by the path.
 enum ListPage {
-    static func render(all: [DatasetRecord], query: CatalogQuery) -> String {
-        let shown = query.apply(all)
-        var body = "<div class=\"layout\"><aside><form class=\"card filters\" method=\"get\" action=\"/\">"
+    /// The whole catalog, one department (提供方) or one topic (数据领域).
+    enum Scope: Equatable {
+        case all
+        case department(String)
+        case topic(String)
+
+        var path: String {
+            switch self {
+            case .all: return "/"
+            case .department(let name): return "/departments/\(HTML.urlComponent(name))"
+            case .topic(let name): return "/topics/\(HTML.urlComponent(name))"
+            }
+        }
+
+        /// The filter the path fixes.
+        var fixed: Set<String> {
+            switch self {
+            case .all: return []
+            case .department: return ["provider"]
+            case .topic: return ["domain"]
+            }
+        }
+    }
+
+    /// - Throws: `HTTPError(.notFound)` for a page after the last.
+    static func render(index: PortalIndex, query: CatalogQuery, scope: Scope = .all, now: Date = Date()) throws -> String {
+        let shown = index.select(query)
+        let pages = max(1, (shown.count + query.size - 1) / query.size)
+        guard query.page <= pages else { throw HTTPError(.notFound) }
+        let path = scope.path
+        var body = ""
+        switch scope {
+        case .all: break
+        case .department(let name):
+            body += "<div class=\"crumb\"><a href=\"/\">数据目录</a> › <a href=\"/departments\">部门</a> › \(HTML.escape(name))</div><h1>\(HTML.escape(name))</h1>"
+        case .topic(let name):
+            body += "<div class=\"crumb\"><a href=\"/\">数据目录</a> › <a href=\"/topics\">主题</a> › \(HTML.escape(name))</div><h1>\(HTML.escape(name))</h1>"
+        }
+        body += "<div class=\"layout\"><aside><form class=\"card filters\" method=\"get\" action=\"\(path)\">"
         body += "<h2>筛选</h2><input type=\"hidden\" name=\"q\" value=\"\(HTML.escape(query.q))\">"
-        body += select("domain", "数据领域", values: all.compactMap(\.domain), selected: query.domain)
-        body += select("provider", "提供方", values: all.compactMap(\.provider), selected: query.provider)
-        body += select("open", "开放属性", values: all.compactMap(\.openType), selected: query.open)
-        body += select("cycle", "更新周期", values: all.compactMap(\.updateCycle), selected: query.cycle)
-        body += "<p><button class=\"btn\" type=\"submit\">筛选</button> <a class=\"btn light\" href=\"/\">重置</a></p></form>"
-        body += "<div class=\"card\"><h2>平台概况</h2><p class=\"big\">\(all.count)</p><p class=\"muted\">个已开放数据集</p>"
-            + (DatasetTimeliness.rateText(all.compactMap { $0.timeliness() }).map { "<p class=\"muted\">\(HTML.escape($0))</p>" } ?? "")
+        body += hidden(query)
+        if !scope.fixed.contains("domain") { body += select("domain", "数据领域", values: index.domains.map(\.name), selected: query.domain) }
+        if !scope.fixed.contains("provider") { body += select("provider", "提供方", values: index.providers.map(\.name), selected: query.provider) }
+        body += select("open", "开放属性", values: index.openTypes, selected: query.open)
+        body += select("cycle", "更新周期", values: index.cycles, selected: query.cycle)
+        body += "<p><button class=\"btn\" type=\"submit\">筛选</button> <a class=\"btn light\" href=\"\(path)\">重置</a></p></form>"
+        body += "<div class=\"card\"><h2>平台概况</h2><p class=\"big\">\(index.records.count)</p><p class=\"muted\">个已开放数据集</p>"
+            + (index.timelinessText(now: now).map { "<p class=\"muted\">\(HTML.escape($0))</p>" } ?? "")
+            + "<p><a href=\"/departments\">按部门浏览（\(index.providers.count)）</a><br><a href=\"/topics\">按主题浏览（\(index.domains.count)）</a></p>"
             + "</div></aside><section>"
-        body += "<form class=\"search\" method=\"get\" action=\"/\"><input type=\"search\" name=\"q\" value=\"\(HTML.escape(query.q))\" placeholder=\"搜索数据集名称、摘要、关键字或提供方\">"
-        for (k, v) in [("domain", query.domain), ("provider", query.provider), ("open", query.open), ("cycle", query.cycle)] where !v.isEmpty {
+        body += "<form class=\"search\" method=\"get\" action=\"\(path)\"><input type=\"search\" name=\"q\" value=\"\(HTML.escape(query.q))\" maxlength=\"\(CatalogQuery.maxText)\" placeholder=\"搜索数据集名称、摘要、关键字、提供方或字段名\">"
+        for (k, v) in [("domain", query.domain), ("provider", query.provider), ("open", query.open), ("cycle", query.cycle)]
+        where !v.isEmpty && !scope.fixed.contains(k) {
             body += "<input type=\"hidden\" name=\"\(k)\" value=\"\(HTML.escape(v))\">"
         }
+        body += hidden(query)
         body += "<button class=\"btn\" type=\"submit\">搜索</button></form>"
-        body += "<p class=\"count\">共找到 <b>\(shown.count)</b> 个数据集</p>"
+        body += "<p class=\"count\">共找到 <b>\(shown.count)</b> 个数据集" + (pages > 1 ? "，第 \(query.page)/\(pages) 页" : "") + "　排序："
+        body += PortalIndex.Sort.allCases.map { s in
+            s == query.sort ? "<b>\(s.label)</b>" : "<a href=\"\(path)\(query.link(page: 1, sort: s, fixed: scope.fixed))\">\(s.label)</a>"
+        }.joined(separator: " | ") + "</p>"
         if shown.isEmpty { body += "<div class=\"card empty\">没有符合条件的数据集。</div>" }
-        for r in shown { body += card(r) }
+        let start = (query.page - 1) * query.size
+        for i in shown[start..<min(shown.count, start + query.size)] { body += card(index.records[i]) }
+        body += pager(query, pages: pages, path: path, fixed: scope.fixed)
         body += "</section></div>"
-        return Layout.page(title: "数据目录", active: .catalog, body: body)
+        let title: String
+        switch scope {
+        case .all: title = "数据目录"
+        case .department(let name), .topic(let name): title = name
+        }
+        return Layout.page(title: title, active: .catalog, body: body)
+    }
+
+    /// The order and page size, carried by the forms so a search keeps them.
+    static func hidden(_ query: CatalogQuery) -> String {
+        var s = ""
+        if query.sort != .title { s += "<input type=\"hidden\" name=\"sort\" value=\"\(query.sort.rawValue)\">" }
+        if query.size != CatalogQuery.defaultSize { s += "<input type=\"hidden\" name=\"size\" value=\"\(query.size)\">" }
+        return s
+    }
+
+    /// 上一页, the first and last pages, two either side of this one, 下一页.
+    static func pager(_ query: CatalogQuery, pages: Int, path: String, fixed: Set<String>) -> String {
+        guard pages > 1 else { return "" }
+        func link(_ page: Int, _ label: String) -> String {
+            "<a class=\"btn light\" href=\"\(path)\(query.link(page: page, fixed: fixed))\">\(label)</a>"
+        }
+        var s = "<nav class=\"pager\" aria-label=\"分页\">"
+        if query.page > 1 { s += link(query.page - 1, "上一页") }
+        var last = 0
+        for p in Set([1, pages] + Array(max(1, query.page - 2)...min(pages, query.page + 2))).sorted() {
+            if p > last + 1 { s += "<span class=\"muted\">…</span>" }
+            s += p == query.page ? "<span class=\"btn\">\(p)</span>" : link(p, String(p))
+            last = p
+        }
+        if query.page < pages { s += link(query.page + 1, "下一页") }
+        return s + "</nav>"
     }
 
     static func card(_ r: DatasetRecord) -> String {
@@ -42,7 +122,7 @@ enum ListPage {
 
     static func select(_ name: String, _ label: String, values: [String], selected: String) -> String {
         var s = "<label for=\"f-\(name)\">\(label)</label><select id=\"f-\(name)\" name=\"\(name)\"><option value=\"\">全部</option>"
-        for v in Set(values).sorted() {
+        for v in values {
             s += "<option value=\"\(HTML.escape(v))\"\(v == selected ? " selected" : "")>\(HTML.escape(v))</option>"
         }
         return s + "</select>"

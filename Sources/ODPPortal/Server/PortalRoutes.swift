@@ -7,15 +7,23 @@ import ODPCore
 /// segment (`SafePath.segments`), never from a joined, decoded string.
 struct PortalRoutes: Sendable {
     let store: PortalStore
+    let index: PortalIndexCache
     let token: String?
     let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in
-            let query = CatalogQuery(query: CatalogQuery.parameters(request.uri.query))
-            return Responses.html(ListPage.render(all: store.publishedDatasets(), query: query))
+            Responses.html(try ListPage.render(index: index.current(), query: try CatalogQuery(query: CatalogQuery.parameters(request.uri.query))))
         }
+        router.get("/departments") { _, _ in
+            Responses.html(FacetPage.render(index.current().providers, title: "部门", scope: ListPage.Scope.department))
+        }
+        router.get("/topics") { _, _ in
+            Responses.html(FacetPage.render(index.current().domains, title: "主题", scope: ListPage.Scope.topic))
+        }
+        router.get("/departments/{name}") { request, _ in try facetList(request, provider: true) }
+        router.get("/topics/{name}") { request, _ in try facetList(request, provider: false) }
         router.get("/datasets/{id}") { request, _ in try datasetPage(request) }
         router.get("/datasets/{id}/**") { request, _ in try download(request, segments: try segments(request)) }
         router.get("/catalog/{name}") { request, _ in try catalogFile(request) }
@@ -23,9 +31,17 @@ struct PortalRoutes: Sendable {
         // open list and DCAT link relatively: the same files resolve here.
         router.get("/{id}/{version}/**") { request, _ in try download(request, segments: ["datasets"] + (try segments(request))) }
         router.get("/api/datasets") { request, _ in
-            let query = CatalogQuery(query: CatalogQuery.parameters(request.uri.query))
-            let list = query.apply(store.publishedDatasets())
-            return Responses.json(["count": .int(Int64(list.count)), "datasets": .array(list.map(\.json))])
+            let parameters = CatalogQuery.parameters(request.uri.query)
+            let query = try CatalogQuery(query: parameters)
+            let current = index.current()
+            var list = current.select(query)
+            let count = list.count
+            // Paged only when asked, so a harvester that reads the whole list still can.
+            if parameters["page"] != nil || parameters["size"] != nil {
+                let start = min(list.count, (query.page - 1) * query.size)
+                list = Array(list[start..<min(list.count, start + query.size)])
+            }
+            return Responses.json(["count": .int(Int64(count)), "datasets": .array(list.map { current.records[$0].json })])
         }
         router.get("/api/datasets/{id}") { request, _ in try apiDataset(request) }
         router.get("/api/datasets/{id}/versions") { request, _ in
@@ -34,6 +50,19 @@ struct PortalRoutes: Sendable {
         }
         let approvals = ApprovalRoutes(store: store, token: token, catalogs: catalogs, onDecision: onDecision)
         approvals.register(on: router)
+    }
+
+    /// `/departments/{name}` (提供方) or `/topics/{name}` (数据领域): 404 for a name no
+    /// published dataset has.
+    func facetList(_ request: Request, provider: Bool) throws -> Response {
+        let s = try segments(request)
+        guard s.count == 2 else { throw HTTPError(.notFound) }
+        let current = index.current()
+        let name = s[1]
+        guard (provider ? current.providers : current.domains).contains(where: { $0.name == name }) else { throw HTTPError(.notFound) }
+        var query = try CatalogQuery(query: CatalogQuery.parameters(request.uri.query))
+        if provider { query.provider = name } else { query.domain = name }
+        return Responses.html(try ListPage.render(index: current, query: query, scope: provider ? .department(name) : .topic(name)))
     }
 
     func segments(_ request: Request) throws -> [String] {
@@ -61,7 +90,7 @@ struct PortalRoutes: Sendable {
     func datasetPage(_ request: Request) throws -> Response {
         let (id, versions) = try publishedVersions(request, index: 1)
         let version = try chosenVersion(request, versions)
-        let record = store.record(id, version: version)
+        let record = store.record(id, version: version, openList: index.current().openList)
         let detail = ReleaseDetail(store: store, id: id, version: version)
         let base = "/datasets/\(HTML.urlComponent(id))/\(HTML.urlComponent(version.version))/"
         return Responses.html(DatasetPage.render(record: record, detail: detail, versions: versions,
@@ -73,7 +102,7 @@ struct PortalRoutes: Sendable {
         let (id, versions) = try publishedVersions(request, index: 2)
         let version = try chosenVersion(request, versions)
         let detail = ReleaseDetail(store: store, id: id, version: version)
-        var o = store.record(id, version: version).json
+        var o = store.record(id, version: version, openList: index.current().openList).json
         o["version"] = version.json
         o["fields"] = .array(detail.fields.map(\.json))
         o["downloads"] = .array(detail.downloads.map { f in

@@ -60,7 +60,8 @@ public struct PortalServer: Sendable {
         -> Application<RouterResponder<BasicRequestContext>> {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: PortalMiddleware(hosts: hosts))
-        let routes = PortalRoutes(store: PortalStore(root: root), token: token, catalogs: catalogs, onDecision: onDecision)
+        let store = PortalStore(root: root)
+        let routes = PortalRoutes(store: store, index: PortalIndexCache(store: store), token: token, catalogs: catalogs, onDecision: onDecision)
         routes.register(on: router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })

@@ -26,15 +26,6 @@ struct DatasetRecord: Sendable {
     var rowCount: Int?
     var formats: [String] = []
 
-    /// Case-insensitive match of every whitespace-separated term against title, summary,
-    /// keywords and provider.
-    func matches(search: String) -> Bool {
-        let terms = search.lowercased().split(whereSeparator: { $0 == " " || $0 == "\u{3000}" })
-        guard !terms.isEmpty else { return true }
-        let haystack = ([title, summary ?? "", provider ?? "", code ?? "", id] + keywords).joined(separator: "\n").lowercased()
-        return terms.allSatisfy { haystack.contains($0) }
-    }
-
     /// Judged when the page is served, from the 更新周期 and the latest release's time.
     func timeliness(now: Date = Date()) -> DatasetTimeliness? {
         guard let cycle = updateCycle.flatMap(UpdateCycle.init(rawValue:)), let updated else { return nil }
@@ -42,9 +33,12 @@ struct DatasetRecord: Sendable {
     }
 
     /// A red 逾期 tag for an overdue dataset, nothing otherwise.
+    /// Judged with the cycle's arithmetic alone: `DatasetTimeliness` also formats the date it
+    /// becomes overdue with a new ISO8601DateFormatter, which cost most of a list page's time.
     var overdueTag: String {
-        guard let t = timeliness(), t.overdue else { return "" }
-        return "<span class=\"tag red\" title=\"超过更新周期（\(HTML.escape(t.cycle.rawValue))）未发布新版本\">逾期未更新</span>"
+        guard let cycle = updateCycle.flatMap(UpdateCycle.init(rawValue:)), let last = updated.flatMap(BeijingTime.parse),
+              cycle.isOverdue(lastRelease: last, now: Date()) else { return "" }
+        return "<span class=\"tag red\" title=\"超过更新周期（\(HTML.escape(cycle.rawValue))）未发布新版本\">逾期未更新</span>"
     }
 
     var json: ArtifactJSON {
@@ -84,21 +78,48 @@ extension DatasetRecord {
     }
 
     /// Fills what the open list lacks from datapackage.json (Frictionless v2).
-    mutating func merge(dataPackage p: DataPackageDescriptor) {
+    mutating func merge(dataPackage p: DataPackageDescriptor) { merge(package: PackageFacts(p)) }
+
+    mutating func merge(package p: PackageFacts) {
         if title == id { title = p.title }
         if code == nil { code = p.id }
         if summary == nil { summary = p.description }
-        if keywords.isEmpty { keywords = p.keywords ?? [] }
-        if provider == nil { provider = p.contributors.first?.title ?? p.sources.first?.title }
-        let lic = p.licenses.first
-        if license == nil { license = lic?.name }
-        if licenseURL == nil { licenseURL = lic?.path }
-        if contact == nil {
-            // The contact person (name and phone) where the release names one.
-            let person = p.contributors.first { $0.roles.contains("contact") }
-            let parts = [person?.title, person?.phone, person?.email ?? p.contributors.first?.email].compactMap { $0 }
-            contact = parts.isEmpty ? nil : parts.joined(separator: " ")
-        }
-        if formats.isEmpty { formats = p.resources.map { $0.format.uppercased() } }
+        if keywords.isEmpty { keywords = p.keywords }
+        if provider == nil { provider = p.provider }
+        if license == nil { license = p.license }
+        if licenseURL == nil { licenseURL = p.licenseURL }
+        if contact == nil { contact = p.contact }
+        if formats.isEmpty { formats = p.formats }
+    }
+}
+
+/// What a record takes from datapackage.json, and the fields search looks in: small enough
+/// for the portal's index to keep one per dataset instead of the whole descriptor.
+struct PackageFacts: Sendable {
+    var title: String
+    var id: String
+    var description: String
+    var keywords: [String]
+    var provider: String?
+    var license: String?
+    var licenseURL: String?
+    var contact: String?
+    var formats: [String]
+    var fields: [(name: String, title: String)]
+
+    init(_ p: DataPackageDescriptor) {
+        title = p.title
+        id = p.id
+        description = p.description
+        keywords = p.keywords ?? []
+        provider = p.contributors.first?.title ?? p.sources.first?.title
+        license = p.licenses.first?.name
+        licenseURL = p.licenses.first?.path
+        // The contact person (name and phone) where the release names one.
+        let person = p.contributors.first { $0.roles.contains("contact") }
+        let parts = [person?.title, person?.phone, person?.email ?? p.contributors.first?.email].compactMap { $0 }
+        contact = parts.isEmpty ? nil : parts.joined(separator: " ")
+        formats = p.resources.map { $0.format.uppercased() }
+        fields = p.fields.map { (name: $0.name, title: $0.title) }
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import ODPCore
 
-/// Reads the output tree (releases, packages, catalog, state/approvals.json) on every
-/// request, so the portal always shows what is on disk without a cache to invalidate.
+/// Reads the output tree (releases, packages, catalog, state/approvals.json). A dataset's
+/// page reads its own folder on every request; the list, search, department and topic pages
+/// read the catalog-wide index `PortalIndexCache` keeps, which is rebuilt when the open
+/// list, the approvals or the set of datasets change.
 /// Release files are read through their artifact types; one that cannot be read (damaged,
 /// or written by a newer odp) is left out of the pages rather than failing them.
 struct PortalStore: Sendable {
@@ -58,21 +60,17 @@ struct PortalStore: Sendable {
 
     /// The catalog record as of one version (the open list first, then its datapackage.json).
     func record(_ id: String, version: VersionRecord, openList: [String: OpenListDocument.Entry]? = nil) -> DatasetRecord {
+        Self.record(id, version: version, entry: (openList ?? self.openList())[id], package: dataPackage(id, version.version).map(PackageFacts.init))
+    }
+
+    static func record(_ id: String, version: VersionRecord, entry: OpenListDocument.Entry?, package: PackageFacts?) -> DatasetRecord {
         var record = DatasetRecord(id: id, title: id)
-        if let entry = (openList ?? self.openList())[id] { record.merge(openList: entry) }
-        if let package = dataPackage(id, version.version) { record.merge(dataPackage: package) }
+        if let entry { record.merge(openList: entry) }
+        if let package { record.merge(package: package) }
         record.latestVersion = version.version
         record.updated = version.created ?? record.updated
         record.rowCount = version.rowCount ?? record.rowCount
         return record
-    }
-
-    /// Every dataset with at least one published version, sorted by title.
-    func publishedDatasets() -> [DatasetRecord] {
-        let list = openList()
-        let decisions = approvals()
-        return datasetIds().compactMap { dataset($0, versions: versions($0, approvals: decisions), openList: list) }
-            .sorted { ($0.title, $0.id) < ($1.title, $1.id) }
     }
 
     /// Versions waiting for a data officer, across all datasets.

@@ -58,34 +58,55 @@ public enum Catalog {
             throw ODPError.from(error, path: dir.path)
         }
         // The generation time changes only with the content: an unchanged list keeps its files,
-        // so a re-run on unchanged data uploads nothing (DESIGN.md, Outputs).
+        // so a re-run on unchanged data uploads nothing (DESIGN.md, Outputs). One file is
+        // rendered at a time (at 21,000 entries each is tens of MB), and the comparison stops
+        // at the first file that differs.
         if let previous = try OpenListDocument.read(catalogDirectory: dir)?.generatedAt {
-            let same = try render(entries, publisher: publisher, base: base, generated: previous)
-            let urls = same.map { dir.appendingPathComponent($0.0) }
-            if zip(urls, same).allSatisfy({ FileManager.default.contents(atPath: $0.path) == $1.1 }) {
-                return Written(files: urls, withheld: withheld)
+            let same = try renderers(entries, publisher: publisher, base: base, generated: previous).allSatisfy { name, render in
+                FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) == (try render())
             }
+            if same { return Written(files: fileNames.map { dir.appendingPathComponent($0) }, withheld: withheld) }
         }
-        let outputs = try render(entries, publisher: publisher, base: base, generated: ReleaseTime.iso(generatedAt))
-        if let gate {
-            let whole = gate.catalog(listed)
-            let findings = outputs.flatMap { whole.inspect(file: "catalog/" + $0.0, bytes: $0.1) }
+        // Each file is rendered, inspected and written beside its final name; only when every
+        // one passed are they renamed into place, so a finding writes nothing.
+        let whole = gate.map { $0.catalog(listed) }
+        var staged: [(temporary: URL, final: URL)] = []
+        defer { for s in staged { unlink(s.temporary.path) } }
+        for (name, render) in renderers(entries, publisher: publisher, base: base, generated: ReleaseTime.iso(generatedAt)) {
+            let data = try render()
+            let findings = whole?.inspect(file: "catalog/" + name, bytes: data) ?? []
             guard findings.isEmpty else {
                 throw ODPError.io(dir.path, "开放清单未更新：" + findings.map(\.reason).joined(separator: "；"))
             }
+            let final = dir.appendingPathComponent(name)
+            let temporary = dir.appendingPathComponent(TemporaryName.release(name))
+            staged.append((temporary, final))
+            try DurableFile.write(data, to: temporary)
         }
-        let urls = outputs.map { dir.appendingPathComponent($0.0) }
-        for (url, (_, data)) in zip(urls, outputs) { try DurableFile.replace(data, at: url) }
-        return Written(files: urls, withheld: withheld)
+        for s in staged {
+            guard rename(s.temporary.path, s.final.path) == 0 else {
+                throw ODPError.io(s.final.path, "无法改名到目标位置（cannot rename into place）：\(String(cString: strerror(errno)))")
+            }
+        }
+        DurableFile.syncDirectory(dir)
+        return Written(files: staged.map(\.final), withheld: withheld)
+    }
+
+    static let fileNames = ["open-list.csv", OpenListDocument.fileName, "open-list.html", "open-list.js", "dcat.jsonld"]
+
+    /// Each file's name and how to render it, in `fileNames` order.
+    private static func renderers(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String)
+        -> [(String, () throws -> Data)] {
+        [
+            ("open-list.csv", { OpenList.csv(entries) }),
+            (OpenListDocument.fileName, { try OpenList.json(entries, generated: generated, publisher: publisher) }),
+            ("open-list.html", { OpenListHTML.page(entries, generated: generated, publisher: publisher) }),
+            ("open-list.js", { OpenListHTML.script }),
+            ("dcat.jsonld", { try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated) }),
+        ]
     }
 
     private static func render(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String) throws -> [(String, Data)] {
-        [
-            ("open-list.csv", OpenList.csv(entries)),
-            (OpenListDocument.fileName, try OpenList.json(entries, generated: generated, publisher: publisher)),
-            ("open-list.html", OpenListHTML.page(entries, generated: generated, publisher: publisher)),
-            ("open-list.js", OpenListHTML.script),
-            ("dcat.jsonld", try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated)),
-        ]
+        try renderers(entries, publisher: publisher, base: base, generated: generated).map { ($0.0, try $0.1()) }
     }
 }

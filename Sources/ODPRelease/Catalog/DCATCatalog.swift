@@ -72,7 +72,6 @@ enum DCATCatalog {
             "dct:license": license("CC0-1.0"),
             "dcat:themeTaxonomy": ["@id": .string(DCATVocabulary.dataTheme), "@type": "skos:ConceptScheme", "dct:title": zh(DCATVocabulary.themeTaxonomyTitle)],
             "dct:language": ref(euLanguage + "ZHO", "dct:LinguisticSystem"),
-            "dcat:dataset": .array(entries.map { dataset($0, baseURL: baseURL) }),
         ]
         if let baseURL, !baseURL.isEmpty { catalog["foaf:homepage"] = ref(baseURL, "foaf:Document") }
         // The catalog was first issued when its first dataset was: stable across runs.
@@ -80,8 +79,10 @@ enum DCATCatalog {
         if let city = DCATVocabulary.sharedCity(entries.compactMap { DCATVocabulary.region(ofCreditCode: $0.catalog.providerCode) }) {
             catalog["dct:spatial"] = location(city)
         }
-        let document: ArtifactJSON = ["@context": context, "@graph": [catalog]]
-        return try document.encoded(pretty: true) + Data("\n".utf8)
+        return try JSONSplice.encode(count: entries.count, element: { dataset(entries[$0], baseURL: baseURL) }) { datasets in
+            catalog["dcat:dataset"] = datasets
+            return ["@context": context, "@graph": [catalog]]
+        } + Data("\n".utf8)
     }
 
     static func license(_ id: String) -> ArtifactJSON {

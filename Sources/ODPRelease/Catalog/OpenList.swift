@@ -39,23 +39,27 @@ enum OpenList {
     }
 
     static func json(_ entries: [CatalogEntry], generated: String, publisher: String) throws -> Data {
-        try ArtifactCodec.encode(document(entries, generated: generated, publisher: publisher))
+        var head = OpenListDocument(generatedAt: generated, publisher: publisher, datasets: [])
+        head.count = entries.count
+        head.timelinessRate = DatasetTimeliness.rate(entries.compactMap(\.timeliness)).map { ($0 * 10_000).rounded() / 10_000 }
+        var tree = try ArtifactJSON(encoding: head)
+        tree[ArtifactCodec.versionKey] = .int(Int64(OpenListDocument.schemaVersion))
+        // ArtifactCodec.encode's bytes, one entry at a time.
+        return try JSONSplice.encode(count: entries.count, element: { try ArtifactJSON(encoding: entry(entries[$0], index: $0 + 1)) }) { datasets in
+            tree["datasets"] = datasets
+            return tree
+        } + Data("\n".utf8)
     }
 
-    static func document(_ entries: [CatalogEntry], generated: String, publisher: String) -> OpenListDocument {
-        let items = entries.enumerated().map { i, e in
-            let c = e.catalog
-            return OpenListDocument.Entry(
-                index: i + 1, datasetId: e.id, title: c.title, code: c.code, provider: c.provider, providerCode: c.providerCode,
-                summary: c.summary, domain: c.domain, openType: c.openType.rawValue, openCondition: c.openCondition,
-                updateCycle: c.updateCycle.rawValue, formats: e.files.map(\.format), firstPublished: e.firstPublished,
-                lastUpdated: e.release.created, rowCount: e.release.rowCount, fields: e.fields, keywords: c.keywords,
-                license: c.license, version: e.release.version, downloadURL: e.csvURL,
-                distributions: e.files.map { .init(format: $0.format, url: $0.url, bytes: $0.bytes, sha256: $0.sha256) },
-                signature: e.signature, timeliness: e.timeliness)
-        }
-        var document = OpenListDocument(generatedAt: generated, publisher: publisher, datasets: items)
-        document.timelinessRate = DatasetTimeliness.rate(entries.compactMap(\.timeliness)).map { ($0 * 10_000).rounded() / 10_000 }
-        return document
+    static func entry(_ e: CatalogEntry, index: Int) -> OpenListDocument.Entry {
+        let c = e.catalog
+        return OpenListDocument.Entry(
+            index: index, datasetId: e.id, title: c.title, code: c.code, provider: c.provider, providerCode: c.providerCode,
+            summary: c.summary, domain: c.domain, openType: c.openType.rawValue, openCondition: c.openCondition,
+            updateCycle: c.updateCycle.rawValue, formats: e.files.map(\.format), firstPublished: e.firstPublished,
+            lastUpdated: e.release.created, rowCount: e.release.rowCount, fields: e.fields, keywords: c.keywords,
+            license: c.license, version: e.release.version, downloadURL: e.csvURL,
+            distributions: e.files.map { .init(format: $0.format, url: $0.url, bytes: $0.bytes, sha256: $0.sha256) },
+            signature: e.signature, timeliness: e.timeliness)
     }
 }

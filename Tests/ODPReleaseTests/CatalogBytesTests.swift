@@ -1,0 +1,37 @@
+import Foundation
+import ODPCore
+import Testing
+@testable import ODPRelease
+
+/// The catalog files' bytes, pinned by SHA-256 as the writers produced them before they
+/// were changed to hold less in memory (issue 18): the same input gives the same files.
+/// dcat.jsonld was re-pinned once, when it gained the DCAT-AP recommended properties
+/// (themes, spatial, agent and licence types, availability) on the old writer.
+@Suite("Open-data list and DCAT bytes")
+struct CatalogBytesTests {
+    static let pinned = [
+        "open-list.csv": "4ef8963af349e23ad7cf60d2e752649eee1be5b815482191180bb54ffb2b65d5",
+        "open-list.json": "0c1a1e34bc4e20c5a1a0a5c2d1634ab2e3fd6c78669270ba99ee750f91a2043a",
+        "open-list.html": "744dde9fa939aad48d6f3bc02efb31bfde006717ece7a1c874c9bb1ec1d32df1",
+        "open-list.js": "b49f2f07c315550454a93d0b54407085af03060d3756387b362fce7a9c70cf4d",
+        "dcat.jsonld": "feeacfd11695fc8e8deb1f24d6c92eee7a12dcc8eea3e8ffded44204624d0ba2",
+        "base/open-list.csv": "f40c2982d58b27839f05596fecee61d1eccedf0e6ed8b20ab4729e67643ab58e",
+        "base/open-list.json": "2dd9a4b9baabe6c25602812bd2a233260ec9a6fd3f070cfb142b04cf94043049",
+        "base/open-list.html": "ca11a5cada9a8bb6bce5edf666a729b0970d65cd625edc68f392eb64b8d5da9d",
+        "base/open-list.js": "b49f2f07c315550454a93d0b54407085af03060d3756387b362fce7a9c70cf4d",
+        "base/dcat.jsonld": "a623957844fcf72143eacf559c638395337d20da4957f248d6db4e406be27b06",
+    ]
+
+    @Test("the five catalog files are byte-identical to the pinned ones, with and without a public base URL")
+    func pinnedBytes() throws {
+        var got: [String: String] = [:]
+        for base in [nil, "https://data.example.gov.cn/open"] {
+            let scenario = try CatalogTests().scenario()
+            let config = try base.map { try CatalogTests().config(base: $0) }
+            let written = try Catalog.write(config: config, definitions: scenario.definitions, outputRoot: scenario.root,
+                                            generatedAt: Fixture.runTime, gate: nil)
+            for url in written.files { got[(base == nil ? "" : "base/") + url.lastPathComponent] = SHA256Hex.of(Array(try Data(contentsOf: url))) }
+        }
+        #expect(got == Self.pinned)
+    }
+}
