@@ -6,7 +6,7 @@ import Testing
 /// The catalog files' bytes, pinned by SHA-256 as the writers produced them before they
 /// were changed to hold less in memory (issue 18): the same input gives the same files.
 /// dcat.jsonld was re-pinned once, when it gained the DCAT-AP recommended properties
-/// (themes, spatial, agent and licence types, availability) on the old writer.
+/// (themes, spatial, agent and licence types, availability).
 @Suite("Open-data list and DCAT bytes")
 struct CatalogBytesTests {
     static let pinned = [
