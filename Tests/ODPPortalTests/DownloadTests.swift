@@ -105,3 +105,21 @@ struct DownloadTests {
         #expect(FileResponder.parseRange("bytes=10-", size: 10) == .unsatisfiable)
     }
 }
+
+@Suite("Identifiers resolve (DatasetURI)")
+struct IdentifierRouteTests {
+    @Test("/id/<资源代码> redirects to the dataset page, /id/<资源代码>/<version> to that version; unknown codes and versions are 404")
+    func resolve() async throws {
+        try await withPortal { _, client in
+            let series = try await get(client, "/id/11000000-AQ-001")
+            #expect(series.status == .seeOther && series.headers[.location] == "/datasets/air-quality")
+            let version = try await get(client, "/id/11000000-AQ-001/2026.11.20.1")
+            #expect(version.status == .seeOther && version.headers[.location] == "/datasets/air-quality?version=2026.11.20.1")
+            let page = try await get(client, "/datasets/air-quality?version=2026.11.20.1")
+            #expect(page.status == .ok && String(buffer: page.body).contains("2026.11.20.1"))
+            for missing in ["/id/11000000-AQ-002", "/id/11000000-AQ-001/2020.01.01.1", "/id/", "/id/11000000-AQ-001/2026.11.20.1/x"] {
+                #expect(try await get(client, missing).status == .notFound, "\(missing)")
+            }
+        }
+    }
+}

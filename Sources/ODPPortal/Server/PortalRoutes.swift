@@ -27,6 +27,7 @@ struct PortalRoutes: Sendable {
         router.get("/datasets/{id}") { request, _ in try datasetPage(request) }
         router.get("/datasets/{id}/**") { request, _ in try download(request, segments: try segments(request)) }
         router.get("/catalog/{name}") { request, _ in try catalogFile(request) }
+        router.get("/id/**") { request, _ in try resolveIdentifier(request) }
         // The layout of a published copy (`<id>/<version>/<file>` beside `catalog/`), which the
         // open list and DCAT link relatively: the same files resolve here.
         router.get("/{id}/{version}/**") { request, _ in try download(request, segments: ["datasets"] + (try segments(request))) }
@@ -63,6 +64,22 @@ struct PortalRoutes: Sendable {
         var query = try CatalogQuery(query: CatalogQuery.parameters(request.uri.query))
         if provider { query.provider = name } else { query.domain = name }
         return Responses.html(try ListPage.render(index: current, query: query, scope: provider ? .department(name) : .topic(name)))
+    }
+
+    /// A series or version identifier (`DatasetURI`: `/id/<资源代码>[/<version>]`; a code may
+    /// itself hold `/`) answers with a redirect to its dataset page; 404 for a code no
+    /// published dataset has, or a version it does not have.
+    func resolveIdentifier(_ request: Request) throws -> Response {
+        let rest = Array(try segments(request).dropFirst())
+        let records = index.current().records
+        func dataset(_ code: ArraySlice<String>) -> String? {
+            let joined = code.joined(separator: "/")
+            return records.first { $0.code == joined }?.id
+        }
+        if !rest.isEmpty, let id = dataset(rest[...]) { return Responses.redirect("/datasets/\(HTML.urlComponent(id))") }
+        guard rest.count >= 2, let id = dataset(rest.dropLast()), let version = rest.last,
+              store.versions(id).contains(where: { $0.isPublished && $0.version == version }) else { throw HTTPError(.notFound) }
+        return Responses.redirect("/datasets/\(HTML.urlComponent(id))?version=\(HTML.urlComponent(version))")
     }
 
     func segments(_ request: Request) throws -> [String] {
