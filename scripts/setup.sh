@@ -25,14 +25,15 @@ if [[ "${1:-}" == "--test" ]]; then
   python3 -c "import frictionless, ijson" >/dev/null 2>&1 || pip install -q "frictionless[json]" >&2
   # The Parquet readers researchers use, kept in their own venv (made once, then reused), so
   # the read-back tests check our files with pyarrow, DuckDB and polars themselves, and
-  # frictionless[parquet] (fastparquet) validates a Parquet resource against its schema.
+  # frictionless[parquet] (fastparquet) validates a Parquet resource against its schema;
+  # feedparser, a real feed reader, reads the portal's Atom feeds.
   venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv-test"
   # kubernetes-validate checks deploy/kubernetes/ against the Kubernetes schemas it ships
   # (offline), for KubernetesManifestTests.
-  if ! "$venv/bin/python" -c "import pyarrow, duckdb, polars, fastparquet, frictionless, kubernetes_validate" >/dev/null 2>&1; then
-    echo "setup: installing pyarrow, duckdb, polars, frictionless[parquet] and kubernetes-validate into $venv" >&2
+  if ! "$venv/bin/python" -c "import pyarrow, duckdb, polars, fastparquet, frictionless, kubernetes_validate, feedparser" >/dev/null 2>&1; then
+    echo "setup: installing pyarrow, duckdb, polars, frictionless[parquet], kubernetes-validate and feedparser into $venv" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" kubernetes-validate >&2
+    "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" kubernetes-validate feedparser >&2
   fi
   # cffconvert validates each release's CITATION.cff against the CFF 1.2.0 schema. It pins
   # jsonschema 3, which frictionless cannot share, so it has a venv of its own inside.

@@ -80,6 +80,10 @@ enum Responses {
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
+    static func atom(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
         var headers = extra
         headers[.location] = location

@@ -28,6 +28,8 @@ struct PortalRoutes: Sendable {
         router.get("/datasets/{id}/**") { request, _ in try download(request, segments: try segments(request)) }
         router.get("/catalog/{name}") { request, _ in try catalogFile(request) }
         router.get("/id/**") { request, _ in try resolveIdentifier(request) }
+        router.get("/feed.atom") { _, _ in siteFeed() }
+        router.get("/datasets/{id}/feed.atom") { request, _ in try datasetFeed(request) }
         // The layout of a published copy (`<id>/<version>/<file>` beside `catalog/`), which the
         // open list and DCAT link relatively: the same files resolve here.
         router.get("/{id}/{version}/**") { request, _ in try download(request, segments: ["datasets"] + (try segments(request))) }
@@ -80,6 +82,32 @@ struct PortalRoutes: Sendable {
         guard rest.count >= 2, let id = dataset(rest.dropLast()), let version = rest.last,
               store.versions(id).contains(where: { $0.isPublished && $0.version == version }) else { throw HTTPError(.notFound) }
         return Responses.redirect("/datasets/\(HTML.urlComponent(id))?version=\(HTML.urlComponent(version))")
+    }
+
+    /// New versions of every published dataset (each one's newest, the 200 most recent) and
+    /// every correction notice.
+    func siteFeed() -> Response {
+        let records = index.current().records
+        let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let recent = records.filter { $0.updated != nil }.sorted { ($0.updated!, $0.id) > ($1.updated!, $1.id) }.prefix(200)
+        var entries = recent.compactMap { r in store.versions(r.id).last(where: \.isPublished).map { AtomFeed.version(r, $0) } }
+        entries += errata().compactMap { e in byID[e.dataset].map { AtomFeed.erratum($0, e) } }
+        return Responses.atom(AtomFeed.render(title: "新版本与勘误", id: "urn:odp:feed", selfLink: "/feed.atom", alternate: "/", entries: entries))
+    }
+
+    /// One dataset's published versions and correction notices.
+    func datasetFeed(_ request: Request) throws -> Response {
+        let (id, versions) = try publishedVersions(request, index: 1)
+        guard let record = index.current().records.first(where: { $0.id == id }) else { throw HTTPError(.notFound) }
+        let entries = versions.map { AtomFeed.version(record, $0) } + errata().filter { $0.dataset == id }.map { AtomFeed.erratum(record, $0) }
+        return Responses.atom(AtomFeed.render(title: "\(record.title)：新版本与勘误", id: DatasetURI.series(code: record.code ?? id, baseURL: nil),
+                                              selfLink: "/datasets/\(HTML.urlComponent(id))/feed.atom", alternate: "/datasets/\(HTML.urlComponent(id))",
+                                              author: record.provider ?? AtomFeed.siteAuthor, entries: entries))
+    }
+
+    /// `odp erratum`'s notices (state/errata.json); none when the file is missing or unreadable.
+    func errata() -> [Erratum] {
+        ((try? ArtifactCodec.read(ErrataList.self, at: store.root.appendingPathComponent("state/errata.json"))) ?? nil)?.errata ?? []
     }
 
     func segments(_ request: Request) throws -> [String] {
