@@ -68,6 +68,11 @@ struct FeedTests {
             let ids = (dataset["entries"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
             #expect(ids == ["urn:odp:erratum:air-quality-E1", "urn:odp:11000000-AQ-001:2026.11.23.1", "urn:odp:11000000-AQ-001:2026.11.20.1"], "\(ids)")
             #expect(try await get(client, "/datasets/no-such/feed.atom").status == .notFound)
+
+            // The dataset page lists the notice, escaped, and links the feed.
+            let page = String(buffer: try await get(client, "/datasets/air-quality").body)
+            #expect(page.contains("<h2>勘误</h2>") && page.contains("air-quality-E1") && page.contains("μg/m³ &lt;b&gt;") && page.contains("已在版本 2026.11.23.1 更正"))
+            #expect(page.contains("href=\"/datasets/air-quality/feed.atom\"") && !page.contains("张三"))
         }
     }
 }

@@ -7,7 +7,7 @@ enum DatasetPage {
     /// `filesBase` is where this version's files are served (nil for unpublished versions,
     /// whose files are not public).
     static func render(record: DatasetRecord, detail: ReleaseDetail, versions: [VersionRecord], sample: CSVSample?,
-                       filesBase: String?, extra: String = "") -> String {
+                       filesBase: String?, extra: String = "", errata: [Erratum] = []) -> String {
         let v = detail.version
         let crumb = filesBase == nil ? "<a href=\"/approvals\">审核队列</a>" : "<a href=\"/\">数据目录</a>"
         var b = "<div class=\"crumb\">\(crumb) › \(HTML.escape(record.title))</div>"
@@ -33,7 +33,8 @@ enum DatasetPage {
         b += sampleSection(sample)
         b += quality(detail, filesBase: filesBase)
         b += privacy(detail)
-        b += history(id: detail.id, versions: versions)
+        b += history(id: detail.id, versions: versions, feed: filesBase != nil)
+        b += errataSection(errata)
         return Layout.page(title: record.title, active: filesBase == nil ? .approvals : .catalog, body: b)
     }
 
@@ -134,12 +135,25 @@ enum DatasetPage {
         return s + "</div>"
     }
 
-    static func history(id: String, versions: [VersionRecord]) -> String {
-        var s = "<div class=\"card\"><h2>版本记录</h2><table><tr><th>版本</th><th>状态</th><th>发布时间</th><th>数据量</th><th>相对上一版本的变化</th></tr>"
+    static func history(id: String, versions: [VersionRecord], feed: Bool) -> String {
+        var s = "<div class=\"card\"><h2>版本记录</h2>"
+        if feed { s += "<p><a href=\"/datasets/\(HTML.urlComponent(id))/feed.atom\">订阅新版本与勘误（Atom）</a></p>" }
+        s += "<table><tr><th>版本</th><th>状态</th><th>发布时间</th><th>数据量</th><th>相对上一版本的变化</th></tr>"
         for v in versions.reversed() {
             let link = v.isPublished ? "<a href=\"/datasets/\(HTML.urlComponent(id))?version=\(HTML.urlComponent(v.version))\">\(HTML.escape(v.version))</a>" : HTML.escape(v.version)
             s += "<tr><td>\(link)\(v.isLatest ? " <span class=\"tag green\">最新</span>" : "")</td><td>\(HTML.escape(v.statusTitle))</td>"
             s += "<td>\(HTML.time(v.created))</td><td>\(HTML.text(v.rowCount))</td><td>\(HTML.escape(v.changeSummary))</td></tr>"
+        }
+        return s + "</table></div>"
+    }
+
+    /// Correction notices (`odp erratum`) on this dataset's versions, newest first.
+    static func errataSection(_ errata: [Erratum]) -> String {
+        guard !errata.isEmpty else { return "" }
+        var s = "<div class=\"card\"><h2>勘误</h2><table><tr><th>编号</th><th>版本</th><th>记录时间</th><th>说明</th><th>更正</th></tr>"
+        for e in errata.reversed() {
+            s += "<tr><td>\(HTML.escape(e.number))</td><td>\(HTML.escape(e.version))</td><td>\(HTML.time(e.recorded))</td>"
+            s += "<td>\(HTML.escape(e.text))</td><td>\(e.fixedIn.map { "已在版本 \(HTML.escape($0)) 更正" } ?? "尚未更正")</td></tr>"
         }
         return s + "</table></div>"
     }

@@ -140,7 +140,7 @@ struct PortalRoutes: Sendable {
         let base = "/datasets/\(HTML.urlComponent(id))/\(HTML.urlComponent(version.version))/"
         return Responses.html(DatasetPage.render(record: record, detail: detail, versions: versions,
                                                  sample: SampleView.portal(detail.sample(store: store, rows: 20), query: request.uri.query, fields: detail.fields),
-                                                 filesBase: base))
+                                                 filesBase: base, errata: errata().filter { $0.dataset == id }))
     }
 
     func apiDataset(_ request: Request) throws -> Response {
