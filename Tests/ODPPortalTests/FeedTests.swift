@@ -75,4 +75,34 @@ struct FeedTests {
             #expect(page.contains("href=\"/datasets/air-quality/feed.atom\"") && !page.contains("张三"))
         }
     }
+
+    @Test("/api/changes?since= lists versions and notices after that time, oldest first; a bad since is 400; the dataset API carries the notices without their recorder")
+    func changesSince() async throws {
+        try await withPortal { fixture, client in
+            try fixture.write("state/errata.json", try ArtifactCodec.encode(ErrataList(errata: [
+                Erratum(number: "air-quality-E1", dataset: "air-quality", version: "2026.11.20.1", text: "单位有误", by: "张三", recorded: "2030-01-02T00:00:00Z"),
+            ])))
+            func changes(_ since: String) async throws -> [[String: Any]] {
+                let r = try await get(client, "/api/changes?since=\(since)")
+                #expect(r.status == .ok, "\(since)")
+                let o = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]
+                return o?["changes"] as? [[String: Any]] ?? []
+            }
+            let all = try await changes("2000-01-01")
+            let versions = all.filter { $0["kind"] as? String == "version" && $0["dataset"] as? String == "air-quality" }.compactMap { $0["version"] as? String }
+            #expect(versions == ["2026.11.20.1", "2026.11.23.1"], "\(all)")
+            #expect(all.last?["kind"] as? String == "erratum" && all.last?["number"] as? String == "air-quality-E1", "oldest first")
+            let times = all.compactMap { $0["time"] as? String }
+            #expect(times == times.sorted())
+            let after = try await changes("2029-12-31T00:00:00Z")
+            #expect(after.count == 1 && after.first?["kind"] as? String == "erratum")
+            #expect(try await changes("2031-01-01").isEmpty)
+            for bad in ["", "yesterday", "2026-13", "2026-12-01T00:00:00", "2026-12-01%27%20OR%201=1"] {
+                #expect(try await get(client, "/api/changes?since=\(bad)").status == .badRequest, "\(bad)")
+            }
+            #expect(try await get(client, "/api/changes").status == .badRequest)
+            let api = String(buffer: try await get(client, "/api/datasets/air-quality").body)
+            #expect(api.contains("\"number\" : \"air-quality-E1\"") && !api.contains("张三"), "\(api.prefix(2000))")
+        }
+    }
 }

@@ -29,6 +29,7 @@ struct PortalRoutes: Sendable {
         router.get("/catalog/{name}") { request, _ in try catalogFile(request) }
         router.get("/id/**") { request, _ in try resolveIdentifier(request) }
         router.get("/feed.atom") { _, _ in siteFeed() }
+        router.get("/api/changes") { request, _ in try changes(request) }
         router.get("/datasets/{id}/feed.atom") { request, _ in try datasetFeed(request) }
         // The layout of a published copy (`<id>/<version>/<file>` beside `catalog/`), which the
         // open list and DCAT link relatively: the same files resolve here.
@@ -105,6 +106,54 @@ struct PortalRoutes: Sendable {
                                               author: record.provider ?? AtomFeed.siteAuthor, entries: entries))
     }
 
+    /// `GET /api/changes?since=T`: versions published and notices recorded after `T` (UTC,
+    /// `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ssZ`), oldest first, at most 1,000; when more are
+    /// left, `next_since` is the time to ask from next. Only datasets updated after `T` are read.
+    func changes(_ request: Request) throws -> Response {
+        guard let raw = CatalogQuery.parameters(request.uri.query)["since"], let since = Self.utc(raw) else {
+            return Responses.json(["error": "since 参数必填，格式为 YYYY-MM-DD 或 YYYY-MM-DDThh:mm:ssZ（UTC）"], status: .badRequest)
+        }
+        let records = index.current().records
+        var items: [(time: String, json: ArtifactJSON)] = []
+        for r in records where (r.updated ?? "") > since {
+            for v in store.versions(r.id) where v.isPublished && (v.created ?? "") > since {
+                var o: ArtifactJSON = ["kind": "version", "dataset": .string(r.id), "code": ArtifactJSON(r.code), "version": .string(v.version),
+                                       "time": ArtifactJSON(v.created), "identifier": .string(DatasetURI.version(code: r.code ?? r.id, version: v.version, baseURL: nil)),
+                                       "url": .string("/api/datasets/\(r.id)?version=\(v.version)")]
+                if let changes = v.changes { o["changes"] = (try? ArtifactJSON(encoding: changes)) ?? .null }
+                items.append((v.created ?? "", o))
+            }
+        }
+        for e in errata() where e.recorded > since {
+            var o = Self.publicJSON(e)
+            o["kind"] = "erratum"
+            o["dataset"] = .string(e.dataset)
+            items.append((e.recorded, o))
+        }
+        items.sort { $0.time < $1.time }
+        let limit = 1000
+        var answer: ArtifactJSON = ["since": .string(since), "changes": .array(items.prefix(limit).map(\.json))]
+        if items.count > limit { answer["next_since"] = .string(items[limit - 1].time) }
+        return Responses.json(answer)
+    }
+
+    /// `2026-12-01` or `2026-12-01T08:00:00Z` as the latter; nil for anything else.
+    static func utc(_ text: String) -> String? {
+        let full = text.count == 10 ? text + "T00:00:00Z" : text
+        let digits = Array(full.utf8)
+        guard digits.count == 20 else { return nil }
+        for (i, c) in digits.enumerated() {
+            let expected: UInt8? = switch i { case 4, 7: UInt8(ascii: "-"); case 10: UInt8(ascii: "T"); case 13, 16: UInt8(ascii: ":"); case 19: UInt8(ascii: "Z"); default: nil }
+            if let expected { guard c == expected else { return nil } } else { guard (0x30...0x39).contains(c) else { return nil } }
+        }
+        return full
+    }
+
+    /// A notice as researchers see it: without who recorded it.
+    static func publicJSON(_ e: Erratum) -> ArtifactJSON {
+        ["number": .string(e.number), "version": .string(e.version), "text": .string(e.text), "time": .string(e.recorded), "fixed_in": ArtifactJSON(e.fixedIn)]
+    }
+
     /// `odp erratum`'s notices (state/errata.json); none when the file is missing or unreadable.
     func errata() -> [Erratum] {
         ((try? ArtifactCodec.read(ErrataList.self, at: store.root.appendingPathComponent("state/errata.json"))) ?? nil)?.errata ?? []
@@ -154,6 +203,7 @@ struct PortalRoutes: Sendable {
             ["label": .string(f.label), "name": .string(f.name), "bytes": ArtifactJSON(f.bytes), "sha256": ArtifactJSON(f.sha256),
              "url": .string("/datasets/\(id)/\(version.version)/\(f.name)"), "latest_url": .string("/datasets/\(id)/latest/\(f.name)")]
         })
+        o["errata"] = .array(errata().filter { $0.dataset == id }.map(Self.publicJSON))
         let quality = detail.qualitySummary
         o["quality"] = ["overall_score": quality["overall_score"] ?? .null, "dimensions": quality["dimensions"] ?? .null,
                         "gate": quality["gate"]?["decision"] ?? .null, "failing_rules": quality["failing_rules"] ?? .null]
