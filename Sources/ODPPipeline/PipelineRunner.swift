@@ -33,6 +33,8 @@ public struct PipelineRunner {
         public var reportingErrors: [String] = []
         /// Each released dataset's 更新周期 standing at the end of the run.
         public var timeliness: [String: DatasetTimeliness] = [:]
+        /// Datasets still published whose definition is gone (`OrphanedDatasets`).
+        public var orphans: [OrphanedDataset] = []
 
         public var exitCode: Int32 {
             if let signal { return signal.exitCode }
@@ -82,6 +84,8 @@ public struct PipelineRunner {
             finishCatalog(&summary, layout: layout, publisher: publisher, audit: audit)
         }
         summary.seconds = Date().timeIntervalSince(started)
+        summary.orphans = OrphanedDatasets.find(layout: layout, definitions: workspace.definitions)
+        for orphan in summary.orphans { log.log(.warning, "orphaned: published \(orphan.version) but no longer in odp.yml", dataset: orphan.dataset) }
         report(&summary, store: shared, layout: layout, audit: audit)
         return summary
     }

@@ -8,9 +8,12 @@ import ODPRelease
 /// source is opened and no target is contacted, so it needs no secret.
 public struct StatusReport: Codable, Sendable, Equatable {
     public var datasets: [DatasetStatus]
+    /// Published datasets whose definition is gone.
+    public var orphans: [OrphanedDataset]
 
     public init(workspace: Workspace, now: Date = Date()) throws {
         let layout = workspace.layout
+        orphans = OrphanedDatasets.find(layout: layout, definitions: workspace.definitions)
         let store = try workspace.openStateStore()
         let approvals = try Approvals(layout: layout, store: store)
         let lastRuns = try Self.lastRuns(in: Self.runReports(layout: layout, store: store), of: Set(workspace.definitions.map(\.id)))

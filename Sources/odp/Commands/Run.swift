@@ -133,6 +133,7 @@ extension ODP {
                 print("\n运行被 \(signal.name) 中断（interrupted by \(signal.name)）：没有留下半成品版本，开放清单未更新；退出码 \(summary.exitCode)")
             }
             if let error = summary.catalogError, summary.signal == nil { print("  开放清单（catalog）未发布：\(error)") }
+            for orphan in summary.orphans { print("  警告 warning: \(orphan.message)") }
             for problem in summary.reportingErrors { print("  报告写入失败（reporting failed）：\(problem)") }
             print("\n输出目录（output）：\(layout.root.path)（开放清单：catalog/open-list.html）")
             if let report = summary.reportURL { print("运行报告（run report）：\(report.path)") }

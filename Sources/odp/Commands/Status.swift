@@ -24,6 +24,7 @@ extension ODP {
                 return
             }
             for d in report.datasets { print(Self.text(d)) }
+            for orphan in report.orphans { print("警告 warning: \(orphan.message)") }
         }
 
         static func timeliness(_ t: DatasetTimeliness) -> String {
