@@ -37,7 +37,10 @@ extension ReleaseWriter {
     }
 
     /// `data/<id>.delta.csv` against the previous version, when one can be made (`ReleaseDelta`).
+    /// Only against the version researchers have: a held or unapproved previous version was
+    /// never published, and its key values must not reach a published file through the delta.
     private func writeDelta(against previous: ReleaseInfo) throws -> (summary: DeltaSummary, file: ReleaseFile)? {
+        guard try ReleaseReader.latest(datasetId: definition.id, root: outputRoot)?.version == previous.version else { return nil }
         let path = ReleaseDelta.fileName(definition.id)
         let url = temporaryDirectory.appendingPathComponent(path)
         guard let summary = try ReleaseDelta.write(previous: previous.directory.appendingPathComponent("data/\(definition.id).csv"),
