@@ -4,7 +4,8 @@
 Runs axe-core (the copy the axe-core-python package ships) in each page through selenium and
 Debian's chromedriver, then walks each page with the Tab key. Prints one JSON object:
 {"pages": {path: {"status": ..., "violations": [{"id", "impact", "help", "nodes": [html…]}],
-"tab_stops": [{"tag", "text", "href", "outline"}]}}}.
+"tab_stops": [{"tag", "text", "href", "outline"}], "narrow": {"width", "scroll_width", "overlap"}}}}: at a
+phone's 390 px, how wide the page is and whether the brand and the navigation overlap.
 
 Usage: a11y-check.py BASE_URL PATH... (e.g. http://127.0.0.1:8080 / /datasets/air-quality)
 Needs: apt-get install chromium chromium-driver; pip install selenium axe-core-python.
@@ -34,6 +35,24 @@ return {tag: e.tagName.toLowerCase(), text: (e.innerText || e.value || e.getAttr
 """
 
 
+NARROW = """
+const b = document.querySelector('.brand'), n = document.querySelector('header nav');
+let overlap = false;
+if (b && n) { const r = b.getBoundingClientRect(); for (const a of n.querySelectorAll('a')) { const q = a.getBoundingClientRect();
+  overlap = overlap || !(q.right <= r.left || q.left >= r.right || q.bottom <= r.top || q.top >= r.bottom); } }
+return {width: window.innerWidth, scroll_width: document.documentElement.scrollWidth, overlap: overlap};
+"""
+
+
+def narrow(d, url):
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        d.get(url)
+        return d.execute_script(NARROW)
+    finally:
+        d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def driver():
     options = webdriver.ChromeOptions()
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"):
@@ -59,7 +78,7 @@ def check(d, url):
         if stop is None or (stops and stop == stops[0]):
             break
         stops.append(stop)
-    return {"violations": violations, "tab_stops": stops}
+    return {"violations": violations, "tab_stops": stops, "narrow": narrow(d, url)}
 
 
 def main():

@@ -4,7 +4,8 @@ import Testing
 @testable import ODPPortal
 
 /// Issue 20, item 6: every page type passes axe-core with no serious or critical violation,
-/// and a keyboard user reaches its links and controls with a visible focus. Runs
+/// a keyboard user reaches its links and controls with a visible focus, and at a phone's
+/// 390 px the page fits and its header does not overlap (item 2). Runs
 /// `scripts/a11y-check.py` (selenium, Debian's chromedriver, real headless Chromium) against
 /// a live portal on 127.0.0.1.
 @Suite("Portal accessibility in a real browser", .serialized)
@@ -12,9 +13,14 @@ struct AccessibilityTests {
     struct Page: Decodable {
         struct Violation: Decodable { var id: String; var impact: String?; var help: String; var nodes: [String] }
         struct Stop: Decodable { var tag: String; var text: String; var href: String?; var outline: Bool }
+        struct Narrow: Decodable {
+            var width: Int; var scrollWidth: Int; var overlap: Bool
+            enum CodingKeys: String, CodingKey { case width, scrollWidth = "scroll_width", overlap }
+        }
         var violations: [Violation]
         var tabStops: [Stop]
-        enum CodingKeys: String, CodingKey { case violations, tabStops = "tab_stops" }
+        var narrow: Narrow
+        enum CodingKeys: String, CodingKey { case violations, tabStops = "tab_stops", narrow }
     }
 
     static let pages = ["/", "/?q=%E7%A9%BA%E6%B0%94", "/departments", "/topics", "/departments/%E5%B8%82%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83%E5%B1%80",
@@ -64,6 +70,9 @@ struct AccessibilityTests {
                 #expect(!page.tabStops.isEmpty, "\(path): nothing reachable with Tab")
                 let hidden = page.tabStops.filter { !$0.outline }
                 #expect(hidden.isEmpty, "\(path): focus not drawn on \(hidden.map { "\($0.tag) \($0.text)" })")
+                // On a phone the page fits its width (wide tables scroll inside themselves) and
+                // the navigation does not run over the brand.
+                #expect(page.narrow.width == 390 && page.narrow.scrollWidth <= 390 && !page.narrow.overlap, "\(path) at 390 px: \(page.narrow)")
             }
             // The search box and a dataset's downloads are within reach of the keyboard.
             #expect(found["/"]?.tabStops.contains { $0.tag == "input" } == true, "\(found["/"]?.tabStops.map(\.tag) ?? [])")

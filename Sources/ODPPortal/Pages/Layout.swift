@@ -66,6 +66,11 @@ enum Layout {
     .notice{background:#fff8e1;border:1px solid #ffe0a3;padding:10px 14px;border-radius:4px;margin-bottom:14px}
     textarea,input.text{width:100%;padding:6px 8px;border:1px solid #c5ced8;border-radius:4px;font:inherit}
     .actions{display:flex;gap:8px;align-items:flex-end;flex-wrap:wrap}.actions div{flex:1;min-width:160px}
-    @media(max-width:800px){.layout,.grid2{grid-template-columns:1fr}}
+    @media(max-width:800px){.layout,.grid2{grid-template-columns:1fr}.layout>aside{order:2}}
+    @media(max-width:640px){header.top .wrap{flex-direction:column;align-items:flex-start;height:auto;padding:10px 14px;gap:4px}
+    nav{display:flex;flex-wrap:wrap;gap:2px 16px}nav a{margin-left:0;padding:4px 0}
+    .wrap,main.wrap{padding-left:12px;padding-right:12px}.card{padding:14px 12px}
+    table{display:block;overflow-x:auto;max-width:100%}table.kv{display:table}table.kv th{width:96px}table.kv td{overflow-wrap:anywhere}
+    .mono{font-size:11px}h1{font-size:20px}}
     """
 }
