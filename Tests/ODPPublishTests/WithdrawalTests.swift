@@ -210,13 +210,18 @@ struct CKANWithdrawalTests {
         try s.client.call("package_show", CKANRequest.ID(id: name), as: CKANPackage.self)
     }
 
+    /// A fresh dataset `id` with versions 2026.1 and 2026.2 published straight to CKAN.
+    func published(_ label: String, id: String) throws -> (CKANTargetTests.Setup, DatasetDefinition, String, Publisher, [URL])? {
+        guard let s = try ckan.setup(label) else { return nil }
+        let definition = Fixtures.definition(id: id, code: ckan.code())
+        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
+        let releases = try WithdrawalScenario.publish(publisher, in: s.dir, id: id, versions: ["2026.1", "2026.2"], definition: definition)
+        return (s, definition, CKANNames.dataset(code: definition.catalog.code), publisher, releases)
+    }
+
     @Test("a withdrawn current version: one switch back to the version that stays, marked with the reason; re-upload refused")
     func version() throws {
-        guard let s = try ckan.setup("wd-ckan-v") else { return }
-        let definition = Fixtures.definition(id: "wd", code: ckan.code())
-        let name = CKANNames.dataset(code: definition.catalog.code)
-        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
-        let releases = try WithdrawalScenario.publish(publisher, in: s.dir, id: "wd", versions: ["2026.1", "2026.2"], definition: definition)
+        guard let (s, definition, name, publisher, releases) = try published("wd-ckan-v", id: "wd") else { return }
         try ckan.checkPublished(s, definition, releases[1], version: "2026.2")
 
         let w = WithdrawalScenario.withdrawal("wd", 1, version: "2026.2")
@@ -252,11 +257,7 @@ struct CKANWithdrawalTests {
 
     @Test("a withdrawn dataset is marked with the reason, emptied and deleted, exactly once through 30% faults")
     func dataset() throws {
-        guard let s = try ckan.setup("wd-ckan-d") else { return }
-        let definition = Fixtures.definition(id: "wdd", code: ckan.code())
-        let name = CKANNames.dataset(code: definition.catalog.code)
-        let publisher = try Publisher(config: s.config, stateDirectory: s.state, environment: s.env)
-        _ = try WithdrawalScenario.publish(publisher, in: s.dir, id: "wdd", versions: ["2026.1", "2026.2"], definition: definition)
+        guard let (s, definition, name, _, _) = try published("wd-ckan-d", id: "wdd") else { return }
 
         guard let brittle = try ckan.setup("wd-ckan-b", url: Services.values["CKAN_PROXY_URL"], extra: "    retries: 0") else { return }
         let logs = LogLines()
