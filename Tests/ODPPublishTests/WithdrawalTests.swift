@@ -132,6 +132,26 @@ struct FileDropWithdrawalTests {
                                         proxy: nil, root: root, environment: [:], secrets: [])
     }
 
+    @Test("a target that cannot withdraw fails the call, naming it without its secret, and the others are withdrawn")
+    func oneTargetFails() throws {
+        let dir = Fixtures.tempDirectory("wd-fail")
+        let yaml = "  - type: dir\n    name: local\n    path: drop\n  - type: ckan\n    name: portal\n    url: https://ckan.invalid\n    token: env:ODP_TEST_MISSING_TOKEN\n    organization: org"
+        let (config, diags) = Fixtures.config(yaml, in: dir)
+        let state = dir.appendingPathComponent("state")
+        let publisher = try Publisher(config: try #require(config, "\(diags)"), stateDirectory: state, environment: [:])
+        let definition = Fixtures.definition(id: "wd")
+        let release = Fixtures.release(in: dir, id: "wd")
+        let local = try Publisher(config: try #require(Fixtures.config("  - type: dir\n    name: local\n    path: drop", in: dir).0), stateDirectory: state, environment: [:])
+        _ = try local.publish(release: release, definition: definition, version: "v1")
+        let w = WithdrawalScenario.withdrawal("wd", 1, version: "v1")
+        var message = ""
+        do { _ = try publisher.withdraw(w, versions: ["v1"], definition: definition) } catch let error as ODPError { message = "\(error)" }
+        #expect(message.contains("portal") && !message.contains("local"), "\(message)")
+        try WithdrawalScenario.expectTombstone(dir.appendingPathComponent("drop/wd/v1"), w, version: "v1", release: release)
+        let receipts = WithdrawalScenario.withdrawalReceipts(state)
+        #expect(receipts.count == 1 && receipts[0].contains("\"local\""), "\(receipts)")
+    }
+
     @Test("sftp: tombstone, deletes and latest.json, also through 30% faults with resumed runs", .enabled(if: Services.shouldRun(Services.sftpKeys)))
     func sftp() throws {
         guard let s = FileDropScenario.sftp() else { return }
