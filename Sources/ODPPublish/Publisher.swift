@@ -208,8 +208,9 @@ public final class Publisher: @unchecked Sendable {
     ///
     /// Each target confirms each version in the upload journal (file `_ODP_WITHDRAWN`) once it
     /// no longer serves it; a target that has confirmed every version is not contacted again,
-    /// and a re-run after a fault does only what is missing. Returns one receipt per target and
-    /// version, `newlyUploaded` for those done by this call.
+    /// and a re-run after a fault does only what is missing. With no `versions` no target is
+    /// contacted (a dataset that never reached a target has nothing there). Returns one
+    /// receipt per target and version, `newlyUploaded` for those done by this call.
     ///
     /// ## Errors
     /// A target that fails after its retries does not stop the others; the call then throws
