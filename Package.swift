@@ -42,10 +42,10 @@ let package = Package(
         .target(name: "ODPDesensitize", dependencies: ["ODPCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPCheck", dependencies: ["ODPCore"]),
         .target(name: "ODPRelease", dependencies: [
-            "ODPCore", "CZlib", "CDeflate", "CZstd", .product(name: "Crypto", package: "swift-crypto"),
+            "ODPCore", "CZlib", "CDeflate", "CZstd", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ODPPublish", dependencies: ["ODPCore", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ODPPortal", dependencies: ["ODPCore", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "ODPPortal", dependencies: ["ODPCore", "CSQLite", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "ODPDemoData", dependencies: ["ODPCore", "CSQLite", "CZlib"]),
         .target(name: "ODPPipeline", dependencies: [
             "ODPCore", "ODPExtract", "ODPDesensitize", "ODPCheck", "ODPRelease", "ODPPublish", "ODPPostgres",
