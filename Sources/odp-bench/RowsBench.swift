@@ -16,22 +16,23 @@ enum RowsBench {
         let out = dataDir.appendingPathComponent("rows-\(n)")
         try? FileManager.default.removeItem(at: out)
         defer { try? FileManager.default.removeItem(at: out) }
-        print("ODP rows API benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(n) rows\n")
+        say("ODP rows API benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(n) rows\n")
         let watch = Stopwatch()
         let (version, bytes) = try writeRelease(rows: n, root: out)
-        print(String(format: "  release with the SQLite file (csv + sqlite)  %.1f s  sqlite %.1f MB", watch.elapsed, Double(bytes) / 1_048_576))
+        say(String(format: "  release with the SQLite file (csv + sqlite)  %.1f s  sqlite %.1f MB", watch.elapsed, Double(bytes) / 1_048_576))
         let server = try PortalServer(root: out, host: "127.0.0.1", port: 0, token: nil,
                                       apiLimits: RowsAPILimits(perSecond: 1e9, burst: 1_000_000_000)) { _, _, _, _, _ in }
         let port = PortBox()
-        let task = Task { try await server.run(onServerRunning: { port.set($0) }) }
-        defer { task.cancel() }
+        // Never cancelled: cancelling a Hummingbird server with open keep-alive connections traps
+        // in NIO (a writer deinited unfinished); the process ends with the benchmark instead.
+        Task { try await server.run(onServerRunning: { port.set($0) }) }
         let base = "http://127.0.0.1:\(port.wait())/api/datasets/bench-rows/rows"
         let scenarios: [(String, String)] = [
             ("district = X and category = Y", "'?district=' .. d .. '&category=' .. math.random(0, 49) .. '&limit=100'"),
             ("day range, newest first", "'?day__gte=2026-' .. string.format('%02d', math.random(1, 11)) .. '-01&sort=-day&fields=id,day,amount&limit=100'"),
             ("id__in (50 keys)", "'?id__in=' .. keys(50) .. '&limit=100'"),
         ]
-        print("\n  \(Report.pad("scenario")) \(["p50", "p95", "p99"].map { $0.padding(toLength: 8, withPad: " ", startingAt: 0) }.joined(separator: " "))"
+        say("\n  \(Report.pad("scenario")) \(["p50", "p95", "p99"].map { $0.padding(toLength: 8, withPad: " ", startingAt: 0) }.joined(separator: " "))"
               + "   req/s    rows/s   (wrk, \(connections) connections, \(seconds) s each, ms)")
         for (label, query) in scenarios {
             let script = FileManager.default.temporaryDirectory.appendingPathComponent("odp-rows-bench-\(getpid()).lua")
@@ -39,10 +40,10 @@ enum RowsBench {
             defer { try? FileManager.default.removeItem(at: script) }
             let perPage = try averageRows(base, query: query, rows: n)
             let r = try PortalBench.load(wrk: "/usr/bin/wrk", script: script.path, url: base, seconds: seconds, connections: connections)
-            print(String(format: "  %@ %8.1f %8.1f %8.1f %7.0f %9.0f%@", Report.pad(label), r.p50, r.p95, r.p99, r.rate, r.rate * perPage,
+            say(String(format: "  %@ %8.1f %8.1f %8.1f %7.0f %9.0f%@", Report.pad(label), r.p50, r.p95, r.p99, r.rate, r.rate * perPage,
                          r.failed > 0 ? "  \(r.failed) errors" : "  no errors"))
         }
-        print("\n  version \(version); rows/s = requests/s × the mean rows of 20 sampled pages of the scenario")
+        say("\n  version \(version); rows/s = requests/s × the mean rows of 20 sampled pages of the scenario")
     }
 
     /// A Lua `request` hook making each request's filter at random (`d`: a district, `keys(k)`: k random ids).
@@ -59,8 +60,8 @@ enum RowsBench {
             """
     }
 
-    /// The mean row count of 20 pages of the scenario, asked with curl through the same Lua
-    /// expression evaluated by `lua`-free means: the scenario's first filter values.
+    /// The mean row count of 20 pages of the scenario, asked with curl with filter values
+    /// of the same kind as the Lua script draws.
     static func averageRows(_ base: String, query: String, rows: Int) throws -> Double {
         var total = 0.0
         for i in 0..<20 {
@@ -131,6 +132,9 @@ enum RowsBench {
             .write(to: catalogDir.appendingPathComponent("open-list.json"))
         return (outcome.version, sqlite)
     }
+
+    /// Unbuffered, so the figures are out before the process ends with the server running.
+    static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
     /// The port the in-process server bound, handed from its start-up callback.
     final class PortBox: @unchecked Sendable {
