@@ -91,6 +91,12 @@ struct RowsAPITests {
             let formula = try #require(try Self.json(try await get(client, "/api/datasets/stations/rows?id=4"))["rows"] as? [[String: Any]])
             #expect(formula.first?["name"] as? String == "=站点4" && formula.first?["pm25"] as? Double == 4.5 && formula.first?["reported_on"] as? String == "2026-11-05")
             #expect(try await get(client, "/api/datasets/stations/rows?id=10").text.contains("\"pm25\" : null"))
+            // The file the rows come from is a download of its own, checksummed like the others.
+            let downloads = try #require(try Self.json(try await get(client, "/api/datasets/stations"))["downloads"] as? [[String: Any]])
+            let sqlite = try #require(downloads.first { $0["name"] as? String == "data/stations.sqlite" })
+            #expect(sqlite["label"] as? String == "SQLite 数据库" && (sqlite["sha256"] as? String)?.count == 64)
+            let file = try await get(client, "/datasets/stations/\(version)/data/stations.sqlite")
+            #expect(file.status == .ok && file.headers[.contentType] == "application/vnd.sqlite3" && Data(buffer: file.body).prefix(15) == Data("SQLite format 3".utf8))
         }
     }
 
