@@ -15,6 +15,7 @@ struct RowsRoutes: Sendable {
     let index: PortalIndexCache
     let limits: RowsAPILimits
     let limiter: RateLimiter
+    let pool = RowsDatabasePool()
 
     init(store: PortalStore, index: PortalIndexCache, limits: RowsAPILimits) {
         self.store = store
@@ -70,7 +71,8 @@ struct RowsRoutes: Sendable {
               FileManager.default.fileExists(atPath: file.path) else {
             throw RowsAPIError(status: 404, code: "no_rows_api", message: "该版本没有行级接口：发布时未生成 SQLite 文件（release.formats 不含 sqlite）")
         }
-        let db = try RowsDatabase(url: file, timeout: limits.queryTimeout)
+        let db = try pool.take(file, timeout: limits.queryTimeout)
+        defer { pool.give(db, file) }
         let query = try RowsQuery(parameters: parameters, fields: db.fields, accept: request.headers[.accept])
         let fingerprint = query.fingerprint(version: version.version)
         let cursor = try cursorText.map { text -> RowsCursor in
