@@ -12,7 +12,7 @@ struct PortalRoutes: Sendable {
     let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PortalContext>) {
         router.get("/") { request, _ in
             Responses.html(try ListPage.render(index: index.current(), query: try CatalogQuery(query: CatalogQuery.parameters(request.uri.query))))
         }

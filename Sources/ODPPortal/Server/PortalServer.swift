@@ -28,6 +28,7 @@ public struct PortalServer: Sendable {
     let hosts: HostPolicy
     let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
+    let apiLimits: RowsAPILimits
 
     /// - Throws: `ODPError.usage` when `host` is not a loopback address and `token` is nil or empty.
     /// - Parameters:
@@ -35,8 +36,10 @@ public struct PortalServer: Sendable {
     ///     (`odp serve --allow-host`), e.g. the name a reverse proxy forwards.
     ///   - catalogs: each dataset's catalog metadata from its definition, shown on review pages
     ///     of releases that were never listed.
+    ///   - apiLimits: the rows API's rate limit per client and query time limit.
     public init(root: URL, host: String = "127.0.0.1", port: Int = 8080, token: String?, allowedHosts: [String] = [],
-                catalogs: [String: CatalogMetadata] = [:], onDecision: @escaping PortalDecisionHandler) throws {
+                catalogs: [String: CatalogMetadata] = [:], apiLimits: RowsAPILimits = RowsAPILimits(),
+                onDecision: @escaping PortalDecisionHandler) throws {
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
         if !Self.isLoopback(host), token == nil {
             throw ODPError.usage("没有令牌（token）时拒绝在 \(host) 上提供服务：审核操作会暴露给网络（请设置令牌，或绑定 127.0.0.1）")
@@ -48,6 +51,7 @@ public struct PortalServer: Sendable {
         self.hosts = HostPolicy(bound: host, allowed: allowedHosts)
         self.catalogs = catalogs
         self.onDecision = onDecision
+        self.apiLimits = apiLimits
     }
 
     public static func isLoopback(_ host: String) -> Bool {
@@ -57,12 +61,14 @@ public struct PortalServer: Sendable {
 
     /// The Hummingbird application (for tests: `app.test(.router)`; port 0 picks a free one).
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> Application<RouterResponder<BasicRequestContext>> {
-        let router = Router(options: .autoGenerateHeadEndpoints)
+        -> Application<RouterResponder<PortalContext>> {
+        let router = Router(context: PortalContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: PortalMiddleware(hosts: hosts))
         let store = PortalStore(root: root)
-        let routes = PortalRoutes(store: store, index: PortalIndexCache(store: store), token: token, catalogs: catalogs, onDecision: onDecision)
+        let index = PortalIndexCache(store: store)
+        let routes = PortalRoutes(store: store, index: index, token: token, catalogs: catalogs, onDecision: onDecision)
         routes.register(on: router)
+        RowsRoutes(store: store, index: index, limits: apiLimits).register(on: router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
     }
