@@ -1,0 +1,47 @@
+import Foundation
+import ODPCore
+import ODPPostgres
+
+extension DatabaseTarget {
+    /// Takes withdrawn versions out of the exchange database in one transaction: each
+    /// version's table is dropped (the data must stop being served; the release files stay
+    /// in ODP's output for the record), its `odp_versions` row becomes `withdrawn` with the
+    /// withdrawal's number, reason and date, and the view moves to the newest version still
+    /// loaded, or goes when none is left. Withdrawing the whole dataset (`version` nil) takes
+    /// every version it has here and marks its `odp_datasets` row withdrawn too.
+    ///
+    /// ## Edge behaviour
+    /// Idempotent: a version already withdrawn, or never loaded here, is left as it is, so a
+    /// repeated call writes nothing.
+    func withdraw(_ withdrawal: Withdrawal, versions: [String]) throws {
+        let c = try connect()
+        try withDatasetLock(c, withdrawal.dataset) {
+            try transaction(c) {
+                var targets = Set(versions)
+                if let v = withdrawal.version { targets.insert(v) }
+                if withdrawal.version == nil {
+                    let all = try c.rows("SELECT version FROM \(table("odp_versions")) WHERE dataset = $1", parameters: [withdrawal.dataset],
+                                         doing: "读取 odp_versions 失败")
+                    targets.formUnion(all.compactMap { $0[0] })
+                }
+                let marks = [withdrawal.dataset, withdrawal.number, withdrawal.reason, withdrawal.recorded]
+                for version in targets.sorted() {
+                    try c.command("DROP TABLE IF EXISTS \(table(DatabaseNames.staging(withdrawal.dataset, version)))", doing: "删除装载表失败")
+                    guard let row = try versionRow(c, dataset: withdrawal.dataset, version: version), row.status != "withdrawn" else { continue }
+                    try c.command("DROP TABLE IF EXISTS \(table(row.table))", doing: "删除撤回版本的表失败（drop table failed）")
+                    try c.command("""
+                        UPDATE \(table("odp_versions")) SET status = 'withdrawn', withdrawal = $2, withdrawn_reason = $3, withdrawn_at = $4
+                        WHERE dataset = $1 AND version = $5
+                        """, parameters: marks + [version], doing: "写入撤回记录失败")
+                }
+                if withdrawal.version == nil {
+                    try c.command("""
+                        UPDATE \(table("odp_datasets")) SET status = 'withdrawn', withdrawal = $2, withdrawn_reason = $3, withdrawn_at = $4, updated = now()
+                        WHERE dataset = $1 AND status <> 'withdrawn'
+                        """, parameters: marks, doing: "写入撤回记录失败")
+                }
+                try repoint(dataset: withdrawal.dataset, title: nil, c)
+            }
+        }
+    }
+}
