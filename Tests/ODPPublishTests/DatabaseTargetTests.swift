@@ -96,7 +96,7 @@ struct DatabaseTargetTests {
         let killed = f.target()
         killed.copyChunkBytes = 4096
         let pid = try #require(try killed.connect().rows("SELECT pg_backend_pid()", doing: "pid").first?.first ?? nil)
-        killed.afterCopyChunk = { n in if n == 3 { try f.command("SELECT pg_terminate_backend($1::int)", [pid]) } }
+        killed.afterCopyChunk = { n in if n == 3 { _ = try f.query("SELECT pg_terminate_backend($1::int)", [pid]) } }
         var message = ""
         do { try f.publish(killed, v2, version: Self.v2) } catch { message = "\(error)" }
         #expect(message.contains("连接中断") || message.contains("terminat"), "\(message)")

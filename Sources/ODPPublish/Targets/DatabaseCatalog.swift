@@ -61,7 +61,7 @@ enum DatabaseCatalog {
         if exists { return }
         try c.command("BEGIN")
         do {
-            try c.command("SELECT pg_advisory_xact_lock(hashtext($1))", parameters: ["odp-database-schema:\(schema)"])
+            _ = try c.rows("SELECT pg_advisory_xact_lock(hashtext($1))", parameters: ["odp-database-schema:\(schema)"], doing: "加锁失败（advisory lock failed）")
             try c.command("CREATE SCHEMA IF NOT EXISTS \(s)", doing: "创建模式失败（create schema failed）")
             for sql in table("odp_datasets", datasetColumns, key: nil) + table("odp_versions", versionColumns, key: "dataset, version") {
                 try c.command(sql, doing: "创建目录表失败（creating the catalog tables failed）")

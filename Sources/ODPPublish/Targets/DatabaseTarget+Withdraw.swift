@@ -25,10 +25,11 @@ extension DatabaseTarget {
                     targets.formUnion(all.compactMap { $0[0] })
                 }
                 let marks = [withdrawal.dataset, withdrawal.number, withdrawal.reason, withdrawal.recorded]
+                var drop: [String] = []
                 for version in targets.sorted() {
-                    try c.command("DROP TABLE IF EXISTS \(table(DatabaseNames.staging(withdrawal.dataset, version)))", doing: "删除装载表失败")
+                    drop.append(DatabaseNames.staging(withdrawal.dataset, version))
                     guard let row = try versionRow(c, dataset: withdrawal.dataset, version: version), row.status != "withdrawn" else { continue }
-                    try c.command("DROP TABLE IF EXISTS \(table(row.table))", doing: "删除撤回版本的表失败（drop table failed）")
+                    drop.append(row.table)
                     try c.command("""
                         UPDATE \(table("odp_versions")) SET status = 'withdrawn', withdrawal = $2, withdrawn_reason = $3, withdrawn_at = $4
                         WHERE dataset = $1 AND version = $5
@@ -40,7 +41,11 @@ extension DatabaseTarget {
                         WHERE dataset = $1 AND status <> 'withdrawn'
                         """, parameters: marks, doing: "写入撤回记录失败")
                 }
+                // The view first: it depends on the table it shows.
                 try repoint(dataset: withdrawal.dataset, title: nil, c)
+                for name in drop {
+                    try c.command("DROP TABLE IF EXISTS \(table(name))", doing: "删除撤回版本的表失败（drop table failed）")
+                }
             }
         }
     }

@@ -250,8 +250,8 @@ final class DatabaseTarget: PublishTarget {
     /// server if this process dies.
     func withDatasetLock<T>(_ c: PGConnection, _ dataset: String, _ body: () throws -> T) throws -> T {
         let key = "odp-database:\(schema):\(dataset)"
-        try c.command("SELECT pg_advisory_lock(hashtext($1))", parameters: [key], doing: "加锁失败（advisory lock failed）")
-        defer { if c.isOpen { try? c.command("SELECT pg_advisory_unlock(hashtext($1))", parameters: [key]) } }
+        _ = try c.rows("SELECT pg_advisory_lock(hashtext($1))", parameters: [key], doing: "加锁失败（advisory lock failed）")
+        defer { if c.isOpen { _ = try? c.rows("SELECT pg_advisory_unlock(hashtext($1))", parameters: [key], doing: "解锁失败") } }
         return try body()
     }
 
