@@ -157,6 +157,7 @@ struct TargetSettings: Sendable {
     private static func parseDatabase(_ r: ConfigReader, into s: inout TargetSettings, resolve: (String) -> String) {
         s.databaseURL = r.secret("url", required: true)
         if let schema = r.string("schema") {
+            // The same rule as `state.schema` (StateConfig): used as written, never cut or case-folded.
             if schema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil {
                 s.schema = schema
             } else {

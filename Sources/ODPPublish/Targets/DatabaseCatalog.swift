@@ -25,11 +25,8 @@ enum DatabaseCatalog {
         ("stable_name", "text NOT NULL", "始终指向当前版本的视图名"),
         ("current_version", "text", "当前版本；无可用版本时为空"),
         ("status", "text NOT NULL", "published（已发布）或 withdrawn（已撤回）"),
-        ("withdrawal", "text", "撤回编号"),
-        ("withdrawn_reason", "text", "撤回原因"),
-        ("withdrawn_at", "timestamptz", "撤回时间"),
         ("updated", "timestamptz NOT NULL DEFAULT now()", "本行最后修改时间"),
-    ]
+    ] + withdrawalColumns
 
     static let versionColumns: [(String, String, String)] = [
         ("dataset", "text NOT NULL", "数据集标识"),
@@ -41,6 +38,10 @@ enum DatabaseCatalog {
         ("issued", "timestamptz NOT NULL", "发布时间"),
         ("loaded", "timestamptz NOT NULL DEFAULT now()", "装载时间"),
         ("status", "text NOT NULL", "loaded（可用）、dropped（按 keep_versions 已删表）或 withdrawn（已撤回）"),
+    ] + withdrawalColumns
+
+    /// Set by `DatabaseTarget.withdraw`, in both tables.
+    static let withdrawalColumns: [(String, String, String)] = [
         ("withdrawal", "text", "撤回编号"),
         ("withdrawn_reason", "text", "撤回原因"),
         ("withdrawn_at", "timestamptz", "撤回时间"),
