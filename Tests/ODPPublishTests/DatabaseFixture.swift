@@ -72,11 +72,11 @@ final class DatabaseFixture {
 
     /// Publishes through `target` with a journal in `state` (one per test).
     @discardableResult
-    func publish(_ target: DatabaseTarget, _ release: URL, dataset: String = "bus-stops", version: String) throws -> [Receipt] {
+    func publish(_ target: DatabaseTarget, _ release: URL, dataset: String = "bus-stops", version: String, repair: Bool = false) throws -> [Receipt] {
         let files = try UploadFile.release(release)
         let metadata = try #require(try ReleaseMetadata.read(release: release))
         let job = PublishJob(dataset: dataset, version: version, catalog: Fixtures.definition(id: dataset).catalog, files: files,
-                             contentHash: metadata.contentHash)
+                             contentHash: metadata.contentHash, repair: repair)
         let journal = Journal(store: try FileStateStore(directory: dir.appendingPathComponent("state")))
         let session = PublishSession(target: target.settings.name, journal: journal, log: PublishLog(redactor: Redactor(), sink: lines.sink), job: job)
         try target.publish(job, session: session)

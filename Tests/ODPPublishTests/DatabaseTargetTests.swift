@@ -151,6 +151,21 @@ struct DatabaseTargetTests {
         #expect(try f.value("SELECT current_version FROM \(f.table("odp_datasets"))") == Self.v1)
     }
 
+    @Test("`odp verify --targets` (repair) loads a version's table again when it lost rows, and leaves an intact one alone")
+    func repairReloadsDamagedTable() throws {
+        let f = try DatabaseFixture()
+        defer { f.remove() }
+        let release = try f.release(version: Self.v1, rows: DatabaseFixture.rows(25, seed: 1))
+        try f.publish(f.target(), release, version: Self.v1)
+        let intact = try f.publish(f.target(), release, version: Self.v1, repair: true)
+        #expect(intact.allSatisfy { !$0.newlyUploaded })
+        try f.command("DELETE FROM \(f.table("bus_stops__2026_12_07_1")) WHERE id < 5")
+        let repaired = try f.publish(f.target(), release, version: Self.v1, repair: true)
+        #expect(repaired.allSatisfy { $0.newlyUploaded })
+        #expect(try f.value("SELECT count(*) FROM \(f.table("bus_stops"))") == "25")
+        #expect(try f.relations() == ["bus_stops", "bus_stops__2026_12_07_1", "odp_datasets", "odp_versions"])
+    }
+
     @Test("hostile dataset ids and field names stay names: quoted, fitted to 63 bytes, never SQL")
     func hostileNames() throws {
         let f = try DatabaseFixture()

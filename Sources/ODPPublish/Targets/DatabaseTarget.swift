@@ -138,7 +138,11 @@ final class DatabaseTarget: PublishTarget {
         try transaction(c) {
             let versioned = DatabaseNames.versioned(release.dataset, release.version)
             if staged {
-                if replacing { try c.command("DROP TABLE IF EXISTS \(table(versioned))", doing: "删除损坏的版本表失败") }
+                if replacing {
+                    // The view depends on the damaged table; `repoint` below creates it again.
+                    try c.command("DROP VIEW IF EXISTS \(table(DatabaseNames.stable(release.dataset)))", doing: "删除视图失败（drop view failed）")
+                    try c.command("DROP TABLE IF EXISTS \(table(versioned))", doing: "删除损坏的版本表失败")
+                }
                 try c.command("ALTER TABLE \(table(DatabaseNames.staging(release.dataset, release.version))) RENAME TO \(DatabaseNames.quote(versioned))",
                               doing: "重命名装载表失败（rename failed）")
                 try c.command("""
