@@ -280,7 +280,4 @@ final class DatabaseTarget: PublishTarget {
         connection = c
         return c
     }
-
-    /// The test hooks' way to the connection (to end it from the server side).
-    var openConnection: PGConnection? { connection }
 }
