@@ -73,6 +73,18 @@ struct DatabaseTargetTests {
         #expect(try f.value("SELECT count(*) FROM \(view) WHERE \"站点名称\" IS NULL AND amount IS NULL AND day IS NULL AND open IS NULL") == "1")
     }
 
+    @Test("a released value that does not fit its typed column fails the load naming the file, line and field; nothing is left behind")
+    func valueThatDoesNotFit() throws {
+        let f = try DatabaseFixture()
+        defer { f.remove() }
+        var rows = DatabaseFixture.rows(3, seed: 1)
+        rows[1][2] = "暂无"
+        var message = ""
+        do { try f.publish(f.target(), try f.release(version: Self.v1, rows: rows), version: Self.v1) } catch { message = "\(error)" }
+        #expect(message.contains("data/bus-stops.csv") && message.contains("line 3") && message.contains("amount") && message.contains("暂无"), "\(message)")
+        #expect(try f.relations() == ["odp_datasets", "odp_versions"])
+    }
+
     @Test("a load interrupted by a failure or a killed connection leaves the view on the old version and nothing half-loaded; the next run loads once")
     func interruptedLoadResumes() throws {
         let f = try DatabaseFixture()
