@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(pkg-config libsqlite3-dev libpq-dev libdeflate-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql zip unzip openssh-server openssh-client vsftpd python3-venv chromium fonts-noto-cjk wrk)
+  packages+=(postgresql zip unzip openssh-server openssh-client vsftpd python3-venv chromium chromium-driver fonts-noto-cjk wrk)
 fi
 
 missing=()
@@ -34,6 +34,12 @@ if [[ "${1:-}" == "--test" ]]; then
     echo "setup: installing pyarrow, duckdb, polars, frictionless[parquet], kubernetes-validate and feedparser into $venv" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" kubernetes-validate feedparser >&2
+  fi
+  # The accessibility check (scripts/a11y-check.py): selenium drives Chromium through Debian's
+  # chromedriver, and axe-core is the copy the axe-core-python package ships.
+  if ! "$venv/bin/python" -c "import selenium, axe_core_python" >/dev/null 2>&1; then
+    echo "setup: installing selenium and axe-core-python into $venv" >&2
+    "$venv/bin/pip" install -q selenium axe-core-python >&2
   fi
   # cffconvert validates each release's CITATION.cff against the CFF 1.2.0 schema. It pins
   # jsonschema 3, which frictionless cannot share, so it has a venv of its own inside.

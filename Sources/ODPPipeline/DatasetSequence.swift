@@ -65,7 +65,7 @@ struct DatasetSequence: @unchecked Sendable {
         do {
             guard try acquireLease(id) else { return leasedElsewhere(id) }
         } catch {
-            return failed(id, error)
+            return failed(id, error, holdsLease: false)
         }
         defer { leases.release(id) }
         let state: DatasetState
@@ -93,8 +93,7 @@ struct DatasetSequence: @unchecked Sendable {
             // A dry run uploaded nothing: only a run that published may let the next one skip.
             let good = !options.dryRun && (outcome.status == .published || outcome.status == .unchanged)
             next.inputs = good ? inputs : nil
-            next.lastSeconds = (outcome.seconds * 1000).rounded() / 1000
-            next.lastRows = outcome.rowsRead
+            next.recordFigures(of: outcome)
             try store.save(next, dataset: id)
             log.log(outcome.status == .failed ? .error : .info, outcome.status.rawValue, dataset: id,
                     ["version": .string(outcome.version ?? "-"), "rows": .int(Int64(outcome.rowsRead)),
@@ -160,7 +159,8 @@ struct DatasetSequence: @unchecked Sendable {
         return outcome
     }
 
-    private func failed(_ id: String, _ error: Error) -> DatasetOutcome {
+    /// Without the dataset's lease, the state is another worker's to write.
+    private func failed(_ id: String, _ error: Error, holdsLease: Bool = true) -> DatasetOutcome {
         var failed = DatasetOutcome(dataset: id, status: .failed)
         // Coded and naming its path: never a Foundation error dump.
         let message = (error as? DatasetFailure)?.description ?? "\(ODPError.from(error))"
@@ -172,6 +172,17 @@ struct DatasetSequence: @unchecked Sendable {
         }
         log.log(.error, "failed: \(message)", dataset: id)
         try? audit.record("dataset_failed", dataset: id, details: AuditDetails(error: message))
+        // The failure shows in `odp status` and the metrics whichever worker writes them; the
+        // watermark and last good version stay those of the last release.
+        if holdsLease { do {
+            var state = try store.datasetState(id) ?? DatasetState()
+            state.lastOutcome = .failed
+            state.inputs = nil
+            state.recordFigures(of: failed)
+            try store.save(state, dataset: id)
+        } catch {
+            log.log(.warning, "failure not recorded in the state: \(error)", dataset: id)
+        } }
         return failed
     }
 
@@ -185,6 +196,17 @@ struct DatasetSequence: @unchecked Sendable {
         outcome.rowsRejected = failure?.rowsRejected ?? 0
         if started { log.log(.warning, "abandoned: interrupted by \(signal.name)", dataset: id) }
         return outcome
+    }
+}
+
+extension DatasetState {
+    /// The run's headline figures, for the metrics file.
+    mutating func recordFigures(of outcome: DatasetOutcome) {
+        lastSeconds = (outcome.seconds * 1000).rounded() / 1000
+        lastRows = outcome.rowsRead
+        lastRejected = outcome.rowsRejected
+        lastScore = outcome.metrics.score
+        lastBytesPublished = outcome.bytesPublished
     }
 }
 

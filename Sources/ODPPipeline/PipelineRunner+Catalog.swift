@@ -53,6 +53,9 @@ extension PipelineRunner {
         } else {
             finishCatalog(&summary, layout: layout, publisher: publisher, audit: audit, listWithheld: true)
         }
+        summary.timeliness = timeliness(layout: layout)
+        writeMetrics(&summary, store: store, layout: layout)
+        for problem in summary.reportingErrors { log.log(.error, problem) }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }

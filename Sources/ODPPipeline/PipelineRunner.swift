@@ -135,10 +135,9 @@ public struct PipelineRunner {
         }
         summary.timeliness = timeliness(layout: layout)
         // One metrics file for the whole output: shards of other machines would overwrite each
-        // other's (and their pids may collide in its temporary name).
-        if options.shard == nil { do { try PrometheusMetrics.write(outcomes: summary.outcomes, states: try store.datasetStates(), timeliness: summary.timeliness, layout: layout) } catch {
-            summary.reportingErrors.append("监控指标（metrics）：\(ODPError.from(error))")
-        } }
+        // other's (and their pids may collide in its temporary name); `odp catalog` writes it
+        // after them.
+        if options.shard == nil { writeMetrics(&summary, store: store, layout: layout) }
         Notifier(config: workspace.config, log: log).notify(summary)
         if let signal = summary.signal {
             let abandoned = summary.outcomes.filter { $0.status == .interrupted }.map(\.dataset)
@@ -150,8 +149,14 @@ public struct PipelineRunner {
                     summary: &summary)
     }
 
+    func writeMetrics(_ summary: inout Summary, store: StateStore, layout: OutputLayout) {
+        do { try PrometheusMetrics.write(states: try store.datasetStates(), timeliness: summary.timeliness, layout: layout) } catch {
+            summary.reportingErrors.append("监控指标（metrics）：\(ODPError.from(error))")
+        }
+    }
+
     /// Read from the latest releases, so a dataset skipped by `--due` is judged too.
-    private func timeliness(layout: OutputLayout) -> [String: DatasetTimeliness] {
+    func timeliness(layout: OutputLayout) -> [String: DatasetTimeliness] {
         var out: [String: DatasetTimeliness] = [:]
         for definition in workspace.definitions {
             guard let latest = try? ReleaseReader.latest(datasetId: definition.id, root: layout.root),

@@ -13,15 +13,15 @@ extension ReleaseWriter {
             return keepPrevious(previous, data: data)
         }
         let parquetDigest = try parquet?.finish()
-        var changes = try previous.map {
+        var changes = try compared.map {
             try ChangeLog.compare(current: data, previous: $0, datasetId: definition.id, schema: schema,
                                   keyColumns: keyColumns, sharedColumns: sharedColumns ?? [], previousFields: previousFields ?? [])
         }
-        let delta = try previous.flatMap { try writeDelta(against: $0) }
+        let delta = try compared.flatMap { try writeDelta(against: $0) }
         changes?.delta = delta?.summary
         let described = ReleaseDescription(definition: definition, schema: schema, version: version, created: ReleaseTime.iso(runTime),
                                            rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
-                                           previousVersion: previous?.version, changes: changes, dataFiles: dataFiles(digests, parquet: parquetDigest),
+                                           previousVersion: compared?.version, changes: changes, dataFiles: dataFiles(digests, parquet: parquetDigest),
                                            codeTables: codeTables, signature: signature, publishing: publishing)
         let (info, metadata, findings) = try gatedMetadata(described, reports: reports, gate: gate)
         let files = try writeMetadata(metadata, dataFiles: info.dataFiles + [delta?.file].compactMap { $0 })
@@ -36,11 +36,8 @@ extension ReleaseWriter {
                               files: files, changes: changes, gateFindings: findings)
     }
 
-    /// `data/<id>.delta.csv` against the previous version, when one can be made (`ReleaseDelta`).
-    /// Only against the version researchers have: a held or unapproved previous version was
-    /// never published, and its key values must not reach a published file through the delta.
+    /// `data/<id>.delta.csv` against the public version, when one can be made (`ReleaseDelta`).
     private func writeDelta(against previous: ReleaseInfo) throws -> (summary: DeltaSummary, file: ReleaseFile)? {
-        guard try ReleaseReader.latest(datasetId: definition.id, root: outputRoot)?.version == previous.version else { return nil }
         let path = ReleaseDelta.fileName(definition.id)
         let url = temporaryDirectory.appendingPathComponent(path)
         guard let summary = try ReleaseDelta.write(previous: previous.directory.appendingPathComponent("data/\(definition.id).csv"),

@@ -32,7 +32,12 @@ public final class ReleaseWriter {
     /// The data files' deflate streams, made while they are written (outside the release folder).
     let spoolDirectory: URL
     let zipWriter = ZipWriter()
+    /// The newest version, held or not: the base for "unchanged".
     let previous: ReleaseInfo?
+    /// The public version (`latest.json`) the change log and the delta compare with: what
+    /// researchers have. A held or unapproved version was never published; its number and
+    /// key values must not reach a published file.
+    let compared: ReleaseInfo?
     let previousFields: [String]?
     let keyColumns: [Int]
     let sharedColumns: [Int]?
@@ -79,6 +84,7 @@ public final class ReleaseWriter {
             + ReleaseReader.versions(datasetId: definition.id, root: ReleaseReader.heldRoot(outputRoot)))
             .sorted { ReleaseVersion($0.version)! < ReleaseVersion($1.version)! }
         previous = existing.last
+        compared = try ReleaseReader.latest(datasetId: definition.id, root: outputRoot)
         let day = ReleaseTime.versionDay(runTime)
         let names = ((try? fm.contentsOfDirectory(atPath: datasetDirectory.path)) ?? [])
             + ((try? fm.contentsOfDirectory(atPath: heldDirectory.path)) ?? [])
@@ -94,9 +100,9 @@ public final class ReleaseWriter {
             try fm.createDirectory(at: spoolDirectory, withIntermediateDirectories: true)
         } catch { throw ODPError.from(error, path: temporaryDirectory.path) }
 
-        // Rows are matched with the previous version over the fields both versions have.
-        if let previous {
-            let header = try? ChangeLog.header(ofRelease: previous.directory, datasetId: definition.id)
+        // Rows are matched with the public version over the fields both versions have.
+        if let compared {
+            let header = try? ChangeLog.header(ofRelease: compared.directory, datasetId: definition.id)
             previousFields = header
             let shared = schema.fields.indices.filter { header?.contains(schema.fields[$0].name) ?? false }
             sharedColumns = shared

@@ -48,6 +48,10 @@ struct ParallelRunTests {
         let order = b.outcomes.map(\.dataset)
         #expect(try #require(order.firstIndex(of: "par-0")) < (try #require(order.firstIndex(of: "par-1"))))
         #expect(b.outcomes.first { $0.dataset == "par-broken" }?.status == .failed)
+        // The failure is recorded in its state, and so in the metrics and `odp status`.
+        let metrics = try String(contentsOf: four.output.appendingPathComponent("state/metrics/odp.prom"), encoding: .utf8)
+        #expect(metrics.contains("odp_last_run_failed{dataset=\"par-broken\"} 1.0"), "\(metrics)")
+        #expect(metrics.contains("odp_last_run_failed{dataset=\"par-0\"} 0.0"), "\(metrics)")
         #expect(b.outcomes.filter { Self.small.contains($0.dataset) }.allSatisfy { $0.status == .published }, "\(b.outcomes.map { ($0.dataset, $0.status) })")
         // More than three batches of 8,192 rows: that dataset reads and writes on threads of its own.
         #expect(b.outcomes.contains { $0.rowsRead > 3 * 8_192 }, "no dataset took the threaded pass")

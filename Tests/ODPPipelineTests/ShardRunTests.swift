@@ -145,6 +145,7 @@ struct ShardRunTests {
         let released = Set((try? FileManager.default.contentsOfDirectory(atPath: fixture.output.appendingPathComponent("releases").path)) ?? [])
         #expect(released == Set(plan.datasets(of: 1)))
         #expect(!FileManager.default.fileExists(atPath: fixture.output.appendingPathComponent("catalog/open-list.json").path))
+        #expect(!FileManager.default.fileExists(atPath: fixture.output.appendingPathComponent("state/metrics/odp.prom").path))
         // Each dataset it finished carries the plan and its cost, for the catalog step and the next plan.
         let store = try FileStateStore(directory: fixture.output.appendingPathComponent("state"))
         for id in plan.datasets(of: 1) {
@@ -200,6 +201,12 @@ struct ShardRunTests {
         let done = try PipelineRunner(workspace: workspace, options: RunOptions(), log: log)
             .catalog(wait: ShardWait(planID: "half", shards: 2, timeout: 60, interval: 0.2))
         #expect(done.outcomes.isEmpty && done.exitCode == 0, "\(done.outcomes.map { ($0.dataset, $0.error) })")
+        // The catalog step writes the one metrics file, with the datasets of both shards.
+        let metrics = try String(contentsOf: fixture.output.appendingPathComponent("state/metrics/odp.prom"), encoding: .utf8)
+        let reported = Set(metrics.split(separator: "\n").filter { $0.hasPrefix("odp_rows_read{") }
+            .compactMap { $0.firstMatch(of: /dataset="([^"]+)"/).map { String($0.1) } })
+        #expect(reported == Set(plan.datasets.map(\.dataset)), "\(metrics)")
+        #expect(metrics.contains("odp_last_run_failed{dataset=\"\(plan.datasets(of: 1)[0])\"} 0.0"), "\(metrics)")
     }
 
     @Test("--shard values that make no sense are refused with ODP-E0010")

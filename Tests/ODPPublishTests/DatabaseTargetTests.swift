@@ -271,6 +271,26 @@ struct DatabaseTargetTests {
         expectNoSecrets([Services.values["ODP_TEST_PG_PASSWORD"]!, "not-the-password-5521", DatabaseFixture.url], logs: f.lines.all, errors: [message], state: state)
     }
 
+    @Test("`Publisher.withdraw` reaches the database: the version's table goes, the view moves back, each version is journaled once")
+    func withdrawThroughPublisher() throws {
+        let f = try DatabaseFixture()
+        defer { f.remove() }
+        let yaml = "  - type: database\n    name: exchange\n    url: env:ODP_EXCHANGE_URL\n    schema: \(f.schema)"
+        let pipeline = try #require(Fixtures.config(yaml, in: f.dir).0)
+        let publisher = try Publisher(config: pipeline, stateDirectory: f.dir.appendingPathComponent("wd-state"), environment: ["ODP_EXCHANGE_URL": DatabaseFixture.url])
+        let definition = Fixtures.definition()
+        for (n, v) in [Self.v1, Self.v2].enumerated() {
+            _ = try publisher.publish(release: try f.release(version: v, rows: DatabaseFixture.rows(5 + n, seed: n)), definition: definition, version: v)
+        }
+        let w = Withdrawal(number: "bus-stops-W1", dataset: "bus-stops", version: Self.v2, reason: "坐标有误", by: "李四", recorded: "2026-12-08T10:00:00Z")
+        let first = try publisher.withdraw(w, versions: [Self.v2], definition: definition)
+        #expect(first.count == 1 && first.allSatisfy { $0.newlyUploaded && $0.version == Self.v2 })
+        #expect(try f.relations() == ["bus_stops", "bus_stops__2026_12_07_1", "odp_datasets", "odp_versions"])
+        #expect(try f.value("SELECT current_version FROM \(f.table("odp_datasets"))") == Self.v1)
+        let again = try publisher.withdraw(w, versions: [Self.v2], definition: definition)
+        #expect(again.count == 1 && again.allSatisfy { !$0.newlyUploaded })
+    }
+
     @Test("ssl_mode reaches libpq: `require` against a server without TLS is refused, naming the database and not the password")
     func sslModeIsUsed() throws {
         let f = try DatabaseFixture()

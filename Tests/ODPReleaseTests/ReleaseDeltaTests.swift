@@ -99,14 +99,19 @@ struct ReleaseDeltaTests {
         var changed = rows
         changed[0][1] = "改"
         #expect(try delta(Fixture.definition(primaryKey: []), rows, changed) == nil)
-        // Against a held previous version: never published, so its keys stay out.
+        // A held version between them was never published: the change log, the delta and the
+        // previous-version link skip it and compare with the version researchers have.
         let root = Fixture.temporaryDirectory()
-        _ = try Fixture.release(root: root, rows: rows)
-        _ = try Fixture.release(root: root, rows: changed, time: Fixture.runTime + 86_400, status: .held(["测试"]))
+        let first = try Fixture.release(root: root, rows: rows)
+        let held = try Fixture.release(root: root, rows: changed, time: Fixture.runTime + 86_400, status: .held(["测试"]))
         var third = changed
         third[1][1] = "再改"
         let next = try Fixture.release(root: root, rows: third, time: Fixture.runTime + 2 * 86_400)
-        #expect(try ReleaseMetadata.read(release: next.directory)?.changes?.delta == nil, "no delta against a held version")
+        let metadata = try #require(try ReleaseMetadata.read(release: next.directory))
+        #expect(metadata.previousVersion == first.version && metadata.changes?.previousVersion == first.version)
+        #expect(metadata.changes?.changed == 2 && metadata.changes?.delta?.changed == 2, "\(String(describing: metadata.changes))")
+        let published = try String(contentsOf: next.directory.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(!published.contains(held.version), "the held version's number is in the README")
         #expect(try delta(Fixture.definition(), rows + [rows[0]], changed) == nil, "id 1 twice in the first version")
         let renamed = Schema(Fixture.schema.fields.map { $0.name == "name" ? FieldDefinition(name: "company", title: "名称", type: .string) : $0 })
         #expect(try delta(Fixture.definition(), rows, changed, secondDefinition: Fixture.definition(schema: renamed)) == nil, "a renamed column")

@@ -16,6 +16,12 @@ public struct DatasetState: Codable, Sendable, Equatable {
     /// balances by (`ShardPlan`).
     public var lastSeconds: Double?
     public var lastRows: Int?
+    /// The rest of that run's headline figures. With the ones above they are the metrics
+    /// file's samples, so the step that writes it (an unsharded run, or `odp catalog` after
+    /// the shards of a Job) reports every dataset, whichever worker ran it.
+    public var lastRejected: Int?
+    public var lastScore: Double?
+    public var lastBytesPublished: Int?
     /// The shard plan (the Kubernetes Job) whose run last finished this dataset, whatever its
     /// outcome: `odp catalog --wait-for` waits until every dataset of the plan carries it.
     public var plan: String?
@@ -23,6 +29,7 @@ public struct DatasetState: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case watermark, lastSuccess = "last_success", lastVersion = "last_version", lastOutcome = "last_outcome", inputs
         case lastSeconds = "last_seconds", lastRows = "last_rows", plan
+        case lastRejected = "last_rejected", lastScore = "last_score", lastBytesPublished = "last_bytes_published"
     }
 
     public init(watermark: String? = nil, lastSuccess: Date? = nil, lastVersion: String? = nil, lastOutcome: DatasetRunStatus? = nil,

@@ -50,3 +50,15 @@ extension DatabaseTarget {
         }
     }
 }
+
+extension DatabaseTarget {
+    /// `PublishTarget.withdraw`: the versions not confirmed yet, in one transaction, then
+    /// each confirmed in the journal.
+    func withdraw(_ job: WithdrawJob, session: WithdrawSession) throws {
+        guard !job.pending.isEmpty else { return }
+        try withdraw(job.withdrawal, versions: job.pending)
+        for version in job.pending {
+            try session.confirm(version, remote: "\(origin) \(table("odp_versions")) \(job.dataset) \(version)")
+        }
+    }
+}

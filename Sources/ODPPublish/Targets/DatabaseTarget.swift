@@ -76,7 +76,7 @@ final class DatabaseTarget: PublishTarget {
                 throw PublishedFile.refusal("\(origin) \(table(row.table))", version: job.version)
             }
             if row.status == "withdrawn" {
-                throw ODPError.io("\(origin) \(table(row.table))", "版本 \(job.version) 已撤回（withdrawn），不再装载")
+                throw PublishedFile.withdrawn("\(origin) \(table(row.table))", version: job.version)
             }
             var uploaded = false
             if job.repair, row.status == "loaded", try tableChecksum(c, table(row.table), release.table) != expected.text {
