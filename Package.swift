@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "ODPRelease", dependencies: [
             "ODPCore", "CZlib", "CDeflate", "CZstd", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "ODPPublish", dependencies: ["ODPCore", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ODPPublish", dependencies: ["ODPCore", "ODPPostgres", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPPortal", dependencies: ["ODPCore", "CSQLite", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "ODPDemoData", dependencies: ["ODPCore", "CSQLite", "CZlib"]),
         .target(name: "ODPPipeline", dependencies: [
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "ODPDesensitizeTests", dependencies: ["ODPDesensitize"], exclude: ["Fixtures"]),
         .testTarget(name: "ODPCheckTests", dependencies: ["ODPCheck"]),
         .testTarget(name: "ODPReleaseTests", dependencies: ["ODPRelease"]),
-        .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish"]),
+        .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish", "ODPPostgres"]),
         .testTarget(name: "ODPPortalTests", dependencies: ["ODPPortal", "ODPRelease", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ODPPipelineTests", dependencies: [
             "ODPPipeline", "ODPDemoData", "ODPRelease", "ODPPublish", "ODPPortal", "ODPPostgres", "CSQLite", "CLibPQ", .product(name: "Yams", package: "Yams"),

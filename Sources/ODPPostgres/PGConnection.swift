@@ -46,6 +46,9 @@ public final class PGConnection {
         }
     }
 
+    /// Whether the server is still there as far as libpq knows (false after a dropped connection).
+    public var isOpen: Bool { handle != nil && PQstatus(handle) == CONNECTION_OK }
+
     public func close() {
         if let handle { PQfinish(handle) }
         handle = nil

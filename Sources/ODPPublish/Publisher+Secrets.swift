@@ -5,10 +5,12 @@ extension Publisher {
     /// A target's secrets by role (`token`, `secret`, `password`), read from their references.
     static func secrets(of settings: TargetSettings, config: PipelineConfig, environment: [String: String]) throws -> [String: String] {
         var secrets: [String: String] = [:]
-        for (key, ref) in [("token", settings.token), ("secret", settings.secret), ("password", settings.password)] {
+        for (key, ref) in [("token", settings.token), ("secret", settings.secret), ("password", settings.password), ("url", settings.databaseURL)] {
             guard let ref else { continue }
             secrets[key] = try ref.resolve(relativeTo: config.baseDirectory, environment: environment)
         }
+        // A database URI's password is redacted on its own too, wherever it turns up.
+        if let url = secrets["url"], let password = URLComponents(string: url)?.password { secrets["url.password"] = password }
         return secrets
     }
 

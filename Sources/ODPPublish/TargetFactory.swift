@@ -23,6 +23,9 @@ enum TargetFactory {
             return FileDropTarget(settings: s, store: store)
         case .http:
             return HTTPTarget(settings: s, token: secrets["token"], secret: secrets["secret"], options: transfer, log: log)
+        case .database:
+            guard let url = secrets["url"] else { throw ODPError.usage("上传目标 \(s.name)：没有设置连接串（url is not set）").coded(.secretUnavailable) }
+            return DatabaseTarget(settings: s, url: url, log: log)
         }
     }
 }

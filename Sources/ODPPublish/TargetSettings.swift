@@ -4,7 +4,7 @@ import ODPCore
 /// One `targets:` entry of `odp.yml`, read and checked. Secrets stay references here; they
 /// are resolved only when the Publisher builds the target.
 struct TargetSettings: Sendable {
-    enum Kind: String, Sendable, CaseIterable { case dir, ckan, http, sftp, ftp }
+    enum Kind: String, Sendable, CaseIterable { case dir, ckan, http, sftp, ftp, database }
 
     var kind: Kind
     var name: String
@@ -28,6 +28,12 @@ struct TargetSettings: Sendable {
     var checkURL: String?
     var headers: [String: String] = [:]
     var ftpUsePasvAddress = false
+    /// `database`: the `postgres://` URI (env:/file: only: it carries the password), the
+    /// schema, how many loaded versions to keep (nil: all) and libpq's `sslmode`.
+    var databaseURL: SecretRef?
+    var schema = "odp_exchange"
+    var keepVersions: Int?
+    var sslMode: String?
     var transfer = TransferOptions()
     var retry = RetryPolicy()
 
@@ -110,6 +116,8 @@ struct TargetSettings: Sendable {
                 s.ftpUsePasvAddress = r.bool("use_pasv_address") ?? false
                 if s.password == nil { r.error("target ftp：缺少必填键（missing required key）`password`（env:… 或 file:…）") }
             }
+        case .database:
+            parseDatabase(r, into: &s, resolve: resolve)
         }
         for (key, path) in [("ca_file", s.caFile), ("known_hosts", s.knownHosts)] {
             if let path, !FileManager.default.fileExists(atPath: path) {
@@ -142,6 +150,28 @@ struct TargetSettings: Sendable {
             return !$0.hasPrefix("#") && fields.count >= 3 && Data(base64Encoded: String(fields[fields.count >= 4 && fields[0].hasPrefix("@") ? 3 : 2])) != nil
         }
         return keys.isEmpty ? "不含任何主机密钥（no host key），等于不校验服务器身份" : nil
+    }
+
+    /// The `database` keys. The URI is a secret reference, so its scheme is checked when it
+    /// is read (`Publisher`), not here.
+    private static func parseDatabase(_ r: ConfigReader, into s: inout TargetSettings, resolve: (String) -> String) {
+        s.databaseURL = r.secret("url", required: true)
+        if let schema = r.string("schema") {
+            // The same rule as `state.schema` (StateConfig): used as written, never cut or case-folded.
+            if schema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil {
+                s.schema = schema
+            } else {
+                r.error("target database.schema：`\(schema)` 不是有效的模式名（schema name）", at: r.raw("schema")?.location,
+                        hint: "只用小写字母、数字和下划线，以字母或下划线开头，最长 63 个字符，例如 `odp_exchange`")
+            }
+        }
+        s.keepVersions = r.int("keep_versions", range: 1...10_000)
+        s.sslMode = r.choice("ssl_mode", of: ["disable", "prefer", "require", "verify-ca", "verify-full"])
+        s.caFile = r.string("ca_file").map(resolve)
+        if s.caFile != nil, s.sslMode == nil { s.sslMode = "verify-full" }
+        if s.caFile != nil, let mode = s.sslMode, !mode.hasPrefix("verify") {
+            r.error("target database.ca_file 只在 `ssl_mode: verify-ca` 或 `verify-full` 时起作用", at: r.raw("ca_file")?.location)
+        }
     }
 
     private static func urlKey(_ r: ConfigReader, schemes: [String]) -> String? {

@@ -176,6 +176,7 @@ struct DocumentedKeysTests {
         "target.http.": "ODPPublishTests/HTTPTargetTests, TLSTests (needs an HTTP server)",
         "target.sftp.": "ODPPublishTests/FileDropServerTests (needs an SFTP server)",
         "target.ftp.": "ODPPublishTests/FileDropServerTests (needs an FTP server)",
+        "target.database.": "ODPPublishTests/DatabaseTargetTests (needs a PostgreSQL server): url, schema, keep_versions, ssl_mode; ca_file in DatabaseTargetSettingsTests",
         "allow.kind.person_name": "ODPDesensitizeTests/NameDetectorQualityTests (looked for only in person-name fields, which are direct here)",
         "allow.kind.embedded_identifier": "the mask_embedded probe here (held without it) and ODPDesensitizeTests/EmbeddedIdentifierTests",
         "source.limits.": "ODPPipelineTests/SourceLimitsTests (each limit hit by a hostile file, run under a memory limit)",
