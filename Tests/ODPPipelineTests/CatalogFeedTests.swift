@@ -1,0 +1,75 @@
+import Foundation
+import ODPCore
+import ODPPipeline
+import ODPPortal
+import Testing
+
+/// Issue 19 §2: the catalog step writes the feeds the portal serves, byte for byte, uploads
+/// the site feed with the catalog, and the portal cuts the DCAT catalog to what changed.
+@Suite("Catalog feeds and the modified-since catalog", .serialized)
+struct CatalogFeedTests {
+    @Test("catalog/feed.atom and catalog/feeds/<id>.atom equal the portal's /feed.atom and /datasets/<id>/feed.atom, errata included; feed.atom reaches the target")
+    func feedsMatchPortal() async throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let version = try #require(try fixture.run().outcomes.first { $0.dataset == "jtys-bus-stops" }?.version)
+        _ = try ErrataBook(layout: OutputLayout(root: fixture.output)).record(dataset: "jtys-bus-stops", version: version, text: "站点坐标系说明有误。", by: "张三", fixedIn: nil)
+        _ = try fixture.run()
+        let catalog = fixture.output.appendingPathComponent("catalog")
+        let site = try String(contentsOf: catalog.appendingPathComponent("feed.atom"), encoding: .utf8)
+        let dataset = try String(contentsOf: catalog.appendingPathComponent("feeds/jtys-bus-stops.atom"), encoding: .utf8)
+        #expect(site.contains("urn:odp:erratum:jtys-bus-stops-E1") && site.contains("站点坐标系说明有误。") && !site.contains("张三"))
+        #expect(dataset.contains("发布版本 \(version)"))
+        #expect(!FileManager.default.fileExists(atPath: catalog.appendingPathComponent("feeds/mzj-elderly-care.atom").path), "a held dataset has no feed")
+        let uploaded = fixture.output.appendingPathComponent("published/catalog/feed.atom")
+        #expect(FileManager.default.contents(atPath: uploaded.path) == Data(site.utf8), "uploaded with the catalog")
+
+        try await withPortal(fixture.output) { port in
+            #expect(try await Self.get(port, "/feed.atom").body == site)
+            #expect(try await Self.get(port, "/datasets/jtys-bus-stops/feed.atom").body == dataset)
+            #expect(try await Self.get(port, "/catalog/feed.atom").body == site)
+        }
+    }
+
+    @Test("/catalog/dcat.jsonld?modified_since= keeps the versions modified after the time, with their series; a bad date is a 400")
+    func modifiedSince() async throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        _ = try fixture.run()
+        try await withPortal(fixture.output) { port in
+            func datasets(_ query: String) async throws -> [[String: Any]] {
+                let answer = try await Self.get(port, "/catalog/dcat.jsonld?modified_since=\(query)")
+                #expect(answer.status == 200 && answer.type == "application/ld+json", "\(answer.body.prefix(300))")
+                let tree = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+                let catalog = (tree?["@graph"] as? [[String: Any]])?.first
+                #expect(catalog?["@type"] as? String == "dcat:Catalog")
+                return catalog?["dcat:dataset"] as? [[String: Any]] ?? []
+            }
+            let all = try await datasets("2000-01-01")
+            #expect(!all.isEmpty && all.allSatisfy { $0["dcat:version"] != nil && $0["dcat:inSeries"] != nil })
+            #expect(all.contains { ($0["dcat:inSeries"] as? [String: Any])?["@type"] as? String == "dcat:DatasetSeries" })
+            #expect(try await datasets("2999-01-01T00:00:00Z").isEmpty)
+            for bad in ["yesterday", "2026-13", "2026-12-07T10:00:00"] {
+                let answer = try await Self.get(port, "/catalog/dcat.jsonld?modified_since=\(bad)")
+                #expect(answer.status == 400 && answer.body.contains("modified_since"), "\(bad)")
+            }
+        }
+    }
+
+    func withPortal(_ root: URL, _ body: (Int) async throws -> Void) async throws {
+        let server = try PortalServer(root: root, host: "127.0.0.1", port: 0, token: nil) { _, _, _, _, _ in }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task { try await server.run { port in continuation.yield(port) } }
+        defer { task.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        try await body(try #require(await iterator.next()))
+    }
+
+    /// Through curl, as CatalogLinksTests does: the in-process portal keeps the cooperative pool.
+    static func get(_ port: Int, _ path: String) async throws -> (status: Int, type: String?, body: String) {
+        let out = try await CatalogLinksTests.curl(["-s", "-w", "\n%{http_code} %{content_type}", "http://127.0.0.1:\(port)\(path)"])
+        let cut = out.range(of: "\n", options: .backwards)!
+        let tail = out[cut.upperBound...].split(separator: " ", maxSplits: 1)
+        return (Int(tail.first ?? "") ?? 0, tail.count > 1 ? String(tail[1]) : nil, String(out[..<cut.lowerBound]))
+    }
+}
