@@ -1,6 +1,5 @@
 import Foundation
 import ODPCore
-import ODPPublish
 import ODPRelease
 
 /// The events the `webhooks:` subscribers follow, from what is public after the catalog
