@@ -60,6 +60,22 @@ struct CatalogFeedTests {
         }
     }
 
+    @Test("odp run tells `webhooks:` subscribers after the catalog step; one that cannot be reached is journaled, listed by odp status, and fails nothing")
+    func webhookWiring() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let key = fixture.root.appendingPathComponent("hook.key")
+        try Data("k\n".utf8).write(to: key)
+        // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+        let config = URL(fileURLWithPath: fixture.configPath)
+        try Data((try String(contentsOf: config, encoding: .utf8) + "\nwebhooks:\n  - url: http://127.0.0.1:9/hook?token=t\n    secret: file:\(key.path)\n").utf8).write(to: config)
+        let summary = try fixture.run()
+        #expect(summary.catalogError == nil)
+        let failures = try StatusReport(workspace: try fixture.workspace()).webhookFailures
+        #expect(failures.count == 1 && failures.first?.subscriber == "http://127.0.0.1:9/hook" && failures.first?.event.hasPrefix("version:") == true, "\(failures)")
+        #expect(failures.first?.message.contains("下次运行时重试") == true)
+    }
+
     func withPortal(_ root: URL, _ body: (Int) async throws -> Void) async throws {
         let server = try PortalServer(root: root, host: "127.0.0.1", port: 0, token: nil) { _, _, _, _, _ in }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
