@@ -183,8 +183,9 @@ public struct PipelineRunner {
                                 catalog: { listed in
                                     PublishedFileScanner(today: today, allowedValues: listed.flatMap(\.catalog.publishedContactValues))
                                 })
+        let errata = try ErrataBook(layout: layout).list()
         let written = try Catalog.write(config: workspace.config, definitions: workspace.definitions, outputRoot: layout.root,
-                                        generatedAt: options.runTime, gate: gate)
+                                        generatedAt: options.runTime, gate: gate, errata: errata)
         // Before any dataset has a release (a failed first run), the list has a header only:
         // publishing it would announce an empty catalog.
         let anyReleased = try workspace.definitions.contains { try ReleaseReader.latest(datasetId: $0.id, root: layout.root) != nil }
@@ -195,7 +196,21 @@ public struct PipelineRunner {
                 try audit.record("catalog_uploaded", details: AuditDetails(files: receipts.filter(\.newlyUploaded).count))
             }
         }
+        if !options.dryRun, anyReleased { try notifySubscribers(layout: layout, withheld: Set(written.withheld.map(\.dataset)), errata: errata) }
         return written.withheld
+    }
+
+    /// After the catalog is out, so every event points at something a subscriber can fetch.
+    /// A failing subscriber is logged and retried on the next run, never fails this one.
+    private func notifySubscribers(layout: OutputLayout, withheld: Set<String>, errata: [Erratum]) throws {
+        let config = workspace.config
+        guard !config.webhooks.isEmpty else { return }
+        let events = try SubscriberEvents.all(definitions: workspace.definitions, withheld: withheld, root: layout.root, errata: errata,
+                                              baseURL: config.publicBaseURL)
+        let outcome = try SubscriberDelivery(subscribers: config.webhooks, journal: layout.state.appendingPathComponent(WebhookJournal.artifactName),
+                                             secretBase: config.baseDirectory).deliver(events, runTime: options.runTime)
+        if outcome.delivered > 0 { log.log(.info, "webhooks: \(outcome.delivered) event(s) delivered") }
+        for failure in outcome.failures { log.log(.warning, "webhook delivery failed, retried next run: \(failure)") }
     }
 }
 

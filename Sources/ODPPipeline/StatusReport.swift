@@ -10,10 +10,29 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var datasets: [DatasetStatus]
     /// Published datasets whose definition is gone.
     public var orphans: [OrphanedDataset]
+    /// Subscriber events still failing (`state/webhooks.json`), retried on the next run.
+    public var webhookFailures: [WebhookFailure] = []
+
+    public struct WebhookFailure: Codable, Sendable, Equatable {
+        public var subscriber: String
+        public var event: String
+        public var attempts: Int
+        public var last: String
+        public var error: String
+
+        /// One line for `odp status`.
+        public var message: String {
+            "订阅推送失败（webhook delivery failing）：\(subscriber) 事件 \(event)，已尝试 \(attempts) 次，最近 \(BeijingTime.text(last))：\(error)；下次运行时重试"
+        }
+    }
 
     public init(workspace: Workspace, now: Date = Date()) throws {
         let layout = workspace.layout
         orphans = OrphanedDatasets.find(layout: layout, definitions: workspace.definitions)
+        let journal = try ArtifactCodec.read(WebhookJournal.self, at: layout.state.appendingPathComponent(WebhookJournal.artifactName))
+        webhookFailures = (journal?.subscribers ?? [:]).sorted { $0.key < $1.key }.flatMap { key, s in
+            s.failing.sorted { $0.key < $1.key }.map { WebhookFailure(subscriber: key, event: $0.key, attempts: $0.value.attempts, last: $0.value.last, error: $0.value.error) }
+        }
         let store = try workspace.openStateStore()
         let approvals = try Approvals(layout: layout, store: store)
         let lastRuns = try Self.lastRuns(in: Self.runReports(layout: layout, store: store), of: Set(workspace.definitions.map(\.id)))

@@ -1,16 +1,17 @@
 import Foundation
 import ODPCore
 
-/// Posts a JSON notification (failed or held datasets) to a webhook, through the same
-/// libcurl path, timeouts and TLS rules as uploads.
+/// Posts JSON to a webhook (the notifier's failed or held datasets, a subscriber's signed
+/// event), through the same libcurl path, timeouts and TLS rules as uploads: up to 3 tries,
+/// backing off 0.5, 1 and 2 s after a 5xx, 429 or transport error.
 public enum Webhook {
     /// - Throws: `ODPError.publish` after 3 tries; the URL is the only thing named in errors.
-    public static func post(url: String, json: Data, caFile: String? = nil) throws {
+    public static func post(url: String, json: Data, headers: [String] = [], caFile: String? = nil) throws {
         var options = TransferOptions()
         options.caFile = caFile
         var request = TransferRequest(url: url)
         request.method = "POST"
-        request.headers = ["Content-Type: application/json; charset=utf-8"]
+        request.headers = ["Content-Type: application/json; charset=utf-8"] + headers
         request.body = .json(json)
         var lastError = ""
         for attempt in 0..<3 {

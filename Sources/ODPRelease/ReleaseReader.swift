@@ -36,6 +36,15 @@ public enum ReleaseReader {
         }
     }
 
+    /// The versions researchers have had, oldest first: each released one up to the latest
+    /// (held versions and any after the latest left out). The DCAT series, the feeds and the
+    /// subscribers' events list these.
+    public static func published(datasetId: String, root: URL) throws -> [ReleaseInfo] {
+        guard let latest = try latest(datasetId: datasetId, root: root) else { return [] }
+        let upToLatest = try versions(datasetId: datasetId, root: root).prefix { $0.version != latest.version } + [latest]
+        return upToLatest.filter { $0.status == ReleaseMetadata.Status.released.rawValue }
+    }
+
     /// The version `latest.json` points at: the newest released (or approved) one.
     public static func latest(datasetId: String, root: URL) throws -> ReleaseInfo? {
         guard let version = try latestVersion(datasetId: datasetId, root: root) else { return nil }

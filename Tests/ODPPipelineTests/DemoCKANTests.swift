@@ -143,7 +143,7 @@ struct DemoCKANTests {
         let listName = s.listName
         let list = try #require(try await offPool { try Self.fetch(listName, client: client) }, "the open-data list is not on CKAN")
         let catalog = s.fixture.output.appendingPathComponent("catalog")
-        let names = ["open-list.csv", "open-list.json", "open-list.html", "open-list.js", "dcat.jsonld"]
+        let names = ["open-list.csv", "open-list.json", "open-list.html", "open-list.js", "dcat.jsonld", "feed.atom"]
         expectResources(list, try UploadFile.loose(names.map { catalog.appendingPathComponent($0) }), of: "the open-data list")
         modified[listName] = list.fields["metadata_modified"]
         // Nothing else carries this test's tag: no second copy of any dataset.

@@ -6,7 +6,9 @@ import Testing
 /// The catalog files' bytes, pinned by SHA-256 as the writers produced them before they
 /// were changed to hold less in memory (issue 18): the same input gives the same files.
 /// dcat.jsonld was re-pinned once, when it gained the DCAT-AP recommended properties
-/// (themes, spatial, agent and licence types, availability).
+/// (themes, spatial, agent and licence types, availability), and once more when each dataset
+/// became a dcat:DatasetSeries of its published versions (issue 19), which also added
+/// feed.atom; the open-list files kept their bytes.
 @Suite("Open-data list and DCAT bytes")
 struct CatalogBytesTests {
     static let pinned = [
@@ -14,15 +16,17 @@ struct CatalogBytesTests {
         "open-list.json": "0c1a1e34bc4e20c5a1a0a5c2d1634ab2e3fd6c78669270ba99ee750f91a2043a",
         "open-list.html": "744dde9fa939aad48d6f3bc02efb31bfde006717ece7a1c874c9bb1ec1d32df1",
         "open-list.js": "b49f2f07c315550454a93d0b54407085af03060d3756387b362fce7a9c70cf4d",
-        "dcat.jsonld": "feeacfd11695fc8e8deb1f24d6c92eee7a12dcc8eea3e8ffded44204624d0ba2",
+        "dcat.jsonld": "562c11d7905164dd395be2e37861ec26eaf5eb6330ef329dfe00ba38e8a237d2",
+        "feed.atom": "5dbaeb98b47459d29a2401df1b4c2369014d03d08a8f2903a896e05031074576",
         "base/open-list.csv": "f40c2982d58b27839f05596fecee61d1eccedf0e6ed8b20ab4729e67643ab58e",
         "base/open-list.json": "2dd9a4b9baabe6c25602812bd2a233260ec9a6fd3f070cfb142b04cf94043049",
         "base/open-list.html": "ca11a5cada9a8bb6bce5edf666a729b0970d65cd625edc68f392eb64b8d5da9d",
         "base/open-list.js": "b49f2f07c315550454a93d0b54407085af03060d3756387b362fce7a9c70cf4d",
-        "base/dcat.jsonld": "a623957844fcf72143eacf559c638395337d20da4957f248d6db4e406be27b06",
+        "base/dcat.jsonld": "7d894031a0b78913b676177bec3e06d2a4084cf3c7e93daa0a3bc24134b04c37",
+        "base/feed.atom": "370c5eda6fe01f18f9a86f1651c3de7d6212b80229d47508c98f6930298b6137",
     ]
 
-    @Test("the five catalog files are byte-identical to the pinned ones, with and without a public base URL")
+    @Test("the six catalog files are byte-identical to the pinned ones, with and without a public base URL")
     func pinnedBytes() throws {
         var got: [String: String] = [:]
         for base in [nil, "https://data.example.gov.cn/open"] {

@@ -45,7 +45,7 @@ struct CatalogTests {
     func csvList() throws {
         let (root, defs, first) = try scenario()
         let urls = try Catalog.write(config: try config(base: "https://data.example.gov.cn"), definitions: defs, outputRoot: root, generatedAt: Fixture.runTime, gate: nil).files
-        #expect(urls.map(\.lastPathComponent) == ["open-list.csv", "open-list.json", "open-list.html", "open-list.js", "dcat.jsonld"])
+        #expect(urls.map(\.lastPathComponent) == ["open-list.csv", "open-list.json", "open-list.html", "open-list.js", "dcat.jsonld", "feed.atom"])
         let text = Fixture.read(root.appendingPathComponent("catalog/open-list.csv"))
         #expect(text.hasPrefix("\u{FEFF}序号,资源名称,资源代码,提供方,提供方代码,资源摘要,数据领域,开放属性,开放条件,更新周期,数据格式,发布日期,最近更新,数据量,信息项,关键字,许可协议,版本,下载地址,签名公钥（Ed25519）,更新状态\r\n"))
         let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }

@@ -90,7 +90,7 @@ struct ReleaseFormatsTests {
         let entry = try #require(try CatalogEntry.load(definition: definition, root: root, baseURL: nil, now: Fixture.runTime))
         #expect(entry.files.map(\.format) == ["CSV"])
         #expect(OpenList.row(entry, index: 1)[10] == "CSV")
-        guard case .array(let distributions)? = DCATCatalog.dataset(entry, baseURL: nil)["dcat:distribution"] else {
+        guard case .array(let distributions)? = DCATCatalog.version(entry, at: entry.versions.count - 1, baseURL: nil)["dcat:distribution"] else {
             Issue.record("the DCAT dataset has no distribution list")
             return
         }

@@ -35,6 +35,8 @@ public struct PipelineConfig: Sendable {
     /// `notify:` — a shell command and/or a webhook told about failed and held datasets.
     public var notifyCommand: String?
     public var notifyWebhook: String?
+    /// `webhooks:` — subscribers told about new versions and notices, signed and journaled.
+    public var webhooks: [WebhookSubscriber] = []
     /// `state:` — files (default) or a shared PostgreSQL store.
     public var state = StateConfig()
     public var raw: ConfigValue
@@ -96,12 +98,14 @@ public struct PipelineConfig: Sendable {
             }
         }
         let state = r.map("state").map(StateConfig.parse) ?? StateConfig()
+        let webhooks = WebhookSubscriber.parse(r)
         let diagnostics = r.finish() + extra
         var config = PipelineConfig(
             file: path, outputDirectory: output.hasPrefix("/") ? URL(fileURLWithPath: output) : base.appendingPathComponent(output).standardizedFileURL,
             datasetFiles: files, codeTables: tables, pseudonymKey: pseudonym, signingKey: signing, targets: targets,
             publicBaseURL: baseURL, publisher: publisher, notifyCommand: notifyCommand, notifyWebhook: notifyWebhook, raw: root)
         config.state = state
+        config.webhooks = webhooks
         return (diagnostics.contains { $0.severity == .error } ? nil : config, diagnostics)
     }
 }

@@ -15,10 +15,7 @@ enum HTML {
     static func text(_ n: Int?) -> String { n.map { formatted($0) } ?? "—" }
 
     /// Percent-encodes a path segment or query value for an href.
-    static func urlComponent(_ s: String) -> String {
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-    }
+    static func urlComponent(_ s: String) -> String { percentEncodedComponent(s) }
 
     /// 12345 → "12,345".
     static func formatted(_ n: Int) -> String {

@@ -9,6 +9,7 @@ enum FileResponder {
         case "csv": return "text/csv; charset=utf-8"
         case "json": return "application/json"
         case "jsonld": return "application/ld+json"
+        case "atom": return "application/atom+xml; charset=utf-8"
         case "zip": return "application/zip"
         case "html": return "text/html; charset=utf-8"
         case "js": return "text/javascript; charset=utf-8"

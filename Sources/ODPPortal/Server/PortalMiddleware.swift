@@ -77,9 +77,9 @@ enum Responses {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func json(_ object: ArtifactJSON, status: HTTPResponse.Status = .ok) -> Response {
+    static func json(_ object: ArtifactJSON, status: HTTPResponse.Status = .ok, type: String = "application/json; charset=utf-8") -> Response {
         let body = (try? object.encoded(pretty: true)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     static func atom(_ text: String) -> Response {

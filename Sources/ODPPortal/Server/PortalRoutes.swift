@@ -90,10 +90,10 @@ struct PortalRoutes: Sendable {
     func siteFeed() -> Response {
         let records = index.current().records
         let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let recent = records.filter { $0.updated != nil }.sorted { ($0.updated!, $0.id) > ($1.updated!, $1.id) }.prefix(200)
+        let recent = records.filter { $0.updated != nil }.sorted { ($0.updated!, $0.id) > ($1.updated!, $1.id) }.prefix(AtomFeed.limit)
         var entries = recent.compactMap { r in store.versions(r.id).last(where: \.isPublished).map { AtomFeed.version(r, $0) } }
         entries += errata().compactMap { e in byID[e.dataset].map { AtomFeed.erratum($0, e) } }
-        return Responses.atom(AtomFeed.render(title: "新版本与勘误", id: "urn:odp:feed", selfLink: "/feed.atom", alternate: "/", entries: entries))
+        return Responses.atom(AtomFeed.site(entries: entries))
     }
 
     /// One dataset's published versions and correction notices.
@@ -101,9 +101,7 @@ struct PortalRoutes: Sendable {
         let (id, versions) = try publishedVersions(request, index: 1)
         guard let record = index.current().records.first(where: { $0.id == id }) else { throw HTTPError(.notFound) }
         let entries = versions.map { AtomFeed.version(record, $0) } + errata().filter { $0.dataset == id }.map { AtomFeed.erratum(record, $0) }
-        return Responses.atom(AtomFeed.render(title: "\(record.title)：新版本与勘误", id: DatasetURI.series(code: record.code ?? id, baseURL: nil),
-                                              selfLink: "/datasets/\(HTML.urlComponent(id))/feed.atom", alternate: "/datasets/\(HTML.urlComponent(id))",
-                                              author: record.provider ?? AtomFeed.siteAuthor, entries: entries))
+        return Responses.atom(AtomFeed.dataset(AtomFeed.Dataset(record), entries: entries))
     }
 
     /// `GET /api/changes?since=T`: versions published and notices recorded after `T` (UTC,
@@ -244,11 +242,21 @@ struct PortalRoutes: Sendable {
         return try FileResponder.respond(file: file, sha256: sums?[name], request: request, downloadName: (name as NSString).lastPathComponent)
     }
 
+    /// The catalog step's files; `dcat.jsonld?modified_since=T` answers with `CatalogSince`.
     func catalogFile(_ request: Request) throws -> Response {
         let s = try segments(request)
-        guard s.count == 2, ["dcat.jsonld", "open-list.csv", "open-list.json", "open-list.html", "open-list.js"].contains(s[1]) else { throw HTTPError(.notFound) }
+        guard s.count == 2, ["dcat.jsonld", "open-list.csv", "open-list.json", "open-list.html", "open-list.js", "feed.atom"].contains(s[1]) else { throw HTTPError(.notFound) }
         let folder = store.root.appendingPathComponent("catalog")
         guard let file = SafePath.contained(folder.appendingPathComponent(s[1]), in: folder) else { throw HTTPError(.notFound) }
+        if s[1] == "dcat.jsonld", let raw = CatalogQuery.parameters(request.uri.query)["modified_since"] {
+            guard let since = Self.utc(raw) else {
+                return Responses.json(["error": "modified_since 参数格式为 YYYY-MM-DD 或 YYYY-MM-DDThh:mm:ssZ（UTC）"], status: .badRequest)
+            }
+            guard let data = FileManager.default.contents(atPath: file.path), let cut = CatalogSince.filter(catalog: data, since: since) else {
+                throw HTTPError(.notFound)
+            }
+            return Responses.json(cut, type: "application/ld+json")
+        }
         return try FileResponder.respond(file: file, sha256: nil, request: request, downloadName: nil)
     }
 }

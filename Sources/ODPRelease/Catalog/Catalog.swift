@@ -2,8 +2,10 @@ import Foundation
 import ODPCore
 
 /// Writes the open-data list (开放清单: `open-list.csv`, `.json`, `.html`) and the DCAT-AP 3
-/// catalog (`dcat.jsonld`) under `<root>/catalog/`, generated from every dataset's catalog
-/// metadata and its latest released version, never by hand.
+/// catalog (`dcat.jsonld`, every published version as a member of its dataset's series) and
+/// the Atom feeds (`feed.atom`, `feeds/<id>.atom`) under `<root>/catalog/`, generated from
+/// every dataset's catalog metadata, its published versions and the correction notices,
+/// never by hand.
 ///
 /// ## Listing rules
 /// A dataset is listed with the version `latest.json` points at, so a dataset whose newest
@@ -16,6 +18,12 @@ import ODPCore
 /// Each entry is rendered alone and inspected with its dataset's gate; an entry with a
 /// finding is withheld (listed in `Written.withheld`, the rest are published). The finished
 /// files are inspected again as a whole; a finding there writes nothing and throws.
+///
+/// ## Files
+/// `Written.files` (the open list, `dcat.jsonld`, `feed.atom`) are uploaded with the catalog;
+/// the per-dataset feeds (`Written.feeds`) stay in the output, served by the portal and any
+/// web server over it (one upload per dataset feed would put 21,000 resources on a CKAN
+/// catalog dataset).
 public enum Catalog {
     /// The published-file gates for one dataset's entry and for the assembled files.
     public struct Gate {
@@ -32,12 +40,14 @@ public enum Catalog {
     /// The files written and the datasets left out by the gate, with why.
     public struct Written {
         public var files: [URL]
+        /// `catalog/feeds/<id>.atom` of every listed dataset.
+        public var feeds: [URL] = []
         public var withheld: [(dataset: String, findings: [PublishedFileFinding])]
     }
 
     @discardableResult
     public static func write(config: PipelineConfig?, definitions: [DatasetDefinition], outputRoot: URL, generatedAt: Date,
-                             gate: Gate?) throws -> Written {
+                             gate: Gate?, errata: [Erratum] = []) throws -> Written {
         let base = config?.publicBaseURL
         let publisher = config?.publisher ?? PipelineConfig.defaultPublisher
         var entries: [CatalogEntry] = []
@@ -46,7 +56,8 @@ public enum Catalog {
         for definition in definitions.sorted(by: { $0.id < $1.id }) {
             guard let entry = try CatalogEntry.load(definition: definition, root: outputRoot, baseURL: base, now: generatedAt) else { continue }
             if let gate {
-                let alone = try render([entry], publisher: publisher, base: base, generated: "")
+                let alone = try render([entry], publisher: publisher, base: base, generated: "", errata: errata)
+                    + [("feeds/\(entry.id).atom", CatalogFeeds.dataset(entry, errata: errata, linkBase: base ?? ""))]
                 let findings = alone.flatMap { gate.entry(definition).inspect(file: $0.0, bytes: $0.1) }
                 if !findings.isEmpty { withheld.append((definition.id, findings)); continue }
             }
@@ -61,18 +72,21 @@ public enum Catalog {
         // so a re-run on unchanged data uploads nothing (DESIGN.md, Outputs). One file is
         // rendered at a time (at 21,000 entries each is tens of MB), and the comparison stops
         // at the first file that differs.
+        let whole = gate.map { $0.catalog(listed) }
         if let previous = try OpenListDocument.read(catalogDirectory: dir)?.generatedAt {
-            let same = try renderers(entries, publisher: publisher, base: base, generated: previous).allSatisfy { name, render in
+            let same = try renderers(entries, publisher: publisher, base: base, generated: previous, errata: errata).allSatisfy { name, render in
                 FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) == (try render())
             }
-            if same { return Written(files: fileNames.map { dir.appendingPathComponent($0) }, withheld: withheld) }
+            if same {
+                let feeds = try writeFeeds(entries, errata: errata, base: base, dir: dir, gate: whole)
+                return Written(files: fileNames.map { dir.appendingPathComponent($0) }, feeds: feeds, withheld: withheld)
+            }
         }
         // Each file is rendered, inspected and written beside its final name; only when every
         // one passed are they renamed into place, so a finding writes nothing.
-        let whole = gate.map { $0.catalog(listed) }
         var staged: [(temporary: URL, final: URL)] = []
         defer { for s in staged { unlink(s.temporary.path) } }
-        for (name, render) in renderers(entries, publisher: publisher, base: base, generated: ReleaseTime.iso(generatedAt)) {
+        for (name, render) in renderers(entries, publisher: publisher, base: base, generated: ReleaseTime.iso(generatedAt), errata: errata) {
             let data = try render()
             let findings = whole?.inspect(file: "catalog/" + name, bytes: data) ?? []
             guard findings.isEmpty else {
@@ -89,13 +103,42 @@ public enum Catalog {
             }
         }
         DurableFile.syncDirectory(dir)
-        return Written(files: staged.map(\.final), withheld: withheld)
+        let feeds = try writeFeeds(entries, errata: errata, base: base, dir: dir, gate: whole)
+        return Written(files: staged.map(\.final), feeds: feeds, withheld: withheld)
     }
 
-    static let fileNames = ["open-list.csv", OpenListDocument.fileName, "open-list.html", "open-list.js", "dcat.jsonld"]
+    /// `feeds/<id>.atom` for every listed dataset, each written only when its bytes change;
+    /// the feed of a dataset no longer listed is removed. Each passes the catalog gate first:
+    /// a finding throws before that feed is written.
+    private static func writeFeeds(_ entries: [CatalogEntry], errata: [Erratum], base: String?, dir: URL, gate: (any PublishedFileGate)?) throws -> [URL] {
+        let folder = dir.appendingPathComponent(CatalogFeeds.folder)
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw ODPError.from(error, path: folder.path)
+        }
+        var written: [URL] = []
+        for e in entries {
+            let name = "\(e.id).atom"
+            let data = CatalogFeeds.dataset(e, errata: errata, linkBase: base ?? "")
+            let final = folder.appendingPathComponent(name)
+            written.append(final)
+            if FileManager.default.contents(atPath: final.path) == data { continue }
+            let findings = gate?.inspect(file: "catalog/\(CatalogFeeds.folder)/\(name)", bytes: data) ?? []
+            guard findings.isEmpty else {
+                throw ODPError.io(final.path, "数据集订阅源未更新：" + findings.map(\.reason).joined(separator: "；"))
+            }
+            try DurableFile.replace(data, at: final)
+        }
+        let keep = Set(written.map(\.lastPathComponent))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".atom") && !keep.contains(name) {
+            unlink(folder.appendingPathComponent(name).path)
+        }
+        return written
+    }
+
+    static let fileNames = ["open-list.csv", OpenListDocument.fileName, "open-list.html", "open-list.js", "dcat.jsonld", "feed.atom"]
 
     /// Each file's name and how to render it, in `fileNames` order.
-    private static func renderers(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String)
+    private static func renderers(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String, errata: [Erratum])
         -> [(String, () throws -> Data)] {
         [
             ("open-list.csv", { OpenList.csv(entries) }),
@@ -103,10 +146,11 @@ public enum Catalog {
             ("open-list.html", { OpenListHTML.page(entries, generated: generated, publisher: publisher) }),
             ("open-list.js", { OpenListHTML.script }),
             ("dcat.jsonld", { try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated) }),
+            ("feed.atom", { CatalogFeeds.site(entries, errata: errata, linkBase: base ?? "") }),
         ]
     }
 
-    private static func render(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String) throws -> [(String, Data)] {
-        try renderers(entries, publisher: publisher, base: base, generated: generated).map { ($0.0, try $0.1()) }
+    private static func render(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String, errata: [Erratum]) throws -> [(String, Data)] {
+        try renderers(entries, publisher: publisher, base: base, generated: generated, errata: errata).map { ($0.0, try $0.1()) }
     }
 }

@@ -5,9 +5,13 @@ import ODPCore
 struct CatalogEntry {
     typealias Field = OpenListDocument.Field
     struct DataFile { var path: String; var bytes: Int; var sha256: String; var format: String; var url: String }
+    struct Version { var release: ReleaseInfo; var files: [DataFile] }
 
     var definition: DatasetDefinition
     var release: ReleaseInfo
+    /// Every published version up to `release`, oldest first: the DCAT series' members and
+    /// the feed's entries. Held versions and those after the latest are left out.
+    var versions: [Version]
     /// Release time of the first released version (发布日期), ISO 8601.
     var firstPublished: String
     /// Fields as published (from the release's datapackage.json).
@@ -35,16 +39,19 @@ struct CatalogEntry {
     /// The entry for a dataset's latest release; nil when it was never released.
     static func load(definition: DatasetDefinition, root: URL, baseURL: String?, now: Date) throws -> CatalogEntry? {
         guard let latest = try ReleaseReader.latest(datasetId: definition.id, root: root) else { return nil }
-        let versions = try ReleaseReader.versions(datasetId: definition.id, root: root)
-        let first = versions.first { $0.status == ReleaseMetadata.Status.released.rawValue }?.created ?? latest.created
+        let published = try ReleaseReader.published(datasetId: definition.id, root: root)
+        let first = published.first?.created ?? latest.created
         let fields = try DataPackageDescriptor.read(release: latest.directory)?.fields.map {
             Field(name: $0.name, title: $0.title, type: $0.type)
         } ?? []
-        let files = latest.metadata.dataFiles.map { f in
-            DataFile(path: f.path, bytes: f.bytes, sha256: f.sha256, format: (DatasetDefinition.DataFormat(path: f.path) ?? .json).rawValue.uppercased(),
-                     url: url(base: baseURL, datasetId: definition.id, version: latest.version, path: f.path))
+        func files(_ release: ReleaseInfo) -> [DataFile] {
+            release.metadata.dataFiles.map { f in
+                DataFile(path: f.path, bytes: f.bytes, sha256: f.sha256, format: (DatasetDefinition.DataFormat(path: f.path) ?? .json).rawValue.uppercased(),
+                         url: url(base: baseURL, datasetId: definition.id, version: release.version, path: f.path))
+            }
         }
-        return CatalogEntry(definition: definition, release: latest, firstPublished: first, fields: fields, files: files,
+        return CatalogEntry(definition: definition, release: latest, versions: published.map { Version(release: $0, files: files($0)) },
+                            firstPublished: first, fields: fields, files: files(latest),
                             signature: latest.metadata.signature,
                             timeliness: DatasetTimeliness(cycle: definition.catalog.updateCycle, lastRelease: latest.created, now: now))
     }

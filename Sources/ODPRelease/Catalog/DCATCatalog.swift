@@ -5,6 +5,16 @@ import ODPCore
 /// checksums, sizes, licences, publishers (foaf:Agent), contact points (vCard), temporal
 /// coverage and EU controlled vocabularies for access rights, frequency and file type.
 /// Every referenced node carries its class, so the DCAT-AP range shapes pass as well.
+///
+/// ## Versions
+/// A dataset is released as versions over time, so each one is a `dcat:DatasetSeries`
+/// (`<dataset IRI>`) and each published version a `dcat:Dataset` (`<dataset IRI>/<version>`)
+/// with `dcat:version`, `adms:versionNotes` (the change summary), `dcat:inSeries`, the
+/// series order (`dcat:prev` / `dcat:next`, DCAT 3 §6.11) and the version chain
+/// (`dcat:previousVersion`, DCAT 3 §11), and its own immutable distributions. The catalog's
+/// `dcat:dataset` lists the versions, newest of each series first; the newest one carries
+/// the series' full description (a series typed `dcat:Dataset` as well would fall under the
+/// Dataset shapes and be warned for having no distribution).
 enum DCATCatalog {
     static let context: ArtifactJSON = [
         "dcat": "http://www.w3.org/ns/dcat#",
@@ -17,6 +27,7 @@ enum DCATCatalog {
         "sec": "https://w3id.org/security#",
         "skos": "http://www.w3.org/2004/02/skos/core#",
         "dcatap": "http://data.europa.eu/r5r/",
+        "adms": "http://www.w3.org/ns/adms#",
     ]
 
     static let euAccess = "http://publications.europa.eu/resource/authority/access-right/"
@@ -79,7 +90,15 @@ enum DCATCatalog {
         if let city = DCATVocabulary.sharedCity(entries.compactMap { DCATVocabulary.region(ofCreditCode: $0.catalog.providerCode) }) {
             catalog["dct:spatial"] = location(city)
         }
-        return try JSONSplice.encode(count: entries.count, element: { dataset(entries[$0], baseURL: baseURL) }) { datasets in
+        // One element per version; each is built only when written (21,000 series stream).
+        var starts: [Int] = []
+        var total = 0
+        for e in entries { starts.append(total); total += e.versions.count }
+        return try JSONSplice.encode(count: total, element: { i in
+            let at = starts.lastIndex { $0 <= i }!
+            let e = entries[at]
+            return version(e, at: e.versions.count - 1 - (i - starts[at]), baseURL: baseURL)
+        }) { datasets in
             catalog["dcat:dataset"] = datasets
             return ["@context": context, "@graph": [catalog]]
         } + Data("\n".utf8)
@@ -93,30 +112,21 @@ enum DCATCatalog {
         return node
     }
 
-    static func dataset(_ e: CatalogEntry, baseURL: String?) -> ArtifactJSON {
+    static func versionIRI(_ series: String, _ version: String) -> String { "\(series)/\(version)" }
+
+    /// What a series and its versions share: the definition's catalog metadata.
+    static func common(_ e: CatalogEntry) -> ArtifactJSON {
         let c = e.catalog
-        let iri = datasetIRI(baseURL, e.id)
         var contact: ArtifactJSON = ["@type": ["vcard:Kind", "vcard:Organization"], "vcard:fn": .string(c.contactName ?? c.provider)]
         if let email = c.contactEmail { contact["vcard:hasEmail"] = ["@id": .string("mailto:\(email)")] }
         if let phone = c.contactPhone { contact["vcard:hasTelephone"] = ["@id": .string("tel:\(phone.filter { $0.isNumber || $0 == "+" || $0 == "-" })")] }
         var node: ArtifactJSON = [
-            "@id": .string(iri),
-            "@type": "dcat:Dataset",
-            "dct:identifier": .string(c.code),
             "dct:title": zh(c.title),
             "dct:description": zh(c.summary),
             "dct:publisher": agent(c.provider, identifier: c.providerCode),
             "dcat:contactPoint": contact,
-            "dct:issued": typed(e.firstPublished, "xsd:dateTime"),
-            "dct:modified": typed(e.release.created, "xsd:dateTime"),
-            "dcat:version": .string(e.release.version),
-            "dct:accessRights": ref(euAccess + (c.openType == .unconditional ? "PUBLIC" : "RESTRICTED"), "dct:RightsStatement"),
             "dct:accrualPeriodicity": ref(euFrequency + frequency(c.updateCycle), "dct:Frequency"),
-            "dct:language": ref(euLanguage + "ZHO", "dct:LinguisticSystem"),
-            "dcat:keyword": .array(c.keywords.map(zh)),
-            "dcat:distribution": .array(e.files.map { distribution($0, entry: e, datasetIRI: iri) }),
         ]
-        if let theme = DCATVocabulary.theme(domain: c.domain) { node["dcat:theme"] = concept(theme) }
         if let region = DCATVocabulary.region(ofCreditCode: c.providerCode) { node["dct:spatial"] = location(region) }
         if c.temporalStart != nil || c.temporalEnd != nil {
             var period: ArtifactJSON = ["@type": "dct:PeriodOfTime"]
@@ -124,11 +134,58 @@ enum DCATCatalog {
             if let t = c.temporalEnd { period["dcat:endDate"] = typed(t, "xsd:date") }
             node["dct:temporal"] = period
         }
+        return node
+    }
+
+    /// The series: first issued with its first version, modified with its newest.
+    static func series(_ e: CatalogEntry, baseURL: String?) -> ArtifactJSON {
+        let iri = datasetIRI(baseURL, e.id)
+        var node = common(e)
+        node["@id"] = .string(iri)
+        node["@type"] = "dcat:DatasetSeries"
+        node["dct:identifier"] = .string(e.catalog.code)
+        node["dct:issued"] = typed(e.firstPublished, "xsd:dateTime")
+        node["dct:modified"] = typed(e.release.created, "xsd:dateTime")
+        if let first = e.versions.first, let last = e.versions.last {
+            node["dcat:first"] = ["@id": .string(versionIRI(iri, first.release.version))]
+            node["dcat:last"] = ["@id": .string(versionIRI(iri, last.release.version))]
+        }
+        return node
+    }
+
+    /// The `k`-th published version (oldest 0) as a dcat:Dataset; the newest carries the
+    /// series node, the others name it.
+    static func version(_ e: CatalogEntry, at k: Int, baseURL: String?) -> ArtifactJSON {
+        let c = e.catalog
+        let seriesIRI = datasetIRI(baseURL, e.id)
+        let v = e.versions[k]
+        let r = v.release
+        let iri = versionIRI(seriesIRI, r.version)
+        var node = common(e)
+        node["@id"] = .string(iri)
+        node["@type"] = "dcat:Dataset"
+        node["dct:identifier"] = .string(DatasetURI.version(code: c.code, version: r.version, baseURL: baseURL))
+        node["dct:issued"] = typed(r.created, "xsd:dateTime")
+        node["dct:modified"] = typed(r.created, "xsd:dateTime")
+        node["dcat:version"] = .string(r.version)
+        node["adms:versionNotes"] = zh(ChangeSummary.text(r.metadata.changes, previousVersion: r.previousVersion))
+        node["dcat:inSeries"] = k == e.versions.count - 1 ? series(e, baseURL: baseURL) : ["@id": .string(seriesIRI)]
+        if k > 0 {
+            let previous: ArtifactJSON = ["@id": .string(versionIRI(seriesIRI, e.versions[k - 1].release.version))]
+            node["dcat:prev"] = previous
+            node["dcat:previousVersion"] = previous
+        }
+        if k < e.versions.count - 1 { node["dcat:next"] = ["@id": .string(versionIRI(seriesIRI, e.versions[k + 1].release.version))] }
+        node["dct:accessRights"] = ref(euAccess + (c.openType == .unconditional ? "PUBLIC" : "RESTRICTED"), "dct:RightsStatement")
+        node["dct:language"] = ref(euLanguage + "ZHO", "dct:LinguisticSystem")
+        node["dcat:keyword"] = .array(c.keywords.map(zh))
+        node["dcat:distribution"] = .array(v.files.map { distribution($0, entry: e, version: r, datasetIRI: iri) })
+        if let theme = DCATVocabulary.theme(domain: c.domain) { node["dcat:theme"] = concept(theme) }
         // The W3C security vocabulary's verification key: how a harvester learns which key
         // signed the release's SHA256SUMS (SHA256SUMS.sig next to it).
-        if let signature = e.signature {
+        if let signature = r.metadata.signature {
             node["sec:verificationMethod"] = [
-                "@id": .string("\(iri)#signing-key-\(signature.fingerprint.prefix(16))"),
+                "@id": .string("\(seriesIRI)#signing-key-\(signature.fingerprint.prefix(16))"),
                 "@type": "sec:Ed25519VerificationKey2018",
                 "sec:publicKeyHex": .string(signature.publicKey),
                 "rdfs:comment": zh("Ed25519 公钥，用于验证发布包中 SHA256SUMS.sig 对 SHA256SUMS 的签名（SHA-256 指纹 \(signature.fingerprint)）"),
@@ -150,13 +207,13 @@ enum DCATCatalog {
         return "版本 \(version) 的全部数据：\(kind)；SHA-256 校验值见 spdx:checksum 与发布包中的 SHA256SUMS。"
     }
 
-    static func distribution(_ f: CatalogEntry.DataFile, entry e: CatalogEntry, datasetIRI: String) -> ArtifactJSON {
+    static func distribution(_ f: CatalogEntry.DataFile, entry e: CatalogEntry, version r: ReleaseInfo, datasetIRI: String) -> ArtifactJSON {
         let format = DatasetDefinition.DataFormat(rawValue: f.format.lowercased()) ?? .json
         return [
-            "@id": .string("\(datasetIRI)/\(e.release.version)/\(format.rawValue)"),
+            "@id": .string("\(datasetIRI)/\(format.rawValue)"),
             "@type": "dcat:Distribution",
             "dct:title": zh("\(e.catalog.title)（\(f.format)）"),
-            "dct:description": zh(description(format, version: e.release.version)),
+            "dct:description": zh(description(format, version: r.version)),
             // A version's files never change once published (immutable versions).
             "dcatap:availability": concept(DCATVocabulary.stable),
             "dcat:accessURL": ["@id": .string(f.url)],
@@ -170,8 +227,8 @@ enum DCATCatalog {
                 "spdx:checksumValue": typed(f.sha256, "xsd:hexBinary"),
             ],
             "dct:license": license(e.catalog.license),
-            "dct:issued": typed(e.release.created, "xsd:dateTime"),
-            "dct:modified": typed(e.release.created, "xsd:dateTime"),
+            "dct:issued": typed(r.created, "xsd:dateTime"),
+            "dct:modified": typed(r.created, "xsd:dateTime"),
         ]
     }
 }

@@ -25,6 +25,7 @@ extension ODP {
             }
             for d in report.datasets { print(Self.text(d)) }
             for orphan in report.orphans { print("警告 warning: \(orphan.message)") }
+            for failure in report.webhookFailures { print("警告 warning: \(failure.message)") }
         }
 
         static func timeliness(_ t: DatasetTimeliness) -> String {

@@ -1,0 +1,33 @@
+import Foundation
+import ODPCore
+
+/// The Atom feeds the catalog step writes beside the open list: `catalog/feed.atom` (each
+/// dataset's newest version and every correction notice, like the portal's `/feed.atom`)
+/// and `catalog/feeds/<id>.atom` (one dataset's versions and notices, like
+/// `/datasets/<id>/feed.atom`). Built by `AtomFeed`, the portal's builder, from the same
+/// versions and errata, so both say the same.
+enum CatalogFeeds {
+    static let folder = "feeds"
+
+    static func dataset(_ e: CatalogEntry) -> AtomFeed.Dataset {
+        AtomFeed.Dataset(id: e.id, code: e.catalog.code.isEmpty ? nil : e.catalog.code, title: e.catalog.title, provider: e.catalog.provider)
+    }
+
+    static func entry(_ e: CatalogEntry, _ r: ReleaseInfo, linkBase: String) -> AtomFeed.Entry {
+        AtomFeed.version(dataset(e), version: r.version, created: r.created,
+                         changeSummary: ChangeSummary.text(r.metadata.changes, previousVersion: r.previousVersion), rowCount: r.rowCount, linkBase: linkBase)
+    }
+
+    static func site(_ entries: [CatalogEntry], errata: [Erratum], linkBase: String) -> Data {
+        let byID = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var items = entries.map { entry($0, $0.release, linkBase: linkBase) }
+        items += errata.compactMap { e in byID[e.dataset].map { AtomFeed.erratum(dataset($0), e, linkBase: linkBase) } }
+        return Data(AtomFeed.site(entries: items, linkBase: linkBase).utf8)
+    }
+
+    static func dataset(_ e: CatalogEntry, errata: [Erratum], linkBase: String) -> Data {
+        let items = e.versions.map { entry(e, $0.release, linkBase: linkBase) }
+            + errata.filter { $0.dataset == e.id }.map { AtomFeed.erratum(dataset(e), $0, linkBase: linkBase) }
+        return Data(AtomFeed.dataset(dataset(e), entries: items, linkBase: linkBase).utf8)
+    }
+}
