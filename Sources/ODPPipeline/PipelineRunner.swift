@@ -73,10 +73,12 @@ public struct PipelineRunner {
         if options.shard == nil { removeLeftovers(publisher: publisher) }
         let assigned = try options.shard.map { try Set(shardDatasets($0, store: shared)) }
         let approvals = try Approvals(layout: layout, store: shared)
+        let (withdrawals, withdrawalProblems) = try completeWithdrawals(layout: layout)
         try audit.record("run_started", details: AuditDetails(pid: Int(getpid()), datasets: workspace.definitions.count, dryRun: options.dryRun))
         let datasets = DatasetSequence(runner: self, layout: layout, audit: audit, context: context, publisher: publisher, approvals: approvals,
-                                       store: store, leases: leases, assigned: assigned)
+                                       store: store, leases: leases, assigned: assigned, withdrawals: withdrawals)
         var summary = Summary(outcomes: datasets.run(), reportURL: nil, seconds: 0)
+        summary.reportingErrors += withdrawalProblems
         summary.signal = stop.signal
         if let signal = summary.signal {
             summary.catalogError = "未更新（not updated）：运行被 \(signal.name) 中断"
@@ -88,6 +90,25 @@ public struct PipelineRunner {
         for orphan in summary.orphans { log.log(.warning, "orphaned: published \(orphan.version) but no longer in odp.yml", dataset: orphan.dataset) }
         report(&summary, store: shared, layout: layout, audit: audit)
         return summary
+    }
+
+    /// The withdrawals, after finishing any that an `odp withdraw` killed midway left
+    /// half-applied (a whole run only: shards would race on the same folders), and what could
+    /// not be finished (the run then exits 3: a withdrawn version may still be downloadable).
+    func completeWithdrawals(layout: OutputLayout) throws -> (WithdrawalList, [String]) {
+        let book = WithdrawalBook(layout: layout)
+        let list = WithdrawalList(withdrawals: try book.list())
+        guard options.shard == nil else { return (list, []) }
+        var problems: [String] = []
+        for dataset in Set(list.withdrawals.map(\.dataset)).sorted() {
+            do {
+                let moved = try book.apply(dataset: dataset)
+                if !moved.isEmpty { log.log(.warning, "completed an interrupted withdrawal of " + moved.joined(separator: ", "), dataset: dataset) }
+            } catch {
+                problems.append("撤回 \(dataset) 未完成（withdrawal not applied）：\(ODPError.from(error))；请运行 odp withdraw \(dataset) 重试")
+            }
+        }
+        return (list, problems)
     }
 
     /// The upload targets' publisher, nil without targets.

@@ -12,7 +12,7 @@ enum PrometheusMetrics {
             lines.append("# TYPE odp_\(name) gauge")
             for (dataset, value) in values { lines.append("odp_\(name){dataset=\"\(dataset)\"} \(value)") }
         }
-        let ran = outcomes.filter { $0.status != .skipped }
+        let ran = outcomes.filter { $0.status != .skipped && $0.status != .withdrawn }
         metric("last_success_timestamp_seconds", "Unix time of the dataset's last good release.",
                states.states.keys.sorted().compactMap { id in states[id]?.lastSuccess.map { (id, $0.timeIntervalSince1970.rounded()) } })
         metric("rows_read", "Rows read from the source in the last run.", ran.map { ($0.dataset, Double($0.rowsRead)) })

@@ -10,10 +10,14 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var datasets: [DatasetStatus]
     /// Published datasets whose definition is gone.
     public var orphans: [OrphanedDataset]
+    /// Every `odp withdraw`, oldest first (datasets no longer in odp.yml too).
+    public var withdrawals: [Withdrawal]
 
     public init(workspace: Workspace, now: Date = Date()) throws {
         let layout = workspace.layout
         orphans = OrphanedDatasets.find(layout: layout, definitions: workspace.definitions)
+        let withdrawals = WithdrawalList(withdrawals: try WithdrawalBook(layout: layout).list())
+        self.withdrawals = withdrawals.withdrawals
         let store = try workspace.openStateStore()
         let approvals = try Approvals(layout: layout, store: store)
         let lastRuns = try Self.lastRuns(in: Self.runReports(layout: layout, store: store), of: Set(workspace.definitions.map(\.id)))
@@ -24,6 +28,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
             var status = Self.state(id, lastRun: lastRuns[id], saved: try store.datasetState(id), published: latest?.version,
                                     approvals: approvals, layout: layout)
             status.title = definition.catalog.title
+            status.withdrawnVersions = WithdrawalBook.tombstones(id, layout: layout).map(\.version)
+            if let w = withdrawals.activeDatasetWithdrawal(id) {
+                status.state = .withdrawn
+                status.reasons = ["\(w.number)：\(w.reason)"]
+            }
             status.timeliness = latest.flatMap { DatasetTimeliness(cycle: definition.catalog.updateCycle, lastRelease: $0.created, now: now) }
             status.uploads = Self.uploads(uploads[id] ?? [])
             status.next = Self.next(status, layout: layout)
@@ -58,7 +67,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         var found: [String: DatasetStatus.LastRun] = [:]
         for name in reports.names where found.count < ids.count {
             guard let report = try reports.read(name) else { continue }
-            for d in report.datasets where ids.contains(d.dataset) && found[d.dataset] == nil && d.status != .skipped {
+            for d in report.datasets where ids.contains(d.dataset) && found[d.dataset] == nil && d.status != .skipped && d.status != .withdrawn {
                 found[d.dataset] = DatasetStatus.LastRun(started: report.started, status: d.status, version: d.version, error: d.error, report: reports.path(name))
             }
         }
@@ -87,6 +96,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
             }
         case .failed?: state = .failed
         case .interrupted?: state = .interrupted
+        case .withdrawn?: state = .withdrawn
         case .skipped?, nil: state = published == nil ? .neverRun : .published
         }
         return DatasetStatus(dataset: id, title: "", version: version, state: state, publishedVersion: published, reasons: reasons,
@@ -113,6 +123,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         var out: [String] = []
         switch s.state {
         case .published, .neverRun: break
+        case .withdrawn: out.append("已整体撤回，odp run 不再运行它；如需恢复：odp withdraw \(id) --restore --reason 原因 --by 姓名")
         case .held:
             out.append("拦截原因见 \(ReleaseReader.heldRoot(layout.root).path)/releases/\(id)/\(v)/README.md；问题数据清单 \(layout.feedback(id).path)；预览：odp preview \(id) --version \(v)")
         case .awaitingApproval:
