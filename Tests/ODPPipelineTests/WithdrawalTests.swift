@@ -161,7 +161,7 @@ struct WithdrawalTests {
             }
             #expect(try await Self.fetch(base + "/api/datasets/\(id)").status == 410)
             #expect(try await Self.fetch(base + "/api/datasets/\(id)/versions").status == 410)
-            let home = try await Self.fetch(base + "/?q=空气")
+            let home = try await Self.fetch(base + "/?sort=updated")
             #expect(home.status == 200 && !home.body.contains("/datasets/\(id)\""))
             let api = try await Self.fetch(base + "/api/datasets")
             #expect(!api.body.contains("\"\(id)\""))
