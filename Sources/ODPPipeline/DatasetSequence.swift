@@ -21,6 +21,8 @@ struct DatasetSequence: @unchecked Sendable {
     let leases: DatasetLeases
     /// A shard's datasets (from its shard plan); nil runs every selected dataset.
     var assigned: Set<String>? = nil
+    /// `state/withdrawals.json`: a dataset withdrawn as a whole is not run until restored.
+    var withdrawals = WithdrawalList()
 
     private var options: RunOptions { runner.options }
     private var log: RunLog { runner.log }
@@ -62,6 +64,12 @@ struct DatasetSequence: @unchecked Sendable {
                      check: InputCheck, skipped: SkipCount) -> DatasetOutcome {
         let id = definition.id
         if let signal = runner.stop.signal { return interrupted(id, signal: signal, started: false) }
+        if let w = withdrawals.activeDatasetWithdrawal(id) {
+            log.log(.info, "withdrawn (\(w.number)): not run until odp withdraw --restore", dataset: id)
+            var outcome = DatasetOutcome(dataset: id, status: .withdrawn)
+            outcome.reasons = ["已于 \(BeijingTime.text(w.recorded)) 撤回（\(w.number)）：\(w.reason)；用 odp withdraw \(id) --restore 恢复后才会再运行"]
+            return outcome
+        }
         do {
             guard try acquireLease(id) else { return leasedElsewhere(id) }
         } catch {

@@ -23,6 +23,8 @@ public struct DatasetStatus: Codable, Sendable, Equatable {
         case interrupted
         /// No run has reached it yet.
         case neverRun = "never_run"
+        /// Withdrawn as a whole (`odp withdraw`): `odp run` skips it until it is restored.
+        case withdrawn
 
         public var label: String {
             switch self {
@@ -34,6 +36,7 @@ public struct DatasetStatus: Codable, Sendable, Equatable {
             case .failed: return "失败 failed"
             case .interrupted: return "已中断 interrupted"
             case .neverRun: return "尚未运行 never run"
+            case .withdrawn: return "已撤回 withdrawn"
             }
         }
     }
@@ -74,8 +77,11 @@ public struct DatasetStatus: Codable, Sendable, Equatable {
     public var timeliness: DatasetTimeliness?
     /// Where to look next, for a person (Chinese, with paths and commands).
     public var next: [String]
+    /// Versions taken out by `odp withdraw`, oldest first.
+    public var withdrawnVersions: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case dataset, title, version, state, publishedVersion = "published_version", reasons, lastRun = "last_run", uploads, timeliness, next
+        case withdrawnVersions = "withdrawn_versions"
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import ODPCore
-import ODPDesensitize
 import ODPRelease
 
 /// Correction notices (勘误) on published versions: `odp erratum` records them in
@@ -21,8 +20,7 @@ public struct ErrataBook {
 
     /// Records a notice on a published version; returns it with its number.
     public func record(dataset: String, version: String, text: String, by: String, fixedIn: String?, now: Date = Date()) throws -> Erratum {
-        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        try checkPublishable(text, now: now)
+        let text = try PublishedNote.check(text, what: "勘误说明", option: "--text", maxLength: Self.maxLength, code: .erratumRejected, now: now)
         try requirePublished(dataset, version)
         if let fixedIn { try requirePublished(dataset, fixedIn) }
         var recorded: Erratum?
@@ -53,18 +51,6 @@ public struct ErrataBook {
         try AuditTrail(url: layout.auditLog).record("erratum_fixed", dataset: fixed!.dataset,
                                                     details: AuditDetails(version: version, by: by, note: number))
         return fixed!
-    }
-
-    private func checkPublishable(_ text: String, now: Date) throws {
-        guard !text.isEmpty else { throw ODPError.usage("勘误说明不能为空（--text）").coded(.erratumRejected) }
-        guard text.count <= Self.maxLength else {
-            throw ODPError.usage("勘误说明有 \(text.count) 字，超过 \(Self.maxLength) 字上限（too long）").coded(.erratumRejected)
-        }
-        let findings = PublishedFileScanner(today: RunOptions(runTime: now).runDate).inspect(file: "勘误说明", bytes: Data(text.utf8))
-        guard findings.isEmpty else {
-            throw ODPError.usage("勘误说明会公开发布，但其中有个人信息：" + findings.map(\.reason).joined(separator: "；") + "。请删去后重试")
-                .coded(.erratumRejected)
-        }
     }
 
     private func requirePublished(_ dataset: String, _ version: String) throws {

@@ -73,10 +73,12 @@ public struct PipelineRunner {
         if options.shard == nil { removeLeftovers(publisher: publisher) }
         let assigned = try options.shard.map { try Set(shardDatasets($0, store: shared)) }
         let approvals = try Approvals(layout: layout, store: shared)
+        let (withdrawals, withdrawalProblems) = try completeWithdrawals(layout: layout)
         try audit.record("run_started", details: AuditDetails(pid: Int(getpid()), datasets: workspace.definitions.count, dryRun: options.dryRun))
         let datasets = DatasetSequence(runner: self, layout: layout, audit: audit, context: context, publisher: publisher, approvals: approvals,
-                                       store: store, leases: leases, assigned: assigned)
+                                       store: store, leases: leases, assigned: assigned, withdrawals: withdrawals)
         var summary = Summary(outcomes: datasets.run(), reportURL: nil, seconds: 0)
+        summary.reportingErrors += withdrawalProblems
         summary.signal = stop.signal
         if let signal = summary.signal {
             summary.catalogError = "未更新（not updated）：运行被 \(signal.name) 中断"
@@ -88,6 +90,25 @@ public struct PipelineRunner {
         for orphan in summary.orphans { log.log(.warning, "orphaned: published \(orphan.version) but no longer in odp.yml", dataset: orphan.dataset) }
         report(&summary, store: shared, layout: layout, audit: audit)
         return summary
+    }
+
+    /// The withdrawals, after finishing any that an `odp withdraw` killed midway left
+    /// half-applied (a whole run only: shards would race on the same folders), and what could
+    /// not be finished (the run then exits 3: a withdrawn version may still be downloadable).
+    func completeWithdrawals(layout: OutputLayout) throws -> (WithdrawalList, [String]) {
+        let book = WithdrawalBook(layout: layout)
+        let list = WithdrawalList(withdrawals: try book.list())
+        guard options.shard == nil else { return (list, []) }
+        var problems: [String] = []
+        for dataset in Set(list.withdrawals.map(\.dataset)).sorted() {
+            do {
+                let moved = try book.apply(dataset: dataset)
+                if !moved.isEmpty { log.log(.warning, "completed an interrupted withdrawal of " + moved.joined(separator: ", "), dataset: dataset) }
+            } catch {
+                problems.append("撤回 \(dataset) 未完成（withdrawal not applied）：\(ODPError.from(error))；请运行 odp withdraw \(dataset) 重试")
+            }
+        }
+        return (list, problems)
     }
 
     /// The upload targets' publisher, nil without targets.
@@ -184,8 +205,12 @@ public struct PipelineRunner {
                                     PublishedFileScanner(today: today, allowedValues: listed.flatMap(\.catalog.publishedContactValues))
                                 })
         let errata = try ErrataBook(layout: layout).list()
+        let withdrawals = try WithdrawalBook(layout: layout).list().map { w in
+            let tombstone = WithdrawalBook.tombstones(w.dataset, layout: layout).last
+            return CatalogWithdrawal(withdrawal: w, unlisted: AtomFeed.Dataset(id: w.dataset, code: tombstone?.code, title: tombstone?.title ?? w.dataset, provider: nil))
+        }
         let written = try Catalog.write(config: workspace.config, definitions: workspace.definitions, outputRoot: layout.root,
-                                        generatedAt: options.runTime, gate: gate, errata: errata)
+                                        generatedAt: options.runTime, gate: gate, errata: errata, withdrawals: withdrawals)
         // Before any dataset has a release (a failed first run), the list has a header only:
         // publishing it would announce an empty catalog.
         let anyReleased = try workspace.definitions.contains { try ReleaseReader.latest(datasetId: $0.id, root: layout.root) != nil }

@@ -25,6 +25,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
             "订阅推送失败（webhook delivery failing）：\(subscriber) 事件 \(event)，已尝试 \(attempts) 次，最近 \(BeijingTime.text(last))：\(error)；下次运行时重试"
         }
     }
+    /// Every `odp withdraw`, oldest first (datasets no longer in odp.yml too).
+    public var withdrawals: [Withdrawal]
 
     public init(workspace: Workspace, now: Date = Date()) throws {
         let layout = workspace.layout
@@ -33,6 +35,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         webhookFailures = (journal?.subscribers ?? [:]).sorted { $0.key < $1.key }.flatMap { key, s in
             s.failing.sorted { $0.key < $1.key }.map { WebhookFailure(subscriber: key, event: $0.key, attempts: $0.value.attempts, last: $0.value.last, error: $0.value.error) }
         }
+        let withdrawals = WithdrawalList(withdrawals: try WithdrawalBook(layout: layout).list())
+        self.withdrawals = withdrawals.withdrawals
         let store = try workspace.openStateStore()
         let approvals = try Approvals(layout: layout, store: store)
         let lastRuns = try Self.lastRuns(in: Self.runReports(layout: layout, store: store), of: Set(workspace.definitions.map(\.id)))
@@ -43,6 +47,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
             var status = Self.state(id, lastRun: lastRuns[id], saved: try store.datasetState(id), published: latest?.version,
                                     approvals: approvals, layout: layout)
             status.title = definition.catalog.title
+            status.withdrawnVersions = WithdrawalBook.tombstones(id, layout: layout).map(\.version)
+            if let w = withdrawals.activeDatasetWithdrawal(id) {
+                status.state = .withdrawn
+                status.reasons = ["\(w.number)：\(w.reason)"]
+            }
             status.timeliness = latest.flatMap { DatasetTimeliness(cycle: definition.catalog.updateCycle, lastRelease: $0.created, now: now) }
             status.uploads = Self.uploads(uploads[id] ?? [])
             status.next = Self.next(status, layout: layout)
@@ -77,7 +86,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         var found: [String: DatasetStatus.LastRun] = [:]
         for name in reports.names where found.count < ids.count {
             guard let report = try reports.read(name) else { continue }
-            for d in report.datasets where ids.contains(d.dataset) && found[d.dataset] == nil && d.status != .skipped {
+            for d in report.datasets where ids.contains(d.dataset) && found[d.dataset] == nil && d.status != .skipped && d.status != .withdrawn {
                 found[d.dataset] = DatasetStatus.LastRun(started: report.started, status: d.status, version: d.version, error: d.error, report: reports.path(name))
             }
         }
@@ -106,6 +115,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
             }
         case .failed?: state = .failed
         case .interrupted?: state = .interrupted
+        case .withdrawn?: state = .withdrawn
         case .skipped?, nil: state = published == nil ? .neverRun : .published
         }
         return DatasetStatus(dataset: id, title: "", version: version, state: state, publishedVersion: published, reasons: reasons,
@@ -132,6 +142,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         var out: [String] = []
         switch s.state {
         case .published, .neverRun: break
+        case .withdrawn: out.append("已整体撤回，odp run 不再运行它；如需恢复：odp withdraw \(id) --restore --reason 原因 --by 姓名")
         case .held:
             out.append("拦截原因见 \(ReleaseReader.heldRoot(layout.root).path)/releases/\(id)/\(v)/README.md；问题数据清单 \(layout.feedback(id).path)；预览：odp preview \(id) --version \(v)")
         case .awaitingApproval:

@@ -96,11 +96,15 @@ public enum ReleaseReader {
     /// served or uploaded. Data officers preview them there.
     public static func heldRoot(_ root: URL) -> URL { root.appendingPathComponent("held") }
 
+    /// Where `odp withdraw` moves a withdrawn version's files: `<root>/state/withdrawn/`, laid
+    /// out as `<dataset>/<version>/` and `<dataset>/packages/`, mode 0700, never served or uploaded.
+    public static func quarantineRoot(_ root: URL) -> URL { root.appendingPathComponent("state/withdrawn") }
+
     static func isHeld(_ directory: URL, root: URL) -> Bool {
         directory.standardizedFileURL.path.hasPrefix(heldRoot(root).standardizedFileURL.path + "/")
     }
 
-    static func releasesDirectory(_ datasetId: String, _ root: URL) -> URL {
+    public static func releasesDirectory(_ datasetId: String, _ root: URL) -> URL {
         root.appendingPathComponent("releases").appendingPathComponent(datasetId)
     }
 

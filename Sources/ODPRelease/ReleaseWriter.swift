@@ -88,8 +88,10 @@ public final class ReleaseWriter {
         previous = existing.last
         compared = try ReleaseReader.latest(datasetId: definition.id, root: outputRoot)
         let day = ReleaseTime.versionDay(runTime)
-        let names = ((try? fm.contentsOfDirectory(atPath: datasetDirectory.path)) ?? [])
-            + ((try? fm.contentsOfDirectory(atPath: heldDirectory.path)) ?? [])
+        // A withdrawn version keeps its number: its tombstone folder stays in releases/, and its
+        // files in the quarantine (where they are alone for a moment while it is withdrawn).
+        let quarantine = ReleaseReader.quarantineRoot(outputRoot).appendingPathComponent(definition.id)
+        let names = [datasetDirectory, heldDirectory, quarantine].flatMap { (try? fm.contentsOfDirectory(atPath: $0.path)) ?? [] }
         let taken = names.compactMap(ReleaseVersion.init) + [minimumVersion.flatMap(ReleaseVersion.init)].compactMap { $0 }
         let sequence = taken.filter { $0.day == day }.map(\.sequence).max() ?? 0
         version = "\(day).\(sequence + 1)"

@@ -18,6 +18,7 @@ struct ODP: AsyncParsableCommand {
           odp verify output/releases/sthj-air-quality-hourly/<version>
           odp preview scjg-individual-business
           odp status [--json]             each dataset's newest version, its state and what to do next
+          odp withdraw DATASET [VERSION] --reason TEXT --by NAME   take it out of the open path (410)
           odp serve                       the local portal on http://127.0.0.1:8080/
           odp demo generate               regenerate the demo's department data
           odp keys generate --out DIR     make the Ed25519 key pair that signs releases
@@ -34,7 +35,7 @@ struct ODP: AsyncParsableCommand {
         """,
         version: ODPBuild.version,
         subcommands: [Run.self, Catalog.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
-                      Audit.self, Erratum.self, Keys.self, Demo.self, Errors.self])
+                      Audit.self, Erratum.self, Withdraw.self, Keys.self, Demo.self, Errors.self])
 }
 
 /// Options shared by commands that read a pipeline.

@@ -44,25 +44,21 @@ struct CatalogLinksTests {
         #expect(!html.contains("<script>"), "no inline script: the portal's CSP would block it")
         #expect(html.contains("（北京时间）"))
 
-        let server = try PortalServer(root: fixture.output, host: "127.0.0.1", port: 0, token: nil) { _, _, _, _, _ in }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task { try await server.run { port in continuation.yield(port) } }
-        defer { task.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        let base = URL(string: "http://127.0.0.1:\(port)/catalog/open-list.html")!
-        for link in links {
-            let url = try #require(URL(string: link, relativeTo: base)?.absoluteURL)
-            #expect(try await Self.status(url) == 200, "portal: \(link) → \(url)")
+        try await WithdrawalTests.withPortal(fixture) { portal in
+            let base = URL(string: "\(portal)/catalog/open-list.html")!
+            for link in links {
+                let url = try #require(URL(string: link, relativeTo: base)?.absoluteURL)
+                #expect(try await Self.status(url) == 200, "portal: \(link) → \(url)")
+            }
+            if let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+                let dom = try await Self.dumpDOM(chromium, base.absoluteString)
+                #expect(dom.contains("data-ready=\"true\""), "the filter script did not run under the portal's CSP")
+            }
+            // Contact name and phone, and the zone of times, on the portal's dataset page.
+            let page = try await Self.body(URL(string: "\(portal)/datasets/scjg-individual-business")!)
+            #expect(page.contains("数据开放专员 0591-87000000"))
+            #expect(page.contains("（北京时间）"))
         }
-        if let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
-            let dom = try await Self.dumpDOM(chromium, base.absoluteString)
-            #expect(dom.contains("data-ready=\"true\""), "the filter script did not run under the portal's CSP")
-        }
-        // Contact name and phone, and the zone of times, on the portal's dataset page.
-        let page = try await Self.body(URL(string: "http://127.0.0.1:\(port)/datasets/scjg-individual-business")!)
-        #expect(page.contains("数据开放专员 0591-87000000"))
-        #expect(page.contains("（北京时间）"))
     }
 
     @Test("a release's README and datapackage.json show the contact's name and phone and times in 北京时间")

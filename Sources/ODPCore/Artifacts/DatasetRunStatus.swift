@@ -15,6 +15,8 @@ public enum DatasetRunStatus: String, Codable, Sendable, CaseIterable {
     case skipped
     /// The run was stopped by a signal before this dataset finished; nothing of it is visible.
     case interrupted
+    /// Withdrawn as a whole by `odp withdraw` and not restored: not run.
+    case withdrawn
 
     /// The Chinese label people read in summaries and `odp status`.
     public var label: String {
@@ -26,6 +28,7 @@ public enum DatasetRunStatus: String, Codable, Sendable, CaseIterable {
         case .failed: return "FAILED 失败"
         case .skipped: return "skipped 未到期"
         case .interrupted: return "interrupted 已中断"
+        case .withdrawn: return "withdrawn 已撤回"
         }
     }
 }

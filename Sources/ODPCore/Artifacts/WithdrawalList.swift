@@ -14,9 +14,15 @@ public struct WithdrawalList: Artifact, Equatable {
 
     public func of(dataset: String) -> [Withdrawal] { withdrawals.filter { $0.dataset == dataset } }
 
-    /// The withdrawal that covers a version: one of that version, or of the whole dataset.
+    /// The withdrawal that covers a version: one of that version, or of the whole dataset
+    /// (once restored, only of the versions it took out).
     public func covering(dataset: String, version: String) -> Withdrawal? {
-        withdrawals.last { $0.dataset == dataset && ($0.version == nil || $0.version == version) }
+        withdrawals.last { $0.dataset == dataset && $0.covers(version) }
+    }
+
+    /// The whole-dataset withdrawal in force (not restored): `odp run` skips the dataset.
+    public func activeDatasetWithdrawal(_ dataset: String) -> Withdrawal? {
+        withdrawals.last { $0.dataset == dataset && $0.version == nil && $0.restored == nil }
     }
 }
 
@@ -33,13 +39,28 @@ public struct Withdrawal: Codable, Sendable, Equatable {
     public var by: String
     /// ISO 8601 UTC.
     public var recorded: String
+    /// Whole-dataset withdrawals: the versions published when it was recorded. Those stay
+    /// withdrawn after a restore; versions made after the restore are not covered.
+    public var versions: [String]?
+    /// When `odp withdraw DATASET --restore` lifted a whole-dataset withdrawal (ISO 8601 UTC):
+    /// `odp run` makes new versions again.
+    public var restored: String?
 
-    public init(number: String, dataset: String, version: String?, reason: String, by: String, recorded: String) {
+    public init(number: String, dataset: String, version: String?, reason: String, by: String, recorded: String,
+                versions: [String]? = nil, restored: String? = nil) {
         self.number = number
         self.dataset = dataset
         self.version = version
         self.reason = reason
         self.by = by
         self.recorded = recorded
+        self.versions = versions
+        self.restored = restored
+    }
+
+    /// Whether this withdrawal takes `version` of its dataset out of the open path.
+    public func covers(_ version: String) -> Bool {
+        if let own = self.version { return own == version }
+        return restored == nil || versions?.contains(version) == true
     }
 }

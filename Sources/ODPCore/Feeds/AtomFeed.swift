@@ -1,7 +1,7 @@
 import Foundation
 
-/// Atom feeds (RFC 4287) a researcher can follow: new versions, with what changed, and
-/// correction notices (勘误). The portal serves them (`/feed.atom`, `/datasets/<id>/feed.atom`)
+/// Atom feeds (RFC 4287) a researcher can follow: new versions, with what changed,
+/// correction notices (勘误) and withdrawals (撤回). The portal serves them (`/feed.atom`, `/datasets/<id>/feed.atom`)
 /// and the catalog step writes the same documents as files (`catalog/feed.atom`,
 /// `catalog/feeds/<id>.atom`), so both are built here.
 ///
@@ -51,13 +51,13 @@ public enum AtomFeed {
     /// The site-wide feed: at most `limit` entries, newest first.
     public static func site(entries: [Entry], linkBase: String = "") -> String {
         let base = trimmed(linkBase)
-        return render(title: "新版本与勘误", id: "urn:odp:feed", selfLink: base + "/feed.atom", alternate: base + "/", entries: entries)
+        return render(title: "新版本、勘误与撤回", id: "urn:odp:feed", selfLink: base + "/feed.atom", alternate: base + "/", entries: entries)
     }
 
     /// One dataset's feed.
     public static func dataset(_ d: Dataset, entries: [Entry], linkBase: String = "") -> String {
         let page = trimmed(linkBase) + "/datasets/\(percentEncodedComponent(d.id))"
-        return render(title: "\(d.title)：新版本与勘误", id: DatasetURI.series(code: d.code, baseURL: nil), selfLink: page + "/feed.atom",
+        return render(title: "\(d.title)：新版本、勘误与撤回", id: DatasetURI.series(code: d.code, baseURL: nil), selfLink: page + "/feed.atom",
                       alternate: page, author: d.provider ?? siteAuthor, entries: entries)
     }
 
@@ -98,6 +98,16 @@ public enum AtomFeed {
         Entry(id: "urn:odp:erratum:\(e.number)", title: "勘误 \(e.number)：\(d.title) 版本 \(e.version)",
               updated: e.recorded, link: versionLink(d, e.version, linkBase),
               summary: e.text + (e.fixedIn.map { "（已在版本 \($0) 更正）" } ?? "（尚未更正）"), author: d.provider ?? siteAuthor)
+    }
+
+    /// A withdrawal, under the dataset's title as the catalog had it. Who withdrew it is not
+    /// published.
+    public static func withdrawal(_ d: Dataset, _ w: Withdrawal, linkBase: String = "") -> Entry {
+        let what = w.version.map { "版本 \($0)" } ?? "整个数据集"
+        let link = trimmed(linkBase) + "/datasets/\(percentEncodedComponent(d.id))" + (w.version.map { "?version=\(percentEncodedComponent($0))" } ?? "")
+        return Entry(id: "urn:odp:withdrawal:\(w.number)", title: "撤回 \(w.number)：\(d.title) \(what)", updated: w.recorded, link: link,
+                     summary: "撤回原因：\(w.reason)" + (w.restored.map { "（数据集已于 \(BeijingTime.text($0)) 恢复更新）" } ?? ""),
+                     author: d.provider ?? siteAuthor)
     }
 
     static func versionLink(_ d: Dataset, _ version: String, _ linkBase: String) -> String {

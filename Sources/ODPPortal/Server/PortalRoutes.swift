@@ -49,6 +49,7 @@ struct PortalRoutes: Sendable {
         }
         router.get("/api/datasets/{id}") { request, _ in try apiDataset(request) }
         router.get("/api/datasets/{id}/versions") { request, _ in
+            if let gone = try gone(request, index: 2, version: nil, json: true) { return gone }
             let (id, versions) = try publishedVersions(request, index: 2)
             return Responses.json(["dataset": .string(id), "versions": .array(versions.reversed().map(\.json))])
         }
@@ -80,31 +81,42 @@ struct PortalRoutes: Sendable {
             return records.first { $0.code == joined }?.id
         }
         if !rest.isEmpty, let id = dataset(rest[...]) { return Responses.redirect("/datasets/\(HTML.urlComponent(id))") }
+        if rest.count >= 2, let id = dataset(rest.dropLast()), let notice = store.withdrawn(id, version: rest.last) { return Self.gone(notice) }
+        if let notice = withdrawnIdentifier(rest) { return Self.gone(notice) }
         guard rest.count >= 2, let id = dataset(rest.dropLast()), let version = rest.last,
               store.versions(id).contains(where: { $0.isPublished && $0.version == version }) else { throw HTTPError(.notFound) }
         return Responses.redirect("/datasets/\(HTML.urlComponent(id))?version=\(HTML.urlComponent(version))")
     }
 
-    /// New versions of every published dataset (each one's newest, the 200 most recent) and
-    /// every correction notice.
+    /// New versions of every published dataset (each one's newest, the 200 most recent),
+    /// every correction notice and every withdrawal.
     func siteFeed() -> Response {
         let records = index.current().records
         let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let recent = records.filter { $0.updated != nil }.sorted { ($0.updated!, $0.id) > ($1.updated!, $1.id) }.prefix(AtomFeed.limit)
         var entries = recent.compactMap { r in store.versions(r.id).last(where: \.isPublished).map { AtomFeed.version(r, $0) } }
         entries += errata().compactMap { e in byID[e.dataset].map { AtomFeed.erratum($0, e) } }
+        entries += withdrawalEntries()
         return Responses.atom(AtomFeed.site(entries: entries))
     }
 
-    /// One dataset's published versions and correction notices.
+    /// One dataset's published versions, correction notices and withdrawals (a dataset
+    /// withdrawn as a whole keeps a feed of its withdrawals).
     func datasetFeed(_ request: Request) throws -> Response {
-        let (id, versions) = try publishedVersions(request, index: 1)
-        guard let record = index.current().records.first(where: { $0.id == id }) else { throw HTTPError(.notFound) }
-        let entries = versions.map { AtomFeed.version(record, $0) } + errata().filter { $0.dataset == id }.map { AtomFeed.erratum(record, $0) }
+        let s = try segments(request)
+        guard s.count > 1, SafePath.isDatasetId(s[1]) else { throw HTTPError(.notFound) }
+        let id = s[1]
+        let versions = store.versions(id).filter(\.isPublished)
+        let withdrawn = withdrawalEntries(dataset: id)
+        let listed = index.current().records.first(where: { $0.id == id })
+        guard let record = listed ?? (withdrawn.isEmpty ? nil : DatasetRecord(id: id, title: store.tombstones(id).last?.title ?? id)),
+              listed == nil || !versions.isEmpty else { throw HTTPError(.notFound) }
+        let entries = versions.map { AtomFeed.version(record, $0) } + errata().filter { $0.dataset == id }.map { AtomFeed.erratum(record, $0) } + withdrawn
         return Responses.atom(AtomFeed.dataset(AtomFeed.Dataset(record), entries: entries))
     }
 
-    /// `GET /api/changes?since=T`: versions published and notices recorded after `T` (UTC,
+    /// `GET /api/changes?since=T`: versions published, notices recorded, and withdrawals and
+    /// restores (`kind` `withdrawal`, `restore`) after `T` (UTC,
     /// `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ssZ`), oldest first, at most 1,000; when more are
     /// left, `next_since` is the time to ask from next. Only datasets updated after `T` are read.
     func changes(_ request: Request) throws -> Response {
@@ -122,6 +134,7 @@ struct PortalRoutes: Sendable {
                 items.append((v.created ?? "", o))
             }
         }
+        items += withdrawalChanges(since: since)
         for e in errata() where e.recorded > since {
             var o = Self.publicJSON(e)
             o["kind"] = "erratum"
@@ -180,6 +193,7 @@ struct PortalRoutes: Sendable {
     }
 
     func datasetPage(_ request: Request) throws -> Response {
+        if let gone = try gone(request, index: 1, version: queryVersion(request), json: false) { return gone }
         let (id, versions) = try publishedVersions(request, index: 1)
         let version = try chosenVersion(request, versions)
         let record = store.record(id, version: version, openList: index.current().openList)
@@ -191,6 +205,7 @@ struct PortalRoutes: Sendable {
     }
 
     func apiDataset(_ request: Request) throws -> Response {
+        if let gone = try gone(request, index: 2, version: queryVersion(request), json: true) { return gone }
         let (id, versions) = try publishedVersions(request, index: 2)
         let version = try chosenVersion(request, versions)
         let detail = ReleaseDetail(store: store, id: id, version: version)
@@ -218,6 +233,7 @@ struct PortalRoutes: Sendable {
     func download(_ request: Request, segments s: [String]) throws -> Response {
         guard s.count >= 4, s[0] == "datasets", SafePath.isDatasetId(s[1]) else { throw HTTPError(.notFound) }
         let id = s[1]
+        if let notice = store.withdrawn(id, version: s[2]) { return Self.gone(notice) }
         let versions = store.versions(id).filter(\.isPublished)
         let version: VersionRecord?
         if s[2] == "latest" {

@@ -47,7 +47,8 @@ public enum Catalog {
 
     @discardableResult
     public static func write(config: PipelineConfig?, definitions: [DatasetDefinition], outputRoot: URL, generatedAt: Date,
-                             gate: Gate?, errata: [Erratum] = []) throws -> Written {
+                             gate: Gate?, errata: [Erratum] = [], withdrawals: [CatalogWithdrawal] = []) throws -> Written {
+        let notices = CatalogFeeds.Notices(errata: errata, withdrawals: withdrawals)
         let base = config?.publicBaseURL
         let publisher = config?.publisher ?? PipelineConfig.defaultPublisher
         var entries: [CatalogEntry] = []
@@ -56,8 +57,8 @@ public enum Catalog {
         for definition in definitions.sorted(by: { $0.id < $1.id }) {
             guard let entry = try CatalogEntry.load(definition: definition, root: outputRoot, baseURL: base, now: generatedAt) else { continue }
             if let gate {
-                let alone = try render([entry], publisher: publisher, base: base, generated: "", errata: errata)
-                    + [("feeds/\(entry.id).atom", CatalogFeeds.dataset(entry, errata: errata, linkBase: base ?? ""))]
+                let alone = try render([entry], publisher: publisher, base: base, generated: "", notices: notices)
+                    + [("feeds/\(entry.id).atom", CatalogFeeds.dataset(entry, notices: notices, linkBase: base ?? ""))]
                 let findings = alone.flatMap { gate.entry(definition).inspect(file: $0.0, bytes: $0.1) }
                 if !findings.isEmpty { withheld.append((definition.id, findings)); continue }
             }
@@ -74,11 +75,11 @@ public enum Catalog {
         // at the first file that differs.
         let whole = gate.map { $0.catalog(listed) }
         if let previous = try OpenListDocument.read(catalogDirectory: dir)?.generatedAt {
-            let same = try renderers(entries, publisher: publisher, base: base, generated: previous, errata: errata).allSatisfy { name, render in
+            let same = try renderers(entries, publisher: publisher, base: base, generated: previous, notices: notices).allSatisfy { name, render in
                 FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) == (try render())
             }
             if same {
-                let feeds = try writeFeeds(entries, errata: errata, base: base, dir: dir, gate: whole)
+                let feeds = try writeFeeds(entries, notices: notices, base: base, dir: dir, gate: whole)
                 return Written(files: fileNames.map { dir.appendingPathComponent($0) }, feeds: feeds, withheld: withheld)
             }
         }
@@ -86,7 +87,7 @@ public enum Catalog {
         // one passed are they renamed into place, so a finding writes nothing.
         var staged: [(temporary: URL, final: URL)] = []
         defer { for s in staged { unlink(s.temporary.path) } }
-        for (name, render) in renderers(entries, publisher: publisher, base: base, generated: ReleaseTime.iso(generatedAt), errata: errata) {
+        for (name, render) in renderers(entries, publisher: publisher, base: base, generated: ReleaseTime.iso(generatedAt), notices: notices) {
             let data = try render()
             let findings = whole?.inspect(file: "catalog/" + name, bytes: data) ?? []
             guard findings.isEmpty else {
@@ -103,14 +104,14 @@ public enum Catalog {
             }
         }
         DurableFile.syncDirectory(dir)
-        let feeds = try writeFeeds(entries, errata: errata, base: base, dir: dir, gate: whole)
+        let feeds = try writeFeeds(entries, notices: notices, base: base, dir: dir, gate: whole)
         return Written(files: staged.map(\.final), feeds: feeds, withheld: withheld)
     }
 
     /// `feeds/<id>.atom` for every listed dataset, each written only when its bytes change;
     /// the feed of a dataset no longer listed is removed. Each passes the catalog gate first:
     /// a finding throws before that feed is written.
-    private static func writeFeeds(_ entries: [CatalogEntry], errata: [Erratum], base: String?, dir: URL, gate: (any PublishedFileGate)?) throws -> [URL] {
+    private static func writeFeeds(_ entries: [CatalogEntry], notices: CatalogFeeds.Notices, base: String?, dir: URL, gate: (any PublishedFileGate)?) throws -> [URL] {
         let folder = dir.appendingPathComponent(CatalogFeeds.folder)
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw ODPError.from(error, path: folder.path)
@@ -118,7 +119,7 @@ public enum Catalog {
         var written: [URL] = []
         for e in entries {
             let name = "\(e.id).atom"
-            let data = CatalogFeeds.dataset(e, errata: errata, linkBase: base ?? "")
+            let data = CatalogFeeds.dataset(e, notices: notices, linkBase: base ?? "")
             let final = folder.appendingPathComponent(name)
             written.append(final)
             if FileManager.default.contents(atPath: final.path) == data { continue }
@@ -138,7 +139,7 @@ public enum Catalog {
     static let fileNames = ["open-list.csv", OpenListDocument.fileName, "open-list.html", "open-list.js", "dcat.jsonld", "feed.atom"]
 
     /// Each file's name and how to render it, in `fileNames` order.
-    private static func renderers(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String, errata: [Erratum])
+    private static func renderers(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String, notices: CatalogFeeds.Notices)
         -> [(String, () throws -> Data)] {
         [
             ("open-list.csv", { OpenList.csv(entries) }),
@@ -146,11 +147,11 @@ public enum Catalog {
             ("open-list.html", { OpenListHTML.page(entries, generated: generated, publisher: publisher) }),
             ("open-list.js", { OpenListHTML.script }),
             ("dcat.jsonld", { try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated) }),
-            ("feed.atom", { CatalogFeeds.site(entries, errata: errata, linkBase: base ?? "") }),
+            ("feed.atom", { CatalogFeeds.site(entries, notices: notices, linkBase: base ?? "") }),
         ]
     }
 
-    private static func render(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String, errata: [Erratum]) throws -> [(String, Data)] {
-        try renderers(entries, publisher: publisher, base: base, generated: generated, errata: errata).map { ($0.0, try $0.1()) }
+    private static func render(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String, notices: CatalogFeeds.Notices) throws -> [(String, Data)] {
+        try renderers(entries, publisher: publisher, base: base, generated: generated, notices: notices).map { ($0.0, try $0.1()) }
     }
 }

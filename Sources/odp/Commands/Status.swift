@@ -26,6 +26,10 @@ extension ODP {
             for d in report.datasets { print(Self.text(d)) }
             for orphan in report.orphans { print("警告 warning: \(orphan.message)") }
             for failure in report.webhookFailures { print("警告 warning: \(failure.message)") }
+            for w in report.withdrawals {
+                let what = w.version.map { "版本 \($0)" } ?? "整个数据集"
+                print("撤回 withdrawn: \(w.number)  \(w.dataset) \(what)  \(BeijingTime.text(w.recorded))  \(w.by)\(w.restored.map { "  已于 \(BeijingTime.text($0)) 恢复" } ?? "")\n    \(w.reason)")
+            }
         }
 
         static func timeliness(_ t: DatasetTimeliness) -> String {
@@ -40,6 +44,7 @@ extension ODP {
             lines.append("    最新版本 newest: \(d.version ?? "无 none")  \(d.state.label)")
             lines.append("    公开版本 public: \(d.publishedVersion ?? "无 none")\(d.timeliness.map(Self.timeliness) ?? "")")
             for reason in d.reasons { lines.append("      - \(reason)") }
+            if !d.withdrawnVersions.isEmpty { lines.append("    已撤回版本 withdrawn: \(d.withdrawnVersions.joined(separator: ", "))") }
             if let run = d.lastRun {
                 lines.append("    上次运行 last run: \(run.started)  \(run.status.label)\(run.error.map { " — \($0)" } ?? "")")
             } else {
