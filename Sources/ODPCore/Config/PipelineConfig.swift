@@ -37,6 +37,8 @@ public struct PipelineConfig: Sendable {
     public var notifyWebhook: String?
     /// `state:` — files (default) or a shared PostgreSQL store.
     public var state = StateConfig()
+    /// `access:` — tokens, retention and review time for 有条件开放 datasets.
+    public var access = AccessSettings()
     public var raw: ConfigValue
 
     public var baseDirectory: URL { URL(fileURLWithPath: file).deletingLastPathComponent() }
@@ -96,12 +98,14 @@ public struct PipelineConfig: Sendable {
             }
         }
         let state = r.map("state").map(StateConfig.parse) ?? StateConfig()
+        let access = r.map("access").map(AccessSettings.parse) ?? AccessSettings()
         let diagnostics = r.finish() + extra
         var config = PipelineConfig(
             file: path, outputDirectory: output.hasPrefix("/") ? URL(fileURLWithPath: output) : base.appendingPathComponent(output).standardizedFileURL,
             datasetFiles: files, codeTables: tables, pseudonymKey: pseudonym, signingKey: signing, targets: targets,
             publicBaseURL: baseURL, publisher: publisher, notifyCommand: notifyCommand, notifyWebhook: notifyWebhook, raw: root)
         config.state = state
+        config.access = access
         return (diagnostics.contains { $0.severity == .error } ? nil : config, diagnostics)
     }
 }

@@ -84,6 +84,8 @@ extension ErrorCode {
         "发布闸门暂缓的版本不能审核通过或驳回：按暂缓原因修正源数据或定义，再运行 `odp run`。暂缓版本在 output/held/ 下，被剔除的行在 output/state/feedback/ 下。")
     public static let erratumRejected = ErrorCode(503, "勘误不能记录（erratum rejected）",
         "勘误说明会公开发布：不能为空、不超过 2000 字，且不得含手机号码、身份证号等个人信息（与发布文件相同的扫描）；编号须是该数据集已有的勘误。改写说明后重试。")
+    public static let accessApplication = ErrorCode(520, "数据申请不能处理（access application）",
+        "`odp access` 找不到该编号的数据申请，或申请当前的状态不允许该操作（只能批准或驳回待审核的申请，只能撤销已批准的申请）。用 `odp access list` 查看编号和状态。")
 
     // 06xx: shared state (PostgreSQL, sharded runs)
     public static let stateStore = ErrorCode(601, "共享状态库不可用（state store unavailable）",
@@ -95,6 +97,7 @@ extension ErrorCode {
     public static let all: [ErrorCode] = [
         usage, configMissing, runLocked, shard, shardWait, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
         diskFull, permissionDenied, io, artifact, publish, noRelease, heldNotReviewable, erratumRejected,
+        accessApplication,
         stateStore, leaseLost,
     ]
 }

@@ -28,15 +28,20 @@ public struct PortalServer: Sendable {
     let hosts: HostPolicy
     let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
+    let access: AccessSettings
+    let onAccess: PortalAccessRecorder
 
     /// - Throws: `ODPError.usage` when `host` is not a loopback address and `token` is nil or empty.
     /// - Parameters:
     ///   - allowedHosts: names besides the bound address that browsers use to reach the portal
     ///     (`odp serve --allow-host`), e.g. the name a reverse proxy forwards.
     ///   - catalogs: each dataset's catalog metadata from its definition, shown on review pages
-    ///     of releases that were never listed.
+    ///     of releases that were never listed, and which datasets are 有条件开放.
+    ///   - access: `access:` of odp.yml (token lifetime, review time).
+    ///   - onAccess: records applications, decisions and token uses in the audit trail.
     public init(root: URL, host: String = "127.0.0.1", port: Int = 8080, token: String?, allowedHosts: [String] = [],
-                catalogs: [String: CatalogMetadata] = [:], onDecision: @escaping PortalDecisionHandler) throws {
+                catalogs: [String: CatalogMetadata] = [:], access: AccessSettings = AccessSettings(),
+                onAccess: @escaping PortalAccessRecorder = { _, _, _ in }, onDecision: @escaping PortalDecisionHandler) throws {
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
         if !Self.isLoopback(host), token == nil {
             throw ODPError.usage("没有令牌（token）时拒绝在 \(host) 上提供服务：审核操作会暴露给网络（请设置令牌，或绑定 127.0.0.1）")
@@ -48,6 +53,8 @@ public struct PortalServer: Sendable {
         self.hosts = HostPolicy(bound: host, allowed: allowedHosts)
         self.catalogs = catalogs
         self.onDecision = onDecision
+        self.access = access
+        self.onAccess = onAccess
     }
 
     public static func isLoopback(_ host: String) -> Bool {
@@ -61,7 +68,10 @@ public struct PortalServer: Sendable {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: PortalMiddleware(hosts: hosts))
         let store = PortalStore(root: root)
-        let routes = PortalRoutes(store: store, index: PortalIndexCache(store: store), token: token, catalogs: catalogs, onDecision: onDecision)
+        let index = PortalIndexCache(store: store)
+        let policy = AccessPolicy(book: AccessBook(state: root.appendingPathComponent("state")), settings: access, catalogs: catalogs,
+                                  index: index, record: onAccess)
+        let routes = PortalRoutes(store: store, index: index, token: token, catalogs: catalogs, onDecision: onDecision, access: policy)
         routes.register(on: router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })

@@ -35,7 +35,12 @@ extension ODP {
             }
             let catalogs = Dictionary(workspace.definitions.map { ($0.id, $0.catalog) }, uniquingKeysWith: { a, _ in a })
             let server = try PortalServer(root: layout.root, host: host, port: port, token: secret, allowedHosts: allowHosts,
-                                          catalogs: catalogs) { dataset, version, approved, by, note in
+                                          catalogs: catalogs, access: workspace.config.access, onAccess: { event, dataset, details in
+                // A failed audit write is reported, never hidden, but does not undo the request.
+                do { try workspace.auditTrail(store: try workspace.openStateStore()).record(event, dataset: dataset, details: details) } catch {
+                    FileHandle.standardError.write(Data("audit trail (\(event)): \(ODPError.from(error))\n".utf8))
+                }
+            }) { dataset, version, approved, by, note in
                 let store = try workspace.openStateStore()
                 var approvals = try Approvals(layout: layout, store: store)
                 try approvals.record(dataset: dataset, version: version, approved: approved, by: by, note: note)
