@@ -12,8 +12,10 @@ struct AccessDecisionOptions: ParsableArguments {
 
     /// Runs a decision that returns the application and prints `done` after its number.
     func decide(_ action: (AccessDesk) -> (String, String, String?) throws -> AccessApplication, _ done: String) throws {
-        let a = try action(try desk())(number, by, note)
-        print("\(a.number) \(done)")
+        do {
+            let a = try action(try desk())(number, by, note)
+            print("\(a.number) \(done)")
+        } catch { fail(error) }
     }
 
     func desk() throws -> AccessDesk {
@@ -36,7 +38,7 @@ extension ODP {
 
             approve prints the access token once: only its hash is kept. Send it to the
             applicant through the contact they gave. Unknown numbers and decisions the
-            application's status does not allow exit 64 with ODP-E0520.
+            application's status does not allow exit 1 with ODP-E0520 (a coded message, like other usage errors).
             """,
             subcommands: [List.self, Approve.self, Reject.self, Revoke.self, Purge.self])
 
@@ -78,8 +80,12 @@ extension ODP {
             }
 
             func run() throws {
-                let (a, token) = try options.desk().approve(options.number, by: options.by, note: options.note, days: days,
-                                                            firstVersion: firstVersion, lastVersion: lastVersion)
+                let approval: (AccessApplication, token: String)
+                do {
+                    approval = try options.desk().approve(options.number, by: options.by, note: options.note, days: days,
+                                                          firstVersion: firstVersion, lastVersion: lastVersion)
+                } catch { fail(error) }
+                let (a, token) = approval
                 print("\(a.number) 已批准（approved）：数据集 \(a.dataset)，有效期至 \(BeijingTime.text(a.expires ?? ""))")
                 print("访问令牌（access token，只显示这一次，请通过申请人的联系方式发送）：")
                 print(token)
