@@ -71,6 +71,9 @@ struct ConditionalAccessTests {
                          "/datasets/air-quality/2026.11.23.1/README.md", "/api/datasets/air-quality"] {
                 #expect(try await get(client, path).status == .ok, "\(path)")
             }
+            let api = try await get(client, "/api/datasets/air-quality")
+            let access = try #require((try JSONSerialization.jsonObject(with: Data(buffer: api.body)) as? [String: Any])?["access"] as? [String: Any])
+            #expect(access["apply"] as? String == "/api/datasets/air-quality/applications" && access["conditions"] as? String == "仅限科研用途，不得再分发")
             let page = try await get(client, "/datasets/air-quality")
             #expect(page.status == .ok)
             #expect(page.text.contains("提交数据申请") && page.text.contains("仅限科研用途，不得再分发"))
@@ -169,6 +172,10 @@ struct ConditionalAccessTests {
                                           [HeaderName.forwardedFor: "198.51.100.5"])
             #expect(form.status == .badRequest && form.text.contains("&lt;script&gt;x") && !form.text.contains("<script>x"))
             #expect(form.text.contains("须阅读并接受该数据集的开放条件"))
+            let filled = "name=%E6%9D%8E%E5%9B%9B&organisation=%E6%9F%90%E6%89%80&purpose=research+on+air+quality+and+health&contact=li%40example.cn&accept_conditions=yes"
+            let submitted = try await postForm(client, "/datasets/air-quality/applications", filled, [HeaderName.forwardedFor: "198.51.100.7"])
+            #expect(submitted.status == .created && submitted.text.contains("申请已提交"))
+            #expect(submitted.text.firstMatch(of: /id="application-number">SQ\d{8}-[2-9A-Z]{6}</) != nil)
             let crossSite = try await client.execute(uri: "/api/datasets/air-quality/applications", method: .post,
                                                      headers: [.contentType: "application/json", .origin: "http://evil.example"],
                                                      body: ByteBuffer(string: Self.goodApplication))
@@ -180,7 +187,7 @@ struct ConditionalAccessTests {
             for _ in 0..<11 { statuses.append(try await Self.apply(client, Self.goodApplication, client: "192.0.2.9").status) }
             #expect(statuses.prefix(10).allSatisfy { $0 == .created } && statuses.last == .tooManyRequests)
             let stored = try AccessBook(state: fixture.root.appendingPathComponent("state")).applications()
-            #expect(stored.count == 11, "only valid applications are stored")
+            #expect(stored.count == 12, "only valid applications are stored")
             let approve = try await postForm(client, "/approvals/access", "number=\(stored[0].number)&decision=approve&by=x")
             #expect(approve.status == .forbidden, "deciding needs the officer token")
         }

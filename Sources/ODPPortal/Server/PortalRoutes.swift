@@ -217,6 +217,9 @@ struct PortalRoutes: Sendable {
                         "quasi_identifiers": privacy["quasi_identifiers"] ?? .null,
                         "identifier_hits_after": privacy["identifier_hits_after"] ?? .null]
         o["versions"] = .array(versions.reversed().map(\.json))
+        if access.isConditional(id) {
+            o["access"] = ["conditional": true, "conditions": ArtifactJSON(access.conditions(id)), "apply": .string("/api/datasets/\(id)/applications")]
+        }
         return Responses.json(o)
     }
 

@@ -13,7 +13,9 @@ extension ODP {
             file:PATH). The approval queue (/approvals: releases awaiting approval and held
             releases) always needs the token; without one it is refused. Only the bound
             address (and localhost on loopback) and the names given with --allow-host are
-            answered, so a hostile DNS name pointed at the portal gets 421.
+            answered, so a hostile DNS name pointed at the portal gets 421. The data of a
+            有条件开放 dataset is served only with an access token; applications are decided at
+            /approvals/access (the same token) or with `odp access` (docs/access.md).
             """)
 
         @OptionGroup var pipeline: PipelineOptions
