@@ -42,10 +42,10 @@ let package = Package(
         .target(name: "ODPDesensitize", dependencies: ["ODPCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ODPCheck", dependencies: ["ODPCore"]),
         .target(name: "ODPRelease", dependencies: [
-            "ODPCore", "CZlib", "CDeflate", "CZstd", .product(name: "Crypto", package: "swift-crypto"),
+            "ODPCore", "CZlib", "CDeflate", "CZstd", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ODPPublish", dependencies: ["ODPCore", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ODPPortal", dependencies: ["ODPCore", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "ODPPortal", dependencies: ["ODPCore", "CSQLite", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "ODPDemoData", dependencies: ["ODPCore", "CSQLite", "CZlib"]),
         .target(name: "ODPPipeline", dependencies: [
             "ODPCore", "ODPExtract", "ODPDesensitize", "ODPCheck", "ODPRelease", "ODPPublish", "ODPPostgres",
@@ -55,7 +55,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "odp-bench", dependencies: [
-            "ODPCore", "ODPExtract", "ODPCheck", "ODPDesensitize", "ODPPipeline", "ODPDemoData", "ODPRelease", "CZlib", "CDeflate",
+            "ODPCore", "ODPExtract", "ODPCheck", "ODPDesensitize", "ODPPipeline", "ODPDemoData", "ODPRelease", "ODPPortal", "CZlib", "CDeflate",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ODPCheckTests", dependencies: ["ODPCheck"]),
         .testTarget(name: "ODPReleaseTests", dependencies: ["ODPRelease"]),
         .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish"]),
-        .testTarget(name: "ODPPortalTests", dependencies: ["ODPPortal", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "ODPPortalTests", dependencies: ["ODPPortal", "ODPRelease", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ODPPipelineTests", dependencies: [
             "ODPPipeline", "ODPDemoData", "ODPRelease", "ODPPublish", "ODPPortal", "ODPPostgres", "CSQLite", "CLibPQ", .product(name: "Yams", package: "Yams"),
         ], exclude: ["Fixtures"]),

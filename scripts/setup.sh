@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(pkg-config libsqlite3-dev libpq-dev libdeflate-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql zip unzip openssh-server openssh-client vsftpd python3-venv chromium fonts-noto-cjk wrk)
+  packages+=(postgresql zip unzip openssh-server openssh-client vsftpd python3-venv chromium chromium-driver fonts-noto-cjk wrk)
 fi
 
 missing=()
@@ -26,14 +26,21 @@ if [[ "${1:-}" == "--test" ]]; then
   # The Parquet readers researchers use, kept in their own venv (made once, then reused), so
   # the read-back tests check our files with pyarrow, DuckDB and polars themselves, and
   # frictionless[parquet] (fastparquet) validates a Parquet resource against its schema;
-  # feedparser, a real feed reader, reads the portal's Atom feeds.
+  # feedparser, a real feed reader, reads the portal's Atom feeds; openapi-spec-validator
+  # checks the portal's /api/openapi.json.
   venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv-test"
   # kubernetes-validate checks deploy/kubernetes/ against the Kubernetes schemas it ships
   # (offline), for KubernetesManifestTests.
-  if ! "$venv/bin/python" -c "import pyarrow, duckdb, polars, fastparquet, frictionless, kubernetes_validate, feedparser" >/dev/null 2>&1; then
-    echo "setup: installing pyarrow, duckdb, polars, frictionless[parquet], kubernetes-validate and feedparser into $venv" >&2
+  if ! "$venv/bin/python" -c "import pyarrow, duckdb, polars, fastparquet, frictionless, kubernetes_validate, feedparser, openapi_spec_validator" >/dev/null 2>&1; then
+    echo "setup: installing pyarrow, duckdb, polars, frictionless[parquet], kubernetes-validate, feedparser and openapi-spec-validator into $venv" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" kubernetes-validate feedparser >&2
+    "$venv/bin/pip" install -q pyarrow duckdb polars pandas "frictionless[parquet]" kubernetes-validate feedparser openapi-spec-validator >&2
+  fi
+  # The accessibility check (scripts/a11y-check.py): selenium drives Chromium through Debian's
+  # chromedriver, and axe-core is the copy the axe-core-python package ships.
+  if ! "$venv/bin/python" -c "import selenium, axe_core_python" >/dev/null 2>&1; then
+    echo "setup: installing selenium and axe-core-python into $venv" >&2
+    "$venv/bin/pip" install -q selenium axe-core-python >&2
   fi
   # cffconvert validates each release's CITATION.cff against the CFF 1.2.0 schema. It pins
   # jsonschema 3, which frictionless cannot share, so it has a venv of its own inside.

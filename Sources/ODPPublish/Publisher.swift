@@ -190,22 +190,69 @@ public final class Publisher: @unchecked Sendable {
             job.files.map { UploadIntent(target: t.settings.name, dataset: job.dataset, version: job.version, file: $0.path, sha256: $0.sha256, size: $0.size) }
         })
         var receipts: [Receipt] = []
+        try eachTarget(dataset: job.dataset, what: "\(job.dataset) \(job.version)") { target in
+            let session = PublishSession(target: target.settings.name, journal: journal, log: log, job: job)
+            defer { receipts += session.receipts }
+            try target.publish(job, session: session)
+        }
+        return receipts
+    }
+
+    /// `odp withdraw`: takes a withdrawn dataset or version (撤回) out of service on every
+    /// target, exactly once per target and version. `versions` are the published versions it
+    /// covers (for a whole dataset, every one). `current` is the newest version that stays
+    /// published, as a complete local release (its folder) — CKAN switches to it and a file
+    /// drop's `latest.json` points at it when the withdrawn version was current; nil when no
+    /// version stays, or its release is gone (then nothing is current on those targets until
+    /// the next release).
+    ///
+    /// Each target confirms each version in the upload journal (file `_ODP_WITHDRAWN`) once it
+    /// no longer serves it; a target that has confirmed every version is not contacted again,
+    /// and a re-run after a fault does only what is missing. With no `versions` no target is
+    /// contacted (a dataset that never reached a target has nothing there). Returns one
+    /// receipt per target and version, `newlyUploaded` for those done by this call.
+    ///
+    /// ## Errors
+    /// A target that fails after its retries does not stop the others; the call then throws
+    /// one `ODPError.publish` naming every failed target (free of secrets).
+    public func withdraw(_ withdrawal: Withdrawal, versions: [String], definition: DatasetDefinition,
+                         current: (version: String, release: URL)? = nil) throws -> [Receipt] {
+        guard withdrawal.dataset == definition.id else {
+            throw ODPError.io(withdrawal.number, "撤回记录属于数据集 \(withdrawal.dataset)，不是 \(definition.id)（withdrawal of another dataset）")
+        }
+        let remaining = try current.map { try releaseJob($0.release, definition: definition, version: $0.version) }
+        let journaled = journal.receipts(dataset: definition.id)
+        var receipts: [Receipt] = []
+        try eachTarget(dataset: definition.id, what: "withdrawal \(withdrawal.number)") { target in
+            var job = WithdrawJob(withdrawal: withdrawal, catalog: definition.catalog, covered: versions, pending: [], current: remaining)
+            for version in versions {
+                let key = WithdrawSession.key(target: target.settings.name, dataset: definition.id, version: version)
+                if let r = journaled[key], r.sha256 == SHA256Hex.of(try job.marker(version)) { receipts.append(r) } else { job.pending.append(version) }
+            }
+            guard !job.pending.isEmpty else { return }
+            let session = WithdrawSession(target: target.settings.name, journal: journal, log: log, job: job)
+            defer { receipts += session.receipts }
+            try target.withdraw(job, session: session)
+        }
+        return receipts
+    }
+
+    /// Runs `body` for every target, one dataset at a time per target. A target that fails
+    /// does not stop the others; the failures are thrown together at the end.
+    private func eachTarget(dataset: String, what: String, _ body: (PublishTarget) throws -> Void) throws {
         var failures: [(String, String)] = []
         for (target, lock) in zip(targets, targetLocks) {
-            let session = PublishSession(target: target.settings.name, journal: journal, log: log, job: job)
             do {
                 try lock.withLock {
-                    try withLock(target: target.settings.name, dataset: job.dataset) { try target.publish(job, session: session) }
+                    try withLock(target: target.settings.name, dataset: dataset) { try body(target) }
                 }
             } catch {
                 let message = redactor.clean("\(error)")
-                log.note("\(target.settings.name): \(job.dataset) \(job.version) failed: \(message)")
+                log.note("\(target.settings.name): \(what) failed: \(message)")
                 failures.append((target.settings.name, message))
             }
-            receipts += session.receipts
         }
         if !failures.isEmpty { throw ODPError.publish(failures.map(\.0).joined(separator: ", "), failures.map(\.1).joined(separator: "; ")) }
-        return receipts
     }
 
     /// One writer per dataset and target, across threads and processes (flock).

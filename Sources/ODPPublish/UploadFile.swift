@@ -19,6 +19,7 @@ struct UploadFile: Sendable, Hashable {
         case "csv": return "CSV"
         case "json": return "JSON"
         case "parquet": return "Parquet"
+        case "sqlite": return "SQLite"
         case "jsonld": return "JSON-LD"
         case "md": return "Markdown"
         case "html": return "HTML"

@@ -112,6 +112,7 @@ extension DatasetDefinition.DataFormat {
         case .csv: "text/csv"
         case .json: "application/json"
         case .parquet: "application/vnd.apache.parquet"
+        case .sqlite: "application/vnd.sqlite3"
         }
     }
 

@@ -41,6 +41,12 @@ enum ReleaseReadme {
                 + "整数为 INT64，有小数位数的数值为 DECIMAL(18, 位数)，其他数值为 DOUBLE，日期为 DATE，日期时间为 TIMESTAMP（微秒），"
                 + "文本（含代码、年份、年月、时间）为 UTF-8 字符串，空值为 null，数值与 CSV 相同。\n"
         }
+        if r.definition.formats.contains(.sqlite) {
+            let indexed = r.schema.fields.filter { $0.filterable || r.definition.primaryKey.contains($0.name) }.map { "`\($0.name)`" }
+            s += "- `data/\(r.id).sqlite`：SQLite 数据库，表 `rows` 每行一条记录（列为字段名，整数与布尔值为 INTEGER，数值为 REAL，其余为 TEXT，空值为 NULL），"
+                + "表 `odp_fields` 列出字段名、中文名称与类型；\(indexed.isEmpty ? "未建索引" : "已为 " + indexed.joined(separator: "、") + " 建索引")。"
+                + "可用 sqlite3、Python 的 sqlite3 模块或 DuckDB 直接查询，也是门户行级接口（/api/datasets/\(r.id)/rows）的数据来源。\n"
+        }
         s += "- `datapackage.json`：Frictionless Data Package v2 描述文件（含表结构）。\n"
         s += "- 日期统一为 `YYYY-MM-DD`，日期时间为 `YYYY-MM-DDThh:mm:ss`；数值按声明的小数位数输出；布尔值为 true/false。空单元格表示缺失。\n"
 
@@ -62,7 +68,7 @@ enum ReleaseReadme {
 
         s += "\n## 公式字符处理\n\n"
         s += "为防止电子表格把单元格当作公式执行，CSV 文件中文本字段以 `=`、`+`、`-`、`@`、制表符或回车开头的值，已在开头加一个英文单引号 `'`（例如 `=1+2` 写作 `'=1+2`）。数值、日期等非文本字段不受影响"
-        let verbatim = [(DatasetDefinition.DataFormat.json, "JSON"), (.parquet, "Parquet")].filter { r.definition.formats.contains($0.0) }.map(\.1)
+        let verbatim = [(DatasetDefinition.DataFormat.json, "JSON"), (.parquet, "Parquet"), (.sqlite, "SQLite")].filter { r.definition.formats.contains($0.0) }.map(\.1)
         s += verbatim.isEmpty ? "。\n" : "；\(verbatim.joined(separator: "、")) 文件保留原值，不加单引号。\n"
 
         s += "\n## 完整性校验\n\n"

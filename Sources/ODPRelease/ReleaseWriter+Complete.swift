@@ -5,14 +5,16 @@ import ODPCore
 extension ReleaseWriter {
     typealias Digests = (csv: (sha256: [UInt8], bytes: Int), json: (sha256: [UInt8], bytes: Int)?, contentHash: String)
 
-    func complete(data: DataFileWriter, parquet: ParquetWriter?, reports: [StageReport], status: ReleaseStatus,
+    func complete(data: DataFileWriter, parquet: ParquetWriter?, sqlite: SQLiteRowsWriter?, reports: [StageReport], status: ReleaseStatus,
                   gate: (any PublishedFileGate)?) throws -> ReleaseOutcome {
         let digests = try data.finish(schemaJSON: DataPackage.schemaFingerprintJSON(schema))
         if let previous, isUnchanged(previous, contentHash: digests.contentHash, requested: status) {
             parquet?.discard()
+            sqlite?.discard()
             return keepPrevious(previous, data: data)
         }
         let parquetDigest = try parquet?.finish()
+        let database = try sqlite?.finish(to: temporaryDirectory.appendingPathComponent("data/\(definition.id).sqlite"))
         var changes = try compared.map {
             try ChangeLog.compare(current: data, previous: $0, datasetId: definition.id, schema: schema,
                                   keyColumns: keyColumns, sharedColumns: sharedColumns ?? [], previousFields: previousFields ?? [])
@@ -21,9 +23,10 @@ extension ReleaseWriter {
         changes?.delta = delta?.summary
         let described = ReleaseDescription(definition: definition, schema: schema, version: version, created: ReleaseTime.iso(runTime),
                                            rowCount: data.rowCount, status: status, contentHash: digests.contentHash,
-                                           previousVersion: compared?.version, changes: changes, dataFiles: dataFiles(digests, parquet: parquetDigest),
+                                           previousVersion: compared?.version, changes: changes, dataFiles: dataFiles(digests, parquet: parquetDigest) + [database?.file].compactMap { $0 },
                                            codeTables: codeTables, signature: signature, publishing: publishing)
-        let (info, metadata, findings) = try gatedMetadata(described, reports: reports, gate: gate)
+        let inspectedOnly = database.map { [(name: "data/\(definition.id).sqlite（表结构与字段表）", bytes: Data($0.schemaText.utf8))] } ?? []
+        let (info, metadata, findings) = try gatedMetadata(described, reports: reports, inspectedOnly: inspectedOnly, gate: gate)
         let files = try writeMetadata(metadata, dataFiles: info.dataFiles + [delta?.file].compactMap { $0 })
         let sums = try writeChecksums(files)
         let (final, zip) = try place(data: data, files: files, held: isHeld(info.status), gate: gate)
@@ -93,13 +96,14 @@ extension ReleaseWriter {
         return files
     }
 
-    /// Renders the metadata files and passes them through the gate; a finding holds the
-    /// release, and the files are rendered again to say so.
-    private func gatedMetadata(_ described: ReleaseDescription, reports: [StageReport], gate: (any PublishedFileGate)?) throws
-        -> (ReleaseDescription, [(name: String, bytes: Data)], [PublishedFileFinding]) {
+    /// Renders the metadata files and passes them, and `inspectedOnly` (text taken from a
+    /// binary data file), through the gate; a finding holds the release, and the files are
+    /// rendered again to say so.
+    private func gatedMetadata(_ described: ReleaseDescription, reports: [StageReport], inspectedOnly: [(name: String, bytes: Data)],
+                               gate: (any PublishedFileGate)?) throws -> (ReleaseDescription, [(name: String, bytes: Data)], [PublishedFileFinding]) {
         var info = described
         var metadata = try metadataFiles(info, reports: reports)
-        let findings = gate.map { gate in metadata.flatMap { gate.inspect(file: $0.name, bytes: $0.bytes) } } ?? []
+        let findings = gate.map { gate in (inspectedOnly + metadata).flatMap { gate.inspect(file: $0.name, bytes: $0.bytes) } } ?? []
         guard !findings.isEmpty else { return (info, metadata, findings) }
         // The reasons name files and places, never values, so the held files can say them.
         var reasons = info.status.holdReasons

@@ -44,6 +44,8 @@ public final class ReleaseWriter {
     private var data: DataFileWriter?
     /// The Parquet copy (`release.formats` holds `parquet`), written from the same batches.
     private var parquet: ParquetWriter?
+    /// The SQLite copy (`release.formats` holds `sqlite`), for the rows API and for download.
+    private var sqlite: SQLiteRowsWriter?
     private var finished = false
 
     /// - Parameters:
@@ -123,6 +125,12 @@ public final class ReleaseWriter {
                 parquet = try ParquetWriter(schema: schema, url: dataDir.appendingPathComponent("\(definition.id).parquet"))
             } catch { abandon(); throw error }
         }
+        if definition.formats.contains(.sqlite) {
+            do {
+                sqlite = try SQLiteRowsWriter(schema: schema, primaryKey: definition.primaryKey,
+                                              scratch: spoolDirectory.appendingPathComponent("\(definition.id).sqlite"))
+            } catch { abandon(); throw error }
+        }
     }
 
     deinit { if !finished { abandon() } }
@@ -133,6 +141,7 @@ public final class ReleaseWriter {
         do {
             try data.write(batch)
             try parquet?.write(batch)
+            try sqlite?.write(batch)
         } catch { abandon(); throw error }
     }
 
@@ -142,6 +151,8 @@ public final class ReleaseWriter {
         data = nil
         parquet?.discard()
         parquet = nil
+        sqlite?.discard()
+        sqlite = nil
         finished = true
         try? FileManager.default.removeItem(at: temporaryDirectory)
         try? FileManager.default.removeItem(at: spoolDirectory)
@@ -157,15 +168,17 @@ public final class ReleaseWriter {
     /// signature, zip, the atomic rename, and `latest.json` when `status` is `.released`.
     ///
     /// - Parameter gate: inspects every file but the data files (whose cells were scanned as
-    ///   they were written) before anything is promoted; a finding holds the release. Nil only
+    ///   they were written; of the SQLite file, its schema and field table, which are no
+    ///   cells, are inspected as text) before anything is promoted; a finding holds the release. Nil only
     ///   where nothing is published (tests of the writer itself).
     public func finish(reports: [StageReport], status: ReleaseStatus, gate: (any PublishedFileGate)?) throws -> ReleaseOutcome {
         guard let data, !finished else { throw ODPError.usage("release writer already finished") }
         do {
-            let outcome = try complete(data: data, parquet: parquet, reports: reports, status: status, gate: gate)
+            let outcome = try complete(data: data, parquet: parquet, sqlite: sqlite, reports: reports, status: status, gate: gate)
             finished = true
             self.data = nil
             parquet = nil
+            sqlite = nil
             return outcome
         } catch {
             abandon()

@@ -10,6 +10,7 @@ import ODPPipeline
 /// floor. Each run is a real pipeline run in a child process, so peak memory is its own.
 /// `--catalog N`: many small datasets instead of one large table (`CatalogBench`).
 /// `--portal N`: the catalog step and `odp serve` under load at N datasets (`PortalBench`).
+/// `--rows N`: the rows API over one N-row version's SQLite file under wrk (`RowsBench`).
 @main
 struct Bench {
     static func main() throws {
@@ -36,6 +37,11 @@ struct Bench {
         if let n = option("--portal", &args), let datasets = Int(n.replacingOccurrences(of: "_", with: "")) {
             try PortalBench.run(datasets: datasets, dataDir: dataDir, keep: flag("--keep", &args),
                                seconds: Int(option("--seconds", &args) ?? "") ?? 10, connections: Int(option("--connections", &args) ?? "") ?? 8)
+            return
+        }
+        if let n = option("--rows", &args), let rows = Int(n.replacingOccurrences(of: "_", with: "")) {
+            try RowsBench.run(rows: rows, dataDir: dataDir, seconds: Int(option("--seconds", &args) ?? "") ?? 10,
+                              connections: Int(option("--connections", &args) ?? "") ?? 200)
             return
         }
         if let n = option("--reconcile", &args), let rows = Int(n.replacingOccurrences(of: "_", with: "")) {

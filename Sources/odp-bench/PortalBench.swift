@@ -174,7 +174,7 @@ enum PortalBench {
         """
 
     /// Runs `wrk` (HTTP/1.1, keep-alive) against one URL for `seconds`.
-    private static func load(wrk: String, script: String, url: String, seconds: Int, connections: Int) throws -> Load {
+    static func load(wrk: String, script: String, url: String, seconds: Int, connections: Int) throws -> Load {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)
         process.arguments = ["-t", "2", "-c", String(connections), "-d", "\(seconds)s", "--timeout", "10s", "-s", script, url]

@@ -176,6 +176,18 @@ struct DefinitionParsingTests {
         if list.contains("jsn") { #expect(d.hint == "是否应为 `json`？") }
     }
 
+    @Test("`filterable: true` marks a field for the SQLite file's indexes; without sqlite in release.formats it is a definition error at the field")
+    func filterable() throws {
+        let field = "\n  - {name: t, title: 类别, type: string, class: public, filterable: true}\n"
+        let (definition, diagnostics) = DatasetDefinition.parse(yaml: validDefinition + field + "release: {formats: [csv, sqlite]}\n", file: "t.yml")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(definition?.formats == [.csv, .sqlite])
+        #expect(definition?.schema.fields.last?.filterable == true && definition?.schema.fields.first?.filterable == false)
+        let (_, without) = DatasetDefinition.parse(yaml: validDefinition + field, file: "t.yml")
+        let error = try #require(without.first { $0.severity == .error })
+        #expect(error.message.contains("字段 `t` 标记了 `filterable`") && error.message.contains("sqlite"), "\(error.message)")
+    }
+
     @Test("secret references resolve from the environment and files, and name only themselves")
     func secrets() throws {
         let ref = try #require(SecretRef("env:ODP_TEST_SECRET"))

@@ -20,14 +20,7 @@ struct BrowserTests {
 
     @Test("the home and dataset pages render in Chromium with their Chinese text")
     func browser() async throws {
-        guard let chromium = Self.chromium else {
-            if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" {
-                Issue.record("chromium is not installed (apt-get install -y chromium fonts-noto-cjk) and ODP_REQUIRE_SERVICES=1")
-            } else {
-                print("skipped: chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
-            }
-            return
-        }
+        guard let chromium = Self.requireChromium() else { return }
         let fixture = try PortalFixture()
         defer { fixture.remove() }
         try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
@@ -65,6 +58,55 @@ struct BrowserTests {
             #expect(csv.status == .ok)
             #expect(SHA256Hex.of(Data(buffer: csv.body)) == String(shown))
         }
+    }
+
+    @Test("a researcher walks from search to an old version's checked download and the version's feed entry")
+    func researcherPath() async throws {
+        guard let chromium = Self.requireChromium() else { return }
+        let fixture = try PortalFixture()
+        defer { fixture.remove() }
+        let server = try PortalServer(root: fixture.root, host: "127.0.0.1", port: 0, token: "browser-token") { _, _, _, _, _ in }
+        try await server.makeApplication().test(.live) { client in
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            // Each step follows a link the page before it rendered, as a reader would click it.
+            func href(_ dom: String, _ pattern: Regex<(Substring, Substring)>, _ step: String) throws -> String {
+                let found = try #require(dom.firstMatch(of: pattern), "\(step): no such link")
+                return String(found.1).replacingOccurrences(of: "&amp;", with: "&")
+            }
+            let search = try await Self.run(chromium, ["--dump-dom", base + "/?q=%E7%A9%BA%E6%B0%94%E8%B4%A8%E9%87%8F"])
+            let datasetPage = try href(search, /href="(\/datasets\/air-quality)"/, "search result")
+            let page = try await Self.run(chromium, ["--dump-dom", base + datasetPage])
+            #expect(page.contains("版本记录") && page.contains("最新"))
+            // The version list links the older version, which stays downloadable.
+            let old = try href(page, /href="(\/datasets\/air-quality\?version=2026\.11\.20\.1)"/, "version list")
+            let oldPage = try await Self.run(chromium, ["--dump-dom", base + old])
+            let csvLink = try href(oldPage, /href="(\/datasets\/air-quality\/2026\.11\.20\.1\/data\/air-quality\.csv)"/, "old version's CSV")
+            let after = try #require(oldPage.range(of: "href=\"\(csvLink)\"")).upperBound
+            let shown = try #require(oldPage[after...].firstMatch(of: /[0-9a-f]{64}/)).output
+            let csv = try await client.execute(uri: csvLink, method: .get)
+            #expect(csv.status == .ok)
+            #expect(SHA256Hex.of(Data(buffer: csv.body)) == String(shown), "the old version's CSV matches the checksum its page shows")
+            #expect(String(buffer: csv.body).contains("2026-11-19"), "the old version's own rows, not the latest's")
+            // The feed the page offers has an entry for the newer version.
+            let feedLink = try href(page, /href="(\/datasets\/air-quality\/feed\.atom)"/, "feed link")
+            let feed = try await client.execute(uri: feedLink, method: .get)
+            #expect(feed.status == .ok && (feed.headers[.contentType] ?? "").contains("atom"))
+            let xml = String(buffer: feed.body)
+            let entry = try #require(xml.range(of: "<entry>").map { xml[$0.lowerBound...] }, "no entry in \(xml)")
+            #expect(entry.contains("2026.11.23.1"), "\(xml)")
+            #expect(xml.contains("/datasets/air-quality?version=2026.11.23.1") || xml.contains("/datasets/air-quality/2026.11.23.1"), "the entry links the version: \(xml)")
+        }
+    }
+
+    /// Chromium's path; without it the test is skipped, or fails under ODP_REQUIRE_SERVICES=1.
+    static func requireChromium() -> String? {
+        if let chromium { return chromium }
+        if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" {
+            Issue.record("chromium is not installed (apt-get install -y chromium fonts-noto-cjk) and ODP_REQUIRE_SERVICES=1")
+        } else {
+            print("skipped: chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+        }
+        return nil
     }
 
     /// Waits for Chromium on a Dispatch thread: blocking a cooperative-pool thread here would

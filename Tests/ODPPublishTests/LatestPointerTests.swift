@@ -29,6 +29,7 @@ struct LatestPointerTests {
         func read(_ path: String) throws -> Data? { try inner.read(path) }
         func list(_ folder: String) throws -> [String] { try inner.list(folder) }
         func describe(_ path: String) -> String { inner.describe(path) }
+        func delete(_ paths: [String]) throws { try spend(paths.first ?? ""); try inner.delete(paths) }
     }
 
     func job(_ release: URL, version: String) throws -> PublishJob {

@@ -65,6 +65,13 @@ extension DatasetDefinition {
             csvBOM = release.bool("csv_bom") ?? false
             formats = parseFormats(release)
         }
+        // `filterable` acts through the SQLite file's indexes: without that file it would do nothing.
+        if !formats.contains(.sqlite) {
+            for f in fields where f.filterable {
+                extra.append(Diagnostic(f.location, "字段 `\(f.name)` 标记了 `filterable`，但 `release.formats` 不含 `sqlite`：行级接口和索引都依赖 SQLite 文件",
+                                        hint: "在 release.formats 中加上 sqlite，例如 `formats: [csv, json, sqlite]`"))
+            }
+        }
         if let source, let inc = source.incremental {
             if !names.contains(inc.watermark) && source.kind != .postgres && source.kind != .sqlite {
                 extra.append(undefinedField(inc.watermark, at: source.location, names: names, context: "source.incremental.watermark"))
@@ -306,10 +313,11 @@ extension DatasetDefinition {
         for v in c.list("allow") {
             if let spec = RuleSpec.parse(v, context: "\(label).allow", typeKey: "kind", into: &extra) { allow.append(spec) }
         }
-        let field = FieldDefinition(
+        var field = FieldDefinition(
             name: name ?? "", title: title ?? "", type: type ?? .string, format: format, scale: scale, codeTable: codeTable, unit: c.string("unit"),
             description: c.string("description"), source: c.string("source"), privacyClass: privacy ?? .public,
             desensitize: desensitize, rules: rules, allow: allow, timeZone: timeZone, location: r.location)
+        field.filterable = c.bool("filterable") ?? false
         extra.append(contentsOf: r.diagnostics + c.finish())
         return name == nil || type == nil ? nil : field
     }

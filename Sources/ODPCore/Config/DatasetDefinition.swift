@@ -6,7 +6,9 @@ public struct DatasetDefinition: Sendable, Hashable {
     public enum Approval: String, Sendable, Hashable, CaseIterable { case none, required }
     /// A data file format a release can carry, in the order releases list them.
     public enum DataFormat: String, Sendable, Hashable, CaseIterable {
-        case csv, json, parquet
+        /// `sqlite`: one table of the released values with indexes on the primary key and the
+        /// `filterable` fields, which the portal's rows API (`/api/datasets/{id}/rows`) reads.
+        case csv, json, parquet, sqlite
 
         /// What a release carries when `release.formats` is not given.
         public static let defaults: [DataFormat] = [.csv, .json]

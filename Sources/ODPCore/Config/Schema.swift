@@ -86,6 +86,9 @@ public struct FieldDefinition: Sendable, Hashable {
     public var rules: [RuleSpec]
     /// Declared identifier kinds this field may carry in the open data (gate exception), with a reason.
     public var allow: [RuleSpec]
+    /// `filterable: true`: the release's SQLite file indexes this field, and the portal's rows
+    /// API filters and sorts by it (besides the primary key). Needs `release.formats: [… sqlite]`.
+    public var filterable: Bool = false
     public var location: SourceLocation
 
     public init(name: String, title: String, type: FieldType, format: String? = nil, scale: Int? = nil, codeTable: String? = nil,

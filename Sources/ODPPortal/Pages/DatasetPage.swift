@@ -30,7 +30,7 @@ enum DatasetPage {
         b += extra
         b += downloads(detail, filesBase: filesBase)
         b += dictionary(detail.fields)
-        b += sampleSection(sample)
+        b += sampleSection(sample, fields: detail.fields)
         b += quality(detail, filesBase: filesBase)
         b += privacy(detail)
         b += history(id: detail.id, versions: versions, feed: filesBase != nil)
@@ -65,13 +65,19 @@ enum DatasetPage {
         return s + "</table></div></div>"
     }
 
-    static func sampleSection(_ sample: CSVSample?) -> String {
+    /// Columns are headed by their Chinese title (信息项名称), with the field name beneath for
+    /// those who query the files or the API by it.
+    static func sampleSection(_ sample: CSVSample?, fields: [FieldInfo]) -> String {
         var s = "<div class=\"card\"><h2>数据预览（前 20 行，已脱敏）</h2>"
         guard let sample else { return s + "<p class=\"muted\">—</p></div>" }
         // Wide tables: show only the fields asked for (`?fields=a,b`, names or titles).
         s += "<form method=\"get\" class=\"actions\"><label>只看字段<input class=\"text\" name=\"fields\" placeholder=\"字段名或中文名称，逗号分隔\"></label>"
         s += "<button class=\"btn light\" type=\"submit\">筛选字段</button></form>"
-        s += "<div class=\"scroll\"><table><tr>" + sample.header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>"
+        let titles = Dictionary(fields.compactMap { f in f.title.map { (f.name, $0) } }, uniquingKeysWith: { first, _ in first })
+        s += "<div class=\"scroll\"><table><tr>" + sample.header.map { name in
+            guard let title = titles[name], title != name else { return "<th>\(HTML.escape(name))</th>" }
+            return "<th>\(HTML.escape(title))<br><span class=\"muted mono\">\(HTML.escape(name))</span></th>"
+        }.joined() + "</tr>"
         for r in sample.rows { s += "<tr>" + r.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }
         return s + "</table></div></div>"
     }

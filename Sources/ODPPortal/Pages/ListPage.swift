@@ -39,7 +39,7 @@ enum ListPage {
         let path = scope.path
         var body = ""
         switch scope {
-        case .all: break
+        case .all: body += "<h1 class=\"sr-only\">公共数据开放目录</h1>"
         case .department(let name):
             body += "<div class=\"crumb\"><a href=\"/\">数据目录</a> › <a href=\"/departments\">部门</a> › \(HTML.escape(name))</div><h1>\(HTML.escape(name))</h1>"
         case .topic(let name):

@@ -7,15 +7,17 @@ import ODPCore
 /// `/approvals/access` with the approval token, like release approvals.
 ///
 /// # Limits
-/// Bodies over 16 KiB are refused (413), submissions are rate-limited (`RateLimiter`: 10 per
-/// client and 200 in all per 10 minutes, 429), every field is validated (`AccessForm`) and
+/// Bodies over 16 KiB are refused (413), submissions are rate-limited (10 per client address
+/// and 200 in all per 10 minutes, 429), every field is validated (`AccessForm`) and
 /// escaped wherever it is shown. The applicant's data goes only to the private
 /// `state/access/applications.json`; the audit trail gets the application number.
 struct AccessRoutes: Sendable {
     let policy: AccessPolicy
     let approvals: ApprovalRoutes
     let store: PortalStore
-    let limiter: RateLimiter
+    /// 10 submissions per client and 200 from everyone per 10 minutes (token buckets).
+    let perClient = RateLimiter(perSecond: 10.0 / 600, burst: 10)
+    let everyone = RateLimiter(perSecond: 200.0 / 600, burst: 200)
 
     static let bodyLimit = 16 * 1024
 
@@ -26,9 +28,9 @@ struct AccessRoutes: Sendable {
             || (s.count == 5 && s[1] == "api" && s[2] == "datasets" && s[4] == "applications")
     }
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.post("/datasets/{id}/applications") { request, _ in try await submit(request, api: false) }
-        router.post("/api/datasets/{id}/applications") { request, _ in try await submit(request, api: true) }
+    func register(on router: Router<PortalContext>) {
+        router.post("/datasets/{id}/applications") { request, context in try await submit(request, context, api: false) }
+        router.post("/api/datasets/{id}/applications") { request, context in try await submit(request, context, api: true) }
         router.get("/approvals/access") { request, _ in
             if let refused = approvals.refusal(request) { return refused }
             let q = CatalogQuery.parameters(request.uri.query)
@@ -38,7 +40,7 @@ struct AccessRoutes: Sendable {
         router.post("/approvals/access") { request, _ in try await decide(request) }
     }
 
-    func submit(_ request: Request, api: Bool) async throws -> Response {
+    func submit(_ request: Request, _ context: PortalContext, api: Bool) async throws -> Response {
         guard let s = SafePath.segments(rawPath: request.uri.path), s.count == (api ? 4 : 3), SafePath.isDatasetId(s[api ? 2 : 1]) else {
             throw HTTPError(.notFound)
         }
@@ -56,7 +58,7 @@ struct AccessRoutes: Sendable {
         guard policy.isConditional(id) else {
             return problem(.conflict, "application_not_conditional", "该数据集为无条件开放，可直接下载，无需申请。")
         }
-        guard limiter.allow(request) else {
+        guard perClient.take(context.remoteAddress?.ipAddress ?? "local") == nil, everyone.take("all") == nil else {
             var r = problem(.tooManyRequests, "application_rate_limited", "提交过于频繁，请 10 分钟后再试。")
             r.headers[.retryAfter] = "600"
             return r

@@ -20,7 +20,7 @@ struct ApprovalRoutes: Sendable {
     /// Releases held by a gate, laid out like the output root (`<output>/held/`).
     var heldStore: PortalStore { PortalStore(root: store.root.appendingPathComponent("held")) }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PortalContext>) {
         router.get("/approvals") { request, _ in
             if let refused = refusal(request) { return refused }
             let q = CatalogQuery.parameters(request.uri.query)

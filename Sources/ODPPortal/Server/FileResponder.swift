@@ -14,6 +14,7 @@ enum FileResponder {
         case "js": return "text/javascript; charset=utf-8"
         case "md": return "text/markdown; charset=utf-8"
         case "sig": return "application/octet-stream"
+        case "sqlite": return "application/vnd.sqlite3"
         default: return name == "SHA256SUMS" ? "text/plain; charset=utf-8" : "application/octet-stream"
         }
     }

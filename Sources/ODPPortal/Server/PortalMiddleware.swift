@@ -7,7 +7,7 @@ import Hummingbird
 /// data applications),
 /// security headers, and error pages that reveal nothing.
 struct PortalMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = PortalContext
     let hosts: HostPolicy
 
     static let csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
@@ -40,6 +40,8 @@ struct PortalMiddleware: RouterMiddleware {
         response.headers[HeaderName.contentTypeOptions] = "nosniff"
         response.headers[HeaderName.referrerPolicy] = "no-referrer"
         response.headers[HeaderName.frameOptions] = "SAMEORIGIN"
+        // The API is read-only public data: any site's scripts may GET it (no credentials are used).
+        if path.hasPrefix("/api/") { response.headers[HeaderName.allowOrigin] = "*" }
         return response
     }
 
@@ -103,5 +105,7 @@ enum HeaderName {
     static let secFetchSite = Name("Sec-Fetch-Site")!
     static let host = Name("Host")!
     static let odpToken = Name("X-ODP-Token")!
-    static let forwardedFor = Name("X-Forwarded-For")!
+    static let allowOrigin = Name("Access-Control-Allow-Origin")!
+    static let retryAfter = Name("Retry-After")!
+    static let nextCursor = Name("X-Next-Cursor")!
 }

@@ -13,7 +13,7 @@ struct PortalRoutes: Sendable {
     let onDecision: PortalDecisionHandler
     let access: AccessPolicy
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PortalContext>) {
         router.get("/") { request, _ in
             Responses.html(try ListPage.render(index: index.current(), query: try CatalogQuery(query: CatalogQuery.parameters(request.uri.query))))
         }
@@ -55,7 +55,7 @@ struct PortalRoutes: Sendable {
         }
         let approvals = ApprovalRoutes(store: store, token: token, catalogs: catalogs, onDecision: onDecision)
         approvals.register(on: router)
-        AccessRoutes(policy: access, approvals: approvals, store: store, limiter: RateLimiter(perClient: 10, total: 200, window: 600)).register(on: router)
+        AccessRoutes(policy: access, approvals: approvals, store: store).register(on: router)
     }
 
     /// `/departments/{name}` (提供方) or `/topics/{name}` (数据领域): 404 for a name no

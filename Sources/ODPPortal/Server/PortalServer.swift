@@ -28,6 +28,7 @@ public struct PortalServer: Sendable {
     let hosts: HostPolicy
     let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
+    let apiLimits: RowsAPILimits
     let access: AccessSettings
     let onAccess: PortalAccessRecorder
 
@@ -37,10 +38,11 @@ public struct PortalServer: Sendable {
     ///     (`odp serve --allow-host`), e.g. the name a reverse proxy forwards.
     ///   - catalogs: each dataset's catalog metadata from its definition, shown on review pages
     ///     of releases that were never listed, and which datasets are 有条件开放.
+    ///   - apiLimits: the rows API's rate limit per client and query time limit.
     ///   - access: `access:` of odp.yml (token lifetime, review time).
     ///   - onAccess: records applications, decisions and token uses in the audit trail.
     public init(root: URL, host: String = "127.0.0.1", port: Int = 8080, token: String?, allowedHosts: [String] = [],
-                catalogs: [String: CatalogMetadata] = [:], access: AccessSettings = AccessSettings(),
+                catalogs: [String: CatalogMetadata] = [:], apiLimits: RowsAPILimits = RowsAPILimits(), access: AccessSettings = AccessSettings(),
                 onAccess: @escaping PortalAccessRecorder = { _, _, _ in }, onDecision: @escaping PortalDecisionHandler) throws {
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
         if !Self.isLoopback(host), token == nil {
@@ -53,6 +55,7 @@ public struct PortalServer: Sendable {
         self.hosts = HostPolicy(bound: host, allowed: allowedHosts)
         self.catalogs = catalogs
         self.onDecision = onDecision
+        self.apiLimits = apiLimits
         self.access = access
         self.onAccess = onAccess
     }
@@ -64,8 +67,8 @@ public struct PortalServer: Sendable {
 
     /// The Hummingbird application (for tests: `app.test(.router)`; port 0 picks a free one).
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> Application<RouterResponder<BasicRequestContext>> {
-        let router = Router(options: .autoGenerateHeadEndpoints)
+        -> Application<RouterResponder<PortalContext>> {
+        let router = Router(context: PortalContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: PortalMiddleware(hosts: hosts))
         let store = PortalStore(root: root)
         let index = PortalIndexCache(store: store)
@@ -73,6 +76,7 @@ public struct PortalServer: Sendable {
                                   index: index, record: onAccess)
         let routes = PortalRoutes(store: store, index: index, token: token, catalogs: catalogs, onDecision: onDecision, access: policy)
         routes.register(on: router)
+        RowsRoutes(store: store, index: index, limits: apiLimits).register(on: router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
     }

@@ -94,7 +94,7 @@ struct ReleaseDetail: Sendable {
         }
         var out: [DownloadFile] = []
         let candidates: [(String, String)] = [
-            ("CSV 数据", "data/\(id).csv"), ("JSON 数据", "data/\(id).json"), ("数据包描述 datapackage.json", "datapackage.json"),
+            ("CSV 数据", "data/\(id).csv"), ("JSON 数据", "data/\(id).json"), ("SQLite 数据库", "data/\(id).sqlite"), ("数据包描述 datapackage.json", "datapackage.json"),
             ("数据说明 README.md", "README.md"), ("质量报告（HTML）", "quality-report.html"), ("质量报告（JSON）", "quality-report.json"),
             ("隐私报告（JSON）", "privacy-report.json"), ("校验文件 SHA256SUMS", "SHA256SUMS"),
             // Only a signed release has it; the key to check it with is in release.json and the open list.

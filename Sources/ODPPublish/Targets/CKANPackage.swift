@@ -70,4 +70,6 @@ struct CKANPackage: Decodable, Sendable {
     }
 
     func resource(named name: String) -> Resource? { resources?.first { $0.name == name } }
+
+    func extra(_ key: String) -> String? { extras?.first { $0.key == key }?.value }
 }

@@ -35,7 +35,8 @@ struct CKANPackageFields: Encodable, Sendable, Equatable {
 
     /// Whether `current` already carries these fields, so an unchanged re-run writes nothing.
     func isMet(by current: CKANPackage) -> Bool {
-        func same(_ want: String?, _ have: String?) -> Bool { want == nil || want == have }
+        // CKAN may answer a field cleared to "" (a withdrawn version) as null.
+        func same(_ want: String?, _ have: String?) -> Bool { want == nil || want == (have ?? "") }
         guard same(name, current.name), same(title, current.title), same(notes, current.notes), same(licenseId, current.licenseId),
               same(version, current.version), same(maintainer, current.maintainer), same(maintainerEmail, current.maintainerEmail),
               same(author, current.author), same(url, current.url), same(ownerOrg, current.organization?.name) else { return false }

@@ -1,6 +1,6 @@
 /// Bodies of the CKAN actions ODP calls, besides the dataset fields.
 enum CKANRequest {
-    /// `package_show`, `organization_show`, `resource_delete`.
+    /// `package_show`, `organization_show`, `package_delete`.
     struct ID: Encodable { var id: String }
     /// `config_option_show`.
     struct Key: Encodable { var key: String }
@@ -19,7 +19,7 @@ enum CKANRequest {
             enum CodingKeys: String, CodingKey { case id, metadataModified = "metadata_modified" }
         }
         var match: Match
-        /// `-resources` drops the old resource list, so `update` replaces it whole.
+        /// `-resources` and `-extras` drop the old lists, so `update` replaces them whole.
         var filter: [String]?
         var update: CKANPackageFields
     }

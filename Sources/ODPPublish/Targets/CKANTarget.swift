@@ -33,7 +33,21 @@ final class CKANTarget: PublishTarget {
         try preflight(job)
         let org = try organization(for: job, session.log)
         let name = job.catalog.map { CKANNames.dataset(code: $0.code) } ?? settings.catalogDataset
-        var package = try ensurePackage(name, org: org, job: job, session.log)
+        let package = try ensurePackage(name, org: org, job: job, session.log)
+        if !job.isCatalog, package.extra(Self.withdrawnVersionKey) == job.version {
+            throw PublishedFile.withdrawn("\(client.base)/dataset/\(name)", version: job.version)
+        }
+        let (chosen, uploaded) = try stageFiles(job, name: name, package: package, session.log)
+        try switchTo(name, job: job, resources: chosen, session.log)
+        for file in job.files {
+            try session.confirm(file, remote: chosen[file.path] ?? "", uploaded: uploaded.contains(file.path))
+        }
+    }
+
+    /// Every file of `job` as a resource of the dataset: the one already there with its hash,
+    /// else a new staged upload. Returns the resource id per path and the paths uploaded now.
+    private func stageFiles(_ job: PublishJob, name: String, package: CKANPackage, _ log: PublishLog) throws -> ([String: String], Set<String>) {
+        var package = package
         // The version the dataset already names is published and stays as it is.
         let published = !job.isCatalog && package.publishedVersion == job.version
         var chosen: [String: String] = [:]
@@ -47,14 +61,54 @@ final class CKANTarget: PublishTarget {
             if published && !job.repair {
                 throw PublishedFile.refusal("\(client.base)/dataset/\(name) \(file.path)", version: job.version)
             }
-            chosen[file.path] = try stage(file, name: staging, version: job.version, packageID: package.id, session.log)
+            chosen[file.path] = try stage(file, name: staging, version: job.version, packageID: package.id, log)
             uploaded.insert(file.path)
             package = try retrying("package_show \(name)") { try client.package(name) } ?? package
         }
-        try switchTo(name, org: org, job: job, resources: chosen, session.log)
-        for file in job.files {
-            try session.confirm(file, remote: chosen[file.path] ?? "", uploaded: uploaded.contains(file.path))
+        return (chosen, uploaded)
+    }
+
+    // MARK: withdrawal
+
+    /// CKAN holds one version per dataset (its `version` and resources), so:
+    /// - a withdrawn version that is not the one the dataset names has nothing here;
+    /// - when it is, one `package_revise` switches the dataset to the version that stays
+    ///   current (its files staged first, as for a release) or, when none is at hand, empties
+    ///   its resource list and clears `version`; the extras `withdrawn_version`,
+    ///   `withdrawal_number`, `withdrawal_reason` and `withdrawal_date` record why;
+    /// - a withdrawn dataset gets the extras `withdrawn` = `true` and the others, the reason in
+    ///   front of its description and an empty resource list in one `package_revise`, and is
+    ///   then deleted (`package_delete`). Harvesters (ckanext-harvest, data.gov-style CKAN
+    ///   harvesters) drop a dataset that is gone from the source, and a deleted one is; a
+    ///   private one would merely vanish from `package_search` on some harvesters and stay
+    ///   on others. The record stays in CKAN's trash with the reason, for sysadmins.
+    ///
+    /// CKAN keeps uploaded files in its storage after their resource is removed; they are no
+    /// longer linked from the dataset. A re-run finds the dataset already switched or deleted.
+    func withdraw(_ job: WithdrawJob, session: WithdrawSession) throws {
+        let name = CKANNames.dataset(code: job.catalog.code)
+        if let package = try retrying("package_show \(name)", { try client.package(name) }) {
+            let empty = PublishJob(dataset: job.dataset, version: "", catalog: job.catalog, files: [])
+            if job.wholeDataset {
+                try switchTo(name, job: empty, resources: [:], withdrawal: job.withdrawal, session.log)
+                try settings.retry.run("package_delete \(name)", log: session.log) { try client.call("package_delete", CKANRequest.ID(id: package.id)) }
+                session.log.note("\(settings.name): \(name) deleted (\(job.withdrawal.number))")
+            } else if let named = package.version, job.covered.contains(named) {
+                let next = job.current.flatMap { job.covered.contains($0.version) ? nil : $0 } ?? empty
+                let (chosen, _) = try stageFiles(next, name: name, package: package, session.log)
+                try switchTo(name, job: next, resources: chosen, withdrawal: job.withdrawal, session.log)
+            }
         }
+        for version in job.pending { try session.confirm(version, remote: "\(client.base)/dataset/\(name)") }
+    }
+
+    static let withdrawnVersionKey = "withdrawn_version"
+
+    /// The extras that say what was withdrawn, why and when.
+    static func withdrawalExtras(_ w: Withdrawal) -> [CKANPackageFields.Extra] {
+        [.init(key: w.version == nil ? "withdrawn" : withdrawnVersionKey, value: w.version ?? "true"),
+         .init(key: "withdrawal_date", value: w.recorded), .init(key: "withdrawal_number", value: w.number),
+         .init(key: "withdrawal_reason", value: w.reason)]
     }
 
     // MARK: size limit
@@ -152,13 +206,24 @@ final class CKANTarget: PublishTarget {
     /// refuses the write when someone changed the dataset since it was read; then it is
     /// read again. After the write the dataset is read back until it shows the list, so a
     /// late request that changed it meanwhile is undone.
-    private func switchTo(_ name: String, org: String, job: PublishJob, resources: [String: String], _ log: PublishLog) throws {
+    ///
+    /// `filter` drops the old extras too, and the list written keeps every extra ODP does not
+    /// set (CKAN would otherwise merge the two lists by position). A `withdrawal` adds its
+    /// extras (and, for a whole dataset, the reason in front of the description).
+    private func switchTo(_ name: String, job: PublishJob, resources: [String: String], withdrawal: Withdrawal? = nil, _ log: PublishLog) throws {
         var wanted = CKANMetadata.fields(job, publisher: publisherName, portal: portal)
         wanted.isPrivate = false
+        if let withdrawal {
+            wanted.extras += Self.withdrawalExtras(withdrawal)
+            if withdrawal.version == nil { wanted.notes = "【已撤回（withdrawn）】\(withdrawal.reason)\n\n\(wanted.notes)" }
+        }
+        let ours = wanted.extras
         for round in 1...Self.switchRounds {
             guard let current = try retrying("package_show \(name)", { try client.package(name) }) else {
                 throw ODPError.io(name, "上传过程中门户上的数据集 \(name) 消失了（disappeared while publishing）")
             }
+            let keys = Set(ours.map(\.key))
+            wanted.extras = ours + (current.extras ?? []).filter { !keys.contains($0.key) }
             wanted.resources = try job.files.map { file in
                 guard let id = resources[file.path], var r = current.resources?.first(where: { $0.id == id })?.raw else {
                     throw ODPError.io("\(name) \(file.path)", "上传过程中门户上的资源被删除（resource deleted while publishing）；请重新运行")
@@ -175,7 +240,7 @@ final class CKANTarget: PublishTarget {
                 let what = r.name.map { paths.contains($0) ? "\($0) of the version before" : $0 } ?? r.id
                 log.note("\(settings.name): removing \(what) with the switch to \(job.version)")
             }
-            let revise = CKANRequest.Revise(match: .init(id: current.id, metadataModified: current.metadataModified ?? ""), filter: ["-resources"], update: wanted)
+            let revise = CKANRequest.Revise(match: .init(id: current.id, metadataModified: current.metadataModified ?? ""), filter: ["-resources", "-extras"], update: wanted)
             do {
                 _ = try settings.retry.run("package_revise \(name)", log: log, recheck: {
                     try self.client.package(name).flatMap { wanted.isMet(by: $0) ? true : nil }
@@ -183,7 +248,7 @@ final class CKANTarget: PublishTarget {
                     try client.call("package_revise", revise)
                     return true
                 }
-                log.note("\(settings.name): \(name) switched to \(job.version)")
+                log.note("\(settings.name): \(name) switched to \(job.version.isEmpty ? "no version" : job.version)")
             } catch let error as ODPError where "\(error)".contains("409") {
                 log.note("\(settings.name): \(name) changed while publishing; reading it again")
             }

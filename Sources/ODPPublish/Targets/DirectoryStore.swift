@@ -45,6 +45,24 @@ struct DirectoryStore: FileStore {
 
     func describe(_ path: String) -> String { url(path).path }
 
+    func delete(_ paths: [String]) throws {
+        var folders = Set<String>()
+        for path in paths {
+            let file = url(path)
+            guard unlink(file.path) == 0 || errno == ENOENT else {
+                throw ODPError.io(file.path, "无法删除（cannot delete）：\(String(cString: strerror(errno)))")
+            }
+            folders.insert(file.deletingLastPathComponent().path)
+        }
+        folders.sorted().forEach(Self.sync)
+    }
+
+    /// Makes a rename or unlink in `folder` durable.
+    private static func sync(_ folder: String) {
+        let dirfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+    }
+
     private func write(to path: String, _ body: (Int32) throws -> Void) throws {
         let final = url(path)
         let folder = final.deletingLastPathComponent()
@@ -68,8 +86,7 @@ struct DirectoryStore: FileStore {
             unlink(temp.path)
             throw ODPError.io(final.path, "无法改名到目标位置（cannot rename into place）：\(message)")
         }
-        let dirfd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+        Self.sync(folder.path)
     }
 
     private static func writeAll(_ fd: Int32, _ data: Data, path: String) throws {

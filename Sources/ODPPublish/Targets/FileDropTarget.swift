@@ -14,6 +14,9 @@ protocol FileStore {
     func read(_ path: String) throws -> Data?
     /// Names of the entries of `folder`; empty when it does not exist.
     func list(_ folder: String) throws -> [String]
+    /// Removes the files at `paths`; one already gone counts as removed. Fails when a file
+    /// is still there afterwards.
+    func delete(_ paths: [String]) throws
     /// The address recorded in receipts.
     func describe(_ path: String) -> String
 }
@@ -25,6 +28,18 @@ protocol FileStore {
 ///     <base>/<dataset>/<version>/_ODP_DONE          the manifest's sha256: the set is complete
 ///     <base>/<dataset>/latest.json                  the current version, moved last
 ///     <base>/catalog/<file>                         the open-data list, last
+///
+/// A withdrawal (撤回, `odp withdraw`) turns a version folder into a tombstone:
+///
+///     <base>/<dataset>/<version>/_ODP_WITHDRAWN     written first: number, reason, date
+///     <base>/<dataset>/<version>/_ODP_DONE          removed, then every file the manifest lists
+///     <base>/<dataset>/<version>/manifest.json      kept: what was withdrawn, by sha256
+///     <base>/<dataset>/latest.json                  moved to the version that stays current, or removed
+///     <base>/<dataset>/_ODP_WITHDRAWN               when the whole dataset is withdrawn
+///
+/// The manifest stays so a receiving system that already copied the files can find and
+/// purge its copies by hash; without `_ODP_DONE` it no longer claims a complete set. A
+/// withdrawn version is never uploaded again to the same place.
 ///
 /// A receiving system waits for `_ODP_DONE` and checks files against the manifest. A reader
 /// that wants "the current version" follows `latest.json`: it is replaced atomically, only
@@ -51,6 +66,10 @@ final class FileDropTarget: PublishTarget {
         // versions wrote it, needs only its receipts.
         let complete = try !job.isCatalog && !job.repair && store.size(donePath) != nil
             && (sameContent(donePath, "\(manifestHash)\n") || sameContent(donePath, "\(SHA256Hex.of(manifest.legacyEncoding()))\n"))
+        // A withdrawn version has no done marker; its tombstone keeps it from coming back.
+        if !job.isCatalog && !complete, try store.size("\(folder)/\(FileDropMarkers.withdrawn)") != nil {
+            throw PublishedFile.withdrawn(store.describe(folder), version: job.version)
+        }
         for file in job.files {
             let path = "\(folder)/\(file.path)"
             let there = try complete || present(file, at: path, journaled: session.journaled(file) != nil, job: job)
@@ -88,6 +107,54 @@ final class FileDropTarget: PublishTarget {
 
     func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String] {
         PublishedFile.versions(try store.list(dataset), day: day)
+    }
+
+    /// Tombstone first, so a reader learns at once; then `latest.json`, so no reader is sent
+    /// there; then the done marker and the files. Each step is idempotent, so a re-run after
+    /// a fault repeats the unconfirmed version whole.
+    func withdraw(_ job: WithdrawJob, session: WithdrawSession) throws {
+        if job.wholeDataset { try store.put(try job.marker(nil), at: "\(job.dataset)/\(WithdrawalMarker.fileName)") }
+        try repoint(job)
+        for version in job.pending {
+            let folder = "\(job.dataset)/\(version)"
+            let tombstone = "\(folder)/\(WithdrawalMarker.fileName)"
+            try store.put(try job.marker(version), at: tombstone)
+            try store.delete(try servedFiles(folder))
+            try session.confirm(version, remote: store.describe(tombstone))
+        }
+    }
+
+    /// Moves `latest.json` off a withdrawn version: to the version that stays current when it
+    /// is complete here, else away (a pointer to nothing is worse than none). A pointer that
+    /// names another version is left alone.
+    private func repoint(_ job: WithdrawJob) throws {
+        let path = "\(job.dataset)/\(LatestPointer.fileName)"
+        guard let data = try store.read(path) else { return }
+        let named = try? ArtifactCodec.decode(LatestPointer.self, from: data, file: store.describe(path))
+        guard job.wholeDataset || named.map({ job.covered.contains($0.version) }) ?? true else { return }
+        if !job.wholeDataset, let current = job.current, !job.covered.contains(current.version),
+           try store.size("\(job.dataset)/\(current.version)/\(FileDropMarkers.done)") != nil {
+            let pointer = LatestPointer(datasetId: job.dataset, version: current.version, contentHash: current.contentHash ?? "")
+            try store.put(try ArtifactCodec.encode(pointer), at: path)
+        } else {
+            try store.delete([path])
+        }
+    }
+
+    /// What a version folder serves: the done marker first, then the files its manifest lists
+    /// — or, when an interrupted upload left no manifest, whatever is in the folder and its
+    /// `data/`.
+    private func servedFiles(_ folder: String) throws -> [String] {
+        let manifestPath = "\(folder)/\(FileDropMarkers.manifest)"
+        var files = [FileDropMarkers.done]
+        if let data = try store.read(manifestPath) {
+            files += try ArtifactCodec.decode(FileDropManifest.self, from: data, file: store.describe(manifestPath)).files.map(\.path)
+        } else {
+            let kept: Set = [FileDropMarkers.done, FileDropMarkers.withdrawn, "data"]
+            files += try store.list(folder).filter { !kept.contains($0) }
+            files += try store.list("\(folder)/data").map { "data/\($0)" }
+        }
+        return files.map { "\(folder)/\($0)" }
     }
 
     /// The remote copy is trusted only when its content hashes to the release's sha256. A

@@ -14,6 +14,8 @@ import ODPCore
 /// Before a file goes up, a HEAD on `check_url` (default: the upload URL) that answers 200
 /// with the same X-ODP-Content-SHA256 means it is already there; 200 with another hash (or
 /// none) means a published file that is never replaced, and the dataset fails.
+///
+/// A withdrawn version gets a tombstone file `_ODP_WITHDRAWN` the same way (see `withdraw`).
 final class HTTPTarget: PublishTarget {
     let settings: TargetSettings
     private let token: String?
@@ -31,23 +33,50 @@ final class HTTPTarget: PublishTarget {
 
     func publish(_ job: PublishJob, session: PublishSession) throws {
         for file in job.files {
-            let target = expand(settings.url ?? "", job.dataset, job.version, file.path)
-            let check = expand(settings.checkURL ?? settings.url ?? "", job.dataset, job.version, file.path)
-            switch try state(check, file) {
-            case .same:
-                try session.confirm(file, remote: target, uploaded: false)
-                continue
-            case .other where !job.isCatalog && !(job.repair && session.journaled(file) != nil):
-                throw PublishedFile.refusal(Transfer.redactURL(check), version: job.version)
-            case .absent, .other:
-                break
-            }
-            let remote = try settings.retry.run("upload \(file.path)", log: log, recheck: { try self.state(check, file) == .same ? target : nil }) {
-                let response = try Transfer.perform(request(target, file), options: options)
-                guard (200..<300).contains(response.status) else { throw TransferError.httpStatus(response, what: "upload \(file.path)") }
-                return target
-            }
-            try session.confirm(file, remote: remote, uploaded: true)
+            let replaceable = job.isCatalog || (job.repair && session.journaled(file) != nil)
+            let (remote, uploaded) = try send(file, dataset: job.dataset, version: job.version, replaceable: replaceable)
+            try session.confirm(file, remote: remote, uploaded: uploaded)
+        }
+    }
+
+    /// Puts `file` at its place unless the same bytes are there: the address and whether it
+    /// went up now. Other bytes there are a published file, refused unless `replaceable`.
+    private func send(_ file: UploadFile, dataset: String, version: String, replaceable: Bool) throws -> (String, Bool) {
+        let target = expand(settings.url ?? "", dataset, version, file.path)
+        let check = expand(settings.checkURL ?? settings.url ?? "", dataset, version, file.path)
+        switch try state(check, file) {
+        case .same:
+            return (target, false)
+        case .other where !replaceable:
+            throw PublishedFile.refusal(Transfer.redactURL(check), version: version)
+        case .absent, .other:
+            break
+        }
+        let remote = try settings.retry.run("upload \(file.path)", log: log, recheck: { try self.state(check, file) == .same ? target : nil }) {
+            let response = try Transfer.perform(request(target, file), options: options)
+            guard (200..<300).contains(response.status) else { throw TransferError.httpStatus(response, what: "upload \(file.path)") }
+            return target
+        }
+        return (remote, true)
+    }
+
+    /// A withdrawal travels as one more signed upload: the tombstone `_ODP_WITHDRAWN`
+    /// (`WithdrawalMarker` JSON: number, reason, date) at `{file}` of each withdrawn version,
+    /// sent like any file, so a gateway that takes ODP's uploads takes it too. The gateway
+    /// stops serving a version once its tombstone is there; ODP deletes nothing at a gateway
+    /// (the upload protocol has no delete). A tombstone already there with the same bytes is
+    /// confirmed without sending it again; another withdrawal's tombstone is replaced.
+    func withdraw(_ job: WithdrawJob, session: WithdrawSession) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("odp-withdraw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for version in job.pending {
+            let bytes = try job.marker(version)
+            let local = folder.appendingPathComponent(WithdrawalMarker.fileName)
+            do { try bytes.write(to: local, options: .atomic) } catch { throw ODPError.io(local.path, "无法写入临时文件（cannot write a temporary file）") }
+            let file = UploadFile(file: ReleaseFile(path: WithdrawalMarker.fileName, bytes: bytes.count, sha256: SHA256Hex.of(bytes)), url: local)
+            let (remote, _) = try send(file, dataset: job.dataset, version: version, replaceable: true)
+            try session.confirm(version, remote: remote)
         }
     }
 

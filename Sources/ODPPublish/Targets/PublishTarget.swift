@@ -29,6 +29,10 @@ protocol PublishTarget: AnyObject {
     /// The versions of one dataset made on `day` (`YYYY.MM.DD`) that this target already
     /// holds, so a new release never takes a number that is already out there.
     func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String]
+    /// Takes the withdrawn versions of `job.pending` out of service here (each target's
+    /// documentation says how) and confirms each through the session once it is. Safe to
+    /// repeat: a re-run after a fault finds the finished steps done and does the rest.
+    func withdraw(_ job: WithdrawJob, session: WithdrawSession) throws
 }
 
 /// Rules shared by every target about what is already published.
@@ -38,6 +42,11 @@ enum PublishedFile {
     static func refusal(_ place: String, version: String) -> ODPError {
         .io(place, "拒绝覆盖：这里已有版本 \(version) 的已发布文件，内容与本次不同。已发布的版本不可更改；"
             + "本地的发布记录（output/releases、output/state）可能丢失或被改动过。请核对后重新运行，ODP 会为新内容选用新的版本号")
+    }
+
+    /// Why a run does not upload a version that was withdrawn (撤回) from this target.
+    static func withdrawn(_ place: String, version: String) -> ODPError {
+        .io(place, "版本 \(version) 已撤回（withdrawn），不再上传到这里；如需恢复，请先处理撤回记录（state/withdrawals.json）").coded(.publish)
     }
 
     /// Whether version `a` is older than `b`: `YYYY.MM.DD.N` part by part as numbers (a

@@ -88,6 +88,23 @@ struct RemoteFileStore: FileStore {
 
     func describe(_ path: String) -> String { Transfer.redactURL(url(path)) }
 
+    /// One connection removes them all (SFTP `rm`, FTP `DELE`; the `*` lets a file already
+    /// gone pass, so a retry or a re-run is harmless). Then their folders are listed: a file
+    /// the server kept fails the call.
+    func delete(_ paths: [String]) throws {
+        guard !paths.isEmpty else { return }
+        var request = TransferRequest(url: base + "/", method: "HEAD")
+        request.quote = paths.map { sftp ? "*rm \"\(remotePath($0))\"" : "*DELE \(ftpPath($0))" }
+        try retry.run("delete \(paths.count) files", log: log) { _ = try Transfer.perform(request, options: options) }
+        let byFolder = Dictionary(grouping: paths) { $0.split(separator: "/").dropLast().joined(separator: "/") }
+        for (folder, files) in byFolder.sorted(by: { $0.key < $1.key }) {
+            let names = Set(try list(folder))
+            if let kept = files.first(where: { names.contains(String($0.split(separator: "/").last ?? "")) }) {
+                throw ODPError.io(describe(kept), "服务器没有删除该文件（not deleted by the server）")
+            }
+        }
+    }
+
     /// Retrying is safe: the temporary name is overwritten and the final name replaced.
     ///
     /// The final name keeps the old file until the new one is in place (the open-data list is

@@ -16,4 +16,6 @@ final class UnavailableTarget: PublishTarget {
     func publish(_ job: PublishJob, session: PublishSession) throws { throw reason }
 
     func existingVersions(dataset: String, catalog: CatalogMetadata, day: String) throws -> [String] { throw reason }
+
+    func withdraw(_ job: WithdrawJob, session: WithdrawSession) throws { throw reason }
 }

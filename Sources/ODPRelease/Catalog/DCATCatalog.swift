@@ -145,6 +145,7 @@ enum DCATCatalog {
         case .csv: "CSV 文件，UTF-8 编码，逗号分隔（RFC 4180）"
         case .json: "JSON 数组，每行一个对象"
         case .parquet: "Apache Parquet 列式文件（ZSTD 压缩）"
+        case .sqlite: "SQLite 数据库文件（表 rows，主键与可筛选字段建有索引）"
         }
         return "版本 \(version) 的全部数据：\(kind)；SHA-256 校验值见 spdx:checksum 与发布包中的 SHA256SUMS。"
     }

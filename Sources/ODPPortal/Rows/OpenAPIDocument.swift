@@ -1,0 +1,124 @@
+import Foundation
+import Hummingbird
+
+/// `/api/openapi.json`: the portal's read API as OpenAPI 3.1 (checked in tests with
+/// openapi-spec-validator). Written out rather than generated: it is the contract, and a
+/// change to it should be a reviewed diff.
+enum OpenAPIDocument {
+    static var response: Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static let text = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "公共数据开放平台接口（ODP Portal API）",
+        "version": "1",
+        "description": "只读接口：数据目录、版本、变更，以及无条件开放数据集的行级数据（数据开放接口）。行级接口按客户端地址限流（超出时返回 429 和 Retry-After），单次查询有时间上限，错误以 JSON 返回稳定的 code 和中文 error。说明见 /api。",
+        "license": {"name": "各数据集的许可协议见其 license 字段", "identifier": "CC-BY-4.0"}
+      },
+      "servers": [{"url": "/"}],
+      "paths": {
+        "/api/datasets": {
+          "get": {
+            "summary": "数据集列表（可检索、可分页）",
+            "operationId": "listDatasets",
+            "parameters": [
+              {"name": "q", "in": "query", "description": "关键词", "schema": {"type": "string"}},
+              {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+              {"name": "size", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+            ],
+            "responses": {"200": {"description": "数据集", "content": {"application/json": {"schema": {"type": "object", "properties": {"count": {"type": "integer"}, "datasets": {"type": "array", "items": {"type": "object"}}}}}}}}
+          }
+        },
+        "/api/datasets/{id}": {
+          "get": {
+            "summary": "一个数据集的目录信息、字段、下载文件、质量与隐私摘要",
+            "operationId": "getDataset",
+            "parameters": [{"$ref": "#/components/parameters/id"}, {"name": "version", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "数据集", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/NotFound"}}
+          }
+        },
+        "/api/datasets/{id}/versions": {
+          "get": {
+            "summary": "已发布的版本（新的在前）",
+            "operationId": "listVersions",
+            "parameters": [{"$ref": "#/components/parameters/id"}],
+            "responses": {"200": {"description": "版本", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/NotFound"}}
+          }
+        },
+        "/api/datasets/{id}/rows": {
+          "get": {
+            "summary": "最新发布版本的行（筛选、排序、游标分页）",
+            "description": "筛选只能用主键和定义中标记 filterable 的字段：字段名=值，或 字段名__gte / __gt / __lte / __lt / __ne / __in（逗号分隔，最多 100 个值）。带 cursor 时沿用游标所属的版本。",
+            "operationId": "listRows",
+            "parameters": [
+              {"$ref": "#/components/parameters/id"},
+              {"$ref": "#/components/parameters/filters"}, {"$ref": "#/components/parameters/fields"}, {"$ref": "#/components/parameters/sort"},
+              {"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/cursor"}, {"$ref": "#/components/parameters/format"}
+            ],
+            "responses": {"200": {"$ref": "#/components/responses/Rows"}, "400": {"$ref": "#/components/responses/BadRequest"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                          "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/TooMany"}, "503": {"$ref": "#/components/responses/Timeout"}}
+          }
+        },
+        "/api/datasets/{id}/versions/{version}/rows": {
+          "get": {
+            "summary": "指定版本的行",
+            "operationId": "listVersionRows",
+            "parameters": [
+              {"$ref": "#/components/parameters/id"}, {"name": "version", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9]{4}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]+$"}},
+              {"$ref": "#/components/parameters/filters"}, {"$ref": "#/components/parameters/fields"}, {"$ref": "#/components/parameters/sort"},
+              {"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/cursor"}, {"$ref": "#/components/parameters/format"}
+            ],
+            "responses": {"200": {"$ref": "#/components/responses/Rows"}, "400": {"$ref": "#/components/responses/BadRequest"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                          "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/TooMany"}, "503": {"$ref": "#/components/responses/Timeout"}}
+          }
+        },
+        "/api/changes": {
+          "get": {
+            "summary": "某时刻之后发布的版本与勘误",
+            "operationId": "listChanges",
+            "parameters": [{"name": "since", "in": "query", "required": true, "description": "UTC，YYYY-MM-DD 或 YYYY-MM-DDThh:mm:ssZ", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "变更", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}}
+          }
+        }
+      },
+      "components": {
+        "parameters": {
+          "id": {"name": "id", "in": "path", "required": true, "description": "数据集标识", "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}},
+          "filters": {"name": "filters", "in": "query", "description": "字段条件，如 district=东城区、aqi__gte=100、station_code__in=110101,110102", "style": "form", "explode": true,
+                      "schema": {"type": "object", "additionalProperties": {"type": "string"}}},
+          "fields": {"name": "fields", "in": "query", "description": "只返回这些字段（逗号分隔）", "schema": {"type": "string"}},
+          "sort": {"name": "sort", "in": "query", "description": "排序字段（逗号分隔，最多 3 个，前加 - 为降序；只能是主键或可筛选字段）", "schema": {"type": "string"}},
+          "limit": {"name": "limit", "in": "query", "description": "每页行数", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+          "cursor": {"name": "cursor", "in": "query", "description": "上一页返回的 next_cursor", "schema": {"type": "string", "maxLength": 2048}},
+          "format": {"name": "format", "in": "query", "description": "json（默认）或 csv；也可用 Accept: text/csv", "schema": {"type": "string", "enum": ["json", "csv"]}}
+        },
+        "schemas": {
+          "Error": {"type": "object", "required": ["status", "error"], "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "error": {"type": "string"}}},
+          "Field": {"type": "object", "required": ["name", "title", "type"], "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "type": {"type": "string"}}},
+          "RowsPage": {
+            "type": "object",
+            "required": ["dataset", "version", "fields", "rows", "count", "limit", "next_cursor", "next"],
+            "properties": {
+              "dataset": {"type": "string"}, "version": {"type": "string"}, "count": {"type": "integer"}, "limit": {"type": "integer"},
+              "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}},
+              "rows": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": ["string", "integer", "number", "boolean", "null"]}}},
+              "next_cursor": {"type": ["string", "null"]}, "next": {"type": ["string", "null"]}
+            }
+          }
+        },
+        "responses": {
+          "Rows": {"description": "一页数据", "headers": {"X-Next-Cursor": {"description": "CSV 格式时下一页的游标", "schema": {"type": "string"}}},
+                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RowsPage"}}, "text/csv": {"schema": {"type": "string"}}}},
+          "BadRequest": {"description": "参数错误（code 如 unknown_field、field_not_filterable、bad_value、limit_too_large、invalid_cursor）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "Forbidden": {"description": "不是无条件开放的数据集（not_open）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "NotFound": {"description": "数据集或版本不存在，或该版本没有行级接口（no_rows_api）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "TooMany": {"description": "超出限流（rate_limited）", "headers": {"Retry-After": {"description": "秒", "schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "Timeout": {"description": "查询超时（query_timeout）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    }
+    """#
+}

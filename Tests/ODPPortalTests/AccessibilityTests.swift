@@ -1,0 +1,82 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+@testable import ODPPortal
+
+/// Issue 20, item 6: every page type passes axe-core with no serious or critical violation,
+/// a keyboard user reaches its links and controls with a visible focus, and at a phone's
+/// 390 px the page fits and its header does not overlap (item 2). Runs
+/// `scripts/a11y-check.py` (selenium, Debian's chromedriver, real headless Chromium) against
+/// a live portal on 127.0.0.1.
+@Suite("Portal accessibility in a real browser", .serialized)
+struct AccessibilityTests {
+    struct Page: Decodable {
+        struct Violation: Decodable { var id: String; var impact: String?; var help: String; var nodes: [String] }
+        struct Stop: Decodable { var tag: String; var text: String; var href: String?; var outline: Bool }
+        struct Narrow: Decodable {
+            var width: Int; var scrollWidth: Int; var overlap: Bool
+            enum CodingKeys: String, CodingKey { case width, scrollWidth = "scroll_width", overlap }
+        }
+        var violations: [Violation]
+        var tabStops: [Stop]
+        var narrow: Narrow
+        enum CodingKeys: String, CodingKey { case violations, tabStops = "tab_stops", narrow }
+    }
+
+    static let pages = ["/", "/?q=%E7%A9%BA%E6%B0%94", "/departments", "/topics", "/departments/%E5%B8%82%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83%E5%B1%80",
+                        "/datasets/air-quality", "/datasets/air-quality?version=2026.11.20.1", "/datasets/hostile", "/approvals", "/no-such-page"]
+
+    /// The checker's findings per page; nil (the test skipped) without chromedriver or the venv.
+    static func check(_ base: String, _ paths: [String]) throws -> [String: Page]? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        guard let python = FeedTests.python, BrowserTests.requireChromium() != nil,
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") else {
+            if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" {
+                Issue.record("chromedriver or the test venv is missing: run scripts/setup.sh --test")
+            }
+            return nil
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = [root.appendingPathComponent("scripts/a11y-check.py").path, base] + paths
+        let output = Pipe(), errors = Pipe()
+        p.standardOutput = output
+        p.standardError = errors
+        try p.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "a11y-check.py failed: \(problems.suffix(2000))")
+        struct Report: Decodable { var pages: [String: Page] }
+        return try JSONDecoder().decode(Report.self, from: data).pages
+    }
+
+    @Test("axe-core finds no serious or critical violation on any page type; Tab reaches every link with a visible focus")
+    func axe() async throws {
+        let fixture = try PortalFixture()
+        defer { fixture.remove() }
+        let server = try PortalServer(root: fixture.root, host: "127.0.0.1", port: 0, token: "a11y-token") { _, _, _, _, _ in }
+        try await server.makeApplication().test(.live) { client in
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            // The checker blocks for seconds: off the cooperative pool, which serves the portal.
+            let found = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(with: Result { try Self.check(base, Self.pages) }) }
+            }
+            guard let found else { return }
+            #expect(Set(found.keys) == Set(Self.pages))
+            for (path, page) in found.sorted(by: { $0.key < $1.key }) {
+                let blocking = page.violations.filter { ["serious", "critical"].contains($0.impact ?? "") }
+                #expect(blocking.isEmpty, "\(path): \(blocking.map { "\($0.impact ?? "") \($0.id): \($0.help) \($0.nodes)" })")
+                #expect(!page.tabStops.isEmpty, "\(path): nothing reachable with Tab")
+                let hidden = page.tabStops.filter { !$0.outline }
+                #expect(hidden.isEmpty, "\(path): focus not drawn on \(hidden.map { "\($0.tag) \($0.text)" })")
+                // On a phone the page fits its width (wide tables scroll inside themselves) and
+                // the navigation does not run over the brand.
+                #expect(page.narrow.width == 390 && page.narrow.scrollWidth <= 390 && !page.narrow.overlap, "\(path) at 390 px: \(page.narrow)")
+            }
+            // The search box and a dataset's downloads are within reach of the keyboard.
+            #expect(found["/"]?.tabStops.contains { $0.tag == "input" } == true, "\(found["/"]?.tabStops.map(\.tag) ?? [])")
+            #expect(found["/datasets/air-quality"]?.tabStops.contains { $0.href?.hasSuffix("/data/air-quality.csv") == true } == true)
+        }
+    }
+}
