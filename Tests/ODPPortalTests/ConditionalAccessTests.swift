@@ -198,6 +198,23 @@ struct ConditionalAccessTests {
         }
     }
 
+    @Test("the rows API serves a conditional dataset only with its token, each call counted")
+    func rows() async throws {
+        try await RowsAPITests.withRows { fixture, client, _ in
+            let anonymous = try await get(client, "/api/datasets/permits/rows")
+            #expect(anonymous.status == .forbidden && RowsAPITests.code(anonymous) == "access_token_required")
+            let book = AccessBook(state: fixture.root.appendingPathComponent("state"))
+            let a = try book.submit(dataset: "permits", applicant: AccessBook.Applicant(name: "李", organisation: "所", purpose: "研究用途说明足够长的", contact: "li@example.cn"), conditions: "")
+            let (_, token) = try book.approve(a.number, by: "x", note: nil, days: 1)
+            let r = try await get(client, "/api/datasets/permits/rows", [.authorization: "Bearer \(token)"])
+            let page = try RowsAPITests.json(r)
+            #expect(r.status == .ok && page["count"] as? Int == 10)
+            #expect(try book.application(a.number)?.apiCalls == 1)
+            _ = try book.revoke(a.number, by: "x", note: nil)
+            #expect(RowsAPITests.code(try await get(client, "/api/datasets/permits/rows", [.authorization: "Bearer \(token)"])) == "access_token_revoked")
+        }
+    }
+
     @Test("an unconditional dataset needs no application")
     func unconditional() async throws {
         try await withPortal { _, client in

@@ -76,7 +76,7 @@ public struct PortalServer: Sendable {
                                   index: index, record: onAccess)
         let routes = PortalRoutes(store: store, index: index, token: token, catalogs: catalogs, onDecision: onDecision, access: policy)
         routes.register(on: router)
-        RowsRoutes(store: store, index: index, limits: apiLimits).register(on: router)
+        RowsRoutes(store: store, index: index, limits: apiLimits, access: policy).register(on: router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
     }
