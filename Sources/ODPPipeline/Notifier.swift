@@ -3,7 +3,8 @@ import ODPCore
 import ODPPublish
 
 /// Tells people when a night run needs them: datasets that failed, were held by a gate or
-/// await approval, datasets overdue for their 更新周期 (reminded on every run until updated), a catalog that was not published, a run stopped by a signal. `notify.command` runs through /bin/sh with the event as JSON on stdin and
+/// await approval, datasets overdue for their 更新周期 (reminded on every run until updated),
+/// 数据申请 pending longer than `access.review_working_days` (reminded until decided), a catalog that was not published, a run stopped by a signal. `notify.command` runs through /bin/sh with the event as JSON on stdin and
 /// `ODP_EVENT_*` variables; `notify.webhook` receives the same JSON. Notification failures
 /// are logged, never fatal: the run's own exit code already says what happened.
 struct Notifier {
@@ -13,19 +14,20 @@ struct Notifier {
     func notify(_ summary: PipelineRunner.Summary) {
         let attention = summary.outcomes.filter { [.failed, .held, .awaitingApproval, .interrupted].contains($0.status) }
         let overdue = summary.timeliness.filter(\.value.overdue).keys.sorted()
-        guard !attention.isEmpty || !overdue.isEmpty || summary.signal != nil || summary.catalogError != nil,
+        let applications = summary.applicationsOverdue
+        guard !attention.isEmpty || !overdue.isEmpty || !applications.isEmpty || summary.signal != nil || summary.catalogError != nil,
               config.notifyCommand != nil || config.notifyWebhook != nil else { return }
         let event = RunNotification(report: summary.reportURL?.path ?? "", datasets: attention.map {
             RunNotification.Dataset(dataset: $0.dataset, status: $0.status, version: $0.version, reasons: $0.reasons, error: $0.error)
-        }, overdue: overdue, catalogError: summary.catalogError, signal: summary.signal?.name)
+        }, overdue: overdue, catalogError: summary.catalogError, signal: summary.signal?.name, applicationsOverdue: applications)
         guard let json = try? ArtifactCodec.encodeLine(event) else { return }
-        if let command = config.notifyCommand { run(command, json: json, attention: attention, overdue: overdue) }
+        if let command = config.notifyCommand { run(command, json: json, attention: attention, overdue: overdue, applications: applications) }
         if let webhook = config.notifyWebhook {
             do { try Webhook.post(url: webhook, json: json) } catch { log.log(.warning, "notification webhook failed: \(error)") }
         }
     }
 
-    private func run(_ command: String, json: Data, attention: [DatasetOutcome], overdue: [String]) {
+    private func run(_ command: String, json: Data, attention: [DatasetOutcome], overdue: [String], applications: [RunNotification.Application]) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -34,6 +36,7 @@ struct Notifier {
         env["ODP_EVENT_FAILED"] = attention.filter { $0.status == .failed || $0.status == .interrupted }.map(\.dataset).joined(separator: " ")
         env["ODP_EVENT_HELD"] = attention.filter { $0.status == .held || $0.status == .awaitingApproval }.map(\.dataset).joined(separator: " ")
         env["ODP_EVENT_OVERDUE"] = overdue.joined(separator: " ")
+        env["ODP_EVENT_APPLICATIONS_OVERDUE"] = applications.map(\.number).joined(separator: " ")
         process.environment = env
         do {
             // A file, not a pipe: a command that never reads its stdin must neither block a

@@ -35,6 +35,8 @@ public struct PipelineRunner {
         public var timeliness: [String: DatasetTimeliness] = [:]
         /// Datasets still published whose definition is gone (`OrphanedDatasets`).
         public var orphans: [OrphanedDataset] = []
+        /// 数据申请 not reviewed within `access.review_working_days`.
+        public var applicationsOverdue: [RunNotification.Application] = []
 
         public var exitCode: Int32 {
             if let signal { return signal.exitCode }
@@ -159,6 +161,7 @@ public struct PipelineRunner {
         // other's (and their pids may collide in its temporary name); `odp catalog` writes it
         // after them.
         if options.shard == nil { writeMetrics(&summary, store: store, layout: layout) }
+        reviewAccess(&summary, audit: audit)
         Notifier(config: workspace.config, log: log).notify(summary)
         if let signal = summary.signal {
             let abandoned = summary.outcomes.filter { $0.status == .interrupted }.map(\.dataset)
@@ -168,6 +171,17 @@ public struct PipelineRunner {
         for problem in summary.reportingErrors { log.log(.error, problem) }
         recordOrLog(audit, "run_finished", details: AuditDetails(exitCode: Int(summary.exitCode), seconds: summary.seconds, signal: summary.signal?.name),
                     summary: &summary)
+    }
+
+    /// Purges applicants' data past its retention and finds applications waiting too long.
+    func reviewAccess(_ summary: inout Summary, audit: AuditTrail) {
+        let desk = AccessDesk(workspace: workspace, audit: audit)
+        do {
+            _ = try desk.purge(now: options.runTime)
+            summary.applicationsOverdue = try desk.overdue(now: options.runTime)
+        } catch {
+            summary.reportingErrors.append("数据申请（access applications）：\(ODPError.from(error))")
+        }
     }
 
     func writeMetrics(_ summary: inout Summary, store: StateStore, layout: OutputLayout) {

@@ -210,11 +210,11 @@ struct RowsAPITests {
         }
     }
 
-    @Test("有条件开放 datasets are 403 not_open; a version without a SQLite file is 404 no_rows_api; an unknown dataset 404")
+    @Test("有条件开放 datasets are 403 without an access token (ConditionalAccessTests: with one); a version without a SQLite file is 404 no_rows_api; an unknown dataset 404")
     func access() async throws {
         try await Self.withRows { _, client, _ in
             let conditional = try await get(client, "/api/datasets/permits/rows")
-            #expect(conditional.status == .forbidden && Self.code(conditional) == "not_open")
+            #expect(conditional.status == .forbidden && Self.code(conditional) == "access_token_required")
             #expect(!conditional.text.contains("站点"))
             let fileless = try await get(client, "/api/datasets/air-quality/rows")
             #expect(fileless.status == .notFound && Self.code(fileless) == "no_rows_api")

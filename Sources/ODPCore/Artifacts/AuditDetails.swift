@@ -44,6 +44,9 @@ public struct AuditDetails: Codable, Sendable, Equatable {
     // Audit trail repairs.
     public var tornLine: Int?
     public var droppedBytes: Int?
+    // 有条件开放: the application number (never the applicant's data) and the file or API path used.
+    public var application: String?
+    public var path: String?
 
     enum CodingKeys: String, CodingKey {
         case pid, datasets, dryRun = "dry_run", exitCode = "exit_code", seconds, signal, abandoned
@@ -51,6 +54,7 @@ public struct AuditDetails: Codable, Sendable, Equatable {
         case definitionSHA256 = "definition_sha256", gate, holdReasons = "hold_reasons", reasons, files, error
         case mode, inserted, updated, deleted, reason, rangesCompared = "ranges_compared", rangesDiffering = "ranges_differing"
         case rowsReread = "rows_reread", found, by, note, via, tornLine = "torn_line", droppedBytes = "dropped_bytes"
+        case application, path
     }
 
     public init(pid: Int? = nil, datasets: Int? = nil, dryRun: Bool? = nil, exitCode: Int? = nil, seconds: Double? = nil,
@@ -59,7 +63,8 @@ public struct AuditDetails: Codable, Sendable, Equatable {
                 gate: String? = nil, holdReasons: [String]? = nil, reasons: [String]? = nil, files: Int? = nil, error: String? = nil,
                 mode: String? = nil, inserted: Int? = nil, updated: Int? = nil, deleted: Int? = nil, reason: String? = nil,
                 rangesCompared: Int? = nil, rangesDiffering: Int? = nil, rowsReread: Int? = nil, found: [String: Int]? = nil, by: String? = nil,
-                note: String? = nil, via: String? = nil, tornLine: Int? = nil, droppedBytes: Int? = nil) {
+                note: String? = nil, via: String? = nil, tornLine: Int? = nil, droppedBytes: Int? = nil,
+                application: String? = nil, path: String? = nil) {
         self.pid = pid
         self.datasets = datasets
         self.dryRun = dryRun
@@ -92,5 +97,7 @@ public struct AuditDetails: Codable, Sendable, Equatable {
         self.via = via
         self.tornLine = tornLine
         self.droppedBytes = droppedBytes
+        self.application = application
+        self.path = path
     }
 }

@@ -21,6 +21,23 @@ public struct RunNotification: Artifact, Equatable {
         }
     }
 
+    /// A 数据申请 waiting longer than `access.review_working_days`.
+    public struct Application: Codable, Sendable, Equatable {
+        public var number: String
+        public var dataset: String
+        public var submitted: String
+        public var workingDays: Int
+
+        enum CodingKeys: String, CodingKey { case number, dataset, submitted, workingDays = "working_days" }
+
+        public init(number: String, dataset: String, submitted: String, workingDays: Int) {
+            self.number = number
+            self.dataset = dataset
+            self.submitted = submitted
+            self.workingDays = workingDays
+        }
+    }
+
     /// Always `odp_run_attention`.
     public var event: String
     /// Path of the run report.
@@ -33,16 +50,22 @@ public struct RunNotification: Artifact, Equatable {
     public var catalogError: String?
     /// The signal that stopped the run, when one did.
     public var signal: String?
+    /// Applications for 有条件开放 datasets not reviewed in time (absent in older files).
+    public var applicationsOverdue: [Application]
 
-    enum CodingKeys: String, CodingKey { case event, report, datasets, overdue, catalogError = "catalog_error", signal }
+    enum CodingKeys: String, CodingKey {
+        case event, report, datasets, overdue, catalogError = "catalog_error", signal, applicationsOverdue = "applications_overdue"
+    }
 
-    public init(report: String, datasets: [Dataset], overdue: [String] = [], catalogError: String? = nil, signal: String? = nil) {
+    public init(report: String, datasets: [Dataset], overdue: [String] = [], catalogError: String? = nil, signal: String? = nil,
+                applicationsOverdue: [Application] = []) {
         event = "odp_run_attention"
         self.report = report
         self.datasets = datasets
         self.overdue = overdue
         self.catalogError = catalogError
         self.signal = signal
+        self.applicationsOverdue = applicationsOverdue
     }
 
     public init(from decoder: Decoder) throws {
@@ -53,5 +76,6 @@ public struct RunNotification: Artifact, Equatable {
         overdue = try c.decodeIfPresent([String].self, forKey: .overdue) ?? []
         catalogError = try c.decodeIfPresent(String.self, forKey: .catalogError)
         signal = try c.decodeIfPresent(String.self, forKey: .signal)
+        applicationsOverdue = try c.decodeIfPresent([Application].self, forKey: .applicationsOverdue) ?? []
     }
 }

@@ -39,6 +39,8 @@ public struct PipelineConfig: Sendable {
     public var webhooks: [WebhookSubscriber] = []
     /// `state:` — files (default) or a shared PostgreSQL store.
     public var state = StateConfig()
+    /// `access:` — tokens, retention and review time for 有条件开放 datasets.
+    public var access = AccessSettings()
     public var raw: ConfigValue
 
     public var baseDirectory: URL { URL(fileURLWithPath: file).deletingLastPathComponent() }
@@ -99,6 +101,7 @@ public struct PipelineConfig: Sendable {
         }
         let state = r.map("state").map(StateConfig.parse) ?? StateConfig()
         let webhooks = WebhookSubscriber.parse(r)
+        let access = r.map("access").map(AccessSettings.parse) ?? AccessSettings()
         let diagnostics = r.finish() + extra
         var config = PipelineConfig(
             file: path, outputDirectory: output.hasPrefix("/") ? URL(fileURLWithPath: output) : base.appendingPathComponent(output).standardizedFileURL,
@@ -106,6 +109,7 @@ public struct PipelineConfig: Sendable {
             publicBaseURL: baseURL, publisher: publisher, notifyCommand: notifyCommand, notifyWebhook: notifyWebhook, raw: root)
         config.state = state
         config.webhooks = webhooks
+        config.access = access
         return (diagnostics.contains { $0.severity == .error } ? nil : config, diagnostics)
     }
 }

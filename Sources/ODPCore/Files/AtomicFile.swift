@@ -3,13 +3,14 @@ import Foundation
 /// Writes whole files so readers see the old content or the new, never a torn one: write to
 /// a temporary sibling, fsync, rename. Used for state, pointers and reports.
 public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
+    /// - Parameter mode: the permissions of the new file (0600 for private state).
+    public static func write(_ data: Data, to url: URL, mode: mode_t = 0o644) throws {
         let dir = url.deletingLastPathComponent()
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
             throw ODPError.from(error, path: dir.path)
         }
         let tmp = dir.appendingPathComponent(TemporaryName.atomic(url.lastPathComponent))
-        var failure = writeDurably(data, to: tmp, flags: O_TRUNC)
+        var failure = writeDurably(data, to: tmp, flags: O_TRUNC, mode: mode)
         if failure == 0, rename(tmp.path, url.path) != 0 { failure = errno }
         guard failure == 0 else {
             unlink(tmp.path)
@@ -29,8 +30,8 @@ public enum AtomicFile {
     }
 
     /// Writes and fsyncs the whole of `data`; the errno of the first failure, or 0.
-    private static func writeDurably(_ data: Data, to url: URL, flags: Int32) -> Int32 {
-        let fd = open(url.path, O_WRONLY | O_CREAT | flags, 0o644)
+    private static func writeDurably(_ data: Data, to url: URL, flags: Int32, mode: mode_t = 0o644) -> Int32 {
+        let fd = open(url.path, O_WRONLY | O_CREAT | flags, mode)
         guard fd >= 0 else { return errno }
         defer { close(fd) }
         var failure: Int32 = 0

@@ -86,6 +86,8 @@ extension ErrorCode {
         "勘误说明会公开发布：不能为空、不超过 2000 字，且不得含手机号码、身份证号等个人信息（与发布文件相同的扫描）；编号须是该数据集已有的勘误。改写说明后重试。")
     public static let withdrawalRejected = ErrorCode(504, "撤回不能执行（withdrawal rejected）",
         "`odp withdraw` 的撤回原因会在门户（410 页面）和订阅源中公开：不能为空、不超过 2000 字，且不得含手机号码、身份证号等个人信息（与发布文件相同的扫描）；`--by` 须给出操作人。`--restore` 只能恢复整体撤回且尚未恢复的数据集。隔离区（output/state/withdrawn/）已有同一版本而发布目录中仍有其完整文件时也报此错：人工核对两处、删去其一后重新运行。退出码 1；除最后一种情况外什么也没有改动。")
+    public static let accessApplication = ErrorCode(520, "数据申请不能处理（access application）",
+        "`odp access` 找不到该编号的数据申请，或申请当前的状态不允许该操作（只能批准或驳回待审核的申请，只能撤销已批准的申请）。用 `odp access list` 查看编号和状态。")
 
     // 06xx: shared state (PostgreSQL, sharded runs)
     public static let stateStore = ErrorCode(601, "共享状态库不可用（state store unavailable）",
@@ -97,6 +99,7 @@ extension ErrorCode {
     public static let all: [ErrorCode] = [
         usage, configMissing, runLocked, shard, shardWait, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
         diskFull, permissionDenied, io, artifact, publish, noRelease, heldNotReviewable, erratumRejected, withdrawalRejected,
+        accessApplication,
         stateStore, leaseLost,
     ]
 }

@@ -8,19 +8,22 @@ import ODPCore
 /// also `/api/openapi.json` and the Chinese API page `/api`. See docs/api.md.
 ///
 /// ## Who gets rows
-/// Only published versions of datasets the open list marks 无条件开放: a 有条件开放 dataset,
-/// or one not in the list, is 403 `not_open`, whatever its files.
+/// Published versions of datasets the open list marks 无条件开放; a 有条件开放 one only with an
+/// access token (`AccessPolicy`: 403 `access_token_*` without one, each call counted and
+/// audited); one not in the list is 403 `not_open`, whatever its files.
 struct RowsRoutes: Sendable {
     let store: PortalStore
     let index: PortalIndexCache
     let limits: RowsAPILimits
     let limiter: RateLimiter
+    let access: AccessPolicy?
     let pool = RowsDatabasePool()
 
-    init(store: PortalStore, index: PortalIndexCache, limits: RowsAPILimits) {
+    init(store: PortalStore, index: PortalIndexCache, limits: RowsAPILimits, access: AccessPolicy? = nil) {
         self.store = store
         self.index = index
         self.limits = limits
+        self.access = access
         limiter = RateLimiter(perSecond: limits.perSecond, burst: limits.burst)
     }
 
@@ -56,7 +59,8 @@ struct RowsRoutes: Sendable {
         let versions = store.versions(id).filter(\.isPublished)
         guard let newest = versions.last(where: \.isLatest) ?? versions.last else { throw Self.notFound }
         let record = store.record(id, version: newest, openList: index.current().openList)
-        guard record.openType == OpenType.unconditional.rawValue else {
+        let conditional = record.openType != OpenType.unconditional.rawValue
+        guard !conditional || access?.isConditional(id) == true else {
             throw RowsAPIError(status: 403, code: "not_open", message: "该数据集不是无条件开放数据（或未列入开放清单），行级接口不提供其数据")
         }
         // A cursor keeps paging on the version it was made on, even after a newer one is published.
@@ -64,6 +68,9 @@ struct RowsRoutes: Sendable {
         let wanted = pinned ? s[4] : (cursorText.flatMap(RowsCursor.version) ?? newest.version)
         guard let version = versions.first(where: { $0.version == wanted }) else {
             throw pinned ? Self.notFound : RowsCursor.invalid
+        }
+        if conditional, let access, case .refused(let refusal) = access.authorize(request, dataset: id, version: version.version, use: .api, path: "rows") {
+            throw RowsAPIError(status: 403, code: refusal.code, message: refusal.message)
         }
         let name = "data/\(id).sqlite"
         let folder = store.releaseDirectory(id, version.version)

@@ -3,7 +3,8 @@ import ODPCore
 import Hummingbird
 
 /// Applied to every response, including errors and unknown paths: only the Host names of
-/// `hosts` (DNS rebinding), only GET/HEAD (and same-origin POST under /approvals/),
+/// `hosts` (DNS rebinding), only GET/HEAD (and same-origin POST under /approvals/ and of
+/// data applications),
 /// security headers, and error pages that reveal nothing.
 struct PortalMiddleware: RouterMiddleware {
     typealias Context = PortalContext
@@ -14,7 +15,8 @@ struct PortalMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         var response: Response
-        let allowed = request.method == .get || request.method == .head || (request.method == .post && path.hasPrefix("/approvals/"))
+        let allowed = request.method == .get || request.method == .head
+            || (request.method == .post && (path.hasPrefix("/approvals/") || AccessRoutes.isSubmission(path)))
         let authority = request.head.authority ?? request.headers[HeaderName.host]
         if !hosts.allows(authority) {
             response = Self.error(.misdirectedRequest, api: path.hasPrefix("/api/"))

@@ -11,6 +11,7 @@ struct PortalRoutes: Sendable {
     let token: String?
     let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
+    let access: AccessPolicy
 
     func register(on router: Router<PortalContext>) {
         router.get("/") { request, _ in
@@ -55,6 +56,7 @@ struct PortalRoutes: Sendable {
         }
         let approvals = ApprovalRoutes(store: store, token: token, catalogs: catalogs, onDecision: onDecision)
         approvals.register(on: router)
+        AccessRoutes(policy: access, approvals: approvals, store: store).register(on: router)
     }
 
     /// `/departments/{name}` (提供方) or `/topics/{name}` (数据领域): 404 for a name no
@@ -199,9 +201,12 @@ struct PortalRoutes: Sendable {
         let record = store.record(id, version: version, openList: index.current().openList)
         let detail = ReleaseDetail(store: store, id: id, version: version)
         let base = "/datasets/\(HTML.urlComponent(id))/\(HTML.urlComponent(version.version))/"
+        // A conditional dataset's rows are never previewed: its page offers the application instead.
+        let conditional = access.isConditional(id)
         return Responses.html(DatasetPage.render(record: record, detail: detail, versions: versions,
-                                                 sample: SampleView.portal(detail.sample(store: store, rows: 20), query: request.uri.query, fields: detail.fields),
-                                                 filesBase: base, errata: errata().filter { $0.dataset == id }))
+                                                 sample: conditional ? nil : SampleView.portal(detail.sample(store: store, rows: 20), query: request.uri.query, fields: detail.fields),
+                                                 filesBase: base, extra: conditional ? AccessPage.applyCard(dataset: id, conditions: access.conditions(id)) : "",
+                                                 errata: errata().filter { $0.dataset == id }))
     }
 
     func apiDataset(_ request: Request) throws -> Response {
@@ -225,6 +230,9 @@ struct PortalRoutes: Sendable {
                         "quasi_identifiers": privacy["quasi_identifiers"] ?? .null,
                         "identifier_hits_after": privacy["identifier_hits_after"] ?? .null]
         o["versions"] = .array(versions.reversed().map(\.json))
+        if access.isConditional(id) {
+            o["access"] = ["conditional": true, "conditions": ArtifactJSON(access.conditions(id)), "apply": .string("/api/datasets/\(id)/applications")]
+        }
         return Responses.json(o)
     }
 
@@ -243,6 +251,8 @@ struct PortalRoutes: Sendable {
         }
         guard let version else { throw HTTPError(.notFound) }
         let name = s[3...].joined(separator: "/")
+        if !AccessPolicy.publicFiles.contains(name),
+           let refused = access.refusal(request, dataset: id, version: version.version, use: .download, path: name, api: false) { return refused }
         let zipName = "\(id)-\(version.version).zip"
         if s.count == 4, name == zipName || name == "package.zip" {
             let packages = store.root.appendingPathComponent("packages")

@@ -29,17 +29,21 @@ public struct PortalServer: Sendable {
     let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
     let apiLimits: RowsAPILimits
+    let access: AccessSettings
+    let onAccess: PortalAccessRecorder
 
     /// - Throws: `ODPError.usage` when `host` is not a loopback address and `token` is nil or empty.
     /// - Parameters:
     ///   - allowedHosts: names besides the bound address that browsers use to reach the portal
     ///     (`odp serve --allow-host`), e.g. the name a reverse proxy forwards.
     ///   - catalogs: each dataset's catalog metadata from its definition, shown on review pages
-    ///     of releases that were never listed.
+    ///     of releases that were never listed, and which datasets are 有条件开放.
     ///   - apiLimits: the rows API's rate limit per client and query time limit.
+    ///   - access: `access:` of odp.yml (token lifetime, review time).
+    ///   - onAccess: records applications, decisions and token uses in the audit trail.
     public init(root: URL, host: String = "127.0.0.1", port: Int = 8080, token: String?, allowedHosts: [String] = [],
-                catalogs: [String: CatalogMetadata] = [:], apiLimits: RowsAPILimits = RowsAPILimits(),
-                onDecision: @escaping PortalDecisionHandler) throws {
+                catalogs: [String: CatalogMetadata] = [:], apiLimits: RowsAPILimits = RowsAPILimits(), access: AccessSettings = AccessSettings(),
+                onAccess: @escaping PortalAccessRecorder = { _, _, _ in }, onDecision: @escaping PortalDecisionHandler) throws {
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
         if !Self.isLoopback(host), token == nil {
             throw ODPError.usage("没有令牌（token）时拒绝在 \(host) 上提供服务：审核操作会暴露给网络（请设置令牌，或绑定 127.0.0.1）")
@@ -52,6 +56,8 @@ public struct PortalServer: Sendable {
         self.catalogs = catalogs
         self.onDecision = onDecision
         self.apiLimits = apiLimits
+        self.access = access
+        self.onAccess = onAccess
     }
 
     public static func isLoopback(_ host: String) -> Bool {
@@ -66,9 +72,11 @@ public struct PortalServer: Sendable {
         router.add(middleware: PortalMiddleware(hosts: hosts))
         let store = PortalStore(root: root)
         let index = PortalIndexCache(store: store)
-        let routes = PortalRoutes(store: store, index: index, token: token, catalogs: catalogs, onDecision: onDecision)
+        let policy = AccessPolicy(book: AccessBook(state: root.appendingPathComponent("state")), settings: access, catalogs: catalogs,
+                                  index: index, record: onAccess)
+        let routes = PortalRoutes(store: store, index: index, token: token, catalogs: catalogs, onDecision: onDecision, access: policy)
         routes.register(on: router)
-        RowsRoutes(store: store, index: index, limits: apiLimits).register(on: router)
+        RowsRoutes(store: store, index: index, limits: apiLimits, access: policy).register(on: router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// URL path handling that cannot leave the output tree: segments are percent-decoded one
 /// by one (so `%2f` never becomes a separator), dot segments and hidden names are refused,
@@ -17,8 +18,7 @@ enum SafePath {
     }
 
     static func versionPrecedes(_ a: String, _ b: String) -> Bool {
-        let x = a.split(separator: ".").map { Int($0) ?? 0 }, y = b.split(separator: ".").map { Int($0) ?? 0 }
-        return x.lexicographicallyPrecedes(y)
+        VersionOrder.precedes(a, b)
     }
 
     /// The decoded segments of a raw (still percent-encoded) URL path, or nil when any

@@ -13,7 +13,9 @@ extension ODP {
             file:PATH). The approval queue (/approvals: releases awaiting approval and held
             releases) always needs the token; without one it is refused. Only the bound
             address (and localhost on loopback) and the names given with --allow-host are
-            answered, so a hostile DNS name pointed at the portal gets 421.
+            answered, so a hostile DNS name pointed at the portal gets 421. The data of a
+            有条件开放 dataset is served only with an access token; applications are decided at
+            /approvals/access (the same token) or with `odp access` (docs/access.md).
             """)
 
         @OptionGroup var pipeline: PipelineOptions
@@ -35,7 +37,12 @@ extension ODP {
             }
             let catalogs = Dictionary(workspace.definitions.map { ($0.id, $0.catalog) }, uniquingKeysWith: { a, _ in a })
             let server = try PortalServer(root: layout.root, host: host, port: port, token: secret, allowedHosts: allowHosts,
-                                          catalogs: catalogs) { dataset, version, approved, by, note in
+                                          catalogs: catalogs, access: workspace.config.access, onAccess: { event, dataset, details in
+                // A failed audit write is reported, never hidden, but does not undo the request.
+                do { try workspace.auditTrail(store: try workspace.openStateStore()).record(event, dataset: dataset, details: details) } catch {
+                    FileHandle.standardError.write(Data("audit trail (\(event)): \(ODPError.from(error))\n".utf8))
+                }
+            }) { dataset, version, approved, by, note in
                 let store = try workspace.openStateStore()
                 var approvals = try Approvals(layout: layout, store: store)
                 try approvals.record(dataset: dataset, version: version, approved: approved, by: by, note: note)

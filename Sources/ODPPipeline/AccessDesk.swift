@@ -1,0 +1,52 @@
+import Foundation
+import ODPCore
+
+/// The data officer's side of 有条件开放 outside the portal: `odp access` decides, revokes,
+/// lists and purges; `odp run` purges and finds overdue applications for the notification.
+/// Every change is recorded in the audit trail by application number only.
+public struct AccessDesk {
+    let workspace: Workspace
+    let audit: AuditTrail
+    public var book: AccessBook { AccessBook(state: workspace.layout.state) }
+    var settings: AccessSettings { workspace.config.access }
+
+    public init(workspace: Workspace, audit: AuditTrail) {
+        self.workspace = workspace
+        self.audit = audit
+    }
+
+    /// Approves and returns the token (`days` defaults to `access.token_days`).
+    public func approve(_ number: String, by: String, note: String?, days: Int?, firstVersion: String?, lastVersion: String?) throws
+        -> (AccessApplication, token: String) {
+        let (a, token) = try book.approve(number, by: by, note: note, days: days ?? settings.tokenDays, firstVersion: firstVersion, lastVersion: lastVersion)
+        try audit.record("access_approved", dataset: a.dataset, details: AuditDetails(version: firstVersion ?? lastVersion, by: by, application: number))
+        return (a, token)
+    }
+
+    public func reject(_ number: String, by: String, note: String?) throws -> AccessApplication {
+        let a = try book.reject(number, by: by, note: note)
+        try audit.record("access_rejected", dataset: a.dataset, details: AuditDetails(by: by, application: number))
+        return a
+    }
+
+    public func revoke(_ number: String, by: String, note: String?) throws -> AccessApplication {
+        let a = try book.revoke(number, by: by, note: note)
+        try audit.record("access_revoked", dataset: a.dataset, details: AuditDetails(by: by, application: number))
+        return a
+    }
+
+    /// Empties the personal data of applications past `access.retention_days`.
+    public func purge(now: Date = Date()) throws -> [String] {
+        let purged = try book.purge(retentionDays: settings.retentionDays, now: now)
+        if !purged.isEmpty { try audit.record("access_purged", details: AuditDetails(files: purged.count)) }
+        return purged
+    }
+
+    /// Pending applications waiting longer than `access.review_working_days`.
+    public func overdue(now: Date = Date()) throws -> [RunNotification.Application] {
+        try book.overdue(limit: settings.reviewWorkingDays, now: now).map {
+            RunNotification.Application(number: $0.number, dataset: $0.dataset, submitted: $0.submitted,
+                                        workingDays: WorkingDays.between($0.submitted, now) ?? 0)
+        }
+    }
+}
