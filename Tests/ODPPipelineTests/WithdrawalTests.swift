@@ -253,8 +253,17 @@ struct WithdrawalTests {
         #expect(ok.status == 0 && ok.stdout.contains("\(Self.bus)-W1") && ok.stdout.contains("隔离区"), "\(ok.stdout) \(ok.stderr)")
         let list = try #require(try OpenListDocument.read(catalogDirectory: fixture.output.appendingPathComponent("catalog")))
         #expect(!list.datasets.contains { $0.datasetId == Self.bus }, "the open list is rebuilt at once: no public version left")
+        // The demo's dir target gets it too: a tombstone where the version was, its data gone, no current version.
+        let published = fixture.output.appendingPathComponent("published/\(Self.bus)")
+        #expect(ok.stdout.contains("已同步撤回") && ok.stdout.contains("local"), "\(ok.stdout)")
+        let marker = try ArtifactCodec.decode(WithdrawalMarker.self, from: Data(contentsOf: published.appendingPathComponent("\(version)/_ODP_WITHDRAWN")),
+                                              file: "_ODP_WITHDRAWN")
+        #expect(marker.reason == "数据有误" && marker.number == "\(Self.bus)-W1")
+        #expect(!FileManager.default.fileExists(atPath: published.appendingPathComponent("\(version)/data/\(Self.bus).csv").path))
+        #expect(!FileManager.default.fileExists(atPath: published.appendingPathComponent("latest.json").path))
         let again = try await OdpCommand.run(["withdraw", Self.bus, version, "--reason", "数据有误", "--by", "张三"] + config, logs: fixture.root)
         #expect(again.status == 0 && again.stdout.contains("无需重复"), "\(again.stdout) \(again.stderr)")
+        #expect(again.stdout.contains("本次新写入 0 项"), "a re-run asks no target again: \(again.stdout)")
         let listed = try await OdpCommand.run(["withdraw", Self.bus, "--list", "--json"] + config, logs: fixture.root)
         #expect(try ArtifactCodec.decode(WithdrawalList.self, from: Data(listed.stdout.utf8), file: "stdout").withdrawals.count == 1)
         let leak = try await OdpCommand.run(["withdraw", "scjg-individual-business", "--reason", "电话 13812345678", "--by", "张三"] + config, logs: fixture.root)

@@ -55,6 +55,8 @@ struct RowsRoutes: Sendable {
     func rows(_ request: Request, pinned: Bool) throws -> Response {
         guard let s = SafePath.segments(rawPath: request.uri.path), s.count >= 4, SafePath.isDatasetId(s[2]) else { throw Self.notFound }
         let id = s[2]
+        // A withdrawn dataset or version answers 410 with the reason, as its other URLs do.
+        if let notice = store.withdrawn(id, version: pinned ? s[4] : nil) { return PortalRoutes.goneJSON(notice) }
         let parameters = try Self.pairs(request.uri.query)
         let versions = store.versions(id).filter(\.isPublished)
         guard let newest = versions.last(where: \.isLatest) ?? versions.last else { throw Self.notFound }

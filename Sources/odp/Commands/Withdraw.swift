@@ -6,7 +6,7 @@ import ODPPipeline
 extension ODP {
     struct Withdraw: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Withdraw (撤回) a published dataset or version: out of the open list, the portal (410 with the reason) and downloads.",
+            abstract: "Withdraw (撤回) a published dataset or version: out of the open list, the portal (410 with the reason), downloads and every upload target.",
             discussion: """
             odp withdraw DATASET [VERSION] --reason TEXT --by NAME    withdraw one version, or the dataset and all its versions
             odp withdraw DATASET --restore --reason TEXT --by NAME    let odp run make new versions of a withdrawn dataset again
@@ -15,7 +15,8 @@ extension ODP {
             private quarantine output/state/withdrawn/; a tombstone keeps the version number. Running the same
             withdrawal again does nothing new but finishes one that was interrupted.
             Exit codes: 0 done (or already withdrawn); 1 refused (ODP-E0501 no such published version, ODP-E0504 reason,
-            --by or --restore refused); 3 withdrawn, but the open list could not be rebuilt; 64 a wrong command line;
+            --by or --restore refused); 3 withdrawn here, but the open list could not be rebuilt or a target not
+            reached (run the same command again: each target is done once); 64 a wrong command line;
             75 an odp run holds the run lock (nothing was done).
             """)
         @OptionGroup var pipeline: PipelineOptions
@@ -87,14 +88,20 @@ extension ODP {
             } catch { return "\(ODPError.from(error))" }
         }
 
-        /// Propagates the withdrawal to every upload target (CKAN, dir, SFTP, FTP, HTTP). The
-        /// local steps are complete when this runs, and running it again for the same
-        /// withdrawal must be harmless (a re-run of `odp withdraw` calls it again).
-        /// Not wired yet: the publisher's withdrawal (ODPPublish) is built separately; the lead
-        /// calls it here at merge.
+        /// Propagates the withdrawal to every upload target (CKAN, database, dir, SFTP, FTP,
+        /// HTTP), each target and version exactly once (journaled): a re-run of the same
+        /// `odp withdraw` finishes what a fault or a kill left.
         private func applyToTargets(_ withdrawal: Withdrawal, workspace: Workspace) throws {
             guard !workspace.config.targets.isEmpty else { return }
-            print("  上传目标：本版本尚未把撤回同步到上传目标（targets not updated）")
+            do {
+                let runner = PipelineRunner(workspace: workspace, options: RunOptions(), log: RunLog(logFile: workspace.layout.logFile, quiet: true))
+                let receipts = try runner.propagate(withdrawal)
+                let targets = Set(receipts.map(\.target)).sorted()
+                print("  上传目标：已同步撤回（withdrawn on targets）\(targets.joined(separator: "、"))，本次新写入 \(receipts.filter(\.newlyUploaded).count) 项")
+            } catch {
+                FileHandle.standardError.write(Data("错误（error）：已在本地撤回，但未能同步到全部上传目标：\(ODPError.from(error))；修复后重新运行同一条 odp withdraw\n".utf8))
+                throw ExitCode(ODPExit.failure)
+            }
         }
 
         private func printList(_ book: WithdrawalBook) throws {
