@@ -235,17 +235,19 @@ public struct PipelineRunner {
                 try audit.record("catalog_uploaded", details: AuditDetails(files: receipts.filter(\.newlyUploaded).count))
             }
         }
-        if !options.dryRun, anyReleased { try notifySubscribers(layout: layout, withheld: Set(written.withheld.map(\.dataset)), errata: errata) }
+        if !options.dryRun, anyReleased {
+            try notifySubscribers(layout: layout, withheld: Set(written.withheld.map(\.dataset)), errata: errata, withdrawals: withdrawals.map(\.withdrawal))
+        }
         return written.withheld
     }
 
     /// After the catalog is out, so every event points at something a subscriber can fetch.
     /// A failing subscriber is logged and retried on the next run, never fails this one.
-    private func notifySubscribers(layout: OutputLayout, withheld: Set<String>, errata: [Erratum]) throws {
+    private func notifySubscribers(layout: OutputLayout, withheld: Set<String>, errata: [Erratum], withdrawals: [Withdrawal]) throws {
         let config = workspace.config
         guard !config.webhooks.isEmpty else { return }
         let events = try SubscriberEvents.all(definitions: workspace.definitions, withheld: withheld, root: layout.root, errata: errata,
-                                              baseURL: config.publicBaseURL)
+                                              withdrawals: withdrawals, baseURL: config.publicBaseURL)
         let outcome = try SubscriberDelivery(subscribers: config.webhooks, journal: layout.state.appendingPathComponent(WebhookJournal.artifactName),
                                              secretBase: config.baseDirectory).deliver(events, runTime: options.runTime)
         if outcome.delivered > 0 { log.log(.info, "webhooks: \(outcome.delivered) event(s) delivered") }

@@ -3,10 +3,12 @@ import ODPCore
 import ODPRelease
 
 /// The events the `webhooks:` subscribers follow, from what is public after the catalog
-/// step: every published version of every listed dataset and every correction notice.
+/// step: every published version of every listed dataset, every correction notice and every
+/// withdrawal (`version` empty and `identifier` the series' for a whole dataset).
 /// `SubscriberDelivery` sends each subscriber those it has not had.
 enum SubscriberEvents {
-    static func all(definitions: [DatasetDefinition], withheld: Set<String>, root: URL, errata: [Erratum], baseURL: String?) throws -> [WebhookEvent] {
+    static func all(definitions: [DatasetDefinition], withheld: Set<String>, root: URL, errata: [Erratum], withdrawals: [Withdrawal] = [],
+                    baseURL: String?) throws -> [WebhookEvent] {
         var events: [WebhookEvent] = []
         var codes: [String: String] = [:]
         for d in definitions where !withheld.contains(d.id) {
@@ -22,6 +24,15 @@ enum SubscriberEvents {
             guard let code = codes[e.dataset] else { continue }
             events.append(WebhookEvent(id: "erratum:\(e.number)", event: .erratum, dataset: e.dataset, code: code, version: e.version, time: e.recorded,
                                        identifier: DatasetURI.version(code: code, version: e.version, baseURL: baseURL), summary: e.text))
+        }
+        let defined = Dictionary(definitions.map { ($0.id, $0.catalog.code) }, uniquingKeysWith: { a, _ in a })
+        for w in withdrawals {
+            guard let code = defined[w.dataset] else { continue }
+            events.append(WebhookEvent(id: "withdrawn:\(w.number)", event: .withdrawn, dataset: w.dataset, code: code, version: w.version ?? "",
+                                       time: w.recorded,
+                                       identifier: w.version.map { DatasetURI.version(code: code, version: $0, baseURL: baseURL) }
+                                           ?? DatasetURI.series(code: code, baseURL: baseURL),
+                                       summary: "撤回原因：\(w.reason)"))
         }
         return events
     }
