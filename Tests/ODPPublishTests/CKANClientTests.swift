@@ -35,6 +35,9 @@ struct CKANNamesTests {
         #expect(extras["更新周期"] == "每月")
         #expect(extras["数据领域"] == "交通出行")
         #expect(extras["odp_version"] == "v9")
+        #expect(extras["series_identifier"] == DatasetURI.series(code: "370100-JT-0001/交通", baseURL: nil))
+        #expect(extras["version_identifier"] == DatasetURI.version(code: "370100-JT-0001/交通", version: "v9", baseURL: nil))
+        #expect(extras["version_identifier"]?.hasPrefix("urn:odp:") == true)
         // The dataset as CKAN answers it: its own id, tags in another order and with ids.
         var current = try ArtifactJSON(encoding: f)
         current["id"] = .string("p1")

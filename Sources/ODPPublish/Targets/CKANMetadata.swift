@@ -13,6 +13,11 @@ enum CKANMetadata {
             "资源代码": c.code, "开放属性": c.openType.rawValue, "更新周期": c.updateCycle.rawValue, "数据领域": c.domain,
             "提供方": c.provider, "提供方代码": c.providerCode, "odp_version": job.version,
         ]
+        // The package is the dataset series (dcat:DatasetSeries) holding its current version:
+        // both identifiers, as DCAT and the citation files give them, so a harvester or a
+        // researcher can tell the series from the version it cites.
+        extras["series_identifier"] = DatasetURI.series(code: c.code, baseURL: portal.flatMap(trimmed))
+        extras["version_identifier"] = DatasetURI.version(code: c.code, version: job.version, baseURL: portal.flatMap(trimmed))
         if let condition = c.openCondition { extras["开放条件"] = condition }
         if let phone = c.contactPhone { extras["联系电话"] = phone }
         // CKAN keeps only the current version's files; every version stays downloadable in the portal.
