@@ -21,7 +21,9 @@ struct ConditionalAccessRunTests {
         try await offPool {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            process.arguments = ["-s", "--max-time", "60"] + arguments
+            // The portal runs in this process: with every other suite busy it can wait minutes
+            // for a thread of the cooperative pool, and a timeout would read as "000".
+            process.arguments = ["-s", "--max-time", "300"] + arguments
             let out = Pipe()
             process.standardOutput = out
             try process.run()
@@ -66,7 +68,8 @@ struct ConditionalAccessRunTests {
             try await Self.curl(["-o", output, "-w", "%{http_code}"] + extra + [url])
         }
         #expect(try await status() == "403")
-        #expect(try await Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "\(base)/datasets/\(Self.dataset)/\(release.version)/\(Self.dataset)-\(release.version).zip"]) == "403")
+        let zip = try await Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "\(base)/datasets/\(Self.dataset)/\(release.version)/\(Self.dataset)-\(release.version).zip"])
+        #expect(zip == "403", "the zip answered \(zip)")
 
         let body = #"{"name":"赵研究员","organisation":"福州大学环境学院","purpose":"研究细颗粒物与健康的关系，证件 \#(Self.idInPurpose)","contact":"\#(Self.contact)","accept_conditions":true}"#
         let answer = try await Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", body, "\(base)/api/datasets/\(Self.dataset)/applications"])
