@@ -220,8 +220,7 @@ public struct PipelineRunner {
                                 })
         let errata = try ErrataBook(layout: layout).list()
         let withdrawals = try WithdrawalBook(layout: layout).list().map { w in
-            let tombstone = WithdrawalBook.tombstones(w.dataset, layout: layout).last
-            return CatalogWithdrawal(withdrawal: w, unlisted: AtomFeed.Dataset(id: w.dataset, code: tombstone?.code, title: tombstone?.title ?? w.dataset, provider: nil))
+            CatalogWithdrawal(withdrawal: w, unlisted: AtomFeed.Dataset(unlisted: w.dataset, tombstone: WithdrawalBook.tombstones(w.dataset, layout: layout).last))
         }
         let written = try Catalog.write(config: workspace.config, definitions: workspace.definitions, outputRoot: layout.root,
                                         generatedAt: options.runTime, gate: gate, errata: errata, withdrawals: withdrawals)

@@ -20,7 +20,9 @@ public enum DatasetURI {
     /// True when the identifiers are URLs (a base URL is configured).
     public static func resolvable(baseURL: String?) -> Bool { normalized(baseURL) != nil }
 
-    static func normalized(_ baseURL: String?) -> String? {
+    /// `public_base_url` without its trailing slashes; nil when there is none. Every address
+    /// built under the base (identifiers, catalog IRIs, portal links) starts from this.
+    public static func normalized(_ baseURL: String?) -> String? {
         guard var base = baseURL, !base.isEmpty else { return nil }
         while base.hasSuffix("/") { base.removeLast() }
         return base.isEmpty ? nil : base

@@ -43,6 +43,12 @@ public enum AtomFeed {
             self.title = title
             self.provider = provider
         }
+
+        /// A dataset the catalog no longer lists (withdrawn as a whole), named as its newest
+        /// tombstone kept it; by its id when there is none.
+        public init(unlisted id: String, tombstone: WithdrawnVersion?) {
+            self.init(id: id, code: tombstone?.code, title: tombstone?.title ?? id, provider: nil)
+        }
     }
 
     public static let siteAuthor = "公共数据开放平台"
@@ -50,13 +56,13 @@ public enum AtomFeed {
 
     /// The site-wide feed: at most `limit` entries, newest first.
     public static func site(entries: [Entry], linkBase: String = "") -> String {
-        let base = trimmed(linkBase)
+        let base = DatasetURI.normalized(linkBase) ?? ""
         return render(title: "新版本、勘误与撤回", id: "urn:odp:feed", selfLink: base + "/feed.atom", alternate: base + "/", entries: entries)
     }
 
     /// One dataset's feed.
     public static func dataset(_ d: Dataset, entries: [Entry], linkBase: String = "") -> String {
-        let page = trimmed(linkBase) + "/datasets/\(percentEncodedComponent(d.id))"
+        let page = datasetPage(d, linkBase)
         return render(title: "\(d.title)：新版本、勘误与撤回", id: DatasetURI.series(code: d.code, baseURL: nil), selfLink: page + "/feed.atom",
                       alternate: page, author: d.provider ?? siteAuthor, entries: entries)
     }
@@ -104,19 +110,17 @@ public enum AtomFeed {
     /// published.
     public static func withdrawal(_ d: Dataset, _ w: Withdrawal, linkBase: String = "") -> Entry {
         let what = w.version.map { "版本 \($0)" } ?? "整个数据集"
-        let link = trimmed(linkBase) + "/datasets/\(percentEncodedComponent(d.id))" + (w.version.map { "?version=\(percentEncodedComponent($0))" } ?? "")
+        let link = w.version.map { versionLink(d, $0, linkBase) } ?? datasetPage(d, linkBase)
         return Entry(id: "urn:odp:withdrawal:\(w.number)", title: "撤回 \(w.number)：\(d.title) \(what)", updated: w.recorded, link: link,
                      summary: "撤回原因：\(w.reason)" + (w.restored.map { "（数据集已于 \(BeijingTime.text($0)) 恢复更新）" } ?? ""),
                      author: d.provider ?? siteAuthor)
     }
 
-    static func versionLink(_ d: Dataset, _ version: String, _ linkBase: String) -> String {
-        trimmed(linkBase) + "/datasets/\(percentEncodedComponent(d.id))?version=\(percentEncodedComponent(version))"
+    static func datasetPage(_ d: Dataset, _ linkBase: String) -> String {
+        (DatasetURI.normalized(linkBase) ?? "") + "/datasets/\(percentEncodedComponent(d.id))"
     }
 
-    static func trimmed(_ base: String) -> String {
-        var b = base
-        while b.hasSuffix("/") { b.removeLast() }
-        return b
+    static func versionLink(_ d: Dataset, _ version: String, _ linkBase: String) -> String {
+        datasetPage(d, linkBase) + "?version=\(percentEncodedComponent(version))"
     }
 }

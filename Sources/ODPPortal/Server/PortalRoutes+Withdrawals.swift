@@ -39,8 +39,7 @@ extension PortalRoutes {
         let records = Dictionary(index.current().records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return store.withdrawals().filter { dataset == nil || $0.dataset == dataset }.map { w in
             let record = records[w.dataset]
-            let dataset = record.map(AtomFeed.Dataset.init)
-                ?? AtomFeed.Dataset(id: w.dataset, code: store.tombstones(w.dataset).last?.code, title: store.tombstones(w.dataset).last?.title ?? w.dataset, provider: nil)
+            let dataset = record.map(AtomFeed.Dataset.init) ?? AtomFeed.Dataset(unlisted: w.dataset, tombstone: store.tombstones(w.dataset).last)
             return AtomFeed.withdrawal(dataset, w)
         }
     }

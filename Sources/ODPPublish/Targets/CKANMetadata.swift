@@ -16,24 +16,17 @@ enum CKANMetadata {
         // The package is the dataset series (dcat:DatasetSeries) holding its current version:
         // both identifiers, as DCAT and the citation files give them, so a harvester or a
         // researcher can tell the series from the version it cites.
-        extras["series_identifier"] = DatasetURI.series(code: c.code, baseURL: portal.flatMap(trimmed))
-        extras["version_identifier"] = DatasetURI.version(code: c.code, version: job.version, baseURL: portal.flatMap(trimmed))
+        extras["series_identifier"] = DatasetURI.series(code: c.code, baseURL: portal)
+        extras["version_identifier"] = DatasetURI.version(code: c.code, version: job.version, baseURL: portal)
         if let condition = c.openCondition { extras["开放条件"] = condition }
         if let phone = c.contactPhone { extras["联系电话"] = phone }
         // CKAN keeps only the current version's files; every version stays downloadable in the portal.
-        if let base = portal.flatMap(trimmed) { extras["历史版本"] = "\(base)/api/datasets/\(job.dataset)/versions" }
+        if let base = DatasetURI.normalized(portal) { extras["历史版本"] = "\(base)/api/datasets/\(job.dataset)/versions" }
         return CKANPackageFields(title: c.title, notes: c.summary, licenseId: license(c.license), version: job.version,
                                  tags: tags(c.keywords).map { .init(name: $0) },
                                  extras: extras.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: $0.value) },
                                  maintainer: c.contactName, maintainerEmail: c.contactEmail, author: c.provider,
-                                 url: portal.flatMap(trimmed).map { "\($0)/datasets/\(job.dataset)" })
-    }
-
-    /// `public_base_url` without its trailing slash; nil when empty. The dataset's page under
-    /// it is the address the DCAT catalog names the dataset by.
-    private static func trimmed(_ base: String) -> String? {
-        let out = base.hasSuffix("/") ? String(base.dropLast()) : base
-        return out.isEmpty ? nil : out
+                                 url: DatasetURI.normalized(portal).map { "\($0)/datasets/\(job.dataset)" })
     }
 
     /// CKAN's licence register uses its own ids; SPDX ids it does not know pass through.

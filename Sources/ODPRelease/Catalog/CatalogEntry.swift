@@ -30,9 +30,7 @@ struct CatalogEntry {
     /// `catalog/`: the layout of every published copy (`<base>/catalog/`, `<base>/<id>/<version>/`,
     /// see FileDropTarget) and of the portal, so the same bytes resolve wherever they are served.
     static func url(base: String?, datasetId: String, version: String, path: String) -> String {
-        if let base, !base.isEmpty {
-            return "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/\(datasetId)/\(version)/\(path)"
-        }
+        if let base = DatasetURI.normalized(base) { return "\(base)/\(datasetId)/\(version)/\(path)" }
         return "../\(datasetId)/\(version)/\(path)"
     }
 

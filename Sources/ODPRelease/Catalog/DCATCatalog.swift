@@ -67,12 +67,12 @@ enum DCATCatalog {
     }
 
     static func datasetIRI(_ base: String?, _ id: String) -> String {
-        if let base, !base.isEmpty { return "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/datasets/\(id)" }
+        if let base = DatasetURI.normalized(base) { return "\(base)/datasets/\(id)" }
         return "urn:odp:dataset:\(id)"
     }
 
     static func jsonld(_ entries: [CatalogEntry], publisher: String, baseURL: String?, generated: String) throws -> Data {
-        let catalogIRI = baseURL.map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/catalog" } ?? "urn:odp:catalog"
+        let catalogIRI = DatasetURI.normalized(baseURL).map { $0 + "/catalog" } ?? "urn:odp:catalog"
         var catalog: ArtifactJSON = [
             "@id": .string(catalogIRI),
             "@type": "dcat:Catalog",
