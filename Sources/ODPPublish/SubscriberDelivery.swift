@@ -49,7 +49,7 @@ public struct SubscriberDelivery {
             let key = WebhookJournal.key(subscriber.url)
             var state = try ArtifactCodec.read(WebhookJournal.self, at: journal)?.subscribers[key]
             if state == nil {
-                let seeded = WebhookJournal.Subscriber(since: Self.iso(runTime))
+                let seeded = WebhookJournal.Subscriber(since: ReleaseTime.iso(runTime))
                 try record(key) { $0 = $0 ?? seeded }
                 state = seeded
             }
@@ -66,7 +66,7 @@ public struct SubscriberDelivery {
                 let timestamp = String(Int(Date().timeIntervalSince1970))
                 do {
                     try Webhook.post(url: subscriber.url, json: body, headers: Self.headers(event: event, body: body, timestamp: timestamp, secret: secret))
-                    let at = Self.iso(Date())
+                    let at = ReleaseTime.iso(Date())
                     try record(key) { s in
                         s?.delivered[event.id] = at
                         s?.failing[event.id] = nil
@@ -74,7 +74,7 @@ public struct SubscriberDelivery {
                     outcome.delivered += 1
                 } catch {
                     let reason = ODPError.from(error).message
-                    let at = Self.iso(Date())
+                    let at = ReleaseTime.iso(Date())
                     try record(key) { s in
                         let attempts = (s?.failing[event.id]?.attempts ?? 0) + 1
                         s?.failing[event.id] = .init(attempts: attempts, last: at, error: reason)
@@ -92,13 +92,6 @@ public struct SubscriberDelivery {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).".utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
         return ["X-ODP-Event: \(event.event.rawValue)", "X-ODP-Event-Id: \(event.id)", "X-ODP-Timestamp: \(timestamp)",
                 "X-ODP-Signature: sha256=\(mac.map { String(format: "%02x", $0) }.joined())"]
-    }
-
-    /// ISO 8601 UTC to the second, as release times are written (compared as text with them).
-    static func iso(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
     }
 
     private func record(_ key: String, _ change: (inout WebhookJournal.Subscriber?) -> Void) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ODPCore
 
 /// What the orchestration needs to ask upload targets which versions they already hold
 /// before a writer picks its own (see `ReleaseWriter.init`'s `minimumVersion`).

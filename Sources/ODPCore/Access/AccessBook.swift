@@ -55,7 +55,7 @@ public struct AccessBook: Sendable {
             var number: String
             repeat { number = Self.newNumber(now) } while list.contains(where: { $0.number == number })
             let application = AccessApplication(
-                number: number, dataset: dataset, submitted: Self.iso(now), status: .pending, name: applicant.name,
+                number: number, dataset: dataset, submitted: ReleaseTime.iso(now), status: .pending, name: applicant.name,
                 organisation: applicant.organisation, purpose: applicant.purpose, contact: applicant.contact,
                 conditionsSHA256: SHA256Hex.of(Array(conditions.utf8)), downloads: 0, apiCalls: 0)
             list.append(application)
@@ -73,7 +73,7 @@ public struct AccessBook: Sendable {
         let application = try decide(number, from: [.pending], by: by, note: note, now: now) { a in
             a.status = .approved
             a.tokenSHA256 = Self.hash(token)
-            a.expires = Self.iso(now.addingTimeInterval(TimeInterval(days) * 86_400))
+            a.expires = ReleaseTime.iso(now.addingTimeInterval(TimeInterval(days) * 86_400))
             a.firstVersion = firstVersion
             a.lastVersion = lastVersion
         }
@@ -88,7 +88,7 @@ public struct AccessBook: Sendable {
     public func revoke(_ number: String, by: String, note: String?, now: Date = Date()) throws -> AccessApplication {
         try decide(number, from: [.approved], by: by, note: note, now: now, decision: false) { a in
             a.status = .revoked
-            a.revoked = Self.iso(now)
+            a.revoked = ReleaseTime.iso(now)
         }
     }
 
@@ -103,7 +103,7 @@ public struct AccessBook: Sendable {
             }
             if decision {
                 list[i].decidedBy = by
-                list[i].decided = Self.iso(now)
+                list[i].decided = ReleaseTime.iso(now)
             }
             if let note { list[i].note = note }
             change(&list[i])
@@ -120,7 +120,7 @@ public struct AccessBook: Sendable {
             let a = list[i]
             if a.status == .revoked { return .refused(.tokenRevoked) }
             guard a.status == .approved else { return .refused(.tokenInvalid) }
-            if let expires = a.expires, expires <= Self.iso(now) { return .refused(.tokenExpired) }
+            if let expires = a.expires, expires <= ReleaseTime.iso(now) { return .refused(.tokenExpired) }
             guard a.dataset == dataset else { return .refused(.otherDataset) }
             if let first = a.firstVersion, VersionOrder.precedes(version, first) { return .refused(.versionOutOfRange) }
             if let last = a.lastVersion, VersionOrder.precedes(last, version) { return .refused(.versionOutOfRange) }
@@ -129,7 +129,7 @@ public struct AccessBook: Sendable {
             case .api: list[i].apiCalls += 1
             case nil: return .granted(a)
             }
-            list[i].lastUsed = Self.iso(now)
+            list[i].lastUsed = ReleaseTime.iso(now)
             return .granted(list[i])
         }
     }
@@ -138,7 +138,7 @@ public struct AccessBook: Sendable {
     /// (`access.retention_days`); returns their numbers.
     public func purge(retentionDays: Int, now: Date = Date()) throws -> [String] {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
-        let cutoff = Self.iso(now.addingTimeInterval(-TimeInterval(retentionDays) * 86_400))
+        let cutoff = ReleaseTime.iso(now.addingTimeInterval(-TimeInterval(retentionDays) * 86_400))
         return try update { list in
             var purged: [String] = []
             for i in list.indices where list[i].purged == nil {
@@ -148,7 +148,7 @@ public struct AccessBook: Sendable {
                 list[i].purpose = nil
                 list[i].contact = nil
                 list[i].note = nil
-                list[i].purged = Self.iso(now)
+                list[i].purged = ReleaseTime.iso(now)
                 purged.append(list[i].number)
             }
             return purged
@@ -177,14 +177,9 @@ public struct AccessBook: Sendable {
 
     static func hash(_ token: String) -> String { SHA256Hex.of(Array(token.utf8)) }
 
-    static func iso(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        return f.string(from: date)
-    }
-
     static func newNumber(_ now: Date) -> String {
         let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
-        let day = BeijingTime.day(iso(now)).replacingOccurrences(of: "-", with: "")
+        let day = BeijingTime.day(ReleaseTime.iso(now)).replacingOccurrences(of: "-", with: "")
         return "SQ\(day)-" + String((0..<6).map { _ in alphabet.randomElement()! })
     }
 }

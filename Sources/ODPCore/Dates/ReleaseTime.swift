@@ -1,8 +1,9 @@
 import Foundation
 
-/// UTC calendar text for release times and versions, without locale-dependent formatters.
+/// UTC calendar text for release times, versions and every other recorded time (access
+/// applications, webhook journals), without locale-dependent formatters.
 public enum ReleaseTime {
-    static func parts(_ date: Date) -> tm {
+    private static func parts(_ date: Date) -> tm {
         var t = time_t(floor(date.timeIntervalSince1970))
         var out = tm()
         gmtime_r(&t, &out)
@@ -17,10 +18,10 @@ public enum ReleaseTime {
     }
 
     /// `2026-11-23`
-    static func isoDate(_ date: Date) -> String { String(iso(date).prefix(10)) }
+    public static func isoDate(_ date: Date) -> String { String(iso(date).prefix(10)) }
 
     /// The version prefix `2026.11.23`.
-    static func versionDay(_ date: Date) -> String {
+    public static func versionDay(_ date: Date) -> String {
         let p = parts(date)
         return String(format: "%04d.%02d.%02d", Int(p.tm_year) + 1900, Int(p.tm_mon) + 1, Int(p.tm_mday))
     }
