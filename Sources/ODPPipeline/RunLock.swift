@@ -36,7 +36,14 @@ public final class RunLock {
             let busy = errno == EWOULDBLOCK
             close(fd)
             guard busy else { throw ODPError.io(url.path, "无法取得运行锁（run lock）：\(String(cString: strerror(errno)))") }
-            let fields = Self.holder(url)
+            // An exclusive holder writes its name just after it locks: a loser that reads in
+            // between sees an empty file, so it looks again for up to a second before it
+            // concludes that shards (which write no name) hold the lock.
+            var fields = Self.holder(url)
+            for _ in 0..<20 where fields.isEmpty {
+                Thread.sleep(forTimeInterval: 0.05)
+                fields = Self.holder(url)
+            }
             let holder = fields.isEmpty ? "分片运行（odp run --shard）正在进行"
                 : "pid \(fields["pid"] ?? "?")，主机 \(fields["host"] ?? "?")，开始于 \(fields["started"] ?? "?")"
             throw Conflict(message: "另一个 odp 运行持有运行锁 \(url.path)（another odp run holds the lock：\(holder)）；本次运行未做任何事，请等对方结束后再运行")
