@@ -97,7 +97,7 @@ enum OpenAPIDocument {
         },
         "schemas": {
           "Error": {"type": "object", "required": ["status", "error"], "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "error": {"type": "string"}}},
-          "Field": {"type": "object", "required": ["name", "title", "type"], "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "type": {"type": "string"}}},
+          "Field": {"type": "object", "required": ["name", "title", "type", "filterable"], "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "type": {"type": "string"}, "filterable": {"type": "boolean", "description": "可作为筛选条件和排序键（主键或 filterable 字段）"}}},
           "RowsPage": {
             "type": "object",
             "required": ["dataset", "version", "fields", "rows", "count", "limit", "next_cursor", "next"],

@@ -21,8 +21,10 @@ struct AccessRoutes: Sendable {
 
     static let bodyLimit = 16 * 1024
 
-    /// The POST paths of applications, which the middleware lets through (same origin only).
+    /// The POST paths of applications and of status lookups, which the middleware lets
+    /// through (same origin only).
     static func isSubmission(_ path: String) -> Bool {
+        if path == ApplicationStatusPage.path || path == ApplicationStatusRoutes.apiPath { return true }
         let s = path.split(separator: "/", omittingEmptySubsequences: false)
         return (s.count == 4 && s[1] == "datasets" && s[3] == "applications")
             || (s.count == 5 && s[1] == "api" && s[2] == "datasets" && s[4] == "applications")
@@ -38,6 +40,7 @@ struct AccessRoutes: Sendable {
             return Responses.html(AccessPage.queue(try policy.book.applications(), settings: policy.settings, message: message))
         }
         router.post("/approvals/access") { request, _ in try await decide(request) }
+        ApplicationStatusRoutes(policy: policy, store: store).register(on: router)
     }
 
     func submit(_ request: Request, _ context: PortalContext, api: Bool) async throws -> Response {
@@ -89,14 +92,21 @@ struct AccessRoutes: Sendable {
         case .failure(let problems): return problem(.badRequest, "application_invalid", "申请信息不完整或有误。", fields: problems.byField, values: values)
         case .success(let a): applicant = a
         }
-        let application = try policy.book.submit(dataset: id, applicant: applicant, conditions: policy.conditions(id) ?? "")
+        let secret = AccessBook.newStatusSecret()
+        let application = try policy.book.submit(dataset: id, applicant: applicant, conditions: policy.conditions(id) ?? "", statusSecret: secret)
         policy.record("access_applied", id, AuditDetails(via: "portal", application: application.number))
+        // The 查询码 is shown this once (only its hash is kept): nothing may cache the answer.
+        var response: Response
         if api {
-            return Responses.json(["application": .string(application.number), "dataset": .string(id), "status": .string(application.status.rawValue),
-                                   "review_working_days": .int(Int64(policy.settings.reviewWorkingDays))], status: .created)
+            response = Responses.json(["application": .string(application.number), "dataset": .string(id), "status": .string(application.status.rawValue),
+                                       "review_working_days": .int(Int64(policy.settings.reviewWorkingDays)), "status_secret": .string(secret),
+                                       "status_url": .string(ApplicationStatusRoutes.apiPath)], status: .created)
+        } else {
+            let title = store.dataset(id)?.title ?? id
+            response = Responses.html(AccessPage.submitted(application, title: title, reviewDays: policy.settings.reviewWorkingDays, statusSecret: secret),
+                                      status: .created)
         }
-        let title = store.dataset(id)?.title ?? id
-        return Responses.html(AccessPage.submitted(application, title: title, reviewDays: policy.settings.reviewWorkingDays), status: .created)
+        return ApplicationStatusRoutes.noStore(response)
     }
 
     /// The officer's decision: approve (answers with the token, once), reject or revoke.

@@ -49,6 +49,7 @@ struct PortalRoutes: Sendable {
             return Responses.json(["count": .int(Int64(count)), "datasets": .array(list.map { current.records[$0].json })])
         }
         router.get("/api/datasets/{id}") { request, _ in try apiDataset(request) }
+        router.get(RouterPath(PreviewScript.path)) { request, _ in PreviewScript.response(request) }
         router.get("/api/datasets/{id}/versions") { request, _ in
             if let gone = try gone(request, index: 2, version: nil, json: true) { return gone }
             let (id, versions) = try publishedVersions(request, index: 2)
@@ -206,7 +207,8 @@ struct PortalRoutes: Sendable {
         return Responses.html(DatasetPage.render(record: record, detail: detail, versions: versions,
                                                  sample: conditional ? nil : SampleView.portal(detail.sample(store: store, rows: 20), query: request.uri.query, fields: detail.fields),
                                                  filesBase: base, extra: conditional ? AccessPage.applyCard(dataset: id, conditions: access.conditions(id)) : "",
-                                                 errata: errata().filter { $0.dataset == id }))
+                                                 errata: errata().filter { $0.dataset == id },
+                                                 rowsAPI: conditional ? nil : RowsRoutes.publicPath(store: store, record: record, version: version.version)))
     }
 
     func apiDataset(_ request: Request) throws -> Response {
