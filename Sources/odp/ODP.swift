@@ -46,9 +46,11 @@ struct ODP: AsyncParsableCommand {
     static func main() async {
         var command: ParsableCommand
         do { command = try await asyncParseAsRoot() } catch { exit(withError: error) }
+        // `--help` and `help` parse as ArgumentParser's own commands, which end by throwing.
+        let ours = String(reflecting: type(of: command)).hasPrefix("odp.")
         do {
             if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
-        } catch let error where error is ExitCode || error is CleanExit {
+        } catch let error where !ours || error is ExitCode || error is CleanExit {
             exit(withError: error)
         } catch {
             fail(error)
