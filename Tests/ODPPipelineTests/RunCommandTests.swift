@@ -97,7 +97,9 @@ struct RunCommandTests {
         var out = Set<String>()
         let lines = help.split(separator: "\n").drop { !$0.hasPrefix("OPTIONS") }
         for line in lines where line.hasPrefix("  ") && !line.hasPrefix("    ") {
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "/" }) where word.hasPrefix("--") {
+            // The option column ends where two spaces start its description.
+            let synopsis = line.dropFirst(2).components(separatedBy: "  ")[0]
+            for word in synopsis.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "/" }) where word.hasPrefix("--") {
                 out.insert(String(word))
             }
         }
