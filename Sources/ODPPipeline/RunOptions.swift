@@ -42,7 +42,7 @@ public struct RunOptions: Sendable {
         return CivilDateTime(year: c.year!, month: c.month!, day: c.day!, hour: c.hour!, minute: c.minute!, second: c.second!)
     }
 
-    func selects(_ id: String) -> Bool {
+    public func selects(_ id: String) -> Bool {
         datasets.isEmpty || datasets.contains { fnmatch($0, id, 0) == 0 }
     }
 }

@@ -41,6 +41,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         let approvals = try Approvals(layout: layout, store: store)
         let lastRuns = try Self.lastRuns(in: Self.runReports(layout: layout, store: store), of: Set(workspace.definitions.map(\.id)))
         let uploads = Dictionary(grouping: Publisher.status(store: store), by: \.dataset)
+        let targets = Publisher.targetNames(workspace.config)
         datasets = try workspace.definitions.map { definition in
             let id = definition.id
             let latest = try? ReleaseReader.latest(datasetId: id, root: layout.root)
@@ -53,7 +54,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
                 status.reasons = ["\(w.number)：\(w.reason)"]
             }
             status.timeliness = latest.flatMap { DatasetTimeliness(cycle: definition.catalog.updateCycle, lastRelease: $0.created, now: now) }
-            status.uploads = Self.uploads(uploads[id] ?? [])
+            status.uploads = Self.uploads(uploads[id] ?? [], targets: targets)
             status.next = Self.next(status, layout: layout)
             return status
         }
@@ -122,8 +123,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
                              lastRun: lastRun, uploads: [], timeliness: nil, next: [])
     }
 
-    private static func uploads(_ entries: [PublishStatusEntry]) -> [DatasetStatus.Uploads] {
-        Dictionary(grouping: entries, by: \.target).keys.sorted().map { target in
+    /// Per target of the journal and of `targets:`: one added since the last run has no
+    /// entry yet, and is listed as having nothing (the next run uploads to it).
+    private static func uploads(_ entries: [PublishStatusEntry], targets: [String]) -> [DatasetStatus.Uploads] {
+        Set(entries.map(\.target) + targets).sorted().map { target in
             let files = entries.filter { $0.target == target }
             let complete = Dictionary(grouping: files, by: \.version).filter { $0.value.allSatisfy { $0.state == .published } }.keys
             return DatasetStatus.Uploads(target: target, publishedVersion: complete.max(by: Self.versionOrder),
@@ -157,6 +160,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
         for u in s.uploads where !u.pending.isEmpty {
             out.append("目标 \(u.target) 有 \(u.pending.count) 个文件待上传：下次 odp run 续传（日志 \(layout.logFile.path)）")
+        }
+        if let published = s.publishedVersion {
+            for u in s.uploads where u.publishedVersion == nil && u.pending.isEmpty {
+                out.append("目标 \(u.target) 还没有收到任何版本（nothing uploaded yet）：下次 odp run 上传 \(published)")
+            }
         }
         return out
     }

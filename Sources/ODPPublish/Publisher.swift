@@ -167,6 +167,11 @@ public final class Publisher: @unchecked Sendable {
         return out
     }
 
+    /// The names of the well-formed targets of `targets:`, in order; no secret is read.
+    public static func targetNames(_ config: PipelineConfig) -> [String] {
+        config.targets.compactMap { TargetSettings.parse($0, config: config).0?.name }
+    }
+
     /// Checks `targets:` without touching the network: unknown types and keys, missing URLs,
     /// secrets written inline, and options that would turn off TLS or host key checks.
     public static func validate(_ config: PipelineConfig) -> [Diagnostic] {

@@ -24,18 +24,38 @@ struct ODP: AsyncParsableCommand {
           odp keys generate --out DIR     make the Ed25519 key pair that signs releases
 
         Exit codes: 0 everything published or unchanged; 1 definition errors (odp.yml or a
-        dataset definition), found before any dataset runs; 2 some datasets held by a gate or
-        awaiting approval (待审核); 3 failures (a source missing, unreadable, locked or
-        unreachable, a key a dataset needs unreadable, a file over a source.limits limit,
-        packaging or upload failed after retries); the other datasets still run.
+        dataset definition), found before any dataset runs, or a request a command refuses
+        (a dataset or version that does not exist, a held version to approve, an erratum or
+        withdrawal it cannot record: the message's code says which); 2 some datasets held
+        by a gate or awaiting approval (待审核); 3 failures (a source missing, unreadable,
+        locked or unreachable, a key a dataset needs unreadable, a file over a source.limits
+        limit, packaging or upload failed after retries); the other datasets still run.
         64 a wrong command line (unknown option, missing argument, a file odp.yml does not
-        list); 75 another odp run holds the run lock (nothing was done; run again later);
-        143 / 130 stopped by SIGTERM / SIGINT (the dataset in progress is abandoned; the run
-        report and audit trail say so).
+        list, a --dataset glob that matches no dataset, a port out of range); 75 another
+        odp run holds the run lock (nothing was done; run again later); 143 / 130 stopped
+        by SIGTERM / SIGINT (the dataset in progress is abandoned; the run report and audit
+        trail say so).
         """,
         version: ODPBuild.version,
         subcommands: [Run.self, Catalog.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
                       Audit.self, Erratum.self, Withdraw.self, Keys.self, Demo.self, Errors.self, Access.self])
+
+    /// Parses as ArgumentParser does (its own usage errors, help and exit codes), but an
+    /// error a command throws goes through `fail`: every command's messages are coded and
+    /// exit with the documented code, never ArgumentParser's bare `Error:` and exit 1.
+    static func main() async {
+        var command: ParsableCommand
+        do { command = try await asyncParseAsRoot() } catch { exit(withError: error) }
+        // `--help` and `help` parse as ArgumentParser's own commands, which end by throwing.
+        let ours = String(reflecting: type(of: command)).hasPrefix("odp.")
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+        } catch let error where !ours || error is ExitCode || error is CleanExit {
+            exit(withError: error)
+        } catch {
+            fail(error)
+        }
+    }
 }
 
 /// Options shared by commands that read a pipeline.
@@ -68,6 +88,8 @@ func fail(_ error: Error) -> Never {
     let coded = ODPError.from(error)
     let text = coded.diagnostics.isEmpty ? "错误（error）：\(coded)" : coded.description
     FileHandle.standardError.write(Data((text + "\n").utf8))
+    // A shard plan that disagrees with --shard is a wrong command line, as ODP-E0010 says.
+    if let e = error as? ODPError, e.code == .shard { Foundation.exit(ODPExit.commandLine) }
     if let e = error as? ODPError, e.isDefinitionError { Foundation.exit(ODPExit.usage) }
     Foundation.exit(ODPExit.failure)
 }

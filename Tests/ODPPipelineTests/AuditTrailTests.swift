@@ -83,4 +83,32 @@ struct AuditTrailTests {
         #expect(result.firstBrokenLine == 2 && result.tornFinalWrite == nil)
         #expect(try String(contentsOf: url, encoding: .utf8).contains("not json"))
     }
+
+    @Test("`odp audit verify` calls a torn last line a torn write (exit 0), the next run repairs it with an audit_repaired entry, and an edit is BROKEN (exit 3)",
+          .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"))
+    func tornTailOnTheCommandLine() async throws {
+        let workspace = try SourceIsolationTests.TwoDatasets(source: "{type: csv, path: sound.csv}")
+        defer { workspace.remove() }
+        _ = try workspace.run()
+        let log = workspace.output.appendingPathComponent("state/audit.jsonl")
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"event\":\"run_sta".utf8))  // a full disk took the rest
+        try handle.close()
+        let verify = ["audit", "verify", "--config", workspace.config]
+        let torn = try await OdpCommand.run(verify, logs: workspace.root)
+        #expect(torn.status == ODPExit.success, "\(torn.stdout) \(torn.stderr)")
+        #expect(torn.stdout.contains("未写完的记录") && torn.stdout.contains("不是篡改") && !torn.stdout.contains("BROKEN"), "\(torn.stdout)")
+
+        _ = try workspace.run()
+        let repaired = try await OdpCommand.run(verify, logs: workspace.root)
+        #expect(repaired.status == ODPExit.success && !repaired.stdout.contains("未写完"), "\(repaired.stdout)")
+        #expect(workspace.audit.contains("\"audit_repaired\""))
+
+        // The control: an edited entry is tampering.
+        let text = try String(contentsOf: log, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"sound\"", with: "\"sound2\"").write(to: log, atomically: true, encoding: .utf8)
+        let broken = try await OdpCommand.run(verify, logs: workspace.root)
+        #expect(broken.status == ODPExit.failure && broken.stdout.contains("BROKEN"), "\(broken.stdout)")
+    }
 }

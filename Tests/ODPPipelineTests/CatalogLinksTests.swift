@@ -58,6 +58,10 @@ struct CatalogLinksTests {
             let page = try await Self.body(URL(string: "\(portal)/datasets/scjg-individual-business")!)
             #expect(page.contains("数据开放专员 0591-87000000"))
             #expect(page.contains("（北京时间）"))
+            // And in the JSON API.
+            let api = try await Self.body(URL(string: "\(portal)/api/datasets/scjg-individual-business")!)
+            let record = try JSONSerialization.jsonObject(with: Data(api.utf8)) as? [String: Any]
+            #expect((record?["contact"] as? String)?.contains("数据开放专员 0591-87000000") == true, "\(api.prefix(800))")
         }
     }
 

@@ -44,7 +44,8 @@ struct RunCommandTests {
         #expect(verified.status == ODPExit.success, "\(verified.stdout) \(verified.stderr)")
         #expect(verified.stdout.contains("个文件（file(s) verified），失败 0 个（failure(s)）"), "\(verified.stdout)")
         let missing = try await OdpCommand.run(["verify", "--config", fixture.configPath, "no-such-dataset"], logs: logs)
-        #expect(missing.status == ODPExit.commandLine && missing.stderr.contains("no-such-dataset"), "\(missing.stderr)")
+        #expect(missing.status == ODPExit.usage && missing.stderr.contains("no-such-dataset") && missing.stderr.contains("[ODP-E0501]"),
+                "\(missing.stderr)")
         for command in [["status"], ["audit", "verify"], ["validate"], ["preview", "sthj-air-quality-hourly"]] {
             let result = try await OdpCommand.run(command + ["--config", fixture.configPath], logs: logs)
             #expect(result.status != ODPExit.commandLine, "\(command) --config: \(result.stderr)")
@@ -77,5 +78,63 @@ struct RunCommandTests {
             return line.split(separator: " ")[1].description
         })
         #expect(Set(commands) == documented, "--help \(commands.sorted()) README \(documented.sorted())")
+        // Every option a command's own --help lists is in README's command block (`--config`
+        // is said once, below the block, for every command that reads a pipeline).
+        for command in [["run"], ["catalog"], ["validate"], ["preview"], ["approve"], ["reject"], ["serve"], ["verify"], ["status"],
+                        ["audit", "verify"], ["erratum"], ["withdraw"], ["keys", "generate"], ["demo", "generate"], ["errors"],
+                        ["access", "list"], ["access", "approve"], ["access", "reject"], ["access", "revoke"], ["access", "purge"]] {
+            let own = try await OdpCommand.run(command + ["--help"], logs: FileManager.default.temporaryDirectory)
+            #expect(own.status == ODPExit.success, "\(command) --help")
+            for option in Self.options(inHelp: own.stdout) where !["--help", "--version", "--config"].contains(option) {
+                let documented = block.contains(option) || (option.hasPrefix("--no-") && block.contains("--[no-]" + option.dropFirst(5)))
+                #expect(documented, "`odp \(command.joined(separator: " ")) \(option)` is not in README's command list")
+            }
+        }
+    }
+
+    /// The long options of a command's --help (`--vertical/--no-vertical` as both).
+    static func options(inHelp help: String) -> Set<String> {
+        var out = Set<String>()
+        let lines = help.split(separator: "\n").drop { !$0.hasPrefix("OPTIONS") }
+        for line in lines where line.hasPrefix("  ") && !line.hasPrefix("    ") {
+            // The option column ends where two spaces start its description.
+            let synopsis = line.dropFirst(2).components(separatedBy: "  ")[0]
+            for word in synopsis.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "/" }) where word.hasPrefix("--") {
+                out.insert(String(word))
+            }
+        }
+        return out
+    }
+
+    @Test("an error from any command is one coded line (错误（error）：… [ODP-E…]) with its documented exit code, never a usage dump",
+          .enabled(if: OdpCommand.binary != nil, "build the odp binary first (swift build)"))
+    func codedErrors() async throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let config = ["--config", fixture.configPath]
+        let cases: [(arguments: [String], status: Int32, code: String)] = [
+            (["verify"] + config + ["no-such-dataset"], ODPExit.usage, "ODP-E0501"),
+            (["verify"] + config + ["a/b/c"], ODPExit.usage, "ODP-E0501"),
+            (["approve"] + config + ["no-such-dataset", "2026.01.01.1", "--by", "张三"], ODPExit.usage, "ODP-E0501"),
+            (["preview"] + config + ["no-such-dataset"], ODPExit.usage, "ODP-E0501"),
+            (["errors", "ODP-E9999"], ODPExit.commandLine, "ODP-E0001"),
+            (["status", "--config", fixture.root.appendingPathComponent("none.yml").path], ODPExit.commandLine, "ODP-E0002"),
+        ]
+        for c in cases {
+            let out = try await OdpCommand.run(c.arguments, logs: fixture.root)
+            let label = c.arguments.joined(separator: " ")
+            #expect(out.status == c.status, "\(label): \(out.status) \(out.stderr)")
+            #expect(out.stderr.hasPrefix("错误（error）：") && out.stderr.contains("[\(c.code)]"), "\(label): \(out.stderr)")
+            #expect(!out.stderr.contains("Usage:") && !out.stderr.hasPrefix("Error:"), "\(label): \(out.stderr)")
+        }
+        // A --dataset glob that matches nothing would run nothing and exit 0; a port beyond 65535 would wrap around.
+        let glob = try await OdpCommand.run(["run"] + config + ["--dataset", "sthj-*", "--dataset", "nope-*"], logs: fixture.root)
+        #expect(glob.status == ODPExit.commandLine && glob.stderr.contains("nope-*") && glob.stderr.contains("sthj-air-quality-hourly"), "\(glob.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.output.appendingPathComponent("releases").path), "nothing ran")
+        let port = try await OdpCommand.run(["serve"] + config + ["--port", "99999"], logs: fixture.root)
+        #expect(port.status == ODPExit.commandLine && port.stderr.contains("65535"), "\(port.stderr)")
+        // ArgumentParser's own usage errors keep their usage line and exit 64.
+        let unknown = try await OdpCommand.run(["status", "--no-such-option"], logs: fixture.root)
+        #expect(unknown.status == ODPExit.commandLine && unknown.stderr.contains("Usage:"), "\(unknown.stderr)")
     }
 }

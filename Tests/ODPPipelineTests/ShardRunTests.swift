@@ -226,6 +226,12 @@ struct ShardRunTests {
         let out = try await OdpCommand.run(["run", "--config", fixture.configPath, "--shard", "4/4"], logs: fixture.root)
         #expect(out.status == 64, "\(out.stderr)")
         #expect(out.stderr.contains("ODP-E0010") && out.stderr.contains("分片序号"), "\(out.stderr)")
+        // A shard of the same job that counts the shards differently: the stored plan refuses it (64, as ODP-E0010 says).
+        let environment = ["ODP_JOB_ID": "job-mismatch"]
+        let first = try await OdpCommand.run(["run", "--config", fixture.configPath, "--shard", "0/2", "--dry-run"], environment: environment, logs: fixture.root)
+        #expect(first.status != 64, "\(first.stderr)")
+        let other = try await OdpCommand.run(["run", "--config", fixture.configPath, "--shard", "1/3", "--dry-run"], environment: environment, logs: fixture.root)
+        #expect(other.status == 64 && other.stderr.contains("ODP-E0010") && other.stderr.contains("按 2 个分片保存"), "\(other.status) \(other.stderr)")
     }
 
     @Test("N shard processes racing on one output, then odp catalog: every dataset released once, all listed, the audit trail intact")

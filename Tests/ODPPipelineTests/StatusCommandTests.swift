@@ -40,6 +40,9 @@ struct StatusCommandTests {
         #expect(out.contains("已拦截 held") && out.contains("held/releases/mzj-elderly-care"))
         #expect(out.contains("已发布 published"))
         #expect(out.contains("目标 target local: 已上传 "))
+        // The CKAN target added after the run has received nothing: said, with what the next run does.
+        #expect(out.contains("目标 target portal: 尚未上传 nothing uploaded yet"), "\(out)")
+        #expect(out.contains("目标 portal 还没有收到任何版本（nothing uploaded yet）：下次 odp run 上传"), "\(out)")
     }
 
     @Test("status --json is the documented shape")
@@ -57,6 +60,8 @@ struct StatusCommandTests {
         #expect(market.state == .published && market.publishedVersion == market.version && market.version != nil)
         #expect(market.uploads.first?.target == "local" && market.uploads.first?.publishedVersion == market.version)
         #expect(market.uploads.first?.pending == [])
+        #expect(market.uploads.map(\.target) == ["local", "portal"])
+        #expect(market.uploads.last?.publishedVersion == nil && market.uploads.last?.pending == [])
         #expect(market.lastRun?.status == .published && market.lastRun?.report.hasSuffix(".json") == true)
         #expect(run.stdout.contains("\"published_version\"") && run.stdout.contains("\"last_run\""))
     }

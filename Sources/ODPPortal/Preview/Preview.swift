@@ -81,12 +81,12 @@ public enum Preview {
         let candidates = (store.versions(dataset).map { ($0, store) } + held.versions(dataset).map { ($0, held) })
             .sorted { SafePath.versionPrecedes($0.0.version, $1.0.version) }
         guard let newest = candidates.last else {
-            throw ODPError.usage("\(dataset) 没有完整的版本（no complete release）：\(store.releasesDirectory.path) 与 \(held.releasesDirectory.path) 下都没有；先运行 odp run")
+            throw ODPError.usage("\(dataset) 没有完整的版本（no complete release）：\(store.releasesDirectory.path) 与 \(held.releasesDirectory.path) 下都没有；先运行 odp run").coded(.noRelease)
         }
         var chosen = newest
         if let version {
             guard let match = candidates.first(where: { $0.0.version == version }) else {
-                throw ODPError.usage("\(dataset) 没有版本 \(version)（现有版本：\(candidates.map(\.0.version).joined(separator: "、"))）")
+                throw ODPError.usage("\(dataset) 没有版本 \(version)（现有版本：\(candidates.map(\.0.version).joined(separator: "、"))）").coded(.noRelease)
             }
             chosen = match
         }

@@ -92,6 +92,11 @@ extension ODP {
                 }
                 datasets.append(match.id)
             }
+            // A mistyped id or glob would otherwise run nothing and exit 0, unnoticed in cron.
+            for pattern in self.datasets where !workspace.definitions.contains(where: { RunOptions(datasets: [pattern]).selects($0.id) }) {
+                FileHandle.standardError.write(Data("错误（error）：--dataset \(pattern) 不匹配任何数据集（matches no dataset）；odp.yml 中的数据集：\(workspace.definitions.map(\.id).sorted().joined(separator: ", ")) [\(ErrorCode.usage)]\n".utf8))
+                throw ExitCode(ODPExit.commandLine)
+            }
             let summary: PipelineRunner.Summary
             // SIGTERM/SIGINT stop the run between batches instead of killing it mid-write.
             let stop = RunStopFlag()

@@ -27,6 +27,11 @@ extension ODP {
         @Option(name: .customLong("allow-host"), help: "A host name browsers use to reach the portal (repeatable), e.g. behind a reverse proxy.")
         var allowHosts: [String] = []
 
+        func validate() throws {
+            // A larger number would wrap around to some other port (99999 → 34463).
+            guard (0...65535).contains(port) else { throw ValidationError("--port 应在 0 到 65535 之间（port out of range），收到 \(port)") }
+        }
+
         func run() async throws {
             let workspace = try pipeline.workspace()
             let layout = workspace.layout

@@ -51,6 +51,10 @@ extension ODP {
                 lines.append("    上次运行 last run: 无 never")
             }
             for u in d.uploads {
+                if u.publishedVersion == nil && u.pending.isEmpty {
+                    lines.append("    目标 target \(u.target): 尚未上传 nothing uploaded yet")
+                    continue
+                }
                 let pending = u.pending.isEmpty ? "无待上传 nothing pending" : "\(u.pending.count) 个文件待上传 pending"
                 lines.append("    目标 target \(u.target): 已上传 \(u.publishedVersion ?? "无 none")，\(pending)")
             }

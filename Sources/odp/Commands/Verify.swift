@@ -60,7 +60,6 @@ extension ODP {
             if !result.isValid { throw ExitCode(3) }
         }
 
-        /// A path that exists is taken as is; otherwise `DATASET[/VERSION]` under the configuration's output.
         /// Exit 3 when a target could not be compared or repaired.
         private func verifyTargets() throws {
             let result: TargetVerification.Result
@@ -75,14 +74,18 @@ extension ODP {
             if !result.failures.isEmpty { throw ExitCode(3) }
         }
 
+        /// A path that exists is taken as is; otherwise `DATASET[/VERSION]` under the configuration's output.
         private func release(_ path: String) throws -> URL {
             if FileManager.default.fileExists(atPath: path) { return URL(fileURLWithPath: path) }
             let parts = path.split(separator: "/").map(String.init)
-            guard (1...2).contains(parts.count) else { throw ValidationError("\(path)：没有这个版本目录或 zip 文件（no such release）") }
+            guard (1...2).contains(parts.count) else {
+                throw ODPError.usage("\(path)：没有这个版本目录或 zip 文件（no such release）").coded(.noRelease)
+            }
             let root: URL
             do { root = try pipeline.workspace().layout.root } catch { fail(error) }
             guard let version = parts.count == 2 ? parts[1] : (try? ReleaseReader.latest(datasetId: parts[0], root: root))?.version else {
-                throw ValidationError("\(path)：没有这个文件，数据集 \(parts[0]) 在 \(root.path)/releases 下也没有这个版本（no release）")
+                throw ODPError.usage("\(path)：没有这个文件，数据集 \(parts[0]) 在 \(root.path)/releases 下也没有这个版本（no release）；用 odp status 查看各数据集的版本")
+                    .coded(.noRelease)
             }
             return root.appendingPathComponent("releases/\(parts[0])/\(version)")
         }
