@@ -48,11 +48,12 @@ public enum Extractor {
         }
     }
 
-    /// The later of two watermarks (numbers as numbers, other text as text); a read that
-    /// found only older rows (its newest row deleted since) never moves the watermark back.
-    public static func later(_ a: String?, _ b: String?) -> String? {
+    /// The later of two watermarks of the dataset (numbers as numbers, date-times as moments,
+    /// other text as text); a read that found only older rows (its newest row deleted since)
+    /// never moves the watermark back.
+    public static func later(_ a: String?, _ b: String?, in definition: DatasetDefinition) -> String? {
         guard let a, let b else { return a ?? b }
-        return Watermark.compare(a, b) >= 0 ? a : b
+        return Watermark.compare(a, b, zone: Watermark.zone(of: definition)) >= 0 ? a : b
     }
 
     private static func path(of definition: DatasetDefinition) throws -> String {

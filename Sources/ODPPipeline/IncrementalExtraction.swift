@@ -64,7 +64,7 @@ struct IncrementalExtraction {
                     dataset: id)
             found = result
         }
-        let watermark = Extractor.later(delta.watermark, state.watermark)
+        let watermark = Extractor.later(delta.watermark, state.watermark, in: definition)
         return Opened(source: WatermarkedSource(base: try staging.reader(), watermark: watermark, problems: delta.problems),
                       staging: staging, reconciliation: found)
     }

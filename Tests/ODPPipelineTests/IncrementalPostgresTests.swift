@@ -168,6 +168,34 @@ struct IncrementalPostgresTests {
         #expect(fifth.reconciliation?["drift"] == 1 && fifth.reconciliation?["hard_delete"] == 1, "\(fifth.reconciliation ?? [:])")
     }
 
+    @Test("a row stamped in the future or `infinity` pins neither the watermark nor the unchanged probe", .enabled(if: enabled))
+    func futureStamps() throws {
+        try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        let table = Table()
+        try table.create(rows: 20, select: "g, '企业' || g, g, true, timestamptz '2026-05-01 10:00:00+08' + g * interval '1 minute'")
+        defer { _ = try? PG.psql("DROP TABLE IF EXISTS \(table.name)") }
+        // Weekly reconciliation: between passes only the window and the probe see writes.
+        try table.definition("{watermark: updated_at, deleted_flag: is_deleted, reconcile: {every: 每周}}")
+            .write(to: fixture.root.appendingPathComponent("pipelines/demo/pg-inc.yml"), atomically: true, encoding: .utf8)
+        #expect(try Self.run(fixture).status == .published)
+        try PG.psql("""
+            INSERT INTO \(table.name) (id, name, amount, active, updated_at) VALUES (21, '录入错误', 1, true, '2099-01-01 00:00:00+08'),
+              (22, '无穷', 2, true, 'infinity');
+            """)
+        let second = try Self.run(fixture)
+        #expect(second.status == .published, "\(second.reasons) \(second.error ?? "")")
+        let state = try String(contentsOf: fixture.output.appendingPathComponent("state/datasets/pg-inc.json"), encoding: .utf8)
+        #expect(state.contains("2026-05-01") && !state.contains("2099") && !state.contains("infinity"), "\(state)")
+        // An ordinary write after them: neither the maximum nor the count changes.
+        try PG.psql("UPDATE \(table.name) SET name = '之后的更新', updated_at = now() WHERE id = 3")
+        let third = try Self.run(fixture)
+        #expect(third.status == .published, "\(third.reasons) \(third.error ?? "")")
+        #expect(third.reconciliation == nil, "the window found it, not a reconciliation pass")
+        #expect(try Self.released(fixture)["3"]?[1] == "之后的更新")
+    }
+
     @Test("null_watermark: reject lists the rows for the department; fail stops the dataset", .enabled(if: enabled))
     func nullPolicies() throws {
         try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
@@ -216,6 +244,28 @@ struct IncrementalPostgresTests {
         try table.definition("{watermark: updated_at}").write(to: file, atomically: true, encoding: .utf8)
         let none = try warnings()
         #expect(none.isEmpty, "\(none)")
+    }
+
+    @Test("a read that fails half-way reports the rows the server sent, as its message does, and its time", .enabled(if: enabled))
+    func failedMidRead() throws {
+        try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        // Row 30,000 divides by zero: the server sends whole fetches before it, none of it.
+        try SourceFaultTests.addDataset(to: fixture, id: "pg-mid-fail", source: """
+            source:
+              type: postgres
+              query: "SELECT 'S' || g AS 站点编号, '站' || (1 / (g - 30000)) AS 站点名称, '' AS 途经线路, '350102' AS 所属区县代码, 119.3 AS 经度, 26.1 AS 纬度, true AS 是否有候车亭, '2020-01-01' AS 启用日期 FROM generate_series(1, 40000) g"
+              connection: {host: \(PG.host), port: \(PG.port), database: \(PG.database), user: \(PG.user), password: env:ODP_TEST_PG_PASSWORD, sslmode: disable}
+            """)
+        let outcome = try #require(try fixture.run(RunOptions(datasets: ["pg-mid-fail"])).outcomes.first)
+        #expect(outcome.status == .failed)
+        let error = try #require(outcome.error)
+        #expect(error.contains("division by zero"), "\(error)")
+        let said = try #require(error.firstMatch(of: /读取 ([0-9]+) 行后/).flatMap { Int($0.1) })
+        #expect(said > 20_000 && said < 30_000, "\(error)")
+        #expect(outcome.rowsRead == said, "summary \(outcome.rowsRead) rows, message \(said)")
+        #expect(outcome.seconds > 0)
     }
 
     @Test("SQL errors are cleaned without the echoed query line and its ^ marker", .enabled(if: enabled))
