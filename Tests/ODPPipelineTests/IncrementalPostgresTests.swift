@@ -194,6 +194,19 @@ struct IncrementalPostgresTests {
         #expect(third.status == .published, "\(third.reasons) \(third.error ?? "")")
         #expect(third.reconciliation == nil, "the window found it, not a reconciliation pass")
         #expect(try Self.released(fixture)["3"]?[1] == "之后的更新")
+
+        // A watermark an earlier version stored as `infinity` starts no window: the next run
+        // reads in full instead of reading nothing.
+        let stateFile = fixture.output.appendingPathComponent("state/datasets/pg-inc.json")
+        let poisoned = try String(contentsOf: stateFile, encoding: .utf8)
+            .replacing(/"watermark" ?: ?"[^"]*"/, with: "\"watermark\" : \"infinity\"")
+        #expect(poisoned.contains("infinity"))
+        try poisoned.write(to: stateFile, atomically: true, encoding: .utf8)
+        try PG.psql("UPDATE \(table.name) SET name = '修复后的更新', updated_at = now() WHERE id = 4")
+        let fourth = try Self.run(fixture)
+        #expect(fourth.status == .published, "\(fourth.reasons) \(fourth.error ?? "")")
+        #expect(try Self.released(fixture)["4"]?[1] == "修复后的更新")
+        #expect(try !String(contentsOf: stateFile, encoding: .utf8).contains("infinity"))
     }
 
     @Test("null_watermark: reject lists the rows for the department; fail stops the dataset", .enabled(if: enabled))
