@@ -153,6 +153,7 @@ struct ExpressionFunctionTests {
         #expect(diagnostics("substr(day, 0, 2) == '2'").first?.message.contains("起始位置从 1 开始") == true)
         #expect(diagnostics("substr(day, '1') == '2'").first?.message.contains("应为数字") == true)
         #expect(diagnostics("substr(day, 2, 1.5) == '2'").first?.message.contains("非负整数") == true)
+        #expect(diagnostics("substr(day, -1) == '2'").first?.message.contains("非负整数") == true)
         #expect(diagnostics("length(day)").first?.message.contains("没有比较（compares nothing）") == true)
     }
 }

@@ -85,6 +85,7 @@ extension ExpressionFunction {
             for position in args.dropFirst() {
                 if [.text, .date].contains(Self.kind(position)) { return "的起始位置和长度应为数字（numbers）" }
                 if case .constant(.number(let n)) = position, n < 0 || n != n.rounded() { return "的起始位置和长度应为非负整数" }
+                if case .negate(.constant(.number)) = position { return "的起始位置和长度应为非负整数" }
             }
             if case .constant(.number(let start)) = args[1], start < 1 { return "的起始位置从 1 开始（1 = first character）" }
         default:
