@@ -48,11 +48,22 @@ public enum Extractor {
         }
     }
 
-    /// The later of two watermarks (numbers as numbers, other text as text); a read that
-    /// found only older rows (its newest row deleted since) never moves the watermark back.
-    public static func later(_ a: String?, _ b: String?) -> String? {
+    /// The stored watermark, or nil when it cannot start a window: PostgreSQL's `infinity` or
+    /// a time after now (stored before `Watermark.storable` kept them out, or with a clock
+    /// since set back). Nil makes the next read a full one, which repairs the staging copy.
+    public static func usableWatermark(_ stored: String?, in definition: DatasetDefinition) -> String? {
+        guard var text = stored else { return nil }
+        let ceiling = Int(Date().timeIntervalSince1970)
+        let usable = text.withUTF8 { Watermark.storable(UnsafeRawBufferPointer($0), zone: Watermark.zone(of: definition), ceiling: ceiling) }
+        return usable ? stored : nil
+    }
+
+    /// The later of two watermarks of the dataset (numbers as numbers, date-times as moments,
+    /// other text as text); a read that found only older rows (its newest row deleted since)
+    /// never moves the watermark back.
+    public static func later(_ a: String?, _ b: String?, in definition: DatasetDefinition) -> String? {
         guard let a, let b else { return a ?? b }
-        return Watermark.compare(a, b) >= 0 ? a : b
+        return Watermark.compare(a, b, zone: Watermark.zone(of: definition)) >= 0 ? a : b
     }
 
     private static func path(of definition: DatasetDefinition) throws -> String {

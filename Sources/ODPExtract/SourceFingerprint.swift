@@ -43,14 +43,17 @@ public enum SourceFingerprint {
         return Taken(files: files, probe: nil)
     }
 
-    /// The probe the definition names, or the watermark's maximum and the count when the
-    /// watermark alone is trusted between reconciliations.
+    /// The probe the definition names, or, when the watermark alone is trusted between
+    /// reconciliations, the watermark's maximum, the count and a sum of digests of every
+    /// watermark value: a row stamped `2099-…` or `infinity` pins the maximum, and an update
+    /// elsewhere must still be seen.
     static func probeQuery(_ definition: DatasetDefinition) -> (text: String, parameters: [String])? {
         let spec = definition.source
         if let probe = spec.probe { return (probe, []) }
         guard let incremental = spec.incremental, incremental.reconcile != .everyRun else { return nil }
         let column = SQLText.quoteIdentifier(SQLText.watermarkColumn(incremental.watermark, in: definition))
-        return ("SELECT max(\(column))::text, count(*) FROM (\(SQLText.baseQuery(definition))) AS odp_probe", spec.parameters)
+        let pg = DigestSQL.postgres, stamps = "sum(\(pg.hex32(pg.md5(pg.cell(column, false)), 1)))"
+        return ("SELECT max(\(column))::text, count(*), \(stamps) FROM (\(SQLText.baseQuery(definition))) AS odp_probe", spec.parameters)
     }
 
     /// The file's stamp; its hash is reused from `previous` when size and times are the same.

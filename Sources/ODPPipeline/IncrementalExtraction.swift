@@ -30,11 +30,13 @@ struct IncrementalExtraction {
         let env = ProcessInfo.processInfo.environment
         let id = definition.id
         let staging = try StagingStore(url: layout.staging(id), schema: definition.schema, primaryKey: definition.primaryKey)
-        // A copy made for other fields, or never completed by a release, is refilled in full.
-        let full = state.watermark == nil || staging.schemaChanged
+        // A copy made for other fields, or never completed by a release, is refilled in full;
+        // so is one whose watermark cannot start a window (`infinity`, a future time).
+        let stored = Extractor.usableWatermark(state.watermark, in: definition)
+        let full = stored == nil || staging.schemaChanged
         let reason = try full ? nil : reconcileReason(staging)
         try staging.setMeta("run", "open")
-        let delta = CountingSource(try Extractor.open(definition, since: full ? nil : state.watermark, environment: env), progress: progress)
+        let delta = CountingSource(try Extractor.open(definition, since: full ? nil : stored, environment: env), progress: progress)
         defer { delta.close() }
         var counts = (inserted: 0, updated: 0, deleted: 0)
         if full {
@@ -64,7 +66,7 @@ struct IncrementalExtraction {
                     dataset: id)
             found = result
         }
-        let watermark = Extractor.later(delta.watermark, state.watermark)
+        let watermark = Extractor.later(delta.watermark, stored, in: definition)
         return Opened(source: WatermarkedSource(base: try staging.reader(), watermark: watermark, problems: delta.problems),
                       staging: staging, reconciliation: found)
     }

@@ -38,7 +38,7 @@ struct InputCheck {
     /// The dataset's inputs as they are now; nil when they cannot be taken cheaply (a
     /// database without a probe, a missing file, a reconciliation that is due), so it runs.
     func inputs(of definition: DatasetDefinition, state: DatasetState, lastVersion: (String) -> String?) -> DatasetInputs? {
-        if reconciliationDue(definition) { return nil }
+        if reconciliationDue(definition) || unusableWatermark(definition, state: state) { return nil }
         let taken: SourceFingerprint.Taken?
         do { taken = try SourceFingerprint.take(definition, previous: state.inputs?.files ?? []) } catch {
             // The run meets the same problem and reports it as the dataset's failure.
@@ -67,6 +67,13 @@ struct InputCheck {
         if Desensitizer.dependsOnRunDate(definition) { return true }
         guard case .map(let entries, _)? = definition.gate else { return false }
         return entries.contains { $0.key == "timeliness" }
+    }
+
+    /// A merged source whose stored watermark cannot start a window (`infinity`, a future
+    /// time) must run, to read in full.
+    private func unusableWatermark(_ definition: DatasetDefinition, state: DatasetState) -> Bool {
+        definition.source.incremental?.mode == .merge && state.watermark != nil
+            && Extractor.usableWatermark(state.watermark, in: definition) == nil
     }
 
     /// A merged incremental source whose reconciliation is due must run to reconcile.

@@ -143,6 +143,17 @@ struct ExpressionFunctionTests {
         #expect(literal.first?.message.contains("不是日期（not a date") == true, "\(literal)")
         #expect(literal.first?.location.column == 37 + 6)
         #expect(diagnostics("length(day) > 1 and starts_with(day, '2')").isEmpty)
+        // Arguments that would make the rule null, and so skip, on every row.
+        #expect(diagnostics("years_between(day, '2024-01-01') > 1").first?.message.contains("`years_between` 的参数应为日期（dates）") == true)
+        #expect(diagnostics("years_between(day, length(day)) > 1").first?.message.contains("应为日期") == true)
+        #expect(diagnostics("years_between(day, date('2024-01-01')) > 1").isEmpty)
+        let number = diagnostics("starts_with(day, 35)")
+        #expect(number.first?.message.contains("数字请加引号，如 '35'") == true, "\(number)")
+        #expect(number.first?.location.column == 37)
+        #expect(diagnostics("substr(day, 0, 2) == '2'").first?.message.contains("起始位置从 1 开始") == true)
+        #expect(diagnostics("substr(day, '1') == '2'").first?.message.contains("应为数字") == true)
+        #expect(diagnostics("substr(day, 2, 1.5) == '2'").first?.message.contains("非负整数") == true)
+        #expect(diagnostics("substr(day, -1) == '2'").first?.message.contains("非负整数") == true)
         #expect(diagnostics("length(day)").first?.message.contains("没有比较（compares nothing）") == true)
     }
 }
@@ -254,6 +265,8 @@ struct PlantedImplausibilityTests {
         /* 6 */ [Fixture.uscc("92350102MA2Y7K3F1"), "350102", Fixture.citizenID(region: "350126", birth: "19960101", sequence: "123"), "2016-03-01"],  // 长乐县 gone in 1994
         /* 7 */ [Fixture.uscc("92350102MA2Y7K3G1"), "350102", "350102800501123", "2015-03-01"],  // 15 digits
         /* 8 */ [Fixture.uscc("92350102MA2Y7K3H1"), "350102", Fixture.citizenID(region: "350102", birth: "18990101", sequence: "123"), "2015-03-01"],  // 127 years old
+        /* 9 */ [Fixture.uscc("94350102MA2Y7K3J1"), "350102", Fixture.citizenID(region: "350102", birth: "19800501", sequence: "123"), "2015-03-01"],  // 市场监管 has no type 4
+        /* 10 */ [Fixture.uscc("92999999MA2Y7K3K1"), "999999", Fixture.citizenID(region: "350102", birth: "19800501", sequence: "123"), "2015-03-01"],  // no such region
     ]
 
     /// Source rows that failed each rule, by the rule's label.
@@ -273,7 +286,9 @@ struct PlantedImplausibilityTests {
         #expect(f["「统一社会信用代码」第 3–8 位应与「行政区划」的区划（或其所属市、省）一致"] == [5], "\(f)")
         #expect(f["「经营者身份证号」前 6 位应为出生时仍在使用的行政区划代码（GB/T 2260，代码表 gb2260）"] == [6], "\(f)")
         #expect(f["「经营者身份证号」中的出生日期应为真实日期、不晚于运行日期，且年龄在 0–120 岁之间"] == [8], "\(f)")
-        #expect(f.values.flatMap { $0 }.sorted() == [3, 4, 4, 5, 6, 8], "row 2 and the allowed 15-digit row 7 are clean: \(f)")
+        #expect(f["「统一社会信用代码」第 1–2 位应为登记管理部门代码及其下的机构类别代码（GB 32100-2015 表 1）"] == [9], "\(f)")
+        #expect(f["「统一社会信用代码」第 3–8 位应为行政区划代码（GB/T 2260，代码表 gb2260）"] == [10], "\(f)")
+        #expect(f.values.flatMap { $0 }.sorted() == [3, 4, 4, 5, 6, 8, 9, 10], "row 2 and the allowed 15-digit row 7 are clean: \(f)")
     }
 
     @Test("a 15-digit ID is flagged by the check-digit rule when the definition does not allow it")

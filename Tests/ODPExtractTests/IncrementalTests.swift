@@ -32,13 +32,46 @@ struct IncrementalTests {
         #expect(try open(w, since: "10", deleted: false, options: ", lookback: 2").rows.map { $0[0] } == ["1", "2", "3", "4"])
     }
 
-    @Test("text watermarks (ISO timestamps) compare as text")
+    @Test("other text watermarks compare as text, integers as numbers")
     func textual() {
         #expect(Watermark.compare("2024-03-01T10:00:00", "2024-03-01T09:59:59") > 0)
         #expect(Watermark.compare("2024-03-01", "2024-03-01") == 0)
         #expect(Watermark.compare("-5", "3") < 0)
         #expect(Watermark.compare("007", "7") == 0)
         #expect(Watermark.compare("10", "9a") < 0)
+    }
+
+    @Test("date-times order as moments: an offset, T or a space, fractions and Z cannot make a later row look earlier")
+    func moments() {
+        #expect(Watermark.compare("2026-05-01T05:00:00Z", "2026-05-01T10:00:00+08:00") > 0)  // 13:00 +08 is after 10:00 +08
+        #expect(Watermark.compare("2026-05-01 10:00:00+08", "2026-05-01T02:00:00Z") == 0)
+        #expect(Watermark.compare("2026-05-01 10:00:00", "2026-05-01T09:30:00") > 0)  // bytewise ' ' < 'T'
+        #expect(Watermark.compare("2026-05-01T10:00:00.5Z", "2026-05-01T10:00:00Z") > 0)  // bytewise '.' < 'Z'
+        // Without an offset a value is on the field's time_zone; with no zone at all, wall times compare.
+        #expect(Watermark.compare("2026-05-01 10:30:00", "2026-05-01T02:00:00Z", zone: 8 * 3600) > 0)
+        #expect(Watermark.compare("2026-05-01 09:30:00", "2026-05-01T02:00:00Z", zone: 8 * 3600) < 0)
+        #expect(Watermark.compare("2026-05-01 09:30:00", "2026-05-01T02:00:00Z") > 0)
+    }
+
+    @Test("a future or infinite stamp never becomes the stored watermark, and its row is still read")
+    func futureStamps() throws {
+        let w = try Workspace()
+        let fields = ["{name: id, title: 编号, type: integer, class: public}", "{name: name, title: 名称, type: string, class: public}",
+                      "{name: updated_at, title: 更新时间, type: datetime, time_zone: \"+08:00\", class: public}"]
+        let definition = try w.definition(source: "type: csv\npath: t.csv\nincremental: {watermark: updated_at, lookback: 30m}",
+                                          fields: fields, primaryKey: ["id"])
+        try w.write("t.csv", "编号,名称,更新时间\n1,a,2026-05-01T10:00:00+08:00\n2,b,2026-05-01T03:00:00Z\n3,c,2099-01-01 00:00:00\n4,d,infinity\n")
+        let first = try Extracted(try Extractor.open(definition, since: nil, environment: [:]))
+        #expect(first.rows.count == 4)
+        // 03:00Z is 11:00 +08, the latest moment not after now; as text `infinity` and `2099` sort last.
+        #expect(first.watermark == "2026-05-01T03:00:00Z")
+        try w.write("t.csv", "编号,名称,更新时间\n1,a,2026-05-01T10:00:00+08:00\n2,b,2026-05-01T03:00:00Z\n3,c,2099-01-01 00:00:00\n4,d,infinity\n"
+                    + "5,e,2026-05-01T05:00:00Z\n")
+        // The window starts at 02:30Z (10:30 +08): row 1 is before it, the rest are read.
+        let next = try Extracted(try Extractor.open(definition, since: first.watermark, environment: [:]))
+        #expect(next.rows.map { $0[0] } == ["2", "3", "4", "5"])
+        #expect(next.watermark == "2026-05-01T05:00:00Z")
+        #expect(Extractor.later(next.watermark, first.watermark, in: definition) == "2026-05-01T05:00:00Z")
     }
 
     @Test("rows flagged deleted are left out and their keys reported")

@@ -84,6 +84,32 @@ struct IncrementalPostgresTests {
                 sourceLocation: sourceLocation)
     }
 
+    /// A dataset with the bus stops' fields reading `query` from the test server.
+    static func addQuery(to fixture: DemoFixture, id: String, query: String) throws {
+        try SourceFaultTests.addDataset(to: fixture, id: id, source: """
+            source:
+              type: postgres
+              query: "\(query)"
+              connection: {host: \(PG.host), port: \(PG.port), database: \(PG.database), user: \(PG.user), password: env:ODP_TEST_PG_PASSWORD, sslmode: disable}
+            """)
+    }
+
+    /// A fresh fixture and a table of `rows` rows made by `select`; `remove` drops both.
+    static func fixture(rows: Int, select: String) throws -> (DemoFixture, Table) {
+        try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
+        let fixture = try DemoFixture(), table = Table()
+        do { try table.create(rows: rows, select: select) } catch {
+            fixture.remove()
+            throw error
+        }
+        return (fixture, table)
+    }
+
+    static func remove(_ fixture: DemoFixture, _ table: Table) {
+        _ = try? PG.psql("DROP TABLE IF EXISTS \(table.name)")
+        fixture.remove()
+    }
+
     static func run(_ fixture: DemoFixture) throws -> DatasetOutcome {
         let summary = try fixture.run(RunOptions(datasets: ["pg-inc"]))
         return try #require(summary.outcomes.first { $0.dataset == "pg-inc" })
@@ -91,13 +117,9 @@ struct IncrementalPostgresTests {
 
     @Test("five rounds of hostile writes: the release equals the source after each", .enabled(if: enabled), .timeLimit(.minutes(5)))
     func rounds() throws {
-        try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
-        let fixture = try DemoFixture()
-        defer { fixture.remove() }
-        let table = Table()
-        try table.create(rows: 300, select: "g, '企业' || g, g * 1.5, g % 3 = 0, "
+        let (fixture, table) = try Self.fixture(rows: 300, select: "g, '企业' || g, g * 1.5, g % 3 = 0, "
             + "timestamptz '2026-05-01 10:00:00+08' + g * interval '1 second' + (g % 7) * interval '123456 microseconds'")
-        defer { _ = try? PG.psql("DROP TABLE IF EXISTS \(table.name)") }
+        defer { Self.remove(fixture, table) }
         try table.definition("{watermark: updated_at, deleted_flag: is_deleted, mode: merge}")
             .write(to: fixture.root.appendingPathComponent("pipelines/demo/pg-inc.yml"), atomically: true, encoding: .utf8)
 
@@ -168,15 +190,51 @@ struct IncrementalPostgresTests {
         #expect(fifth.reconciliation?["drift"] == 1 && fifth.reconciliation?["hard_delete"] == 1, "\(fifth.reconciliation ?? [:])")
     }
 
+    @Test("a row stamped in the future or `infinity` pins neither the watermark nor the unchanged probe", .enabled(if: enabled))
+    func futureStamps() throws {
+        let (fixture, table) = try Self.fixture(rows: 20, select: "g, '企业' || g, g, true, timestamptz '2026-05-01 10:00:00+08' + g * interval '1 minute'")
+        defer { Self.remove(fixture, table) }
+        // Weekly reconciliation: between passes only the window and the probe see writes.
+        try table.definition("{watermark: updated_at, deleted_flag: is_deleted, reconcile: {every: 每周}}")
+            .write(to: fixture.root.appendingPathComponent("pipelines/demo/pg-inc.yml"), atomically: true, encoding: .utf8)
+        #expect(try Self.run(fixture).status == .published)
+        try PG.psql("""
+            INSERT INTO \(table.name) (id, name, amount, active, updated_at) VALUES (21, '录入错误', 1, true, '2099-01-01 00:00:00+08'),
+              (22, '无穷', 2, true, 'infinity');
+            """)
+        let second = try Self.run(fixture)
+        #expect(second.status == .published, "\(second.reasons) \(second.error ?? "")")
+        let state = try String(contentsOf: fixture.output.appendingPathComponent("state/datasets/pg-inc.json"), encoding: .utf8)
+        #expect(state.contains("2026-05-01") && !state.contains("2099") && !state.contains("infinity"), "\(state)")
+        // An ordinary write after them: neither the maximum nor the count changes.
+        try PG.psql("UPDATE \(table.name) SET name = '之后的更新', updated_at = now() WHERE id = 3")
+        let third = try Self.run(fixture)
+        #expect(third.status == .published, "\(third.reasons) \(third.error ?? "")")
+        #expect(third.reconciliation == nil, "the window found it, not a reconciliation pass")
+        #expect(try Self.released(fixture)["3"]?[1] == "之后的更新")
+
+        // A watermark an earlier version stored as `infinity` starts no window: the next run
+        // reads in full instead of reading nothing.
+        let stateFile = fixture.output.appendingPathComponent("state/datasets/pg-inc.json")
+        let poisoned = try String(contentsOf: stateFile, encoding: .utf8)
+            .replacing(/"watermark" ?: ?"[^"]*"/, with: "\"watermark\" : \"infinity\"")
+        #expect(poisoned.contains("infinity"))
+        try poisoned.write(to: stateFile, atomically: true, encoding: .utf8)
+        // With the source as it was, the run is not skipped as unchanged: it reads in full.
+        let fourth = try Self.run(fixture)
+        #expect([.published, .unchanged].contains(fourth.status), "\(fourth.reasons) \(fourth.error ?? "")")
+        #expect(try !String(contentsOf: stateFile, encoding: .utf8).contains("infinity"))
+        try PG.psql("UPDATE \(table.name) SET name = '修复后的更新', updated_at = now() WHERE id = 4")
+        let fifth = try Self.run(fixture)
+        #expect(fifth.status == .published, "\(fifth.reasons) \(fifth.error ?? "")")
+        #expect(try Self.released(fixture)["4"]?[1] == "修复后的更新")
+    }
+
     @Test("null_watermark: reject lists the rows for the department; fail stops the dataset", .enabled(if: enabled))
     func nullPolicies() throws {
-        try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
-        let fixture = try DemoFixture()
-        defer { fixture.remove() }
-        let table = Table()
-        try table.create(rows: 20, select: "g, '企业' || g, g, true, "
+        let (fixture, table) = try Self.fixture(rows: 20, select: "g, '企业' || g, g, true, "
             + "CASE WHEN g = 5 THEN NULL ELSE timestamptz '2026-05-01 10:00:00+08' + g * interval '1 minute' END")
-        defer { _ = try? PG.psql("DROP TABLE IF EXISTS \(table.name)") }
+        defer { Self.remove(fixture, table) }
         let file = fixture.root.appendingPathComponent("pipelines/demo/pg-inc.yml")
         try table.definition("{watermark: updated_at, deleted_flag: is_deleted, null_watermark: reject}").write(to: file, atomically: true, encoding: .utf8)
         let rejected = try Self.run(fixture)
@@ -196,12 +254,8 @@ struct IncrementalPostgresTests {
 
     @Test("odp validate opens the PostgreSQL source and warns when sampled timestamps would not parse", .enabled(if: enabled))
     func validateSamples() throws {
-        try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
-        let fixture = try DemoFixture()
-        defer { fixture.remove() }
-        let table = Table()
-        try table.create(rows: 5, select: "g, '企业' || g, g, true, now()")
-        defer { _ = try? PG.psql("DROP TABLE IF EXISTS \(table.name)") }
+        let (fixture, table) = try Self.fixture(rows: 5, select: "g, '企业' || g, g, true, now()")
+        defer { Self.remove(fixture, table) }
         let file = fixture.root.appendingPathComponent("pipelines/demo/pg-inc.yml")
         func warnings() throws -> [String] {
             try Workspace.load(configPath: fixture.configPath, openSources: true).diagnostics
@@ -218,17 +272,30 @@ struct IncrementalPostgresTests {
         #expect(none.isEmpty, "\(none)")
     }
 
+    @Test("a read that fails half-way reports the rows the server sent, as its message does, and its time", .enabled(if: enabled))
+    func failedMidRead() throws {
+        try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        // Row 30,000 divides by zero: the server sends whole fetches before it, none of it.
+        try Self.addQuery(to: fixture, id: "pg-mid-fail", query: "SELECT 'S' || g AS 站点编号, '站' || (1 / (g - 30000)) AS 站点名称, "
+            + "'' AS 途经线路, '350102' AS 所属区县代码, 119.3 AS 经度, 26.1 AS 纬度, true AS 是否有候车亭, '2020-01-01' AS 启用日期 FROM generate_series(1, 40000) g")
+        let outcome = try #require(try fixture.run(RunOptions(datasets: ["pg-mid-fail"])).outcomes.first)
+        #expect(outcome.status == .failed)
+        let error = try #require(outcome.error)
+        #expect(error.contains("division by zero"), "\(error)")
+        let said = try #require(error.firstMatch(of: /读取 ([0-9]+) 行后/).flatMap { Int($0.1) })
+        #expect(said > 20_000 && said < 30_000, "\(error)")
+        #expect(outcome.rowsRead == said, "summary \(outcome.rowsRead) rows, message \(said)")
+        #expect(outcome.seconds > 0)
+    }
+
     @Test("SQL errors are cleaned without the echoed query line and its ^ marker", .enabled(if: enabled))
     func cleanErrors() throws {
         try #require(PG.hasServer, "ODP_REQUIRE_SERVICES=1 but no PostgreSQL (ODP_TEST_PG_HOST) is configured")
         let fixture = try DemoFixture()
         defer { fixture.remove() }
-        try SourceFaultTests.addDataset(to: fixture, id: "pg-bad-sql", source: """
-            source:
-              type: postgres
-              query: "SELECT no_such_column FROM pg_class"
-              connection: {host: \(PG.host), port: \(PG.port), database: \(PG.database), user: \(PG.user), password: env:ODP_TEST_PG_PASSWORD, sslmode: disable}
-            """)
+        try Self.addQuery(to: fixture, id: "pg-bad-sql", query: "SELECT no_such_column FROM pg_class")
         let summary = try fixture.run(RunOptions(datasets: ["pg-bad-sql"]))
         let error = try #require(summary.outcomes.first?.error)
         #expect(error.contains("column \"no_such_column\" does not exist"), "\(error)")

@@ -12,6 +12,9 @@ final class PostgresSource: ProjectingSource, RowSource {
     private var pendingRow = 0
     private var ordinal = 0
     private var finished = false
+    /// A fetch that failed after this batch had rows: the rows go out first and the error with
+    /// the next call, so the run's summary counts every row the server sent, as its message does.
+    private var failure: Error?
     private var boolColumns: [Bool] = []
     let fetchSize: Int
     /// Round trips made, for tests that check streaming.
@@ -65,13 +68,20 @@ final class PostgresSource: ProjectingSource, RowSource {
     }
 
     func next(maxRows: Int) throws -> RowBatch? {
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
         guard !finished, connection != nil else { return nil }
         var batch = makeBatch(maxRows)
         while batch.rowCount < maxRows {
             if pending == nil || pendingRow >= Int(PQntuples(pending)) {
                 let wasFull = pending.map { Int(PQntuples($0)) == fetchSize } ?? true
                 guard wasFull else { try finish(); break }
-                try fetch()
+                do { try fetch() } catch where !batch.isEmpty {
+                    failure = error
+                    return batch
+                }
                 if PQntuples(pending) == 0 { try finish(); break }
             }
             let result = pending!

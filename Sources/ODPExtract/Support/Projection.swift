@@ -1,3 +1,4 @@
+import Foundation
 import ODPCore
 
 /// A source record as cells by source column; readers expose their own storage through it
@@ -27,6 +28,11 @@ struct Projection {
     private(set) var nullWatermarkKeys: [String] = []
     /// The watermark field as declared, for messages.
     var watermarkName: String?
+    /// The watermark field's `time_zone`, for ordering values written without an offset.
+    var watermarkZone: Int?
+    /// No date or date-time after this moment (UTC seconds; the reader's start) becomes the
+    /// stored watermark (`Watermark.storable`).
+    var watermarkCeiling = Int(Date().timeIntervalSince1970)
 
     init(fieldColumns: [Int], watermarkColumn: Int?, deletedColumn: Int?, keyColumns: [Int], since: [UInt8]?, filterSince: Bool,
          nullPolicy: SourceSpec.Incremental.NullPolicy = .changed) {
@@ -75,6 +81,7 @@ struct Projection {
                                     since: incremental == nil ? nil : since.map { Array($0.utf8) }, filterSince: filterSince,
                                     nullPolicy: incremental?.nullWatermark ?? .changed)
         projection.watermarkName = incremental?.watermark
+        projection.watermarkZone = Watermark.zone(of: definition)
         return projection
     }
 
@@ -96,8 +103,11 @@ struct Projection {
     mutating func emit<R: RecordCells>(_ record: R, sourceRow: Int, into batch: inout RowBatch) {
         if let w = watermarkColumn {
             if let value = record.cell(w) {
-                if maxWatermark.map({ Watermark.compare(value, $0) > 0 }) ?? true { maxWatermark = Array(value) }
-                if filterSince, let since, Watermark.compare(value, since) < 0 { return }
+                if maxWatermark.map({ Watermark.compare(value, $0, zone: watermarkZone) > 0 }) ?? true,
+                   Watermark.storable(value, zone: watermarkZone, ceiling: watermarkCeiling) {
+                    maxWatermark = Array(value)
+                }
+                if filterSince, let since, Watermark.compare(value, since, zone: watermarkZone) < 0 { return }
             } else if nullPolicy != .changed {
                 nullWatermarkRows.append(sourceRow)
                 if !keyColumns.isEmpty {

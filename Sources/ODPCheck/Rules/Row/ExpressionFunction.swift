@@ -47,6 +47,59 @@ enum ExpressionFunction: String, CaseIterable {
     }
 }
 
+extension ExpressionFunction {
+    /// What an argument gives, as far as the definition shows.
+    enum ArgumentKind { case text, number, date, other }
+
+    static func kind(_ node: CompiledExpression.Node) -> ArgumentKind {
+        switch node {
+        case .constant(.text), .field(_, .text): return .text
+        case .constant(.number), .field(_, .number): return .number
+        case .field(_, .date), .parseDate: return .date
+        case .call(let f, _):
+            switch f {
+            case .idBirth: return .date
+            case .length, .idSex, .yearsBetween: return .number
+            case .substr, .idRegion, .usccRegion: return .text
+            default: return .other
+            }
+        default: return .other
+        }
+    }
+
+    /// Why these arguments would make the function null on every row, so the mistake is a
+    /// definition error at load time rather than a rule that silently checks nothing: text or
+    /// a number where `years_between` needs dates, a number literal where text is read
+    /// (`starts_with(region, 35)`), text or a position before 1 where `substr` counts.
+    func argumentProblem(_ args: [CompiledExpression.Node]) -> String? {
+        switch self {
+        case .yearsBetween:
+            let dates = args.allSatisfy { arg in
+                if case .constant(.number) = arg { return true }  // a date('…') literal, read when bound
+                return ![.text, .number].contains(Self.kind(arg))
+            }
+            guard dates else {
+                return "的参数应为日期（dates）：日期字段、date('YYYY-MM-DD')、date(field, 'YYYYMMDD') 或 id_birth(…)"
+            }
+        case .substr:
+            for position in args.dropFirst() {
+                if [.text, .date].contains(Self.kind(position)) { return "的起始位置和长度应为数字（numbers）" }
+                if case .constant(.number(let n)) = position, n < 0 || n != n.rounded() { return "的起始位置和长度应为非负整数" }
+                if case .negate(.constant(.number)) = position { return "的起始位置和长度应为非负整数" }
+            }
+            if case .constant(.number(let start)) = args[1], start < 1 { return "的起始位置从 1 开始（1 = first character）" }
+        default:
+            break
+        }
+        guard readsText else { return nil }
+        let texts = self == .substr ? Array(args.prefix(1)) : args
+        if texts.contains(where: { if case .constant(.number) = $0 { return true }; return false }) {
+            return "读取文本（reads text）：数字请加引号，如 '35'"
+        }
+        return nil
+    }
+}
+
 extension CompiledExpression {
     static func bindCall(_ name: String, _ args: [Node], at offset: Int) throws -> Node {
         guard let f = ExpressionFunction(rawValue: name) else {
@@ -59,6 +112,9 @@ extension CompiledExpression {
         let bound = args.map { arg -> Node in
             if f.readsText, case .field(let column, _) = arg { return .field(column, .text) }
             return arg
+        }
+        if let problem = f.argumentProblem(bound) {
+            throw Expression.SyntaxError(offset: offset, message: "`\(name)` \(problem)：\(f.usage)")
         }
         guard f == .date else { return .call(f, bound) }
         var formats = [DateFormat.isoDate, DateFormat.isoDateTime]
