@@ -35,7 +35,7 @@ struct ODP: AsyncParsableCommand {
         """,
         version: ODPBuild.version,
         subcommands: [Run.self, Catalog.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
-                      Audit.self, Erratum.self, Withdraw.self, Keys.self, Demo.self, Errors.self, Access.self])
+                      Audit.self, Erratum.self, Withdraw.self, Keys.self, Demo.self, Errors.self, Access.self, Feedback.self])
 }
 
 /// Options shared by commands that read a pipeline.
