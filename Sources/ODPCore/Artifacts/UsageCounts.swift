@@ -9,7 +9,7 @@ public struct UsageCounts: Artifact, Equatable {
     public static let schemaVersion = 1
     public static let fileName = "usage.json"
 
-    public struct Count: Codable, Sendable, Equatable {
+    public struct Count: Codable, Sendable, Hashable {
         /// File and package downloads (a ranged request counts once, at its first byte).
         public var downloads = 0
         /// Rows API calls answered with rows.
