@@ -25,7 +25,10 @@ def driver():
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"):
         options.add_argument(a)
     options.binary_location = next(p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists())
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # A form's answer page may still be loading when the next lookup runs.
+    d.implicitly_wait(10)
+    return d
 
 
 def submit(d, base, dataset, text, contact):
@@ -59,10 +62,11 @@ def fix(d, base, number, version, token):
 def main():
     d = driver()
     try:
-        if sys.argv[1] == "submit":
-            result = submit(d, *sys.argv[2:6])
-        else:
-            result = fix(d, *sys.argv[2:6])
+        try:
+            result = (submit if sys.argv[1] == "submit" else fix)(d, *sys.argv[2:6])
+        except Exception as e:
+            print(f"{type(e).__name__} at {d.current_url}:\n{d.find_element(By.TAG_NAME, 'body').text[:1500]}", file=sys.stderr)
+            sys.exit(1)
     finally:
         d.quit()
     json.dump(result, sys.stdout, ensure_ascii=False)

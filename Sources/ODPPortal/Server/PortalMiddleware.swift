@@ -50,6 +50,9 @@ struct PortalMiddleware: RouterMiddleware {
     /// sent to (a page elsewhere posting to a localhost portal sends its own Origin).
     static func sameOrigin(_ request: Request, authority: String?) -> Bool {
         if request.headers[HeaderName.secFetchSite] == "cross-site" { return false }
+        // A browser's own form POST: under `Referrer-Policy: no-referrer` it sends `Origin: null`,
+        // but marks the request same-origin in a header no page script can set.
+        if request.headers[HeaderName.secFetchSite] == "same-origin" { return true }
         guard let origin = request.headers[.origin] else { return true }
         guard let authority, let range = origin.range(of: "://") else { return false }
         return origin[range.upperBound...].lowercased() == authority.lowercased()
