@@ -28,25 +28,9 @@ struct AccessibilityTests {
 
     /// The checker's findings per page; nil (the test skipped) without chromedriver or the venv.
     static func check(_ base: String, _ paths: [String]) throws -> [String: Page]? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        guard let python = FeedTests.python, BrowserTests.requireChromium() != nil,
-              FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") else {
-            if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" {
-                Issue.record("chromedriver or the test venv is missing: run scripts/setup.sh --test")
-            }
-            return nil
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [root.appendingPathComponent("scripts/a11y-check.py").path, base] + paths
-        let output = Pipe(), errors = Pipe()
-        p.standardOutput = output
-        p.standardError = errors
-        try p.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "a11y-check.py failed: \(problems.suffix(2000))")
+        guard let run = try BrowserScript.run("a11y-check.py", [base] + paths) else { return nil }
+        #expect(run.status == 0, "a11y-check.py failed: \(run.errors.suffix(2000))")
+        let data = run.output
         struct Report: Decodable { var pages: [String: Page] }
         return try JSONDecoder().decode(Report.self, from: data).pages
     }

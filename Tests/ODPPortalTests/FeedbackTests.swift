@@ -195,34 +195,15 @@ struct FeedbackTests {
         #expect(try ArtifactCodec.read(UsageCounts.self, at: file)?.total("air-quality").downloads == 4)
     }
 
-    /// Runs scripts/feedback-walk.py (selenium driving headless Chromium) off the cooperative
-    /// pool, which serves the portal; nil (the test skipped) without chromedriver or the venv.
+    /// Runs scripts/feedback-walk.py off the cooperative pool, which serves the portal; nil
+    /// (the test skipped) without chromedriver or the venv.
     static func walk(_ arguments: [String]) async throws -> [String: Any]? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        guard let python = FeedTests.python, BrowserTests.requireChromium() != nil,
-              FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") else {
-            if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" { Issue.record("chromedriver or the test venv is missing: run scripts/setup.sh --test") }
-            return nil
+        let run = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<BrowserScript.Run?, any Error>) in
+            DispatchQueue.global().async { continuation.resume(with: Result { try BrowserScript.run("feedback-walk.py", arguments) }) }
         }
-        let (data, problems, status) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, String, Int32), any Error>) in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let p = Process()
-                    p.executableURL = URL(fileURLWithPath: python)
-                    p.arguments = [root.appendingPathComponent("scripts/feedback-walk.py").path] + arguments
-                    let output = Pipe(), errors = Pipe()
-                    p.standardOutput = output
-                    p.standardError = errors
-                    try p.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    p.waitUntilExit()
-                    return (data, problems, p.terminationStatus)
-                })
-            }
-        }
-        #expect(status == 0, "feedback-walk.py \(arguments.first ?? ""): \(problems.suffix(2000))")
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        guard let run else { return nil }
+        #expect(run.status == 0, "feedback-walk.py \(arguments.first ?? ""): \(run.errors.suffix(2000))")
+        return try JSONSerialization.jsonObject(with: run.output) as? [String: Any]
     }
 
     @Test("in Chromium: submit on the dataset page → the department's list has it → the officer marks it fixed in the queue → /feedback shows the version")
