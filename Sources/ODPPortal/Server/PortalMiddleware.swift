@@ -3,8 +3,8 @@ import ODPCore
 import Hummingbird
 
 /// Applied to every response, including errors and unknown paths: only the Host names of
-/// `hosts` (DNS rebinding), only GET/HEAD (and same-origin POST under /approvals/ and of
-/// data applications),
+/// `hosts` (DNS rebinding), only GET/HEAD (and same-origin POST under /approvals/ and of the
+/// public's submissions, `PublicSubmission`: data applications and 纠错与意见),
 /// security headers, and error pages that reveal nothing.
 struct PortalMiddleware: RouterMiddleware {
     typealias Context = PortalContext
@@ -67,7 +67,7 @@ struct PortalMiddleware: RouterMiddleware {
         case 404: message = "页面或文件不存在。"
         case 403: message = "没有访问权限。"
         case 401: message = "需要登录。"
-        case 405: message = "不支持该请求方法：本平台只读，仅审核操作可提交。"
+        case 405: message = "不支持该请求方法：本平台只读，仅审核、数据申请与纠错与意见可提交。"
         case 416: message = "请求的范围无效。"
         case 421: message = "不受信任的主机名（Host）：请用 odp serve 绑定的地址访问；通过域名访问时，以 --allow-host 名称 启动。"
         default: message = "服务器处理请求时出错。"
