@@ -19,6 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 AXE = (Path(axe_core_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 TAB_STOPS = 40
@@ -48,6 +49,7 @@ def narrow(d, url):
     d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
     try:
         d.get(url)
+        settle(d)
         return d.execute_script(NARROW)
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -58,11 +60,19 @@ def driver():
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"):
         options.add_argument(a)
     options.binary_location = next(p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists())
+    # The console (CSP violations, script errors) for scripts/preview-walk.py.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def settle(d, seconds=20):
+    """Waits until no script is loading into the page (the preview sets aria-busy meanwhile)."""
+    WebDriverWait(d, seconds).until(lambda x: x.execute_script("return !document.querySelector('[aria-busy]')"))
 
 
 def check(d, url):
     d.get(url)
+    settle(d)
     d.execute_script(AXE)
     result = d.execute_async_script(
         "const done = arguments[arguments.length - 1];"

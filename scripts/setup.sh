@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(pkg-config libsqlite3-dev libpq-dev libdeflate-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql zip unzip openssh-server openssh-client vsftpd python3-venv chromium chromium-driver fonts-noto-cjk wrk)
+  packages+=(postgresql zip unzip openssh-server openssh-client vsftpd python3-venv chromium chromium-driver fonts-noto-cjk wrk nodejs)
 fi
 
 missing=()

@@ -223,7 +223,8 @@ public struct PipelineRunner {
             CatalogWithdrawal(withdrawal: w, unlisted: AtomFeed.Dataset(unlisted: w.dataset, tombstone: WithdrawalBook.tombstones(w.dataset, layout: layout).last))
         }
         let written = try Catalog.write(config: workspace.config, definitions: workspace.definitions, outputRoot: layout.root,
-                                        generatedAt: options.runTime, gate: gate, errata: errata, withdrawals: withdrawals)
+                                        generatedAt: options.runTime, gate: gate, errata: errata, withdrawals: withdrawals,
+                                        inputsFile: layout.state.appendingPathComponent(CatalogInputs.artifactName))
         // Before any dataset has a release (a failed first run), the list has a header only:
         // publishing it would announce an empty catalog.
         let anyReleased = try workspace.definitions.contains { try ReleaseReader.latest(datasetId: $0.id, root: layout.root) != nil }

@@ -51,6 +51,12 @@ import Testing
         ], catalogError: "not updated", signal: "SIGTERM"))
     }
 
+    @Test func catalogInputs() throws {
+        try roundTrip(CatalogInputs(digest: String(repeating: "c", count: 64), listed: ["a", "b"],
+                                    withheld: [.init(dataset: "c", findings: [PublishedFileFinding(file: "catalog/dcat.jsonld", location: "$.x", kind: "mobile", title: "手机号")])],
+                                    files: ["open-list.csv": "12:3:4.5:6.7"]))
+    }
+
     @Test func receiptAndIntent() throws {
         try roundTrip(Receipt(target: "local", dataset: "a", version: "2026.12.07.1", file: "data/a.csv", sha256: String(repeating: "a", count: 64),
                               size: 54901, remote: "/srv/a.csv", time: "2026-12-07T08:20:29.033Z"))

@@ -98,6 +98,8 @@ struct ParallelRunTests {
     /// - `state/datasets/*.json`: the source fingerprints' paths (the fixture's folder), file
     ///   times (the two fixtures' files were written at different moments) and the settings
     ///   digest (it covers the targets, whose `path:` is the fixture's folder).
+    /// - `state/catalog-inputs.json`: the digest covers file stamps (inodes, times) of the
+    ///   fixture's own releases; compared by what was listed and withheld.
     /// Everything else — releases, packages, the catalog, the published copies, dataset
     /// state, intents, feedback lists — must be identical as it is.
     static func comparable(_ path: String, _ data: Data, root: URL) -> String {
@@ -107,6 +109,9 @@ struct ParallelRunTests {
             return report.datasets.map { "\($0.dataset) \($0.status) \($0.version ?? "-") \($0.rowsRead) \($0.rowsRejected)" }.joined(separator: "\n")
         }
         if path.hasPrefix("state/leases/") { return String(text.prefix { $0 != "\n" }) }
+        if path == "state/" + CatalogInputs.artifactName, let inputs = try? ArtifactCodec.decode(CatalogInputs.self, from: data, file: path) {
+            return "\(inputs.listed) \(inputs.withheld)"
+        }
         if path == "state/metrics/odp.prom" {
             return text.split(separator: "\n").filter { !$0.hasPrefix("odp_duration_seconds") }.joined(separator: "\n")
         }

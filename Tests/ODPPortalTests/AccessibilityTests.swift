@@ -24,13 +24,11 @@ struct AccessibilityTests {
     }
 
     static let pages = ["/", "/?q=%E7%A9%BA%E6%B0%94", "/departments", "/topics", "/departments/%E5%B8%82%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83%E5%B1%80",
-                        "/datasets/air-quality", "/datasets/air-quality?version=2026.11.20.1", "/datasets/hostile", "/approvals", "/feedback", "/no-such-page"]
+                        "/datasets/air-quality", "/datasets/air-quality?version=2026.11.20.1", "/datasets/stations", "/applications/status", "/datasets/hostile", "/approvals", "/feedback", "/no-such-page"]
 
     /// The checker's findings per page; nil (the test skipped) without chromedriver or the venv.
-    static func check(_ base: String, _ paths: [String]) throws -> [String: Page]? {
-        guard let run = try BrowserScript.run("a11y-check.py", [base] + paths) else { return nil }
-        #expect(run.status == 0, "a11y-check.py failed: \(run.errors.suffix(2000))")
-        let data = run.output
+    static func check(_ base: String, _ paths: [String]) async throws -> [String: Page]? {
+        guard let data = try await BrowserTests.python("a11y-check.py", [base] + paths) else { return nil }
         struct Report: Decodable { var pages: [String: Page] }
         return try JSONDecoder().decode(Report.self, from: data).pages
     }
@@ -39,14 +37,11 @@ struct AccessibilityTests {
     func axe() async throws {
         let fixture = try PortalFixture()
         defer { fixture.remove() }
+        _ = try RowsAPITests.addStations(fixture)
         let server = try PortalServer(root: fixture.root, host: "127.0.0.1", port: 0, token: "a11y-token") { _, _, _, _, _ in }
         try await server.makeApplication().test(.live) { client in
             let base = "http://127.0.0.1:\(try #require(client.port))"
-            // The checker blocks for seconds: off the cooperative pool, which serves the portal.
-            let found = try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(with: Result { try Self.check(base, Self.pages) }) }
-            }
-            guard let found else { return }
+            guard let found = try await Self.check(base, Self.pages) else { return }
             #expect(Set(found.keys) == Set(Self.pages))
             for (path, page) in found.sorted(by: { $0.key < $1.key }) {
                 let blocking = page.violations.filter { ["serious", "critical"].contains($0.impact ?? "") }
@@ -61,6 +56,9 @@ struct AccessibilityTests {
             // The search box and a dataset's downloads are within reach of the keyboard.
             #expect(found["/"]?.tabStops.contains { $0.tag == "input" } == true, "\(found["/"]?.tabStops.map(\.tag) ?? [])")
             #expect(found["/datasets/air-quality"]?.tabStops.contains { $0.href?.hasSuffix("/data/air-quality.csv") == true } == true)
+            // The preview's filter boxes and sort buttons (the script's controls) are in the Tab order.
+            let preview = found["/datasets/stations"]?.tabStops ?? []
+            #expect(preview.contains { $0.tag == "input" } && preview.contains { $0.tag == "button" && $0.text.contains("⇅") }, "\(preview.map { "\($0.tag) \($0.text)" })")
         }
     }
 }

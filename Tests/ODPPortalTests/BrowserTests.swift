@@ -60,11 +60,12 @@ struct BrowserTests {
         }
     }
 
-    @Test("a researcher walks from search to an old version's checked download and the version's feed entry")
+    @Test("a researcher walks from search to the preview, sorts and filters it through the API, downloads and checks the file; then an old version's download and the feed")
     func researcherPath() async throws {
         guard let chromium = Self.requireChromium() else { return }
         let fixture = try PortalFixture()
         defer { fixture.remove() }
+        let stations = try RowsAPITests.addStations(fixture)
         let server = try PortalServer(root: fixture.root, host: "127.0.0.1", port: 0, token: "browser-token") { _, _, _, _, _ in }
         try await server.makeApplication().test(.live) { client in
             let base = "http://127.0.0.1:\(try #require(client.port))"
@@ -73,6 +74,7 @@ struct BrowserTests {
                 let found = try #require(dom.firstMatch(of: pattern), "\(step): no such link")
                 return String(found.1).replacingOccurrences(of: "&amp;", with: "&")
             }
+            try await previewWalk(chromium, client, base: base, version: stations, href: href)
             let search = try await Self.run(chromium, ["--dump-dom", base + "/?q=%E7%A9%BA%E6%B0%94%E8%B4%A8%E9%87%8F"])
             let datasetPage = try href(search, /href="(\/datasets\/air-quality)"/, "search result")
             let page = try await Self.run(chromium, ["--dump-dom", base + datasetPage])
@@ -96,6 +98,86 @@ struct BrowserTests {
             #expect(entry.contains("2026.11.23.1"), "\(xml)")
             #expect(xml.contains("/datasets/air-quality?version=2026.11.23.1") || xml.contains("/datasets/air-quality/2026.11.23.1"), "the entry links the version: \(xml)")
         }
+    }
+
+    /// Find `stations` by searching → its page → the script's preview (scripts/preview-walk.py:
+    /// sort by AQI with the keyboard, filter 行政区 = 东城区 and AQI ≥ 100, next page), each table
+    /// the rows the API answers for the same query → download the CSV and check its SHA-256.
+    func previewWalk(_ chromium: String, _ client: any TestClientProtocol, base: String, version: String,
+                     href: (String, Regex<(Substring, Substring)>, String) throws -> String) async throws {
+        let search = try await Self.run(chromium, ["--dump-dom", base + "/?q=%E6%B5%8B%E8%AF%95%E7%AB%99%E7%82%B9"])
+        let pagePath = try href(search, /href="(\/datasets\/stations)"/, "search result")
+        let page = try await Self.run(chromium, ["--dump-dom", base + pagePath])
+        #expect(page.contains("data-rows=\"/api/datasets/stations/versions/\(version)/rows\""), "the page offers the rows API to its script")
+        guard let output = try await Self.python("preview-walk.py", [base, pagePath, "aqi", "district=东城区", "aqi=>=100"]) else { return }
+        struct Table: Decodable { var status: String; var headers: [String]; var rows: [[String]] }
+        struct Walk: Decodable {
+            var enhanced, ascending, descending, filtered: Table
+            var next: Table?
+            var focus: String?
+            var labels: [String?]
+            var narrow: AccessibilityTests.Page.Narrow
+            var console: [String]
+        }
+        let walk = try JSONDecoder().decode(Walk.self, from: output)
+        #expect(walk.console.isEmpty, "browser console errors (CSP?): \(walk.console)")
+        // Columns: id, district, aqi, … as the server rendered them.
+        let aqi = { (t: Table) in t.rows.compactMap { Int($0[2]) } }
+        #expect(walk.enhanced.rows.count == 20 && walk.enhanced.status.hasPrefix("第 1 页，本页 20 行"), "\(walk.enhanced.status)")
+        #expect(walk.ascending.headers.contains("aqi:ascending") && aqi(walk.ascending) == aqi(walk.ascending).sorted())
+        #expect(walk.focus == "aqi", "focus stays on the sort button after the table is rebuilt")
+        #expect(walk.descending.headers.contains("aqi:descending") && aqi(walk.descending) == aqi(walk.descending).sorted(by: >))
+        #expect(walk.labels.contains("行政区（district）") && walk.labels.contains("空气质量指数（aqi）"), "\(walk.labels)")
+        #expect(walk.filtered.status.contains("筛选：行政区 东城区；空气质量指数 >=100"), "\(walk.filtered.status)")
+        #expect(walk.filtered.rows.count == 20 && walk.filtered.rows.allSatisfy { $0[1] == "东城区" && (Int($0[2]) ?? 0) >= 100 })
+        // The very rows the API answers for the same query, page by page.
+        let query = "/api/datasets/stations/versions/\(version)/rows?limit=20&sort=-aqi&district=%E4%B8%9C%E5%9F%8E%E5%8C%BA&aqi__gte=100"
+        let first = try RowsAPITests.json(try await get(client, query))
+        let ids = { (rows: Any?) in ((rows as? [[String: Any]]) ?? []).map { "\($0["id"] ?? "")" } }
+        #expect(walk.filtered.rows.map { $0[0] } == ids(first["rows"]))
+        let cursor = try #require(first["next_cursor"] as? String)
+        let second = try RowsAPITests.json(try await get(client, query + "&cursor=" + cursor))
+        let next = try #require(walk.next, "the filtered preview has a next page")
+        #expect(next.status.hasPrefix("第 2 页") && next.rows.map { $0[0] } == ids(second["rows"]))
+        #expect(walk.narrow.width == 390 && walk.narrow.scrollWidth <= 390, "at 390 px the wide table scrolls inside itself: \(walk.narrow)")
+        // Then the researcher downloads the CSV the page links and checks it against the SHA-256 beside it.
+        let link = "/datasets/stations/\(version)/data/stations.csv"
+        let after = try #require(page.range(of: "href=\"\(link)\""), "no CSV link on the page").upperBound
+        let shown = try #require(page[after...].firstMatch(of: /[0-9a-f]{64}/)).output
+        let csv = try await client.execute(uri: link, method: .get)
+        #expect(csv.status == .ok && SHA256Hex.of(Data(buffer: csv.body)) == String(shown))
+    }
+
+    /// Runs `scripts/<name>` with the test venv's python off the cooperative pool (it blocks for
+    /// seconds while the in-process portal must answer); its stdout, or nil (skipped) without
+    /// chromedriver or the venv, a failure under ODP_REQUIRE_SERVICES=1.
+    static func python(_ name: String, _ arguments: [String]) async throws -> Data? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        guard let python = FeedTests.python, requireChromium() != nil, FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") else {
+            if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" {
+                Issue.record("chromedriver or the test venv is missing: run scripts/setup.sh --test")
+            }
+            return nil
+        }
+        let (status, data, problems): (Int32, Data, String) = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result<(Int32, Data, String), any Error> {
+                    let p = Process()
+                    p.executableURL = URL(fileURLWithPath: python)
+                    p.arguments = [root.appendingPathComponent("scripts/\(name)").path] + arguments
+                    let output = Pipe(), errors = Pipe()
+                    p.standardOutput = output
+                    p.standardError = errors
+                    try p.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    p.waitUntilExit()
+                    return (p.terminationStatus, data, problems)
+                })
+            }
+        }
+        #expect(status == 0, "\(name) failed: \(problems.suffix(2000))")
+        return data
     }
 
     /// Chromium's path; without it the test is skipped, or fails under ODP_REQUIRE_SERVICES=1.

@@ -195,15 +195,10 @@ struct FeedbackTests {
         #expect(try ArtifactCodec.read(UsageCounts.self, at: file)?.total("air-quality").downloads == 4)
     }
 
-    /// Runs scripts/feedback-walk.py off the cooperative pool, which serves the portal; nil
-    /// (the test skipped) without chromedriver or the venv.
+    /// scripts/feedback-walk.py's answer; nil (the test skipped) without chromedriver or the venv.
     static func walk(_ arguments: [String]) async throws -> [String: Any]? {
-        let run = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<BrowserScript.Run?, any Error>) in
-            DispatchQueue.global().async { continuation.resume(with: Result { try BrowserScript.run("feedback-walk.py", arguments) }) }
-        }
-        guard let run else { return nil }
-        #expect(run.status == 0, "feedback-walk.py \(arguments.first ?? ""): \(run.errors.suffix(2000))")
-        return try JSONSerialization.jsonObject(with: run.output) as? [String: Any]
+        guard let data = try await BrowserTests.python("feedback-walk.py", arguments) else { return nil }
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 
     @Test("in Chromium: submit on the dataset page → the department's list has it → the officer marks it fixed in the queue → /feedback shows the version")

@@ -137,11 +137,11 @@ struct PortalAccessTests {
             let page = try await get(client, "/datasets/air-quality?fields=aqi,%E7%AB%99%E7%82%B9%E5%90%8D%E7%A7%B0").text
             let sample = try #require(page.range(of: "数据预览")).upperBound
             let table = String(page[sample...].prefix { $0 != "\n" })
-            #expect(table.contains("<th>aqi</th><th>站点名称<br><span class=\"muted mono\">station_name</span></th></tr>"), "\(table.prefix(600))")
-            #expect(!table.contains("<th>pm25</th>"))
+            #expect(table.contains("<th scope=\"col\">aqi</th><th scope=\"col\">站点名称<br><span class=\"muted mono\">station_name</span></th></tr>"), "\(table.prefix(600))")
+            #expect(!table.contains("<th scope=\"col\">pm25</th>"))
             #expect(table.contains("name=\"fields\""))
             // An unknown field leaves the whole sample.
-            #expect(try await get(client, "/datasets/air-quality?fields=nope").text.contains("<th>pm25</th>"))
+            #expect(try await get(client, "/datasets/air-quality?fields=nope").text.contains("<th scope=\"col\">pm25</th>"))
         }
     }
 

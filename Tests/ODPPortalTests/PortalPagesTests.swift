@@ -53,7 +53,7 @@ struct PortalPagesTests {
                 #expect(t.contains(expected), "missing \(expected)")
             }
             // The preview is headed by the Chinese title, with the field name beneath.
-            #expect(t.contains("<th>站点名称<br><span class=\"muted mono\">station_name</span></th>"), "preview header")
+            #expect(t.contains("<th scope=\"col\">站点名称<br><span class=\"muted mono\">station_name</span></th>"), "preview header")
             let old = try await get(client, "/datasets/air-quality?version=2026.11.20.1")
             #expect(old.text.contains("东城东四"))
             #expect(!old.text.contains("朝阳奥体中心"))

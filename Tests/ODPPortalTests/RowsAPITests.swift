@@ -50,18 +50,32 @@ struct RowsAPITests {
                          _ body: @Sendable (PortalFixture, any TestClientProtocol, String) async throws -> Void) async throws {
         let fixture = try PortalFixture()
         defer { fixture.remove() }
-        let version = try release("stations", root: fixture.root, open: .unconditional, rows: 2500, time: Date(timeIntervalSince1970: 1_790_000_000))
+        let version = try addStations(fixture)
         _ = try release("permits", root: fixture.root, open: .conditional, rows: 10, time: Date(timeIntervalSince1970: 1_790_000_000))
-        var list = try #require(try OpenListDocument.read(catalogDirectory: fixture.root.appendingPathComponent("catalog")))
-        for (id, open) in [("stations", "无条件开放"), ("permits", "有条件开放")] {
-            var e = list.datasets[0]
-            e.datasetId = id
-            e.openType = open
-            list.datasets.append(e)
-        }
-        try fixture.write("catalog/open-list.json", try ArtifactCodec.encode(list))
+        try list(fixture, "permits", open: .conditional)
         let server = try PortalServer(root: fixture.root, port: 0, token: nil, apiLimits: limits) { _, _, _, _, _ in }
         try await server.makeApplication().test(.router) { client in try await body(fixture, client, version) }
+    }
+
+    /// Releases `stations` (无条件开放, 2,500 rows, with the SQLite file) into the fixture and
+    /// lists it; returns its version.
+    static func addStations(_ fixture: PortalFixture) throws -> String {
+        let version = try release("stations", root: fixture.root, open: .unconditional, rows: 2500, time: Date(timeIntervalSince1970: 1_790_000_000))
+        try list(fixture, "stations", open: .unconditional)
+        return version
+    }
+
+    /// Adds `id` to the fixture's open list, as 测试站点 <id>.
+    static func list(_ fixture: PortalFixture, _ id: String, open: OpenType) throws {
+        var list = try #require(try OpenListDocument.read(catalogDirectory: fixture.root.appendingPathComponent("catalog")))
+        var e = list.datasets[0]
+        e.datasetId = id
+        e.title = "测试站点 \(id)"
+        e.code = "TEST-\(id)"
+        e.openType = open.rawValue
+        e.keywords = ["测试站点"]
+        list.datasets.append(e)
+        try fixture.write("catalog/open-list.json", try ArtifactCodec.encode(list))
     }
 
     static func json(_ r: TestResponse) throws -> [String: Any] {

@@ -196,3 +196,76 @@ struct CatalogTests {
         }
     }
 }
+
+/// A catalog whose inputs did not change is not rendered again (issue 18: at 21,000 datasets
+/// rendering and inspecting it took minutes on every run).
+@Suite("Catalog inputs digest")
+struct CatalogInputsTests {
+    /// Counts builds by the gate's one call per build for the whole catalog.
+    final class Counter: @unchecked Sendable {
+        var builds = 0
+        var gate: Catalog.Gate {
+            Catalog.Gate(entry: { _ in PassingGate() }, catalog: { _ in self.builds += 1; return PassingGate() })
+        }
+    }
+
+    struct PassingGate: PublishedFileGate {
+        func inspect(file: String, bytes: Data) -> [PublishedFileFinding] { [] }
+    }
+
+    @Test("an unchanged catalog is recognised by its digest; a new day, a new release, a notice or a damaged file rebuilds it")
+    func skipsUnchanged() throws {
+        let (root, defs, _) = try CatalogTests().scenario()
+        let inputs = root.appendingPathComponent("state/catalog-inputs.json")
+        try FileManager.default.createDirectory(at: inputs.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let counter = Counter()
+        var errata: [Erratum] = []
+        func write(_ time: Date) throws -> Catalog.Written {
+            try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: time, gate: counter.gate, errata: errata, inputsFile: inputs)
+        }
+        let first = try write(Fixture.runTime)
+        #expect(counter.builds == 1)
+        let record = try #require(try ArtifactCodec.read(CatalogInputs.self, at: inputs))
+        #expect(record.listed == ["enterprises", "licences"] && record.files.count == 6)
+        let bytes = try first.files.map { try Data(contentsOf: $0) }
+
+        // Later the same day, nothing changed: nothing is rendered or inspected, same result.
+        let again = try write(Fixture.runTime + 60)
+        #expect(counter.builds == 1)
+        #expect(again.files == first.files && again.feeds == first.feeds && again.withheld.isEmpty)
+        #expect(try again.files.map { try Data(contentsOf: $0) } == bytes)
+
+        // Each of these rebuilds once, and only once.
+        var expected = 1
+        func rebuilds(_ what: Comment, _ body: () throws -> Void) throws {
+            try body()
+            expected += 1
+            #expect(counter.builds == expected, what)
+            _ = try write(Fixture.runTime + 120)
+            #expect(counter.builds == expected, what)
+        }
+        try rebuilds("a damaged file") {
+            try Data("x".utf8).write(to: root.appendingPathComponent("catalog/open-list.csv"))
+            _ = try write(Fixture.runTime + 120)
+        }
+        #expect(try Data(contentsOf: first.files[0]) == bytes[0], "the damaged file is rendered again")
+        try rebuilds("a removed feed") {
+            try FileManager.default.removeItem(at: first.feeds[0])
+            _ = try write(Fixture.runTime + 120)
+        }
+        try rebuilds("a new release") {
+            var rows = Fixture.rows
+            rows[1][1] = "又一名称"
+            _ = try Fixture.release(root: root, rows: rows, definition: defs[1], time: Fixture.runTime + 90)
+            _ = try write(Fixture.runTime + 120)
+        }
+        try rebuilds("a correction notice") {
+            errata = [Erratum(number: "licences-E1", dataset: "licences", version: "2026.11.23.1", text: "第 3 行日期有误", by: "张三",
+                              recorded: "2026-11-23T09:00:00Z")]
+            _ = try write(Fixture.runTime + 120)
+        }
+        expected += 1
+        _ = try write(Fixture.runTime + 86_400)
+        #expect(counter.builds == expected, "a new day judges 更新状态 again")
+    }
+}

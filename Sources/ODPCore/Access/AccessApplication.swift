@@ -47,12 +47,15 @@ public struct AccessApplication: Codable, Sendable, Equatable {
     public var lastUsed: String?
     /// When the personal fields were emptied.
     public var purged: String?
+    /// SHA-256 of the 查询码 the applicant got with the number, which opens the status page;
+    /// nil for applications submitted before status pages existed.
+    public var statusSecretSHA256: String?
 
     enum CodingKeys: String, CodingKey {
         case number, dataset, submitted, status, name, organisation, purpose, contact
         case conditionsSHA256 = "conditions_sha256", decidedBy = "decided_by", decided, note
         case tokenSHA256 = "token_sha256", expires, firstVersion = "first_version", lastVersion = "last_version", revoked
-        case downloads, apiCalls = "api_calls", lastUsed = "last_used", purged
+        case downloads, apiCalls = "api_calls", lastUsed = "last_used", purged, statusSecretSHA256 = "status_secret_sha256"
     }
 
     /// When the application stopped needing its personal data: rejected or revoked, or its

@@ -50,14 +50,18 @@ public struct AccessBook: Sendable {
     }
 
     /// Records a new pending application and returns it (with its number).
-    public func submit(dataset: String, applicant: Applicant, conditions: String, now: Date = Date()) throws -> AccessApplication {
+    /// - Parameter statusSecret: the 查询码 (`newStatusSecret()`) handed to the applicant with
+    ///   the number; only its hash is kept.
+    public func submit(dataset: String, applicant: Applicant, conditions: String, statusSecret: String? = nil,
+                       now: Date = Date()) throws -> AccessApplication {
         try update { list in
             var number: String
             repeat { number = Self.newNumber(now) } while list.contains(where: { $0.number == number })
             let application = AccessApplication(
                 number: number, dataset: dataset, submitted: ReleaseTime.iso(now), status: .pending, name: applicant.name,
                 organisation: applicant.organisation, purpose: applicant.purpose, contact: applicant.contact,
-                conditionsSHA256: SHA256Hex.of(Array(conditions.utf8)), downloads: 0, apiCalls: 0)
+                conditionsSHA256: SHA256Hex.of(Array(conditions.utf8)), downloads: 0, apiCalls: 0,
+                statusSecretSHA256: statusSecret.map { Self.hash(Self.normalizedSecret($0)) })
             list.append(application)
             return application
         }
@@ -153,6 +157,38 @@ public struct AccessBook: Sendable {
             }
             return purged
         }
+    }
+
+    /// The application `number` when `secret` is its 查询码, or — for one submitted before
+    /// 查询码 existed — the contact it gave (ignoring case and surrounding space); nil for an
+    /// unknown number and a wrong secret alike, so the answer never tells whether a number exists.
+    public func lookup(_ number: String, secret: String) throws -> AccessApplication? {
+        let given = Array(Self.hash(Self.normalizedSecret(secret)).utf8)
+        let contact = Array(Self.hash(secret.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()).utf8)
+        guard let a = try application(number) else { return nil }
+        if let stored = a.statusSecretSHA256 { return Self.same(Array(stored.utf8), given) ? a : nil }
+        guard let c = a.contact, !c.isEmpty else { return nil }
+        return Self.same(Array(Self.hash(c.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()).utf8), contact) ? a : nil
+    }
+
+    /// A new 查询码: 16 characters of an alphabet without look-alikes (80 bits), in groups of four.
+    public static func newStatusSecret() -> String {
+        let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+        let chars = (0..<16).map { _ in alphabet.randomElement()! }
+        return stride(from: 0, to: 16, by: 4).map { String(chars[$0..<$0 + 4]) }.joined(separator: "-")
+    }
+
+    /// A 查询码 as typed: case, spaces and hyphens do not matter.
+    static func normalizedSecret(_ s: String) -> String {
+        String(s.uppercased().unicodeScalars.filter { $0 != "-" && !CharacterSet.whitespacesAndNewlines.contains($0) }.map(Character.init))
+    }
+
+    /// Constant-time comparison of two hashes of equal length.
+    static func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in a.indices { diff |= a[i] ^ b[i] }
+        return diff == 0
     }
 
     /// Pending applications that have waited more than `limit` working days.

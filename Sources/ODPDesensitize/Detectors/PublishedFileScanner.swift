@@ -40,11 +40,17 @@ public struct PublishedFileScanner: PublishedFileGate {
     public func inspect(file: String, bytes: Data) -> [PublishedFileFinding] {
         let lower = file.lowercased()
         if lower.hasSuffix(".json") || lower.hasSuffix(".jsonld") {
-            guard let root = try? JSONDecoder().decode(ArtifactJSON.self, from: bytes) else {
+            var out: [PublishedFileFinding] = []
+            do {
+                try JSONLeaves.walk(bytes) { text, leaf, path in
+                    let found = findings(in: text, file: file, location: "")
+                    guard !found.isEmpty else { return }
+                    let location = leaf == .key ? path.rendered + "（键名）" : path.rendered
+                    out += found.map { var f = $0; f.location = location; return f }
+                }
+            } catch {
                 return [PublishedFileFinding(file: file, location: "", kind: "unreadable", title: "无法解析的 JSON（无法检查，按不通过处理）")]
             }
-            var out: [PublishedFileFinding] = []
-            walk(root, path: "$", file: file, into: &out)
             return out
         }
         guard let text = String(data: bytes, encoding: .utf8) else {
@@ -57,28 +63,6 @@ public struct PublishedFileScanner: PublishedFileGate {
             out += findings(in: content, file: file, location: "第 \(line) 行")
         }
         return out
-    }
-
-    private func walk(_ value: ArtifactJSON, path: String, file: String, into out: inout [PublishedFileFinding]) {
-        switch value {
-        case .object(let object):
-            for key in object.keys.sorted() {
-                let child = path + "." + key
-                out += findings(in: key, file: file, location: child + "（键名）")
-                walk(object[key]!, path: child, file: file, into: &out)
-            }
-        case .array(let array):
-            for (i, item) in array.enumerated() { walk(item, path: "\(path)[\(i)]", file: file, into: &out) }
-        case .string(let string):
-            out += findings(in: string, file: file, location: path)
-        // Numbers are checked as their text: a phone number stored as a JSON number is one.
-        case .int(let number):
-            out += findings(in: String(number), file: file, location: path)
-        case .double(let number):
-            out += findings(in: number == number.rounded() && abs(number) < 1e18 ? String(Int64(number)) : String(number), file: file, location: path)
-        case .null, .bool:
-            break
-        }
     }
 
     private func findings(in text: String, file: String, location: String) -> [PublishedFileFinding] {

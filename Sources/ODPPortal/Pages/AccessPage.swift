@@ -27,15 +27,17 @@ enum AccessPage {
         b += "<p><b>开放条件：</b>\(HTML.text(conditions))</p>"
         b += "<p><label><input type=\"checkbox\" name=\"accept_conditions\" value=\"yes\" required> 我已阅读并接受上述开放条件</label></p>"
         b += "<p><button class=\"btn\" type=\"submit\">提交数据申请</button></p></form>"
-        b += "<p class=\"muted\">申请人信息仅用于审核与联系，保存在平台内部，不公开、不上传，保存期满后删除。</p></div>"
+        b += "<p class=\"muted\">申请人信息仅用于审核与联系，保存在平台内部，不公开、不上传，保存期满后删除。已提交申请？<a href=\"\(ApplicationStatusPage.path)\">查询审核进度</a></p></div>"
         return b
     }
 
-    static func submitted(_ a: AccessApplication, title: String, reviewDays: Int) -> String {
+    static func submitted(_ a: AccessApplication, title: String, reviewDays: Int, statusSecret: String) -> String {
         var b = "<div class=\"card\" style=\"max-width:640px;margin:40px auto\"><h1>申请已提交</h1>"
         b += "<p>申请编号：<b class=\"mono\" id=\"application-number\">\(HTML.escape(a.number))</b></p>"
+        b += "<p>查询码：<b class=\"mono\" id=\"status-secret\">\(HTML.escape(statusSecret))</b></p>"
+        b += "<p class=\"notice\">请记下申请编号和查询码：查询码只显示这一次，凭二者可<a href=\"\(ApplicationStatusPage.path)?number=\(HTML.urlComponent(a.number))\">查询审核进度</a>。</p>"
         b += "<p>数据集：\(HTML.escape(title))</p>"
-        b += "<p>数据专员一般在 \(reviewDays) 个工作日内审核。审核通过后，访问令牌会通过您留下的联系方式发给您；查询进度请提供申请编号。</p>"
+        b += "<p>数据专员一般在 \(reviewDays) 个工作日内审核。审核通过后，访问令牌会通过您留下的联系方式发给您。</p>"
         b += "<p><a href=\"/datasets/\(HTML.urlComponent(a.dataset))\">返回数据集</a></p></div>"
         return Layout.page(title: "申请已提交", active: .catalog, body: b)
     }
@@ -83,7 +85,7 @@ enum AccessPage {
     static func decisionForm(_ number: String, decisions: [(String, String, String)], versions: Bool) -> String {
         var b = "<form method=\"post\" action=\"/approvals/access\" class=\"actions\"><input type=\"hidden\" name=\"number\" value=\"\(HTML.escape(number))\">"
         b += "<div><label>审核人<input class=\"text\" name=\"by\" required maxlength=\"100\"></label></div>"
-        b += "<div><label>意见（可选）<input class=\"text\" name=\"note\" maxlength=\"1000\"></label></div>"
+        b += "<div><label>意见（可选，申请人查询进度时可见）<input class=\"text\" name=\"note\" maxlength=\"1000\"></label></div>"
         if versions {
             b += "<div><label>起始版本（可选）<input class=\"text\" name=\"first_version\" maxlength=\"40\"></label></div>"
             b += "<div><label>截止版本（可选）<input class=\"text\" name=\"last_version\" maxlength=\"40\"></label></div>"

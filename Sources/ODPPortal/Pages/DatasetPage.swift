@@ -7,7 +7,8 @@ enum DatasetPage {
     /// `filesBase` is where this version's files are served (nil for unpublished versions,
     /// whose files are not public).
     static func render(record: DatasetRecord, detail: ReleaseDetail, versions: [VersionRecord], sample: CSVSample?,
-                       filesBase: String?, extra: String = "", errata: [Erratum] = [], feedback: String = "") -> String {
+                       filesBase: String?, extra: String = "", errata: [Erratum] = [],
+                       rowsAPI: String? = nil, feedback: String = "") -> String {
         let v = detail.version
         let crumb = filesBase == nil ? "<a href=\"/approvals\">审核队列</a>" : "<a href=\"/\">数据目录</a>"
         var b = "<div class=\"crumb\">\(crumb) › \(HTML.escape(record.title))</div>"
@@ -30,7 +31,7 @@ enum DatasetPage {
         b += extra
         b += downloads(detail, filesBase: filesBase)
         b += dictionary(detail.fields)
-        b += sampleSection(sample, fields: detail.fields)
+        b += sampleSection(sample, fields: detail.fields, rowsAPI: rowsAPI)
         b += quality(detail, filesBase: filesBase)
         b += privacy(detail)
         b += history(id: detail.id, versions: versions, feed: filesBase != nil)
@@ -69,19 +70,29 @@ enum DatasetPage {
 
     /// Columns are headed by their Chinese title (信息项名称), with the field name beneath for
     /// those who query the files or the API by it.
-    static func sampleSection(_ sample: CSVSample?, fields: [FieldInfo]) -> String {
-        var s = "<div class=\"card\"><h2>数据预览（前 20 行，已脱敏）</h2>"
+    ///
+    /// `rowsAPI` (the version's rows API path, nil when that API does not serve it to anyone)
+    /// lets /static/preview.js sort, filter and page the table through the API; without
+    /// script, or without the API, the server's first rows stay as they are.
+    static func sampleSection(_ sample: CSVSample?, fields: [FieldInfo], rowsAPI: String? = nil) -> String {
+        var s = "<div class=\"card\" id=\"preview\"><h2>数据预览（前 20 行，已脱敏）</h2>"
         guard let sample else { return s + "<p class=\"muted\">—</p></div>" }
         // Wide tables: show only the fields asked for (`?fields=a,b`, names or titles).
         s += "<form method=\"get\" class=\"actions\"><label>只看字段<input class=\"text\" name=\"fields\" placeholder=\"字段名或中文名称，逗号分隔\"></label>"
         s += "<button class=\"btn light\" type=\"submit\">筛选字段</button></form>"
         let titles = Dictionary(fields.compactMap { f in f.title.map { (f.name, $0) } }, uniquingKeysWith: { first, _ in first })
-        s += "<div class=\"scroll\"><table><tr>" + sample.header.map { name in
-            guard let title = titles[name], title != name else { return "<th>\(HTML.escape(name))</th>" }
-            return "<th>\(HTML.escape(title))<br><span class=\"muted mono\">\(HTML.escape(name))</span></th>"
-        }.joined() + "</tr>"
+        if let rowsAPI {
+            s += "<div class=\"preview\" data-rows=\"\(HTML.escape(rowsAPI))\" data-fields=\"\(HTML.escape(sample.header.joined(separator: ",")))\">"
+        }
+        s += "<p class=\"count\" role=\"status\">显示前 \(sample.rows.count) 行</p>"
+        s += "<div class=\"scroll\" role=\"region\" aria-label=\"数据预览表\" tabindex=\"0\"><table><thead><tr>" + sample.header.map { name in
+            guard let title = titles[name], title != name else { return "<th scope=\"col\">\(HTML.escape(name))</th>" }
+            return "<th scope=\"col\">\(HTML.escape(title))<br><span class=\"muted mono\">\(HTML.escape(name))</span></th>"
+        }.joined() + "</tr></thead><tbody>"
         for r in sample.rows { s += "<tr>" + r.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }
-        return s + "</table></div></div>"
+        s += "</tbody></table></div>"
+        guard rowsAPI != nil else { return s + "</div>" }
+        return s + "</div><script src=\"\(PreviewScript.src)\" defer></script></div>"
     }
 
     static func scoreBar(_ score: Double?) -> String {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The page shell: header bar, navigation, footer and the inline style sheet (no external
-/// fonts, scripts or CDNs; the CSP allows inline styles only).
+/// fonts, scripts or CDNs; the CSP allows inline styles only, and scripts only from the portal
+/// itself: `PreviewScript`).
 enum Layout {
     enum Section { case catalog, approvals, api }
 
@@ -57,6 +58,7 @@ enum Layout {
     table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #e1e6ec;padding:7px 10px;text-align:left;vertical-align:top}
     th{background:#f5f8fb;color:#3c4a5b;font-weight:600;white-space:nowrap}tr:nth-child(even) td{background:#fafbfd}
     table.kv th{width:130px}.scroll{overflow-x:auto}
+    #preview td{white-space:nowrap;max-width:28em;overflow:hidden;text-overflow:ellipsis}button.sort{background:none;border:0;padding:0;font:inherit;font-weight:600;color:#0b5cad;cursor:pointer}.preview-filter div{max-width:220px}.pager button:disabled{opacity:.5;cursor:default}
     .grid2{display:grid;grid-template-columns:1fr 1fr;gap:0 24px}
     .score{display:flex;align-items:center;gap:8px}.bar{flex:1;height:8px;background:#e6ebf1;border-radius:4px;overflow:hidden;min-width:80px}
     .bar i{display:block;height:100%;background:#2e7d32}.bar i.mid{background:#f9a825}.bar i.low{background:#c62828}

@@ -136,7 +136,7 @@ enum OpenAPIDocument {
               "fixed_in": {"type": ["string", "null"]}, "erratum": {"type": ["string", "null"], "description": "说明修正的勘误编号"}, "reason": {"type": ["string", "null"]}
             }
           },
-          "Field": {"type": "object", "required": ["name", "title", "type"], "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "type": {"type": "string"}}},
+          "Field": {"type": "object", "required": ["name", "title", "type", "filterable"], "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "type": {"type": "string"}, "filterable": {"type": "boolean", "description": "可作为筛选条件和排序键（主键或 filterable 字段）"}}},
           "RowsPage": {
             "type": "object",
             "required": ["dataset", "version", "fields", "rows", "count", "limit", "next_cursor", "next"],

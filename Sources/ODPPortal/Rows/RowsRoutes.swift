@@ -52,6 +52,13 @@ struct RowsRoutes: Sendable {
         }
     }
 
+    /// The rows path of `version` when the API serves it to anyone (an 无条件开放 dataset
+    /// whose release has the SQLite file), for the dataset page's preview; nil otherwise.
+    static func publicPath(store: PortalStore, record: DatasetRecord, version: String) -> String? {
+        guard record.openType == OpenType.unconditional.rawValue, store.checksums(record.id, version)?["data/\(record.id).sqlite"] != nil else { return nil }
+        return "/api/datasets/\(HTML.urlComponent(record.id))/versions/\(HTML.urlComponent(version))/rows"
+    }
+
     static let notFound = RowsAPIError(status: 404, code: "not_found", message: "数据集或版本不存在，或尚未发布")
 
     func rows(_ request: Request, pinned: Bool) throws -> Response {
@@ -98,7 +105,9 @@ struct RowsRoutes: Sendable {
         if query.csv { return page.csv(next: next) }
         var answer: ArtifactJSON = [
             "dataset": .string(id), "version": .string(version.version), "count": .int(Int64(page.rows.count)), "limit": .int(Int64(query.limit)),
-            "fields": .array(query.columns.map { ["name": .string($0.name), "title": .string($0.title), "type": .string($0.type.rawValue)] }),
+            "fields": .array(query.columns.map {
+                ["name": .string($0.name), "title": .string($0.title), "type": .string($0.type.rawValue), "filterable": .bool($0.indexed)]
+            }),
             "rows": .array(page.rows), "next_cursor": ArtifactJSON(next),
         ]
         answer["next"] = next.map { .string(Self.nextLink(request, cursor: $0)) } ?? .null

@@ -18,6 +18,12 @@ struct AccessRoutes: Sendable {
     /// 10 submissions per client and 200 from everyone per 10 minutes.
     let guarded = PublicSubmission(prefix: "application", perClient: 10, everyone: 200)
 
+    /// The POST paths of application status lookups, which the middleware lets through
+    /// (same origin only) besides the submissions (`PublicSubmission.isSubmission`).
+    static func isStatusLookup(_ path: String) -> Bool {
+        path == ApplicationStatusPage.path || path == ApplicationStatusRoutes.apiPath
+    }
+
     func register(on router: Router<PortalContext>) {
         router.post("/datasets/{id}/applications") { request, context in try await submit(request, context, api: false) }
         router.post("/api/datasets/{id}/applications") { request, context in try await submit(request, context, api: true) }
@@ -28,6 +34,7 @@ struct AccessRoutes: Sendable {
             return Responses.html(AccessPage.queue(try policy.book.applications(), settings: policy.settings, message: message))
         }
         router.post("/approvals/access") { request, _ in try await decide(request) }
+        ApplicationStatusRoutes(policy: policy, store: store).register(on: router)
     }
 
     func submit(_ request: Request, _ context: PortalContext, api: Bool) async throws -> Response {
@@ -62,14 +69,21 @@ struct AccessRoutes: Sendable {
         case .failure(let problems): return problem(.badRequest, "application_invalid", "申请信息不完整或有误。", fields: problems.byField, values: values)
         case .success(let a): applicant = a
         }
-        let application = try policy.book.submit(dataset: id, applicant: applicant, conditions: policy.conditions(id) ?? "")
+        let secret = AccessBook.newStatusSecret()
+        let application = try policy.book.submit(dataset: id, applicant: applicant, conditions: policy.conditions(id) ?? "", statusSecret: secret)
         policy.record("access_applied", id, AuditDetails(via: "portal", application: application.number))
+        // The 查询码 is shown this once (only its hash is kept): nothing may cache the answer.
+        var response: Response
         if api {
-            return Responses.json(["application": .string(application.number), "dataset": .string(id), "status": .string(application.status.rawValue),
-                                   "review_working_days": .int(Int64(policy.settings.reviewWorkingDays))], status: .created)
+            response = Responses.json(["application": .string(application.number), "dataset": .string(id), "status": .string(application.status.rawValue),
+                                       "review_working_days": .int(Int64(policy.settings.reviewWorkingDays)), "status_secret": .string(secret),
+                                       "status_url": .string(ApplicationStatusRoutes.apiPath)], status: .created)
+        } else {
+            let title = store.dataset(id)?.title ?? id
+            response = Responses.html(AccessPage.submitted(application, title: title, reviewDays: policy.settings.reviewWorkingDays, statusSecret: secret),
+                                      status: .created)
         }
-        let title = store.dataset(id)?.title ?? id
-        return Responses.html(AccessPage.submitted(application, title: title, reviewDays: policy.settings.reviewWorkingDays), status: .created)
+        return ApplicationStatusRoutes.noStore(response)
     }
 
     /// The officer's decision: approve (answers with the token, once), reject or revoke.

@@ -16,7 +16,7 @@ struct PortalMiddleware: RouterMiddleware {
         let path = request.uri.path
         var response: Response
         let allowed = request.method == .get || request.method == .head
-            || (request.method == .post && (path.hasPrefix("/approvals/") || PublicSubmission.isSubmission(path)))
+            || (request.method == .post && (path.hasPrefix("/approvals/") || PublicSubmission.isSubmission(path) || AccessRoutes.isStatusLookup(path)))
         let authority = request.head.authority ?? request.headers[HeaderName.host]
         if !hosts.allows(authority) {
             response = Self.error(.misdirectedRequest, api: path.hasPrefix("/api/"))

@@ -51,6 +51,7 @@ struct PortalRoutes: Sendable {
             return Responses.json(["count": .int(Int64(count)), "datasets": .array(list.map { current.records[$0].json })])
         }
         router.get("/api/datasets/{id}") { request, _ in try apiDataset(request) }
+        router.get(RouterPath(PreviewScript.path)) { request, _ in PreviewScript.response(request) }
         router.get("/api/datasets/{id}/versions") { request, _ in
             if let gone = try gone(request, index: 2, version: nil, json: true) { return gone }
             let (id, versions) = try publishedVersions(request, index: 2)
@@ -207,6 +208,7 @@ struct PortalRoutes: Sendable {
                                                  sample: conditional ? nil : SampleView.portal(detail.sample(store: store, rows: 20), query: request.uri.query, fields: detail.fields),
                                                  filesBase: base, extra: conditional ? AccessPage.applyCard(dataset: id, conditions: access.conditions(id)) : "",
                                                  errata: errata().filter { $0.dataset == id },
+                                                 rowsAPI: conditional ? nil : RowsRoutes.publicPath(store: store, record: record, version: version.version),
                                                  feedback: FeedbackPage.section(dataset: id, version: version.version, items: store.feedback(id), usage: usage.current())))
     }
 

@@ -45,12 +45,52 @@ public enum Catalog {
         public var withheld: [(dataset: String, findings: [PublishedFileFinding])]
     }
 
+    /// - Parameter inputsFile: where the last build's `CatalogInputs` are kept. With it, a
+    ///   build whose inputs digest equals the last one's, and whose files are as it left them,
+    ///   renders nothing and repeats that build's result.
     @discardableResult
     public static func write(config: PipelineConfig?, definitions: [DatasetDefinition], outputRoot: URL, generatedAt: Date,
-                             gate: Gate?, errata: [Erratum] = [], withdrawals: [CatalogWithdrawal] = []) throws -> Written {
-        let notices = CatalogFeeds.Notices(errata: errata, withdrawals: withdrawals)
+                             gate: Gate?, errata: [Erratum] = [], withdrawals: [CatalogWithdrawal] = [], inputsFile: URL? = nil) throws -> Written {
         let base = config?.publicBaseURL
         let publisher = config?.publisher ?? PipelineConfig.defaultPublisher
+        let dir = outputRoot.appendingPathComponent("catalog")
+        guard let inputsFile else {
+            return try build(publisher: publisher, base: base, definitions: definitions, outputRoot: outputRoot, generatedAt: generatedAt,
+                             gate: gate, errata: errata, withdrawals: withdrawals)
+        }
+        let digest = try CatalogInputsDigest.compute(configFile: config?.file, publisher: publisher, base: base, definitions: definitions, outputRoot: outputRoot,
+                                                     generatedAt: generatedAt, errata: errata, withdrawals: withdrawals)
+        if let previous = try? ArtifactCodec.read(CatalogInputs.self, at: inputsFile), previous.digest == digest,
+           let written = unchanged(previous, dir: dir) {
+            return written
+        }
+        let written = try build(publisher: publisher, base: base, definitions: definitions, outputRoot: outputRoot, generatedAt: generatedAt,
+                                gate: gate, errata: errata, withdrawals: withdrawals)
+        // Losing this record only costs one more rendering next time.
+        try? ArtifactCodec.write(CatalogInputs(digest: digest, listed: written.feeds.map { $0.deletingPathExtension().lastPathComponent },
+                                               withheld: written.withheld.map { CatalogInputs.Withheld(dataset: $0.dataset, findings: $0.findings) },
+                                               files: stamps(dir)), to: inputsFile)
+        return written
+    }
+
+    /// The last build's result, when every file it wrote is still as it left it.
+    private static func unchanged(_ previous: CatalogInputs, dir: URL) -> Written? {
+        guard stamps(dir) == previous.files, previous.files.count == fileNames.count else { return nil }
+        let feeds = previous.listed.map { dir.appendingPathComponent(CatalogFeeds.folder).appendingPathComponent("\($0).atom") }
+        guard feeds.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) else { return nil }
+        return Written(files: fileNames.map { dir.appendingPathComponent($0) }, feeds: feeds,
+                       withheld: previous.withheld.map { ($0.dataset, $0.findings) })
+    }
+
+    private static func stamps(_ dir: URL) -> [String: String] {
+        var out: [String: String] = [:]
+        for name in fileNames { out[name] = CatalogInputsDigest.stamp(dir.appendingPathComponent(name).path) }
+        return out
+    }
+
+    private static func build(publisher: String, base: String?, definitions: [DatasetDefinition], outputRoot: URL, generatedAt: Date,
+                              gate: Gate?, errata: [Erratum], withdrawals: [CatalogWithdrawal]) throws -> Written {
+        let notices = CatalogFeeds.Notices(errata: errata, withdrawals: withdrawals)
         var entries: [CatalogEntry] = []
         var listed: [DatasetDefinition] = []
         var withheld: [(dataset: String, findings: [PublishedFileFinding])] = []
