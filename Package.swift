@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ODPCheckTests", dependencies: ["ODPCheck"]),
         .testTarget(name: "ODPReleaseTests", dependencies: ["ODPRelease"]),
         .testTarget(name: "ODPPublishTests", dependencies: ["ODPPublish", "ODPPostgres"]),
-        .testTarget(name: "ODPPortalTests", dependencies: ["ODPPortal", "ODPRelease", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "ODPPortalTests", dependencies: ["ODPPortal", "ODPRelease", "ODPDesensitize", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ODPPipelineTests", dependencies: [
             "ODPPipeline", "ODPDemoData", "ODPRelease", "ODPPublish", "ODPPortal", "ODPPostgres", "CSQLite", "CLibPQ", .product(name: "Yams", package: "Yams"),
         ], exclude: ["Fixtures"]),

@@ -33,6 +33,7 @@ enum PrometheusMetrics {
             lines += ["# HELP odp_timeliness_ratio Share of released datasets with a regular update cycle that are not overdue (更新及时率).",
                       "# TYPE odp_timeliness_ratio gauge", "odp_timeliness_ratio \((rate * 10_000).rounded() / 10_000)"]
         }
+        lines += try publicLines(state: layout.state)
         try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: layout.metricsFile)
     }
 }

@@ -38,7 +38,7 @@ struct ODP: AsyncParsableCommand {
         """,
         version: ODPBuild.version,
         subcommands: [Run.self, Catalog.self, Validate.self, Preview.self, Approve.self, Reject.self, Serve.self, Verify.self, Status.self,
-                      Audit.self, Erratum.self, Withdraw.self, Keys.self, Demo.self, Errors.self, Access.self])
+                      Audit.self, Erratum.self, Withdraw.self, Keys.self, Demo.self, Errors.self, Access.self, Feedback.self])
 
     /// Parses as ArgumentParser does (its own usage errors, help and exit codes), but an
     /// error a command throws goes through `fail`: every command's messages are coded and

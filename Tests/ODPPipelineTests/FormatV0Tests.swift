@@ -112,6 +112,9 @@ struct FormatV0Tests {
         let old = schema(oldText), new = schema(newText)
         // New metrics come after the old ones, which keep their names, help and order.
         #expect(Array(new.prefix(old.count)) == old && old.count == 14)
-        #expect(new.dropFirst(old.count).map { $0.split(separator: " ")[2] } == ["odp_overdue", "odp_overdue", "odp_timeliness_ratio", "odp_timeliness_ratio"])
+        #expect(new.dropFirst(old.count).map { $0.split(separator: " ")[2] } == ["odp_overdue", "odp_overdue", "odp_timeliness_ratio", "odp_timeliness_ratio",
+                                                                            "odp_feedback_items", "odp_feedback_items", "odp_feedback_response_seconds",
+                                                                            "odp_feedback_response_seconds", "odp_downloads_total", "odp_downloads_total",
+                                                                            "odp_api_calls_total", "odp_api_calls_total"])
     }
 }

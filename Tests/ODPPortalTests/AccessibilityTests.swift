@@ -24,7 +24,7 @@ struct AccessibilityTests {
     }
 
     static let pages = ["/", "/?q=%E7%A9%BA%E6%B0%94", "/departments", "/topics", "/departments/%E5%B8%82%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83%E5%B1%80",
-                        "/datasets/air-quality", "/datasets/air-quality?version=2026.11.20.1", "/datasets/stations", "/applications/status", "/datasets/hostile", "/approvals", "/no-such-page"]
+                        "/datasets/air-quality", "/datasets/air-quality?version=2026.11.20.1", "/datasets/stations", "/applications/status", "/datasets/hostile", "/approvals", "/feedback", "/no-such-page"]
 
     /// The checker's findings per page; nil (the test skipped) without chromedriver or the venv.
     static func check(_ base: String, _ paths: [String]) async throws -> [String: Page]? {

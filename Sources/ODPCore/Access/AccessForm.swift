@@ -14,14 +14,8 @@ public enum AccessForm {
         var problems: [String: String] = [:]
         var clean: [String: String] = [:]
         for (field, label, max) in limits {
-            let value = (values[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            if value.isEmpty {
-                problems[field] = "\(label)必填"
-            } else if value.count > max {
-                problems[field] = "\(label)不能超过 \(max) 个字"
-            } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
-                problems[field] = "\(label)含有控制字符"
-            }
+            let (value, problem) = FormText.check(values[field], label: label, max: max)
+            if let problem { problems[field] = problem }
             clean[field] = value
         }
         if (clean["purpose"]?.count ?? 0) < 10, problems["purpose"] == nil { problems["purpose"] = "用途至少写 10 个字" }

@@ -83,9 +83,10 @@ public enum ArtifactCodec {
 
     /// Reads, changes and writes the artifact at `url` under an exclusive lock (`<url>.lock`),
     /// so two writers at once (portal and CLI, two pods on one volume) never overwrite each
-    /// other's change. A missing file starts as `empty`. Returns what was written.
+    /// other's change. A missing file starts as `empty`. Returns what was written; `mode` is
+    /// the file's permissions (0600 for files holding personal data).
     @discardableResult
-    public static func update<T: Artifact>(_ type: T.Type, at url: URL, empty: @autoclosure () -> T,
+    public static func update<T: Artifact>(_ type: T.Type, at url: URL, empty: @autoclosure () -> T, mode: mode_t = 0o644,
                                            _ change: (inout T) throws -> Void) throws -> T {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let fd = open(url.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -95,7 +96,7 @@ public enum ArtifactCodec {
         defer { flock(fd, LOCK_UN) }
         var value = try read(type, at: url) ?? empty()
         try change(&value)
-        try write(value, to: url)
+        try AtomicFile.write(try encode(value), to: url, mode: mode)
         return value
     }
 

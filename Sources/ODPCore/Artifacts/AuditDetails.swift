@@ -47,6 +47,8 @@ public struct AuditDetails: Codable, Sendable, Equatable {
     // 有条件开放: the application number (never the applicant's data) and the file or API path used.
     public var application: String?
     public var path: String?
+    /// 纠错与意见: the feedback number (never its text or the submitter's contact).
+    public var feedback: String?
 
     enum CodingKeys: String, CodingKey {
         case pid, datasets, dryRun = "dry_run", exitCode = "exit_code", seconds, signal, abandoned
@@ -54,7 +56,7 @@ public struct AuditDetails: Codable, Sendable, Equatable {
         case definitionSHA256 = "definition_sha256", gate, holdReasons = "hold_reasons", reasons, files, error
         case mode, inserted, updated, deleted, reason, rangesCompared = "ranges_compared", rangesDiffering = "ranges_differing"
         case rowsReread = "rows_reread", found, by, note, via, tornLine = "torn_line", droppedBytes = "dropped_bytes"
-        case application, path
+        case application, path, feedback
     }
 
     public init(pid: Int? = nil, datasets: Int? = nil, dryRun: Bool? = nil, exitCode: Int? = nil, seconds: Double? = nil,
@@ -64,7 +66,7 @@ public struct AuditDetails: Codable, Sendable, Equatable {
                 mode: String? = nil, inserted: Int? = nil, updated: Int? = nil, deleted: Int? = nil, reason: String? = nil,
                 rangesCompared: Int? = nil, rangesDiffering: Int? = nil, rowsReread: Int? = nil, found: [String: Int]? = nil, by: String? = nil,
                 note: String? = nil, via: String? = nil, tornLine: Int? = nil, droppedBytes: Int? = nil,
-                application: String? = nil, path: String? = nil) {
+                application: String? = nil, path: String? = nil, feedback: String? = nil) {
         self.pid = pid
         self.datasets = datasets
         self.dryRun = dryRun
@@ -99,5 +101,6 @@ public struct AuditDetails: Codable, Sendable, Equatable {
         self.droppedBytes = droppedBytes
         self.application = application
         self.path = path
+        self.feedback = feedback
     }
 }

@@ -62,12 +62,16 @@ public struct OpenListDocument: Artifact, Hashable {
         /// 更新周期 standing when the list was generated. A plain optional, unlike the keys
         /// above: absent in lists written before it, so those re-encode unchanged.
         public var timeliness: DatasetTimeliness?
+        /// Downloads and rows API calls over all versions, from the portal's `state/usage.json`
+        /// as it was when the list was generated; absent when the output has no such file.
+        public var usage: UsageCounts.Count?
 
         public init(index: Int, datasetId: String, title: String, code: String, provider: String, providerCode: String,
                     summary: String, domain: String, openType: String, openCondition: String?, updateCycle: String,
                     formats: [String], firstPublished: String, lastUpdated: String, rowCount: Int, fields: [Field],
                     keywords: [String], license: String, version: String, downloadURL: String,
-                    distributions: [Distribution], signature: ReleaseSignature?, timeliness: DatasetTimeliness? = nil) {
+                    distributions: [Distribution], signature: ReleaseSignature?, timeliness: DatasetTimeliness? = nil,
+                    usage: UsageCounts.Count? = nil) {
             self.index = index
             self.datasetId = datasetId
             self.title = title
@@ -91,10 +95,11 @@ public struct OpenListDocument: Artifact, Hashable {
             self.distributions = distributions
             self.signature = signature
             self.timeliness = timeliness
+            self.usage = usage
         }
 
         enum CodingKeys: String, CodingKey {
-            case index, title, code, provider, summary, domain, formats, fields, keywords, license, version, distributions, signature, timeliness
+            case index, title, code, provider, summary, domain, formats, fields, keywords, license, version, distributions, signature, timeliness, usage
             case datasetId = "dataset_id"
             case providerCode = "provider_code"
             case openType = "open_type"

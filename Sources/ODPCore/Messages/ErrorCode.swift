@@ -88,6 +88,8 @@ extension ErrorCode {
         "`odp withdraw` 的撤回原因会在门户（410 页面）和订阅源中公开：不能为空、不超过 2000 字，且不得含手机号码、身份证号等个人信息（与发布文件相同的扫描）；`--by` 须给出操作人。`--restore` 只能恢复整体撤回且尚未恢复的数据集。隔离区（output/state/withdrawn/）已有同一版本而发布目录中仍有其完整文件时也报此错：人工核对两处、删去其一后重新运行。退出码 1；除最后一种情况外什么也没有改动。")
     public static let accessApplication = ErrorCode(520, "数据申请不能处理（access application）",
         "`odp access` 找不到该编号的数据申请，或申请当前的状态不允许该操作（只能批准或驳回待审核的申请，只能撤销已批准的申请）。用 `odp access list` 查看编号和状态。")
+    public static let feedbackChange = ErrorCode(521, "反馈不能处理（feedback）",
+        "`odp feedback` 找不到该编号的纠错与意见，或其当前状态不允许该操作（已修正、不予采纳的不能再改）；修正须给出该数据集已发布的版本（`--version`）和已有的勘误编号（`--erratum`），不予采纳的理由会公开，不得为空或含个人信息。用 `odp feedback list` 查看编号和状态。")
 
     // 06xx: shared state (PostgreSQL, sharded runs)
     public static let stateStore = ErrorCode(601, "共享状态库不可用（state store unavailable）",
@@ -99,7 +101,7 @@ extension ErrorCode {
     public static let all: [ErrorCode] = [
         usage, configMissing, runLocked, shard, shardWait, yamlSyntax, yamlDuplicateKey, definition, inlineSecret, sourceOutside, secretUnavailable, source, dataRow,
         diskFull, permissionDenied, io, artifact, publish, noRelease, heldNotReviewable, erratumRejected, withdrawalRejected,
-        accessApplication,
+        accessApplication, feedbackChange,
         stateStore, leaseLost,
     ]
 }

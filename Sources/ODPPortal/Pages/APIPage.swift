@@ -1,3 +1,5 @@
+import ODPCore
+
 /// `/api`: the open-data interface explained in Chinese, with curl and Python examples.
 /// Static text, no script (the portal's CSP allows none inline).
 enum APIPage {
@@ -10,7 +12,8 @@ enum APIPage {
         b += "<h2>接口一览</h2><table><thead><tr><th>地址</th><th>说明</th></tr></thead><tbody>"
         for (path, text) in [("/api/datasets", "数据集列表（q 检索，page、size 分页）"), ("/api/datasets/{id}", "数据集目录信息、字段（含中文名称）、下载文件与校验值"),
                              ("/api/datasets/{id}/versions", "已发布的版本"), ("/api/datasets/{id}/rows", "最新版本的行：筛选、排序、游标分页"),
-                             ("/api/datasets/{id}/versions/{version}/rows", "指定版本的行"), ("/api/changes?since=2026-12-01", "某时刻之后的新版本与勘误")] {
+                             ("/api/datasets/{id}/versions/{version}/rows", "指定版本的行"), ("/api/changes?since=2026-12-01", "某时刻之后的新版本与勘误"),
+                             ("/api/datasets/{id}/feedback", "纠错与意见：GET 查看处理状态，POST 提交（见下）")] {
             b += "<tr><td><code>\(HTML.escape(path))</code></td><td>\(HTML.escape(text))</td></tr>"
         }
         b += "</tbody></table>"
@@ -44,6 +47,14 @@ enum APIPage {
         titles = {f["name"]: f["title"] for f in page["fields"]}  # 字段中文名称
         print(len(rows), titles)
         """)
+        b += "<h2>纠错与意见</h2><p>发现数据有误或有新的需求，可在数据集页面填写表单，也可向 <code>/api/datasets/{id}/feedback</code> 提交 JSON："
+        b += "<code>kind</code> 为 <code>correction</code>（纠错）或 <code>request</code>（意见/需求），<code>text</code> 5–\(FeedbackForm.textLimit) 字，"
+        b += "<code>contact</code> 可选（只给数据专员，不公开）。返回受理编号（如 <code>air-quality-F3</code>）和状态：已收到、已受理、已在 V 版本修正、不予采纳（附理由）。"
+        b += "含个人信息的内容不公开显示。每个客户端 10 分钟内最多提交 5 次（超出 429），请求体最大 16 KiB（超出 413）。</p>"
+        b += code("curl -X POST -H 'Content-Type: application/json' http://127.0.0.1:8080/api/datasets/air-quality/feedback \\\n"
+                  + "  -d '{\"kind\":\"correction\",\"text\":\"朝阳奥体中心 11 月 23 日 PM2.5 数值有误\",\"version\":\"2026.11.23.1\"}'\n"
+                  + "curl http://127.0.0.1:8080/api/datasets/air-quality/feedback   # 处理状态，不含联系方式")
+        b += "<h2>使用情况</h2><p>门户按数据集和版本统计下载次数与行级接口调用次数（只计次数，不记录访问者），显示在数据集页面和开放清单中。</p>"
         b += "<h2>整库下载</h2><p>发布时生成 SQLite 文件的数据集，其版本目录中有 <code>data/{id}.sqlite</code>（与其他文件一样列在 SHA256SUMS 中），可直接用 sqlite3、Python 或 DuckDB 查询表 <code>rows</code>。</p>"
         b += "</div>"
         return Layout.page(title: "数据开放接口", active: .api, body: b)

@@ -10,6 +10,7 @@ enum ApprovalsPage {
     static func queue(store: PortalStore, held: PortalStore, message: String?) -> String {
         let pending = store.awaitingApproval()
         var b = "<h1>审核队列</h1><p class=\"muted\">待审核的版本已完成脱敏与质量检查，须经数据专员审核后方可发布；暂缓发布的版本须修正后重新运行。</p>"
+        b += "<p><a href=\"/approvals/access\">数据申请审核</a> · <a href=\"/approvals/feedback\">纠错与意见处理</a></p>"
         if let message { b += "<p class=\"notice\">\(HTML.escape(message))</p>" }
         b += "<div class=\"card\"><h2>待审核（\(pending.count)）</h2>"
         if pending.isEmpty {

@@ -8,7 +8,7 @@ enum DatasetPage {
     /// whose files are not public).
     static func render(record: DatasetRecord, detail: ReleaseDetail, versions: [VersionRecord], sample: CSVSample?,
                        filesBase: String?, extra: String = "", errata: [Erratum] = [],
-                       rowsAPI: String? = nil) -> String {
+                       rowsAPI: String? = nil, feedback: String = "") -> String {
         let v = detail.version
         let crumb = filesBase == nil ? "<a href=\"/approvals\">审核队列</a>" : "<a href=\"/\">数据目录</a>"
         var b = "<div class=\"crumb\">\(crumb) › \(HTML.escape(record.title))</div>"
@@ -36,6 +36,8 @@ enum DatasetPage {
         b += privacy(detail)
         b += history(id: detail.id, versions: versions, feed: filesBase != nil)
         b += errataSection(errata)
+        // Usage figures and 纠错与意见 (FeedbackPage), kept last and apart from the rest.
+        b += feedback
         return Layout.page(title: record.title, active: filesBase == nil ? .approvals : .catalog, body: b)
     }
 
@@ -167,7 +169,7 @@ enum DatasetPage {
     /// Correction notices (`odp erratum`) on this dataset's versions, newest first.
     static func errataSection(_ errata: [Erratum]) -> String {
         guard !errata.isEmpty else { return "" }
-        var s = "<div class=\"card\"><h2>勘误</h2><table><tr><th>编号</th><th>版本</th><th>记录时间</th><th>说明</th><th>更正</th></tr>"
+        var s = "<div class=\"card\" id=\"errata\"><h2>勘误</h2><table><tr><th>编号</th><th>版本</th><th>记录时间</th><th>说明</th><th>更正</th></tr>"
         for e in errata.reversed() {
             s += "<tr><td>\(HTML.escape(e.number))</td><td>\(HTML.escape(e.version))</td><td>\(HTML.time(e.recorded))</td>"
             s += "<td>\(HTML.escape(e.text))</td><td>\(e.fixedIn.map { "已在版本 \(HTML.escape($0)) 更正" } ?? "尚未更正")</td></tr>"

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `/api/openapi.json`: the portal's read API as OpenAPI 3.1 (checked in tests with
+/// `/api/openapi.json`: the portal's API (read, and the public's 纠错与意见) as OpenAPI 3.1 (checked in tests with
 /// openapi-spec-validator). Written out rather than generated: it is the contract, and a
 /// change to it should be a reviewed diff.
 enum OpenAPIDocument {
@@ -15,7 +15,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "公共数据开放平台接口（ODP Portal API）",
         "version": "1",
-        "description": "只读接口：数据目录、版本、变更，以及无条件开放数据集的行级数据（数据开放接口）。行级接口按客户端地址限流（超出时返回 429 和 Retry-After），单次查询有时间上限，错误以 JSON 返回稳定的 code 和中文 error。说明见 /api。",
+        "description": "数据目录、版本、变更，无条件开放数据集的行级数据（数据开放接口），以及公众对数据集的纠错与意见（唯一接受匿名提交的接口，按客户端限流）。行级接口按客户端地址限流（超出时返回 429 和 Retry-After），单次查询有时间上限，错误以 JSON 返回稳定的 code 和中文 error。说明见 /api。",
         "license": {"name": "各数据集的许可协议见其 license 字段", "identifier": "CC-BY-4.0"}
       },
       "servers": [{"url": "/"}],
@@ -75,6 +75,31 @@ enum OpenAPIDocument {
                           "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/TooMany"}, "503": {"$ref": "#/components/responses/Timeout"}}
           }
         },
+        "/api/datasets/{id}/feedback": {
+          "get": {
+            "summary": "该数据集的纠错与意见及处理状态（新的在前，不含联系方式）",
+            "operationId": "listFeedback",
+            "parameters": [{"$ref": "#/components/parameters/id"}],
+            "responses": {"200": {"description": "纠错与意见", "content": {"application/json": {"schema": {"type": "object", "required": ["dataset", "feedback"],
+                          "properties": {"dataset": {"type": "string"}, "feedback": {"type": "array", "items": {"$ref": "#/components/schemas/Feedback"}}}}}}},
+                          "404": {"$ref": "#/components/responses/NotFound"}}
+          },
+          "post": {
+            "summary": "提交纠错（correction）或意见/需求（request），返回受理编号",
+            "description": "请求体为 JSON 对象，最大 16 KiB；text 5–2000 字，contact ≤ 100 字（只给数据专员，不公开）。含个人信息的内容会转交数据专员，但公开列表中显示为“内容含个人信息，不予公开”。每个客户端地址 10 分钟内最多 5 次，全体最多 100 次。",
+            "operationId": "submitFeedback",
+            "parameters": [{"$ref": "#/components/parameters/id"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "text"], "properties": {
+              "kind": {"type": "string", "enum": ["correction", "request"]}, "text": {"type": "string", "minLength": 5, "maxLength": 2000},
+              "contact": {"type": "string", "maxLength": 100}, "version": {"type": "string", "description": "所指的版本号（可选）"}}}}}},
+            "responses": {"201": {"description": "已收到", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
+                          "400": {"description": "请求体不是 JSON 对象（feedback_bad_json）或字段不合要求（feedback_invalid，fields 给出各字段的问题）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
+                          "403": {"description": "跨站提交被拒绝", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                          "404": {"$ref": "#/components/responses/NotFound"},
+                          "413": {"description": "请求体超过 16 KiB（feedback_too_large）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
+                          "429": {"description": "提交过于频繁（feedback_rate_limited）", "headers": {"Retry-After": {"description": "秒", "schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}}}
+          }
+        },
         "/api/changes": {
           "get": {
             "summary": "某时刻之后发布的版本与勘误",
@@ -97,6 +122,20 @@ enum OpenAPIDocument {
         },
         "schemas": {
           "Error": {"type": "object", "required": ["status", "error"], "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "error": {"type": "string"}}},
+          "SubmissionError": {"type": "object", "required": ["error", "message"], "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                              "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
+          "Feedback": {
+            "type": "object",
+            "required": ["number", "kind", "kind_title", "received", "text", "withheld", "status", "status_title"],
+            "properties": {
+              "number": {"type": "string", "description": "受理编号，如 air-quality-F3"}, "kind": {"type": "string", "enum": ["correction", "request"]},
+              "kind_title": {"type": "string"}, "received": {"type": "string", "format": "date-time"},
+              "text": {"type": "string", "description": "内容；含个人信息时为“内容含个人信息，不予公开”"}, "withheld": {"type": "boolean"},
+              "version": {"type": ["string", "null"]}, "status": {"type": "string", "enum": ["received", "accepted", "fixed", "declined"]},
+              "status_title": {"type": "string", "description": "已收到、已受理、已在 V 版本修正、不予采纳"}, "responded": {"type": ["string", "null"], "format": "date-time"},
+              "fixed_in": {"type": ["string", "null"]}, "erratum": {"type": ["string", "null"], "description": "说明修正的勘误编号"}, "reason": {"type": ["string", "null"]}
+            }
+          },
           "Field": {"type": "object", "required": ["name", "title", "type", "filterable"], "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "type": {"type": "string"}, "filterable": {"type": "boolean", "description": "可作为筛选条件和排序键（主键或 filterable 字段）"}}},
           "RowsPage": {
             "type": "object",

@@ -17,10 +17,12 @@ struct RowsRoutes: Sendable {
     let limits: RowsAPILimits
     let limiter: RateLimiter
     let access: AccessPolicy?
+    let usage: UsageCounter?
     let pool = RowsDatabasePool()
 
-    init(store: PortalStore, index: PortalIndexCache, limits: RowsAPILimits, access: AccessPolicy? = nil) {
+    init(store: PortalStore, index: PortalIndexCache, limits: RowsAPILimits, access: AccessPolicy? = nil, usage: UsageCounter? = nil) {
         self.store = store
+        self.usage = usage
         self.index = index
         self.limits = limits
         self.access = access
@@ -98,6 +100,7 @@ struct RowsRoutes: Sendable {
         }
         let (sql, values) = query.sql(after: cursor)
         let page = try RowsPage(query: query, database: db, sql: sql, values: values)
+        if request.method == .get { usage?.count(id, version.version, .api) }
         let next = page.last.map { RowsCursor(version: version.version, fingerprint: fingerprint, rowid: $0.rowid, keys: $0.keys).encoded }
         if query.csv { return page.csv(next: next) }
         var answer: ArtifactJSON = [

@@ -15,19 +15,13 @@ struct AccessRoutes: Sendable {
     let policy: AccessPolicy
     let approvals: ApprovalRoutes
     let store: PortalStore
-    /// 10 submissions per client and 200 from everyone per 10 minutes (token buckets).
-    let perClient = RateLimiter(perSecond: 10.0 / 600, burst: 10)
-    let everyone = RateLimiter(perSecond: 200.0 / 600, burst: 200)
+    /// 10 submissions per client and 200 from everyone per 10 minutes.
+    let guarded = PublicSubmission(prefix: "application", perClient: 10, everyone: 200)
 
-    static let bodyLimit = 16 * 1024
-
-    /// The POST paths of applications and of status lookups, which the middleware lets
-    /// through (same origin only).
-    static func isSubmission(_ path: String) -> Bool {
-        if path == ApplicationStatusPage.path || path == ApplicationStatusRoutes.apiPath { return true }
-        let s = path.split(separator: "/", omittingEmptySubsequences: false)
-        return (s.count == 4 && s[1] == "datasets" && s[3] == "applications")
-            || (s.count == 5 && s[1] == "api" && s[2] == "datasets" && s[4] == "applications")
+    /// The POST paths of application status lookups, which the middleware lets through
+    /// (same origin only) besides the submissions (`PublicSubmission.isSubmission`).
+    static func isStatusLookup(_ path: String) -> Bool {
+        path == ApplicationStatusPage.path || path == ApplicationStatusRoutes.apiPath
     }
 
     func register(on router: Router<PortalContext>) {
@@ -61,32 +55,15 @@ struct AccessRoutes: Sendable {
         guard policy.isConditional(id) else {
             return problem(.conflict, "application_not_conditional", "该数据集为无条件开放，可直接下载，无需申请。")
         }
-        guard perClient.take(context.remoteAddress?.ipAddress ?? "local") == nil, everyone.take("all") == nil else {
-            var r = problem(.tooManyRequests, "application_rate_limited", "提交过于频繁，请 10 分钟后再试。")
-            r.headers[.retryAfter] = "600"
-            return r
+        let values: [String: String]
+        switch await guarded.read(request, context, api: api, fields: AccessForm.limits.map { $0.field }, flags: ["accept_conditions"]) {
+        case .failure(let r):
+            var response = problem(r.status, r.code, r.message)
+            if let wait = r.retryAfter { response.headers[.retryAfter] = wait }
+            return response
+        case .success(let v): values = v
         }
-        let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: Self.bodyLimit) } catch {
-            return problem(.contentTooLarge, "application_too_large", "申请内容超过 16 KiB，请精简后再提交。")
-        }
-        var values: [String: String] = [:]
-        var accepted = false
-        if api {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
-                return problem(.badRequest, "application_bad_json", "请求体须为 JSON 对象（Content-Type: application/json）。")
-            }
-            for (field, _, _) in AccessForm.limits {
-                if let v = object[field] as? String { values[field] = v } else if object[field] != nil {
-                    return problem(.badRequest, "application_bad_json", "字段 \(field) 须为字符串。")
-                }
-            }
-            accepted = (object["accept_conditions"] as? Bool) == true
-        } else {
-            let form = CatalogQuery.parameters(String(buffer: body))
-            for (field, _, _) in AccessForm.limits { values[field] = form[field] }
-            accepted = ["yes", "true", "on"].contains(form["accept_conditions"] ?? "")
-        }
+        let accepted = ["yes", "true", "on"].contains(values["accept_conditions"] ?? "")
         let applicant: AccessBook.Applicant
         switch AccessForm.validate(values, accepted: accepted) {
         case .failure(let problems): return problem(.badRequest, "application_invalid", "申请信息不完整或有误。", fields: problems.byField, values: values)

@@ -3,8 +3,8 @@ import ODPCore
 import Hummingbird
 
 /// Applied to every response, including errors and unknown paths: only the Host names of
-/// `hosts` (DNS rebinding), only GET/HEAD (and same-origin POST under /approvals/ and of
-/// data applications),
+/// `hosts` (DNS rebinding), only GET/HEAD (and same-origin POST under /approvals/ and of the
+/// public's submissions, `PublicSubmission`: data applications and 纠错与意见),
 /// security headers, and error pages that reveal nothing.
 struct PortalMiddleware: RouterMiddleware {
     typealias Context = PortalContext
@@ -16,7 +16,7 @@ struct PortalMiddleware: RouterMiddleware {
         let path = request.uri.path
         var response: Response
         let allowed = request.method == .get || request.method == .head
-            || (request.method == .post && (path.hasPrefix("/approvals/") || AccessRoutes.isSubmission(path)))
+            || (request.method == .post && (path.hasPrefix("/approvals/") || PublicSubmission.isSubmission(path) || AccessRoutes.isStatusLookup(path)))
         let authority = request.head.authority ?? request.headers[HeaderName.host]
         if !hosts.allows(authority) {
             response = Self.error(.misdirectedRequest, api: path.hasPrefix("/api/"))
@@ -50,6 +50,9 @@ struct PortalMiddleware: RouterMiddleware {
     /// sent to (a page elsewhere posting to a localhost portal sends its own Origin).
     static func sameOrigin(_ request: Request, authority: String?) -> Bool {
         if request.headers[HeaderName.secFetchSite] == "cross-site" { return false }
+        // A browser's own form POST: under `Referrer-Policy: no-referrer` it sends `Origin: null`,
+        // but marks the request same-origin in a header no page script can set.
+        if request.headers[HeaderName.secFetchSite] == "same-origin" { return true }
         guard let origin = request.headers[.origin] else { return true }
         guard let authority, let range = origin.range(of: "://") else { return false }
         return origin[range.upperBound...].lowercased() == authority.lowercased()
@@ -64,7 +67,7 @@ struct PortalMiddleware: RouterMiddleware {
         case 404: message = "页面或文件不存在。"
         case 403: message = "没有访问权限。"
         case 401: message = "需要登录。"
-        case 405: message = "不支持该请求方法：本平台只读，仅审核操作可提交。"
+        case 405: message = "不支持该请求方法：本平台只读，仅审核、数据申请与纠错与意见可提交。"
         case 416: message = "请求的范围无效。"
         case 421: message = "不受信任的主机名（Host）：请用 odp serve 绑定的地址访问；通过域名访问时，以 --allow-host 名称 启动。"
         default: message = "服务器处理请求时出错。"

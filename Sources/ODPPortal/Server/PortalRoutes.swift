@@ -12,6 +12,8 @@ struct PortalRoutes: Sendable {
     let catalogs: [String: CatalogMetadata]
     let onDecision: PortalDecisionHandler
     let access: AccessPolicy
+    let gate: (any PublishedFileGate)?
+    let usage: UsageCounter
 
     func register(on router: Router<PortalContext>) {
         router.get("/") { request, _ in
@@ -58,6 +60,7 @@ struct PortalRoutes: Sendable {
         let approvals = ApprovalRoutes(store: store, token: token, catalogs: catalogs, onDecision: onDecision)
         approvals.register(on: router)
         AccessRoutes(policy: access, approvals: approvals, store: store).register(on: router)
+        FeedbackRoutes(store: store, approvals: approvals, gate: gate, record: access.record).register(on: router)
     }
 
     /// `/departments/{name}` (提供方) or `/topics/{name}` (数据领域): 404 for a name no
@@ -168,10 +171,7 @@ struct PortalRoutes: Sendable {
         ["number": .string(e.number), "version": .string(e.version), "text": .string(e.text), "time": .string(e.recorded), "fixed_in": ArtifactJSON(e.fixedIn)]
     }
 
-    /// `odp erratum`'s notices (state/errata.json); none when the file is missing or unreadable.
-    func errata() -> [Erratum] {
-        ((try? ArtifactCodec.read(ErrataList.self, at: store.root.appendingPathComponent("state/errata.json"))) ?? nil)?.errata ?? []
-    }
+    func errata() -> [Erratum] { store.errata() }
 
     func segments(_ request: Request) throws -> [String] {
         guard let s = SafePath.segments(rawPath: request.uri.path) else { throw HTTPError(.notFound) }
@@ -208,7 +208,8 @@ struct PortalRoutes: Sendable {
                                                  sample: conditional ? nil : SampleView.portal(detail.sample(store: store, rows: 20), query: request.uri.query, fields: detail.fields),
                                                  filesBase: base, extra: conditional ? AccessPage.applyCard(dataset: id, conditions: access.conditions(id)) : "",
                                                  errata: errata().filter { $0.dataset == id },
-                                                 rowsAPI: conditional ? nil : RowsRoutes.publicPath(store: store, record: record, version: version.version)))
+                                                 rowsAPI: conditional ? nil : RowsRoutes.publicPath(store: store, record: record, version: version.version),
+                                                 feedback: FeedbackPage.section(dataset: id, version: version.version, items: store.feedback(id), usage: usage.current())))
     }
 
     func apiDataset(_ request: Request) throws -> Response {
@@ -256,6 +257,7 @@ struct PortalRoutes: Sendable {
         if !AccessPolicy.publicFiles.contains(name),
            let refused = access.refusal(request, dataset: id, version: version.version, use: .download, path: name, api: false) { return refused }
         let zipName = "\(id)-\(version.version).zip"
+        countDownload(request, dataset: id, version: version.version, file: name)
         if s.count == 4, name == zipName || name == "package.zip" {
             let packages = store.root.appendingPathComponent("packages")
             guard let file = SafePath.contained(store.packageZip(id, version.version), in: packages) else { throw HTTPError(.notFound) }
@@ -268,6 +270,15 @@ struct PortalRoutes: Sendable {
         guard SafePath.contained(folder, in: store.releasesDirectory.appendingPathComponent(id)) != nil,
               let file = SafePath.contained(folder.appendingPathComponent(name), in: folder) else { throw HTTPError(.notFound) }
         return try FileResponder.respond(file: file, sha256: sums?[name], request: request, downloadName: (name as NSString).lastPathComponent)
+    }
+
+    /// Counts a GET of a data file or the package (not the checksums or descriptions, and a
+    /// ranged request only at its first byte, so a resumed download counts once); a request
+    /// for a file that turns out not to exist is counted too, as the figures are rough.
+    func countDownload(_ request: Request, dataset: String, version: String, file: String) {
+        guard request.method == .get, !AccessPolicy.publicFiles.contains(file), file != SHA256Sums.fileName else { return }
+        if let range = request.headers[.range], !range.hasPrefix("bytes=0-") { return }
+        usage.count(dataset, version, .download)
     }
 
     /// The catalog step's files; `dcat.jsonld?modified_since=T` answers with `CatalogSince`.

@@ -31,6 +31,8 @@ public struct PortalServer: Sendable {
     let apiLimits: RowsAPILimits
     let access: AccessSettings
     let onAccess: PortalAccessRecorder
+    let gate: (any PublishedFileGate)?
+    let usageInterval: Double
 
     /// - Throws: `ODPError.usage` when `host` is not a loopback address and `token` is nil or empty.
     /// - Parameters:
@@ -40,9 +42,13 @@ public struct PortalServer: Sendable {
     ///     of releases that were never listed, and which datasets are 有条件开放.
     ///   - apiLimits: the rows API's rate limit per client and query time limit.
     ///   - access: `access:` of odp.yml (token lifetime, review time).
-    ///   - onAccess: records applications, decisions and token uses in the audit trail.
+    ///   - onAccess: records applications, decisions, token uses and 纠错与意见 in the audit trail.
+    ///   - gate: the published-file scanner a feedback text must pass to be shown publicly
+    ///     (without one, no text is shown) and a decline's reason must pass at all.
+    ///   - usageInterval: seconds between writes of the download and API counts (`state/usage.json`).
     public init(root: URL, host: String = "127.0.0.1", port: Int = 8080, token: String?, allowedHosts: [String] = [],
                 catalogs: [String: CatalogMetadata] = [:], apiLimits: RowsAPILimits = RowsAPILimits(), access: AccessSettings = AccessSettings(),
+                gate: (any PublishedFileGate)? = nil, usageInterval: Double = 30,
                 onAccess: @escaping PortalAccessRecorder = { _, _, _ in }, onDecision: @escaping PortalDecisionHandler) throws {
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
         if !Self.isLoopback(host), token == nil {
@@ -58,6 +64,8 @@ public struct PortalServer: Sendable {
         self.apiLimits = apiLimits
         self.access = access
         self.onAccess = onAccess
+        self.gate = gate
+        self.usageInterval = usageInterval
     }
 
     public static func isLoopback(_ host: String) -> Bool {
@@ -68,21 +76,30 @@ public struct PortalServer: Sendable {
     /// The Hummingbird application (for tests: `app.test(.router)`; port 0 picks a free one).
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> Application<RouterResponder<PortalContext>> {
+        makeApplication(usage: UsageCounter(state: root.appendingPathComponent("state"), interval: usageInterval), onServerRunning: onServerRunning)
+    }
+
+    func makeApplication(usage: UsageCounter, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> Application<RouterResponder<PortalContext>> {
         let router = Router(context: PortalContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: PortalMiddleware(hosts: hosts))
         let store = PortalStore(root: root)
         let index = PortalIndexCache(store: store)
         let policy = AccessPolicy(book: AccessBook(state: root.appendingPathComponent("state")), settings: access, catalogs: catalogs,
                                   index: index, record: onAccess)
-        let routes = PortalRoutes(store: store, index: index, token: token, catalogs: catalogs, onDecision: onDecision, access: policy)
+        let routes = PortalRoutes(store: store, index: index, token: token, catalogs: catalogs, onDecision: onDecision, access: policy,
+                                  gate: gate, usage: usage)
         routes.register(on: router)
-        RowsRoutes(store: store, index: index, limits: apiLimits, access: policy).register(on: router)
+        RowsRoutes(store: store, index: index, limits: apiLimits, access: policy, usage: usage).register(on: router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
     }
 
     /// Serves until the task is cancelled or the process receives SIGINT/SIGTERM.
+    /// The counts not yet written are written when it stops.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await makeApplication(onServerRunning: onServerRunning).runService()
+        let usage = UsageCounter(state: root.appendingPathComponent("state"), interval: usageInterval)
+        defer { usage.flush() }
+        try await makeApplication(usage: usage, onServerRunning: onServerRunning).runService()
     }
 }

@@ -94,8 +94,13 @@ public enum Catalog {
         var entries: [CatalogEntry] = []
         var listed: [DatasetDefinition] = []
         var withheld: [(dataset: String, findings: [PublishedFileFinding])] = []
+        // Usage figures are read as they are now: the same release tree and usage file give the
+        // same bytes. Without the file (no portal counted anything) the columns are left out.
+        let state = outputRoot.appendingPathComponent("state")
+        let usage = FileManager.default.fileExists(atPath: state.appendingPathComponent(UsageCounts.fileName).path) ? UsageCounts.read(state: state) : nil
         for definition in definitions.sorted(by: { $0.id < $1.id }) {
-            guard let entry = try CatalogEntry.load(definition: definition, root: outputRoot, baseURL: base, now: generatedAt) else { continue }
+            guard var entry = try CatalogEntry.load(definition: definition, root: outputRoot, baseURL: base, now: generatedAt) else { continue }
+            entry.usage = usage?.total(definition.id)
             if let gate {
                 let alone = try render([entry], publisher: publisher, base: base, generated: "", notices: notices)
                     + [("feeds/\(entry.id).atom", CatalogFeeds.dataset(entry, notices: notices, linkBase: base ?? ""))]

@@ -21,6 +21,8 @@ struct CatalogEntry {
     var signature: ReleaseSignature?
     /// Whether the latest release is within the 更新周期, judged when the list is generated.
     var timeliness: DatasetTimeliness?
+    /// Downloads and API calls over all versions (`state/usage.json` at build time); nil without that file.
+    var usage: UsageCounts.Count?
 
     var catalog: CatalogMetadata { definition.catalog }
     var id: String { definition.id }

@@ -11,6 +11,7 @@ import ODPCore
 /// - the UTC and Beijing days of the run (更新状态 is judged per Beijing day, the gate's
 ///   birth-date plausibility per run day);
 /// - the correction notices and withdrawals;
+/// - the stat of `state/usage.json`, whose counts the open list shows (written by rename);
 /// - per defined dataset: its definition's hash, and the stat of `latest.json` and of every
 ///   version's `release.json` and `datapackage.json` (releases are written by rename, so a
 ///   new release, an approval or a restored version changes an inode or a time).
@@ -25,6 +26,7 @@ enum CatalogInputsDigest {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         text += "errata " + String(decoding: try encoder.encode(errata), as: UTF8.self) + "\n"
+        text += "usage \(stamp(outputRoot.appendingPathComponent("state/\(UsageCounts.fileName)").path) ?? "-")\n"
         for w in withdrawals {
             let u = w.unlisted
             text += "withdrawal " + String(decoding: try encoder.encode(w.withdrawal), as: UTF8.self)

@@ -6,13 +6,19 @@ enum OpenList {
     static let headers = ["序号", "资源名称", "资源代码", "提供方", "提供方代码", "资源摘要", "数据领域", "开放属性", "开放条件", "更新周期",
                           "数据格式", "发布日期", "最近更新", "数据量", "信息项", "关键字", "许可协议", "版本", "下载地址",
                           "签名公钥（Ed25519）", "更新状态"]
+    /// Appended when the output has usage figures (`CatalogEntry.usage`).
+    static let usageHeaders = ["下载次数", "接口调用次数"]
+
+    static func usageCells(_ e: CatalogEntry) -> [String] {
+        e.usage.map { [String($0.downloads), String($0.apiCalls)] } ?? []
+    }
 
     static func row(_ e: CatalogEntry, index: Int) -> [String] {
         let c = e.catalog
         return [String(index), c.title, c.code, c.provider, c.providerCode, c.summary, c.domain, c.openType.rawValue, c.openCondition ?? "",
                 c.updateCycle.rawValue, e.files.map(\.format).joined(separator: "、"), BeijingTime.day(e.firstPublished),
                 BeijingTime.day(e.release.created), String(e.release.rowCount), fieldList(e), c.keywords.joined(separator: "、"),
-                c.license, e.release.version, e.csvURL, e.signature?.publicKey ?? "", e.timeliness?.label ?? ""]
+                c.license, e.release.version, e.csvURL, e.signature?.publicKey ?? "", e.timeliness?.label ?? ""] + usageCells(e)
     }
 
     static func fieldList(_ e: CatalogEntry) -> String {
@@ -33,7 +39,7 @@ enum OpenList {
                     ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
             }.joined(separator: ",") + "\r\n"
         }
-        line(headers)
+        line(headers + (entries.contains { $0.usage != nil } ? usageHeaders : []))
         for (i, e) in entries.enumerated() { line(row(e, index: i + 1)) }
         return Data(text.utf8)
     }
@@ -60,6 +66,6 @@ enum OpenList {
             lastUpdated: e.release.created, rowCount: e.release.rowCount, fields: e.fields, keywords: c.keywords,
             license: c.license, version: e.release.version, downloadURL: e.csvURL,
             distributions: e.files.map { .init(format: $0.format, url: $0.url, bytes: $0.bytes, sha256: $0.sha256) },
-            signature: e.signature, timeliness: e.timeliness)
+            signature: e.signature, timeliness: e.timeliness, usage: e.usage)
     }
 }

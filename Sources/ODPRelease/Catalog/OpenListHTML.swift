@@ -49,7 +49,7 @@ enum OpenListHTML {
             h += "</select></label>\n"
         }
         h += "</form>\n<table>\n<thead><tr>"
-        for title in ["序号", "资源名称", "资源代码", "提供方", "资源摘要", "数据领域", "开放属性", "开放条件", "更新周期", "数据格式", "发布日期", "最近更新", "数据量", "信息项", "许可协议", "版本", "下载"] {
+        for title in ["序号", "资源名称", "资源代码", "提供方", "资源摘要", "数据领域", "开放属性", "开放条件", "更新周期", "数据格式", "发布日期", "最近更新", "数据量", "信息项", "许可协议", "版本", "下载"] + (entries.contains { $0.usage != nil } ? OpenList.usageHeaders : []) {
             h += "<th>\(title)</th>"
         }
         h += "</tr></thead>\n<tbody>\n"
@@ -63,6 +63,7 @@ enum OpenListHTML {
                          BeijingTime.day(e.release.created) + (e.timeliness?.overdue == true ? "（逾期）" : ""), "\(e.release.rowCount) 条", OpenList.fieldList(e), c.license, e.release.version]
             for cell in cells { h += "<td>\(escape(cell))</td>" }
             h += "<td>" + e.files.map { "<a href=\"\(escape($0.url))\">\(escape($0.format))</a>" }.joined(separator: " ") + "</td>"
+            for cell in OpenList.usageCells(e) { h += "<td>\(cell)</td>" }
             h += "</tr>\n"
         }
         h += """

@@ -42,7 +42,7 @@ extension ODP {
             }
             let catalogs = Dictionary(workspace.definitions.map { ($0.id, $0.catalog) }, uniquingKeysWith: { a, _ in a })
             let server = try PortalServer(root: layout.root, host: host, port: port, token: secret, allowedHosts: allowHosts,
-                                          catalogs: catalogs, access: workspace.config.access, onAccess: { event, dataset, details in
+                                          catalogs: catalogs, access: workspace.config.access, gate: FeedbackDesk.gate, onAccess: { event, dataset, details in
                 // A failed audit write is reported, never hidden, but does not undo the request.
                 do { try workspace.auditTrail(store: try workspace.openStateStore()).record(event, dataset: dataset, details: details) } catch {
                     FileHandle.standardError.write(Data("audit trail (\(event)): \(ODPError.from(error))\n".utf8))
