@@ -70,15 +70,17 @@ struct AccessRoutes: Sendable {
         var values: [String: String] = [:]
         var accepted = false
         if api {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
+            guard let object = try? JSONDecoder().decode(ArtifactJSON.self, from: Data(body.readableBytesView)), case .object = object else {
                 return problem(.badRequest, "application_bad_json", "请求体须为 JSON 对象（Content-Type: application/json）。")
             }
             for (field, _, _) in AccessForm.limits {
-                if let v = object[field] as? String { values[field] = v } else if object[field] != nil {
-                    return problem(.badRequest, "application_bad_json", "字段 \(field) 须为字符串。")
+                switch object[field] {
+                case .string(let v)?: values[field] = v
+                case nil: break
+                default: return problem(.badRequest, "application_bad_json", "字段 \(field) 须为字符串。")
                 }
             }
-            accepted = (object["accept_conditions"] as? Bool) == true
+            accepted = object["accept_conditions"] == .bool(true)
         } else {
             let form = CatalogQuery.parameters(String(buffer: body))
             for (field, _, _) in AccessForm.limits { values[field] = form[field] }
