@@ -5,9 +5,18 @@ import ODPCore
 /// the change log.
 enum ReleaseReadme {
     static func markdown(_ r: ReleaseDescription, reports: [StageReport]) -> String {
+        var s = summary(r) + dataFiles(r) + dictionary(r, reports: reports)
+        // Each stage's section carries its own heading (数据质量, 隐私保护 …).
+        let sections = reports.compactMap(\.readmeSection).filter { !$0.isEmpty }
+        if !sections.isEmpty {
+            s += "\n" + sections.joined(separator: "\n\n") + "\n"
+        }
+        return s + formulas(r) + integrity(r) + citation(r) + changes(r)
+    }
+
+    /// Title, summary and the catalog table; a held or unapproved version says so.
+    private static func summary(_ r: ReleaseDescription) -> String {
         let c = r.definition.catalog
-        var notes: [String: String] = [:]
-        for report in reports { notes.merge(report.fieldNotes) { a, b in "\(a)；\(b)" } }
         var s = "# \(c.title)\n\n"
         s += "\(c.summary)\n\n"
         s += "| 项目 | 内容 |\n| --- | --- |\n"
@@ -30,7 +39,12 @@ enum ReleaseReadme {
         } else if case .awaitingApproval = r.status {
             s += "\n> 本版本等待数据管理员审核，审核通过后发布。\n"
         }
+        return s
+    }
 
+    /// The files of each format and how they are written.
+    private static func dataFiles(_ r: ReleaseDescription) -> String {
+        var s = ""
         s += "\n## 数据文件\n\n"
         s += "- `data/\(r.id).csv`：UTF-8 编码\(r.definition.csvBOM ? "（带 BOM，便于电子表格打开）" : "")，逗号分隔，CRLF 换行，仅在需要时加双引号（RFC 4180）。\n"
         if r.definition.formats.contains(.json) {
@@ -49,7 +63,14 @@ enum ReleaseReadme {
         }
         s += "- `datapackage.json`：Frictionless Data Package v2 描述文件（含表结构）。\n"
         s += "- 日期统一为 `YYYY-MM-DD`，日期时间为 `YYYY-MM-DDThh:mm:ss`；数值按声明的小数位数输出；布尔值为 true/false。空单元格表示缺失。\n"
+        return s
+    }
 
+    /// One row per field, with how it was desensitized (the stages' field notes).
+    private static func dictionary(_ r: ReleaseDescription, reports: [StageReport]) -> String {
+        var notes: [String: String] = [:]
+        for report in reports { notes.merge(report.fieldNotes) { a, b in "\(a)；\(b)" } }
+        var s = ""
         s += "\n## 数据字典\n\n"
         s += "| 字段名 | 中文名称 | 类型 | 单位 | 说明 | 脱敏方式 |\n| --- | --- | --- | --- | --- | --- |\n"
         for f in r.schema.fields {
@@ -59,29 +80,43 @@ enum ReleaseReadme {
             if r.definition.primaryKey.contains(f.name) { type += "，主键" }
             s += "| \(cell(f.name)) | \(cell(f.title)) | \(type) | \(cell(f.unit ?? "")) | \(cell(f.description ?? "")) | \(cell(notes[f.name] ?? "无")) |\n"
         }
+        return s
+    }
 
-        // Each stage's section carries its own heading (数据质量, 隐私保护 …).
-        let sections = reports.compactMap(\.readmeSection).filter { !$0.isEmpty }
-        if !sections.isEmpty {
-            s += "\n" + sections.joined(separator: "\n\n") + "\n"
-        }
-
+    /// Which files carry the formula-guard quote.
+    private static func formulas(_ r: ReleaseDescription) -> String {
+        var s = ""
         s += "\n## 公式字符处理\n\n"
         s += "为防止电子表格把单元格当作公式执行，CSV 文件中文本字段以 `=`、`+`、`-`、`@`、制表符或回车开头的值，已在开头加一个英文单引号 `'`（例如 `=1+2` 写作 `'=1+2`）。数值、日期等非文本字段不受影响"
         let verbatim = [(DatasetDefinition.DataFormat.json, "JSON"), (.parquet, "Parquet"), (.sqlite, "SQLite")].filter { r.definition.formats.contains($0.0) }.map(\.1)
         s += verbatim.isEmpty ? "。\n" : "；\(verbatim.joined(separator: "、")) 文件保留原值，不加单引号。\n"
+        return s
+    }
 
+    /// How to check SHA256SUMS, its signature and the content hash.
+    private static func integrity(_ r: ReleaseDescription) -> String {
+        var s = ""
         s += "\n## 完整性校验\n\n"
         s += "`SHA256SUMS` 列出本目录中除其自身及签名文件外所有文件的 SHA-256 值，可在本目录下执行 `sha256sum -c SHA256SUMS` 校验。"
         s += "如有 `SHA256SUMS.sig`，它是以 Ed25519 私钥对 `SHA256SUMS` 全文所作签名的 Base64 文本，可用发布方公布的公钥验证。"
         s += "内容哈希（content_hash，见 `release.json`）为 `\(r.contentHash)`。\n"
+        return s
+    }
 
+    /// Identifiers, the GB/T 7714 reference and the citation files.
+    private static func citation(_ r: ReleaseDescription) -> String {
+        var s = ""
         s += "\n## 引用与来源\n\n"
         s += "- 本版本标识：`\(ReleaseCitation.versionIdentifier(r))`；数据集（各版本）标识：`\(ReleaseCitation.seriesIdentifier(r))`。\n"
         s += "- 建议引用格式（GB/T 7714-2015，请将“引用日期”换为您访问的日期）：\n\n  \(ReleaseCitation.gbt7714(r))\n\n"
         s += "- `CITATION.cff`（引用文件格式 CFF 1.2.0）与 `datacite.json`（DataCite 元数据 4）供文献管理软件和数据登记使用；"
         s += "`\(ReleaseProvenance.fileName)` 记录数据来源系统与表、各处理步骤、逐字段脱敏方式、代码表版本、ODP 版本和定义文件哈希。\n"
+        return s
+    }
 
+    /// Against the previous version: rows, the delta file and the schema.
+    private static func changes(_ r: ReleaseDescription) -> String {
+        var s = ""
         s += "\n## 变更记录\n\n"
         if let ch = r.changes {
             let by = ch.comparedBy == "primary_key" ? "按主键比对" : "按整行比对"

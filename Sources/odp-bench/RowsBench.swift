@@ -87,8 +87,7 @@ enum RowsBench {
             try curl.run()
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             curl.waitUntilExit()
-            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-            total += Double(object?["count"] as? Int ?? 0)
+            if case .int(let count)? = try JSONDecoder().decode(ArtifactJSON.self, from: data)["count"] { total += Double(count) }
         }
         return total / 20
     }

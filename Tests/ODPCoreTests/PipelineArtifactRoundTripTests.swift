@@ -7,20 +7,6 @@ import Testing
 @Suite struct PipelineArtifactRoundTripTests {
     static let time = Date(timeIntervalSince1970: 1_796_631_644)
 
-    func roundTrip<T: Artifact & Equatable>(_ value: T) throws {
-        let data = try ArtifactCodec.encode(value)
-        #expect(try ArtifactCodec.decode(T.self, from: data, file: "x.json") == value)
-        let tree = try JSONDecoder().decode(ArtifactJSON.self, from: data)
-        #expect(tree[ArtifactCodec.versionKey] == .int(Int64(T.schemaVersion)))
-        let line = try ArtifactCodec.encodeLine(value)
-        #expect(!line.contains(0x0A), "a JSON-lines artifact is one line")
-        #expect(try ArtifactCodec.decode(T.self, from: line, file: "x.jsonl") == value)
-        // An odp from the future: refused, with the file named.
-        var newer = tree
-        newer[ArtifactCodec.versionKey] = .int(Int64(T.schemaVersion + 1))
-        #expect(throws: ODPError.self) { try ArtifactCodec.decode(T.self, from: try newer.encoded(pretty: false), file: "x.json") }
-    }
-
     static var metrics: DatasetMetrics {
         var m = DatasetMetrics()
         m.rowsRead = 600

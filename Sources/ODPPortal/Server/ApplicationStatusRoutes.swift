@@ -42,8 +42,8 @@ struct ApplicationStatusRoutes: Sendable {
         }
         var number = "", secret = ""
         if api {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-                  let n = object["number"] as? String, let s = object["secret"] as? String else {
+            guard let object = try? JSONDecoder().decode(ArtifactJSON.self, from: Data(body.readableBytesView)),
+                  case .string(let n)? = object["number"], case .string(let s)? = object["secret"] else {
                 return problem(.badRequest, "status_bad_request", "请求体须为 JSON 对象：{\"number\": 申请编号, \"secret\": 查询码}。")
             }
             (number, secret) = (n, s)

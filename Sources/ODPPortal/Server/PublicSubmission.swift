@@ -55,15 +55,15 @@ struct PublicSubmission: Sendable {
             for field in fields + flags { values[field] = form[field] }
             return .success(values)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
+        guard let object = try? JSONDecoder().decode(ArtifactJSON.self, from: Data(body.readableBytesView)), case .object = object else {
             return .failure(Rejection(status: .badRequest, code: "\(prefix)_bad_json", message: "请求体须为 JSON 对象（Content-Type: application/json）。"))
         }
-        for flag in flags where (object[flag] as? Bool) == true { values[flag] = "true" }
+        for flag in flags where object[flag] == .bool(true) { values[flag] = "true" }
         for field in fields {
-            if let v = object[field] as? String {
-                values[field] = v
-            } else if object[field] != nil {
-                return .failure(Rejection(status: .badRequest, code: "\(prefix)_bad_json", message: "字段 \(field) 须为字符串。"))
+            switch object[field] {
+            case .string(let v)?: values[field] = v
+            case nil: break
+            default: return .failure(Rejection(status: .badRequest, code: "\(prefix)_bad_json", message: "字段 \(field) 须为字符串。"))
             }
         }
         return .success(values)

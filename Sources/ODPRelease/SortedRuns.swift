@@ -1,22 +1,6 @@
 import Foundation
 import ODPCore
 
-/// The (key, row) fingerprints of every row of a version, for the change log.
-struct FingerprintPair: Comparable, BitwiseCopyable {
-    var key: UInt64
-    var row: UInt64
-    static func < (a: FingerprintPair, b: FingerprintPair) -> Bool { a.key < b.key || (a.key == b.key && a.row < b.row) }
-}
-
-typealias FingerprintRuns = SortedRuns<FingerprintPair>
-
-extension SortedRuns where Element == FingerprintPair {
-    typealias Pair = FingerprintPair
-
-    @inline(__always)
-    func append(key: UInt64, row: UInt64) throws { try append(FingerprintPair(key: key, row: row)) }
-}
-
 /// Fixed-size values sorted in bounded memory. Values collect in a buffer of `runLength`; a
 /// full buffer is sorted and written to a run file, and `sorted()` merges the runs while they
 /// are read. A 10M-row re-run holds 16 MB of fingerprint pairs per version here instead of
