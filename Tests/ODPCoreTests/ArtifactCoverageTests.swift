@@ -52,6 +52,9 @@ import Testing
         "AccessApplications": reads(AccessApplications.self, v1.appendingPathComponent("applications.json")),
         "DatasetState": reads(DatasetState.self, v1.appendingPathComponent("dataset-state.json")),
         "RunNotification": reads(RunNotification.self, v1.appendingPathComponent("notification.json")),
+        "CatalogInputs": reads(CatalogInputs.self, v1.appendingPathComponent("catalog-inputs.json")),
+        "UsageCounts": reads(UsageCounts.self, v1.appendingPathComponent("usage.json")),
+        "FeedbackEntries": reads(FeedbackEntries.self, v1.appendingPathComponent("feedback.public.json")),
     ]
 
     /// Names of the types declared (or extended) in Sources with `Artifact` among their conformances.
@@ -84,5 +87,23 @@ import Testing
         for (name, read) in Self.oldest.sorted(by: { $0.key < $1.key }) {
             #expect(try read() > 0, "\(name)")
         }
+    }
+
+    /// Another stage's file, or a request body, is read through a type: untyped JSON in
+    /// Sources is how key-name guessing came back before (issue 17). Comments may name them.
+    @Test func noUntypedJSONInSources() throws {
+        var found: [String] = []
+        let files = FileManager.default.enumerator(at: Self.sources, includingPropertiesForKeys: nil)!
+        for case let file as URL in files where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                guard !code.hasPrefix("//") else { continue }
+                if code.contains("[String: Any]") || code.contains("JSONSerialization") {
+                    found.append("\(file.lastPathComponent):\(i + 1)")
+                }
+            }
+        }
+        #expect(found.isEmpty, "untyped JSON: \(found)")
     }
 }
