@@ -91,9 +91,15 @@ struct ConditionalAccessTests {
             let (number, token) = try await Self.approved(client)
             let r = try await get(client, Self.csv, [.authorization: "Bearer \(token)"])
             #expect(r.status == .ok)
+            // Neither the browser nor a shared proxy may keep it (a revoked token would still be
+            // answered from a cache; a proxy would hand it to clients without one).
+            #expect(r.headers[.cacheControl] == "private, no-store")
+            #expect(try await get(client, "/datasets/air-quality/2026.11.23.1/datapackage.json").headers[.cacheControl] == "public, max-age=300",
+                    "its metadata stays public and cacheable")
             let sums = try #require(try SHA256Sums.read(release: fixture.root.appendingPathComponent("releases/air-quality/2026.11.23.1")))
             #expect(SHA256Hex.of(Data(buffer: r.body)) == sums["data/air-quality.csv"])
-            #expect(try await get(client, Self.zip + "?token=\(token)").status == .ok)
+            let zip = try await get(client, Self.zip + "?token=\(token)")
+            #expect(zip.status == .ok && zip.headers[.cacheControl] == "private, no-store")
             #expect(try await client.execute(uri: Self.csv, method: .head, headers: [.authorization: "Bearer \(token)"]).status == .ok)
             let book = AccessBook(state: fixture.root.appendingPathComponent("state"))
             let counted = try #require(try book.application(number))
@@ -274,6 +280,30 @@ struct ConditionalAccessTests {
             _ = try await postForm(client, "/approvals/access", "number=\(number)&decision=revoke&by=x", [HeaderName.odpToken: Self.officer])
             let revoked = try await BrowserTests.run(chromium, ["--dump-dom", base + Self.csv + "?token=" + token])
             #expect(revoked.contains("access_token_revoked") && !revoked.contains("朝阳奥体中心"))
+        }
+    }
+
+    @Test("in Chromium, every step the browser's: 403 without a token → apply on the page → approve in the queue → download with the token → revoke → 403")
+    func browserWalk() async throws {
+        let fixture = try PortalFixture()
+        defer { fixture.remove() }
+        let server = try PortalServer(root: fixture.root, host: "127.0.0.1", port: 0, token: Self.officer, catalogs: Self.catalogs) { _, _, _, _, _ in }
+        try await server.makeApplication().test(.live) { client in
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            guard let data = try await BrowserTests.python("access-walk.py", [base, "air-quality", Self.csv, Self.officer]) else { return }
+            let seen = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let anonymous = seen["anonymous"] as? String ?? ""
+            #expect(anonymous.contains("access_token_required") && !anonymous.contains("朝阳奥体中心"), "\(anonymous)")
+            let number = try #require(seen["number"] as? String)
+            #expect(seen["token_shown"] as? Bool == true)
+            let application = try #require(try AccessBook(state: fixture.root.appendingPathComponent("state")).application(number))
+            #expect(application.contact == "li@example.edu.cn" && application.status == .revoked, "the form's applicant, revoked at the end")
+            let download = try #require(seen["with_token"] as? [String: Any])
+            #expect(download["status"] as? Int == 200 && (download["text"] as? String ?? "").contains("朝阳奥体中心"), "\(download)")
+            #expect((seen["revoked_page"] as? String ?? "").contains("\(number)：令牌已撤销"))
+            let after = try #require(seen["after_revoke"] as? [String: Any])
+            let refused = after["text"] as? String ?? ""
+            #expect(after["status"] as? Int == 403 && refused.contains("access_token_revoked") && !refused.contains("朝阳奥体中心"), "\(after)")
         }
     }
 }

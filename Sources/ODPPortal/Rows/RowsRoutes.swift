@@ -102,16 +102,21 @@ struct RowsRoutes: Sendable {
         let page = try RowsPage(query: query, database: db, sql: sql, values: values)
         if request.method == .get { usage?.count(id, version.version, .api) }
         let next = page.last.map { RowsCursor(version: version.version, fingerprint: fingerprint, rowid: $0.rowid, keys: $0.keys).encoded }
-        if query.csv { return page.csv(next: next) }
+        var response = query.csv ? page.csv(next: next) : Responses.json(body(id, version.version, query, page, next, request))
+        if conditional { AccessPolicy.keepPrivate(&response) }
+        return response
+    }
+
+    private func body(_ id: String, _ version: String, _ query: RowsQuery, _ page: RowsPage, _ next: String?, _ request: Request) -> ArtifactJSON {
         var answer: ArtifactJSON = [
-            "dataset": .string(id), "version": .string(version.version), "count": .int(Int64(page.rows.count)), "limit": .int(Int64(query.limit)),
+            "dataset": .string(id), "version": .string(version), "count": .int(Int64(page.rows.count)), "limit": .int(Int64(query.limit)),
             "fields": .array(query.columns.map {
                 ["name": .string($0.name), "title": .string($0.title), "type": .string($0.type.rawValue), "filterable": .bool($0.indexed)]
             }),
             "rows": .array(page.rows), "next_cursor": ArtifactJSON(next),
         ]
         answer["next"] = next.map { .string(Self.nextLink(request, cursor: $0)) } ?? .null
-        return Responses.json(answer)
+        return answer
     }
 
     /// The same request with `cursor` replaced.

@@ -77,6 +77,13 @@ struct AccessPolicy: Sendable {
         return response
     }
 
+    /// A conditional dataset's data is never kept by a browser or a shared cache: a proxy
+    /// would hand it to clients without a token, and a revoked token would still be answered
+    /// from the browser's cache.
+    static func keepPrivate(_ response: inout Response) {
+        response.headers[.cacheControl] = "private, no-store"
+    }
+
     static func token(_ request: Request) -> String? {
         if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") { return String(auth.dropFirst(7)) }
         return CatalogQuery.parameters(request.uri.query)["token"].flatMap { $0.isEmpty ? nil : $0 }

@@ -256,12 +256,18 @@ struct PortalRoutes: Sendable {
         let name = s[3...].joined(separator: "/")
         if !AccessPolicy.publicFiles.contains(name),
            let refused = access.refusal(request, dataset: id, version: version.version, use: .download, path: name, api: false) { return refused }
+        let restricted = !AccessPolicy.publicFiles.contains(name) && access.isConditional(id)
+        func served(_ response: Response) -> Response {
+            var response = response
+            if restricted { AccessPolicy.keepPrivate(&response) }
+            return response
+        }
         let zipName = "\(id)-\(version.version).zip"
         countDownload(request, dataset: id, version: version.version, file: name)
         if s.count == 4, name == zipName || name == "package.zip" {
             let packages = store.root.appendingPathComponent("packages")
             guard let file = SafePath.contained(store.packageZip(id, version.version), in: packages) else { throw HTTPError(.notFound) }
-            return try FileResponder.respond(file: file, sha256: nil, request: request, downloadName: zipName)
+            return served(try FileResponder.respond(file: file, sha256: nil, request: request, downloadName: zipName))
         }
         let sums = store.checksums(id, version.version)
         let listed = sums?[name] != nil || name == SHA256Sums.fileName || (name == SHA256Sums.signatureName && version.metadata.isSigned)
@@ -269,7 +275,7 @@ struct PortalRoutes: Sendable {
         let folder = store.releaseDirectory(id, version.version)
         guard SafePath.contained(folder, in: store.releasesDirectory.appendingPathComponent(id)) != nil,
               let file = SafePath.contained(folder.appendingPathComponent(name), in: folder) else { throw HTTPError(.notFound) }
-        return try FileResponder.respond(file: file, sha256: sums?[name], request: request, downloadName: (name as NSString).lastPathComponent)
+        return served(try FileResponder.respond(file: file, sha256: sums?[name], request: request, downloadName: (name as NSString).lastPathComponent))
     }
 
     /// Counts a GET of a data file or the package (not the checksums or descriptions, and a
