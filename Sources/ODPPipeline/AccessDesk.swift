@@ -35,10 +35,13 @@ public struct AccessDesk {
         return a
     }
 
-    /// Empties the personal data of applications past `access.retention_days`.
+    /// Empties the personal data of applications past `access.retention_days`, and the
+    /// contact of public feedback answered longer ago than that.
     public func purge(now: Date = Date()) throws -> [String] {
         let purged = try book.purge(retentionDays: settings.retentionDays, now: now)
         if !purged.isEmpty { try audit.record("access_purged", details: AuditDetails(files: purged.count)) }
+        let contacts = try FeedbackBook(state: workspace.layout.state).purgeContacts(retentionDays: settings.retentionDays, now: now)
+        if !contacts.isEmpty { try audit.record("feedback_contacts_purged", details: AuditDetails(files: contacts.count)) }
         return purged
     }
 

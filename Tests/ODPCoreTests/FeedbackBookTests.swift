@@ -63,6 +63,25 @@ struct FeedbackBookTests {
         #expect(try book.items("air-quality") == [fixed], "what was written is what is read")
     }
 
+    @Test("a submitter's contact is emptied once its answer is older than the retention; open items keep it")
+    func contactRetention() throws {
+        let (book, _) = Self.book()
+        let answered = try book.submit(dataset: "air-quality", Self.submission, withheld: false, now: Self.date("2026-11-01T00:00:00Z"))
+        let open = try book.submit(dataset: "air-quality", Self.submission, withheld: false, now: Self.date("2026-11-01T00:00:00Z"))
+        let declined = try book.submit(dataset: "bus-stops", Self.submission, withheld: false, now: Self.date("2026-11-01T00:00:00Z"))
+        _ = try book.fix(answered.number, version: "2026.11.23.1", erratum: nil, by: "李四", published: ["2026.11.23.1"], errata: [],
+                         now: Self.date("2026-11-02T00:00:00Z"))
+        _ = try book.accept(open.number, by: "李四", now: Self.date("2026-11-02T00:00:00Z"))
+        _ = try book.decline(declined.number, reason: "不在本数据集范围", by: "张三", gate: WordGate(), now: Self.date("2026-11-03T00:00:00Z"))
+        #expect(try book.purgeContacts(retentionDays: 30, now: Self.date("2026-12-01T12:00:00Z")).isEmpty, "30 days not yet over")
+        #expect(try book.purgeContacts(retentionDays: 30, now: Self.date("2026-12-02T12:00:00Z")) == [answered.number])
+        #expect(try book.purgeContacts(retentionDays: 30, now: Self.date("2026-12-03T12:00:00Z")) == [declined.number])
+        #expect(try book.item(answered.number)?.contact == nil && book.item(declined.number)?.contact == nil)
+        #expect(try book.item(open.number)?.contact == Self.submission.contact, "an item still being handled keeps its contact")
+        #expect(try book.item(answered.number)?.status == .fixed, "only the contact goes")
+        #expect(try book.purgeContacts(retentionDays: 30, now: Self.date("2027-06-01T00:00:00Z")).isEmpty)
+    }
+
     @Test("a decline needs a public reason without personal data; unknown and malformed numbers are refused")
     func decline() throws {
         let (book, state) = Self.book()

@@ -89,6 +89,31 @@ public struct FeedbackBook: Sendable {
         }
     }
 
+    /// Empties the contact of every answered item (fixed or declined) whose answer is older
+    /// than `retentionDays`: the submitter needed it only until the answer reached them.
+    /// Answers the numbers it emptied.
+    public func purgeContacts(retentionDays: Int, now: Date = Date()) throws -> [String] {
+        let cutoff = ReleaseTime.iso(now.addingTimeInterval(-TimeInterval(retentionDays) * 86_400))
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var purged: [String] = []
+        for name in names.filter({ $0.hasSuffix(Self.suffix) }).sorted() {
+            let dataset = String(name.dropLast(Self.suffix.count))
+            guard try items(dataset).contains(where: { Self.expired($0, cutoff: cutoff) }) else { continue }
+            try ArtifactCodec.update(FeedbackEntries.self, at: file(dataset), empty: FeedbackEntries(), mode: 0o600) { list in
+                for i in list.items.indices where Self.expired(list.items[i], cutoff: cutoff) {
+                    list.items[i].contact = nil
+                    purged.append(list.items[i].number)
+                }
+            }
+        }
+        return purged
+    }
+
+    private static func expired(_ item: FeedbackItem, cutoff: String) -> Bool {
+        guard item.contact != nil, item.status == .fixed || item.status == .declined, let changed = item.changed else { return false }
+        return changed <= cutoff
+    }
+
     private func change(_ number: String, from allowed: Set<FeedbackItem.Status>, by: String, now: Date,
                         _ body: (inout FeedbackItem) -> Void) throws -> FeedbackItem {
         guard let dataset = Self.dataset(of: number), FileManager.default.fileExists(atPath: file(dataset).path) else { throw Self.unknown(number) }
