@@ -137,13 +137,15 @@ struct ScheduleAndMetricsTests {
         for line in text.split(separator: "\n") {
             if line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")
-                #expect(parts.count == 4 && ["gauge", "counter"].contains(parts[3]))
+                #expect(parts.count == 4 && ["gauge", "counter", "summary"].contains(parts[3]), "\(line)")
                 typed.insert(String(parts[2]))
             } else if !line.hasPrefix("# HELP ") {
                 // name{label="value"} number, or name number for a site-wide figure
-                let match = line.firstMatch(of: /^([a-z_:][a-z0-9_:]*)(?:\{dataset="[a-z0-9-]+"\})? (-?[0-9.e+]+)$/)
+                let match = line.firstMatch(of: /^([a-z_:][a-z0-9_:]*)(?:\{dataset="[a-z0-9-]+"(?:,[a-z]+="[a-z0-9.]+")?\})? (-?[0-9.e+]+)$/)
                 #expect(match != nil, "bad sample line: \(line)")
-                if let match { #expect(typed.contains(String(match.1)), "sample before its TYPE: \(line)") }
+                // A summary's samples are <name>_sum and <name>_count.
+                if let match { #expect(typed.contains(String(match.1).replacing(/_(sum|count)$/, with: "")) || typed.contains(String(match.1)),
+                                       "sample before its TYPE: \(line)") }
             }
         }
         #expect(typed.contains("odp_rows_read"))
