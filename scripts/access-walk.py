@@ -40,7 +40,7 @@ def decide(d, base, number, decision, officer):
     form = d.find_element(By.XPATH, f'//form[input[@name="number" and @value="{number}"]]')
     form.find_element(By.NAME, "by").send_keys("数据专员")
     form.find_element(By.NAME, "token").send_keys(officer)
-    form.find_element(By.CSS_SELECTOR, f'button[value="{decision}"]').click()
+    feedback_walk.press(d, form.find_element(By.CSS_SELECTOR, f'button[value="{decision}"]'))
     return body(d)
 
 
@@ -53,13 +53,10 @@ def walk(d, base, dataset, csv, officer):
     for name, value in APPLICANT.items():
         form.find_element(By.NAME, name).send_keys(value)
     form.find_element(By.NAME, "accept_conditions").click()
-    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    feedback_walk.press(d, form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'))
     number = d.find_element(By.ID, "application-number").text
     seen["number"] = number
-    d.get(f"{base}/approvals")
-    login = d.find_element(By.CSS_SELECTOR, 'form[action="/approvals/login"]')
-    login.find_element(By.NAME, "token").send_keys(officer)
-    login.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    feedback_walk.sign_in(d, base, officer)
     approved = decide(d, base, number, "approve", officer)
     token = re.search(r"odpat_[0-9a-f]{64}", approved)
     seen["token_shown"] = bool(token)

@@ -18,6 +18,8 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def driver():
@@ -31,28 +33,42 @@ def driver():
     return d
 
 
+def press(d, button):
+    """Clicks a form's submit button and waits until the answer page has replaced this one:
+    on a loaded machine the next d.get() could otherwise race the form's own navigation (and
+    lose to its redirect), or the next lookup could still read the old page."""
+    old = d.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(d, 60).until(expected_conditions.staleness_of(old))
+    WebDriverWait(d, 60).until(lambda drv: drv.execute_script("return document.readyState") == "complete")
+
+
+def sign_in(d, base, token):
+    d.get(f"{base}/approvals")
+    login = d.find_element(By.CSS_SELECTOR, 'form[action="/approvals/login"]')
+    login.find_element(By.NAME, "token").send_keys(token)
+    press(d, login.find_element(By.CSS_SELECTOR, 'button[type="submit"]'))
+
+
 def submit(d, base, dataset, text, contact):
     d.get(f"{base}/datasets/{dataset}")
     form = d.find_element(By.CSS_SELECTOR, f'form[action="/datasets/{dataset}/feedback"]')
     form.find_element(By.CSS_SELECTOR, 'input[name="kind"][value="correction"]').click()
     form.find_element(By.NAME, "text").send_keys(text)
     form.find_element(By.NAME, "contact").send_keys(contact)
-    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    press(d, form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'))
     number = d.find_element(By.ID, "feedback-number").text
     return {"number": number, "page": d.find_element(By.TAG_NAME, "body").text}
 
 
 def fix(d, base, number, version, token):
-    d.get(f"{base}/approvals")
-    login = d.find_element(By.CSS_SELECTOR, 'form[action="/approvals/login"]')
-    login.find_element(By.NAME, "token").send_keys(token)
-    login.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    sign_in(d, base, token)
     d.get(f"{base}/approvals/feedback")
     form = d.find_element(By.XPATH, f'//form[input[@name="number" and @value="{number}"]]')
     form.find_element(By.NAME, "by").send_keys("数据专员")
     form.find_element(By.NAME, "version").send_keys(version)
     form.find_element(By.NAME, "token").send_keys(token)
-    form.find_element(By.CSS_SELECTOR, 'button[value="fix"]').click()
+    press(d, form.find_element(By.CSS_SELECTOR, 'button[value="fix"]'))
     d.get(f"{base}/feedback")
     cell = d.find_element(By.CSS_SELECTOR, f'tr[id="{number}"] td.feedback-status')
     links = [a.get_attribute("href") for a in cell.find_elements(By.TAG_NAME, "a")]
