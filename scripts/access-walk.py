@@ -12,7 +12,6 @@ officer revokes it; the same link is refused again (403). Prints a JSON object o
 Needs: apt-get install chromium chromium-driver; pip install selenium (scripts/setup.sh --test).
 """
 import importlib.util
-import json
 import re
 import sys
 from pathlib import Path
@@ -69,16 +68,7 @@ def walk(d, base, dataset, csv, officer):
 
 
 def main():
-    d = feedback_walk.driver()
-    try:
-        try:
-            result = walk(d, *sys.argv[1:5])
-        except Exception as e:
-            print(f"{type(e).__name__} at {d.current_url}:\n{body(d)[:1500]}", file=sys.stderr)
-            sys.exit(1)
-    finally:
-        d.quit()
-    json.dump(result, sys.stdout, ensure_ascii=False)
+    feedback_walk.run(walk, sys.argv[1:5])
 
 
 if __name__ == "__main__":

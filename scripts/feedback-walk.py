@@ -75,17 +75,23 @@ def fix(d, base, number, version, token):
     return {"status": cell.text, "links": links, "page": d.find_element(By.TAG_NAME, "body").text}
 
 
-def main():
+def run(step, arguments):
+    """Runs step(driver, *arguments) in a fresh browser and prints its answer as JSON; on a
+    failure, prints where the browser was and what it showed, and exits 1."""
     d = driver()
     try:
         try:
-            result = (submit if sys.argv[1] == "submit" else fix)(d, *sys.argv[2:6])
+            result = step(d, *arguments)
         except Exception as e:
             print(f"{type(e).__name__} at {d.current_url}:\n{d.find_element(By.TAG_NAME, 'body').text[:1500]}", file=sys.stderr)
             sys.exit(1)
     finally:
         d.quit()
     json.dump(result, sys.stdout, ensure_ascii=False)
+
+
+def main():
+    run(submit if sys.argv[1] == "submit" else fix, sys.argv[2:6])
 
 
 if __name__ == "__main__":
