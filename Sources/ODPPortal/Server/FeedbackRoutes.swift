@@ -20,7 +20,9 @@ struct FeedbackRoutes: Sendable {
     let approvals: ApprovalRoutes
     let gate: (any PublishedFileGate)?
     let record: PortalAccessRecorder
-    let guarded = PublicSubmission(prefix: "feedback", perClient: 5, everyone: 100)
+    /// Submissions per client per 10 minutes (the /api page states it).
+    static let perClient = 5
+    let guarded = PublicSubmission(prefix: "feedback", perClient: perClient, everyone: 100)
     var book: FeedbackBook { FeedbackBook(state: store.root.appendingPathComponent("state")) }
 
     static let fields = ["kind", "text", "contact", "version"]
