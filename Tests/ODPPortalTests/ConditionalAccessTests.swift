@@ -255,34 +255,6 @@ struct ConditionalAccessTests {
         }
     }
 
-    /// Headless Chromium cannot submit a form without script, so the application, the decision
-    /// and the download go through the same live server over HTTP; what a researcher reads —
-    /// the form instead of a preview, the 403 pages — is Chromium's DOM.
-    @Test("in Chromium: the form instead of the preview and the 403 page; the file with a token; the 403 page after revoking")
-    func browser() async throws {
-        guard let chromium = BrowserTests.chromium else {
-            if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" { Issue.record("chromium is not installed and ODP_REQUIRE_SERVICES=1") }
-            return
-        }
-        let fixture = try PortalFixture()
-        defer { fixture.remove() }
-        let server = try PortalServer(root: fixture.root, host: "127.0.0.1", port: 0, token: Self.officer, catalogs: Self.catalogs) { _, _, _, _, _ in }
-        try await server.makeApplication().test(.live) { client in
-            let base = "http://127.0.0.1:\(try #require(client.port))"
-            let page = try await BrowserTests.run(chromium, ["--dump-dom", base + "/datasets/air-quality"])
-            #expect(page.contains("提交数据申请") && page.contains("仅限科研用途，不得再分发") && !page.contains("朝阳奥体中心"))
-            let refused = try await BrowserTests.run(chromium, ["--dump-dom", base + Self.csv])
-            #expect(refused.contains("需要访问令牌") && refused.contains("access_token_required"))
-            let (number, token) = try await Self.approved(client)
-            // The CSV is an attachment, which headless Chromium saves instead of showing.
-            let file = try await client.execute(uri: Self.csv + "?token=" + token, method: .get)
-            #expect(file.status == .ok && file.text.contains("朝阳奥体中心"), "the CSV through a token link")
-            _ = try await postForm(client, "/approvals/access", "number=\(number)&decision=revoke&by=x", [HeaderName.odpToken: Self.officer])
-            let revoked = try await BrowserTests.run(chromium, ["--dump-dom", base + Self.csv + "?token=" + token])
-            #expect(revoked.contains("access_token_revoked") && !revoked.contains("朝阳奥体中心"))
-        }
-    }
-
     @Test("in Chromium, every step the browser's: 403 without a token → apply on the page → approve in the queue → download with the token → revoke → 403")
     func browserWalk() async throws {
         let fixture = try PortalFixture()
