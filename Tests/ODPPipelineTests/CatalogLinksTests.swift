@@ -88,11 +88,18 @@ struct CatalogLinksTests {
 
     static func body(_ url: URL) async throws -> String { try await curl(["-s", url.absoluteString]) }
 
+    /// An empty DOM means Chromium itself gave up (seen once under a loaded full run), not that
+    /// the page is empty, so that one outcome is tried a second time.
     static func dumpDOM(_ chromium: String, _ url: String) async throws -> String {
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("odp-chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        return try await run("/usr/bin/timeout", ["90", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                                  "--user-data-dir=\(profile.path)", "--no-first-run", "--dump-dom", url])
+        for _ in 0..<2 {
+            let profile = FileManager.default.temporaryDirectory.appendingPathComponent("odp-chromium-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: profile) }
+            let dom = try await run("/usr/bin/timeout", ["120", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                                         "--user-data-dir=\(profile.path)", "--no-first-run", "--dump-dom", url])
+            if !dom.isEmpty { return dom }
+            print("retrying: chromium printed no DOM for \(url)")
+        }
+        return ""
     }
 
     static func curl(_ arguments: [String]) async throws -> String { try await run("/usr/bin/curl", ["--max-time", "120"] + arguments) }

@@ -201,19 +201,41 @@ struct BrowserTests {
         }
     }
 
+    /// Chromium started on a machine busy with the whole suite sometimes prints nothing (killed
+    /// by `timeout`, or its renderer lost); that says nothing about the page, so one such run is
+    /// retried, and a second is an error that carries Chromium's exit status and last words.
     static func runBlocking(_ chromium: String, _ arguments: [String]) throws -> String {
+        var reason = ""
+        for _ in 0..<2 {
+            let (status, output, errors) = try launch(chromium, arguments)
+            if !output.isEmpty || arguments.contains(where: { $0.hasPrefix("--screenshot") }) { return output }
+            reason = "chromium printed nothing (exit \(status)): \(errors.suffix(600))"
+            print("retrying: \(reason)")
+        }
+        throw ChromiumFailure(reason: reason)
+    }
+
+    struct ChromiumFailure: Error, CustomStringConvertible { var reason: String; var description: String { reason } }
+
+    static func launch(_ chromium: String, _ arguments: [String]) throws -> (Int32, String, String) {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("odp-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["90", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        process.arguments = ["120", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                              "--hide-scrollbars", "--user-data-dir=\(profile.path)", "--no-first-run"] + arguments
-        let out = Pipe()
+        // stderr goes to a file in the profile so a chatty Chromium never blocks on a full pipe.
+        try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
+        let log = profile.appendingPathComponent("stderr.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let out = Pipe(), err = try FileHandle(forWritingTo: log)
+        defer { try? err.close() }
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        process.standardError = err
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let errors = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self), errors)
     }
 }
