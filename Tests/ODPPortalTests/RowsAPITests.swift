@@ -97,7 +97,7 @@ struct RowsAPITests {
             let fields = try #require(page["fields"] as? [[String: Any]])
             #expect(fields.map { $0["name"] as? String } == ["id", "aqi", "pm25", "name", "open"] && fields[1]["title"] as? String == "空气质量指数")
             let rows = try #require(page["rows"] as? [[String: Any]])
-            let expected = (1...2500).filter { $0 % 3 == 0 && (100..<200).contains($0 * 7 % 300) }.sorted { ($0 * 7 % 300, -$0) > ($1 * 7 % 300, -$1) }
+            let expected = (1...2500).filter { $0 % 3 == 0 && (100..<200).contains($0 * 7 % 300) }.sorted { ($0 * 7 % 300, $0) > ($1 * 7 % 300, $1) }
             #expect(rows.map { $0["id"] as? Int } == expected.prefix(20).map { $0 })
             let first = try #require(rows.first)
             #expect(first["aqi"] is Int && first["open"] is Bool && Set(first.keys) == ["id", "aqi", "pm25", "name", "open"], "\(first)")
@@ -114,13 +114,14 @@ struct RowsAPITests {
         }
     }
 
-    @Test("cursor paging walks every matching row once, in order, for the default order and for a sort key with ties; __in and __ne filter")
+    @Test("cursor paging walks every matching row once, in order, for the default order and for sort keys with ties (broken by rowid in the last key's direction); __in and __ne filter")
     func paging() async throws {
         try await Self.withRows { _, client, _ in
             for (query, expected) in [
                 ("aqi__ne=0", (1...2500).filter { $0 * 7 % 300 != 0 }),
                 ("sort=district,-aqi&district__in=%E4%B8%9C%E5%9F%8E%E5%8C%BA,%E6%9C%9D%E9%98%B3%E5%8C%BA",
-                 (1...2500).filter { $0 % 3 != 1 }.sorted { (Self.districts[$0 % 3], -($0 * 7 % 300), $0) < (Self.districts[$1 % 3], -($1 * 7 % 300), $1) }),
+                 (1...2500).filter { $0 % 3 != 1 }.sorted { (Self.districts[$0 % 3], -($0 * 7 % 300), -$0) < (Self.districts[$1 % 3], -($1 * 7 % 300), -$1) }),
+                ("sort=aqi", (1...2500).sorted { ($0 * 7 % 300, $0) < ($1 * 7 % 300, $1) }),
             ] {
                 var seen: [Int] = []
                 var uri = "/api/datasets/stations/rows?\(query)&fields=id&limit=333"

@@ -128,6 +128,11 @@ struct RowsQuery {
         return String(SHA256Hex.of(Array(text.utf8)).prefix(16))
     }
 
+    /// Ties are broken by rowid in the direction of the last sort key. A field's index holds
+    /// (value, rowid), so `-day` with rowid descending is that index read backwards; with rowid
+    /// ascending SQLite would sort every row sharing a day (30,000 per page at 10M rows).
+    var tieDescending: Bool { sort.last?.descending ?? false }
+
     /// `SELECT rowid, <sort keys>, <columns> … ORDER BY <sort>, rowid LIMIT limit+1`, with its parameters.
     func sql(after cursor: RowsCursor?) -> (String, [RowsDatabase.Value]) {
         let q = RowsDatabaseLayout.quoted
@@ -168,12 +173,12 @@ struct RowsQuery {
                 equalSoFar.append(v == .null ? "\(column) IS NULL" : "\(column) = ?")
                 if v != .null { equalParameters.append(v) }
             }
-            alternatives.append("(" + (equalSoFar + ["rowid > ?"]).joined(separator: " AND ") + ")")
+            alternatives.append("(" + (equalSoFar + [tieDescending ? "rowid < ?" : "rowid > ?"]).joined(separator: " AND ") + ")")
             parameters += equalParameters + [.int(cursor.rowid)]
             conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
         }
         let selected = (["rowid"] + sort.map { q($0.field.name) } + columns.map { q($0.name) }).joined(separator: ", ")
-        let order = (sort.map { q($0.field.name) + ($0.descending ? " DESC" : "") } + ["rowid"]).joined(separator: ", ")
+        let order = (sort.map { q($0.field.name) + ($0.descending ? " DESC" : "") } + [tieDescending ? "rowid DESC" : "rowid"]).joined(separator: ", ")
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         parameters.append(.int(Int64(limit + 1)))
         return ("SELECT \(selected) FROM \(q(RowsDatabaseLayout.rowsTable))\(whereClause) ORDER BY \(order) LIMIT ?", parameters)
