@@ -35,7 +35,10 @@ final class RowsDatabase {
             sqlite3_close_v2(db)
             throw RowsAPIError(status: 500, code: "database_unreadable", message: "无法读取该版本的 SQLite 文件")
         }
-        sqlite3_exec(db, "PRAGMA cache_size=-2048; PRAGMA query_only=1", nil, nil, nil)
+        // Pages are read through a memory map (up to SQLite's 2 GiB ceiling): a pread per page
+        // was an eighth of the API's time. The map is the kernel's page cache, shared by every
+        // connection to the file and reclaimable, so it does not count against a request.
+        sqlite3_exec(db, "PRAGMA cache_size=-2048; PRAGMA mmap_size=2147418112; PRAGMA query_only=1", nil, nil, nil)
         sqlite3_progress_handler(db, 2000, { context in
             let deadline = Unmanaged<Deadline>.fromOpaque(context!).takeUnretainedValue()
             return DispatchTime.now().uptimeNanoseconds > deadline.end ? 1 : 0

@@ -5,8 +5,7 @@ import ODPCore
 
 /// One page of rows, typed by the schema, and where the next page starts.
 struct RowsPage {
-    var rows: [ArtifactJSON] = []
-    /// Each row's values in column order, for CSV.
+    /// Each row's values in column order.
     var values: [[RowsDatabase.Value]] = []
     /// The last row's rowid and sort keys, when more rows follow.
     var last: (rowid: Int64, keys: [RowsDatabase.Value])?
@@ -18,29 +17,63 @@ struct RowsPage {
         var pending: (rowid: Int64, keys: [RowsDatabase.Value])?
         var more = false
         try database.query(sql, parameters) { s in
-            guard rows.count < query.limit else { more = true; return }
-            let keys = (0..<sortCount).map { RowsDatabase.value(s, Int32(1 + $0)) }
-            pending = (sqlite3_column_int64(s, 0), keys)
-            var object: [String: ArtifactJSON] = [:]
-            var line: [RowsDatabase.Value] = []
-            for (i, field) in columns.enumerated() {
-                let v = RowsDatabase.value(s, Int32(1 + sortCount + i))
-                line.append(v)
-                object[field.name] = Self.json(v, field.type)
-            }
-            rows.append(.object(object))
-            values.append(line)
+            guard values.count < query.limit else { more = true; return }
+            pending = (sqlite3_column_int64(s, 0), (0..<sortCount).map { RowsDatabase.value(s, Int32(1 + $0)) })
+            values.append((0..<columns.count).map { RowsDatabase.value(s, Int32(1 + sortCount + $0)) })
         }
         last = more ? pending : nil
     }
 
-    static func json(_ v: RowsDatabase.Value, _ type: FieldType) -> ArtifactJSON {
-        switch v {
-        case .null: .null
-        case .int(let n): type == .boolean && (n == 0 || n == 1) ? .bool(n == 1) : .int(n)
-        case .double(let d): .double(d)
-        case .text(let t): .string(t)
+    /// The JSON answer, written straight to bytes: through `ArtifactJSON` and `JSONEncoder`
+    /// it was a sixth of the API's time. Each row's keys follow the columns asked for.
+    func json(dataset: String, version: String, limit: Int, next: String?, nextLink: String?) -> Response {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + values.count * columns.count * 24)
+        func key(_ name: String) { JSONText.append(name, to: &out); out.append(0x3A) }
+        func text(_ value: String?) { if let value { JSONText.append(value, to: &out) } else { out += Array("null".utf8) } }
+        out.append(0x7B)
+        key("dataset"); text(dataset); out.append(0x2C)
+        key("version"); text(version); out.append(0x2C)
+        key("fields"); out.append(0x5B)
+        for (i, f) in columns.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            out.append(0x7B)
+            key("name"); text(f.name); out.append(0x2C)
+            key("title"); text(f.title); out.append(0x2C)
+            key("type"); text(f.type.rawValue); out.append(0x2C)
+            key("filterable"); out += Array((f.indexed ? "true" : "false").utf8)
+            out.append(0x7D)
         }
+        out.append(0x5D); out.append(0x2C)
+        key("count"); out += Array(String(values.count).utf8); out.append(0x2C)
+        key("limit"); out += Array(String(limit).utf8); out.append(0x2C)
+        key("next_cursor"); text(next); out.append(0x2C)
+        key("next"); text(nextLink); out.append(0x2C)
+        let names = columns.map { JSONText.quoted($0.name) + [0x3A] }
+        key("rows"); out.append(0x5B)
+        for (r, line) in values.enumerated() {
+            if r > 0 { out.append(0x2C) }
+            out.append(0x7B)
+            for (i, v) in line.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                out += names[i]
+                switch v {
+                case .null: out += Array("null".utf8)
+                case .int(let n): out += Array(Self.integer(n, columns[i].type).utf8)
+                // JSON has no NaN or infinity; SQLite REAL can hold them.
+                case .double(let d): out += Array((d.isFinite ? Self.number(d) : "null").utf8)
+                case .text(let t): JSONText.append(t, to: &out)
+                }
+            }
+            out.append(0x7D)
+        }
+        out.append(0x5D); out.append(0x7D)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
+    }
+
+    /// An integer cell as JSON or CSV text: booleans are stored as 0/1.
+    static func integer(_ n: Int64, _ type: FieldType) -> String {
+        type == .boolean && (n == 0 || n == 1) ? (n == 1 ? "true" : "false") : String(n)
     }
 
     /// RFC 4180 with a header of field names; text starting like a formula gets the `'` the
@@ -51,7 +84,7 @@ struct RowsPage {
             out += zip(line, columns).map { v, f in
                 switch v {
                 case .null: ""
-                case .int(let n): f.type == .boolean && (n == 0 || n == 1) ? (n == 1 ? "true" : "false") : String(n)
+                case .int(let n): Self.integer(n, f.type)
                 case .double(let d): Self.number(d)
                 case .text(let t): Self.cell(t, neutralise: [.string, .code].contains(f.type))
                 }

@@ -19,6 +19,7 @@ struct RowsRoutes: Sendable {
     let access: AccessPolicy?
     let usage: UsageCounter?
     let pool = RowsDatabasePool()
+    let published: RowsVersions
 
     init(store: PortalStore, index: PortalIndexCache, limits: RowsAPILimits, access: AccessPolicy? = nil, usage: UsageCounter? = nil) {
         self.store = store
@@ -26,6 +27,7 @@ struct RowsRoutes: Sendable {
         self.index = index
         self.limits = limits
         self.access = access
+        published = RowsVersions(store: store)
         limiter = RateLimiter(perSecond: limits.perSecond, burst: limits.burst)
     }
 
@@ -67,56 +69,45 @@ struct RowsRoutes: Sendable {
         // A withdrawn dataset or version answers 410 with the reason, as its other URLs do.
         if let notice = store.withdrawn(id, version: pinned ? s[4] : nil) { return PortalRoutes.goneJSON(notice) }
         let parameters = try Self.pairs(request.uri.query)
-        let versions = store.versions(id).filter(\.isPublished)
-        guard let newest = versions.last(where: \.isLatest) ?? versions.last else { throw Self.notFound }
-        let record = store.record(id, version: newest, openList: index.current().openList)
-        let conditional = record.openType != OpenType.unconditional.rawValue
+        let versions = published.published(id)
+        guard let newest = versions.newest else { throw Self.notFound }
+        // The open type is the open list's alone (as on the dataset page); no list entry is not open.
+        let conditional = index.current().openList[id]?.openType != OpenType.unconditional.rawValue
         guard !conditional || access?.isConditional(id) == true else {
             throw RowsAPIError(status: 403, code: "not_open", message: "该数据集不是无条件开放数据（或未列入开放清单），行级接口不提供其数据")
         }
         // A cursor keeps paging on the version it was made on, even after a newer one is published.
         let cursorText = parameters.first { $0.0 == "cursor" }?.1
-        let wanted = pinned ? s[4] : (cursorText.flatMap(RowsCursor.version) ?? newest.version)
-        guard let version = versions.first(where: { $0.version == wanted }) else {
+        let version = pinned ? s[4] : (cursorText.flatMap(RowsCursor.version) ?? newest)
+        guard versions.versions.contains(version) else {
             throw pinned ? Self.notFound : RowsCursor.invalid
         }
-        if conditional, let access, case .refused(let refusal) = access.authorize(request, dataset: id, version: version.version, use: .api, path: "rows") {
+        if conditional, let access, case .refused(let refusal) = access.authorize(request, dataset: id, version: version, use: .api, path: "rows") {
             throw RowsAPIError(status: 403, code: refusal.code, message: refusal.message)
         }
         let name = "data/\(id).sqlite"
-        let folder = store.releaseDirectory(id, version.version)
-        guard store.checksums(id, version.version)?[name] != nil, let file = SafePath.contained(folder.appendingPathComponent(name), in: folder),
+        let folder = store.releaseDirectory(id, version)
+        guard published.hasRows(id, version, file: name), let file = SafePath.contained(folder.appendingPathComponent(name), in: folder),
               FileManager.default.fileExists(atPath: file.path) else {
             throw RowsAPIError(status: 404, code: "no_rows_api", message: "该版本没有行级接口：发布时未生成 SQLite 文件（release.formats 不含 sqlite）")
         }
         let db = try pool.take(file, timeout: limits.queryTimeout)
         defer { pool.give(db, file) }
         let query = try RowsQuery(parameters: parameters, fields: db.fields, accept: request.headers[.accept])
-        let fingerprint = query.fingerprint(version: version.version)
+        let fingerprint = query.fingerprint(version: version)
         let cursor = try cursorText.map { text -> RowsCursor in
             let c = try RowsCursor.decode(text, sort: query.sort.map(\.field))
-            guard c.version == version.version, c.fingerprint == fingerprint else { throw RowsCursor.invalid }
+            guard c.version == version, c.fingerprint == fingerprint else { throw RowsCursor.invalid }
             return c
         }
         let (sql, values) = query.sql(after: cursor)
         let page = try RowsPage(query: query, database: db, sql: sql, values: values)
-        if request.method == .get { usage?.count(id, version.version, .api) }
-        let next = page.last.map { RowsCursor(version: version.version, fingerprint: fingerprint, rowid: $0.rowid, keys: $0.keys).encoded }
-        var response = query.csv ? page.csv(next: next) : Responses.json(body(id, version.version, query, page, next, request))
+        if request.method == .get { usage?.count(id, version, .api) }
+        let next = page.last.map { RowsCursor(version: version, fingerprint: fingerprint, rowid: $0.rowid, keys: $0.keys).encoded }
+        var response = query.csv ? page.csv(next: next)
+            : page.json(dataset: id, version: version, limit: query.limit, next: next, nextLink: next.map { Self.nextLink(request, cursor: $0) })
         if conditional { AccessPolicy.keepPrivate(&response) }
         return response
-    }
-
-    private func body(_ id: String, _ version: String, _ query: RowsQuery, _ page: RowsPage, _ next: String?, _ request: Request) -> ArtifactJSON {
-        var answer: ArtifactJSON = [
-            "dataset": .string(id), "version": .string(version), "count": .int(Int64(page.rows.count)), "limit": .int(Int64(query.limit)),
-            "fields": .array(query.columns.map {
-                ["name": .string($0.name), "title": .string($0.title), "type": .string($0.type.rawValue), "filterable": .bool($0.indexed)]
-            }),
-            "rows": .array(page.rows), "next_cursor": ArtifactJSON(next),
-        ]
-        answer["next"] = next.map { .string(Self.nextLink(request, cursor: $0)) } ?? .null
-        return answer
     }
 
     /// The same request with `cursor` replaced.
