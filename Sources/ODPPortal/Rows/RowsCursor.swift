@@ -14,17 +14,22 @@ struct RowsCursor: Equatable {
     var keys: [RowsDatabase.Value]
 
     var encoded: String {
-        var items: [ArtifactJSON] = [.int(1), .string(version), .string(fingerprint), .int(rowid)]
+        var json = Array("[1,".utf8)
+        JSONText.append(version, to: &json)
+        json.append(0x2C)
+        JSONText.append(fingerprint, to: &json)
+        json += Array(",\(rowid)".utf8)
         for k in keys {
+            json.append(0x2C)
             switch k {
-            case .null: items.append(.null)
-            case .int(let v): items.append(.int(v))
-            case .double(let v): items.append(.double(v))
-            case .text(let v): items.append(.string(v))
+            case .null: json += Array("null".utf8)
+            case .int(let v): json += Array(String(v).utf8)
+            case .double(let v): json += Array((v.isFinite ? RowsPage.number(v) : "null").utf8)
+            case .text(let v): JSONText.append(v, to: &json)
             }
         }
-        let data = (try? ArtifactJSON.array(items).encoded(pretty: false)) ?? Data()
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        json.append(0x5D)
+        return Data(json).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 

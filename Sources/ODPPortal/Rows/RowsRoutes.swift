@@ -85,10 +85,7 @@ struct RowsRoutes: Sendable {
         if conditional, let access, case .refused(let refusal) = access.authorize(request, dataset: id, version: version, use: .api, path: "rows") {
             throw RowsAPIError(status: 403, code: refusal.code, message: refusal.message)
         }
-        let name = "data/\(id).sqlite"
-        let folder = store.releaseDirectory(id, version)
-        guard published.hasRows(id, version, file: name), let file = SafePath.contained(folder.appendingPathComponent(name), in: folder),
-              FileManager.default.fileExists(atPath: file.path) else {
+        guard let file = published.rowsFile(id, version) else {
             throw RowsAPIError(status: 404, code: "no_rows_api", message: "该版本没有行级接口：发布时未生成 SQLite 文件（release.formats 不含 sqlite）")
         }
         let db = try pool.take(file, timeout: limits.queryTimeout)
@@ -122,11 +119,16 @@ struct RowsRoutes: Sendable {
         guard query.utf8.count <= 8192 else { throw RowsAPIError.bad("query_too_long", "查询字符串过长") }
         return try query.split(separator: "&").map { pair in
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = String(kv[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding, !key.isEmpty,
-                  let value = (kv.count > 1 ? String(kv[1]) : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+            guard let key = decoded(kv[0]), !key.isEmpty, let value = kv.count > 1 ? decoded(kv[1]) : "" else {
                 throw RowsAPIError.bad("bad_query", "查询字符串无法解析（百分号编码有误）")
             }
             return (key, value)
         }
+    }
+
+    /// Form decoding (`+` is a space); text with neither `+` nor `%` is taken as it is.
+    private static func decoded(_ part: Substring) -> String? {
+        guard part.utf8.contains(where: { $0 == 0x2B || $0 == 0x25 }) else { return String(part) }
+        return part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }

@@ -36,13 +36,19 @@ final class PortalIndexCache: @unchecked Sendable {
     private var index: PortalIndex?
     private var datasets: [String: Dataset] = [:]
 
-    init(store: PortalStore) { self.store = store }
+    /// The three paths stamped on every request, built once (`URL` path building is not cheap).
+    private let watched: [String]
+
+    init(store: PortalStore) {
+        self.store = store
+        watched = [store.root.appendingPathComponent("catalog/\(OpenListDocument.fileName)").path,
+                   store.root.appendingPathComponent("state/approvals.json").path, store.releasesDirectory.path]
+    }
 
     /// The index for what is on disk now.
     func current() -> PortalIndex {
         lock.withLock {
-            let now = [store.root.appendingPathComponent("catalog/\(OpenListDocument.fileName)").path,
-                       store.root.appendingPathComponent("state/approvals.json").path, store.releasesDirectory.path].map(Stamp.init)
+            let now = watched.map(Stamp.init)
             if let index, now == stamps { return index }
             let approvalsMoved = stamps.count < 2 || now[1] != stamps[1]
             let built = rebuild(approvalsMoved: approvalsMoved)
