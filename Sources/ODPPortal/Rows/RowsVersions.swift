@@ -35,7 +35,7 @@ final class RowsVersions: @unchecked Sendable {
 
     init(store: PortalStore) {
         self.store = store
-        releases = store.releasesDirectory.path
+        releases = store.releasesPath
         approvals = store.root.appendingPathComponent("state/approvals.json").path
     }
 

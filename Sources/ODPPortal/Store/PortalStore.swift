@@ -9,8 +9,15 @@ import ODPCore
 /// or written by a newer odp) is left out of the pages rather than failing them.
 struct PortalStore: Sendable {
     let root: URL
+    let releasesDirectory: URL
+    /// `releasesDirectory` as text, for paths built on every request.
+    let releasesPath: String
 
-    var releasesDirectory: URL { root.appendingPathComponent("releases") }
+    init(root: URL) {
+        self.root = root
+        releasesDirectory = root.appendingPathComponent("releases")
+        releasesPath = releasesDirectory.path
+    }
 
     func datasetIds() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: releasesDirectory.path)) ?? []

@@ -27,7 +27,7 @@ enum SafePath {
         let path = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         var out: [String] = []
         for raw in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
-            guard let s = String(raw).removingPercentEncoding else { return nil }
+            guard let s = raw.utf8.contains(0x25) ? String(raw).removingPercentEncoding : String(raw) else { return nil }
             if s.isEmpty || s == "." || s == ".." || s.hasPrefix(".") { return nil }
             if s.contains("/") || s.contains("\\") || s.contains("\0") { return nil }
             out.append(s)

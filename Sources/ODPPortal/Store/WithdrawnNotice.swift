@@ -46,6 +46,9 @@ extension PortalStore {
     /// The tombstone of a withdrawn version, if it is one.
     func tombstone(_ id: String, _ version: String) -> WithdrawnVersion? {
         guard SafePath.isDatasetId(id), SafePath.isVersion(version) else { return nil }
+        // Asked for every version on most requests, and almost always absent: a failed read
+        // builds a Foundation error, a failed access(2) costs one system call.
+        guard access(releasesPath + "/\(id)/\(version)/\(WithdrawnVersion.fileName)", F_OK) == 0 else { return nil }
         return (try? WithdrawnVersion.read(release: releaseDirectory(id, version))) ?? nil
     }
 
