@@ -247,7 +247,7 @@ public struct PipelineRunner {
         let config = workspace.config
         guard !config.webhooks.isEmpty else { return }
         let events = try SubscriberEvents.all(definitions: workspace.definitions, withheld: withheld, root: layout.root, errata: errata,
-                                              withdrawals: withdrawals, baseURL: config.publicBaseURL)
+                                              withdrawals: withdrawals, feedback: try FeedbackBook(state: layout.state).all(), baseURL: config.publicBaseURL)
         let outcome = try SubscriberDelivery(subscribers: config.webhooks, journal: layout.state.appendingPathComponent(WebhookJournal.artifactName),
                                              secretBase: config.baseDirectory).deliver(events, runTime: options.runTime)
         if outcome.delivered > 0 { log.log(.info, "webhooks: \(outcome.delivered) event(s) delivered") }
