@@ -130,19 +130,21 @@ struct FeedbackTests {
         }
     }
 
-    /// `count` items on air-quality written straight into its feedback file (the HTTP path is
+    /// `count` items on `dataset` written straight into its feedback file (the HTTP path is
     /// rate-limited), seven to a second so that ties in the received time are the rule.
-    static func writeMany(_ fixture: PortalFixture, count: Int) throws {
-        let template = try JSONDecoder().decode(FeedbackItem.self, from: Data(#"{"number":"air-quality-F1","dataset":"air-quality","kind":"correction","text":"第 1 条纠错","withheld":false,"contact":"secret@example.org","received":"2026-12-01T00:00:00Z","status":"received"}"#.utf8))
+    static func writeMany(_ fixture: PortalFixture, dataset: String = "air-quality", count: Int, status: FeedbackItem.Status = .received) throws {
+        var template = try JSONDecoder().decode(FeedbackItem.self, from: Data(#"{"number":"x-F1","dataset":"x","kind":"correction","text":"第 1 条纠错","withheld":false,"contact":"secret@example.org","received":"2026-12-01T00:00:00Z","status":"received"}"#.utf8))
+        template.dataset = dataset
+        template.status = status
         let start = Date(timeIntervalSince1970: 1_796_000_000)
         let items = (1...count).map { n in
             var item = template
-            item.number = "air-quality-F\(n)"
+            item.number = "\(dataset)-F\(n)"
             item.text = "第 \(n) 条纠错"
             item.received = ReleaseTime.iso(start.addingTimeInterval(Double(n / 7)))
             return item
         }
-        try fixture.write("state/feedback/air-quality\(FeedbackBook.suffix)", try ArtifactCodec.encode(FeedbackEntries(items: items)))
+        try fixture.write("state/feedback/\(dataset)\(FeedbackBook.suffix)", try ArtifactCodec.encode(FeedbackEntries(items: items)))
     }
 
     @Test("/feedback and the JSON list page 1,203 items 500 at a time, newest first in one stable order, with labelled page links; a bad page is a clear 400")
