@@ -12,15 +12,16 @@ struct FeedbackEventsTests {
         let fixture = try DemoFixture()
         defer { fixture.remove() }
         let workspace = try fixture.workspace()
-        let bus = "jtys-bus-stops"
-        let code = try #require(workspace.definitions.first { $0.id == bus }?.catalog.code)
+        let definitions = workspace.definitions
         let book = FeedbackBook(state: workspace.layout.state)
-        let item = try book.submit(dataset: bus, FeedbackForm.Submission(kind: .request, text: "希望增加线路编号字段", contact: "li@example.org"), withheld: false)
+        let item = try book.submit(dataset: "jtys-bus-stops", FeedbackForm.Submission(kind: .request, text: "希望增加线路编号字段", contact: "li@example.org"),
+                                   withheld: false)
         let undefined = try book.submit(dataset: "gone", FeedbackForm.Submission(kind: .correction, text: "数据有误，请核实"), withheld: false)
-        let events = try SubscriberEvents.all(definitions: workspace.definitions, withheld: [], root: fixture.output, errata: [],
+        let events = try SubscriberEvents.all(definitions: definitions, withheld: [], root: fixture.output, errata: [],
                                               feedback: [item, undefined], baseURL: "https://data.example.gov.cn")
-        #expect(events.map(\.id) == ["feedback:\(bus)-F1"], "a dataset without a definition has no 资源代码 to name it by")
+        #expect(events.map(\.id) == ["feedback:jtys-bus-stops-F1"], "a dataset without a definition has no 资源代码 to name it by")
         let event = try #require(events.first)
+        let code = try #require(definitions.first { $0.id == item.dataset }?.catalog.code)
         #expect(event.event == .feedbackReceived && event.code == code && event.feedback == item.number && event.feedbackKind == .request)
         #expect(event.version == "" && event.identifier == "https://data.example.gov.cn/id/\(code)" && event.time == item.received)
         let body = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
