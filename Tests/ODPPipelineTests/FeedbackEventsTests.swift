@@ -46,4 +46,27 @@ struct FeedbackEventsTests {
         let failures = try StatusReport(workspace: try fixture.workspace()).webhookFailures
         #expect(failures.map(\.event) == ["feedback:\(item.number)"], "\(failures)")
     }
+
+    @Test("odp run's notification names 纠错与意见 still 已收到 after access.review_working_days, by number only, until someone answers")
+    func unansweredInTheNotification() throws {
+        let fixture = try DemoFixture()
+        defer { fixture.remove() }
+        try (DemoFixture.config + "notify:\n  command: cat > notify.json; printf %s \"$ODP_EVENT_FEEDBACK_OVERDUE\" > feedback-overdue.txt\n")
+            .write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+        let book = FeedbackBook(state: try fixture.workspace().layout.state)
+        let dataset = "jtys-bus-stops", weeksAgo = Date().addingTimeInterval(-20 * 86_400)
+        let stale = try book.submit(dataset: dataset, FeedbackForm.Submission(kind: .correction, text: "站点坐标有误，请核实", contact: "13800001111"),
+                                    withheld: false, now: weeksAgo)
+        let accepted = try book.submit(dataset: dataset, FeedbackForm.Submission(kind: .request, text: "希望增加线路编号字段"), withheld: false, now: weeksAgo)
+        _ = try book.accept(accepted.number, by: "张三")
+        let fresh = try book.submit(dataset: dataset, FeedbackForm.Submission(kind: .request, text: "希望按月更新"), withheld: false)
+        _ = try fixture.run(.init(datasets: [dataset]))
+        let pipelines = URL(fileURLWithPath: fixture.configPath).deletingLastPathComponent()
+        let event = try ArtifactCodec.decode(RunNotification.self, from: Data(contentsOf: pipelines.appendingPathComponent("notify.json")), file: "notify.json")
+        #expect(event.feedbackOverdue.map(\.number) == [stale.number], "not \(accepted.number) (answered) nor \(fresh.number) (new)")
+        #expect(event.feedbackOverdue.first?.dataset == dataset && (event.feedbackOverdue.first?.workingDays ?? 0) > 5)
+        #expect(try String(contentsOf: pipelines.appendingPathComponent("feedback-overdue.txt"), encoding: .utf8) == stale.number)
+        let text = try String(contentsOf: pipelines.appendingPathComponent("notify.json"), encoding: .utf8)
+        #expect(!text.contains("13800001111") && !text.contains("站点坐标"), "neither contact nor text")
+    }
 }
