@@ -7,7 +7,10 @@ Debian's chromedriver, then walks each page with the Tab key. Prints one JSON ob
 "tab_stops": [{"tag", "text", "href", "outline"}], "narrow": {"width", "scroll_width", "overlap"}}}}: at a
 phone's 390 px, how wide the page is and whether the brand and the navigation overlap.
 
-Usage: a11y-check.py BASE_URL PATH... (e.g. http://127.0.0.1:8080 / /datasets/air-quality)
+Usage: a11y-check.py [--token TOKEN] BASE_URL PATH... (e.g. http://127.0.0.1:8080 / /datasets/air-quality)
+With --token, the first path under /approvals/ (an officer's queue) and every one after it is
+checked signed in: the script signs in through /approvals/login with the approval token as a
+data officer does. /approvals itself, checked before that, is the sign-in page.
 Needs: apt-get install chromium chromium-driver; pip install selenium axe-core-python.
 """
 import json
@@ -18,7 +21,9 @@ import axe_core_python
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 AXE = (Path(axe_core_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
@@ -91,11 +96,33 @@ def check(d, url):
     return {"violations": violations, "tab_stops": stops, "narrow": narrow(d, url)}
 
 
+def sign_in(d, base, token):
+    """The review cookie, as an officer gets it: the token typed into the sign-in form."""
+    d.get(base + "/approvals")
+    login = d.find_element(By.CSS_SELECTOR, 'form[action="/approvals/login"]')
+    login.find_element(By.NAME, "token").send_keys(token)
+    old = d.find_element(By.TAG_NAME, "html")
+    login.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    WebDriverWait(d, 60).until(expected_conditions.staleness_of(old))
+    if d.find_elements(By.CSS_SELECTOR, 'form[action="/approvals/login"]'):
+        raise RuntimeError("signing in to /approvals with the token failed")
+
+
 def main():
-    base, paths = sys.argv[1].rstrip("/"), sys.argv[2:]
+    args = sys.argv[1:]
+    token = None
+    if args[:1] == ["--token"]:
+        token, args = args[1], args[2:]
+    base, paths = args[0].rstrip("/"), args[1:]
     d = driver()
     try:
-        print(json.dumps({"pages": {p: check(d, base + p) for p in paths}}, ensure_ascii=False))
+        pages, signed_in = {}, False
+        for p in paths:
+            if token and not signed_in and p.startswith("/approvals/"):
+                sign_in(d, base, token)
+                signed_in = True
+            pages[p] = check(d, base + p)
+        print(json.dumps({"pages": pages}, ensure_ascii=False))
     finally:
         d.quit()
 

@@ -2,7 +2,8 @@ import Foundation
 import ODPCore
 
 /// The data officer's side of 有条件开放 outside the portal: `odp access` decides, revokes,
-/// lists and purges; `odp run` purges and finds overdue applications for the notification.
+/// lists and purges; `odp run` purges and finds overdue applications (and unanswered
+/// 纠错与意见) for the notification.
 /// Every change is recorded in the audit trail by application number only.
 public struct AccessDesk {
     let workspace: Workspace
@@ -47,9 +48,17 @@ public struct AccessDesk {
 
     /// Pending applications waiting longer than `access.review_working_days`.
     public func overdue(now: Date = Date()) throws -> [RunNotification.Application] {
-        try book.overdue(limit: settings.reviewWorkingDays, now: now).map {
-            RunNotification.Application(number: $0.number, dataset: $0.dataset, submitted: $0.submitted,
-                                        workingDays: WorkingDays.between($0.submitted, now) ?? 0)
+        try book.overdue(limit: settings.reviewWorkingDays, now: now).map { Self.waiting($0.number, $0.dataset, since: $0.submitted, now: now) }
+    }
+
+    /// 纠错与意见 no one answered within the same `access.review_working_days`.
+    public func feedbackOverdue(now: Date = Date()) throws -> [RunNotification.Application] {
+        try FeedbackBook(state: workspace.layout.state).unanswered(limit: settings.reviewWorkingDays, now: now).map {
+            Self.waiting($0.number, $0.dataset, since: $0.received, now: now)
         }
+    }
+
+    private static func waiting(_ number: String, _ dataset: String, since: String, now: Date) -> RunNotification.Application {
+        RunNotification.Application(number: number, dataset: dataset, submitted: since, workingDays: WorkingDays.between(since, now) ?? 0)
     }
 }

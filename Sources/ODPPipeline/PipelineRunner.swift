@@ -37,6 +37,7 @@ public struct PipelineRunner {
         public var orphans: [OrphanedDataset] = []
         /// 数据申请 not reviewed within `access.review_working_days`.
         public var applicationsOverdue: [RunNotification.Application] = []
+        public var feedbackOverdue: [RunNotification.Application] = []
 
         public var exitCode: Int32 {
             if let signal { return signal.exitCode }
@@ -173,12 +174,13 @@ public struct PipelineRunner {
                     summary: &summary)
     }
 
-    /// Purges applicants' data past its retention and finds applications waiting too long.
+    /// Purges applicants' data past its retention and finds applications and feedback waiting too long.
     func reviewAccess(_ summary: inout Summary, audit: AuditTrail) {
         let desk = AccessDesk(workspace: workspace, audit: audit)
         do {
             _ = try desk.purge(now: options.runTime)
             summary.applicationsOverdue = try desk.overdue(now: options.runTime)
+            summary.feedbackOverdue = try desk.feedbackOverdue(now: options.runTime)
         } catch {
             summary.reportingErrors.append("数据申请（access applications）：\(ODPError.from(error))")
         }
@@ -247,7 +249,7 @@ public struct PipelineRunner {
         let config = workspace.config
         guard !config.webhooks.isEmpty else { return }
         let events = try SubscriberEvents.all(definitions: workspace.definitions, withheld: withheld, root: layout.root, errata: errata,
-                                              withdrawals: withdrawals, baseURL: config.publicBaseURL)
+                                              withdrawals: withdrawals, feedback: try FeedbackBook(state: layout.state).all(), baseURL: config.publicBaseURL)
         let outcome = try SubscriberDelivery(subscribers: config.webhooks, journal: layout.state.appendingPathComponent(WebhookJournal.artifactName),
                                              secretBase: config.baseDirectory).deliver(events, runTime: options.runTime)
         if outcome.delivered > 0 { log.log(.info, "webhooks: \(outcome.delivered) event(s) delivered") }

@@ -4,11 +4,12 @@ import ODPRelease
 
 /// The events the `webhooks:` subscribers follow, from what is public after the catalog
 /// step: every published version of every listed dataset, every correction notice and every
-/// withdrawal (`version` empty and `identifier` the series' for a whole dataset).
+/// withdrawal (`version` empty and `identifier` the series' for a whole dataset); and each
+/// 纠错与意见 received on a defined dataset (its number and kind only), for the department.
 /// `SubscriberDelivery` sends each subscriber those it has not had.
 enum SubscriberEvents {
     static func all(definitions: [DatasetDefinition], withheld: Set<String>, root: URL, errata: [Erratum], withdrawals: [Withdrawal] = [],
-                    baseURL: String?) throws -> [WebhookEvent] {
+                    feedback: [FeedbackItem] = [], baseURL: String?) throws -> [WebhookEvent] {
         var events: [WebhookEvent] = []
         var codes: [String: String] = [:]
         for d in definitions where !withheld.contains(d.id) {
@@ -33,6 +34,10 @@ enum SubscriberEvents {
                                        identifier: w.version.map { DatasetURI.version(code: code, version: $0, baseURL: baseURL) }
                                            ?? DatasetURI.series(code: code, baseURL: baseURL),
                                        summary: "撤回原因：\(w.reason)"))
+        }
+        for f in feedback {
+            guard let code = defined[f.dataset] else { continue }
+            events.append(.feedbackReceived(f, code: code, baseURL: baseURL))
         }
         return events
     }

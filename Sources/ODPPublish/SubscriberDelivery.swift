@@ -7,7 +7,7 @@ import ODPCore
 ///
 /// ## The request
 /// `POST <url>` with the event as JSON and
-/// - `X-ODP-Event: version|erratum|withdrawn`, `X-ODP-Event-Id: <id>`;
+/// - `X-ODP-Event: version|erratum|withdrawn|feedback_received`, `X-ODP-Event-Id: <id>`;
 /// - `X-ODP-Timestamp: <unix seconds>`;
 /// - `X-ODP-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
 /// A receiver recomputes the HMAC over the timestamp and the raw body, compares in constant

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import ODPCore
 import Testing
 @testable import ODPPortal
 
@@ -24,11 +25,14 @@ struct AccessibilityTests {
     }
 
     static let pages = ["/", "/?q=%E7%A9%BA%E6%B0%94", "/departments", "/topics", "/departments/%E5%B8%82%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83%E5%B1%80",
-                        "/datasets/air-quality", "/datasets/air-quality?version=2026.11.20.1", "/datasets/stations", "/applications/status", "/datasets/hostile", "/approvals", "/feedback", "/no-such-page"]
+                        "/datasets/air-quality", "/datasets/air-quality?version=2026.11.20.1", "/datasets/stations", "/applications/status", "/datasets/hostile", "/approvals", "/feedback", "/feedback?page=2", "/no-such-page",
+                        // Signed in with the approval token from here on (a11y-check.py --token): the officer's queues.
+                        "/approvals/feedback"]
 
     /// The checker's findings per page; nil (the test skipped) without chromedriver or the venv.
-    static func check(_ base: String, _ paths: [String]) async throws -> [String: Page]? {
-        guard let data = try await BrowserTests.python("a11y-check.py", [base] + paths) else { return nil }
+    /// `token`: pages under /approvals/ are checked signed in with it.
+    static func check(_ base: String, _ paths: [String], token: String? = nil) async throws -> [String: Page]? {
+        guard let data = try await BrowserTests.python("a11y-check.py", (token.map { ["--token", $0] } ?? []) + [base] + paths) else { return nil }
         struct Report: Decodable { var pages: [String: Page] }
         return try JSONDecoder().decode(Report.self, from: data).pages
     }
@@ -38,10 +42,18 @@ struct AccessibilityTests {
         let fixture = try PortalFixture()
         defer { fixture.remove() }
         _ = try RowsAPITests.addStations(fixture)
+        // 501 answered items on stations page /feedback (its page links); the feedback queue has
+        // an open item (its answer form) and answered ones.
+        try FeedbackTests.writeMany(fixture, dataset: "stations", count: 501, status: .declined)
+        let book = FeedbackBook(state: fixture.root.appendingPathComponent("state"))
+        _ = try book.submit(dataset: "air-quality", FeedbackForm.Submission(kind: .correction, text: "朝阳奥体中心 PM2.5 数值有误", contact: "wang@example.org",
+                                                                            version: "2026.11.23.1"), withheld: false)
+        let answered = try book.submit(dataset: "air-quality", FeedbackForm.Submission(kind: .request, text: "希望增加区县字段"), withheld: false)
+        _ = try book.fix(answered.number, version: "2026.11.23.1", erratum: nil, by: "数据专员", published: ["2026.11.23.1"], errata: [])
         let server = try PortalServer(root: fixture.root, host: "127.0.0.1", port: 0, token: "a11y-token") { _, _, _, _, _ in }
         try await server.makeApplication().test(.live) { client in
             let base = "http://127.0.0.1:\(try #require(client.port))"
-            guard let found = try await Self.check(base, Self.pages) else { return }
+            guard let found = try await Self.check(base, Self.pages, token: "a11y-token") else { return }
             #expect(Set(found.keys) == Set(Self.pages))
             for (path, page) in found.sorted(by: { $0.key < $1.key }) {
                 let blocking = page.violations.filter { ["serious", "critical"].contains($0.impact ?? "") }
@@ -53,6 +65,10 @@ struct AccessibilityTests {
                 // the navigation does not run over the brand.
                 #expect(page.narrow.width == 390 && page.narrow.scrollWidth <= 390 && !page.narrow.overlap, "\(path) at 390 px: \(page.narrow)")
             }
+            #expect(found["/feedback?page=2"]?.tabStops.contains { $0.href == "/feedback" && $0.text == "上一页" } == true, "the page links are in the Tab order")
+            // Signed in, the queue shows the open item's answer form, not the sign-in page.
+            #expect(found["/approvals/feedback"]?.tabStops.contains { $0.tag == "button" && $0.text.contains("已修正") } == true,
+                    "\(found["/approvals/feedback"]?.tabStops.map { "\($0.tag) \($0.text)" } ?? [])")
             // The search box and a dataset's downloads are within reach of the keyboard.
             #expect(found["/"]?.tabStops.contains { $0.tag == "input" } == true, "\(found["/"]?.tabStops.map(\.tag) ?? [])")
             #expect(found["/datasets/air-quality"]?.tabStops.contains { $0.href?.hasSuffix("/data/air-quality.csv") == true } == true)

@@ -130,6 +130,69 @@ struct FeedbackTests {
         }
     }
 
+    /// `count` items on `dataset` written straight into its feedback file (the HTTP path is
+    /// rate-limited), seven to a second so that ties in the received time are the rule.
+    static func writeMany(_ fixture: PortalFixture, dataset: String = "air-quality", count: Int, status: FeedbackItem.Status = .received) throws {
+        var template = try JSONDecoder().decode(FeedbackItem.self, from: Data(#"{"number":"x-F1","dataset":"x","kind":"correction","text":"第 1 条纠错","withheld":false,"contact":"secret@example.org","received":"2026-12-01T00:00:00Z","status":"received"}"#.utf8))
+        template.dataset = dataset
+        template.status = status
+        let start = Date(timeIntervalSince1970: 1_796_000_000)
+        let items = (1...count).map { n in
+            var item = template
+            item.number = "\(dataset)-F\(n)"
+            item.text = "第 \(n) 条纠错"
+            item.received = ReleaseTime.iso(start.addingTimeInterval(Double(n / 7)))
+            return item
+        }
+        try fixture.write("state/feedback/\(dataset)\(FeedbackBook.suffix)", try ArtifactCodec.encode(FeedbackEntries(items: items)))
+    }
+
+    @Test("/feedback and the JSON list page 1,203 items 500 at a time, newest first in one stable order, with labelled page links; a bad page is a clear 400")
+    func paging() async throws {
+        try await Self.withPortal { fixture, client in
+            try Self.writeMany(fixture, count: 1203)
+            func numbers(_ text: String) -> [Int] {
+                text.split(separator: "<tr id=\"air-quality-F").dropFirst().compactMap { Int($0.prefix { $0 != "\"" }) }
+            }
+            var seen: [Int] = []
+            for page in 1...3 {
+                let r = try await get(client, page == 1 ? "/feedback" : "/feedback?page=\(page)")
+                #expect(r.status == .ok && !r.text.contains("<script") && !r.text.contains("secret@example.org"))
+                #expect(r.text.contains("共 <b>1,203</b> 条，第 \(page)/3 页"), "page \(page)")
+                #expect(r.text.contains("<nav class=\"pager\" aria-label=\"分页\">") && r.text.contains("aria-current=\"page\">\(page)</span>"))
+                #expect(r.text.contains("href=\"/feedback?page=3\" aria-label=\"第 3 页\">3</a>") == (page != 3))
+                #expect(r.text.contains("aria-label=\"下一页（第 \(page + 1) 页）\">下一页</a>") == (page < 3))
+                #expect(r.text.contains("href=\"/feedback\" aria-label=\"上一页（第 1 页）\">上一页</a>") == (page == 2))
+                let shown = numbers(r.text)
+                #expect(shown.count == (page < 3 ? 500 : 203), "page \(page)")
+                seen += shown
+            }
+            // Same-second items by number, F10 before F9: one strictly descending sequence, each item once.
+            #expect(seen == Array((1...1203).reversed()))
+            #expect(try await get(client, "/feedback?page=2").text == (try await get(client, "/feedback?page=2").text), "stable across requests")
+
+            for bad in ["0", "-1", "abc", "1.5", "%20", "99999999"] {
+                let r = try await get(client, "/feedback?page=\(bad)")
+                #expect(r.status == .badRequest && r.text.contains("页码（page）须为从 1 开始的整数"), "page=\(bad)")
+                let api = try await get(client, "/api/datasets/air-quality/feedback?page=\(bad)")
+                #expect(try api.status == .badRequest && Self.json(api)["code"] as? String == "bad_page", "api page=\(bad)")
+            }
+            #expect(try await get(client, "/feedback?page=4").status == .notFound)
+            #expect(try await get(client, "/api/datasets/air-quality/feedback?page=4").status == .notFound)
+
+            var all: [String] = []
+            var next: String? = "/api/datasets/air-quality/feedback"
+            while let uri = next {
+                let o = try Self.json(try await get(client, uri))
+                #expect(o["count"] as? Int == 1203 && o["pages"] as? Int == 3)
+                all += ((o["feedback"] as? [[String: Any]]) ?? []).compactMap { $0["number"] as? String }
+                next = o["next"] as? String
+                #expect(all.count <= 1203)
+            }
+            #expect(all == (1...1203).reversed().map { "air-quality-F\($0)" }, "the JSON pages in the same order as the page")
+        }
+    }
+
     @Test("a client gets 5 submissions per 10 minutes, then 429 with Retry-After; without a scanner no text is shown")
     func rateLimit() async throws {
         try await Self.withPortal(gate: nil) { _, client in

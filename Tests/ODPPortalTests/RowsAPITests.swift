@@ -278,9 +278,28 @@ struct RowsAPITests {
             } else if ProcessInfo.processInfo.environment["ODP_REQUIRE_SERVICES"] == "1" {
                 Issue.record("the test venv lacks openapi-spec-validator: run scripts/setup.sh --test")
             }
+            #expect(Set(paths.keys).isSuperset(of: ["/api/applications/status", "/api/datasets/{id}/applications", "/api/datasets/{id}/feedback"]))
             let page = try await get(client, "/api")
             #expect(page.status == .ok && page.text.contains("数据开放接口") && page.text.contains("curl ") && page.text.contains("import requests"))
             #expect(!page.text.contains("<script") && page.headers[HeaderName.csp]?.contains("script-src 'self'") == true)
         }
+    }
+
+    @Test("every /api route the portal serves is in /api/openapi.json with the same methods, and the document names no route the portal lacks")
+    func everyRouteDocumented() throws {
+        let fixture = try PortalFixture()
+        defer { fixture.remove() }
+        let server = try PortalServer(root: fixture.root, port: 0, token: nil) { _, _, _, _, _ in }
+        let router = server.makeRouter(usage: UsageCounter(state: fixture.root.appendingPathComponent("state"), interval: 30))
+        // HEAD is generated for every GET (`autoGenerateHeadEndpoints`); OpenAPI leaves it implied.
+        let served = Set(router.routes.filter { $0.path.description.hasPrefix("/api/") && $0.method != .head }
+            .map { "\($0.method.rawValue.lowercased()) \($0.path.description)" })
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.text.utf8)) as? [String: Any])
+        let paths = try #require(doc["paths"] as? [String: [String: Any]])
+        let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+        let documented = Set(paths.flatMap { path, item in item.keys.filter(methods.contains).map { "\($0) \(path)" } })
+        #expect(served.isSuperset(of: ["get /api/datasets/{id}/rows", "post /api/applications/status"]), "the router's routes were read: \(served.sorted())")
+        #expect(served.subtracting(documented).isEmpty, "served but not in the OpenAPI document: \(served.subtracting(documented).sorted())")
+        #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
     }
 }

@@ -153,11 +153,54 @@ struct SubscriberDeliveryTests {
         let outcome = try delivery.deliver([Self.event(7, time: "2026-12-07T10:00:00Z"), Self.event(8, time: "2026-12-07T11:00:00Z", kind: .erratum)],
                                            runTime: Date(timeIntervalSince1970: 1_796_637_600))
         #expect(outcome.delivered == 1 && receiver.requests.map { $0["event"] as? String } == ["erratum"])
-        #expect(try #require(try load("  - url: http://x/hook\n    secret: env:K\n").0).webhooks.first?.events == Set(WebhookEvent.Kind.allCases))
+        #expect(try #require(try load("  - url: http://x/hook\n    secret: env:K\n").0).webhooks.first?.events == [.version, .erratum, .withdrawn])
         for (bad, says) in [("  - url: http://x/hook\n    secret: plain-text\n", "明文"), ("  - url: ftp://x/hook\n    secret: env:K\n", "http(s)"),
                             ("  - url: http://x/hook\n    secret: env:K\n    events: [deleted]\n", "deleted"), ("  - url: http://x/hook\n", "secret")] {
             let (none, found) = try load(bad)
             #expect(none == nil && found.contains { $0.description.contains(says) }, "\(bad): \(found)")
         }
+    }
+
+    @Test("a 纠错与意见 reaches the department's subscriber (events: [feedback_received]) once, with dataset, number and kind but never the text or contact; a subscriber without events: is not sent it")
+    func feedbackReceived() throws {
+        let dir = Fixtures.tempDirectory("webhooks-feedback")
+        let receiver = try Receiver(dir: dir, secret: "k")
+        let file = dir.appendingPathComponent("odp.yml")
+        try Data("""
+            output: out
+            datasets:
+              - "*.yml"
+            webhooks:
+              - url: http://127.0.0.1:\(receiver.port)/department
+                secret: env:K
+                events: [feedback_received]
+              - url: http://127.0.0.1:\(receiver.port)/platform
+                secret: env:K
+
+            """.utf8).write(to: file)
+        let (loaded, diagnostics) = PipelineConfig.load(path: file.path)
+        let config = try #require(loaded, "\(diagnostics)")
+        #expect(config.webhooks.map(\.events) == [[.feedbackReceived], [.version, .erratum, .withdrawn]])
+        let now = Date(timeIntervalSince1970: 1_796_637_600) // 2026-12-07T10:00:00Z
+        let text = "经十路段名称有误，应为经十东路", contact = "wang@example.org"
+        let item = try FeedbackBook(state: dir.appendingPathComponent("state")).submit(
+            dataset: "roads", FeedbackForm.Submission(kind: .correction, text: text, contact: contact, version: "2026.12.07.1"), withheld: false,
+            now: now.addingTimeInterval(60))
+        let events = [Self.event(7, time: "2026-12-07T10:00:00Z"), WebhookEvent.feedbackReceived(item, code: "370100-JT-0002", baseURL: nil)]
+        let delivery = SubscriberDelivery(subscribers: config.webhooks, journal: dir.appendingPathComponent("webhooks.json"), secretBase: dir,
+                                          environment: ["K": "k"])
+        let outcome = try delivery.deliver(events, runTime: now)
+        #expect(outcome.delivered == 2 && outcome.failures.isEmpty, "\(outcome)")
+        // The department's subscriber first (in odp.yml order): only the feedback; the platform: only the version.
+        let seen = receiver.requests
+        #expect(seen.map { $0["event"] as? String } == ["feedback_received", "version"])
+        #expect(seen.allSatisfy { $0["valid"] as? Bool == true && $0["status"] as? Int == 200 })
+        let body = try #require(seen.first?["body"] as? [String: Any])
+        #expect(Set(body.keys) == ["id", "event", "dataset", "code", "version", "time", "identifier", "summary", "feedback", "feedback_kind"])
+        #expect(body["id"] as? String == "feedback:roads-F1" && body["dataset"] as? String == "roads" && body["feedback"] as? String == "roads-F1")
+        #expect(body["feedback_kind"] as? String == "correction" && body["version"] as? String == "2026.12.07.1" && body["time"] as? String == item.received)
+        let values = body.values.compactMap { $0 as? String }
+        #expect(!values.contains { $0.contains(contact) || $0.contains("经十") }, "personal data never leaves: \(values)")
+        #expect(try delivery.deliver(events, runTime: now).delivered == 0 && receiver.requests.count == 2, "once")
     }
 }

@@ -1,6 +1,6 @@
 /// What `notify.command` reads on stdin and `notify.webhook` receives: the datasets of a run
 /// that need someone (failed, held, awaiting approval, interrupted), a catalog that was not
-/// published, a signal that stopped the run.
+/// published, a signal that stopped the run, 数据申请 and 纠错与意见 waiting too long.
 public struct RunNotification: Artifact, Equatable {
     public static let artifactName = "notification"
     public static let schemaVersion = 1
@@ -21,7 +21,8 @@ public struct RunNotification: Artifact, Equatable {
         }
     }
 
-    /// A 数据申请 waiting longer than `access.review_working_days`.
+    /// A 数据申请 waiting longer than `access.review_working_days`, or a 纠错与意见 (`number`
+    /// `<dataset>-F<n>`, `submitted` its receipt) no one answered in that time.
     public struct Application: Codable, Sendable, Equatable {
         public var number: String
         public var dataset: String
@@ -52,13 +53,16 @@ public struct RunNotification: Artifact, Equatable {
     public var signal: String?
     /// Applications for 有条件开放 datasets not reviewed in time (absent in older files).
     public var applicationsOverdue: [Application]
+    /// 纠错与意见 still 已收到 after `access.review_working_days` (absent in older files).
+    public var feedbackOverdue: [Application]
 
     enum CodingKeys: String, CodingKey {
         case event, report, datasets, overdue, catalogError = "catalog_error", signal, applicationsOverdue = "applications_overdue"
+        case feedbackOverdue = "feedback_overdue"
     }
 
     public init(report: String, datasets: [Dataset], overdue: [String] = [], catalogError: String? = nil, signal: String? = nil,
-                applicationsOverdue: [Application] = []) {
+                applicationsOverdue: [Application] = [], feedbackOverdue: [Application] = []) {
         event = "odp_run_attention"
         self.report = report
         self.datasets = datasets
@@ -66,6 +70,7 @@ public struct RunNotification: Artifact, Equatable {
         self.catalogError = catalogError
         self.signal = signal
         self.applicationsOverdue = applicationsOverdue
+        self.feedbackOverdue = feedbackOverdue
     }
 
     public init(from decoder: Decoder) throws {
@@ -77,5 +82,6 @@ public struct RunNotification: Artifact, Equatable {
         catalogError = try c.decodeIfPresent(String.self, forKey: .catalogError)
         signal = try c.decodeIfPresent(String.self, forKey: .signal)
         applicationsOverdue = try c.decodeIfPresent([Application].self, forKey: .applicationsOverdue) ?? []
+        feedbackOverdue = try c.decodeIfPresent([Application].self, forKey: .feedbackOverdue) ?? []
     }
 }

@@ -1,20 +1,20 @@
 import Foundation
 
 /// One `webhooks:` entry of odp.yml: a platform told about each new public version and
-/// correction notice, by a signed POST (ODPPublish's `SubscriberDelivery`).
+/// correction notice (or a department told of each new 纠错与意见), by a signed POST (ODPPublish's `SubscriberDelivery`).
 ///
 /// ```yaml
 /// webhooks:
 ///   - url: https://platform.example.gov.cn/odp-events
 ///     secret: env:ODP_WEBHOOK_SECRET     # HMAC-SHA256 key; env: or file:, never inline
-///     events: [version, erratum]         # default: every kind
+///     events: [version, erratum]         # default: version, erratum, withdrawn (feedback_received only when listed)
 /// ```
 public struct WebhookSubscriber: Sendable, Hashable {
     public var url: String
     public var secret: SecretRef
     public var events: Set<WebhookEvent.Kind>
 
-    public init(url: String, secret: SecretRef, events: Set<WebhookEvent.Kind> = Set(WebhookEvent.Kind.allCases)) {
+    public init(url: String, secret: SecretRef, events: Set<WebhookEvent.Kind> = WebhookEvent.Kind.defaults) {
         self.url = url
         self.secret = secret
         self.events = events
@@ -27,7 +27,7 @@ public struct WebhookSubscriber: Sendable, Hashable {
             let w = ConfigReader(item, context: "odp.webhooks[\(i + 1)]")
             let url = w.string("url", required: true)
             let secret = w.secret("secret", required: true)
-            var kinds = Set(WebhookEvent.Kind.allCases)
+            var kinds = WebhookEvent.Kind.defaults
             if w.has("events") {
                 kinds = []
                 for name in w.strings("events") {

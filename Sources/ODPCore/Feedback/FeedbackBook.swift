@@ -89,6 +89,12 @@ public struct FeedbackBook: Sendable {
         }
     }
 
+    /// Items still 已收到 — no data officer has accepted, fixed or declined them — more than
+    /// `limit` working days after they arrived (`odp run` names them in its notification).
+    public func unanswered(limit: Int, now: Date = Date()) throws -> [FeedbackItem] {
+        try all().filter { $0.status == .received && (WorkingDays.between($0.received, now) ?? 0) > limit }
+    }
+
     /// Empties the contact of every answered item (fixed or declined) whose answer is older
     /// than `retentionDays`: the submitter needed it only until the answer reached them.
     /// Answers the numbers it emptied.

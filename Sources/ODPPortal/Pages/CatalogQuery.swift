@@ -41,15 +41,20 @@ struct CatalogQuery: Sendable {
             self.sort = sort
         }
         if let p = query["page"], !p.isEmpty {
-            guard p.utf8.count <= 7, p.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(p), n >= 1, n <= Self.maxPage else {
-                throw HTTPError(.badRequest)
-            }
+            guard let n = Self.pageNumber(p) else { throw HTTPError(.badRequest) }
             page = n
         }
         if let s = query["size"], !s.isEmpty {
             guard let n = Int(s), Self.sizes.contains(n) else { throw HTTPError(.badRequest) }
             size = n
         }
+    }
+
+    /// A `page` value as a number from 1 to `maxPage`; nil for anything else (a sign, a
+    /// fraction, more digits than a page count can have).
+    static func pageNumber(_ p: String) -> Int? {
+        guard p.utf8.count <= 7, p.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(p), n >= 1, n <= maxPage else { return nil }
+        return n
     }
 
     /// The query string of this query with another page (and order), default values left out.

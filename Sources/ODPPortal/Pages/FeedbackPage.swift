@@ -76,10 +76,18 @@ enum FeedbackPage {
         return Layout.page(title: "已收到反馈", active: .catalog, body: b)
     }
 
-    /// `/feedback`: every dataset's items, newest first.
-    static func publicList(_ items: [FeedbackItem]) -> String {
-        let b = "<h1>纠错与意见</h1><p class=\"muted\">公众对开放数据的纠错与意见及其处理情况（不公开提交人的联系方式）。在数据集页面底部可提交新的纠错与意见。</p>"
-        return Layout.page(title: "纠错与意见", active: .catalog, body: b + "<div class=\"card\">" + table(items, datasets: true) + "</div>")
+    /// `/feedback`: every dataset's items, newest first, in pages of `FeedbackListPage.size`.
+    static func publicList(_ page: FeedbackListPage) -> String {
+        var b = "<h1>纠错与意见</h1><p class=\"muted\">公众对开放数据的纠错与意见及其处理情况（不公开提交人的联系方式）。在数据集页面底部可提交新的纠错与意见。</p>"
+        if page.pages > 1 { b += "<p class=\"count\">共 <b>\(HTML.formatted(page.count))</b> 条，第 \(page.page)/\(page.pages) 页</p>" }
+        let pager = ListPage.pager(page: page.page, pages: page.pages) { $0 == 1 ? "/feedback" : "/feedback?page=\($0)" }
+        return Layout.page(title: "纠错与意见", active: .catalog, body: b + "<div class=\"card\">" + table(page.items, datasets: true) + pager + "</div>")
+    }
+
+    /// The answer to a `/feedback?page=` that is not a page number.
+    static func badPage() -> String {
+        let b = "<div class=\"card empty\"><h1>400</h1><p>\(FeedbackListPage.badPage)</p><p><a href=\"/feedback\">返回纠错与意见公开列表</a></p></div>"
+        return Layout.page(title: "400", active: .catalog, body: b)
     }
 
     /// `/approvals/feedback`: open items first with the contact and the answer forms, then the answered ones.

@@ -71,7 +71,7 @@ enum ListPage {
         if shown.isEmpty { body += "<div class=\"card empty\">没有符合条件的数据集。</div>" }
         let start = (query.page - 1) * query.size
         for i in shown[start..<min(shown.count, start + query.size)] { body += card(index.records[i]) }
-        body += pager(query, pages: pages, path: path, fixed: scope.fixed)
+        body += pager(page: query.page, pages: pages) { path + query.link(page: $0, fixed: scope.fixed) }
         body += "</section></div>"
         let title: String
         switch scope {
@@ -89,21 +89,24 @@ enum ListPage {
         return s
     }
 
-    /// 上一页, the first and last pages, two either side of this one, 下一页.
-    static func pager(_ query: CatalogQuery, pages: Int, path: String, fixed: Set<String>) -> String {
+    /// 上一页, the first and last pages, two either side of this one, 下一页; `href` gives a
+    /// page's link. Every link says which page it leads to (aria-label), and the current page
+    /// is marked for screen readers (aria-current; a label on a plain span is not allowed).
+    static func pager(page: Int, pages: Int, href: (Int) -> String) -> String {
         guard pages > 1 else { return "" }
-        func link(_ page: Int, _ label: String) -> String {
-            "<a class=\"btn light\" href=\"\(path)\(query.link(page: page, fixed: fixed))\">\(label)</a>"
+        // The visible text stays part of the accessible name (WCAG 2.5.3, label in name).
+        func link(_ p: Int, _ label: String?) -> String {
+            "<a class=\"btn light\" href=\"\(HTML.escape(href(p)))\" aria-label=\"\(label.map { "\($0)（第 \(p) 页）" } ?? "第 \(p) 页")\">\(label ?? String(p))</a>"
         }
         var s = "<nav class=\"pager\" aria-label=\"分页\">"
-        if query.page > 1 { s += link(query.page - 1, "上一页") }
+        if page > 1 { s += link(page - 1, "上一页") }
         var last = 0
-        for p in Set([1, pages] + Array(max(1, query.page - 2)...min(pages, query.page + 2))).sorted() {
+        for p in Set([1, pages] + Array(max(1, page - 2)...min(pages, page + 2))).sorted() {
             if p > last + 1 { s += "<span class=\"muted\">…</span>" }
-            s += p == query.page ? "<span class=\"btn\">\(p)</span>" : link(p, String(p))
+            s += p == page ? "<span class=\"btn\" aria-current=\"page\">\(p)</span>" : link(p, nil)
             last = p
         }
-        if query.page < pages { s += link(query.page + 1, "下一页") }
+        if page < pages { s += link(page + 1, "下一页") }
         return s + "</nav>"
     }
 

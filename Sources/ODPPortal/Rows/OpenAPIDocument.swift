@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `/api/openapi.json`: the portal's API (read, and the public's 纠错与意见) as OpenAPI 3.1 (checked in tests with
+/// `/api/openapi.json`: the portal's API (read, the public's 纠错与意见 and 数据申请, the applicant's status lookup) as OpenAPI 3.1 (checked in tests with
 /// openapi-spec-validator). Written out rather than generated: it is the contract, and a
 /// change to it should be a reviewed diff.
 enum OpenAPIDocument {
@@ -77,12 +77,16 @@ enum OpenAPIDocument {
         },
         "/api/datasets/{id}/feedback": {
           "get": {
-            "summary": "该数据集的纠错与意见及处理状态（新的在前，不含联系方式）",
+            "summary": "该数据集的纠错与意见及处理状态（新的在前，每页 500 条，不含联系方式）",
+            "description": "按收到时间从新到旧排列（同一时刻按编号从大到小），顺序在各次请求间不变。",
             "operationId": "listFeedback",
-            "parameters": [{"$ref": "#/components/parameters/id"}],
-            "responses": {"200": {"description": "纠错与意见", "content": {"application/json": {"schema": {"type": "object", "required": ["dataset", "feedback"],
-                          "properties": {"dataset": {"type": "string"}, "feedback": {"type": "array", "items": {"$ref": "#/components/schemas/Feedback"}}}}}}},
-                          "404": {"$ref": "#/components/responses/NotFound"}}
+            "parameters": [{"$ref": "#/components/parameters/id"}, {"name": "page", "in": "query", "description": "页码，从 1 开始（默认 1）", "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {"200": {"description": "纠错与意见", "content": {"application/json": {"schema": {"type": "object", "required": ["dataset", "count", "page", "pages", "next", "feedback"],
+                          "properties": {"dataset": {"type": "string"}, "count": {"type": "integer", "description": "全部条数"}, "page": {"type": "integer"},
+                                         "pages": {"type": "integer"}, "next": {"type": ["string", "null"], "description": "下一页的地址，最后一页为 null"},
+                                         "feedback": {"type": "array", "items": {"$ref": "#/components/schemas/Feedback"}}}}}}},
+                          "400": {"description": "页码不是正整数（bad_page）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                          "404": {"description": "数据集不存在，或页码超过最后一页", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
           },
           "post": {
             "summary": "提交纠错（correction）或意见/需求（request），返回受理编号",
@@ -98,6 +102,51 @@ enum OpenAPIDocument {
                           "404": {"$ref": "#/components/responses/NotFound"},
                           "413": {"description": "请求体超过 16 KiB（feedback_too_large）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
                           "429": {"description": "提交过于频繁（feedback_rate_limited）", "headers": {"Retry-After": {"description": "秒", "schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}}}
+          }
+        },
+        "/api/datasets/{id}/applications": {
+          "post": {
+            "summary": "申请使用有条件开放的数据集（数据申请），返回申请编号和查询码",
+            "description": "请求体为 JSON 对象，最大 16 KiB；name ≤ 50 字，organisation ≤ 100 字，purpose 10–2000 字，contact ≤ 100 字，accept_conditions 须为 true（已阅读并接受开放条件）。申请人信息只保存在部门的私有文件中，从不公开。查询码只在这一次答复中出现（Cache-Control: no-store）。每个客户端地址 10 分钟内最多 10 次，全体最多 200 次。",
+            "operationId": "applyForAccess",
+            "parameters": [{"$ref": "#/components/parameters/id"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name", "organisation", "purpose", "contact", "accept_conditions"], "properties": {
+              "name": {"type": "string", "maxLength": 50}, "organisation": {"type": "string", "maxLength": 100}, "purpose": {"type": "string", "minLength": 10, "maxLength": 2000},
+              "contact": {"type": "string", "maxLength": 100}, "accept_conditions": {"type": "boolean", "const": true}}}}}},
+            "responses": {"201": {"description": "已提交，待审核", "content": {"application/json": {"schema": {"type": "object",
+                            "required": ["application", "dataset", "status", "review_working_days", "status_secret", "status_url"], "properties": {
+                            "application": {"type": "string", "description": "申请编号"}, "dataset": {"type": "string"}, "status": {"type": "string", "enum": ["pending"]},
+                            "review_working_days": {"type": "integer", "description": "审核时限（工作日）"}, "status_secret": {"type": "string", "description": "查询码，只显示这一次"},
+                            "status_url": {"type": "string", "description": "状态查询接口"}}}}}},
+                          "400": {"description": "请求体不是 JSON 对象（application_bad_json）或字段不合要求（application_invalid，fields 给出各字段的问题）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
+                          "403": {"description": "跨站提交被拒绝", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                          "404": {"$ref": "#/components/responses/NotFound"},
+                          "409": {"description": "该数据集为无条件开放，无需申请（application_not_conditional）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
+                          "413": {"description": "请求体超过 16 KiB（application_too_large）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
+                          "429": {"description": "提交过于频繁（application_rate_limited）", "headers": {"Retry-After": {"description": "秒", "schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}}}
+          }
+        },
+        "/api/applications/status": {
+          "post": {
+            "summary": "申请人查询数据申请的进度（申请编号 + 查询码）",
+            "description": "用 POST，查询码不出现在网址中。编号不存在与查询码错误得到同样的 404；每个客户端地址 10 分钟内最多查询 20 次。答复只含申请的进度，不含个人信息（Cache-Control: no-store）。",
+            "operationId": "getApplicationStatus",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["number", "secret"], "properties": {
+              "number": {"type": "string", "maxLength": 40, "description": "申请编号"}, "secret": {"type": "string", "maxLength": 100, "description": "查询码"}}}}}},
+            "responses": {"200": {"description": "申请的进度", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApplicationStatus"}}}},
+                          "400": {"description": "请求体不是 {number, secret}，或超出长度（status_bad_request）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
+                          "403": {"description": "跨站请求被拒绝", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                          "404": {"description": "申请编号或查询码不正确（application_not_found）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
+                          "413": {"description": "请求体超过 4 KiB（status_bad_request）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
+                          "429": {"description": "查询过于频繁（status_rate_limited）", "headers": {"Retry-After": {"description": "秒", "schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}},
+                          "503": {"description": "申请记录暂时无法读取（status_unavailable）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmissionError"}}}}}
+          }
+        },
+        "/api/openapi.json": {
+          "get": {
+            "summary": "本文档（OpenAPI 3.1）",
+            "operationId": "getOpenAPI",
+            "responses": {"200": {"description": "OpenAPI 文档", "content": {"application/json": {"schema": {"type": "object"}}}}}
           }
         },
         "/api/changes": {
@@ -134,6 +183,20 @@ enum OpenAPIDocument {
               "version": {"type": ["string", "null"]}, "status": {"type": "string", "enum": ["received", "accepted", "fixed", "declined"]},
               "status_title": {"type": "string", "description": "已收到、已受理、已在 V 版本修正、不予采纳"}, "responded": {"type": ["string", "null"], "format": "date-time"},
               "fixed_in": {"type": ["string", "null"]}, "erratum": {"type": ["string", "null"], "description": "说明修正的勘误编号"}, "reason": {"type": ["string", "null"]}
+            }
+          },
+          "ApplicationStatus": {
+            "type": "object",
+            "required": ["application", "dataset", "dataset_title", "status", "status_title", "submitted", "review_working_days", "decided", "note"],
+            "properties": {
+              "application": {"type": "string"}, "dataset": {"type": "string"}, "dataset_title": {"type": "string"},
+              "status": {"type": "string", "enum": ["pending", "approved", "rejected", "revoked"]}, "status_title": {"type": "string", "description": "待审核、已批准、已驳回、已撤销"},
+              "submitted": {"type": "string", "format": "date-time"}, "review_working_days": {"type": "integer"},
+              "decided": {"type": ["string", "null"], "format": "date-time"}, "note": {"type": ["string", "null"], "description": "数据专员的说明"},
+              "pending_working_days": {"type": "integer", "description": "待审核时已等待的工作日"}, "overdue": {"type": "boolean", "description": "待审核且超过审核时限"},
+              "expires": {"type": ["string", "null"], "format": "date-time", "description": "令牌到期时间（已批准、已撤销）"},
+              "first_version": {"type": ["string", "null"]}, "last_version": {"type": ["string", "null"]}, "revoked": {"type": ["string", "null"], "format": "date-time"},
+              "downloads": {"type": "integer"}, "api_calls": {"type": "integer"}
             }
           },
           "Field": {"type": "object", "required": ["name", "title", "type", "filterable"], "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "type": {"type": "string"}, "filterable": {"type": "boolean", "description": "可作为筛选条件和排序键（主键或 filterable 字段）"}}},

@@ -26,19 +26,26 @@ struct FeedbackRoutes: Sendable {
     var book: FeedbackBook { FeedbackBook(state: store.root.appendingPathComponent("state")) }
 
     static let fields = ["kind", "text", "contact", "version"]
-    /// The newest items the `/feedback` page shows.
-    static let pageLimit = 500
 
     func register(on router: Router<PortalContext>) {
         router.post("/datasets/{id}/feedback") { request, context in try await submit(request, context, api: false) }
         router.post("/api/datasets/{id}/feedback") { request, context in try await submit(request, context, api: true) }
         router.get("/api/datasets/{id}/feedback") { request, _ in
             let id = try dataset(request, api: true)
-            return Responses.json(["dataset": .string(id), "feedback": .array(store.feedback(id).reversed().map(Self.publicJSON))])
+            guard let number = FeedbackListPage.number(request.uri.query) else {
+                return Responses.json(RowsAPIError.bad("bad_page", FeedbackListPage.badPage).json, status: .badRequest)
+            }
+            guard let page = FeedbackListPage(store.feedback(id), page: number) else { throw HTTPError(.notFound) }
+            let next: ArtifactJSON = page.page < page.pages ? .string("/api/datasets/\(id)/feedback?page=\(page.page + 1)") : .null
+            return Responses.json(["dataset": .string(id), "count": .int(Int64(page.count)), "page": .int(Int64(page.page)),
+                                   "pages": .int(Int64(page.pages)), "next": next, "feedback": .array(page.items.map(Self.publicJSON))])
         }
-        router.get("/feedback") { _, _ in
-            let items = store.datasetIds().flatMap { store.feedback($0) }.sorted { ($0.received, $0.number) > ($1.received, $1.number) }
-            return Responses.html(FeedbackPage.publicList(Array(items.prefix(Self.pageLimit))))
+        router.get("/feedback") { request, _ in
+            guard let number = FeedbackListPage.number(request.uri.query) else {
+                return Responses.html(FeedbackPage.badPage(), status: .badRequest)
+            }
+            guard let page = FeedbackListPage(store.datasetIds().flatMap { store.feedback($0) }, page: number) else { throw HTTPError(.notFound) }
+            return Responses.html(FeedbackPage.publicList(page))
         }
         router.get("/approvals/feedback") { request, _ in
             if let refused = approvals.refusal(request) { return refused }

@@ -81,6 +81,12 @@ public struct PortalServer: Sendable {
 
     func makeApplication(usage: UsageCounter, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> Application<RouterResponder<PortalContext>> {
+        Application(router: makeRouter(usage: usage), configuration: .init(address: .hostname(host, port: port), serverName: nil),
+                    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
+    }
+
+    /// Every route of the portal (tests compare its /api routes with the OpenAPI document).
+    func makeRouter(usage: UsageCounter) -> Router<PortalContext> {
         let router = Router(context: PortalContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: PortalMiddleware(hosts: hosts))
         let store = PortalStore(root: root)
@@ -91,8 +97,7 @@ public struct PortalServer: Sendable {
                                   gate: gate, usage: usage)
         routes.register(on: router)
         RowsRoutes(store: store, index: index, limits: apiLimits, access: policy, usage: usage).register(on: router)
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
-                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
+        return router
     }
 
     /// Serves until the task is cancelled or the process receives SIGINT/SIGTERM.
