@@ -301,5 +301,9 @@ struct RowsAPITests {
         #expect(served.isSuperset(of: ["get /api/datasets/{id}/rows", "post /api/applications/status"]), "the router's routes were read: \(served.sorted())")
         #expect(served.subtracting(documented).isEmpty, "served but not in the OpenAPI document: \(served.subtracting(documented).sorted())")
         #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
+        // The Chinese /api page lists the same routes (the document and the index page themselves aside).
+        let page = APIPage.render()
+        let unlisted = Set(paths.keys).subtracting(["/api/openapi.json"]).filter { !page.contains(HTML.escape($0)) }
+        #expect(unlisted.isEmpty, "in the OpenAPI document but not on the /api page: \(unlisted.sorted())")
     }
 }

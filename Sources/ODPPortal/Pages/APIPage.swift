@@ -13,7 +13,9 @@ enum APIPage {
         for (path, text) in [("/api/datasets", "数据集列表（q 检索，page、size 分页）"), ("/api/datasets/{id}", "数据集目录信息、字段（含中文名称）、下载文件与校验值"),
                              ("/api/datasets/{id}/versions", "已发布的版本"), ("/api/datasets/{id}/rows", "最新版本的行：筛选、排序、游标分页"),
                              ("/api/datasets/{id}/versions/{version}/rows", "指定版本的行"), ("/api/changes?since=2026-12-01", "某时刻之后的新版本与勘误"),
-                             ("/api/datasets/{id}/feedback", "纠错与意见：GET 查看处理状态，POST 提交（见下）")] {
+                             ("/api/datasets/{id}/feedback", "纠错与意见：GET 查看处理状态（page 分页，每页 500 条），POST 提交（见下）"),
+                             ("/api/datasets/{id}/applications", "有条件开放数据的使用申请：POST 提交，返回申请编号和查询码"),
+                             ("/api/applications/status", "申请进度查询：POST 申请编号和查询码（不在地址中出现）")] {
             b += "<tr><td><code>\(HTML.escape(path))</code></td><td>\(HTML.escape(text))</td></tr>"
         }
         b += "</tbody></table>"
