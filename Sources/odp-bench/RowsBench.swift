@@ -29,23 +29,29 @@ enum RowsBench {
         // Never cancelled: cancelling a Hummingbird server with open keep-alive connections traps
         // in NIO (a writer deinited unfinished); the process ends with the benchmark instead.
         Task { try await server.run(onServerRunning: { port.set($0) }) }
-        let base = "http://127.0.0.1:\(port.wait())/api/datasets/bench-rows/rows"
-        let scenarios: [(String, String)] = [
-            ("district = X and category = Y", "'?district=' .. d .. '&category=' .. math.random(0, 49) .. '&limit=100'"),
-            ("day range, newest first", "'?day__gte=2026-' .. string.format('%02d', math.random(1, 11)) .. '-01&sort=-day&fields=id,day,amount&limit=100'"),
-            ("id__in (50 keys)", "'?id__in=' .. keys(50) .. '&limit=100'"),
+        let server = "http://127.0.0.1:\(port.wait())"
+        let base = server + "/api/datasets/bench-rows/rows"
+        // The floors: the portal's smallest answer (a static file, no store or SQLite) and the
+        // rows route's cheapest query, under the same load; what is left above them is the query.
+        let scenarios: [(String, String, String)] = [
+            ("floor: static file (HTTP only)", server + "/static/preview.js", "''"),
+            ("floor: one row by id", base, "'?id=' .. math.random(1, \(n)) .. '&fields=id'"),
+            ("district = X and category = Y", base, "'?district=' .. d .. '&category=' .. math.random(0, 49) .. '&limit=100'"),
+            ("day range, newest first", base, "'?day__gte=2026-' .. string.format('%02d', math.random(1, 11)) .. '-01&sort=-day&fields=id,day,amount&limit=100'"),
+            ("id__in (50 keys)", base, "'?id__in=' .. keys(50) .. '&limit=100'"),
         ]
         say("\n  \(Report.pad("scenario")) \(["p50", "p95", "p99"].map { $0.padding(toLength: 8, withPad: " ", startingAt: 0) }.joined(separator: " "))"
               + "   req/s    rows/s   (wrk, \(connections) connections, \(seconds) s each, ms)")
-        for (label, query) in scenarios {
+        for (label, url, query) in scenarios {
             let script = FileManager.default.temporaryDirectory.appendingPathComponent("odp-rows-bench-\(getpid()).lua")
             try Data((requestScript(query: query, rows: n) + PortalBench.script).utf8).write(to: script)
             defer { try? FileManager.default.removeItem(at: script) }
-            let perPage = try averageRows(base, query: query, rows: n)
-            let r = try PortalBench.load(wrk: "/usr/bin/wrk", script: script.path, url: base, seconds: seconds, connections: connections)
+            let floor = label.hasPrefix("floor")
+            let perPage = url == base ? try averageRows(base, query: query, rows: n) : 0
+            let r = try PortalBench.load(wrk: "/usr/bin/wrk", script: script.path, url: url, seconds: seconds, connections: connections)
             let met = r.p95 <= targetP95 && r.failed == 0
             say(String(format: "  %@ %8.1f %8.1f %8.1f %7.0f %9.0f%@%@", Report.pad(label), r.p50, r.p95, r.p99, r.rate, r.rate * perPage,
-                         r.failed > 0 ? "  \(r.failed) errors" : "  no errors", met ? "  target met" : "  target NOT met"))
+                         r.failed > 0 ? "  \(r.failed) errors" : "  no errors", floor ? "" : met ? "  target met" : "  target NOT met"))
         }
         say("\n  version \(version); rows/s = requests/s × the mean rows of 20 sampled pages of the scenario")
         say(String(format: "  target (issue 20 §1, at 10M rows and 200 connections): p95 ≤ %.0f ms and no errors", targetP95))
@@ -76,6 +82,8 @@ enum RowsBench {
                 path = "?district=\(d)&category=\(i % 50)&limit=100"
             } else if query.contains("day__gte") {
                 path = String(format: "?day__gte=2026-%02d-01&sort=-day&fields=id,day,amount&limit=100", 1 + i % 11)
+            } else if query.contains("'?id='") {
+                path = "?id=\(Int.random(in: 1...rows))&fields=id"
             } else {
                 path = "?id__in=" + (0..<50).map { _ in String(Int.random(in: 1...rows)) }.joined(separator: ",") + "&limit=100"
             }
