@@ -29,12 +29,12 @@ enum RowsBench {
         // Never cancelled: cancelling a Hummingbird server with open keep-alive connections traps
         // in NIO (a writer deinited unfinished); the process ends with the benchmark instead.
         Task { try await server.run(onServerRunning: { port.set($0) }) }
-        let server = "http://127.0.0.1:\(port.wait())"
-        let base = server + "/api/datasets/bench-rows/rows"
+        let origin = "http://127.0.0.1:\(port.wait())"
+        let base = origin + "/api/datasets/bench-rows/rows"
         // The floors: the portal's smallest answer (a static file, no store or SQLite) and the
         // rows route's cheapest query, under the same load; what is left above them is the query.
         let scenarios: [(String, String, String)] = [
-            ("floor: static file (HTTP only)", server + "/static/preview.js", "''"),
+            ("floor: static file (HTTP only)", origin + "/static/preview.js", "''"),
             ("floor: one row by id", base, "'?id=' .. math.random(1, \(n)) .. '&fields=id'"),
             ("district = X and category = Y", base, "'?district=' .. d .. '&category=' .. math.random(0, 49) .. '&limit=100'"),
             ("day range, newest first", base, "'?day__gte=2026-' .. string.format('%02d', math.random(1, 11)) .. '-01&sort=-day&fields=id,day,amount&limit=100'"),
