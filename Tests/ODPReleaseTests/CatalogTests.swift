@@ -213,7 +213,7 @@ struct CatalogInputsTests {
         func inspect(file: String, bytes: Data) -> [PublishedFileFinding] { [] }
     }
 
-    @Test("an unchanged catalog is recognised by its digest; a new day, a new release, a notice or a damaged file rebuilds it")
+    @Test("an unchanged catalog is recognised by its digest; a new day, a new release, a notice, the first usage counts or a damaged file rebuilds it; new counts alone wait")
     func skipsUnchanged() throws {
         let (root, defs, _) = try CatalogTests().scenario()
         let inputs = root.appendingPathComponent("state/catalog-inputs.json")
@@ -264,8 +264,23 @@ struct CatalogInputsTests {
                               recorded: "2026-11-23T09:00:00Z")]
             _ = try write(Fixture.runTime + 120)
         }
+        let usage = root.appendingPathComponent("state/\(UsageCounts.fileName)")
+        func count(_ downloads: Int) throws {
+            try ArtifactCodec.write(UsageCounts(datasets: ["licences": ["2026.11.23.1": UsageCounts.Count(downloads: downloads, apiCalls: 1)]]), to: usage)
+        }
+        try rebuilds("the portal's first counts (the open list gains two columns)") {
+            try count(3)
+            _ = try write(Fixture.runTime + 120)
+        }
+        // New counts alone wait for the next rebuild: a busy portal rewrites them every 30 s.
+        try count(40)
+        _ = try write(Fixture.runTime + 130)
+        #expect(counter.builds == expected, "new counts alone do not rebuild the catalog")
+        #expect(try !String(decoding: Data(contentsOf: root.appendingPathComponent("catalog/open-list.csv")), as: UTF8.self).contains(",40"))
         expected += 1
         _ = try write(Fixture.runTime + 86_400)
         #expect(counter.builds == expected, "a new day judges 更新状态 again")
+        #expect(try String(decoding: Data(contentsOf: root.appendingPathComponent("catalog/open-list.csv")), as: UTF8.self).contains(",40"),
+                "and shows the day's counts")
     }
 }

@@ -11,7 +11,11 @@ import ODPCore
 /// - the UTC and Beijing days of the run (更新状态 is judged per Beijing day, the gate's
 ///   birth-date plausibility per run day);
 /// - the correction notices and withdrawals;
-/// - the stat of `state/usage.json`, whose counts the open list shows (written by rename);
+/// - whether `state/usage.json` exists (it adds the open list's two usage columns), but not
+///   its counts: a busy portal rewrites it every 30 seconds, and re-rendering and uploading
+///   the whole catalog for new counts cost two minutes of every run at 21,000 datasets. The
+///   counts are refreshed whenever the catalog is rebuilt for another reason, and at least
+///   with every new day;
 /// - per defined dataset: its definition's hash, and the stat of `latest.json` and of every
 ///   version's `release.json` and `datapackage.json` (releases are written by rename, so a
 ///   new release, an approval or a restored version changes an inode or a time).
@@ -26,7 +30,7 @@ enum CatalogInputsDigest {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         text += "errata " + String(decoding: try encoder.encode(errata), as: UTF8.self) + "\n"
-        text += "usage \(stamp(outputRoot.appendingPathComponent("state/\(UsageCounts.fileName)").path) ?? "-")\n"
+        text += "usage \(FileManager.default.fileExists(atPath: outputRoot.appendingPathComponent("state/\(UsageCounts.fileName)").path))\n"
         for w in withdrawals {
             let u = w.unlisted
             text += "withdrawal " + String(decoding: try encoder.encode(w.withdrawal), as: UTF8.self)
