@@ -121,7 +121,10 @@ public enum Catalog {
         let whole = gate.map { $0.catalog(listed) }
         if let previous = try OpenListDocument.read(catalogDirectory: dir)?.generatedAt {
             let same = try renderers(entries, publisher: publisher, base: base, generated: previous, notices: notices).allSatisfy { name, render in
-                FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) == (try render())
+                let sink = CatalogSink(comparingWith: dir.appendingPathComponent(name))
+                try render(sink)
+                try sink.close()
+                return sink.same
             }
             if same {
                 let feeds = try writeFeeds(entries, notices: notices, base: base, dir: dir, gate: whole)
@@ -133,15 +136,20 @@ public enum Catalog {
         var staged: [(temporary: URL, final: URL)] = []
         defer { for s in staged { unlink(s.temporary.path) } }
         for (name, render) in renderers(entries, publisher: publisher, base: base, generated: ReleaseTime.iso(generatedAt), notices: notices) {
-            let data = try render()
-            let findings = whole?.inspect(file: "catalog/" + name, bytes: data) ?? []
-            guard findings.isEmpty else {
-                throw ODPError.io(dir.path, "开放清单未更新：" + findings.map(\.reason).joined(separator: "；"))
-            }
             let final = dir.appendingPathComponent(name)
             let temporary = dir.appendingPathComponent(TemporaryName.release(name))
             staged.append((temporary, final))
-            try DurableFile.write(data, to: temporary)
+            let sink = try CatalogSink(file: temporary)
+            try render(sink)
+            try sink.close()
+            // The gate reads the staged bytes through a memory map: the kernel's page cache,
+            // not a second copy of a file of up to 158 MB.
+            if let whole {
+                let findings = whole.inspect(file: "catalog/" + name, bytes: try Data(contentsOf: temporary, options: .alwaysMapped))
+                guard findings.isEmpty else {
+                    throw ODPError.io(dir.path, "开放清单未更新：" + findings.map(\.reason).joined(separator: "；"))
+                }
+            }
         }
         for s in staged {
             guard rename(s.temporary.path, s.final.path) == 0 else {
@@ -183,20 +191,24 @@ public enum Catalog {
 
     static let fileNames = ["open-list.csv", OpenListDocument.fileName, "open-list.html", "open-list.js", "dcat.jsonld", "feed.atom"]
 
-    /// Each file's name and how to render it, in `fileNames` order.
+    /// Each file's name and how to render it into a sink, in `fileNames` order.
     private static func renderers(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String, notices: CatalogFeeds.Notices)
-        -> [(String, () throws -> Data)] {
+        -> [(String, (CatalogSink) throws -> Void)] {
         [
-            ("open-list.csv", { OpenList.csv(entries) }),
-            (OpenListDocument.fileName, { try OpenList.json(entries, generated: generated, publisher: publisher) }),
-            ("open-list.html", { OpenListHTML.page(entries, generated: generated, publisher: publisher) }),
-            ("open-list.js", { OpenListHTML.script }),
-            ("dcat.jsonld", { try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated) }),
-            ("feed.atom", { CatalogFeeds.site(entries, notices: notices, linkBase: base ?? "") }),
+            ("open-list.csv", { try $0.write(OpenList.csv(entries)) }),
+            (OpenListDocument.fileName, { try OpenList.json(entries, generated: generated, publisher: publisher, to: $0) }),
+            ("open-list.html", { try $0.write(OpenListHTML.page(entries, generated: generated, publisher: publisher)) }),
+            ("open-list.js", { try $0.write(OpenListHTML.script) }),
+            ("dcat.jsonld", { try DCATCatalog.jsonld(entries, publisher: publisher, baseURL: base, generated: generated, to: $0) }),
+            ("feed.atom", { try $0.write(CatalogFeeds.site(entries, notices: notices, linkBase: base ?? "")) }),
         ]
     }
 
     private static func render(_ entries: [CatalogEntry], publisher: String, base: String?, generated: String, notices: CatalogFeeds.Notices) throws -> [(String, Data)] {
-        try renderers(entries, publisher: publisher, base: base, generated: generated, notices: notices).map { ($0.0, try $0.1()) }
+        try renderers(entries, publisher: publisher, base: base, generated: generated, notices: notices).map { name, render in
+            let sink = CatalogSink()
+            try render(sink)
+            return (name, sink.data)
+        }
     }
 }

@@ -72,6 +72,12 @@ enum DCATCatalog {
     }
 
     static func jsonld(_ entries: [CatalogEntry], publisher: String, baseURL: String?, generated: String) throws -> Data {
+        let sink = CatalogSink()
+        try jsonld(entries, publisher: publisher, baseURL: baseURL, generated: generated, to: sink)
+        return sink.data
+    }
+
+    static func jsonld(_ entries: [CatalogEntry], publisher: String, baseURL: String?, generated: String, to sink: CatalogSink) throws {
         let catalogIRI = DatasetURI.normalized(baseURL).map { $0 + "/catalog" } ?? "urn:odp:catalog"
         var catalog: ArtifactJSON = [
             "@id": .string(catalogIRI),
@@ -94,14 +100,17 @@ enum DCATCatalog {
         var starts: [Int] = []
         var total = 0
         for e in entries { starts.append(total); total += e.versions.count }
-        return try JSONSplice.encode(count: total, element: { i in
-            let at = starts.lastIndex { $0 <= i }!
+        var at = 0
+        try JSONSplice.encode(count: total, element: { i in
+            // Elements come in order: the entry holding element i is at or after the last one.
+            while at + 1 < starts.count, starts[at + 1] <= i { at += 1 }
             let e = entries[at]
             return version(e, at: e.versions.count - 1 - (i - starts[at]), baseURL: baseURL)
-        }) { datasets in
+        }, document: { datasets in
             catalog["dcat:dataset"] = datasets
             return ["@context": context, "@graph": [catalog]]
-        } + Data("\n".utf8)
+        }, to: sink)
+        try sink.write(Array("\n".utf8))
     }
 
     static func license(_ id: String) -> ArtifactJSON {

@@ -15,8 +15,9 @@ enum JSONSplice {
     ///   - document: the document, given the array value to put where the elements go.
     ///   - count: how many elements.
     ///   - element: the i-th element's tree.
-    static func encode(count: Int, element: (Int) throws -> ArtifactJSON, document: (ArtifactJSON) throws -> ArtifactJSON) throws -> Data {
-        guard count > 0 else { return try document(.array([])).encoded(pretty: true) }
+    ///   - sink: receives the document piece by piece, one element at a time.
+    static func encode(count: Int, element: (Int) throws -> ArtifactJSON, document: (ArtifactJSON) throws -> ArtifactJSON, to sink: CatalogSink) throws {
+        guard count > 0 else { return try sink.write(document(.array([])).encoded(pretty: true)) }
         let marker = "odp-splice-\(UUID().uuidString)"
         let skeleton = [UInt8](try document(.array([.string(marker)])).encoded(pretty: true))
         let quoted = Array("\"\(marker)\"".utf8)
@@ -27,17 +28,18 @@ enum JSONSplice {
         }
         let lineStart = (skeleton[..<at].lastIndex(of: 0x0A) ?? -1) + 1
         let indent = skeleton[lineStart..<at]
+        try sink.write(Array(skeleton[..<lineStart]))
         var out = [UInt8]()
-        out.append(contentsOf: skeleton[..<lineStart])
         for i in 0..<count {
+            out.removeAll(keepingCapacity: true)
             if i > 0 { out.append(contentsOf: Array(",\n".utf8)) }
             out.append(contentsOf: indent)
             for byte in try element(i).encoded(pretty: true) {
                 out.append(byte)
                 if byte == 0x0A { out.append(contentsOf: indent) }
             }
+            try sink.write(out)
         }
-        out.append(contentsOf: skeleton[(at + quoted.count)...])
-        return Data(out)
+        try sink.write(Array(skeleton[(at + quoted.count)...]))
     }
 }

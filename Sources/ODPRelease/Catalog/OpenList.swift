@@ -45,16 +45,23 @@ enum OpenList {
     }
 
     static func json(_ entries: [CatalogEntry], generated: String, publisher: String) throws -> Data {
+        let sink = CatalogSink()
+        try json(entries, generated: generated, publisher: publisher, to: sink)
+        return sink.data
+    }
+
+    static func json(_ entries: [CatalogEntry], generated: String, publisher: String, to sink: CatalogSink) throws {
         var head = OpenListDocument(generatedAt: generated, publisher: publisher, datasets: [])
         head.count = entries.count
         head.timelinessRate = DatasetTimeliness.rate(entries.compactMap(\.timeliness)).map { ($0 * 10_000).rounded() / 10_000 }
         var tree = try ArtifactJSON(encoding: head)
         tree[ArtifactCodec.versionKey] = .int(Int64(OpenListDocument.schemaVersion))
         // ArtifactCodec.encode's bytes, one entry at a time.
-        return try JSONSplice.encode(count: entries.count, element: { try ArtifactJSON(encoding: entry(entries[$0], index: $0 + 1)) }) { datasets in
+        try JSONSplice.encode(count: entries.count, element: { try ArtifactJSON(encoding: entry(entries[$0], index: $0 + 1)) }, document: { datasets in
             tree["datasets"] = datasets
             return tree
-        } + Data("\n".utf8)
+        }, to: sink)
+        try sink.write(Array("\n".utf8))
     }
 
     static func entry(_ e: CatalogEntry, index: Int) -> OpenListDocument.Entry {
