@@ -145,7 +145,7 @@ public enum Catalog {
             // The gate reads the staged bytes through a memory map: the kernel's page cache,
             // not a second copy of a file of up to 158 MB.
             if let whole {
-                let findings = whole.inspect(file: "catalog/" + name, bytes: try Data(contentsOf: temporary, options: .alwaysMapped))
+                let findings = try MappedFile.read(temporary) { whole.inspect(file: "catalog/" + name, bytes: $0) }
                 guard findings.isEmpty else {
                     throw ODPError.io(dir.path, "开放清单未更新：" + findings.map(\.reason).joined(separator: "；"))
                 }
