@@ -197,6 +197,26 @@ struct CatalogTests {
     }
 }
 
+@Suite("The open list's generation time, read from its tail")
+struct OpenListGeneratedAtTests {
+    @Test("the time in a written list's last lines is the document's; a list in another layout is decoded; no list is nil")
+    func tail() throws {
+        let (root, defs, _) = try CatalogTests().scenario()
+        let dir = root.appendingPathComponent("catalog")
+        #expect(try OpenList.generatedAt(catalogDirectory: dir) == nil)
+        _ = try Catalog.write(config: nil, definitions: defs, outputRoot: root, generatedAt: Fixture.runTime + 7, gate: nil)
+        let written = try #require(try OpenListDocument.read(catalogDirectory: dir))
+        #expect(try OpenList.generatedAt(catalogDirectory: dir) == written.generatedAt && written.generatedAt == ReleaseTime.iso(Fixture.runTime + 7))
+        // Compact JSON has no line for the key: the whole document is decoded instead.
+        var compact = written
+        compact.generatedAt = "2026-01-02T03:04:05Z"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try encoder.encode(compact).write(to: dir.appendingPathComponent(OpenListDocument.fileName))
+        #expect(try OpenList.generatedAt(catalogDirectory: dir) == "2026-01-02T03:04:05Z")
+    }
+}
+
 /// A catalog whose inputs did not change is not rendered again (issue 18: at 21,000 datasets
 /// rendering and inspecting it took minutes on every run).
 @Suite("Catalog inputs digest")

@@ -119,7 +119,7 @@ public enum Catalog {
         // rendered at a time (at 21,000 entries each is tens of MB), and the comparison stops
         // at the first file that differs.
         let whole = gate.map { $0.catalog(listed) }
-        if let previous = try OpenListDocument.read(catalogDirectory: dir)?.generatedAt {
+        if let previous = try OpenList.generatedAt(catalogDirectory: dir) {
             let same = try renderers(entries, publisher: publisher, base: base, generated: previous, notices: notices).allSatisfy { name, render in
                 let sink = CatalogSink(comparingWith: dir.appendingPathComponent(name))
                 try render(sink)
