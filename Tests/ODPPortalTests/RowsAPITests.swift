@@ -167,6 +167,33 @@ struct RowsAPITests {
         }
     }
 
+    @Test("a version withdrawn while the server runs is 410 at its next request, and /rows moves to the version left; a cursor on it is refused")
+    func withdrawnWhileServing() async throws {
+        try await Self.withRows { fixture, client, first in
+            let second = try Self.release("stations", root: fixture.root, open: .unconditional, rows: 2500, shift: 1, time: Date(timeIntervalSince1970: 1_790_100_000))
+            let page = try Self.json(try await get(client, "/api/datasets/stations/rows?fields=id,aqi&limit=2"))
+            #expect(page["version"] as? String == second)
+            let cursor = try #require(page["next_cursor"] as? String)
+            #expect(try await get(client, "/api/datasets/stations/versions/\(second)/rows?id=1").status == .ok)
+            // As WithdrawalBook does it: the folder leaves, a tombstone folder is renamed into its
+            // place, latest.json goes back to the version left, and the withdrawal is recorded.
+            let releases = fixture.root.appendingPathComponent("releases/stations")
+            try FileManager.default.removeItem(at: releases.appendingPathComponent(second))
+            let temporary = releases.appendingPathComponent(".withdrawn-\(second).tmp")
+            try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+            let w = Withdrawal(number: "stations-W1", dataset: "stations", version: second, reason: "数据有误", by: "张三", recorded: "2030-01-02T00:00:00Z")
+            try ArtifactCodec.encode(WithdrawnVersion(number: w.number, dataset: "stations", version: second, title: "测试站点 stations", code: nil,
+                                                      reason: w.reason, withdrawn: w.recorded)).write(to: temporary.appendingPathComponent(WithdrawnVersion.fileName))
+            try FileManager.default.moveItem(at: temporary, to: releases.appendingPathComponent(second))
+            try LatestPointer(datasetId: "stations", version: first, contentHash: "h").write(datasetDirectory: releases)
+            try fixture.write("state/withdrawals.json", try ArtifactCodec.encode(WithdrawalList(withdrawals: [w])))
+            let gone = try await get(client, "/api/datasets/stations/versions/\(second)/rows?id=1")
+            #expect(gone.status == .gone && gone.text.contains("数据有误") && !gone.text.contains("张三"), "\(gone.status) \(gone.text)")
+            #expect(try Self.json(try await get(client, "/api/datasets/stations/rows?fields=id&limit=1"))["version"] as? String == first)
+            #expect(try await get(client, "/api/datasets/stations/rows?fields=id,aqi&limit=2&cursor=\(cursor)").status == .badRequest)
+        }
+    }
+
     static func base64url(_ text: String) -> String {
         Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }

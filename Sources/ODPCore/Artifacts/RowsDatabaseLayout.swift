@@ -27,6 +27,6 @@ public enum RowsDatabaseLayout {
     /// An SQL identifier in double quotes (`"` doubled). Only names taken from the schema
     /// reach it; request text never does.
     public static func quoted(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "\"" + (name.utf8.contains(0x22) ? name.replacingOccurrences(of: "\"", with: "\"\"") : name) + "\""
     }
 }

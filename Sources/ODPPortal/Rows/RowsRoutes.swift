@@ -67,9 +67,9 @@ struct RowsRoutes: Sendable {
         guard let s = SafePath.segments(rawPath: request.uri.path), s.count >= 4, SafePath.isDatasetId(s[2]) else { throw Self.notFound }
         let id = s[2]
         // A withdrawn dataset or version answers 410 with the reason, as its other URLs do.
-        if let notice = store.withdrawn(id, version: pinned ? s[4] : nil) { return PortalRoutes.goneJSON(notice) }
+        let (withdrawn, versions) = published.lookup(id, version: pinned ? s[4] : nil)
+        if let withdrawn { return PortalRoutes.goneJSON(withdrawn) }
         let parameters = try Self.pairs(request.uri.query)
-        let versions = published.published(id)
         guard let newest = versions.newest else { throw Self.notFound }
         // The open type is the open list's alone (as on the dataset page); no list entry is not open.
         let conditional = index.current().openList[id]?.openType != OpenType.unconditional.rawValue

@@ -29,7 +29,7 @@ enum SafePath {
         for raw in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
             guard let s = raw.utf8.contains(0x25) ? String(raw).removingPercentEncoding : String(raw) else { return nil }
             if s.isEmpty || s == "." || s == ".." || s.hasPrefix(".") { return nil }
-            if s.contains("/") || s.contains("\\") || s.contains("\0") { return nil }
+            if s.utf8.contains(where: { $0 == 0x2F || $0 == 0x5C || $0 == 0 }) { return nil }
             out.append(s)
         }
         return out
