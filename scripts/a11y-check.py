@@ -103,7 +103,7 @@ def sign_in(d, base, token):
     login.find_element(By.NAME, "token").send_keys(token)
     old = d.find_element(By.TAG_NAME, "html")
     login.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
-    WebDriverWait(d, 60).until(expected_conditions.staleness_of(old))
+    WebDriverWait(d, 180).until(expected_conditions.staleness_of(old))
     if d.find_elements(By.CSS_SELECTOR, 'form[action="/approvals/login"]'):
         raise RuntimeError("signing in to /approvals with the token failed")
 

@@ -19,6 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -33,14 +34,25 @@ def driver():
     return d
 
 
+# The test's portal runs inside the test process, whose threads the rest of a full test run
+# keeps busy: an answer can take well over a minute there (CI saw a 60 s wait run out).
+WAIT = 180
+
+
 def press(d, button):
     """Clicks a form's submit button and waits until the answer page has replaced this one:
     on a loaded machine the next d.get() could otherwise race the form's own navigation (and
-    lose to its redirect), or the next lookup could still read the old page."""
+    lose to its redirect), or the next lookup could still read the old page. A timeout says
+    whether the browser held the form back (its own validation) or the server did not answer."""
     old = d.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(d, 60).until(expected_conditions.staleness_of(old))
-    WebDriverWait(d, 60).until(lambda drv: drv.execute_script("return document.readyState") == "complete")
+    try:
+        WebDriverWait(d, WAIT).until(expected_conditions.staleness_of(old))
+    except TimeoutException:
+        valid = d.execute_script("const f = arguments[0].form; return f ? [f.checkValidity(), "
+                                 "[...f.elements].map(e => e.validationMessage).filter(Boolean).join('; ')] : null", button)
+        raise TimeoutException(f"no answer page within {WAIT} s; the form passed the browser's validation: {valid}")
+    WebDriverWait(d, WAIT).until(lambda drv: drv.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(d, base, token):
@@ -83,7 +95,8 @@ def run(step, arguments):
         try:
             result = step(d, *arguments)
         except Exception as e:
-            print(f"{type(e).__name__} at {d.current_url}:\n{d.find_element(By.TAG_NAME, 'body').text[:1500]}", file=sys.stderr)
+            print(f"{type(e).__name__} ({str(e).strip()[:400]}) at {d.current_url}:\n{d.find_element(By.TAG_NAME, 'body').text[:1500]}",
+                  file=sys.stderr)
             sys.exit(1)
     finally:
         d.quit()
