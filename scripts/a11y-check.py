@@ -13,6 +13,7 @@ checked signed in: the script signs in through /approvals/login with the approva
 data officer does. /approvals itself, checked before that, is the sign-in page.
 Needs: apt-get install chromium chromium-driver; pip install selenium axe-core-python.
 """
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -23,8 +24,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+
+spec = importlib.util.spec_from_file_location("feedback_walk", Path(__file__).with_name("feedback-walk.py"))
+feedback_walk = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(feedback_walk)
 
 AXE = (Path(axe_core_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 TAB_STOPS = 40
@@ -96,17 +100,6 @@ def check(d, url):
     return {"violations": violations, "tab_stops": stops, "narrow": narrow(d, url)}
 
 
-def sign_in(d, base, token):
-    """The review cookie, as an officer gets it: the token typed into the sign-in form."""
-    d.get(base + "/approvals")
-    login = d.find_element(By.CSS_SELECTOR, 'form[action="/approvals/login"]')
-    login.find_element(By.NAME, "token").send_keys(token)
-    old = d.find_element(By.TAG_NAME, "html")
-    login.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
-    WebDriverWait(d, 180).until(expected_conditions.staleness_of(old))
-    if d.find_elements(By.CSS_SELECTOR, 'form[action="/approvals/login"]'):
-        raise RuntimeError("signing in to /approvals with the token failed")
-
 
 def main():
     args = sys.argv[1:]
@@ -119,7 +112,7 @@ def main():
         pages, signed_in = {}, False
         for p in paths:
             if token and not signed_in and p.startswith("/approvals/"):
-                sign_in(d, base, token)
+                feedback_walk.sign_in(d, base, token)
                 signed_in = True
             pages[p] = check(d, base + p)
         print(json.dumps({"pages": pages}, ensure_ascii=False))

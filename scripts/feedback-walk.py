@@ -56,10 +56,13 @@ def press(d, button):
 
 
 def sign_in(d, base, token):
+    """The review cookie, as an officer gets it: the token typed into the sign-in form."""
     d.get(f"{base}/approvals")
     login = d.find_element(By.CSS_SELECTOR, 'form[action="/approvals/login"]')
     login.find_element(By.NAME, "token").send_keys(token)
     press(d, login.find_element(By.CSS_SELECTOR, 'button[type="submit"]'))
+    if d.find_elements(By.CSS_SELECTOR, 'form[action="/approvals/login"]'):
+        raise RuntimeError("signing in to /approvals with the token failed")
 
 
 def submit(d, base, dataset, text, contact):

@@ -52,7 +52,7 @@ enum APIPage {
         b += "<h2>纠错与意见</h2><p>发现数据有误或有新的需求，可在数据集页面填写表单，也可向 <code>/api/datasets/{id}/feedback</code> 提交 JSON："
         b += "<code>kind</code> 为 <code>correction</code>（纠错）或 <code>request</code>（意见/需求），<code>text</code> 5–\(FeedbackForm.textLimit) 字，"
         b += "<code>contact</code> 可选（只给数据专员，不公开）。返回受理编号（如 <code>air-quality-F3</code>）和状态：已收到、已受理、已在 V 版本修正、不予采纳（附理由）。"
-        b += "含个人信息的内容不公开显示。每个客户端 10 分钟内最多提交 \(FeedbackRoutes.perClient) 次（超出 429），请求体最大 16 KiB（超出 413）。</p>"
+        b += "含个人信息的内容不公开显示。每个客户端 10 分钟内最多提交 \(FeedbackRoutes.perClient) 次（超出 429），请求体最大 \(PublicSubmission.bodyLimit / 1024) KiB（超出 413）。</p>"
         b += code("curl -X POST -H 'Content-Type: application/json' http://127.0.0.1:8080/api/datasets/air-quality/feedback \\\n"
                   + "  -d '{\"kind\":\"correction\",\"text\":\"朝阳奥体中心 11 月 23 日 PM2.5 数值有误\",\"version\":\"2026.11.23.1\"}'\n"
                   + "curl http://127.0.0.1:8080/api/datasets/air-quality/feedback   # 处理状态，不含联系方式")

@@ -30,7 +30,7 @@ struct RowsPage {
         var out: [UInt8] = []
         out.reserveCapacity(256 + values.count * columns.count * 24)
         func key(_ name: String) { JSONText.append(name, to: &out); out.append(0x3A) }
-        func text(_ value: String?) { if let value { JSONText.append(value, to: &out) } else { out += Array("null".utf8) } }
+        func text(_ value: String?) { if let value { JSONText.append(value, to: &out) } else { out.append(contentsOf: "null".utf8) } }
         out.append(0x7B)
         key("dataset"); text(dataset); out.append(0x2C)
         key("version"); text(version); out.append(0x2C)
@@ -41,12 +41,12 @@ struct RowsPage {
             key("name"); text(f.name); out.append(0x2C)
             key("title"); text(f.title); out.append(0x2C)
             key("type"); text(f.type.rawValue); out.append(0x2C)
-            key("filterable"); out += Array((f.indexed ? "true" : "false").utf8)
+            key("filterable"); out.append(contentsOf: (f.indexed ? "true" : "false").utf8)
             out.append(0x7D)
         }
         out.append(0x5D); out.append(0x2C)
-        key("count"); out += Array(String(values.count).utf8); out.append(0x2C)
-        key("limit"); out += Array(String(limit).utf8); out.append(0x2C)
+        key("count"); out.append(contentsOf: String(values.count).utf8); out.append(0x2C)
+        key("limit"); out.append(contentsOf: String(limit).utf8); out.append(0x2C)
         key("next_cursor"); text(next); out.append(0x2C)
         key("next"); text(nextLink); out.append(0x2C)
         let names = columns.map { JSONText.quoted($0.name) + [0x3A] }
@@ -58,10 +58,10 @@ struct RowsPage {
                 if i > 0 { out.append(0x2C) }
                 out += names[i]
                 switch v {
-                case .null: out += Array("null".utf8)
-                case .int(let n): out += Array(Self.integer(n, columns[i].type).utf8)
+                case .null: out.append(contentsOf: "null".utf8)
+                case .int(let n): out.append(contentsOf: Self.integer(n, columns[i].type).utf8)
                 // JSON has no NaN or infinity; SQLite REAL can hold them.
-                case .double(let d): out += Array((d.isFinite ? Self.number(d) : "null").utf8)
+                case .double(let d): out.append(contentsOf: (d.isFinite ? Self.number(d) : "null").utf8)
                 case .text(let t): JSONText.append(t, to: &out)
                 }
             }

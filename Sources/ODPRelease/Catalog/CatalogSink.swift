@@ -9,7 +9,7 @@ import ODPCore
 /// - `compare`: nothing is written; the bytes are compared with an existing file as they come,
 ///   to learn whether a rendering changed anything.
 final class CatalogSink {
-    private enum Mode { case memory, file(OutputFile), compare(FileHandle) }
+    private enum Mode { case memory, file(OutputFile), compare(FileHandle), absent }
     private let mode: Mode
     private(set) var data = Data()
     /// In `compare` mode: whether every byte so far matched the existing file.
@@ -21,31 +21,37 @@ final class CatalogSink {
 
     /// Compares with the file at `url`; a missing file is never the same.
     init(comparingWith url: URL) {
-        if let handle = FileHandle(forReadingAtPath: url.path) { mode = .compare(handle) } else { mode = .memory; same = false }
+        if let handle = FileHandle(forReadingAtPath: url.path) { mode = .compare(handle) } else { mode = .absent; same = false }
     }
 
     func write(_ bytes: [UInt8]) throws {
         switch mode {
-        case .memory: if same { data.append(contentsOf: bytes) }
+        case .memory: data.append(contentsOf: bytes)
         case .file(let file): try file.append(bytes)
-        case .compare(let handle):
-            guard same, !bytes.isEmpty else { return }
-            let existing = (try? handle.read(upToCount: bytes.count)) ?? nil
-            same = existing.map { $0.elementsEqual(bytes) } ?? false
+        case .absent: break
+        case .compare(let handle): compare(bytes, handle)
         }
     }
 
     func write(_ bytes: Data) throws {
         switch mode {
+        case .memory: data.append(bytes)
         case .file(let file): try bytes.withUnsafeBytes { try file.append($0.bindMemory(to: UInt8.self)) }
-        default: try write([UInt8](bytes))
+        case .compare(let handle): compare(bytes, handle)
+        case .absent: break
         }
+    }
+
+    private func compare(_ bytes: some Collection<UInt8>, _ handle: FileHandle) {
+        guard same, !bytes.isEmpty else { return }
+        let existing = (try? handle.read(upToCount: bytes.count)) ?? nil
+        same = existing.map { $0.elementsEqual(bytes) } ?? false
     }
 
     /// Ends the file: `file` is flushed and fsynced; `compare` also needs the existing file to end here.
     func close() throws {
         switch mode {
-        case .memory: break
+        case .memory, .absent: break
         case .file(let file): _ = try file.close()
         case .compare(let handle):
             if same, let more = try? handle.read(upToCount: 1), !more.isEmpty { same = false }
