@@ -246,6 +246,8 @@ struct FeedbackTests {
             let page = try await get(client, "/datasets/air-quality").text
             #expect(page.contains("下载 3 次 · 接口调用 0 次"), "the page adds the counts not yet written")
             usage.flush()
+            #expect(try await get(client, "/datasets/air-quality").text.contains("下载 3 次 · 接口调用 0 次"),
+                    "after the write the page reads the counts from the file again")
             let counts = try #require(try ArtifactCodec.read(UsageCounts.self, at: file))
             #expect(counts.datasets["air-quality"]?["2026.11.23.1"] == UsageCounts.Count(downloads: 3, apiCalls: 0))
             #expect(counts.datasets["stations"]?[version] == UsageCounts.Count(downloads: 0, apiCalls: 1))

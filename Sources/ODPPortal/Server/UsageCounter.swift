@@ -13,6 +13,9 @@ final class UsageCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [String: [String: UsageCounts.Count]] = [:]
     private var lastWrite: UInt64
+    /// The file as last read, with its stamp: a dataset page shows counts, and decoding the
+    /// catalog-wide file on every page view grew with the catalog.
+    private var read: (stamp: PortalIndexCache.Stamp, counts: UsageCounts)?
 
     init(state: URL, interval: Double = 30, now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
         file = state.appendingPathComponent(UsageCounts.fileName)
@@ -50,7 +53,14 @@ final class UsageCounter: @unchecked Sendable {
 
     /// The file's counts plus those not written yet.
     func current() -> UsageCounts {
-        var counts = UsageCounts.read(state: file.deletingLastPathComponent())
+        let stamp = PortalIndexCache.Stamp(file.path)
+        var counts: UsageCounts
+        if let known = lock.withLock({ read }), known.stamp == stamp {
+            counts = known.counts
+        } else {
+            counts = UsageCounts.read(state: file.deletingLastPathComponent())
+            lock.withLock { read = (stamp, counts) }
+        }
         counts.add(lock.withLock { pending })
         return counts
     }
